@@ -1,0 +1,21 @@
+/** Base class of every error thrown by @logitlab/layers, so callers can catch them as one family. */
+export class LayerError extends Error {
+  override name = 'LayerError';
+}
+
+/** A tensor's shape (or rank) is not what the layer or state dict expects. */
+export class ShapeError extends LayerError {
+  override name = 'ShapeError';
+}
+
+/** loadStateDict was given keys that are missing, unexpected, or of the wrong shape. */
+export class StateDictError extends LayerError {
+  override name = 'StateDictError';
+  constructor(
+    message: string,
+    readonly missingKeys: string[] = [],
+    readonly unexpectedKeys: string[] = [],
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,2 @@
+export { Module, type StateDict, type Slot } from './module';
+export { LayerError, ShapeError, StateDictError } from './errors';
