@@ -14,6 +14,7 @@ export default defineConfig({
     exclude: ['**/node_modules/**', '**/dist/**', 'apps/web/e2e/**'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    setupFiles: ['scripts/vitest-setup.ts'],
     pool: 'forks',
     maxWorkers: 2,
   },

@@ -1,0 +1,12 @@
+// Every vitest file starts on the cpu backend with all gradients registered (what @logitlab/backends
+// does for apps); tests that want another backend call useBackend themselves.
+import '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import '@tensorflow/tfjs-backend-cpu';
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll } from 'vitest';
+
+beforeAll(async () => {
+  if (tf.getBackend() !== 'cpu') await tf.setBackend('cpu');
+  await tf.ready();
+});
