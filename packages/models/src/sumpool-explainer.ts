@@ -1,0 +1,82 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { Linear, Module, SumPool1d } from '@logitlab/layers';
+import { explain, type DeepTaylorExplainable, type DenseStage, type ExplainOptions, type Explanation } from './explain/explain';
+import { flattenBatch } from './input';
+
+export interface SumPoolExplainerOptions {
+  /**
+   * Keep detection biases <= 0 (Montavon et al. 2017: the z+ root point exists only then). The
+   * constraint is enforced by `projectBiases()`, which a training loop calls after every optimiser step.
+   */
+  nonPositiveBias?: boolean;
+}
+
+/**
+ * The Montavon et al. 2017 (Deep Taylor decomposition) network for 28x56 two-digit images:
+ * 1568 -> fc1 400 ReLU detection units -> sum-pool groups of 4 -> 100 -> fc2 400 ReLU -> sum of all 400 -> f(x).
+ * Input [N, 28, 56, 1] or [N, 1568]; output [N, 1]. Trained with MSE on targets 100 (a target digit
+ * present) / 0 (absent). State dict: fc1.weight [400, 1568], fc1.bias, fc2.weight [400, 100], fc2.bias.
+ */
+export class SumPoolExplainer extends Module implements DeepTaylorExplainable {
+  readonly inputSize = 28 * 56;
+  readonly nonPositiveBias: boolean;
+  readonly fc1: Linear;
+  readonly pool: SumPool1d;
+  readonly fc2: Linear;
+
+  constructor({ nonPositiveBias = true }: SumPoolExplainerOptions = {}) {
+    super();
+    this.nonPositiveBias = nonPositiveBias;
+    this.fc1 = this.registerModule('fc1', new Linear(this.inputSize, 400));
+    this.pool = this.registerModule('pool', new SumPool1d(4));
+    this.fc2 = this.registerModule('fc2', new Linear(100, 400));
+    // Start from zero biases: admissible under the constraint, and the default kaiming weights
+    // then put f(x) of a [-0.5, 1.5]-coded image in the tens, between the two targets.
+    for (const layer of [this.fc1, this.fc2]) layer.bias?.assign(tf.zerosLike(layer.bias));
+  }
+
+  forward(x: tf.Tensor): tf.Tensor2D {
+    return tf.tidy(() => {
+      const h1 = tf.relu(this.fc1.call(flattenBatch(x, this.inputSize, 'SumPoolExplainer')));
+      const pooled = this.pool.call(h1);
+      const h2 = tf.relu(this.fc2.call(pooled));
+      return tf.sum(h2, 1, true);
+    });
+  }
+
+  /**
+   * Clamps both detection layers' biases to <= 0 in place (a projection onto the constraint set);
+   * call it after each optimiser step when `nonPositiveBias` is set. A no-op otherwise.
+   */
+  projectBiases(): void {
+    if (!this.nonPositiveBias) return;
+    for (const layer of [this.fc1, this.fc2]) {
+      const b = layer.bias;
+      if (b) tf.tidy(() => b.assign(tf.minimum(b, 0)));
+    }
+  }
+
+  /** Deep Taylor / sensitivity / gradient x input explanation of f(x); see `explain`. */
+  explain(x: tf.Tensor, options: ExplainOptions = {}): Explanation {
+    return explain(this, x, options);
+  }
+
+  deepTaylorStages(): DenseStage[] {
+    return tf.tidy(() => {
+      const pool = tf.tidy(() => {
+        // [100, 400] 0/1 matrix: output k sums inputs 4k..4k+3, so the z rule on it is proportional redistribution
+        const rows = tf.reshape(tf.range(0, 100, 1, 'int32'), [100, 1]);
+        const cols = tf.reshape(tf.floorDiv(tf.range(0, 400, 1, 'int32'), 4), [1, 400]);
+        return tf.cast(tf.equal(rows, cols), 'float32') as tf.Tensor2D;
+      });
+      const stage = (l: Linear, rule: DenseStage['rule']): DenseStage => ({
+        weight: tf.transpose(l.weight) as tf.Tensor2D,
+        ...(l.bias ? { bias: l.bias.clone() as tf.Tensor1D } : {}),
+        activation: 'relu',
+        rule,
+      });
+      const stages = [stage(this.fc1, 'input'), { weight: pool, activation: 'linear', rule: 'z' } as DenseStage, stage(this.fc2, 'zPlus')];
+      return stages;
+    });
+  }
+}
