@@ -1,0 +1,43 @@
+import { DatasetInputError } from '../errors';
+import type { ImageSet } from '../image-set';
+import { Rng } from '../rng';
+import { GLYPHS } from './glyphs';
+import { makeScratch, renderGlyph, SIZE } from './render';
+
+export interface SyntheticDigitsOptions {
+  /** Number of images. */
+  count: number;
+  /** Same seed, same images (and the first k images do not depend on count). Default 0. */
+  seed?: number;
+}
+
+/**
+ * Seeded MNIST-like digits: stroke glyphs with several styles per digit, random affine jitter,
+ * stroke width, blur and noise, 28x28, white on black in [0, 1], centred in a ~20x20 box.
+ * Labels are balanced (each digit count/10 times, +-1) in a seeded random order. Needs no files.
+ */
+export function syntheticDigits(options: SyntheticDigitsOptions): ImageSet {
+  const { count, seed = 0 } = options;
+  if (!Number.isInteger(count) || count < 0) {
+    throw new DatasetInputError(`syntheticDigits: count must be a non-negative integer, got ${count}`);
+  }
+  if (!Number.isFinite(seed)) throw new DatasetInputError(`syntheticDigits: seed must be a finite number, got ${seed}`);
+  const images = new Float32Array(count * SIZE * SIZE);
+  const labels = new Int32Array(count);
+  const rng = new Rng(seed);
+  const scratch = makeScratch();
+  // balanced labels: blocks of 0..9 in random order, so any prefix is balanced too
+  const block = new Int32Array(10);
+  for (let i = 0; i < count; i++) {
+    if (i % 10 === 0) {
+      for (let d = 0; d < 10; d++) block[d] = d;
+      rng.shuffle(block);
+    }
+    const label = block[i % 10] as number;
+    labels[i] = label;
+    const styles = GLYPHS[label] as (typeof GLYPHS)[number];
+    const glyph = styles[rng.int(styles.length)] as (typeof styles)[number];
+    renderGlyph(glyph, rng, images, i * SIZE * SIZE, scratch);
+  }
+  return { images, labels, count, height: SIZE, width: SIZE };
+}
