@@ -19,3 +19,18 @@ export class StateDictError extends LayerError {
     super(message);
   }
 }
+
+/** A constructor option is out of range (a negative dropout probability, padding larger than half the kernel...). */
+export class OptionError extends LayerError {
+  override name = 'OptionError';
+}
+
+/** A .safetensors buffer is truncated, corrupt, or holds a dtype we cannot load. */
+export class SafetensorsError extends LayerError {
+  override name = 'SafetensorsError';
+}
+
+/** A model is in the wrong mode for the call (for example evaluated while BatchNorm is training). */
+export class ModeError extends LayerError {
+  override name = 'ModeError';
+}

@@ -1,2 +1,24 @@
 export { Module, type StateDict, type Slot } from './module';
-export { LayerError, ShapeError, StateDictError } from './errors';
+export { LayerError, ShapeError, StateDictError, OptionError, SafetensorsError, ModeError } from './errors';
+export { manualSeed, getRngState, setRngState, nextUint32, nextFloat, randUniform, randNormal } from './random';
+export { kaimingUniform, biasUniform } from './init';
+export { Linear, type LinearOptions } from './linear';
+export { Conv2d, type Conv2dOptions } from './conv2d';
+export type { Pair } from './conv-utils';
+export { MaxPool2d, AvgPool2d, type Pool2dOptions, type AvgPool2dOptions } from './pooling';
+export { SumPool1d, SumPool2d } from './sumpool';
+export { ReLU, Sigmoid, Tanh, Identity, Softmax, LogSoftmax } from './activations';
+export { Flatten, type FlattenOptions } from './flatten';
+export { Dropout, Dropout2d } from './dropout';
+export { BatchNorm1d, BatchNorm2d, type BatchNormOptions } from './batchnorm';
+export { Sequential } from './sequential';
+export { saveSafetensors, loadSafetensors, type SafetensorsMetadata } from './safetensors';
+export { moduleToSafetensors, loadSafetensorsInto } from './state-io';
+export { warnIfTraining, assertEvalMode, modulesInTrainMode } from './eval-mode';
+export {
+  setPitfallWarnings,
+  pitfallWarningsEnabled,
+  setPitfallWarningSink,
+  resetPitfallWarnings,
+  type PitfallSink,
+} from './pitfalls';

@@ -1,0 +1,57 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { Module } from './module';
+
+export class ReLU extends Module {
+  forward(x: tf.Tensor): tf.Tensor {
+    return tf.relu(x);
+  }
+}
+
+export class Sigmoid extends Module {
+  forward(x: tf.Tensor): tf.Tensor {
+    return tf.sigmoid(x);
+  }
+}
+
+export class Tanh extends Module {
+  forward(x: tf.Tensor): tf.Tensor {
+    return tf.tanh(x);
+  }
+}
+
+export class Identity extends Module {
+  forward(x: tf.Tensor): tf.Tensor {
+    return tf.clone(x);
+  }
+}
+
+/** Runs `fn` with `axis` moved last (tfjs's softmax kernels only reduce the last axis). */
+function alongAxis(x: tf.Tensor, axis: number, fn: (t: tf.Tensor) => tf.Tensor): tf.Tensor {
+  const a = axis < 0 ? x.rank + axis : axis;
+  if (a === x.rank - 1) return fn(x);
+  return tf.tidy(() => {
+    const perm = [...Array(x.rank).keys()];
+    [perm[a], perm[x.rank - 1]] = [x.rank - 1, a];
+    return tf.transpose(fn(tf.transpose(x, perm)), perm);
+  });
+}
+
+/** Softmax over `axis` (default last, where NHWC keeps classes). */
+export class Softmax extends Module {
+  constructor(readonly axis = -1) {
+    super();
+  }
+  forward(x: tf.Tensor): tf.Tensor {
+    return alongAxis(x, this.axis, (t) => tf.softmax(t));
+  }
+}
+
+/** Log-softmax over `axis`; stable (max-shifted) at logits of +-1e4. */
+export class LogSoftmax extends Module {
+  constructor(readonly axis = -1) {
+    super();
+  }
+  forward(x: tf.Tensor): tf.Tensor {
+    return alongAxis(x, this.axis, (t) => tf.logSoftmax(t));
+  }
+}

@@ -1,0 +1,74 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { OptionError, ShapeError } from './errors';
+import { biasUniform, kaimingUniform } from './init';
+import { Module } from './module';
+import { dilateKernel, explicitPad, pair, type Pair } from './conv-utils';
+
+export interface Conv2dOptions {
+  stride?: Pair;
+  /** Zeros added on both sides (PyTorch's symmetric padding), or 'same' (stride 1 only) / 'valid'. */
+  padding?: Pair | 'same' | 'valid';
+  dilation?: Pair;
+  bias?: boolean;
+}
+
+/**
+ * 2-D convolution over NHWC input. The kernel is held as [kh, kw, in, out] (tf.conv2d's layout)
+ * and exported as PyTorch's [out, in, kh, kw].
+ */
+export class Conv2d extends Module {
+  readonly weight: tf.Variable;
+  readonly bias: tf.Variable | null;
+  readonly kernelSize: [number, number];
+  readonly stride: [number, number];
+  readonly dilation: [number, number];
+  readonly padding: [number, number] | 'same';
+
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    kernelSize: Pair,
+    { stride = 1, padding = 0, dilation = 1, bias = true }: Conv2dOptions = {},
+  ) {
+    super();
+    this.kernelSize = pair(kernelSize, 'kernelSize');
+    this.stride = pair(stride, 'stride');
+    this.dilation = pair(dilation, 'dilation');
+    if (this.stride.includes(0) || this.dilation.includes(0) || this.kernelSize.includes(0)) {
+      throw new OptionError(`Conv2d kernelSize, stride and dilation must be positive, got ${JSON.stringify({ kernelSize, stride, dilation })}`);
+    }
+    if (padding === 'same' && (this.stride[0] !== 1 || this.stride[1] !== 1)) {
+      throw new OptionError("padding='same' is not supported for strided convolutions (as in PyTorch)");
+    }
+    this.padding = padding === 'same' ? 'same' : padding === 'valid' ? [0, 0] : pair(padding, 'padding');
+    const [kh, kw] = this.kernelSize;
+    const fanIn = inChannels * kh * kw;
+    const torchWeight = kaimingUniform([outChannels, inChannels, kh, kw], fanIn);
+    const w = tf.transpose(torchWeight, [2, 3, 1, 0]);
+    torchWeight.dispose();
+    this.weight = this.registerParameter('weight', w, {
+      torchShape: [outChannels, inChannels, kh, kw],
+      toTorch: (t) => tf.transpose(t, [3, 2, 0, 1]),
+      fromTorch: (t) => tf.transpose(t, [2, 3, 1, 0]),
+    });
+    this.bias = bias ? this.registerParameter('bias', biasUniform([outChannels], fanIn)) : null;
+  }
+
+  forward(x: tf.Tensor): tf.Tensor {
+    if (x.rank !== 4 || x.shape[3] !== this.inChannels) {
+      throw new ShapeError(`Conv2d(${this.inChannels}, ${this.outChannels}) expects NHWC input [N, H, W, ${this.inChannels}], got [${x.shape.join(', ')}]`);
+    }
+    return tf.tidy(() => {
+      const dilated = this.dilation[0] > 1 || this.dilation[1] > 1;
+      const filter = dilated ? dilateKernel(this.weight as tf.Tensor4D, this.dilation) : (this.weight as tf.Tensor4D);
+      const [eh, ew] = filter.shape;
+      const [ph, pw] = this.padding === 'same' ? [0, 0] : this.padding;
+      const [, h, w] = x.shape as [number, number, number, number];
+      if (h + 2 * ph < eh || w + 2 * pw < ew) {
+        throw new ShapeError(`Conv2d: input [${x.shape.join(', ')}] with padding (${ph}, ${pw}) is smaller than the (dilated) kernel (${eh}, ${ew})`);
+      }
+      const pad = this.padding === 'same' ? 'same' : ph === 0 && pw === 0 ? 'valid' : explicitPad([ph, pw]);
+      return tf.fused.conv2d({ x: x as tf.Tensor4D, filter, strides: this.stride, pad, dataFormat: 'NHWC', dilations: 1, bias: this.bias ?? undefined });
+    });
+  }
+}

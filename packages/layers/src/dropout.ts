@@ -1,0 +1,46 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { OptionError, ShapeError } from './errors';
+import { Module } from './module';
+import { randUniform } from './random';
+
+function checkP(name: string, p: number): number {
+  if (!(p >= 0 && p <= 1)) throw new OptionError(`${name} probability has to be between 0 and 1, but got ${p}`);
+  return p;
+}
+
+/** Keeps each unit with probability 1 - p and scales kept ones by 1 / (1 - p) in train mode; identity in eval. */
+function dropWithMask(x: tf.Tensor, p: number, maskShape: number[]): tf.Tensor {
+  return tf.tidy(() => {
+    if (p === 1) return tf.zerosLike(x);
+    // the mask comes from the global generator (manualSeed), so runs are reproducible
+    const keep = tf.cast(tf.greaterEqual(randUniform(maskShape), p), 'float32');
+    return tf.mul(x, tf.mul(keep, 1 / (1 - p)));
+  });
+}
+
+export class Dropout extends Module {
+  constructor(readonly p = 0.5) {
+    super();
+    checkP('Dropout', p);
+  }
+
+  forward(x: tf.Tensor): tf.Tensor {
+    if (!this.training || this.p === 0) return tf.clone(x);
+    return dropWithMask(x, this.p, x.shape);
+  }
+}
+
+/** Drops whole channels of NHWC input (one draw per sample and channel), as PyTorch's Dropout2d on NCHW. */
+export class Dropout2d extends Module {
+  constructor(readonly p = 0.5) {
+    super();
+    checkP('Dropout2d', p);
+  }
+
+  forward(x: tf.Tensor): tf.Tensor {
+    if (x.rank !== 4) throw new ShapeError(`Dropout2d expects NHWC input [N, H, W, C], got [${x.shape.join(', ')}]`);
+    if (!this.training || this.p === 0) return tf.clone(x);
+    const [n, , , c] = x.shape as [number, number, number, number];
+    return dropWithMask(x, this.p, [n, 1, 1, c]);
+  }
+}

@@ -1,0 +1,27 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { Module } from './module';
+
+export interface FlattenOptions {
+  /**
+   * For NHWC input: 'chw' (default) flattens in PyTorch's channel-major order, so a Linear after it
+   * loads PyTorch weights unchanged; 'hwc' skips that transpose (faster, not checkpoint-compatible).
+   */
+  order?: 'chw' | 'hwc';
+}
+
+/** Flattens every axis after the batch axis: [N, ...] -> [N, prod(...)]. */
+export class Flatten extends Module {
+  readonly order: 'chw' | 'hwc';
+  constructor({ order = 'chw' }: FlattenOptions = {}) {
+    super();
+    this.order = order;
+  }
+
+  forward(x: tf.Tensor): tf.Tensor {
+    const n = x.shape[0] ?? 1;
+    return tf.tidy(() => {
+      const ordered = x.rank === 4 && this.order === 'chw' ? tf.transpose(x, [0, 3, 1, 2]) : x;
+      return tf.reshape(ordered, [n, -1]);
+    });
+  }
+}

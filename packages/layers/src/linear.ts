@@ -1,0 +1,47 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { ShapeError } from './errors';
+import { biasUniform, kaimingUniform } from './init';
+import { Module } from './module';
+
+export interface LinearOptions {
+  bias?: boolean;
+}
+
+/**
+ * y = x W^T + b over the last axis. The weight is held as [in, out] so the forward is one
+ * matMul without a transpose; stateDict exports it as PyTorch's [out, in].
+ */
+export class Linear extends Module {
+  readonly weight: tf.Variable;
+  readonly bias: tf.Variable | null;
+
+  constructor(
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    { bias = true }: LinearOptions = {},
+  ) {
+    super();
+    const torchWeight = kaimingUniform([outFeatures, inFeatures], inFeatures);
+    const w = tf.transpose(torchWeight);
+    torchWeight.dispose();
+    this.weight = this.registerParameter('weight', w, {
+      torchShape: [outFeatures, inFeatures],
+      toTorch: (t) => tf.transpose(t),
+      fromTorch: (t) => tf.transpose(t),
+    });
+    this.bias = bias ? this.registerParameter('bias', biasUniform([outFeatures], inFeatures)) : null;
+  }
+
+  forward(x: tf.Tensor): tf.Tensor {
+    const last = x.shape[x.rank - 1];
+    if (x.rank < 1 || last !== this.inFeatures) {
+      throw new ShapeError(`Linear(${this.inFeatures}, ${this.outFeatures}) expects input [..., ${this.inFeatures}], got [${x.shape.join(', ')}]`);
+    }
+    return tf.tidy(() => {
+      const x2 = x.rank === 2 ? (x as tf.Tensor2D) : tf.reshape(x, [-1, this.inFeatures]) as tf.Tensor2D;
+      // fused matMul adds the bias in the same kernel (one pass less on wasm / webgl)
+      const y = tf.fused.matMul({ a: x2, b: this.weight as tf.Tensor2D, bias: this.bias ?? undefined });
+      return x.rank === 2 ? y : tf.reshape(y, [...x.shape.slice(0, -1), this.outFeatures]);
+    });
+  }
+}

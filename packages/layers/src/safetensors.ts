@@ -1,0 +1,188 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { SafetensorsError } from './errors';
+import type { StateDict } from './module';
+
+/**
+ * The safetensors format (huggingface/safetensors): an 8-byte little-endian header length, a JSON
+ * header { name: { dtype, shape, data_offsets: [begin, end] }, __metadata__?: { string: string } },
+ * then the raw little-endian data. No fs here: callers write and read the bytes (Node or browser).
+ */
+export type SafetensorsMetadata = Record<string, string>;
+
+const MAX_HEADER = 100_000_000; // the reference implementation's limit
+
+const BYTES: Record<string, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
+
+/** Serialises a state dict (float32 -> F32, int32 -> I32, bool -> BOOL). Keys are written sorted. */
+export function saveSafetensors(dict: StateDict, metadata?: SafetensorsMetadata): Uint8Array {
+  // oxlint-disable-next-line unicorn/no-array-sort -- sorts a fresh array; toSorted is ES2023
+  const names = Object.keys(dict).sort();
+  const header: Record<string, unknown> = {};
+  if (metadata && Object.keys(metadata).length) {
+    for (const [k, v] of Object.entries(metadata)) {
+      if (typeof v !== 'string') throw new SafetensorsError(`metadata values must be strings, got ${typeof v} for "${k}"`);
+    }
+    header['__metadata__'] = metadata;
+  }
+  const chunks: Uint8Array[] = [];
+  let offset = 0;
+  for (const name of names) {
+    const t = dict[name] as tf.Tensor;
+    const values = t.dataSync();
+    let bytes: Uint8Array;
+    let dtype: string;
+    if (t.dtype === 'float32') [dtype, bytes] = ['F32', toBytes(Float32Array.from(values as Float32Array))];
+    else if (t.dtype === 'int32') [dtype, bytes] = ['I32', toBytes(Int32Array.from(values as Int32Array))];
+    else if (t.dtype === 'bool') [dtype, bytes] = ['BOOL', Uint8Array.from(values as Uint8Array)];
+    else throw new SafetensorsError(`cannot save "${name}" of dtype ${t.dtype}; expected float32, int32 or bool`);
+    header[name] = { dtype, shape: t.shape, data_offsets: [offset, offset + bytes.length] };
+    chunks.push(bytes);
+    offset += bytes.length;
+  }
+  let json = JSON.stringify(header);
+  // pad with spaces so the data starts 8-byte aligned, as the reference writer does
+  json += ' '.repeat((8 - ((8 + new TextEncoder().encode(json).length) % 8)) % 8);
+  const headerBytes = new TextEncoder().encode(json);
+  const out = new Uint8Array(8 + headerBytes.length + offset);
+  new DataView(out.buffer).setBigUint64(0, BigInt(headerBytes.length), true);
+  out.set(headerBytes, 8);
+  let pos = 8 + headerBytes.length;
+  for (const c of chunks) {
+    out.set(c, pos);
+    pos += c.length;
+  }
+  return out;
+}
+
+function toBytes(a: Float32Array | Int32Array): Uint8Array {
+  // typed arrays are little-endian on every platform tfjs runs on
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+}
+
+interface Entry {
+  dtype: string;
+  shape: number[];
+  data_offsets: [number, number];
+}
+
+/**
+ * Parses safetensors bytes into tensors (caller owns them). F32 -> float32; F64, F16, BF16 ->
+ * float32; I64 -> int32 (values must fit); I32, I16, I8, U8 -> int32; BOOL -> bool.
+ * Any defect (truncation, bad JSON, overlapping or out-of-range offsets) is a SafetensorsError.
+ */
+export function loadSafetensors(bytes: Uint8Array | ArrayBuffer): { tensors: StateDict; metadata: SafetensorsMetadata } {
+  const buf = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  if (buf.length < 8) throw new SafetensorsError(`truncated safetensors: ${buf.length} bytes, expected at least 8 for the header length`);
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const n = view.getBigUint64(0, true);
+  if (n > BigInt(MAX_HEADER)) throw new SafetensorsError(`safetensors header length ${n} exceeds the ${MAX_HEADER}-byte limit`);
+  const headerLen = Number(n);
+  if (8 + headerLen > buf.length) throw new SafetensorsError(`truncated safetensors: header claims ${headerLen} bytes but only ${buf.length - 8} follow`);
+  let header: unknown;
+  try {
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(8, 8 + headerLen)));
+  } catch (e) {
+    throw new SafetensorsError(`safetensors header is not valid UTF-8 JSON: ${(e as Error).message}`);
+  }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new SafetensorsError('safetensors header must be a JSON object');
+  const data = buf.subarray(8 + headerLen);
+  const metadata: SafetensorsMetadata = {};
+  const entries: [string, Entry][] = [];
+  for (const [name, raw] of Object.entries(header as Record<string, unknown>)) {
+    if (name === '__metadata__') {
+      if (typeof raw !== 'object' || raw === null) throw new SafetensorsError('__metadata__ must be an object of strings');
+      for (const [k, v] of Object.entries(raw)) {
+        if (typeof v !== 'string') throw new SafetensorsError(`__metadata__["${k}"] must be a string, got ${typeof v}`);
+        metadata[k] = v;
+      }
+      continue;
+    }
+    entries.push([name, checkEntry(name, raw)]);
+  }
+  // offsets must tile the data buffer exactly, in order, without gaps or overlaps
+  // oxlint-disable-next-line unicorn/no-array-sort -- sorts a fresh copy; toSorted is ES2023
+  const sorted = [...entries].sort((a, b) => a[1].data_offsets[0] - b[1].data_offsets[0]);
+  let expectedStart = 0;
+  for (const [name, e] of sorted) {
+    const [begin, end] = e.data_offsets;
+    if (begin !== expectedStart) throw new SafetensorsError(`tensor "${name}" starts at byte ${begin}, expected ${expectedStart} (gap or overlap)`);
+    const need = e.shape.reduce((a, b) => a * b, 1) * (BYTES[e.dtype] ?? 0);
+    if (end - begin !== need) throw new SafetensorsError(`tensor "${name}" ${e.dtype}[${e.shape.join(', ')}] needs ${need} bytes, offsets give ${end - begin}`);
+    expectedStart = end;
+  }
+  if (expectedStart !== data.length) throw new SafetensorsError(`safetensors data is ${data.length} bytes but the header describes ${expectedStart} (truncated or trailing bytes)`);
+  const tensors: StateDict = {};
+  try {
+    for (const [name, e] of entries) tensors[name] = decode(name, e, data.subarray(e.data_offsets[0], e.data_offsets[1]));
+  } catch (err) {
+    tf.dispose(Object.values(tensors));
+    throw err;
+  }
+  return { tensors, metadata };
+}
+
+function checkEntry(name: string, raw: unknown): Entry {
+  const e = raw as Partial<Entry> | null;
+  if (typeof e !== 'object' || e === null) throw new SafetensorsError(`header entry "${name}" must be an object`);
+  if (typeof e.dtype !== 'string' || !(e.dtype in BYTES)) throw new SafetensorsError(`tensor "${name}" has unsupported dtype ${JSON.stringify(e.dtype)}; expected one of ${Object.keys(BYTES).join(', ')}`);
+  if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new SafetensorsError(`tensor "${name}" has an invalid shape ${JSON.stringify(e.shape)}`);
+  const o = e.data_offsets;
+  if (!Array.isArray(o) || o.length !== 2 || !o.every((d) => Number.isSafeInteger(d) && d >= 0) || o[0] > o[1]) {
+    throw new SafetensorsError(`tensor "${name}" has invalid data_offsets ${JSON.stringify(o)}`);
+  }
+  return e as Entry;
+}
+
+function decode(name: string, e: Entry, raw: Uint8Array): tf.Tensor {
+  // copy first: the slice may not be aligned for a typed-array view
+  const bytes = raw.slice();
+  const count = e.shape.reduce((a, b) => a * b, 1);
+  const dv = new DataView(bytes.buffer);
+  switch (e.dtype) {
+    case 'F32':
+      return tf.tensor(new Float32Array(bytes.buffer), e.shape, 'float32');
+    case 'F64':
+      return tf.tensor(Float32Array.from(new Float64Array(bytes.buffer)), e.shape, 'float32');
+    case 'F16':
+    case 'BF16': {
+      const out = new Float32Array(count);
+      for (let i = 0; i < count; i++) out[i] = e.dtype === 'F16' ? half(dv.getUint16(2 * i, true)) : bf16(dv.getUint16(2 * i, true));
+      return tf.tensor(out, e.shape, 'float32');
+    }
+    case 'I64': {
+      const out = new Int32Array(count);
+      for (let i = 0; i < count; i++) {
+        const v = dv.getBigInt64(8 * i, true);
+        if (v > 2147483647n || v < -2147483648n) throw new SafetensorsError(`tensor "${name}" holds int64 value ${v} at index ${i}, outside int32 range (tfjs has no int64)`);
+        out[i] = Number(v);
+      }
+      return tf.tensor(out, e.shape, 'int32');
+    }
+    case 'I32':
+      return tf.tensor(new Int32Array(bytes.buffer), e.shape, 'int32');
+    case 'I16':
+      return tf.tensor(Int32Array.from(new Int16Array(bytes.buffer)), e.shape, 'int32');
+    case 'I8':
+      return tf.tensor(Int32Array.from(new Int8Array(bytes.buffer)), e.shape, 'int32');
+    case 'U8':
+      return tf.tensor(Int32Array.from(bytes), e.shape, 'int32');
+    case 'BOOL':
+      return tf.tensor(Uint8Array.from(bytes, (b) => (b ? 1 : 0)), e.shape, 'bool');
+    default:
+      throw new SafetensorsError(`tensor "${name}" has unsupported dtype ${e.dtype}`);
+  }
+}
+
+function half(h: number): number {
+  const exp = (h >> 10) & 0x1f;
+  const frac = h & 0x3ff;
+  const sign = h & 0x8000 ? -1 : 1;
+  if (exp === 0) return sign * frac * 2 ** -24;
+  if (exp === 31) return frac ? NaN : sign * Infinity;
+  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
+}
+
+function bf16(h: number): number {
+  const f = new Float32Array(new Uint32Array([h << 16]).buffer);
+  return f[0] ?? NaN;
+}
