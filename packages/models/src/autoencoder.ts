@@ -32,9 +32,10 @@ export class Autoencoder extends LatentModel {
   }
 
   forwardWithLatent(x: tf.Tensor): LatentOutput {
-    return tf.tidy(() => {
-      const { mu } = this.encode(x);
-      return { reconstruction: tf.reshape(this.decode(mu), x.shape), mu, logVar: null, z: mu.clone() };
+    const { reconstruction, mu } = tf.tidy(() => {
+      const code = this.encode(x).mu;
+      return { reconstruction: tf.reshape(this.decode(code), x.shape), mu: code };
     });
+    return { reconstruction, mu, logVar: null, z: mu.clone() };
   }
 }

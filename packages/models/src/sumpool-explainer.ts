@@ -32,7 +32,10 @@ export class SumPoolExplainer extends Module implements DeepTaylorExplainable {
     this.fc2 = this.registerModule('fc2', new Linear(100, 400));
     // Start from zero biases: admissible under the constraint, and the default kaiming weights
     // then put f(x) of a [-0.5, 1.5]-coded image in the tens, between the two targets.
-    for (const layer of [this.fc1, this.fc2]) layer.bias?.assign(tf.zerosLike(layer.bias));
+    for (const layer of [this.fc1, this.fc2]) {
+      const b = layer.bias;
+      if (b) tf.tidy(() => b.assign(tf.zerosLike(b)));
+    }
   }
 
   forward(x: tf.Tensor): tf.Tensor2D {

@@ -102,7 +102,7 @@ function deepTaylor(model: DeepTaylorExplainable, x: tf.Tensor2D, first: Rule, c
       inputs.push(a);
       let z = tf.matMul(a, stage.weight, false, true);
       if (stage.bias) z = tf.add(z, stage.bias);
-      a = stage.activation === 'relu' ? tf.relu(z) : z;
+      a = (stage.activation === 'relu' ? tf.relu(z) : z) as tf.Tensor2D;
     }
     // top layer sums every unit: each unit's relevance is its own activation
     let r = a;
