@@ -7,3 +7,7 @@ export { DataLoader } from './loader/data-loader';
 export type { Batch, DataLoaderOptions, LoaderData } from './loader/data-loader';
 export { normalize, scaleTo, compose, MNIST_MEAN, MNIST_STD } from './loader/transforms';
 export type { Transform } from './loader/transforms';
+export { parseIdx, writeIdx, idxBytes } from './idx/idx';
+export type { IdxArray, IdxData, IdxDtype, ParseIdxOptions, WriteIdxOptions } from './idx/idx';
+export { decodeMnist, encodeMnist } from './idx/mnist-idx';
+export type { DecodeMnistOptions } from './idx/mnist-idx';
