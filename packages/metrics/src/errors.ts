@@ -1,0 +1,4 @@
+/** Thrown when a metric's inputs have the wrong length, range or type; the message names the value and what was expected. */
+export class MetricInputError extends Error {
+  override name = 'MetricInputError';
+}
