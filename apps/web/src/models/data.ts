@@ -1,0 +1,28 @@
+import { DataLoader, normalize, pairedDigits, scaleTo, syntheticDigits, type ImageSet } from '@logitlab/datasets';
+import type { DataKind } from './recipes';
+import { EXPLAINER_RANGE, LATENT_RANGE } from './coding';
+
+/**
+ * Training data for the page: seeded synthetic digits (needs no download, ~30k images/s), and the
+ * Montavon two-digit images built from them. Generated once, on first use.
+ */
+let digits: ImageSet | null = null;
+export function trainingDigits(): ImageSet {
+  digits ??= syntheticDigits({ count: 6000, seed: 7 });
+  return digits;
+}
+
+/** Which digit the explainer is trained to detect (the paper: "is there a 3 in this image?"). */
+export const TARGET_DIGIT = 3;
+
+/** A shuffled, endless-by-epochs loader for a model's data kind and coding. */
+export function loaderFor(kind: DataKind, batchSize: number, seed = 1): DataLoader {
+  const set = trainingDigits();
+  if (kind === 'pairs') {
+    const pairs = pairedDigits(set, { count: 6000, seed, targetDigits: [TARGET_DIGIT], range: [...EXPLAINER_RANGE] as [number, number] });
+    return new DataLoader({ x: pairs.images, xShape: [28, 56, 1], y: pairs.targets, yShape: [] }, { batchSize, shuffle: true, seed, dropLast: true });
+  }
+  const transform = kind === 'latent' ? scaleTo(LATENT_RANGE[0], LATENT_RANGE[1]) : normalize();
+  const xShape = kind === 'latent' ? [784] : [28, 28, 1];
+  return new DataLoader({ x: set.images, xShape, y: set.labels, yShape: [] }, { batchSize, shuffle: true, seed, dropLast: true, transform });
+}

@@ -1,0 +1,41 @@
+import { loadSafetensorsInto, type Module } from '@logitlab/layers';
+
+/** Where a model's current weights came from, shown as a badge next to every output. */
+export type WeightSource = 'pretrained' | 'trained in page' | 'untrained';
+
+const base = (): string => `${import.meta.env.BASE_URL}weights/`;
+
+let manifest: Promise<Set<string>> | null = null;
+
+/**
+ * Names of the shipped assets, from public/weights/manifest.json (written by make-weights.mjs).
+ * Asking the manifest first means a missing asset costs no 404 in the console.
+ */
+export function shippedWeights(): Promise<Set<string>> {
+  manifest ??= fetch(`${base()}manifest.json`)
+    .then(async (res) => {
+      if (!res.ok) return new Set<string>();
+      const json = (await res.json()) as { files?: Record<string, unknown> };
+      return new Set(Object.keys(json.files ?? {}));
+    })
+    .catch(() => new Set<string>());
+  return manifest;
+}
+
+/**
+ * Fetches and loads a shipped weight asset. Returns false (never throws) when the asset is missing
+ * or does not fit the model, so the caller can fall back to training in the page.
+ */
+export async function loadWeights(model: Module, id: string): Promise<boolean> {
+  const file = `${id}.safetensors`;
+  if (!(await shippedWeights()).has(file)) return false;
+  try {
+    const res = await fetch(`${base()}${file}`);
+    if (!res.ok) return false;
+    loadSafetensorsInto(model, await res.arrayBuffer());
+    return true;
+  } catch (e) {
+    console.warn(`weights/${file} not loaded: ${(e as Error).message}`);
+    return false;
+  }
+}

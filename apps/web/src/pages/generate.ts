@@ -1,0 +1,250 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { LatentModel } from '@logitlab/models';
+import { exclusive, on } from '../app';
+import { grayRgba } from '../lib/heatmap';
+import { boundsOf, lift, principalPlane, project, toLatent, toPixel, type Bounds, type Plane } from '../lib/latent';
+import { digitColor } from '../lib/palette';
+import { normalizeLikeMnist, toRange } from '../lib/preprocess';
+import { LATENT_RANGE } from '../models/coding';
+import { trainingDigits } from '../models/data';
+import { BETAS, type Beta, type ModelId } from '../models/recipes';
+import { getModel, type ZooEntry } from '../models/zoo';
+import { blit, DrawCanvas } from '../ui/draw-canvas';
+import { canvas, h } from '../ui/dom';
+import type { Page } from './page';
+import { Coalescer, markRendered } from './render-state';
+
+const MAP = 300;
+const MAP_POINTS = 600;
+const SAMPLES = 8;
+
+/** One model's column: reconstruction, prior samples, latent map, decoded click. */
+interface Column {
+  title: HTMLElement;
+  badge: HTMLElement;
+  recon: HTMLCanvasElement;
+  samples: HTMLElement;
+  map: HTMLCanvasElement;
+  decoded: HTMLCanvasElement;
+  entry: ZooEntry<LatentModel> | null;
+  plane: Plane | null;
+  points: Float32Array;
+  bounds: Bounds;
+  click: { x: number; y: number } | null;
+}
+
+function column(kind: 'vae' | 'ae'): { el: HTMLElement; col: Column } {
+  const suffix = kind === 'vae' ? '' : '-ae';
+  const col: Column = {
+    title: h('h3', {}, kind === 'vae' ? 'VAE' : 'Autoencoder'),
+    badge: h('span', { class: 'badge' }, 'loading…'),
+    recon: canvas(84, 84, { id: `recon${suffix}` }),
+    samples: h('div', { class: 'grid-images', id: `samples${suffix}` }),
+    map: canvas(MAP, MAP, { class: 'latent-map', id: `latent-map${suffix}`, title: 'click to decode this point' }),
+    decoded: canvas(84, 84, { id: `decoded${suffix}` }),
+    entry: null,
+    plane: null,
+    points: new Float32Array(),
+    bounds: { minX: -1, maxX: 1, minY: -1, maxY: 1 },
+    click: null,
+  };
+  const el = h(
+    'div',
+    { class: 'card' },
+    h('div', { class: 'toolbar' }, col.title, col.badge),
+    h('p', { class: 'sub' }, kind === 'vae' ? 'KL term pulls codes towards N(0, I): the prior is a map of digits.' : 'No prior: codes go wherever reconstruction wants; random codes decode to noise.'),
+    h('div', { class: 'row' }, h('div', { class: 'map' }, col.recon, h('span', { class: 'muted' }, 'reconstruction')), h('div', { class: 'map' }, col.decoded, h('span', { class: 'muted' }, 'decoded click'))),
+    h('p', { class: 'sub' }, 'samples from N(0, I):'),
+    col.samples,
+    h('p', { class: 'sub' }, 'latent codes of 600 digits, first two principal axes; click anywhere to decode:'),
+    col.map,
+  );
+  return { el, col };
+}
+
+export function createPage(root: HTMLElement): Page {
+  const pad = h('div', { class: 'card pad-card' });
+  pad.append(h('h3', {}, 'Draw a digit to reconstruct'));
+  const draw = new DrawCanvas(pad, { width: 28, height: 28, scale: 8, pen: 2.4, label: 'digit drawing pad' });
+  const betaSelect = h('select', { id: 'beta-select', 'aria-label': 'VAE beta' }, ...BETAS.map((b) => h('option', { value: b, selected: b === 1 }, `β = ${b}`)));
+  const resample = h('button', { class: 'btn', id: 'resample' }, 'New samples');
+  const clear = h('button', { class: 'btn' }, 'Clear');
+  pad.append(h('div', { class: 'toolbar' }, clear, resample), h('div', { class: 'toolbar' }, h('label', { for: 'beta-select' }, 'VAE weight of KL:'), betaSelect));
+  const legend = h('div', { class: 'legend' }, ...Array.from({ length: 10 }, (_, d) => {
+    const s = h('span', {}, String(d));
+    s.style.setProperty('--c', digitColor(d));
+    return s;
+  }));
+  pad.append(legend);
+
+  const vae = column('vae');
+  const ae = column('ae');
+  root.append(
+    h('h2', {}, 'Generate: VAE vs autoencoder'),
+    h('p', { class: 'lead' }, 'Both squeeze a digit through 30 numbers and decode it back. Only the VAE is trained to make its codes look like N(0, I), so only the VAE can generate: larger β trades sharper reconstructions for a smoother map.'),
+    h('div', { class: 'row' }, pad, vae.el, ae.el),
+  );
+
+  let seed = 1;
+  let drawn = false;
+  const beta = (): Beta => Number(betaSelect.value) as Beta;
+  const codeIn = (pixels: Float32Array): Float32Array => toRange(pixels, LATENT_RANGE);
+
+  async function load(): Promise<void> {
+    const [v, a] = await Promise.all([getModel<LatentModel>(`vae-${beta()}` as ModelId), getModel<LatentModel>('autoencoder')]);
+    vae.col.entry = v;
+    ae.col.entry = a;
+    vae.col.title.textContent = `VAE, β = ${beta()}`;
+    for (const c of [vae.col, ae.col]) {
+      c.click = null;
+      await mapLatents(c);
+    }
+  }
+
+  /** Encodes a fixed set of digits, finds the principal plane, draws the scatter. */
+  async function mapLatents(c: Column): Promise<void> {
+    const model = c.entry?.model;
+    if (!model) return;
+    const set = trainingDigits();
+    const n = Math.min(MAP_POINTS, set.count);
+    const mu = await exclusive(async () => {
+      const x = tf.tensor2d(codeIn(set.images.subarray(0, n * 784)), [n, 784]);
+      const { mu: m, logVar } = model.encode(x);
+      const values = (await m.data()) as Float32Array;
+      tf.dispose([x, m, ...(logVar ? [logVar] : [])]);
+      return values;
+    });
+    const dim = mu.length / n;
+    c.plane = principalPlane(mu, dim);
+    c.points = project(c.plane, mu);
+    c.bounds = boundsOf(c.points, 0.08);
+    drawMap(c, set.labels);
+  }
+
+  function drawMap(c: Column, labels: Int32Array): void {
+    const ctx = c.map.getContext('2d');
+    if (!ctx) return;
+    ctx.clearRect(0, 0, MAP, MAP);
+    for (let i = 0; i * 2 < c.points.length; i++) {
+      const { px, py } = toPixel(c.bounds, MAP, MAP, c.points[i * 2] ?? 0, c.points[i * 2 + 1] ?? 0);
+      ctx.fillStyle = digitColor(labels[i] ?? 0);
+      ctx.globalAlpha = 0.75;
+      ctx.beginPath();
+      ctx.arc(px, py, 2.6, 0, Math.PI * 2);
+      ctx.fill();
+    }
+    ctx.globalAlpha = 1;
+    if (c.click) {
+      ctx.strokeStyle = '#111';
+      ctx.lineWidth = 2;
+      ctx.beginPath();
+      ctx.arc(c.click.x, c.click.y, 7, 0, Math.PI * 2);
+      ctx.moveTo(c.click.x - 11, c.click.y);
+      ctx.lineTo(c.click.x + 11, c.click.y);
+      ctx.moveTo(c.click.x, c.click.y - 11);
+      ctx.lineTo(c.click.x, c.click.y + 11);
+      ctx.stroke();
+    }
+  }
+
+  /** Decodes `z` ([n, latent] row-major) with a column's model; values in LATENT_RANGE. */
+  async function decode(c: Column, z: Float32Array, n: number): Promise<Float32Array> {
+    const model = c.entry?.model;
+    if (!model) return new Float32Array();
+    return exclusive(async () => {
+      const zt = tf.tensor2d(z, [n, z.length / n]);
+      const y = model.decode(zt);
+      const values = (await y.data()) as Float32Array;
+      tf.dispose([zt, y]);
+      return values;
+    });
+  }
+
+  async function decodeClick(c: Column, px: number, py: number): Promise<void> {
+    if (!c.plane) return;
+    c.click = { x: px, y: py };
+    drawMap(c, trainingDigits().labels);
+    const { x, y } = toLatent(c.bounds, MAP, MAP, px, py);
+    const img = await decode(c, lift(c.plane, x, y), 1);
+    blit(c.decoded, grayRgba(img, LATENT_RANGE), 28, 28);
+    // Ink in [0, 784]: how much digit the decoding holds (the e2e test checks it changes).
+    const ink = img.reduce((s, v) => s + (v - LATENT_RANGE[0]) / (LATENT_RANGE[1] - LATENT_RANGE[0]), 0);
+    c.decoded.dataset.ink = ink.toFixed(4);
+    c.decoded.dataset.decodes = String(Number(c.decoded.dataset.decodes ?? 0) + 1);
+  }
+
+  async function samples(c: Column): Promise<void> {
+    const model = c.entry?.model;
+    if (!model) return;
+    const imgs = await exclusive(async () => {
+      const s = model.sample(SAMPLES, seed);
+      const v = (await s.data()) as Float32Array;
+      s.dispose();
+      return v;
+    });
+    c.samples.replaceChildren(
+      ...Array.from({ length: SAMPLES }, (_, i) => {
+        const cv = canvas(56, 56);
+        blit(cv, grayRgba(imgs.subarray(i * 784, (i + 1) * 784), LATENT_RANGE), 28, 28);
+        return cv;
+      }),
+    );
+  }
+
+  async function reconstruct(c: Column): Promise<void> {
+    const model = c.entry?.model;
+    if (!model) return;
+    const img = drawn ? normalizeLikeMnist(draw.read()).data : trainingDigits().images.subarray(0, 784);
+    const out = await exclusive(async () => {
+      const x = tf.tensor2d(codeIn(img), [1, 784]);
+      const y = model.reconstruct(x);
+      const v = (await y.data()) as Float32Array;
+      tf.dispose([x, y]);
+      return v;
+    });
+    blit(c.recon, grayRgba(out, LATENT_RANGE), 28, 28);
+  }
+
+  const run = new Coalescer(async () => {
+    for (const c of [vae.col, ae.col]) {
+      if (!c.entry) continue;
+      c.badge.textContent = c.entry.source;
+      c.badge.className = `badge ${c.entry.source.split(' ')[0]}`;
+      await reconstruct(c);
+      await samples(c);
+      if (c.click) await decodeClick(c, c.click.x, c.click.y);
+    }
+    markRendered(root);
+  }, root);
+
+  for (const c of [vae.col, ae.col]) {
+    c.map.addEventListener('click', (e) => {
+      const r = c.map.getBoundingClientRect();
+      void decodeClick(c, ((e.clientX - r.left) / r.width) * MAP, ((e.clientY - r.top) / r.height) * MAP);
+    });
+  }
+  draw.onChange(() => {
+    drawn = true;
+    void run.request();
+  });
+  clear.addEventListener('click', () => draw.clear());
+  resample.addEventListener('click', () => {
+    seed++;
+    void run.request();
+  });
+  betaSelect.addEventListener('change', () => void load().then(() => run.request()));
+  on('weights', (id) => {
+    if (id.startsWith('vae-') || id === 'autoencoder') void load().then(() => run.request());
+  });
+
+  let loaded: Promise<void> | null = null;
+  return {
+    async show() {
+      loaded ??= load();
+      await loaded;
+      await run.request();
+      root.dataset.state = 'ready';
+    },
+    refresh: () => run.request(),
+  };
+}
