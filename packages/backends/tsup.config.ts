@@ -1,4 +1,17 @@
 import { defineConfig } from 'tsup';
 import { libraryConfig } from '../../scripts/tsup-library';
+import { completeTfjsCore } from './build/complete-tfjs-core';
 
-export default defineConfig(libraryConfig());
+const shared = {
+  // tfjs-core's gradient configs and chained ops are compiled into our dist against its public entry (see the plugin).
+  noExternal: [/^@tensorflow\/tfjs-core\/dist\//],
+  esbuildPlugins: [completeTfjsCore()],
+  external: [/^node:/],
+};
+
+export default defineConfig([
+  // Node (and the default for other tools): ESM + CJS; import.meta.url is shimmed in the CJS build.
+  libraryConfig({ ...shared, entry: ['src/index.ts'], shims: true }),
+  // Browsers: ESM only, no Node built-ins, literal imports of the browser backends.
+  libraryConfig({ ...shared, entry: ['src/index.browser.ts'], format: ['esm'], dts: false, clean: false }),
+]);

@@ -1,1 +1,21 @@
-export const PACKAGE = '@logitlab/backends';
+// @logitlab/backends, Node entry: picks, loads and makes trainable any TensorFlow.js backend.
+import { nodeAdapter } from './node/adapter';
+import type { BackendInfo, BackendName, BackendStatus, UseBackendOptions } from './types';
+import { createBackendApi } from './use-backend';
+
+export * from './shared-exports';
+
+const api = createBackendApi(nodeAdapter);
+
+/**
+ * Loads backend `name` (default 'auto': the fastest that works here), makes it the active tfjs
+ * backend with every gradient registered, and describes it. Call again to switch at runtime.
+ */
+export function useBackend(name: BackendName = 'auto', options: UseBackendOptions = {}): Promise<BackendInfo> {
+  return api.useBackend(name, options);
+}
+
+/** Which backends are installed and work here (it briefly starts each; the active one is restored). */
+export function listBackends(): Promise<BackendStatus[]> {
+  return api.listBackends();
+}

@@ -1,0 +1,35 @@
+import os from 'node:os';
+import { env } from '@tensorflow/tfjs-core';
+import { BACKEND_PACKAGES } from '../packages';
+import { isModuleNotFound } from '../platform';
+import type { PlatformAdapter } from '../platform';
+import { startWasmWithThreads } from './wasm-threads';
+
+const MAX_DEFAULT_THREADS = 4;
+
+export const nodeAdapter: PlatformAdapter = {
+  platform: 'node',
+  async importBackend(name) {
+    const specifier = BACKEND_PACKAGES[name].packageName;
+    // A variable specifier: bundlers must not try to resolve optional packages at build time.
+    const mod = (await import(/* @vite-ignore */ specifier)) as Record<string, unknown>;
+    // ESM importing a CJS package: prefer named exports, fall back to module.exports.
+    const def = mod.default as Record<string, unknown> | undefined;
+    return Object.keys(mod).length <= 1 && def != null && typeof def === 'object' ? def : mod;
+  },
+  isNotInstalled: isModuleNotFound,
+  defaultWasmThreads() {
+    return Math.max(1, Math.min(MAX_DEFAULT_THREADS, this.hardwareThreads()));
+  },
+  hardwareThreads() {
+    return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  },
+  async startWasm(wasm, threads, _options, start) {
+    if (threads <= 1) {
+      env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+      wasm.setThreadsCount(1);
+      return start();
+    }
+    return startWasmWithThreads(wasm, threads, start);
+  },
+};

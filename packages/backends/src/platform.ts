@@ -1,0 +1,44 @@
+// What differs between the Node and the browser entry points; use-backend.ts holds the shared logic.
+import type { ConcreteBackendName, Platform, UseBackendOptions } from './types';
+
+/** The part of @tensorflow/tfjs-backend-wasm's exports we use. */
+export interface WasmModule {
+  setThreadsCount(threads: number): void;
+  getThreadsCount(): number;
+  setWasmPaths(prefixOrFileMap: string | Record<string, string>, usePlatformFetch?: boolean): void;
+  version_wasm?: string;
+}
+
+export interface PlatformAdapter {
+  platform: Platform;
+  /** Imports the backend's package; rejects with the loader's own error when it is missing. */
+  importBackend(name: ConcreteBackendName): Promise<Record<string, unknown>>;
+  /** Whether `error` says that `packageName` itself (not one of its dependencies) is missing. */
+  isNotInstalled(error: unknown, packageName: string): boolean;
+  /** Threads wasm uses when the caller does not say. */
+  defaultWasmThreads(): number;
+  /** Logical cores of the machine (reported for native backends). */
+  hardwareThreads(): number;
+  /**
+   * Runs `start` (which initialises the wasm backend) with whatever the platform needs for `threads`
+   * threads in place, and undoes it afterwards. Resolves to whether start succeeded.
+   */
+  startWasm(wasm: WasmModule, threads: number, options: UseBackendOptions, start: () => Promise<boolean>): Promise<boolean>;
+}
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'object' && error != null && 'message' in error) return String((error as { message: unknown }).message);
+  return String(error);
+}
+
+/**
+ * Whether a failed import says that `packageName` itself (not one of its dependencies) cannot be
+ * found: Node ESM ("Cannot find package 'x'"), Node CJS ("Cannot find module 'x'"), Vite/vitest
+ * ("Could not resolve \"x\"", "Failed to resolve import \"x\"").
+ */
+export function isModuleNotFound(error: unknown, packageName: string): boolean {
+  const message = errorMessage(error);
+  const named = message.includes(`'${packageName}'`) || message.includes(`"${packageName}"`);
+  return named && /Cannot find (module|package)|Could not resolve|Failed to resolve|Failed to fetch dynamically imported module/i.test(message);
+}

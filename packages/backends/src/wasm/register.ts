@@ -1,0 +1,51 @@
+// Makes the wasm backend able to train: registers the kernels it lacks and faster variants of two it
+// has. Must run after '@tensorflow/tfjs-backend-wasm' was imported (it registers the stock kernels)
+// and may run before or after the backend initialises. Wrapped stock kernels keep their setupFunc,
+// which binds their C++ function when the backend starts; without it they would crash.
+import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
+import { asKernelFunc, stockKernel } from './kernel-util';
+import type { KernelArgs } from './kernel-util';
+import { conv2dBackpropFilter } from './conv2d-backprop-filter';
+import { makeConv2dBackpropInput } from './conv2d-backprop-input';
+import { makeBatchMatMul } from './batch-mat-mul';
+import { depthwiseConv2dNativeBackpropFilter, depthwiseConv2dNativeBackpropInput } from './depthwise-backprop';
+import { unsortedSegmentSum } from './unsorted-segment-sum';
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+
+type Made = (args: KernelArgs) => TensorInfo;
+
+// Kernels wasm lacks: added only if still missing (a future tfjs may ship its own).
+const MISSING: Record<string, Made> = {
+  Conv2DBackpropFilter: conv2dBackpropFilter,
+  DepthwiseConv2dNativeBackpropFilter: depthwiseConv2dNativeBackpropFilter,
+  DepthwiseConv2dNativeBackpropInput: depthwiseConv2dNativeBackpropInput,
+  UnsortedSegmentSum: unsortedSegmentSum,
+};
+
+// Stock kernels we wrap with a faster path; the stock function handles everything else.
+const WRAPPED: Record<string, (stock: KernelFunc) => Made> = {
+  Conv2DBackpropInput: makeConv2dBackpropInput,
+  BatchMatMul: makeBatchMatMul,
+};
+
+// Remember what we registered so a second call is a no-op and the stock kernel is wrapped only once.
+const ours = new WeakSet<KernelFunc>();
+
+/** Registers wasm training kernels. Idempotent. */
+export function registerWasmTrainingKernels(): void {
+  for (const [kernelName, kernelFunc] of Object.entries(MISSING)) {
+    if (getKernel(kernelName, 'wasm') != null) continue;
+    const f = asKernelFunc(kernelFunc);
+    ours.add(f);
+    registerKernel({ kernelName, backendName: 'wasm', kernelFunc: f });
+  }
+  for (const [kernelName, wrap] of Object.entries(WRAPPED)) {
+    const stock: KernelConfig = stockKernel(kernelName);
+    if (ours.has(stock.kernelFunc)) continue;
+    const f = asKernelFunc(wrap(stock.kernelFunc));
+    ours.add(f);
+    unregisterKernel(kernelName, 'wasm');
+    registerKernel({ ...stock, kernelFunc: f });
+  }
+}

@@ -1,0 +1,77 @@
+// Plain-node test of the BUILT package (run `pnpm --filter @logitlab/backends build` first):
+// no vitest, no bundler. Each case runs in a fresh `node` process, once importing the ESM build and
+// once requiring the CJS build, so a format that fails to register gradients cannot hide behind the
+// other. Run with: node --test packages/backends/test/dist.test.mjs
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+
+const pkgDir = path.resolve(import.meta.dirname, '..');
+
+// The body runs inside an async function with `tf` and `backends` in scope; it prints one JSON line.
+const BODY = `
+  const info = await backends.useBackend('cpu');
+  const out = { info, grads: {} };
+  const x = tf.randomNormal([2, 8, 8, 3], 0, 1, 'float32', 1);
+  const w = tf.randomNormal([3, 3, 3, 4], 0, 0.3, 'float32', 2);
+  const m = tf.randomNormal([4, 5], 0, 1, 'float32', 3);
+  const cases = {
+    conv2d: () => tf.grad((f) => tf.conv2d(x, f, 1, 'same').square().sum())(w),
+    matMul: () => tf.grad((a) => tf.matMul(a, m).sum())(tf.ones([3, 4])),
+    relu: () => tf.grad((a) => tf.relu(a).sum())(tf.tensor1d([-1, 2])),
+    logSoftmax: () => tf.grad((a) => tf.logSoftmax(a).mul(tf.tensor2d([[1, 0, 0]])).sum())(tf.tensor2d([[1, 2, 3]])),
+    maxPool: () => tf.grad((a) => tf.maxPool(a, 2, 2, 'valid').sum())(x),
+    batchNorm: () => tf.grad((a) => tf.batchNorm(a, tf.scalar(0.5), tf.scalar(2), tf.scalar(0.1), tf.scalar(3)).sum())(tf.ones([4])),
+  };
+  for (const [name, f] of Object.entries(cases)) {
+    try {
+      const g = f();
+      out.grads[name] = { sum: Math.abs(g.sum().dataSync()[0]), finite: g.isFinite().all().dataSync()[0] === 1 };
+    } catch (e) { out.grads[name] = { error: String(e.message) }; }
+  }
+  // 3 SGD steps of a conv -> pool -> dense classifier must lower the loss.
+  const xs = tf.randomUniform([8, 12, 12, 1], 0, 1, 'float32', 4);
+  const ys = tf.oneHot(tf.tensor1d([0, 1, 2, 0, 1, 2, 0, 1], 'int32'), 3);
+  const k = tf.variable(tf.randomNormal([3, 3, 1, 4], 0, 0.3, 'float32', 5));
+  const d = tf.variable(tf.randomNormal([100, 3], 0, 0.1, 'float32', 6));
+  const opt = tf.train.sgd(0.5);
+  const before = tf.memory().numTensors;
+  out.losses = [];
+  for (let i = 0; i < 3; i++) {
+    const loss = opt.minimize(() => {
+      const h = tf.relu(tf.maxPool(tf.conv2d(xs, k, 1, 'valid'), 2, 2, 'valid')).reshape([8, 100]);
+      return tf.losses.softmaxCrossEntropy(ys, tf.matMul(h, d));
+    }, true);
+    out.losses.push(loss.dataSync()[0]);
+    loss.dispose();
+  }
+  out.leaked = tf.memory().numTensors - before - 1; // the optimizer keeps its iteration counter
+  out.missing = await backends.useBackend('tensorflow').then(() => null, (e) => ({ name: e.name, packageName: e.packageName }));
+  console.log(JSON.stringify(out));
+`;
+
+function runIn(format) {
+  const script = format === 'esm'
+    ? `import * as tf from '@tensorflow/tfjs-core'; import * as backends from '@logitlab/backends'; await (async () => {${BODY}})();`
+    : `const tf = require('@tensorflow/tfjs-core'); const backends = require('@logitlab/backends'); (async () => {${BODY}})().catch((e) => { console.error(e); process.exit(1); });`;
+  const args = format === 'esm' ? ['--input-type=module', '-e', script] : ['--input-type=commonjs', '-e', script];
+  const stdout = execFileSync(process.execPath, args, { cwd: pkgDir, encoding: 'utf8' });
+  return JSON.parse(stdout.trim().split('\n').pop());
+}
+
+for (const format of ['esm', 'cjs']) {
+  test(`${format} build: cpu backend, every gradient registered, training lowers the loss`, () => {
+    const out = runIn(format);
+    assert.equal(out.info.name, 'cpu');
+    assert.equal(out.info.platform, 'node');
+    for (const [name, g] of Object.entries(out.grads)) {
+      assert.equal(g.error, undefined, `gradient of ${name} failed: ${g.error}`);
+      assert.ok(g.finite && g.sum > 0, `gradient of ${name} is zero or not finite`);
+    }
+    assert.equal(Object.keys(out.grads).length, 6);
+    assert.ok(out.losses[2] < out.losses[0], `loss did not fall: ${out.losses.join(' -> ')}`);
+    assert.ok(out.leaked <= 0, `training leaked ${out.leaked} tensors`);
+    assert.deepEqual(out.missing, { name: 'BackendNotInstalledError', packageName: '@tensorflow/tfjs-node' });
+  });
+}
