@@ -43,7 +43,7 @@ export function resetPitfallWarnings(): void {
 }
 
 // Frames from this package's own directory (src/ in dev, dist/ when bundled) are skipped so the
-// key is the user's call site.
+// key is the user's call site; colocated *.test.* files count as user code.
 const ownDir = frameDir(new Error().stack?.split('\n')[1] ?? '');
 
 function frameDir(frame: string): string {
@@ -54,7 +54,7 @@ function frameDir(frame: string): string {
 /** The first stack frame outside this package: where the user called us. */
 export function callSite(): string {
   const frames = (new Error().stack ?? '').split('\n').slice(1);
-  const outside = frames.find((f) => ownDir === '' || frameDir(f) !== ownDir);
+  const outside = frames.find((f) => ownDir === '' || frameDir(f) !== ownDir || /\.test\.[cm]?[jt]s/.test(f));
   return (outside ?? frames[frames.length - 1] ?? '').trim();
 }
 
@@ -72,4 +72,9 @@ export function warnPitfall(kind: string, site: string, message: string): void {
   s.seen.add(key);
   if (s.sink) s.sink(message, kind);
   else console.warn(`[logitlab] ${message}`);
+}
+
+/** Records that (kind, call site) was inspected and found fine, so it is not inspected again. */
+export function markPitfallChecked(kind: string, site: string): void {
+  pitfallState().seen.add(`${kind}@${site}`);
 }

@@ -1,0 +1,66 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { checkClassTargets, checkWeight, looksLikeProbabilities, requireFloat, sampleRowsForCheck, warnPitfall } from './checks';
+import { checkReduction, type Reduction } from './reduce';
+
+export interface NllLossOptions {
+  /** Per-class weight [C]; a weighted mean divides by the summed weights of non-ignored targets. */
+  weight?: tf.Tensor;
+  ignoreIndex?: number;
+  reduction?: Reduction;
+  /** Range-check targets (one small read-back per call). */
+  validate?: boolean;
+}
+
+/**
+ * Weighted negative log-likelihood of int32 class indices, classes on the last axis. Returns the
+ * per-element losses and per-element weights (0 where ignored), flattened.
+ */
+export function pickedNll(logProbs: tf.Tensor, target: tf.Tensor, c: number, weight: tf.Tensor | undefined, ignoreIndex: number) {
+  const m = target.size;
+  const flatT = tf.reshape(target, [m]);
+  const valid = tf.notEqual(flatT, ignoreIndex);
+  const safeT = tf.where(valid, flatT, tf.zerosLike(flatT));
+  // one-hot pick instead of gather: gathering along a batch of rows has no gradient in tfjs
+  const oneHot = tf.cast(tf.oneHot(safeT, c), 'float32');
+  const picked = tf.sum(tf.mul(tf.reshape(logProbs, [m, c]), oneHot), -1);
+  const validF = tf.cast(valid, 'float32');
+  const w = weight ? tf.mul(tf.gather(weight, safeT), validF) : validF;
+  return { losses: tf.neg(tf.mul(picked, w)), weights: w, valid: validF };
+}
+
+export function reduceWeighted(losses: tf.Tensor, weights: tf.Tensor, reduction: Reduction, shape: number[]): tf.Tensor {
+  if (reduction === 'none') return tf.reshape(losses, shape);
+  if (reduction === 'sum') return tf.sum(losses);
+  // all targets ignored gives 0/0 = NaN, as in PyTorch
+  return tf.div(tf.sum(losses), tf.sum(weights));
+}
+
+/** nllLoss(logProbs, target): expects log-probabilities (e.g. from logSoftmax), int32 targets. */
+export function nllLoss(logProbs: tf.Tensor, target: tf.Tensor, options: NllLossOptions = {}): tf.Tensor {
+  const { weight, ignoreIndex = -100, reduction = 'mean', validate = true } = options;
+  checkReduction(reduction, ['mean', 'sum', 'none'], 'nllLoss');
+  requireFloat('nllLoss', 'input', logProbs);
+  const c = checkClassTargets('nllLoss', logProbs, target, ignoreIndex, validate);
+  checkWeight('nllLoss', weight, c);
+  warnIfNotLogProbs(logProbs);
+  return tf.tidy(() => {
+    const { losses, weights } = pickedNll(logProbs, target, c, weight, ignoreIndex);
+    return reduceWeighted(losses, weights, reduction, target.shape);
+  });
+}
+
+function warnIfNotLogProbs(x: tf.Tensor): void {
+  const sample = sampleRowsForCheck('nll-not-log-probs', x);
+  if (!sample) return;
+  const positive = sample.rows.some((r) => r.some((v) => v > 0));
+  if (!positive) return;
+  const probs = looksLikeProbabilities(sample.rows, false);
+  const sumOne = probs && looksLikeProbabilities(sample.rows, true);
+  const what = sumOne ? 'rows that look like softmax outputs' : probs ? 'values in [0, 1] that look like sigmoid outputs' : 'positive values';
+  warnPitfall(
+    'nll-not-log-probs',
+    sample.site,
+    `nllLoss got ${what}, but it expects log-probabilities (<= 0). Minimising -p is not a proper objective; ` +
+      'apply logSoftmax to the logits (or use crossEntropy on the logits directly).',
+  );
+}

@@ -1,0 +1,80 @@
+/**
+ * One-warning-per-call-site pitfall guards. The state lives on globalThis under a registry symbol,
+ * so @logitlab/losses and @logitlab/layers (which import nothing from each other) share one switch
+ * and one sink: setPitfallWarnings(false) in either silences both.
+ */
+export type PitfallSink = (message: string, kind: string) => void;
+
+interface PitfallState {
+  enabled: boolean;
+  sink: PitfallSink | null;
+  seen: Set<string>;
+}
+
+const KEY = Symbol.for('logitlab.pitfalls');
+const holder = globalThis as unknown as Record<symbol, PitfallState | undefined>;
+
+function pitfallState(): PitfallState {
+  let s = holder[KEY];
+  if (!s) {
+    s = { enabled: true, sink: null, seen: new Set() };
+    holder[KEY] = s;
+  }
+  return s;
+}
+
+/** Turns every logitlab pitfall warning on or off (default on). */
+export function setPitfallWarnings(enabled: boolean): void {
+  pitfallState().enabled = enabled;
+}
+
+export function pitfallWarningsEnabled(): boolean {
+  return pitfallState().enabled;
+}
+
+/** Routes warnings to `sink` (tests, UIs); null restores console.warn. */
+export function setPitfallWarningSink(sink: PitfallSink | null): void {
+  pitfallState().sink = sink;
+}
+
+/** Forgets which call sites already warned, so they warn again. */
+export function resetPitfallWarnings(): void {
+  pitfallState().seen.clear();
+}
+
+// Frames from this package's own directory (src/ in dev, dist/ when bundled) are skipped so the
+// key is the user's call site; colocated *.test.* files count as user code.
+const ownDir = frameDir(new Error().stack?.split('\n')[1] ?? '');
+
+function frameDir(frame: string): string {
+  const m = /\(?((?:file:\/\/|\/|[A-Za-z]:\\|https?:\/\/)[^():]*?)[^/\\():]*:\d+:\d+\)?\s*$/.exec(frame);
+  return m?.[1] ?? '';
+}
+
+/** The first stack frame outside this package: where the user called us. */
+export function callSite(): string {
+  const frames = (new Error().stack ?? '').split('\n').slice(1);
+  const outside = frames.find((f) => ownDir === '' || frameDir(f) !== ownDir || /\.test\.[cm]?[jt]s/.test(f));
+  return (outside ?? frames[frames.length - 1] ?? '').trim();
+}
+
+/** True when a warning of `kind` at this call site may still be emitted (checks are skipped otherwise). */
+export function shouldCheck(kind: string, site: string): boolean {
+  const s = pitfallState();
+  return s.enabled && !s.seen.has(`${kind}@${site}`);
+}
+
+/** Emits `message` once per (kind, call site). */
+export function warnPitfall(kind: string, site: string, message: string): void {
+  const s = pitfallState();
+  const key = `${kind}@${site}`;
+  if (!s.enabled || s.seen.has(key)) return;
+  s.seen.add(key);
+  if (s.sink) s.sink(message, kind);
+  else console.warn(`[logitlab] ${message}`);
+}
+
+/** Records that (kind, call site) was inspected and found fine, so it is not inspected again. */
+export function markPitfallChecked(kind: string, site: string): void {
+  pitfallState().seen.add(`${kind}@${site}`);
+}
