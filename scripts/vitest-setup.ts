@@ -2,6 +2,9 @@
 // does for apps); tests that want another backend call useBackend themselves.
 import '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
+// tfjs-core's Node entry also leaves out the chained ops (x.reshape(), x.sum()); tfjs's union package
+// and @logitlab/backends add them, so tests see what apps see.
+import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll } from 'vitest';
