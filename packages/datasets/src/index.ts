@@ -1,13 +1,5 @@
-export { DatasetError, IdxFormatError, ChecksumError, DataNotFoundError, DownloadError, DatasetInputError } from './errors';
-export type { IdxFormatReason, DownloadAttempt } from './errors';
-export type { ImageSet } from './image-set';
-export { syntheticDigits } from './synthetic/synthetic-digits';
-export type { SyntheticDigitsOptions } from './synthetic/synthetic-digits';
-export { DataLoader } from './loader/data-loader';
-export type { Batch, DataLoaderOptions, LoaderData } from './loader/data-loader';
-export { normalize, scaleTo, compose, MNIST_MEAN, MNIST_STD } from './loader/transforms';
-export type { Transform } from './loader/transforms';
-export { parseIdx, writeIdx, idxBytes } from './idx/idx';
-export type { IdxArray, IdxData, IdxDtype, ParseIdxOptions, WriteIdxOptions } from './idx/idx';
-export { decodeMnist, encodeMnist } from './idx/mnist-idx';
-export type { DecodeMnistOptions } from './idx/mnist-idx';
+// Node (and default) entry point. Bundlers targeting browsers resolve index.browser.ts instead
+// (package.json "browser" export condition), which has no Node-only code at all.
+export * from './common';
+export { loadMnist } from './load/platform-auto';
+export { defaultDataDir } from './load/node-store';

@@ -61,7 +61,7 @@ describe('IDX parser fuzz (seeded)', () => {
         // a successful parse is internally consistent
         expect(parsed.data.length).toBe(parsed.shape.reduce((a, b) => a * b, 1));
       } catch (e) {
-        if (!(e instanceof IdxFormatError)) throw new Error(`case ${i} (${kind}) threw ${String(e)}`);
+        if (!(e instanceof IdxFormatError)) throw new Error(`case ${i} (${kind}) threw ${String(e)}`, { cause: e });
         outcome = e.reason;
       }
       seen.set(outcome, (seen.get(outcome) ?? 0) + 1);

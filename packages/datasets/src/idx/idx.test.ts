@@ -24,8 +24,8 @@ describe('IDX read/write', () => {
       new Float64Array([Math.PI, -1e300, 0, 1, 2, 3]),
     ];
     for (const data of arrays) {
-      for (const gzip of [false, true]) {
-        const bytes = writeIdx({ data, shape: [2, 3] }, { gzip });
+      for (const compress of [false, true]) {
+        const bytes = writeIdx({ data, shape: [2, 3] }, { gzip: compress });
         for (const input of [bytes, bytes.slice().buffer]) {
           const back = parseIdx(input);
           expect(back.shape).toEqual([2, 3]);

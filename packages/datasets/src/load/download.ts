@@ -1,0 +1,145 @@
+import { ChecksumError, DownloadError, IdxFormatError } from '../errors';
+import type { DownloadAttempt } from '../errors';
+
+export interface DownloadProgress {
+  file: string;
+  url: string;
+  /** Bytes received so far in this attempt. */
+  loaded: number;
+  /** From Content-Length when the server sends it. */
+  total: number | undefined;
+  /** 0 for the first try of a URL, 1.. for retries. */
+  attempt: number;
+}
+
+export type FetchLike = (url: string, init?: { signal?: AbortSignal }) => Promise<Response>;
+
+export interface DownloadOptions {
+  mirrors: readonly string[];
+  fetch: FetchLike;
+  /** Abort a request when no bytes arrive for this long (connect or mid-body). */
+  timeoutMs: number;
+  /** Extra tries per mirror after transient failures (network errors, timeouts, 5xx, truncated bodies). */
+  retries: number;
+  /** First backoff delay; doubles with each retry. */
+  backoffMs: number;
+  onProgress?: (p: DownloadProgress) => void;
+  /** Throws ChecksumError or IdxFormatError for bytes that must not be used. */
+  verify: (bytes: Uint8Array, url: string) => Promise<void>;
+}
+
+/** A failure worth retrying on the same mirror. */
+class TransientError extends Error {}
+/** A failure that retrying the same URL will not fix (404, wrong content): go to the next mirror. */
+class PermanentError extends Error {}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+async function fetchOnce(url: string, file: string, attempt: number, options: DownloadOptions): Promise<Uint8Array> {
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => controller.abort(), options.timeoutMs);
+  };
+  arm();
+  try {
+    let res: Response;
+    try {
+      res = await options.fetch(url, { signal: controller.signal });
+    } catch (e) {
+      throw new TransientError(controller.signal.aborted ? `no response within ${options.timeoutMs} ms` : `request failed: ${describe(e)}`);
+    }
+    if (!res.ok) {
+      const msg = `HTTP ${res.status} ${res.statusText}`.trim();
+      await res.body?.cancel().catch(() => undefined);
+      if (res.status === 408 || res.status === 429 || res.status >= 500) throw new TransientError(msg);
+      throw new PermanentError(msg);
+    }
+    // with Content-Encoding the length header counts encoded bytes, not what the body yields
+    const lengthHeader = res.headers.get('content-length');
+    const total = lengthHeader !== null && !res.headers.get('content-encoding') ? Number(lengthHeader) : undefined;
+    const chunks: Uint8Array[] = [];
+    let loaded = 0;
+    options.onProgress?.({ file, url, loaded, total, attempt });
+    if (!res.body) throw new TransientError('response has no body');
+    const reader = res.body.getReader();
+    try {
+      for (;;) {
+        arm();
+        const { done, value } = await reader.read();
+        if (done) break;
+        chunks.push(value);
+        loaded += value.length;
+        options.onProgress?.({ file, url, loaded, total, attempt });
+      }
+    } catch (e) {
+      throw new TransientError(
+        controller.signal.aborted ? `stalled: no data for ${options.timeoutMs} ms after ${loaded} bytes` : `body interrupted after ${loaded} bytes: ${describe(e)}`,
+      );
+    }
+    if (total !== undefined && Number.isFinite(total) && loaded !== total) {
+      throw new TransientError(`truncated body: ${loaded} of ${total} bytes`);
+    }
+    const bytes = new Uint8Array(loaded);
+    let off = 0;
+    for (const c of chunks) {
+      bytes.set(c, off);
+      off += c.length;
+    }
+    return bytes;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function describe(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const cause = (e as { cause?: unknown }).cause;
+  return cause instanceof Error ? `${e.message} (${cause.message})` : e.message;
+}
+
+/**
+ * Fetches `file` from the first mirror that yields verified bytes. Transient failures are retried with
+ * exponential backoff; a 404, a checksum mismatch or bytes that are not the expected IDX move on to the
+ * next mirror. Nothing is written here: the caller stores the verified bytes atomically.
+ */
+export async function downloadVerified(file: string, options: DownloadOptions): Promise<Uint8Array> {
+  const attempts: DownloadAttempt[] = [];
+  let lastChecksumError: ChecksumError | undefined;
+  let checksumFailures = 0;
+  for (const mirror of options.mirrors) {
+    const url = `${mirror.endsWith('/') ? mirror : `${mirror}/`}${file}`;
+    for (let attempt = 0; attempt <= options.retries; attempt++) {
+      if (attempt > 0) await sleep(options.backoffMs * 2 ** (attempt - 1));
+      try {
+        const bytes = await fetchOnce(url, file, attempt, options);
+        try {
+          await options.verify(bytes, url);
+        } catch (e) {
+          if (e instanceof ChecksumError) {
+            lastChecksumError = e;
+            checksumFailures++;
+          }
+          if (e instanceof ChecksumError || e instanceof IdxFormatError) throw new PermanentError(e.message);
+          throw e;
+        }
+        return bytes;
+      } catch (e) {
+        if (e instanceof PermanentError) {
+          attempts.push({ url, error: e.message });
+          break;
+        }
+        if (e instanceof TransientError) {
+          attempts.push({ url, error: e.message });
+          continue;
+        }
+        throw e;
+      }
+    }
+  }
+  // every mirror served the wrong bytes: that is the more precise error
+  if (lastChecksumError && checksumFailures === attempts.length) throw lastChecksumError;
+  const list = attempts.map((a) => `  ${a.url}: ${a.error}`).join('\n');
+  throw new DownloadError(`could not download ${file} from any of ${options.mirrors.length} mirror(s):\n${list}`, file, attempts);
+}
