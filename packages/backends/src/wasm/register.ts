@@ -11,6 +11,7 @@ import { makeConv2dBackpropInput } from './conv2d-backprop-input';
 import { makeBatchMatMul } from './batch-mat-mul';
 import { depthwiseConv2dNativeBackpropFilter, depthwiseConv2dNativeBackpropInput } from './depthwise-backprop';
 import { unsortedSegmentSum } from './unsorted-segment-sum';
+import { maxPoolGrad } from './max-pool-grad';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 
 type Made = (args: KernelArgs) => TensorInfo;
@@ -21,6 +22,12 @@ const MISSING: Record<string, Made> = {
   DepthwiseConv2dNativeBackpropFilter: depthwiseConv2dNativeBackpropFilter,
   DepthwiseConv2dNativeBackpropInput: depthwiseConv2dNativeBackpropInput,
   UnsortedSegmentSum: unsortedSegmentSum,
+};
+
+// Stock kernels that give wrong results in 4.22.0: replaced outright (setupFunc kept, so the engine's
+// bookkeeping for them stays as it was).
+const REPLACED: Record<string, Made> = {
+  MaxPoolGrad: maxPoolGrad,
 };
 
 // Stock kernels we wrap with a faster path; the stock function handles everything else.
@@ -39,6 +46,14 @@ export function registerWasmTrainingKernels(): void {
     const f = asKernelFunc(kernelFunc);
     ours.add(f);
     registerKernel({ kernelName, backendName: 'wasm', kernelFunc: f });
+  }
+  for (const [kernelName, kernelFunc] of Object.entries(REPLACED)) {
+    const stock: KernelConfig = stockKernel(kernelName);
+    if (ours.has(stock.kernelFunc)) continue;
+    const f = asKernelFunc(kernelFunc);
+    ours.add(f);
+    unregisterKernel(kernelName, 'wasm');
+    registerKernel({ ...stock, kernelFunc: f });
   }
   for (const [kernelName, wrap] of Object.entries(WRAPPED)) {
     const stock: KernelConfig = stockKernel(kernelName);

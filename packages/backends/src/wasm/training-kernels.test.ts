@@ -1,0 +1,131 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useBackend } from '../index';
+import { gradsOn, onBackend, relativeError } from './test-util';
+
+const TOL = 1e-4;
+
+// Deterministic inputs: tfjs's seeded random ops give the same values on every backend.
+const rnd = (shape: number[], seed: number, scale = 1) => tf.randomNormal(shape, 0, scale, 'float32', seed);
+
+async function expectSameGrads(f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: () => tf.Tensor[]) {
+  const cpu = await gradsOn('cpu', f, inputs);
+  const tensorsBefore = await onBackend('wasm', () => tf.memory().numTensors);
+  const dataBefore = tf.engine().backend.numDataIds();
+  const wasm = await gradsOn('wasm', f, inputs);
+  // no leaked tensors, and the kernels freed their intermediates on the backend
+  expect(tf.memory().numTensors).toBe(tensorsBefore);
+  expect(tf.engine().backend.numDataIds()).toBe(dataBefore);
+  expect(wasm.length).toBe(cpu.length);
+  cpu.forEach((expected, i) => {
+    expect(relativeError(wasm[i]!, expected), `gradient ${i}`).toBeLessThan(TOL);
+  });
+}
+
+beforeAll(async () => {
+  await useBackend('wasm', { threads: 1 });
+});
+
+describe('wasm gradients equal cpu gradients', () => {
+  // [input shape, filter size, stride, padding]: stride 1 and 2, valid and same, odd sizes, even kernels
+  const convCases: Array<[number[], number, number, 'valid' | 'same', number]> = [
+    [[2, 7, 7, 3], 3, 1, 'valid', 4],
+    [[2, 8, 8, 3], 3, 1, 'same', 5],
+    [[2, 8, 8, 3], 3, 2, 'same', 4],
+    [[1, 9, 9, 2], 5, 2, 'valid', 3],
+    [[3, 6, 5, 4], 2, 1, 'same', 2],
+    [[2, 11, 11, 1], 5, 1, 'valid', 10],
+    [[2, 10, 10, 3], 3, 2, 'valid', 6],
+    [[1, 7, 9, 2], 4, 2, 'same', 3],
+    [[2, 28, 28, 1], 5, 1, 'valid', 10],
+    [[2, 12, 12, 10], 5, 1, 'valid', 20],
+  ];
+  it.each(convCases)('conv2d x%j k%i stride %i %s -> %i channels (input and filter)', async (shape, k, stride, pad, outC) => {
+    await expectSameGrads(
+      (x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, stride, pad).square().sum(),
+      () => [rnd(shape, 1), rnd([k, k, shape[3]!, outC], 2, 0.3)],
+    );
+  });
+
+  // The stock wasm MaxPoolGrad drops windows whose maximum is negative: inputs here are mostly negative.
+  it('maxPool of negative windows', async () => {
+    await expectSameGrads((x) => tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid').sum(), () => [tf.tidy(() => rnd([2, 8, 8, 3], 21).sub(2))]);
+  });
+
+  it.each([
+    [2, 2, 'valid'],
+    [3, 2, 'same'],
+    [3, 1, 'same'],
+  ] as const)('maxPool and avgPool %i stride %i %s', async (size, stride, pad) => {
+    const inputs = () => [rnd([2, 9, 9, 3], 3)];
+    await expectSameGrads((x) => tf.maxPool(x as tf.Tensor4D, size, stride, pad).square().sum(), inputs);
+    await expectSameGrads((x) => tf.avgPool(x as tf.Tensor4D, size, stride, pad).square().sum(), inputs);
+  });
+
+  it.each([
+    [false, false],
+    [true, false],
+    [false, true],
+    [true, true],
+  ])('matMul transposeA=%s transposeB=%s (2-D and batched)', async (ta, tb) => {
+    const a = ta ? [7, 5] : [5, 7];
+    const b = tb ? [3, 7] : [7, 3];
+    await expectSameGrads((x, y) => tf.matMul(x as tf.Tensor2D, y as tf.Tensor2D, ta, tb).square().sum(), () => [rnd(a, 4), rnd(b, 5)]);
+    await expectSameGrads((x, y) => tf.matMul(x as tf.Tensor3D, y as tf.Tensor3D, ta, tb).square().sum(), () => [rnd([2, ...a], 6), rnd([2, ...b], 7)]);
+  });
+
+  it('batchNorm with batch statistics (training mode), scale and offset', async () => {
+    await expectSameGrads((x, gamma, beta) => {
+      const { mean, variance } = tf.moments(x, [0, 1, 2]);
+      // weights that vary per element: sum(normalised x) alone has gradient exactly 0
+      return tf.batchNorm(x as tf.Tensor4D, mean, variance, beta as tf.Tensor1D, gamma as tf.Tensor1D, 1e-5).mul(rnd([3, 4, 4, 4], 20)).sum();
+    }, () => [rnd([3, 4, 4, 4], 8), rnd([4], 9), rnd([4], 10)]);
+  });
+
+  it('batchNorm with given statistics (all five inputs)', async () => {
+    await expectSameGrads(
+      (x, mean, variance, beta, gamma) => tf.batchNorm(x as tf.Tensor2D, mean!, variance!.abs().add(0.5), beta!, gamma!, 1e-3).square().sum(),
+      () => [rnd([6, 5], 11), rnd([5], 12), rnd([5], 13), rnd([5], 14), rnd([5], 15)],
+    );
+  });
+
+  it.each([
+    ['relu', (x: tf.Tensor) => tf.relu(x)],
+    ['sigmoid', (x: tf.Tensor) => tf.sigmoid(x)],
+    ['tanh', (x: tf.Tensor) => tf.tanh(x)],
+    ['logSoftmax', (x: tf.Tensor) => tf.logSoftmax(x)],
+    ['softmax', (x: tf.Tensor) => tf.softmax(x)],
+  ] as const)('%s', async (_name, op) => {
+    await expectSameGrads((x) => op(x!).mul(tf.linspace(-1, 1, 10)).sum(), () => [rnd([6, 10], 16, 3)]);
+  });
+
+  it.each([
+    [1, 'same', 1],
+    [2, 'valid', 2],
+    [2, 'same', 1],
+  ] as const)('depthwiseConv2d stride %i %s multiplier %i (kernels wasm lacks)', async (stride, pad, multiplier) => {
+    await expectSameGrads(
+      (x, w) => tf.depthwiseConv2d(x as tf.Tensor4D, w as tf.Tensor4D, stride, pad).square().sum(),
+      () => [rnd([2, 7, 7, 3], 17), rnd([3, 3, 3, multiplier], 18, 0.3)],
+    );
+  });
+
+  it('gather (its gradient is UnsortedSegmentSum, which wasm lacks)', async () => {
+    const indices = () => tf.tensor1d([0, 2, 2, 4, 1], 'int32');
+    await expectSameGrads((x) => {
+      const idx = indices();
+      return tf.gather(x!, idx).square().sum();
+    }, () => [rnd([5, 3], 19)]);
+  });
+});
+
+describe('wasm kernels', () => {
+  it('survive switching to cpu and back (wrapped kernels keep their setup)', async () => {
+    await onBackend('cpu', () => undefined);
+    const info = await useBackend('wasm');
+    expect(info.name).toBe('wasm');
+    const y = tf.tidy(() => tf.grad((w: tf.Tensor) => tf.conv2d(tf.ones([1, 5, 5, 1]) as tf.Tensor4D, w as tf.Tensor4D, 1, 'valid').sum())(tf.ones([3, 3, 1, 1])));
+    expect(Array.from(y.dataSync())).toEqual(Array(9).fill(9));
+    y.dispose();
+  });
+});
