@@ -74,7 +74,15 @@ export class AvgPool2d extends Module {
     const [ph, pw] = this.padding;
     if (ph === 0 && pw === 0) return tf.avgPool(x4, this.kernelSize, this.stride, 'valid');
     // tfjs divides by the in-range count only; padding explicitly with zeros counts them as PyTorch does
-    if (this.countIncludePad) return tf.tidy(() => tf.avgPool(tf.pad(x4, explicitPad(this.padding)), this.kernelSize, this.stride, 'valid'));
-    return tf.avgPool(x4, this.kernelSize, this.stride, explicitPad(this.padding));
+    return tf.tidy(() => {
+      const pad = explicitPad(this.padding);
+      const mean = tf.avgPool(tf.pad(x4, pad), this.kernelSize, this.stride, 'valid');
+      if (this.countIncludePad) return mean;
+      // rescale by the share of real pixels per window; tfjs's own exclude-pad forward has a
+      // gradient that still divides by the full window, so it is not used
+      const [n, h, w] = x4.shape;
+      const share = tf.avgPool(tf.pad(tf.ones([1, h, w, 1]), pad) as tf.Tensor4D, this.kernelSize, this.stride, 'valid');
+      return n === 0 ? mean : tf.div(mean, share);
+    });
   }
 }

@@ -115,7 +115,8 @@ describe('pitfall guards', () => {
     expect(res.reconstruction.dataSync()[0]).toBeCloseTo(1);
     expect(res.kl.dataSync()[0]).toBeCloseTo(1.5);
     expect(res.loss.dataSync()[0]).toBeCloseTo(1 + 1500);
-    tf.dispose([x, r, mu, lv, res.loss, res.reconstruction, res.kl, res.ratio]);
+    tf.dispose([x, r, mu, lv]);
+    tf.dispose(res);
   });
 });
 

@@ -21,5 +21,19 @@ export function l1Loss(input: tf.Tensor, target: tf.Tensor, { reduction = 'mean'
   requireFloat('l1Loss', 'input', input);
   requireFloat('l1Loss', 'target', target);
   requireSameShape('l1Loss', input, target);
-  return tf.tidy(() => reduce(tf.abs(tf.sub(input, target)), reduction));
+  return tf.tidy(() => reduce(absDiff(input, target), reduction));
 }
+
+// tfjs's Abs gradient is -1 at 0; PyTorch's (sign) is 0, which matters at exact ties.
+const absDiff = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [a, b, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+  const d = tf.sub(a, b);
+  save([d]);
+  return {
+    value: tf.abs(d),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const g = tf.mul(dy, tf.sign(saved[0] as tf.Tensor));
+      return [g, tf.neg(g)];
+    },
+  };
+});

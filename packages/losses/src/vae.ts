@@ -29,7 +29,8 @@ export interface VaeLossOptions {
 }
 
 /** All tensors; inside tf.tidy / optimizer.minimize they are cleaned up, otherwise tf.dispose(result). */
-export interface VaeLossResult {
+// a type alias (not an interface) so the result is a TensorContainer: tf.dispose(result) works
+export type VaeLossResult = {
   /** reconstruction + beta * kl */
   loss: tf.Tensor;
   reconstruction: tf.Tensor;
@@ -37,7 +38,7 @@ export interface VaeLossResult {
   kl: tf.Tensor;
   /** beta * kl / reconstruction: far from 1 in either direction means one term drowns the other. */
   ratio: tf.Tensor;
-}
+};
 
 // A ratio outside [1/RATIO_WARN, RATIO_WARN] on the first call at a site gets a warning.
 const RATIO_WARN = 100;
