@@ -4,9 +4,12 @@ import { useBackend } from '../index';
 import { gradsOn, onBackend, relativeError } from './test-util';
 
 const TOL = 1e-4;
+const poolInput = () => [rnd([2, 9, 9, 3], 3)];
 
 // Deterministic inputs: tfjs's seeded random ops give the same values on every backend.
-const rnd = (shape: number[], seed: number, scale = 1) => tf.randomNormal(shape, 0, scale, 'float32', seed);
+function rnd(shape: number[], seed: number, scale = 1) {
+  return tf.randomNormal(shape, 0, scale, 'float32', seed);
+}
 
 async function expectSameGrads(f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: () => tf.Tensor[]) {
   const cpu = await gradsOn('cpu', f, inputs);
@@ -57,9 +60,8 @@ describe('wasm gradients equal cpu gradients', () => {
     [3, 2, 'same'],
     [3, 1, 'same'],
   ] as const)('maxPool and avgPool %i stride %i %s', async (size, stride, pad) => {
-    const inputs = () => [rnd([2, 9, 9, 3], 3)];
-    await expectSameGrads((x) => tf.maxPool(x as tf.Tensor4D, size, stride, pad).square().sum(), inputs);
-    await expectSameGrads((x) => tf.avgPool(x as tf.Tensor4D, size, stride, pad).square().sum(), inputs);
+    await expectSameGrads((x) => tf.maxPool(x as tf.Tensor4D, size, stride, pad).square().sum(), poolInput);
+    await expectSameGrads((x) => tf.avgPool(x as tf.Tensor4D, size, stride, pad).square().sum(), poolInput);
   });
 
   it.each([
@@ -111,11 +113,7 @@ describe('wasm gradients equal cpu gradients', () => {
   });
 
   it('gather (its gradient is UnsortedSegmentSum, which wasm lacks)', async () => {
-    const indices = () => tf.tensor1d([0, 2, 2, 4, 1], 'int32');
-    await expectSameGrads((x) => {
-      const idx = indices();
-      return tf.gather(x!, idx).square().sum();
-    }, () => [rnd([5, 3], 19)]);
+    await expectSameGrads((x) => tf.gather(x!, tf.tensor1d([0, 2, 2, 4, 1], 'int32')).square().sum(), () => [rnd([5, 3], 19)]);
   });
 });
 
