@@ -19,3 +19,6 @@ export type { DownloadProgress, FetchLike } from './load/download';
 export type { DataStore } from './load/store';
 export { memoryStore } from './load/store';
 export { sha256Hex } from './load/sha256';
+export { pairedDigits } from './pairs/paired-digits';
+export type { PairedDigitsOptions, PairedSet } from './pairs/paired-digits';
+export { splitImageSet, subsetImageSet } from './pairs/split';
