@@ -233,3 +233,44 @@ describe('Sequential', () => {
     n.dispose();
   });
 });
+
+describe('BatchNorm options', () => {
+  it('affine: false and trackRunningStats: false drop their state-dict entries; without running stats eval uses the batch', () => {
+    const bn = new BatchNorm2d(3, { affine: false, trackRunningStats: false });
+    const sd = bn.stateDict();
+    expect(Object.keys(sd)).toEqual([]);
+    bn.eval();
+    const x = tf.tensor4d([1, 2, 3, 3, 4, 5], [2, 1, 1, 3]);
+    const y = bn.call(x);
+    expect(y.dataSync()[0]).toBeCloseTo(-1, 3);
+    expect(bn.runningMean).toBeNull();
+    tf.dispose([x, y]);
+    bn.dispose();
+    const full = new BatchNorm1d(2);
+    const keys = full.stateDict();
+    expect(Object.keys(keys)).toEqual(['weight', 'bias', 'running_mean', 'running_var', 'num_batches_tracked']);
+    expect(keys['num_batches_tracked']!.shape).toEqual([]);
+    tf.dispose(Object.values(keys));
+    full.dispose();
+  });
+
+  it('rejects bad options and channels-first input', () => {
+    expect(() => new BatchNorm1d(2, { momentum: 2 })).toThrow(OptionError);
+    const bn = new BatchNorm2d(3);
+    const nchw = tf.zeros([2, 3, 4, 4]);
+    expect(() => bn.call(nchw)).toThrow(/expects channels-last input \[_, _, _, 3\], got \[2, 3, 4, 4\]/);
+    nchw.dispose();
+    bn.dispose();
+  });
+});
+
+describe('Linear on higher-rank input', () => {
+  it('applies to the last axis', () => {
+    const l = new Linear(3, 2);
+    const x = tf.ones([2, 4, 3]);
+    const y = l.call(x);
+    expect(y.shape).toEqual([2, 4, 2]);
+    tf.dispose([x, y]);
+    l.dispose();
+  });
+});
