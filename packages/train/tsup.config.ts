@@ -1,4 +1,12 @@
 import { defineConfig } from 'tsup';
 import { libraryConfig } from '../../scripts/tsup-library';
 
-export default defineConfig(libraryConfig());
+// Two entries: the isomorphic main one and `@logitlab/train/node` (fs, TTY). The node entry imports the
+// main one by its package name (kept external) so both share one copy of the classes (instanceof works).
+export default defineConfig(
+  libraryConfig({
+    entry: { index: 'src/index.ts', node: 'src/node/index.ts' },
+    external: ['@logitlab/train', /^node:/, 'cli-progress'],
+    removeNodeProtocol: false,
+  }),
+);

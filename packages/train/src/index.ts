@@ -1,1 +1,19 @@
-export const PACKAGE = '@logitlab/train';
+export { fit, type FitOptions, type ValidationOptions } from './fit';
+export { evaluate, type EvaluateOptions, type EvaluateResult } from './evaluate';
+export { TrainError, NonFiniteLossError, CheckpointError } from './errors';
+export type { Batch, BatchSource, ForwardFn, LossFn, BatchMetric, StepRecord, EpochLogs, TrainContext, Callback, FitResult } from './types';
+export { batchAccuracy } from './batch-metrics';
+export { memoryStorage, type CheckpointStorage } from './storage';
+export {
+  saveCheckpoint,
+  loadCheckpoint,
+  readCheckpointInfo,
+  latestCheckpoint,
+  listCheckpoints,
+  checkpointName,
+  type CheckpointInfo,
+} from './checkpoint';
+export { checkpoint, type CheckpointOptions } from './callbacks/checkpoint';
+export { earlyStopping, type EarlyStoppingOptions } from './callbacks/early-stopping';
+export { metricLogger, type LineSink, type MetricLoggerOptions } from './callbacks/metric-logger';
+export { progress, progressTracker, formatProgress, type ProgressEvent, type ProgressOptions } from './callbacks/progress';

@@ -1,0 +1,27 @@
+/** Base of every error thrown by @logitlab/train. */
+export class TrainError extends Error {
+  override name = 'TrainError';
+}
+
+/**
+ * The training loss became NaN or +-Infinity. `step` (global, 0-based), `epoch` (0-based) and `batch`
+ * (0-based index within the epoch) name the FIRST step whose loss was not finite. Losses are read from
+ * the device every `checkEvery` steps, so by the time this is thrown up to checkEvery - 1 further
+ * steps may have run (and the weights may already hold NaN); use `checkEvery: 1` to stop at once.
+ */
+export class NonFiniteLossError extends TrainError {
+  override name = 'NonFiniteLossError';
+  constructor(
+    readonly epoch: number,
+    readonly step: number,
+    readonly batch: number,
+    readonly loss: number,
+  ) {
+    super(`loss became ${loss} at epoch ${epoch}, step ${step} (batch ${batch} of the epoch); expected a finite loss. Lower the learning rate or check the inputs, head and loss pairing.`);
+  }
+}
+
+/** A checkpoint could not be read, does not fit the model / optimizer, or the storage failed. */
+export class CheckpointError extends TrainError {
+  override name = 'CheckpointError';
+}

@@ -1,0 +1,189 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { manualSeed, type Module } from '@logitlab/layers';
+import { latestCheckpoint, loadCheckpoint, readCheckpointInfo } from './checkpoint';
+import { CheckpointError, TrainError } from './errors';
+import { evaluate } from './evaluate';
+import { LossReader } from './loss-reader';
+import type { CheckpointStorage } from './storage';
+import type { Batch, BatchMetric, BatchSource, Callback, EpochLogs, FitResult, ForwardFn, LossFn, StepRecord, TrainContext } from './types';
+
+export interface ValidationOptions<O> {
+  data: BatchSource;
+  /** Extra per-batch metrics, logged as `val_<name>`. `val_loss` (the training loss) is always logged. */
+  metrics?: Record<string, BatchMetric<O>>;
+  /** Validate every this many epochs (and after the last). Default 1. */
+  every?: number;
+}
+
+export interface FitOptions<M extends Module, O = tf.Tensor> {
+  /**
+   * The objective: `loss(output, target, batch)` must return a scalar. `output` is what `forward`
+   * returns: by default `model.call(batch.x)`, so a classifier is just
+   * `loss: (logits, y) => crossEntropy(logits, y)`.
+   */
+  loss: LossFn<O>;
+  /**
+   * How a batch becomes the loss's first argument; default `(model, batch) => model.call(batch.x)`.
+   * Models with several outputs return them together, e.g. for a VAE
+   * `forward: (vae, b) => vae.forwardAll(b.x)` and `loss: (o, _y, b) => vaeLoss(o.recon, b.x, o.mu, o.logVar)`.
+   */
+  forward?: ForwardFn<M, O>;
+  optimizer: tf.Optimizer;
+  data: BatchSource;
+  /** Total epochs (counting those before a resume). */
+  epochs: number;
+  validation?: ValidationOptions<O>;
+  callbacks?: Callback<M>[];
+  /**
+   * Seeds the layers' global generator (dropout masks, noise) with `manualSeed(seed)` before the
+   * first epoch. The data loader's shuffle is seeded by its own `seed` option; fit calls its
+   * `setEpoch(e)` every epoch so the order depends only on (loader seed, epoch). Omit to leave the
+   * generator as it is.
+   */
+  seed?: number;
+  /** Runs after every optimiser step, inside tf.tidy (e.g. projecting biases to <= 0). */
+  afterStep?: (model: M, info: { epoch: number; step: number; batch: number }) => void;
+  /**
+   * Read losses from the device every this many steps (default 20): fewer host round-trips.
+   * A non-finite loss is detected at the next read and reported with its own step; `1` stops at once.
+   */
+  checkEvery?: number;
+  /** Parameters to optimise; default `model.parameters()`. */
+  trainable?: tf.Variable[];
+  /**
+   * Resume from a checkpoint (bytes, or the newest one in a storage): restores weights, optimiser
+   * state, epoch, step and the RNG state, then continues as the uninterrupted run would.
+   * A storage with no checkpoint starts from scratch.
+   */
+  resume?: Uint8Array | CheckpointStorage;
+}
+
+/**
+ * Trains `model`: per epoch train mode, one optimiser step per batch (each inside tf.tidy, batches
+ * disposed), losses read every `checkEvery` steps, optional validation in eval mode, callbacks.
+ * The model's mode before the call is restored on return.
+ */
+export async function fit<M extends Module, O = tf.Tensor>(model: M, options: FitOptions<M, O>): Promise<FitResult> {
+  const { optimizer, data, epochs, loss, afterStep, checkEvery = 20, callbacks = [] } = options;
+  if (!Number.isInteger(epochs) || epochs < 0) throw new TrainError(`epochs must be a non-negative integer; got ${epochs}`);
+  if (!Number.isInteger(checkEvery) || checkEvery < 1) throw new TrainError(`checkEvery must be a positive integer; got ${checkEvery}`);
+  const forward = options.forward ?? ((m: M, b: Batch) => m.call(b.x) as O);
+  const vars = options.trainable ?? model.parameters();
+
+  let initialEpoch = 0;
+  let step = 0;
+  let seed = options.seed;
+  const resumeBytes = options.resume instanceof Uint8Array ? options.resume : options.resume ? await latestCheckpoint(options.resume) : undefined;
+  if (resumeBytes) {
+    const saved = readCheckpointInfo(resumeBytes);
+    if (seed !== undefined && saved.seed !== undefined && seed !== saved.seed) {
+      throw new CheckpointError(`fit was given seed ${seed} but the checkpoint was trained with seed ${saved.seed}; expected the same seed (or omit it)`);
+    }
+    const info = await loadCheckpoint(resumeBytes, model, optimizer);
+    initialEpoch = info.epoch;
+    step = info.step;
+    seed = info.seed;
+  } else if (seed !== undefined) {
+    manualSeed(seed);
+  }
+
+  let stopReason: string | undefined;
+  const ctx: TrainContext<M> = {
+    model,
+    optimizer,
+    epoch: initialEpoch,
+    initialEpoch,
+    epochs,
+    step,
+    stepsPerEpoch: typeof data.length === 'number' ? data.length : undefined,
+    seed,
+    stop: (reason = 'stopped by a callback') => {
+      stopReason = reason;
+    },
+    get stopReason() {
+      return stopReason;
+    },
+  };
+  const emit = async <K extends keyof Callback<M>>(hook: K, ...args: unknown[]) => {
+    for (const cb of callbacks) {
+      const fn = cb[hook] as ((...a: unknown[]) => void | Promise<void>) | undefined;
+      if (fn) await fn.call(cb, ctx, ...args);
+    }
+  };
+
+  const wasTraining = model.training;
+  const reader = new LossReader();
+  const history: EpochLogs[] = [];
+  const losses: number[] = [];
+  const readLosses = async (into: StepRecord[]) => {
+    const records = await reader.flush();
+    if (!records.length) return;
+    into.push(...records);
+    for (const r of records) losses.push(r.loss);
+    await emit('onLosses', records);
+  };
+
+  try {
+    await emit('onTrainBegin');
+    for (let epoch = initialEpoch; epoch < epochs && ctx.stopReason === undefined; epoch++) {
+      const started = Date.now();
+      ctx.epoch = epoch;
+      model.train();
+      data.setEpoch?.(epoch);
+      await emit('onEpochBegin');
+      const records: StepRecord[] = [];
+      let batchIndex = 0;
+      for await (const batch of data) {
+        const size = batch.x.shape[0] ?? 1;
+        let cost: tf.Scalar;
+        try {
+          cost = tf.tidy(() =>
+            (optimizer.minimize(
+              () => {
+                const value = loss(forward(model, batch), batch.y, batch);
+                if (value.rank !== 0) throw new TrainError(`loss returned shape [${value.shape.join(', ')}]; expected a scalar (use reduction 'mean' or 'sum')`);
+                return value as tf.Scalar;
+              },
+              true,
+              vars,
+            ) ?? tf.scalar(Number.NaN)) as tf.Scalar,
+          );
+          if (afterStep) tf.tidy(() => afterStep(model, { epoch, step, batch: batchIndex }));
+        } finally {
+          tf.dispose([batch.x, batch.y]);
+        }
+        reader.push(cost, { epoch, step, batch: batchIndex, size });
+        step++;
+        batchIndex++;
+        ctx.step = step;
+        if (reader.size >= checkEvery) await readLosses(records);
+        await emit('onBatchEnd', { batch: batchIndex - 1, size });
+      }
+      await readLosses(records);
+      const n = records.reduce((a, r) => a + r.size, 0);
+      const logs: EpochLogs = {
+        epoch,
+        steps: step,
+        loss: n ? records.reduce((a, r) => a + r.loss * r.size, 0) / n : Number.NaN,
+        seconds: 0,
+      };
+      const v = options.validation;
+      if (v && ((epoch + 1 - initialEpoch) % (v.every ?? 1) === 0 || epoch === epochs - 1)) {
+        const metrics: Record<string, BatchMetric<O>> = { loss: (o, y, b) => loss(o, y, b), ...v.metrics };
+        const res = await evaluate(model, v.data, metrics, { forward });
+        model.train();
+        for (const [k, value] of Object.entries(res.metrics)) logs[`val_${k}`] = value;
+      }
+      logs.seconds = (Date.now() - started) / 1000;
+      history.push(logs);
+      await emit('onEpochEnd', logs);
+    }
+    const result: FitResult = { history, losses, epochs: initialEpoch + history.length, steps: step };
+    if (stopReason !== undefined) result.stopReason = stopReason;
+    await emit('onTrainEnd', result);
+    return result;
+  } finally {
+    reader.dispose();
+    model.train(wasTraining);
+  }
+}
