@@ -19,6 +19,7 @@ import {
   SumPool1d,
   SumPool2d,
   manualSeed,
+  Module,
 } from './index';
 
 let before = 0;
@@ -220,6 +221,23 @@ describe('BatchNorm', () => {
 });
 
 describe('Sequential', () => {
+  it('tolerates modules that return their input and frees every intermediate', () => {
+    class PassThrough extends Module {
+      forward(x: tf.Tensor): tf.Tensor {
+        return x;
+      }
+    }
+    const s = new Sequential(new Linear(2, 2), new PassThrough(), new ReLU(), new PassThrough());
+    const x = tf.ones([1, 2]);
+    const y = s.call(x);
+    expect(y.isDisposed).toBe(false);
+    expect(y.shape).toEqual([1, 2]);
+    const z = new Sequential(new PassThrough()).call(x);
+    expect(z).not.toBe(x);
+    tf.dispose([x, y, z]);
+    s.dispose();
+  });
+
   it('names children 0,1,... or by the given names', () => {
     const s = new Sequential(new Linear(2, 3), new ReLU(), new Linear(3, 1));
     const n = new Sequential({ fc: new Linear(2, 1), out: new Softmax() });

@@ -80,7 +80,7 @@ describe('safetensors', () => {
     expectClose(y, fixture.y, 'torch model output');
     // and back out with the same keys, in PyTorch's order-free layout
     const again = loadSafetensors(moduleToSafetensors(model));
-    expect(Object.keys(again.tensors).sort()).toEqual([...fixture.keys].sort());
+    expect(new Set(Object.keys(again.tensors))).toEqual(new Set(fixture.keys));
     expect(again.tensors['0.weight']!.shape).toEqual([4, 1, 3, 3]);
     tf.dispose([x, y, ...Object.values(again.tensors)]);
     model.dispose();

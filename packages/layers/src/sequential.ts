@@ -36,7 +36,8 @@ export class Sequential extends Module {
     let out = x;
     for (const layer of this.layers) {
       const next = layer.call(out);
-      if (out !== x) out.dispose();
+      // a module may hand back its input unchanged; only free what is no longer referenced
+      if (out !== x && next !== out) out.dispose();
       out = next;
     }
     return out === x ? out.clone() : out;
