@@ -22,14 +22,20 @@ export function makeScratch(): Scratch {
  * blurred, plus a little noise.
  */
 export function renderGlyph(glyph: Glyph, rng: Rng, out: Float32Array, offset: number, scratch: Scratch): void {
-  const rot = Math.max(-0.3, Math.min(0.3, rng.normal() * 0.12));
+  const rot = Math.max(-0.35, Math.min(0.35, rng.normal() * 0.15));
   // MNIST writers mostly slant to the right: negative shear moves the top of the glyph right
   const shear = Math.max(-0.45, Math.min(0.3, rng.normal() * 0.15 - 0.08));
-  const sx = rng.uniform(0.75, 1.15);
+  const sx = rng.uniform(0.6, 1.25);
   const sy = rng.uniform(0.92, 1.08);
-  const wobbleAmp = rng.uniform(0, 0.045);
-  const wobbleFreq = rng.uniform(2, 5);
-  const wobblePhase = rng.uniform(0, 2 * Math.PI);
+  // a smooth random displacement field (two low-frequency waves per axis): writers' curves bulge and sag
+  const ax = rng.uniform(0, 0.07);
+  const ay = rng.uniform(0, 0.06);
+  const fx = rng.uniform(2, 6);
+  const fy = rng.uniform(2, 6);
+  const phaseX = rng.uniform(0, 2 * Math.PI);
+  const phaseY = rng.uniform(0, 2 * Math.PI);
+  const bx = rng.uniform(-0.08, 0.08);
+  const by = rng.uniform(-0.08, 0.08);
   const cos = Math.cos(rot);
   const sin = Math.sin(rot);
   // A = R * Shear * Scale, applied about the glyph centre
@@ -46,8 +52,11 @@ export function renderGlyph(glyph: Glyph, rng: Rng, out: Float32Array, offset: n
   let maxY = -Infinity;
   for (const stroke of glyph) {
     for (const p of stroke) {
-      const u = p[0] - 0.5 + wobbleAmp * Math.sin(wobbleFreq * p[1] + wobblePhase);
-      const v = p[1] - 0.5 + wobbleAmp * 0.6 * Math.sin(wobbleFreq * p[0] + wobblePhase * 1.7);
+      const u0 = p[0] - 0.5;
+      const v0 = p[1] - 0.5;
+      // bx/by: quadratic bends (top wider than bottom, left taller than right)
+      const u = u0 + ax * Math.sin(fx * p[1] + phaseX) + bx * v0 * v0 * 2 + by * u0 * v0;
+      const v = v0 + ay * Math.sin(fy * p[0] + phaseY) + by * u0 * u0 * 2;
       const x = a * u + b * v;
       const y = c * u + d * v;
       xs[n] = x;
@@ -60,13 +69,33 @@ export function renderGlyph(glyph: Glyph, rng: Rng, out: Float32Array, offset: n
     }
   }
 
-  const width = rng.uniform(1.5, 3.4);
-  const soft = rng.uniform(0.55, 1.3);
-  const peak = rng.uniform(0.85, 1);
+  const width = rng.uniform(1.3, 4);
+  // MNIST strokes are saturated with a 1-2 px antialiased edge
+  const soft = rng.uniform(0.4, 1);
+  const peak = rng.next() < 0.8 ? 1 : rng.uniform(0.85, 1);
   const box = rng.uniform(17, 20.5);
   const scale = (box - width) / Math.max(maxX - minX, maxY - minY, 1e-6);
-  const tx = CENTRE + Math.max(-2, Math.min(2, rng.normal() * 0.8)) - ((minX + maxX) / 2) * scale;
-  const ty = CENTRE + Math.max(-2, Math.min(2, rng.normal() * 0.8)) - ((minY + maxY) / 2) * scale;
+  // MNIST centred each digit by its centre of mass: use the ink centroid of the strokes (length-weighted)
+  let cx = 0;
+  let cy = 0;
+  let total = 0;
+  let k0 = 0;
+  for (const stroke of glyph) {
+    for (let i = k0; i < k0 + stroke.length - 1; i++) {
+      const len = Math.hypot((xs[i + 1] as number) - (xs[i] as number), (ys[i + 1] as number) - (ys[i] as number));
+      cx += len * ((xs[i] as number) + (xs[i + 1] as number)) * 0.5;
+      cy += len * ((ys[i] as number) + (ys[i + 1] as number)) * 0.5;
+      total += len;
+    }
+    k0 += stroke.length;
+  }
+  cx = total > 0 ? cx / total : (minX + maxX) / 2;
+  cy = total > 0 ? cy / total : (minY + maxY) / 2;
+  // keep the whole glyph inside the frame whatever the centroid and jitter
+  const margin = 2 + width / 2;
+  const clampShift = (t: number, lo: number, hi: number) => Math.min(SIZE - margin - hi * scale, Math.max(margin - lo * scale, t));
+  const tx = clampShift(CENTRE + Math.max(-1.5, Math.min(1.5, rng.normal() * 0.6)) - cx * scale, minX, maxX);
+  const ty = clampShift(CENTRE + Math.max(-1.5, Math.min(1.5, rng.normal() * 0.6)) - cy * scale, minY, maxY);
   for (let i = 0; i < n; i++) {
     xs[i] = (xs[i] as number) * scale + tx;
     ys[i] = (ys[i] as number) * scale + ty;
@@ -113,7 +142,7 @@ export function renderGlyph(glyph: Glyph, rng: Rng, out: Float32Array, offset: n
     }
   }
 
-  if (rng.next() < 0.5) blurInto(out, offset, scratch.blur, rng.uniform(0.3, 1));
+  if (rng.next() < 0.3) blurInto(out, offset, scratch.blur, rng.uniform(0.2, 0.6));
   const noise = rng.next() < 0.5 ? rng.uniform(0, 0.06) : 0;
   if (noise > 0) {
     for (let i = offset; i < offset + SIZE * SIZE; i++) {
