@@ -1,0 +1,20 @@
+import { BackendNotInstalledError, useBackend } from '@logitlab/backends';
+import { UsageError } from './errors';
+import type { BackendChoice } from './options';
+
+export interface ActiveBackend {
+  name: string;
+  description: string;
+}
+
+/** Starts the requested backend; a missing backend package is the user's to install, so one clear line. */
+export async function setupBackend(choice: BackendChoice, { threads }: { threads?: number } = {}): Promise<ActiveBackend> {
+  try {
+    const info = await useBackend(choice, threads ? { threads } : undefined);
+    const extras = [info.simd ? 'simd' : '', info.threads > 1 ? `${info.threads} threads` : ''].filter(Boolean).join(', ');
+    return { name: info.name, description: `${info.name}${choice === 'auto' ? ' (auto)' : ''}${extras ? ` [${extras}]` : ''}` };
+  } catch (err) {
+    if (err instanceof BackendNotInstalledError) throw new UsageError(`--backend ${choice}: ${err.message}`, 1);
+    throw err;
+  }
+}

@@ -1,0 +1,36 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { CommanderError } from 'commander';
+import { oneLine } from './errors';
+import { buildProgram } from './program';
+import { actions } from './actions';
+
+/**
+ * Entry point of the `logitlab` bin. Every failure ends as ONE line on stderr and a non-zero exit;
+ * LOGITLAB_DEBUG=1 adds the stack for bug reports.
+ */
+function fail(err: unknown): never {
+  process.stderr.write(`logitlab: ${oneLine(err)}\n`);
+  if (process.env.LOGITLAB_DEBUG && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+  const code = typeof (err as { exitCode?: unknown }).exitCode === 'number' ? (err as { exitCode: number }).exitCode : 1;
+  process.exit(code === 0 ? 1 : code);
+}
+
+process.on('unhandledRejection', fail);
+process.on('uncaughtException', fail);
+
+async function main(): Promise<void> {
+  // A CLI, not a debugging session: no "install tfjs-node" banner, no per-op debug checks.
+  tf.env().set('PROD', true);
+  const program = buildProgram(actions, { exitOverride: true });
+  try {
+    await program.parseAsync(process.argv);
+  } catch (err) {
+    // commander already printed its one-line message (or the help / version text)
+    if (err instanceof CommanderError) process.exit(err.exitCode);
+    fail(err);
+  }
+  // wasm's worker threads keep the event loop alive after the work is done
+  process.exit(process.exitCode ?? 0);
+}
+
+await main();

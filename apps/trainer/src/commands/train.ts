@@ -1,0 +1,154 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { manualSeed } from '@logitlab/layers';
+import type { SumPoolExplainer } from '@logitlab/models';
+import { setupBackend } from '../backend';
+import { checkpointPath, loadCheckpoint } from '../checkpoint';
+import { UsageError } from '../errors';
+import { writeLossCurves } from '../experiments/common';
+import type { ExperimentContext } from '../experiments/types';
+import { writeJsonAtomic } from '../fsutil';
+import { type BackendChoice, type CommonOptions, type DataSpec, describeData } from '../options';
+import { composeGrid, encodePng, greyImage, heatImage, scaleImage } from '../plot/image';
+import { Progress } from '../progress';
+import { archOf, buildModel, buildRecipe } from '../recipes';
+import { Report, fmt } from '../report';
+import { RunDir, defaultRunDir } from '../run-dir';
+import { trainWithCheckpoints } from '../training';
+
+interface TrainConfig {
+  command: 'train';
+  model: string;
+  head?: string;
+  seed: number;
+  quick: boolean;
+  options: Partial<CommonOptions> & { dataSpec: DataSpec };
+}
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+function context(run: RunDir, opts: CommonOptions, seed: number, backend: string, name: string): ExperimentContext {
+  return { opts, run, seed, backend, log: (l) => log(`[${name}] ${l}`), progress: () => new Progress() };
+}
+
+/** `logitlab train <model>`: one model, checkpoints each epoch, metrics, summary and report. */
+export async function trainCommand(model: string, opts: CommonOptions & { head?: string }): Promise<void> {
+  const backend = await setupBackend(opts.backend);
+  log(`backend: ${backend.description}`);
+  const dir = opts.resume ?? (opts.out ? path.resolve(opts.out) : defaultRunDir(`train-${model}`));
+  const run = new RunDir(dir);
+  let head = model === 'convnet' ? opts.head : undefined;
+  let effective: CommonOptions = opts;
+  let seed = opts.seed ?? 0;
+  if (opts.resume) {
+    const stored = run.readConfig<TrainConfig>();
+    if (stored.command !== 'train' || stored.model !== model) {
+      throw new UsageError(`--resume: ${dir} is a ${stored.command === 'train' ? `'${stored.model}' training run` : `'${stored.command}' run`}, not 'train ${model}'`);
+    }
+    head = stored.head;
+    seed = stored.seed;
+    effective = { ...opts, quick: stored.quick, data: stored.options.dataSpec, epochs: opts.epochs ?? stored.options.epochs, batchSize: opts.batchSize ?? stored.options.batchSize, lr: opts.lr ?? stored.options.lr };
+  } else {
+    const config: TrainConfig = { command: 'train', model, ...(head ? { head } : {}), seed, quick: opts.quick, options: { ...opts, dataSpec: opts.data } };
+    run.writeConfig({ ...config, data: describeData(opts.data), argv: process.argv.slice(2) });
+  }
+  const ctx = context(run, effective, seed, backend.name, model);
+  manualSeed(seed);
+  const recipe = await buildRecipe(model, head, ctx);
+  try {
+    const trained = await trainWithCheckpoints(ctx, {
+      tag: model,
+      arch: recipe.arch,
+      model: recipe.model,
+      optimizer: recipe.optimizer,
+      data: recipe.data,
+      epochs: recipe.epochs,
+      loss: recipe.loss,
+      objective: recipe.objective,
+      afterStep: recipe.afterStep,
+    });
+    const metrics = await recipe.evaluate();
+    for (const [k, v] of Object.entries(metrics)) log(`[${model}] ${k}: ${fmt(v)}`);
+    await writeLossCurves(ctx, 'loss-curve.png', trained.steps, { title: `${recipe.arch}: training loss` });
+    run.writeSummary({ command: 'train', model, arch: recipe.arch, seed, backend: backend.name, data: recipe.source, epochs: recipe.epochs, batchSize: recipe.batchSize, lr: recipe.lr, finalLoss: trained.finalLoss, resumedFromEpoch: trained.resumedFromEpoch, metrics, checkpoint: path.relative(dir, checkpointPath(dir, model)) });
+    run.writeReport(
+      new Report(`train ${model}`)
+        .paragraph(`${recipe.arch} on ${recipe.source}: ${recipe.epochs} epoch(s), batch ${recipe.batchSize}, lr ${recipe.lr}, seed ${seed}, backend ${backend.description}.`)
+        .table(['epoch', 'mean training loss'], trained.history.map((h) => [h.epoch, h.loss]))
+        .table(['metric', 'value'], Object.entries(metrics))
+        .image('loss-curve.png', 'training loss')
+        .paragraph(`Checkpoint (safetensors, PyTorch state-dict names): \`${path.relative(dir, checkpointPath(dir, model))}\`. Evaluate again with \`logitlab evaluate ${path.relative(process.cwd(), dir) || dir}\`.`)
+        .toString(),
+    );
+    log(`[${model}] done: ${path.join(path.relative(process.cwd(), dir) || dir, 'report.md')}`);
+  } finally {
+    recipe.model.dispose();
+    recipe.optimizer.dispose();
+  }
+}
+
+function readTrainRun(dir: string): TrainConfig {
+  const config = new RunDir(dir).readConfig<TrainConfig>();
+  if (config.command !== 'train') throw new UsageError(`${dir} is not a \`logitlab train\` run (it was made by '${config.command}')`);
+  if (!fs.existsSync(checkpointPath(dir, config.model))) throw new UsageError(`${dir} has no checkpoint yet (${path.relative(dir, checkpointPath(dir, config.model))})`, 1);
+  return config;
+}
+
+/** `logitlab evaluate <run-dir>`: reload the last checkpoint and score it on held-out data. */
+export async function evaluateCommand(o: { checkpoint: string; backend: BackendChoice; data: DataSpec | undefined; download: boolean }): Promise<void> {
+  const config = readTrainRun(o.checkpoint);
+  const backend = await setupBackend(o.backend);
+  const run = new RunDir(o.checkpoint);
+  const opts: CommonOptions = { backend: o.backend, data: o.data ?? config.options.dataSpec, download: o.download, quick: config.quick, epochs: config.options.epochs, batchSize: config.options.batchSize, lr: config.options.lr };
+  const ctx = context(run, opts, config.seed, backend.name, 'evaluate');
+  manualSeed(config.seed);
+  const recipe = await buildRecipe(config.model, config.head, ctx);
+  try {
+    const meta = await loadCheckpoint(checkpointPath(o.checkpoint, config.model), recipe.model, undefined, archOf(config.model, config.head));
+    const metrics = await recipe.evaluate();
+    writeJsonAtomic(run.file('evaluation.json'), { model: config.model, arch: meta.arch, epoch: meta.epoch, backend: backend.name, data: recipe.source, metrics, at: new Date().toISOString() });
+    log(`${meta.arch} after epoch ${meta.epoch} on ${recipe.source}:`);
+    for (const [k, v] of Object.entries(metrics)) log(`  ${k}: ${fmt(v)}`);
+  } finally {
+    recipe.model.dispose();
+    recipe.optimizer.dispose();
+  }
+}
+
+/** `logitlab explain <run-dir>`: Deep Taylor and sensitivity heatmaps of a trained sum-pool explainer. */
+export async function explainCommand(o: { checkpoint: string; backend: BackendChoice; count: number; out?: string }): Promise<void> {
+  const config = readTrainRun(o.checkpoint);
+  if (config.model !== 'sumpool') throw new UsageError(`explain needs a 'sumpool' training run; ${o.checkpoint} trained '${config.model}'`);
+  const backend = await setupBackend(o.backend);
+  const out = new RunDir(o.out ? path.resolve(o.out) : o.checkpoint);
+  const opts: CommonOptions = { backend: o.backend, data: config.options.dataSpec, download: false, quick: config.quick };
+  const ctx = context(new RunDir(o.checkpoint), opts, config.seed, backend.name, 'explain');
+  const { loadDigits } = await import('../data');
+  const { pairedDigits } = await import('@logitlab/datasets');
+  const model = buildModel('sumpool', undefined) as SumPoolExplainer;
+  try {
+    await loadCheckpoint(checkpointPath(o.checkpoint, 'sumpool'), model, undefined, archOf('sumpool', undefined));
+    const digits = await loadDigits(ctx, { trainCount: 10, testCount: 1000 });
+    const pairs = pairedDigits(digits.test, { count: Math.max(o.count * 4, 40), seed: config.seed * 10 + 2 });
+    const idx = Array.from({ length: pairs.count }, (_, i) => i).filter((i) => pairs.targets[i]! > 50).slice(0, o.count);
+    const px = 28 * 56;
+    const x = tf.tensor2d(Float32Array.from(idx.flatMap((i) => Array.from(pairs.images.subarray(i * px, (i + 1) * px)))), [idx.length, px]);
+    const dt = model.explain(x, { method: 'deepTaylor' });
+    const sens = model.explain(x, { method: 'sensitivity' });
+    const xs = x.dataSync();
+    const r1 = dt.relevance.dataSync();
+    const r2 = sens.relevance.dataSync();
+    const rows = idx.map((_, i) => [
+      scaleImage(greyImage(xs, 28, 56, { offset: i * px, range: [-0.5, 1.5] }), 3),
+      scaleImage(heatImage(r1, 28, 56, { offset: i * px }), 3),
+      scaleImage(heatImage(r2, 28, 56, { offset: i * px }), 3),
+    ]);
+    const file = out.writeFile('explain-heatmaps.png', encodePng(composeGrid(rows, { pad: 4 })));
+    idx.forEach((_, i) => log(`image ${i}: f(x) = ${fmt(dt.conservation.output[i])}, sum R = ${fmt(dt.conservation.total[i])}, rel. error ${fmt(dt.conservation.relError[i])}`));
+    log(`wrote ${file} (image | Deep Taylor | sensitivity)`);
+    tf.dispose([x, dt.relevance, sens.relevance]);
+  } finally {
+    model.dispose();
+  }
+}

@@ -1,0 +1,111 @@
+import { DataLoader, DataNotFoundError, type ImageSet, loadMnist, syntheticDigits } from '@logitlab/datasets';
+import { UsageError } from './errors';
+import type { ExperimentContext } from './experiments/types';
+import type { MnistVariant } from './options';
+
+export interface DigitData {
+  train: ImageSet;
+  test: ImageSet;
+  /** Human description for logs and reports, e.g. "synthetic digits (seed 1)". */
+  source: string;
+  real: boolean;
+}
+
+/** A contiguous slice of an image set (copies, so the source can be dropped). */
+export function sliceSet(set: ImageSet, start: number, count: number): ImageSet {
+  const n = Math.max(0, Math.min(count, set.count - start));
+  const px = set.height * set.width;
+  return {
+    images: set.images.slice(start * px, (start + n) * px),
+    labels: set.labels.slice(start, start + n),
+    count: n,
+    height: set.height,
+    width: set.width,
+  };
+}
+
+function synthetic(seed: number, trainCount: number, testCount: number): DigitData {
+  return {
+    train: syntheticDigits({ count: trainCount, seed: seed * 1000 + 1 }),
+    test: syntheticDigits({ count: testCount, seed: seed * 1000 + 2 }),
+    source: `synthetic digits (seed ${seed})`,
+    real: false,
+  };
+}
+
+async function fromMnist(variant: MnistVariant, root: string | undefined, download: boolean, trainCount: number, testCount: number): Promise<DigitData> {
+  const test = await loadMnist({ variant, split: 'test', root, download });
+  let train: ImageSet;
+  let note = '';
+  try {
+    train = await loadMnist({ variant, split: 'train', root, download });
+  } catch (err) {
+    // A directory with only the 10k test set (like ../shared/data/mnist) still trains: split it.
+    if (!(err instanceof DataNotFoundError) || !root) throw err;
+    const testPart = Math.min(testCount, Math.floor(test.count / 5));
+    const trainSet = sliceSet(test, testPart, Math.min(trainCount, test.count - testPart));
+    return {
+      train: trainSet,
+      test: sliceSet(test, 0, testPart),
+      source: `${variant} test split in ${root} (no train split there: last ${trainSet.count} images train, first ${testPart} test)`,
+      real: true,
+    };
+  }
+  note = root ? ` from ${root}` : '';
+  return {
+    train: sliceSet(train, 0, trainCount),
+    test: sliceSet(test, 0, testCount),
+    source: `${variant}${note} (${Math.min(trainCount, train.count)} train / ${Math.min(testCount, test.count)} test)`,
+    real: true,
+  };
+}
+
+/**
+ * Digits for an experiment, following --data: a named dataset (downloaded with --download), a
+ * directory of IDX files, synthetic digits, or by default MNIST when it is already cached and
+ * synthetic digits otherwise (saying which). --quick without --data means synthetic.
+ */
+export async function loadDigits(ctx: ExperimentContext, { trainCount, testCount }: { trainCount: number; testCount: number }): Promise<DigitData> {
+  const spec = ctx.opts.data;
+  let data: DigitData;
+  if (spec.kind === 'synthetic' || (spec.kind === 'default' && ctx.opts.quick)) {
+    data = synthetic(ctx.seed, trainCount, testCount);
+  } else if (spec.kind === 'default') {
+    try {
+      data = await fromMnist('mnist', undefined, ctx.opts.download, trainCount, testCount);
+    } catch (err) {
+      if (!(err instanceof DataNotFoundError)) throw err;
+      ctx.log('data: MNIST is not in the cache, using synthetic digits (pass --download or --data <dir> for real digits)');
+      data = synthetic(ctx.seed, trainCount, testCount);
+    }
+  } else if (spec.kind === 'mnist') {
+    data = await fromMnist(spec.variant, undefined, ctx.opts.download, trainCount, testCount);
+  } else {
+    try {
+      data = await fromMnist('mnist', spec.dir, false, trainCount, testCount);
+    } catch (err) {
+      if (err instanceof DataNotFoundError) throw new UsageError(`--data: no MNIST IDX files in ${spec.dir} (${err.message})`, 1);
+      throw err;
+    }
+  }
+  ctx.log(`data: ${data.source}`);
+  return data;
+}
+
+/** MNIST's standard normalisation (the seed notebooks' transforms.Normalize((0.1307,), (0.3081,))). */
+export const MNIST_MEAN = 0.1307;
+export const MNIST_STD = 0.3081;
+
+export function normalised(images: Float32Array): Float32Array {
+  const out = new Float32Array(images.length);
+  for (let i = 0; i < images.length; i++) out[i] = ((images[i] ?? 0) - MNIST_MEAN) / MNIST_STD;
+  return out;
+}
+
+/** Batches of [B, 28, 28, 1] images with int32 class labels. */
+export function digitLoader(set: ImageSet, { batchSize, seed, shuffle = true, normalise = true }: { batchSize: number; seed: number; shuffle?: boolean; normalise?: boolean }): DataLoader {
+  return new DataLoader(
+    { x: normalise ? normalised(set.images) : set.images, xShape: [set.height, set.width, 1], y: set.labels, yShape: [] },
+    { batchSize, shuffle, seed, dropLast: false },
+  );
+}

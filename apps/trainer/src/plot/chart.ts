@@ -1,0 +1,128 @@
+import { Resvg } from '@resvg/resvg-js';
+import * as vega from 'vega';
+import * as vl from 'vega-lite';
+
+export type Row = Record<string, string | number | boolean | null>;
+export type VegaLiteSpec = vl.TopLevelSpec;
+
+/**
+ * vega-lite -> vega -> SVG (headless view, no canvas) -> PNG with resvg, which draws text with the
+ * system fonts. Non-finite numbers are dropped first: vega cannot place NaN, and the reports say
+ * in words where values broke.
+ */
+export async function renderChartPng(spec: VegaLiteSpec, { scale = 2 } = {}): Promise<Uint8Array> {
+  const svg = await renderChartSvg(spec);
+  const resvg = new Resvg(svg, {
+    background: 'white',
+    fitTo: { mode: 'zoom', value: scale },
+    font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },
+  });
+  return new Uint8Array(resvg.render().asPng());
+}
+
+export async function renderChartSvg(spec: VegaLiteSpec): Promise<string> {
+  const compiled = vl.compile(spec).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+function finiteRows(rows: Row[], fields: string[]): Row[] {
+  return rows.filter((r) => fields.every((f) => typeof r[f] !== 'number' || Number.isFinite(r[f])));
+}
+
+const base = { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', background: 'white' } as const;
+
+export interface LineChartOptions {
+  title: string;
+  rows: Row[];
+  x: string;
+  y: string;
+  /** A field naming the series (one line per value). */
+  series?: string;
+  xTitle?: string;
+  yTitle?: string;
+  logX?: boolean;
+  logY?: boolean;
+  width?: number;
+  height?: number;
+  points?: boolean;
+}
+
+/** Loss curves, pixel-flipping curves, running-stat traces: y against x, one line per series. */
+export function lineChartSpec(o: LineChartOptions): VegaLiteSpec {
+  return {
+    ...base,
+    title: o.title,
+    width: o.width ?? 480,
+    height: o.height ?? 260,
+    data: { values: finiteRows(o.rows, [o.x, o.y]) },
+    mark: { type: 'line', point: o.points ?? false, clip: true },
+    encoding: {
+      x: { field: o.x, type: 'quantitative', title: o.xTitle ?? o.x, scale: o.logX ? { type: 'log' } : { zero: false } },
+      y: { field: o.y, type: 'quantitative', title: o.yTitle ?? o.y, scale: o.logY ? { type: 'log' } : { zero: false } },
+      ...(o.series ? { color: { field: o.series, type: 'nominal', title: o.series } } : {}),
+    },
+  };
+}
+
+export interface ScatterOptions {
+  title: string;
+  rows: Row[];
+  x: string;
+  y: string;
+  /** A categorical field for colour (e.g. the digit). */
+  color?: string;
+  xTitle?: string;
+  yTitle?: string;
+  width?: number;
+  height?: number;
+  size?: number;
+}
+
+export function scatterSpec(o: ScatterOptions): VegaLiteSpec {
+  return {
+    ...base,
+    title: o.title,
+    width: o.width ?? 420,
+    height: o.height ?? 420,
+    data: { values: finiteRows(o.rows, [o.x, o.y]) },
+    mark: { type: 'circle', size: o.size ?? 18, opacity: 0.8 },
+    encoding: {
+      x: { field: o.x, type: 'quantitative', title: o.xTitle ?? o.x, scale: { zero: false } },
+      y: { field: o.y, type: 'quantitative', title: o.yTitle ?? o.y, scale: { zero: false } },
+      ...(o.color ? { color: { field: o.color, type: 'nominal', title: o.color, scale: { scheme: 'category10' } } } : {}),
+    },
+  };
+}
+
+export interface BarChartOptions {
+  title: string;
+  rows: Row[];
+  category: string;
+  value: string;
+  group?: string;
+  valueTitle?: string;
+  width?: number;
+  height?: number;
+}
+
+/** Grouped bars: accuracy per head, subset accuracy per model, and so on. */
+export function barChartSpec(o: BarChartOptions): VegaLiteSpec {
+  return {
+    ...base,
+    title: o.title,
+    width: o.width ?? 360,
+    height: o.height ?? 240,
+    data: { values: finiteRows(o.rows, [o.value]) },
+    mark: { type: 'bar' },
+    encoding: {
+      x: { field: o.category, type: 'nominal', title: o.category, axis: { labelAngle: 0 } },
+      y: { field: o.value, type: 'quantitative', title: o.valueTitle ?? o.value },
+      ...(o.group ? { xOffset: { field: o.group }, color: { field: o.group, type: 'nominal' } } : { color: { field: o.category, type: 'nominal', legend: null } }),
+    },
+  };
+}

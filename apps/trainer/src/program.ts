@@ -1,0 +1,165 @@
+import { Argument, Command, InvalidArgumentError, Option } from 'commander';
+import { UsageError } from './errors';
+import { EXPERIMENT_NAMES, MODEL_NAMES } from './names';
+import {
+  BACKENDS,
+  type RawCommonOptions,
+  parseBackend,
+  parseData,
+  parseLearningRate,
+  parseNonNegativeInt,
+  parsePositiveInt,
+  parseRunDir,
+  resolveCommonOptions,
+} from './options';
+import type { CommonOptions } from './options';
+
+/** commander only prints InvalidArgumentError as a one-line usage error; other throws would be stack traces. */
+function flag<T>(parse: (value: string) => T): (value: string) => T {
+  return (value: string) => {
+    try {
+      return parse(value);
+    } catch (err) {
+      // commander already names the option; drop our own "--flag: " prefix
+      throw new InvalidArgumentError((err instanceof Error ? err.message : String(err)).replace(/^--?[\w-]+: /, ''));
+    }
+  };
+}
+
+function addCommonOptions(cmd: Command, { quickDefault = false } = {}): Command {
+  return cmd
+    .addOption(new Option('--backend <name>', `tfjs backend: ${BACKENDS.join(', ')}`).default('auto').argParser(flag(parseBackend)))
+    .option('--data <source>', 'synthetic | mnist | fashion-mnist | kmnist | <dir of IDX files> (default: MNIST if cached, else synthetic)', flag(parseData))
+    .option('--download', 'download the dataset if it is not cached (verified, atomic)')
+    .option('--epochs <n>', 'epochs (default: per experiment)', flag((v) => parsePositiveInt(v, '--epochs')))
+    .option('--batch-size <n>', 'batch size (default: per experiment)', flag((v) => parsePositiveInt(v, '--batch-size')))
+    .option('--lr <rate>', 'learning rate (default: per experiment)', flag((v) => parseLearningRate(v)))
+    .option('--seed <n>', 'random seed (default: the experiment number)', flag((v) => parseNonNegativeInt(v, '--seed')))
+    .option('--out <dir>', 'run directory (default: runs/<name>-<timestamp>)')
+    .option('--quick', `small data and few epochs (synthetic data unless --data is given)${quickDefault ? ' (default for tour)' : ''}`)
+    .option('--resume <dir>', 'continue an interrupted run from its last checkpoint', flag((v) => parseRunDir(v)));
+}
+
+/** The actions the program dispatches to; injected so flag parsing can be tested without training. */
+export interface Actions {
+  train(model: string, opts: CommonOptions & { head?: string }): Promise<void>;
+  evaluate(opts: { checkpoint: string; backend: CommonOptions['backend']; data: CommonOptions['data'] | undefined; download: boolean }): Promise<void>;
+  explain(opts: { checkpoint: string; backend: CommonOptions['backend']; count: number; out?: string }): Promise<void>;
+  backends(): Promise<void>;
+  bench(opts: BenchFlags): Promise<void>;
+  experiment(name: string, opts: CommonOptions): Promise<void>;
+  tour(opts: CommonOptions & { only?: string[] }): Promise<void>;
+}
+
+export interface BenchFlags {
+  repeats: number;
+  warmup: number;
+  steps: number;
+  json?: string;
+  backends?: string[];
+  workloads?: string[];
+  torch: boolean;
+  threads: number;
+}
+
+export const BENCH_WORKLOADS = ['convnet', 'sumpool-mlp', 'vae', 'bn-mlp'] as const;
+
+function listOf(allowed: readonly string[], what: string): (value: string) => string[] {
+  return (value: string) => {
+    const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+    const bad = items.filter((i) => !allowed.includes(i));
+    if (bad.length || items.length === 0) throw new UsageError(`unknown ${what} '${bad.join(',') || value}', expected a comma-separated list of ${allowed.join(', ')}`);
+    return items;
+  };
+}
+
+export function buildProgram(actions: Actions, { exitOverride = false } = {}): Command {
+  const program = new Command('logitlab');
+  // Output settings must be set before subcommands are created: commander copies them at creation.
+  program.configureOutput({
+    // commander puts "(Did you mean ...?)" on a second line; keep every error on one line.
+    outputError: (str, write) => write(`logitlab: ${str.trim().replace(/\s*\n\s*/g, ' ')}\n`),
+  });
+  if (exitOverride) program.exitOverride();
+  program
+    .description('Train, explain and inspect neural networks on TensorFlow.js; reproduces the six logitlab experiments.')
+    .showHelpAfterError(false)
+    .enablePositionalOptions();
+
+  addCommonOptions(
+    program
+      .command('train')
+      .description(`train one model and save its checkpoint, metrics and report`)
+      .addArgument(new Argument('<model>', 'model to train').choices(MODEL_NAMES))
+      .addOption(new Option('--head <head>', 'convnet output head').choices(['logits', 'logSoftmax', 'softmax', 'sigmoid']).default('logSoftmax')),
+  ).action(async (model: string, raw: RawCommonOptions & { head?: string }) => {
+    await actions.train(model, { ...resolveCommonOptions(raw), head: raw.head });
+  });
+
+  program
+    .command('evaluate')
+    .description('evaluate a trained run (its last checkpoint) on test data')
+    .argument('<run-dir>', 'directory written by `logitlab train`', flag((v) => parseRunDir(v, 'run-dir')))
+    .addOption(new Option('--backend <name>', 'tfjs backend').default('auto').argParser(flag(parseBackend)))
+    .option('--data <source>', 'test data (default: what the run trained on)', flag(parseData))
+    .option('--download', 'download the dataset if it is not cached')
+    .action(async (dir: string, raw: { backend: CommonOptions['backend']; data?: CommonOptions['data']; download?: boolean }) => {
+      await actions.evaluate({ checkpoint: dir, backend: raw.backend, data: raw.data, download: raw.download ?? false });
+    });
+
+  program
+    .command('explain')
+    .description('Deep Taylor and sensitivity heatmaps from a trained sumpool run')
+    .argument('<run-dir>', 'directory written by `logitlab train sumpool`', flag((v) => parseRunDir(v, 'run-dir')))
+    .addOption(new Option('--backend <name>', 'tfjs backend').default('auto').argParser(flag(parseBackend)))
+    .option('--count <n>', 'images to explain', flag((v) => parsePositiveInt(v, '--count')), 8)
+    .option('--out <dir>', 'where to write the heatmaps (default: the run directory)')
+    .action(async (dir: string, raw: { backend: CommonOptions['backend']; count: number; out?: string }) => {
+      await actions.explain({ checkpoint: dir, backend: raw.backend, count: raw.count, out: raw.out });
+    });
+
+  program
+    .command('backends')
+    .description('list the installed tfjs backends and the one `auto` picks')
+    .action(async () => {
+      await actions.backends();
+    });
+
+  program
+    .command('bench')
+    .description('training and inference throughput of four workloads per backend, side by side with PyTorch when available')
+    .option('--repeats <n>', 'timed repeats per measurement (median reported); 1 is a smoke run', flag((v) => parsePositiveInt(v, '--repeats')), 5)
+    .option('--warmup <n>', 'untimed warm-up steps', flag((v) => parseNonNegativeInt(v, '--warmup')), 3)
+    .option('--steps <n>', 'steps per timed repeat', flag((v) => parsePositiveInt(v, '--steps')), 10)
+    .option('--json <file>', 'also write the results as JSON')
+    .option('--backends <list>', 'comma-separated backends (default: every installed one that works in Node)', flag(listOf(BACKENDS.filter((b) => b !== 'auto'), 'backend')))
+    .option('--workloads <list>', `comma-separated subset of ${BENCH_WORKLOADS.join(', ')}`, flag(listOf(BENCH_WORKLOADS, 'workload')))
+    .option('--no-torch', 'skip the PyTorch side-by-side run')
+    .option('--threads <n>', 'threads for both logitlab (wasm) and PyTorch', flag((v) => parsePositiveInt(v, '--threads')), 2)
+    .action(async (raw: BenchFlags) => {
+      await actions.bench(raw);
+    });
+
+  addCommonOptions(
+    program
+      .command('experiment')
+      .description('run one experiment and write its report')
+      .addArgument(new Argument('<name>', 'experiment').choices(EXPERIMENT_NAMES)),
+  ).action(async (name: string, raw: RawCommonOptions) => {
+    await actions.experiment(name, resolveCommonOptions(raw));
+  });
+
+  addCommonOptions(
+    program
+      .command('tour')
+      .description('all six experiments in quick mode (the README\'s main job; < 10 min on 2 cores)')
+      .option('--only <list>', 'comma-separated subset of experiments', flag(listOf(EXPERIMENT_NAMES, 'experiment')))
+      .option('--full', 'full-size experiments instead of quick ones'),
+    { quickDefault: true },
+  ).action(async (raw: RawCommonOptions & { only?: string[]; full?: boolean }) => {
+    const opts = resolveCommonOptions({ ...raw, quick: raw.full ? false : true });
+    await actions.tour({ ...opts, only: raw.only });
+  });
+
+  return program;
+}
