@@ -74,7 +74,6 @@ function serve(root) {
 }
 
 // ---------- tiny test runner ----------
-const results = [];
 const tests = [];
 const test = (name, fn) => tests.push({ name, fn });
 function assert(cond, msg) {
@@ -93,9 +92,17 @@ const context = await chromium.launchPersistentContext(userDataDir, {
 });
 fs.mkdirSync(shots, { recursive: true });
 
-/** Opens a tab at `#hash`, collecting console errors and uncaught exceptions. */
-async function open(hash) {
+/**
+ * Opens a tab at `#hash`, collecting console errors and uncaught exceptions. `cores` overrides
+ * navigator.hardwareConcurrency: tfjs's wasm build uses hardwareConcurrency / 2 threads, so on a
+ * 2-core CI machine it would start single-threaded and the threaded path would go untested.
+ */
+async function open(hash, { cores } = {}) {
   const page = await context.newPage();
+  if (cores) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Emulation.setHardwareConcurrencyOverride', { hardwareConcurrency: cores });
+  }
   const errors = [];
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(m.text());
@@ -217,7 +224,7 @@ test('train: 20 steps, the loss falls', async () => {
 });
 
 test('backends: cpu, wasm, webgl, webgpu agree on the top prediction; wasm runs threaded', async () => {
-  const { page, errors } = await open('classify');
+  const { page, errors } = await open('classify', { cores: 4 });
   await drawSeven(page, '#page-classify .draw-pad');
   await page.waitForFunction(() => !document.querySelector('#page-classify')?.hasAttribute('data-busy'));
   const tops = {};

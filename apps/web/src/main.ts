@@ -1,4 +1,5 @@
 import './style.css';
+import * as tf from '@tensorflow/tfjs-core';
 import { on, status } from './app';
 import { BackendSelector } from './ui/backend-selector';
 import type { Page } from './pages/page';
@@ -59,7 +60,7 @@ async function main(): Promise<void> {
   if (!host) throw new Error('missing #backend-selector');
   const selector = new BackendSelector(host);
   // Exposed for the end-to-end tests and for poking at from the console.
-  window.logitlab = { selector };
+  window.logitlab = { selector, tf };
   await selector.init();
   on('backend', () => void pageFor(current).then((p) => p.refresh()));
   await show(tabFromHash());
@@ -68,7 +69,7 @@ async function main(): Promise<void> {
 
 declare global {
   interface Window {
-    logitlab: { selector: BackendSelector };
+    logitlab: { selector: BackendSelector; tf: typeof tf };
   }
 }
 

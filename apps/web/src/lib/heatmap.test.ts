@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { divergingColor, grayRgba, heatmapRgba, litPixels, maxAbs } from './heatmap';
 
+const lum = (t: number): number => divergingColor(t).reduce((a, c) => a + c, 0);
+
 describe('heatmap colouring', () => {
   it('is white at zero, red for positive and blue for negative relevance', () => {
     expect(divergingColor(0)).toEqual([255, 255, 255]);
@@ -12,7 +14,6 @@ describe('heatmap colouring', () => {
   });
 
   it('gets darker with magnitude and clamps beyond 1', () => {
-    const lum = (t: number): number => divergingColor(t).reduce((a, c) => a + c, 0);
     expect(lum(0.3)).toBeGreaterThan(lum(0.8));
     expect(divergingColor(5)).toEqual(divergingColor(1));
     expect(divergingColor(Number.NaN)).toEqual([255, 255, 255]);

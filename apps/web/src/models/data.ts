@@ -12,14 +12,14 @@ export function trainingDigits(): ImageSet {
   return digits;
 }
 
-/** Which digit the explainer is trained to detect (the paper: "is there a 3 in this image?"). */
-export const TARGET_DIGIT = 3;
+/** Digits the explainer detects; 4-9 are distractors (Montavon et al. 2017, sec. 4.C; pairedDigits' default). */
+export const TARGET_DIGITS: readonly number[] = [0, 1, 2, 3];
 
 /** A shuffled, endless-by-epochs loader for a model's data kind and coding. */
 export function loaderFor(kind: DataKind, batchSize: number, seed = 1): DataLoader {
   const set = trainingDigits();
   if (kind === 'pairs') {
-    const pairs = pairedDigits(set, { count: 6000, seed, targetDigits: [TARGET_DIGIT], range: [...EXPLAINER_RANGE] as [number, number] });
+    const pairs = pairedDigits(set, { count: 6000, seed, targetDigits: TARGET_DIGITS, range: EXPLAINER_RANGE });
     return new DataLoader({ x: pairs.images, xShape: [28, 56, 1], y: pairs.targets, yShape: [] }, { batchSize, shuffle: true, seed, dropLast: true });
   }
   const transform = kind === 'latent' ? scaleTo(LATENT_RANGE[0], LATENT_RANGE[1]) : normalize();

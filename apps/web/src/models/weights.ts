@@ -5,21 +5,34 @@ export type WeightSource = 'pretrained' | 'trained in page' | 'untrained';
 
 const base = (): string => `${import.meta.env.BASE_URL}weights/`;
 
-let manifest: Promise<Set<string>> | null = null;
+/** One shipped asset as described by public/weights/manifest.json. */
+export interface WeightInfo {
+  bytes: number;
+  data: string;
+  recipe: string;
+  metrics: Record<string, number>;
+}
+
+let manifest: Promise<Map<string, WeightInfo>> | null = null;
 
 /**
- * Names of the shipped assets, from public/weights/manifest.json (written by make-weights.mjs).
- * Asking the manifest first means a missing asset costs no 404 in the console.
+ * The shipped assets, from public/weights/manifest.json (written by make-weights.mjs). Asking the
+ * manifest first means a missing asset costs no 404 in the console.
  */
-export function shippedWeights(): Promise<Set<string>> {
+export function shippedWeights(): Promise<Map<string, WeightInfo>> {
   manifest ??= fetch(`${base()}manifest.json`)
     .then(async (res) => {
-      if (!res.ok) return new Set<string>();
-      const json = (await res.json()) as { files?: Record<string, unknown> };
-      return new Set(Object.keys(json.files ?? {}));
+      if (!res.ok) return new Map<string, WeightInfo>();
+      const json = (await res.json()) as { files?: Record<string, WeightInfo> };
+      return new Map(Object.entries(json.files ?? {}));
     })
-    .catch(() => new Set<string>());
+    .catch(() => new Map<string, WeightInfo>());
   return manifest;
+}
+
+/** What make-weights.mjs measured for a model's shipped weights (null when none shipped). */
+export async function weightInfo(id: string): Promise<WeightInfo | null> {
+  return (await shippedWeights()).get(`${id}.safetensors`) ?? null;
 }
 
 /**

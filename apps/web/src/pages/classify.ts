@@ -6,11 +6,34 @@ import { argmax, barLengths, LESSONS, sumLine } from '../lib/heads';
 import { normalizeLikeMnist } from '../lib/preprocess';
 import { codeForConvnet } from '../models/coding';
 import { HEADS } from '../models/recipes';
+import { weightInfo } from '../models/weights';
 import { getModel, type ZooEntry } from '../models/zoo';
 import { blit, DrawCanvas } from '../ui/draw-canvas';
 import { canvas, fmt, h } from '../ui/dom';
 import type { Page } from './page';
 import { Coalescer, markRendered } from './render-state';
+
+/** Fills one head's card: prediction, bars, sum line, weight source. */
+function render(card: HTMLElement | undefined, entry: ZooEntry<MnistConvNet>, values: number[]): void {
+  if (!card) return;
+  const head = entry.model.head;
+  const top = argmax(values);
+  const lengths = barLengths(head, values);
+  card.dataset.outputs = JSON.stringify(values);
+  card.dataset.top = String(top);
+  card.querySelector('.pred')!.textContent = `${top}`;
+  card.querySelector('.sum')!.textContent = sumLine(head, values);
+  const badge = card.querySelector('.source')!;
+  badge.textContent = entry.source;
+  badge.className = `badge source ${entry.source.split(' ')[0]}`;
+  card.querySelector('.bars')!.replaceChildren(
+    ...values.map((v, d) => {
+      const fill = h('div', { class: `fill${v < 0 ? ' neg' : ''}` });
+      fill.style.width = `${Math.max(1, (lengths[d] ?? 0) * 100)}%`;
+      return h('div', { class: `bar${d === top ? ' top' : ''}` }, h('span', {}, String(d)), h('div', { class: 'track' }, fill), h('span', { class: 'val' }, fmt(v, 3)));
+    }),
+  );
+}
 
 export function createPage(root: HTMLElement): Page {
   const pad = h('div', { class: 'card pad-card' });
@@ -33,7 +56,7 @@ export function createPage(root: HTMLElement): Page {
       h('div', { class: 'range' }, l.range),
       h('div', { class: 'bars' }),
       h('div', { class: 'muted sum' }, ''),
-      h('div', {}, h('span', { class: 'badge source' }, 'loading…')),
+      h('div', { class: 'toolbar' }, h('span', { class: 'badge source' }, 'loading…'), h('span', { class: 'muted accuracy' }, '')),
     );
     cards.set(head, card);
     heads.append(card);
@@ -64,38 +87,27 @@ export function createPage(root: HTMLElement): Page {
     markRendered(root);
   }, root);
 
-  function render(card: HTMLElement | undefined, entry: ZooEntry<MnistConvNet>, values: number[]): void {
-    if (!card) return;
-    const head = entry.model.head;
-    const top = argmax(values);
-    const lengths = barLengths(head, values);
-    card.dataset.outputs = JSON.stringify(values);
-    card.dataset.top = String(top);
-    card.querySelector('.pred')!.textContent = `${top}`;
-    card.querySelector('.sum')!.textContent = sumLine(head, values);
-    const badge = card.querySelector('.source')!;
-    badge.textContent = entry.source;
-    badge.className = `badge source ${entry.source.split(' ')[0]}`;
-    card.querySelector('.bars')!.replaceChildren(
-      ...values.map((v, d) => {
-        const fill = h('div', { class: `fill${v < 0 ? ' neg' : ''}` });
-        fill.style.width = `${Math.max(1, (lengths[d] ?? 0) * 100)}%`;
-        return h('div', { class: `bar${d === top ? ' top' : ''}` }, h('span', {}, String(d)), h('div', { class: 'track' }, fill), h('span', { class: 'val' }, fmt(v, 3)));
-      }),
-    );
-  }
-
   draw.onChange(() => run.request());
   clear.addEventListener('click', () => draw.clear());
   on('weights', (id) => {
-    if (id.startsWith('convnet-')) run.request();
+    if (!id.startsWith('convnet-')) return;
+    // The shipped accuracy no longer describes these weights.
+    const el = cards.get(id.slice('convnet-'.length))?.querySelector('.accuracy');
+    if (el) el.textContent = '';
+    void run.request();
   });
 
   let loaded: Promise<void> | null = null;
   return {
     async show() {
-      loaded ??= Promise.all(HEADS.map((head) => getModel<MnistConvNet>(`convnet-${head}`))).then((m) => {
+      loaded ??= Promise.all(HEADS.map((head) => getModel<MnistConvNet>(`convnet-${head}`))).then(async (m) => {
         models = m;
+        // The lesson in numbers: held-out accuracy of each shipped head.
+        for (const head of HEADS) {
+          const acc = (await weightInfo(`convnet-${head}`))?.metrics.heldOutAccuracy;
+          const el = cards.get(head)?.querySelector('.accuracy');
+          if (el && acc !== undefined) el.textContent = `held-out accuracy ${(acc * 100).toFixed(1)}%`;
+        }
       });
       await loaded;
       await run.request();

@@ -5,7 +5,9 @@ import { exclusive, on } from '../app';
 import { grayRgba, heatmapRgba, litPixels } from '../lib/heatmap';
 import { toRange } from '../lib/preprocess';
 import { EXPLAINER_RANGE } from '../models/coding';
-import { TARGET_DIGIT } from '../models/data';
+import { TARGET_DIGITS } from '../models/data';
+
+const TARGETS = TARGET_DIGITS.join(', ').replace(/, (\d)$/, ' or $1');
 import { getModel, type ZooEntry } from '../models/zoo';
 import { blit, DrawCanvas } from '../ui/draw-canvas';
 import { canvas, fmt, h } from '../ui/dom';
@@ -16,17 +18,20 @@ const W = 56;
 const H = 28;
 const MAP_SCALE = 5;
 
+/** A row of ten digit buttons that put a sample digit on one half of the pad. */
+function picker(side: 'left' | 'right'): HTMLElement {
+  return h(
+    'div',
+    { class: 'picker', id: `pick-${side}` },
+    h('span', { class: 'muted' }, `${side}:`),
+    ...Array.from({ length: 10 }, (_, d) => h('button', { class: 'btn', 'data-digit': d, title: `put a ${d} on the ${side}` }, String(d))),
+  );
+}
+
 export function createPage(root: HTMLElement): Page {
   const pad = h('div', { class: 'card pad-card' });
   pad.append(h('h3', {}, 'Two digits, side by side'));
   const draw = new DrawCanvas(pad, { width: W, height: H, scale: 8, pen: 2.2, label: 'two-digit drawing pad' });
-  const picker = (side: 'left' | 'right'): HTMLElement =>
-    h(
-      'div',
-      { class: 'picker', id: `pick-${side}` },
-      h('span', { class: 'muted' }, `${side}:`),
-      ...Array.from({ length: 10 }, (_, d) => h('button', { class: 'btn', 'data-digit': d, title: `put a ${d} on the ${side}` }, String(d))),
-    );
   const clear = h('button', { class: 'btn', id: 'explain-clear' }, 'Clear');
   pad.append(picker('left'), picker('right'), h('div', { class: 'toolbar' }, clear, h('span', { class: 'muted' }, 'or draw; each half is one 28 x 28 digit')));
 
@@ -36,8 +41,8 @@ export function createPage(root: HTMLElement): Page {
   const out = h(
     'div',
     { class: 'card' },
-    h('h3', {}, `Is there a ${TARGET_DIGIT}? `, source),
-    h('p', { class: 'sub' }, `f(x) ≈ 100 when a ${TARGET_DIGIT} is present, ≈ 0 otherwise (threshold 50)`),
+    h('h3', {}, `Is there a ${TARGETS}? `, source),
+    h('p', { class: 'sub' }, `f(x) ≈ 100 when one of them is present, ≈ 0 for two distractors 4–9 (threshold 50)`),
     verdict,
     stats,
   );
@@ -62,7 +67,7 @@ export function createPage(root: HTMLElement): Page {
   );
   root.append(
     h('h2', {}, 'Explain: Deep Taylor decomposition'),
-    h('p', { class: 'lead' }, `The Montavon et al. (2017) sum-pooling network answers "is there a ${TARGET_DIGIT}?". Deep Taylor redistributes its output onto the pixels and conserves it: the relevances add up to f(x). Sensitivity analysis does not.`),
+    h('p', { class: 'lead' }, `The Montavon et al. (2017) sum-pooling network answers "is there a ${TARGETS}?". Deep Taylor redistributes its output onto the pixels and conserves it: the relevances add up to f(x). Sensitivity analysis does not.`),
     h('div', { class: 'row' }, pad, out),
     maps,
   );
@@ -133,8 +138,8 @@ export function createPage(root: HTMLElement): Page {
       loaded ??= getModel<SumPoolExplainer>('explainer').then((e) => {
         entry = e;
         // Start with an example so the page explains something before anyone draws.
-        pick('left', TARGET_DIGIT);
-        pick('right', 5);
+        pick('left', 3);
+        pick('right', 7);
       });
       await loaded;
       await run.request();

@@ -62,6 +62,80 @@ function column(kind: 'vae' | 'ae'): { el: HTMLElement; col: Column } {
   return { el, col };
 }
 
+const codeIn = (pixels: Float32Array): Float32Array => toRange(pixels, LATENT_RANGE);
+
+function drawMap(c: Column, labels: Int32Array): void {
+  const ctx = c.map.getContext('2d');
+  if (!ctx) return;
+  ctx.clearRect(0, 0, MAP, MAP);
+  for (let i = 0; i * 2 < c.points.length; i++) {
+    const { px, py } = toPixel(c.bounds, MAP, MAP, c.points[i * 2] ?? 0, c.points[i * 2 + 1] ?? 0);
+    ctx.fillStyle = digitColor(labels[i] ?? 0);
+    ctx.globalAlpha = 0.75;
+    ctx.beginPath();
+    ctx.arc(px, py, 2.6, 0, Math.PI * 2);
+    ctx.fill();
+  }
+  ctx.globalAlpha = 1;
+  if (c.click) {
+    ctx.strokeStyle = '#111';
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    ctx.arc(c.click.x, c.click.y, 7, 0, Math.PI * 2);
+    ctx.moveTo(c.click.x - 11, c.click.y);
+    ctx.lineTo(c.click.x + 11, c.click.y);
+    ctx.moveTo(c.click.x, c.click.y - 11);
+    ctx.lineTo(c.click.x, c.click.y + 11);
+    ctx.stroke();
+  }
+}
+
+/** Decodes `z` ([n, latent] row-major) with a column's model; values in LATENT_RANGE. */
+async function decode(c: Column, z: Float32Array, n: number): Promise<Float32Array> {
+  const model = c.entry?.model;
+  if (!model) return new Float32Array();
+  return exclusive(async () => {
+    const zt = tf.tensor2d(z, [n, z.length / n]);
+    const y = model.decode(zt);
+    const values = (await y.data()) as Float32Array;
+    tf.dispose([zt, y]);
+    return values;
+  });
+}
+
+/** Encodes a fixed set of digits, finds the principal plane, draws the scatter. */
+async function mapLatents(c: Column): Promise<void> {
+  const model = c.entry?.model;
+  if (!model) return;
+  const set = trainingDigits();
+  const n = Math.min(MAP_POINTS, set.count);
+  const mu = await exclusive(async () => {
+    const x = tf.tensor2d(codeIn(set.images.subarray(0, n * 784)), [n, 784]);
+    const { mu: m, logVar } = model.encode(x);
+    const values = (await m.data()) as Float32Array;
+    tf.dispose([x, m, ...(logVar ? [logVar] : [])]);
+    return values;
+  });
+  const dim = mu.length / n;
+  c.plane = principalPlane(mu, dim);
+  c.points = project(c.plane, mu);
+  c.bounds = boundsOf(c.points, 0.08);
+  drawMap(c, set.labels);
+}
+
+async function decodeClick(c: Column, px: number, py: number): Promise<void> {
+  if (!c.plane) return;
+  c.click = { x: px, y: py };
+  drawMap(c, trainingDigits().labels);
+  const { x, y } = toLatent(c.bounds, MAP, MAP, px, py);
+  const img = await decode(c, lift(c.plane, x, y), 1);
+  blit(c.decoded, grayRgba(img, LATENT_RANGE), 28, 28);
+  // Ink in [0, 784]: how much digit the decoding holds (the e2e test checks it changes).
+  const ink = img.reduce((s, v) => s + (v - LATENT_RANGE[0]) / (LATENT_RANGE[1] - LATENT_RANGE[0]), 0);
+  c.decoded.dataset.ink = ink.toFixed(4);
+  c.decoded.dataset.decodes = String(Number(c.decoded.dataset.decodes ?? 0) + 1);
+}
+
 export function createPage(root: HTMLElement): Page {
   const pad = h('div', { class: 'card pad-card' });
   pad.append(h('h3', {}, 'Draw a digit to reconstruct'));
@@ -88,7 +162,6 @@ export function createPage(root: HTMLElement): Page {
   let seed = 1;
   let drawn = false;
   const beta = (): Beta => Number(betaSelect.value) as Beta;
-  const codeIn = (pixels: Float32Array): Float32Array => toRange(pixels, LATENT_RANGE);
 
   async function load(): Promise<void> {
     const [v, a] = await Promise.all([getModel<LatentModel>(`vae-${beta()}` as ModelId), getModel<LatentModel>('autoencoder')]);
@@ -101,77 +174,9 @@ export function createPage(root: HTMLElement): Page {
     }
   }
 
-  /** Encodes a fixed set of digits, finds the principal plane, draws the scatter. */
-  async function mapLatents(c: Column): Promise<void> {
-    const model = c.entry?.model;
-    if (!model) return;
-    const set = trainingDigits();
-    const n = Math.min(MAP_POINTS, set.count);
-    const mu = await exclusive(async () => {
-      const x = tf.tensor2d(codeIn(set.images.subarray(0, n * 784)), [n, 784]);
-      const { mu: m, logVar } = model.encode(x);
-      const values = (await m.data()) as Float32Array;
-      tf.dispose([x, m, ...(logVar ? [logVar] : [])]);
-      return values;
-    });
-    const dim = mu.length / n;
-    c.plane = principalPlane(mu, dim);
-    c.points = project(c.plane, mu);
-    c.bounds = boundsOf(c.points, 0.08);
-    drawMap(c, set.labels);
-  }
 
-  function drawMap(c: Column, labels: Int32Array): void {
-    const ctx = c.map.getContext('2d');
-    if (!ctx) return;
-    ctx.clearRect(0, 0, MAP, MAP);
-    for (let i = 0; i * 2 < c.points.length; i++) {
-      const { px, py } = toPixel(c.bounds, MAP, MAP, c.points[i * 2] ?? 0, c.points[i * 2 + 1] ?? 0);
-      ctx.fillStyle = digitColor(labels[i] ?? 0);
-      ctx.globalAlpha = 0.75;
-      ctx.beginPath();
-      ctx.arc(px, py, 2.6, 0, Math.PI * 2);
-      ctx.fill();
-    }
-    ctx.globalAlpha = 1;
-    if (c.click) {
-      ctx.strokeStyle = '#111';
-      ctx.lineWidth = 2;
-      ctx.beginPath();
-      ctx.arc(c.click.x, c.click.y, 7, 0, Math.PI * 2);
-      ctx.moveTo(c.click.x - 11, c.click.y);
-      ctx.lineTo(c.click.x + 11, c.click.y);
-      ctx.moveTo(c.click.x, c.click.y - 11);
-      ctx.lineTo(c.click.x, c.click.y + 11);
-      ctx.stroke();
-    }
-  }
 
-  /** Decodes `z` ([n, latent] row-major) with a column's model; values in LATENT_RANGE. */
-  async function decode(c: Column, z: Float32Array, n: number): Promise<Float32Array> {
-    const model = c.entry?.model;
-    if (!model) return new Float32Array();
-    return exclusive(async () => {
-      const zt = tf.tensor2d(z, [n, z.length / n]);
-      const y = model.decode(zt);
-      const values = (await y.data()) as Float32Array;
-      tf.dispose([zt, y]);
-      return values;
-    });
-  }
 
-  async function decodeClick(c: Column, px: number, py: number): Promise<void> {
-    if (!c.plane) return;
-    c.click = { x: px, y: py };
-    drawMap(c, trainingDigits().labels);
-    const { x, y } = toLatent(c.bounds, MAP, MAP, px, py);
-    const img = await decode(c, lift(c.plane, x, y), 1);
-    blit(c.decoded, grayRgba(img, LATENT_RANGE), 28, 28);
-    // Ink in [0, 784]: how much digit the decoding holds (the e2e test checks it changes).
-    const ink = img.reduce((s, v) => s + (v - LATENT_RANGE[0]) / (LATENT_RANGE[1] - LATENT_RANGE[0]), 0);
-    c.decoded.dataset.ink = ink.toFixed(4);
-    c.decoded.dataset.decodes = String(Number(c.decoded.dataset.decodes ?? 0) + 1);
-  }
 
   async function samples(c: Column): Promise<void> {
     const model = c.entry?.model;

@@ -92,7 +92,7 @@ export function createPage(root: HTMLElement): Page {
     }
     const rate = r.step / ((performance.now() - t0) / 1000);
     progress.textContent = `step ${r.step}/${total} · loss ${fmt(r.loss, 4)}${r.accuracy === null ? '' : ` · acc ${(r.accuracy * 100).toFixed(1)}%`} · ${rate.toFixed(1)} steps/s on ${tf.getBackend()}`;
-    root.dataset.losses = JSON.stringify(trainer?.history.map((h) => h.loss) ?? []);
+    root.dataset.losses = JSON.stringify(trainer?.history.map((rec) => rec.loss) ?? []);
   }
 
   async function train(): Promise<void> {
