@@ -57,7 +57,7 @@ export async function evaluate<M extends Module, O = tf.Tensor>(
             tgts.push(batch.y.dataSync() as Float32Array | Int32Array);
           }
           return names.map((name, i) => {
-            const v = (metrics[name] as BatchMetric<O>)(out, batch.y, batch);
+            const v = (metrics[name] as BatchMetric<O>)(out, batch.y);
             if (typeof v === 'number') {
               hostSums[i]! += v * n;
               return sums[i] as tf.Tensor;

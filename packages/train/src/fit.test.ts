@@ -5,7 +5,6 @@ import { Linear, Module } from '@logitlab/layers';
 import { batchAccuracy, evaluate, fit, NonFiniteLossError, TrainError } from './index';
 import { loader, mlp } from './test-helpers';
 
-const ce = (logits: tf.Tensor, y: tf.Tensor) => crossEntropy(logits, y);
 
 describe('fit', () => {
   it('trains a tiny MLP on a toy problem, with validation, without leaking tensors', async () => {
@@ -13,13 +12,13 @@ describe('fit', () => {
     const optimizer = tf.train.adam(0.05);
     const data = loader(256, 1);
     const val = loader(128, 2, 64, false);
-    const res = await fit(model, { loss: ce, optimizer, data, epochs: 6, seed: 1, validation: { data: val, metrics: { accuracy: batchAccuracy } } });
+    const res = await fit(model, { loss: crossEntropy, optimizer, data, epochs: 6, seed: 1, validation: { data: val, metrics: { accuracy: batchAccuracy } } });
     expect(res.history).toHaveLength(6);
     expect(res.steps).toBe(6 * 16);
     expect(res.losses).toHaveLength(96);
     expect(res.history[5]!.loss).toBeLessThan(res.history[0]!.loss);
     expect(res.history[5]!['val_accuracy']).toBeGreaterThan(0.95);
-    const { metrics, count } = await evaluate(model, val, { accuracy: batchAccuracy, loss: ce });
+    const { metrics, count } = await evaluate(model, val, { accuracy: batchAccuracy, loss: crossEntropy });
     expect(count).toBe(128);
     expect(metrics['accuracy']).toBeGreaterThan(0.95);
     expect(metrics['loss']).toBeCloseTo(res.history[5]!['val_loss']!, 5);
@@ -31,9 +30,9 @@ describe('fit', () => {
     const model = mlp(2);
     const optimizer = tf.train.sgd(0.1);
     const data = loader(64, 3);
-    await fit(model, { loss: ce, optimizer, data, epochs: 1, checkEvery: 3 }); // warm-up: kernels, constants
+    await fit(model, { loss: crossEntropy, optimizer, data, epochs: 1, checkEvery: 3 }); // warm-up: kernels, constants
     const before = tf.memory().numTensors;
-    await fit(model, { loss: ce, optimizer, data, epochs: 2, checkEvery: 3, validation: { data, metrics: { accuracy: batchAccuracy } } });
+    await fit(model, { loss: crossEntropy, optimizer, data, epochs: 2, checkEvery: 3, validation: { data, metrics: { accuracy: batchAccuracy } } });
     await evaluate(model, data, { accuracy: batchAccuracy }, { collect: true });
     expect(tf.memory().numTensors).toBe(before);
     optimizer.dispose();
@@ -53,7 +52,7 @@ describe('fit', () => {
     model.eval();
     const optimizer = tf.train.sgd(0.1);
     const data = loader(32, 4, 16);
-    await fit(model, { loss: ce, optimizer, data, epochs: 1, validation: { data } });
+    await fit(model, { loss: crossEntropy, optimizer, data, epochs: 1, validation: { data } });
     // 2 training steps in train mode, then 2 validation batches in eval mode
     expect(model.seen).toEqual([true, true, false, false]);
     expect(model.training).toBe(false); // restored
@@ -108,7 +107,7 @@ describe('fit', () => {
       calls++;
       for (const [name, p] of m.namedParameters()) if (name.endsWith('bias')) p.assign(tf.minimum(p, 0));
     };
-    await fit(model, { loss: ce, optimizer, data: loader(64, 6, 16), epochs: 2, afterStep: project });
+    await fit(model, { loss: crossEntropy, optimizer, data: loader(64, 6, 16), epochs: 2, afterStep: project });
     expect(calls).toBe(8);
     for (const [name, p] of model.namedParameters()) if (name.endsWith('bias')) expect(p.max().arraySync()).toBeLessThanOrEqual(0);
     optimizer.dispose();
@@ -130,9 +129,9 @@ describe('fit', () => {
     const model = new TwoHeads();
     const optimizer = tf.train.adam(0.05);
     const res = await fit(model, {
-      forward: (m, b) => m.both(b.x),
-      // reconstruction of the input plus a small penalty on the code: needs both outputs and the batch
-      loss: (o, _y, b) => tf.add(mseLoss(o.recon, b.x), tf.mul(0.01, tf.mean(tf.square(o.code)))),
+      // reconstruction of the input plus a small penalty on the code: forward hands the loss both outputs and the input
+      forward: (m, b) => ({ ...m.both(b.x), input: b.x }),
+      loss: (o) => tf.add(mseLoss(o.recon, o.input), tf.mul(0.01, tf.mean(tf.square(o.code)))),
       optimizer,
       data: loader(128, 7, 32),
       epochs: 8,

@@ -17,15 +17,14 @@ export interface ValidationOptions<O> {
 
 export interface FitOptions<M extends Module, O = tf.Tensor> {
   /**
-   * The objective: `loss(output, target, batch)` must return a scalar. `output` is what `forward`
-   * returns: by default `model.call(batch.x)`, so a classifier is just
-   * `loss: (logits, y) => crossEntropy(logits, y)`.
+   * The objective: `loss(output, target)` must return a scalar. `output` is what `forward`
+   * returns: by default `model.call(batch.x)`, so a classifier is just `loss: crossEntropy`.
    */
   loss: LossFn<O>;
   /**
    * How a batch becomes the loss's first argument; default `(model, batch) => model.call(batch.x)`.
-   * Models with several outputs return them together, e.g. for a VAE
-   * `forward: (vae, b) => vae.forwardAll(b.x)` and `loss: (o, _y, b) => vaeLoss(o.recon, b.x, o.mu, o.logVar)`.
+   * Models with several outputs return them together, with anything else the loss needs, e.g. for a VAE
+   * `forward: (vae, b) => ({ ...vae.forwardWithLatent(b.x), input: b.x })` and `loss: (o) => vaeLoss(o).loss`.
    */
   forward?: ForwardFn<M, O>;
   optimizer: tf.Optimizer;
@@ -140,7 +139,7 @@ export async function fit<M extends Module, O = tf.Tensor>(model: M, options: Fi
           cost = tf.tidy(() =>
             (optimizer.minimize(
               () => {
-                const value = loss(forward(model, batch), batch.y, batch);
+                const value = loss(forward(model, batch), batch.y);
                 if (value.rank !== 0) throw new TrainError(`loss returned shape [${value.shape.join(', ')}]; expected a scalar (use reduction 'mean' or 'sum')`);
                 return value as tf.Scalar;
               },
@@ -169,7 +168,7 @@ export async function fit<M extends Module, O = tf.Tensor>(model: M, options: Fi
       };
       const v = options.validation;
       if (v && ((epoch + 1 - initialEpoch) % (v.every ?? 1) === 0 || epoch === epochs - 1)) {
-        const metrics: Record<string, BatchMetric<O>> = { loss: (o, y, b) => loss(o, y, b), ...v.metrics };
+        const metrics: Record<string, BatchMetric<O>> = { loss, ...v.metrics };
         const res = await evaluate(model, v.data, metrics, { forward });
         model.train();
         for (const [k, value] of Object.entries(res.metrics)) logs[`val_${k}`] = value;

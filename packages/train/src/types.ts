@@ -20,8 +20,12 @@ export type BatchSource = (Iterable<Batch> | AsyncIterable<Batch>) & { setEpoch?
  */
 export type ForwardFn<M extends Module, O> = (model: M, batch: Batch) => O;
 
-/** The training objective on one batch: `(output of forward, batch.y, the batch) => scalar`. */
-export type LossFn<O> = (output: O, target: tf.Tensor, batch: Batch) => tf.Tensor;
+/**
+ * The training objective on one batch: `(output of forward, batch.y) => scalar`. Exactly two
+ * arguments, so library losses can be passed as they are (`loss: crossEntropy`); anything else a
+ * loss needs (the input, for a reconstruction) comes through `forward`'s output.
+ */
+export type LossFn<O> = (output: O, target: tf.Tensor) => tf.Tensor;
 
 /**
  * A per-batch metric for evaluate / validation: a MEAN over the batch's samples (accuracy, a
@@ -29,7 +33,7 @@ export type LossFn<O> = (output: O, target: tf.Tensor, batch: Batch) => tf.Tenso
  * result is the mean over all samples. For metrics that are not means of per-sample values
  * (F1, IoU, ECE) collect outputs with `evaluate(..., { collect: true })` and use @logitlab/metrics.
  */
-export type BatchMetric<O> = (output: O, target: tf.Tensor, batch: Batch) => tf.Tensor | number;
+export type BatchMetric<O> = (output: O, target: tf.Tensor) => tf.Tensor | number;
 
 /** The loss of one optimiser step, as read back from the device. */
 export interface StepRecord {
