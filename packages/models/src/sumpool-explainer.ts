@@ -76,14 +76,17 @@ export class SumPoolExplainer extends Module implements DeepTaylorExplainable {
         const cols = tf.reshape(tf.floorDiv(tf.range(0, 400, 1, 'int32'), 4), [1, 400]);
         return tf.cast(tf.equal(rows, cols), 'float32') as tf.Tensor2D;
       });
-      const stage = (l: Linear, rule: DenseStage['rule']): DenseStage => ({
-        weight: tf.transpose(l.weight) as tf.Tensor2D,
-        ...(l.bias ? { bias: l.bias.clone() as tf.Tensor1D } : {}),
-        activation: 'relu',
-        rule,
-      });
-      const stages = [stage(this.fc1, 'input'), { weight: pool, activation: 'linear', rule: 'z' } as DenseStage, stage(this.fc2, 'zPlus')];
-      return stages;
+      return [detectionStage(this.fc1, 'input'), { weight: pool, activation: 'linear', rule: 'z' } as DenseStage, detectionStage(this.fc2, 'zPlus')];
     });
   }
+}
+
+/** A ReLU detection layer as Deep Taylor sees it: PyTorch-layout weight copy, bias copy, its rule. */
+function detectionStage(l: Linear, rule: DenseStage['rule']): DenseStage {
+  return {
+    weight: tf.transpose(l.weight) as tf.Tensor2D,
+    ...(l.bias ? { bias: l.bias.clone() as tf.Tensor1D } : {}),
+    activation: 'relu',
+    rule,
+  };
 }
