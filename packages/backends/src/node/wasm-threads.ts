@@ -7,12 +7,14 @@
 //  3. the C++ side caps XNNPACK's pool at logical cores / 2, read through os.cpus(); for the start only,
 //     os.cpus() reports at least 2 x threads entries.
 // Both patches are restored in `finally`, before any other code can run on the result.
+// Emscripten ref()s a worker while it runs a pthread, and XNNPACK's pool threads never end, so the
+// pool's workers are unref()ed once started: a script exits when its work is done, as with 1 thread.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { env } from '@tensorflow/tfjs-core';
+import { engine, env } from '@tensorflow/tfjs-core';
 import type { WasmModule } from '../platform';
 
 const WASM_OUT = '@tensorflow/tfjs-backend-wasm/wasm-out/';
@@ -60,9 +62,29 @@ export async function startWasmWithThreads(wasm: WasmModule, threads: number, st
   env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
   wasm.setThreadsCount(threads);
   try {
-    return await start();
+    const started = await start();
+    if (started) unrefWorkers();
+    return started;
   } finally {
     URL.createObjectURL = createObjectURL;
     os.cpus = cpus;
+  }
+}
+
+interface EmscriptenWorker {
+  ref?: () => void;
+  unref?: () => void;
+}
+
+/** Lets Node exit while wasm's pthread workers idle. */
+function unrefWorkers(): void {
+  const backend = engine().registry.wasm as unknown as { wasm?: { PThread?: { runningWorkers?: EmscriptenWorker[]; unusedWorkers?: EmscriptenWorker[] } } } | undefined;
+  const pthread = backend?.wasm?.PThread;
+  if (!pthread) return;
+  for (const worker of [...(pthread.runningWorkers ?? []), ...(pthread.unusedWorkers ?? [])]) {
+    // Emscripten ref()s a worker when its pthread starts, which can happen after this runs (the
+    // worker finishes loading later); on these instances ref is a no-op, so they never hold Node open.
+    worker.ref = () => {};
+    worker.unref?.();
   }
 }

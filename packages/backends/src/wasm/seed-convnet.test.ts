@@ -7,9 +7,17 @@ import { onBackend, relativeError } from './test-util';
 
 const B = 8;
 
+// tidy frees the initial random tensor; the variable keeps its own reference to the data
+function v(shape: number[], seed: number, std: number): tf.Variable {
+  return tf.tidy(() => tf.variable(tf.randomNormal(shape, 0, std, 'float32', seed)));
+}
+
+// conv k5 -> maxpool 2 -> relu
+function convBlock(h: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  return tf.relu(tf.maxPool(tf.conv2d(h as tf.Tensor4D, w as tf.Tensor4D, 1, 'valid').add(b) as tf.Tensor4D, 2, 2, 'valid'));
+}
+
 function makeConvnet() {
-  // tidy frees the initial random tensor; the variable keeps its own reference to the data
-  const v = (shape: number[], seed: number, std: number) => tf.tidy(() => tf.variable(tf.randomNormal(shape, 0, std, 'float32', seed)));
   const params = {
     w1: v([5, 5, 1, 10], 1, 0.2), b1: v([10], 2, 0.1),
     w2: v([5, 5, 10, 20], 3, 0.06), b2: v([20], 4, 0.1),
@@ -20,8 +28,7 @@ function makeConvnet() {
   const y = tf.tidy(() => tf.oneHot(tf.tensor1d([0, 1, 2, 3, 4, 5, 6, 7], 'int32'), 10));
   const loss = () => {
     const p = params;
-    let h = tf.relu(tf.maxPool(tf.conv2d(x, p.w1, 1, 'valid').add(p.b1), 2, 2, 'valid'));
-    h = tf.relu(tf.maxPool(tf.conv2d(h, p.w2, 1, 'valid').add(p.b2), 2, 2, 'valid'));
+    const h = convBlock(convBlock(x, p.w1, p.b1), p.w2, p.b2);
     const flat = tf.relu(tf.matMul(h.reshape([B, 320]), p.w3).add(p.b3));
     return tf.losses.softmaxCrossEntropy(y, tf.matMul(flat, p.w4).add(p.b4)) as tf.Scalar;
   };

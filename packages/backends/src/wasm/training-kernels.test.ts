@@ -117,6 +117,19 @@ describe('wasm gradients equal cpu gradients', () => {
   });
 });
 
+describe('fused ops on wasm (bias + relu inside the kernel)', () => {
+  it('fused conv2d and fused matMul have cpu-equal gradients', async () => {
+    await expectSameGrads(
+      (x, w, b) => tf.fused.conv2d({ x: x as tf.Tensor4D, filter: w as tf.Tensor4D, strides: 1, pad: 'valid', bias: b, activation: 'relu' }).square().sum(),
+      () => [rnd([2, 10, 10, 3], 22), rnd([3, 3, 3, 4], 23, 0.3), rnd([4], 24)],
+    );
+    await expectSameGrads(
+      (a, w, b) => tf.fused.matMul({ a: a as tf.Tensor2D, b: w as tf.Tensor2D, bias: b, activation: 'relu' }).square().sum(),
+      () => [rnd([6, 8], 25), rnd([8, 5], 26), rnd([5], 27)],
+    );
+  });
+});
+
 describe('wasm kernels', () => {
   it('survive switching to cpu and back (wrapped kernels keep their setup)', async () => {
     await onBackend('cpu', () => undefined);

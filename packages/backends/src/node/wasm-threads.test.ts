@@ -1,0 +1,39 @@
+// The threaded SIMD wasm build starts in Node, with the temporary patches undone afterwards.
+import os from 'node:os';
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { useBackend } from '../index';
+import { gradsOn, relativeError } from '../wasm/test-util';
+import { workerScriptPath } from './wasm-threads';
+
+const convLoss = (x: tf.Tensor, w: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'valid').square().sum();
+const convInputs = () => [tf.randomNormal([4, 12, 12, 10], 0, 1, 'float32', 1), tf.randomNormal([5, 5, 10, 20], 0, 0.1, 'float32', 2)];
+
+describe('wasm threads in Node', () => {
+  it('runs XNNPACK with 2 threads and restores os.cpus and URL.createObjectURL', async () => {
+    const cpus = os.cpus;
+    const createObjectURL = URL.createObjectURL;
+    const info = await useBackend('wasm', { threads: 2 });
+    expect(info).toMatchObject({ name: 'wasm', platform: 'node', simd: true, threads: 2 });
+    expect(os.cpus).toBe(cpus);
+    expect(URL.createObjectURL).toBe(createObjectURL);
+  });
+
+  it('computes the same conv2d gradients as cpu with 2 threads', async () => {
+    const cpu = await gradsOn('cpu', convLoss, convInputs);
+    const wasm = await gradsOn('wasm', convLoss, convInputs);
+    cpu.forEach((expected, i) => expect(relativeError(wasm[i]!, expected)).toBeLessThan(1e-4));
+  });
+
+  it("'auto' picks wasm in Node when tfjs-node is not installed", async () => {
+    const info = await useBackend('auto');
+    expect(info.name).toBe('wasm');
+    expect(tf.getBackend()).toBe('wasm');
+  });
+
+  it('writes the pthread worker script to the temp dir, not next to the package', () => {
+    const file = workerScriptPath();
+    expect(file.startsWith(os.tmpdir())).toBe(true);
+    expect(file).toMatch(/logitlab-tfjs-wasm-worker-[0-9a-f]{16}\.cjs$/);
+  });
+});
