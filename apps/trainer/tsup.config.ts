@@ -9,7 +9,8 @@ export default defineConfig({
   target: 'node20',
   clean: true,
   sourcemap: true,
-  splitting: false,
+  // commands are dynamic imports in their own chunks: `--help` and flag errors never load tfjs
+  splitting: true,
   banner: { js: '#!/usr/bin/env node' },
   external: [/^@logitlab\//, /^@tensorflow\//],
 });

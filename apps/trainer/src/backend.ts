@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs-core';
 import { BackendNotInstalledError, useBackend } from '@logitlab/backends';
 import { UsageError } from './errors';
 import type { BackendChoice } from './options';
@@ -9,6 +10,7 @@ export interface ActiveBackend {
 
 /** Starts the requested backend; a missing backend package is the user's to install, so one clear line. */
 export async function setupBackend(choice: BackendChoice, { threads }: { threads?: number } = {}): Promise<ActiveBackend> {
+  quietTfjs();
   try {
     const info = await useBackend(choice, threads ? { threads } : undefined);
     const extras = [info.simd ? 'simd' : '', info.threads > 1 ? `${info.threads} threads` : ''].filter(Boolean).join(', ');
@@ -17,4 +19,9 @@ export async function setupBackend(choice: BackendChoice, { threads }: { threads
     if (err instanceof BackendNotInstalledError) throw new UsageError(`--backend ${choice}: ${err.message}`, 1);
     throw err;
   }
+}
+
+/** A CLI, not a debugging session: no "install tfjs-node" banner, no per-op debug checks. */
+export function quietTfjs(): void {
+  tf.env().set('PROD', true);
 }

@@ -1,11 +1,11 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { CommanderError } from 'commander';
 import { oneLine } from './errors';
 import { buildProgram } from './program';
 import { actions } from './actions';
 
 /**
- * Entry point of the `logitlab` bin. Every failure ends as ONE line on stderr and a non-zero exit;
+ * Entry point of the `logitlab` bin. It imports no workspace package or tfjs statically: commands
+ * load them on demand (separate chunks), so even a broken install fails as one line. Every failure ends as ONE line on stderr and a non-zero exit;
  * LOGITLAB_DEBUG=1 adds the stack for bug reports.
  */
 function fail(err: unknown): never {
@@ -19,8 +19,6 @@ process.on('unhandledRejection', fail);
 process.on('uncaughtException', fail);
 
 async function main(): Promise<void> {
-  // A CLI, not a debugging session: no "install tfjs-node" banner, no per-op debug checks.
-  tf.env().set('PROD', true);
   const program = buildProgram(actions, { exitOverride: true });
   try {
     await program.parseAsync(process.argv);

@@ -46,7 +46,7 @@ export const multilabel: Experiment = {
   description: 'multi-label logits + BCE-with-logits vs a softmax head: softmax cannot say "both"',
   async run(ctx): Promise<Summary> {
     const quick = ctx.opts.quick;
-    const epochs = ctx.opts.epochs ?? (quick ? 4 : 10);
+    const epochs = ctx.opts.epochs ?? (quick ? 6 : 15);
     const batchSize = ctx.opts.batchSize ?? 64;
     const lr = ctx.opts.lr ?? 0.001;
     const digits = await loadDigits(ctx, { trainCount: quick ? 4000 : 60000, testCount: quick ? 1000 : 10000 });

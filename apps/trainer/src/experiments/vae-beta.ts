@@ -64,9 +64,9 @@ export const vaeBeta: Experiment = {
   description: 'autoencoder and beta-VAEs (latent 30, tanh decoder, MSE): reconstruction vs KL, samples, t-SNE latent maps',
   async run(ctx): Promise<Summary> {
     const quick = ctx.opts.quick;
-    const epochs = ctx.opts.epochs ?? (quick ? 5 : 20);
+    const epochs = ctx.opts.epochs ?? (quick ? 10 : 30);
     const batchSize = ctx.opts.batchSize ?? 128;
-    const lr = ctx.opts.lr ?? 0.001;
+    const lr = ctx.opts.lr ?? 0.002;
     const data = await loadDigits(ctx, { trainCount: quick ? 5000 : 60000, testCount: quick ? 1000 : 10000 });
     const trainX = toTanhRange(data.train.images);
     const testX = toTanhRange(data.test.images);

@@ -64,7 +64,10 @@ export function lineChartSpec(o: LineChartOptions): VegaLiteSpec {
     encoding: {
       x: { field: o.x, type: 'quantitative', title: o.xTitle ?? o.x, scale: o.logX ? { type: 'log' } : { zero: false } },
       y: { field: o.y, type: 'quantitative', title: o.yTitle ?? o.y, scale: o.logY ? { type: 'log' } : { zero: false } },
-      ...(o.series ? { color: { field: o.series, type: 'nominal', title: o.series } } : {}),
+      // dashes as well as colours: overlapping series (an exact method on top of the reference) stay visible
+      ...(o.series
+        ? { color: { field: o.series, type: 'nominal', title: o.series, legend: { labelLimit: 320 } }, strokeDash: { field: o.series, type: 'nominal', title: o.series, legend: { labelLimit: 320 } } }
+        : {}),
     },
   };
 }
@@ -94,7 +97,7 @@ export function scatterSpec(o: ScatterOptions): VegaLiteSpec {
     encoding: {
       x: { field: o.x, type: 'quantitative', title: o.xTitle ?? o.x, scale: { zero: false } },
       y: { field: o.y, type: 'quantitative', title: o.yTitle ?? o.y, scale: { zero: false } },
-      ...(o.color ? { color: { field: o.color, type: 'nominal', title: o.color, scale: { scheme: 'category10' } } } : {}),
+      ...(o.color ? { color: { field: o.color, type: 'nominal', title: o.color, scale: { scheme: 'category10' }, legend: { labelLimit: 320 } } } : {}),
     },
   };
 }
