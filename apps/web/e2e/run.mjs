@@ -212,7 +212,18 @@ test('train: 20 steps, the loss falls', async () => {
   await page.selectOption('#train-model', 'convnet-logSoftmax');
   await page.fill('#train-steps', '20');
   await page.click('#train-start');
+  // Pause mid-run: no steps while paused, then resume to the end.
+  const count = () => page.$eval('#page-train', (el) => JSON.parse(el.getAttribute('data-losses') ?? '[]').length);
+  await page.waitForFunction(() => JSON.parse(document.querySelector('#page-train')?.getAttribute('data-losses') ?? '[]').length >= 3);
+  await page.click('#train-pause');
+  await page.waitForSelector('#page-train[data-train-state="paused"]');
+  await page.waitForTimeout(300); // a step already in flight may still land
+  const atPause = await count();
+  await page.waitForTimeout(1500);
+  const stillPaused = await count();
+  await page.click('#train-pause');
   await page.waitForSelector('#page-train[data-train-state="done"]', { timeout: 300_000 });
+  assert(stillPaused === atPause, `training advanced while paused: ${atPause} -> ${stillPaused} steps`);
   const losses = await page.$eval('#page-train', (el) => JSON.parse(el.getAttribute('data-losses') ?? '[]'));
   await page.screenshot({ path: path.join(shots, 'train-done.png'), fullPage: true });
   await page.close();
