@@ -66,14 +66,19 @@ export function parseData(value: string): DataSpec {
   const variant = MNIST_VARIANTS.find((v) => v === value);
   if (variant) return { kind: 'mnist', variant };
   const dir = path.resolve(value);
+  const notFound = `--data: '${value}' is neither synthetic, ${MNIST_VARIANTS.join(', ')} nor a readable directory`;
   let stat: fs.Stats;
   try {
     stat = fs.statSync(dir);
-    fs.accessSync(dir, fs.constants.R_OK | fs.constants.X_OK);
   } catch {
-    throw new UsageError(`--data: '${value}' is neither synthetic, ${MNIST_VARIANTS.join(', ')} nor a readable directory`);
+    throw new UsageError(notFound);
   }
   if (!stat.isDirectory()) throw new UsageError(`--data: '${value}' is a file; expected a directory of IDX files or a dataset name`);
+  try {
+    fs.accessSync(dir, fs.constants.R_OK | fs.constants.X_OK);
+  } catch {
+    throw new UsageError(`--data: directory '${value}' is not readable`);
+  }
   return { kind: 'dir', dir };
 }
 

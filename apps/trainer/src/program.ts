@@ -73,10 +73,12 @@ function listOf(allowed: readonly string[], what: string): (value: string) => st
   };
 }
 
-export function buildProgram(actions: Actions, { exitOverride = false } = {}): Command {
+export function buildProgram(actions: Actions, { exitOverride = false, writeErr, writeOut }: { exitOverride?: boolean; writeErr?: (s: string) => void; writeOut?: (s: string) => void } = {}): Command {
   const program = new Command('logitlab');
   // Output settings must be set before subcommands are created: commander copies them at creation.
   program.configureOutput({
+    ...(writeErr ? { writeErr } : {}),
+    ...(writeOut ? { writeOut } : {}),
     // commander puts "(Did you mean ...?)" on a second line; keep every error on one line.
     outputError: (str, write) => write(`logitlab: ${str.trim().replace(/\s*\n\s*/g, ' ')}\n`),
   });
@@ -157,7 +159,7 @@ export function buildProgram(actions: Actions, { exitOverride = false } = {}): C
       .option('--full', 'full-size experiments instead of quick ones'),
     { quickDefault: true },
   ).action(async (raw: RawCommonOptions & { only?: string[]; full?: boolean }) => {
-    const opts = resolveCommonOptions({ ...raw, quick: raw.full ? false : true });
+    const opts = resolveCommonOptions({ ...raw, quick: !raw.full });
     await actions.tour({ ...opts, only: raw.only });
   });
 

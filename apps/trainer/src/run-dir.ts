@@ -3,8 +3,9 @@ import path from 'node:path';
 import { jsonReplacer, readJson, writeFileAtomic, writeJsonAtomic } from './fsutil';
 
 /** `20250131-142501`: sortable, no characters that need quoting in a shell. */
+const p = (n: number) => String(n).padStart(2, '0');
+
 export function timestamp(date = new Date()): string {
-  const p = (n: number) => String(n).padStart(2, '0');
   return `${date.getFullYear()}${p(date.getMonth() + 1)}${p(date.getDate())}-${p(date.getHours())}${p(date.getMinutes())}${p(date.getSeconds())}`;
 }
 

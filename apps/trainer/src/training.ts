@@ -82,10 +82,10 @@ function restoredHistory(ctx: ExperimentContext, tag: string, upToEpoch: number)
     if (r.kind === 'epoch') epochs.set(r.epoch, loss);
     if (r.kind === 'step' && typeof r.step === 'number') steps.set(r.step, { tag, epoch: r.epoch, step: r.step, loss });
   }
-  return {
-    history: [...epochs.entries()].sort((a, b) => a[0] - b[0]).map(([epoch, loss]) => ({ tag, epoch, loss })),
-    steps: [...steps.values()].sort((a, b) => a.step - b.step),
-  };
+  // oxlint-disable-next-line unicorn/no-array-sort -- sorts a fresh copy; toSorted is ES2023
+  const history = [...epochs.entries()].sort((a, b) => a[0] - b[0]).map(([epoch, loss]) => ({ tag, epoch, loss }));
+  // oxlint-disable-next-line unicorn/no-array-sort -- sorts a fresh copy; toSorted is ES2023
+  return { history, steps: [...steps.values()].sort((a, b) => a.step - b.step) };
 }
 
 /**

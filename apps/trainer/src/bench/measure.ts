@@ -23,6 +23,7 @@ export interface MeasureOptions {
 
 export function median(xs: number[]): number {
   if (xs.length === 0) return NaN;
+  // oxlint-disable-next-line unicorn/no-array-sort -- sorts a fresh copy; toSorted is ES2023
   const s = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;

@@ -22,6 +22,10 @@ export interface BenchResult {
   pytorchSkipped?: string;
 }
 
+function log(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
 async function availableBackends(): Promise<string[]> {
   const all = await listBackends();
   return all.filter((b) => b.installed && b.works && NODE_BACKENDS.includes(b.name)).map((b) => b.name);
@@ -71,7 +75,6 @@ export async function benchCommand(flags: BenchFlags): Promise<void> {
     torchPython = findTorchPython();
     if (!torchPython) pytorchSkipped = 'no python3 that imports torch (Debian: apt-get install python3-torch)';
   }
-  const log = (line: string) => process.stderr.write(`${line}\n`);
   log(`bench: ${workloads.join(', ')} on ${backends.join(', ')}; ${flags.repeats} repeat(s) of up to ${flags.steps} steps after ${flags.warmup} warm-up; ${flags.threads} threads`);
   log(torchPython ? `bench: PyTorch ${torchPython.version} via ${torchPython.python}` : `bench: PyTorch side skipped: ${pytorchSkipped}`);
 
@@ -96,9 +99,9 @@ export async function benchCommand(flags: BenchFlags): Promise<void> {
       } else {
         torchRows.push(t);
         log(`  ${name} on PyTorch: train ${Math.round(t.trainSamplesPerSec)}/s, infer ${Math.round(t.inferSamplesPerSec)}/s`);
-        for (const r of rows.filter((r) => r.name === name)) {
-          r.pytorchTrainRatio = ratio(r.trainSamplesPerSec, t.trainSamplesPerSec);
-          r.pytorchInferRatio = ratio(r.inferSamplesPerSec, t.inferSamplesPerSec);
+        for (const row of rows.filter((x) => x.name === name)) {
+          row.pytorchTrainRatio = ratio(row.trainSamplesPerSec, t.trainSamplesPerSec);
+          row.pytorchInferRatio = ratio(row.inferSamplesPerSec, t.inferSamplesPerSec);
         }
       }
     }

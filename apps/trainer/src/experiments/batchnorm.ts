@@ -22,6 +22,9 @@ function changed(before: Map<string, Float32Array>, after: Map<string, Float32Ar
   return false;
 }
 
+const lossFn = (out: tf.Tensor, y: tf.Tensor) => crossEntropy(out, y, { validate: false }) as tf.Scalar;
+const yes = (b: boolean) => (b ? 'yes' : 'no');
+
 const isStat = (k: string) => k.endsWith('running_mean') || k.endsWith('running_var');
 
 /** Output row 0 for `x`, in the model's current mode, with fixed dropout masks. */
@@ -49,7 +52,6 @@ export const batchnorm: Experiment = {
     const model = new BnMlp({ sizes: [784, 256, 128, 10], dropout: 0.2 });
     const optimizer = tf.train.momentum(lr, 0.9);
     const loader = digitLoader(data.train, { batchSize, seed: ctx.seed });
-    const lossFn = (out: tf.Tensor, y: tf.Tensor) => crossEntropy(out, y, { validate: false }) as tf.Scalar;
     try {
       // 1. Does a forward pass in train mode (no optimizer) move the running stats?
       loader.setEpoch(0);
@@ -131,7 +133,6 @@ export const batchnorm: Experiment = {
       const gap = evalAccuracy - trainModeAccuracy;
       ctx.log(`test accuracy eval mode ${fmt(evalAccuracy, 4)}, train mode ${fmt(trainModeAccuracy, 4)}`);
 
-      const yes = (b: boolean) => (b ? 'yes' : 'no');
       const report = new Report('Experiment 4: BatchNorm running statistics')
         .paragraph(`BnMlp 784-256-128-10 (BatchNorm -> Dropout(0.2) -> Linear blocks), SGD lr ${lr} momentum 0.9, ${epochs} epoch(s), batch ${batchSize}, ${data.source}, backend ${ctx.backend}. Every answer below is measured on the model, not assumed.`)
         .table(

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { barChartSpec, lineChartSpec, renderChartPng, renderChartSvg, scatterSpec } from './chart';
+import { decodePng } from './image';
+
+function darkPixels(rgba: Uint8Array): number {
+  let n = 0;
+  for (let i = 0; i < rgba.length; i += 4) if (rgba[i]! < 100 && rgba[i + 1]! < 100 && rgba[i + 2]! < 100) n++;
+  return n;
+}
+
+describe('charts (vega-lite -> SVG -> resvg PNG)', () => {
+  it('renders a line chart with text, dropping non-finite points', async () => {
+    const rows = [
+      { step: 1, loss: 2.3, head: 'a' },
+      { step: 2, loss: NaN, head: 'a' },
+      { step: 3, loss: 0.5, head: 'a' },
+      { step: 1, loss: Infinity, head: 'b' },
+    ];
+    const spec = lineChartSpec({ title: 'Loss curves', rows, x: 'step', y: 'loss', series: 'head' });
+    expect((spec.data as { values: unknown[] }).values).toHaveLength(2);
+    const svg = await renderChartSvg(spec);
+    expect(svg).toContain('Loss curves');
+    const png = await renderChartPng(spec, { scale: 1 });
+    const { width, height, rgba } = decodePng(png);
+    expect(width).toBeGreaterThan(400);
+    expect(height).toBeGreaterThan(200);
+    // axis lines, tick labels and the title draw dark pixels; with no fonts the text would be missing
+    expect(darkPixels(rgba)).toBeGreaterThan(500);
+  });
+
+  it('builds scatter and bar specs that render', async () => {
+    const scatter = scatterSpec({ title: 'latent', rows: [{ x: 0, y: 1, digit: '3' }, { x: 1, y: 0, digit: '4' }], x: 'x', y: 'y', color: 'digit' });
+    const bars = barChartSpec({ title: 'acc', rows: [{ head: 'a', accuracy: 0.9 }, { head: 'b', accuracy: 0.1 }], category: 'head', value: 'accuracy' });
+    for (const spec of [scatter, bars]) expect(decodePng(await renderChartPng(spec, { scale: 1 })).width).toBeGreaterThan(100);
+  });
+});
