@@ -60,7 +60,7 @@ export function buildModel(model: string, head: string | undefined): Module {
 
 export async function buildRecipe(name: string, head: string | undefined, ctx: ExperimentContext): Promise<Recipe> {
   const quick = ctx.opts.quick;
-  const digits = await loadDigits(ctx, { trainCount: quick ? 3000 : 60000, testCount: quick ? 1000 : 10000 });
+  const digits = await loadDigits(ctx, { trainCount: quick ? 6000 : 60000, testCount: quick ? 1000 : 10000 });
   const model = buildModel(name, head);
   const arch = archOf(name, head);
   if (name === 'convnet' || name === 'bn-mlp') {

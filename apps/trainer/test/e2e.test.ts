@@ -65,7 +65,7 @@ describe.skipIf(!built)('logitlab CLI (built, plain node)', () => {
     }
   });
 
-  it('--help works on every command', () => {
+  it('--help works on every command', { timeout: 120_000 }, () => {
     for (const cmd of [[], ['train'], ['evaluate'], ['explain'], ['backends'], ['bench'], ['experiment'], ['tour']]) {
       const r = logitlab([...cmd, '--help'], 60_000);
       expect(r.status, cmd.join(' ')).toBe(0);
@@ -84,7 +84,7 @@ describe.skipIf(!built)('logitlab CLI (built, plain node)', () => {
     expect(r.status).not.toBe(0);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/holds a BnMlp.*but this run builds a MnistConvNet/);
-  });
+  }, 300_000);
 
   it('continues from the last checkpoint after SIGKILL', async () => {
     const dir = path.join(tmp, 'killed');
@@ -109,7 +109,7 @@ describe.skipIf(!built)('logitlab CLI (built, plain node)', () => {
     expect([...new Set(epochs)].sort()).toEqual([1, 2, 3, 4]); // oxlint-disable-line unicorn/no-array-sort
     expect(num(summary, 'metrics.testAccuracy')).toBeGreaterThan(0.5);
     expect(fs.readdirSync(path.join(dir, 'checkpoints'))).toEqual(['convnet.safetensors']); // no temp file left behind
-  });
+  }, 600_000);
 
   it.skipIf(!haveMnist)('runs heads and deep-taylor on real MNIST digits from a directory', () => {
     const out = path.join(tmp, 'mnist');
@@ -121,7 +121,7 @@ describe.skipIf(!built)('logitlab CLI (built, plain node)', () => {
       expect(String(s.data)).toContain(mnistDir);
     }
     expect(num(readJson<Json>(path.join(out, 'heads/summary.json')), 'results.logSoftmax.testAccuracy')).toBeGreaterThan(0.5);
-  });
+  }, 600_000);
 
   it('runs the quick tour: every experiment reports its fields with sensible numbers', () => {
     const out = path.join(tmp, 'tour');
@@ -168,5 +168,5 @@ describe.skipIf(!built)('logitlab CLI (built, plain node)', () => {
     const vaes = runs.filter((x) => x.model === 'vae');
     expect(vaes[2]!.kl!).toBeLessThan(vaes[0]!.kl!);
     expect(vaes[2]!.reconstructionLoss).toBeGreaterThan(vaes[0]!.reconstructionLoss);
-  });
+  }, 900_000);
 });

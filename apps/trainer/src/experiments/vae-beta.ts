@@ -157,7 +157,7 @@ export const vaeBeta: Experiment = {
       .heading('What the numbers say')
       .bullets([
         `The KL term is a price on information in the code: as beta grows from ${BETAS.join(' to ')}, the held-out KL ${klFalls ? 'falls' : 'does not fall monotonically'} (${vaes.map((r) => fmt(r.kl, 1)).join(' -> ')}) and reconstruction error ${recRises ? 'rises' : 'does not rise monotonically'} (${vaes.map((r) => fmt(r.reconstructionLoss, 1)).join(' -> ')}). That is the beta-VAE trade-off: a code closer to the prior, paid for in detail.`,
-        `The autoencoder, with no KL term, reconstructs best (${fmt(ae.reconstructionLoss, 1)}) but its codes need not look like N(0, I): decoding prior samples gives ${'the first row of the samples grid'}, which is why it cannot be used as a generator. The VAEs' samples are blurry but digit-like, more so for larger beta.`,
+        `The autoencoder, with no KL term, reconstructs best (${fmt(ae.reconstructionLoss, 1)}) but nothing makes its codes look like N(0, I): decoding prior samples gives the first row of the samples grid, which is why it is no generator. The VAEs' samples are blurry but digit-like, more so for larger beta.`,
         `The t-SNE maps show digits clustering in every model's latent space; the KL term trades some of that separation for a smooth, filled-in code.`,
       ]);
     if (warnings.length) report.heading('Warnings logitlab raised').bullets([...new Set(warnings)].map((w) => `\`${w}\``));

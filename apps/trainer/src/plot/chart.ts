@@ -125,7 +125,7 @@ export function barChartSpec(o: BarChartOptions): VegaLiteSpec {
     encoding: {
       x: { field: o.category, type: 'nominal', title: o.category, axis: { labelAngle: 0 } },
       y: { field: o.value, type: 'quantitative', title: o.valueTitle ?? o.value },
-      ...(o.group ? { xOffset: { field: o.group }, color: { field: o.group, type: 'nominal' } } : { color: { field: o.category, type: 'nominal', legend: null } }),
+      ...(o.group ? { xOffset: { field: o.group }, color: { field: o.group, type: 'nominal', legend: { labelLimit: 320 } } } : { color: { field: o.category, type: 'nominal', legend: null } }),
     },
   };
 }
