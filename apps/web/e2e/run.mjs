@@ -209,6 +209,9 @@ test('generate: clicking the latent map decodes', async () => {
 
 test('train: 20 steps, the loss falls', async () => {
   const { page, errors } = await open('train');
+  // wasm: the backend the library made trainable, and far faster than a software webgpu.
+  await page.selectOption('#backend-select', 'wasm');
+  await page.waitForFunction(() => document.body.dataset.backend === 'wasm');
   await page.selectOption('#train-model', 'convnet-logSoftmax');
   await page.fill('#train-steps', '20');
   await page.click('#train-start');

@@ -2,6 +2,7 @@ import './style.css';
 import * as tf from '@tensorflow/tfjs-core';
 import { on, status } from './app';
 import { BackendSelector } from './ui/backend-selector';
+import { getModel } from './models/zoo';
 import type { Page } from './pages/page';
 
 const TABS = ['classify', 'explain', 'generate', 'train'] as const;
@@ -60,7 +61,7 @@ async function main(): Promise<void> {
   if (!host) throw new Error('missing #backend-selector');
   const selector = new BackendSelector(host);
   // Exposed for the end-to-end tests and for poking at from the console.
-  window.logitlab = { selector, tf };
+  window.logitlab = { selector, tf, getModel };
   await selector.init();
   on('backend', () => void pageFor(current).then((p) => p.refresh()));
   await show(tabFromHash());
@@ -69,7 +70,7 @@ async function main(): Promise<void> {
 
 declare global {
   interface Window {
-    logitlab: { selector: BackendSelector; tf: typeof tf };
+    logitlab: { selector: BackendSelector; tf: typeof tf; getModel: typeof getModel };
   }
 }
 

@@ -21,14 +21,16 @@ function render(card: HTMLElement | undefined, entry: ZooEntry<MnistConvNet>, va
   const lengths = barLengths(head, values);
   card.dataset.outputs = JSON.stringify(values);
   card.dataset.top = String(top);
-  card.querySelector('.pred')!.textContent = `${top}`;
+  // A head whose outputs all tie (the sigmoid head saturates at 1 everywhere) makes no decision.
+  const ties = values.filter((v) => Math.abs(v - (values[top] ?? 0)) < 1e-6).length;
+  card.querySelector('.pred')!.textContent = ties > 1 ? `${ties}-way tie` : `${top}`;
   card.querySelector('.sum')!.textContent = sumLine(head, values);
   const badge = card.querySelector('.source')!;
   badge.textContent = entry.source;
   badge.className = `badge source ${entry.source.split(' ')[0]}`;
   card.querySelector('.bars')!.replaceChildren(
     ...values.map((v, d) => {
-      const fill = h('div', { class: `fill${v < 0 ? ' neg' : ''}` });
+      const fill = h('div', { class: 'fill' });
       fill.style.width = `${Math.max(1, (lengths[d] ?? 0) * 100)}%`;
       return h('div', { class: `bar${d === top ? ' top' : ''}` }, h('span', {}, String(d)), h('div', { class: 'track' }, fill), h('span', { class: 'val' }, fmt(v, 3)));
     }),
@@ -50,7 +52,8 @@ export function createPage(root: HTMLElement): Page {
     const card = h(
       'div',
       { class: 'card head-card', 'data-head': head },
-      h('h3', {}, `${l.title} head `, h('span', { class: 'badge' }, `+ ${l.loss}`)),
+      h('h3', {}, `${l.title} head`),
+      h('div', { class: 'pairing' }, 'trained with ', h('code', {}, l.loss)),
       h('div', { class: 'lesson' }, l.lesson),
       h('div', { class: 'pred' }, '–'),
       h('div', { class: 'range' }, l.range),

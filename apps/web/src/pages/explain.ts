@@ -8,6 +8,7 @@ import { EXPLAINER_RANGE } from '../models/coding';
 import { TARGET_DIGITS } from '../models/data';
 
 const TARGETS = TARGET_DIGITS.join(', ').replace(/, (\d)$/, ' or $1');
+import { onSyncReadableBackend } from '../models/sync-read';
 import { getModel, type ZooEntry } from '../models/zoo';
 import { blit, DrawCanvas } from '../ui/draw-canvas';
 import { canvas, fmt, h } from '../ui/dom';
@@ -16,7 +17,7 @@ import { Coalescer, markRendered } from './render-state';
 
 const W = 56;
 const H = 28;
-const MAP_SCALE = 5;
+const MAP_SCALE = 4;
 
 /** A row of ten digit buttons that put a sample digit on one half of the pad. */
 function picker(side: 'left' | 'right'): HTMLElement {
@@ -38,6 +39,7 @@ export function createPage(root: HTMLElement): Page {
   const stats = h('dl', { class: 'stats' });
   const verdict = h('div', { class: 'pred' }, '–');
   const source = h('span', { class: 'badge' }, 'loading…');
+  const note = h('p', { class: 'muted', id: 'explain-note' });
   const out = h(
     'div',
     { class: 'card' },
@@ -45,6 +47,7 @@ export function createPage(root: HTMLElement): Page {
     h('p', { class: 'sub' }, `f(x) ≈ 100 when one of them is present, ≈ 0 for two distractors 4–9 (threshold 50)`),
     verdict,
     stats,
+    note,
   );
 
   const mapCanvas = (): HTMLCanvasElement => canvas(W * MAP_SCALE, H * MAP_SCALE);
@@ -68,8 +71,7 @@ export function createPage(root: HTMLElement): Page {
   root.append(
     h('h2', {}, 'Explain: Deep Taylor decomposition'),
     h('p', { class: 'lead' }, `The Montavon et al. (2017) sum-pooling network answers "is there a ${TARGETS}?". Deep Taylor redistributes its output onto the pixels and conserves it: the relevances add up to f(x). Sensitivity analysis does not.`),
-    h('div', { class: 'row' }, pad, out),
-    maps,
+    h('div', { class: 'explain-grid' }, pad, h('div', { class: 'stack' }, out, maps)),
   );
 
   let entry: ZooEntry<SumPoolExplainer> | null = null;
@@ -78,13 +80,19 @@ export function createPage(root: HTMLElement): Page {
     const model = entry.model;
     const coded = toRange(draw.read().data, EXPLAINER_RANGE);
     const result = await exclusive(async () => {
-      const x = tf.tensor4d(coded, [1, H, W, 1]);
-      const dt = model.explain(x, { method: 'deepTaylor', inputRule: 'zB', bounds: [...EXPLAINER_RANGE] as [number, number] });
-      const sens = model.explain(x, { method: 'sensitivity' });
+      const { value, backend } = await onSyncReadableBackend(() => {
+        const x = tf.tensor4d(coded, [1, H, W, 1]);
+        const dt = model.explain(x, { method: 'deepTaylor', inputRule: 'zB', bounds: [...EXPLAINER_RANGE] as [number, number] });
+        const sens = model.explain(x, { method: 'sensitivity' });
+        x.dispose();
+        return { dt, sens };
+      }, [...model.parameters(), ...model.namedBuffers().map(([, b]) => b)]);
+      const { dt, sens } = value;
       const [deepTaylor, sensitivity] = (await Promise.all([dt.relevance.data(), sens.relevance.data()])) as Float32Array[];
-      tf.dispose([x, dt.relevance, sens.relevance]);
-      return { deepTaylor: deepTaylor ?? new Float32Array(), sensitivity: sensitivity ?? new Float32Array(), conservation: dt.conservation, sensitivitySum: sens.conservation.total[0] ?? NaN };
+      tf.dispose([dt.relevance, sens.relevance]);
+      return { deepTaylor: deepTaylor ?? new Float32Array(), sensitivity: sensitivity ?? new Float32Array(), conservation: dt.conservation, sensitivitySum: sens.conservation.total[0] ?? NaN, backend };
     });
+    note.textContent = result.backend === tf.getBackend() ? '' : `computed on ${result.backend}: explain() reads conservation synchronously, which ${tf.getBackend()} cannot do reliably`;
     const f = result.conservation.output[0] ?? NaN;
     const total = result.conservation.total[0] ?? NaN;
     const relError = result.conservation.relError[0] ?? NaN;
@@ -98,8 +106,8 @@ export function createPage(root: HTMLElement): Page {
       h('dd', {}, fmt(f, 4)),
       h('dt', {}, 'Σ relevance (Deep Taylor)'),
       h('dd', {}, fmt(total, 4)),
-      h('dt', {}, 'conservation error'),
-      h('dd', { class: relError < 1e-3 || f <= 0 ? '' : 'error' }, f > 0 ? `${fmt(relError * 100, 4)} %` : 'f(x) = 0: nothing to explain'),
+      h('dt', {}, '|Σ R − f(x)| / f(x)'),
+      h('dd', { class: relError < 1e-3 || f <= 0 ? '' : 'error' }, f > 0 ? fmt(relError, 6) : 'f(x) = 0: nothing to explain'),
       h('dt', {}, 'Σ sensitivity'),
       h('dd', {}, `${fmt(result.sensitivitySum, 2)} (no relation to f)`),
     );

@@ -53,10 +53,10 @@ function column(kind: 'vae' | 'ae'): { el: HTMLElement; col: Column } {
     { class: 'card' },
     h('div', { class: 'toolbar' }, col.title, col.badge),
     h('p', { class: 'sub' }, kind === 'vae' ? 'KL term pulls codes towards N(0, I): the prior is a map of digits.' : 'No prior: codes go wherever reconstruction wants; random codes decode to noise.'),
-    h('div', { class: 'row' }, h('div', { class: 'map' }, col.recon, h('span', { class: 'muted' }, 'reconstruction')), h('div', { class: 'map' }, col.decoded, h('span', { class: 'muted' }, 'decoded click'))),
-    h('p', { class: 'sub' }, 'samples from N(0, I):'),
+    h('div', { class: 'row' }, h('div', { class: 'map' }, col.recon, h('span', { class: 'muted recon-label' }, 'reconstruction')), h('div', { class: 'map' }, col.decoded, h('span', { class: 'muted' }, 'decoded click'))),
+    h('p', { class: 'sub spaced' }, 'samples: decoded z ~ N(0, I)'),
     col.samples,
-    h('p', { class: 'sub' }, 'latent codes of 600 digits, first two principal axes; click anywhere to decode:'),
+    h('p', { class: 'sub spaced' }, 'codes of 600 digits on their first two principal axes; click to decode a point'),
     col.map,
   );
   return { el, col };
@@ -149,14 +149,14 @@ export function createPage(root: HTMLElement): Page {
     s.style.setProperty('--c', digitColor(d));
     return s;
   }));
-  pad.append(legend);
+  pad.append(h('p', { class: 'sub spaced' }, 'map colours:'), legend);
 
   const vae = column('vae');
   const ae = column('ae');
   root.append(
     h('h2', {}, 'Generate: VAE vs autoencoder'),
     h('p', { class: 'lead' }, 'Both squeeze a digit through 30 numbers and decode it back. Only the VAE is trained to make its codes look like N(0, I), so only the VAE can generate: larger β trades sharper reconstructions for a smoother map.'),
-    h('div', { class: 'row' }, pad, vae.el, ae.el),
+    h('div', { class: 'gen-grid' }, pad, vae.el, ae.el),
   );
 
   let seed = 1;
@@ -169,8 +169,9 @@ export function createPage(root: HTMLElement): Page {
     ae.col.entry = a;
     vae.col.title.textContent = `VAE, β = ${beta()}`;
     for (const c of [vae.col, ae.col]) {
-      c.click = null;
       await mapLatents(c);
+      // Something to look at before the first click: decode the centre of the map.
+      c.click ??= { x: MAP / 2, y: MAP / 2 };
     }
   }
 
@@ -189,7 +190,7 @@ export function createPage(root: HTMLElement): Page {
     });
     c.samples.replaceChildren(
       ...Array.from({ length: SAMPLES }, (_, i) => {
-        const cv = canvas(56, 56);
+        const cv = canvas(48, 48);
         blit(cv, grayRgba(imgs.subarray(i * 784, (i + 1) * 784), LATENT_RANGE), 28, 28);
         return cv;
       }),
@@ -208,6 +209,8 @@ export function createPage(root: HTMLElement): Page {
       return v;
     });
     blit(c.recon, grayRgba(out, LATENT_RANGE), 28, 28);
+    const label = c.recon.parentElement?.querySelector('.recon-label');
+    if (label) label.textContent = drawn ? 'reconstruction' : 'reconstruction of an example';
   }
 
   const run = new Coalescer(async () => {

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { listBackends, useBackend, type BackendInfo, type BackendName } from '@logitlab/backends';
+import { setPitfallWarnings } from '@logitlab/layers';
 import { emit, exclusive, status } from '../app';
+import { cacheOnHost } from '../models/sync-read';
 import { h } from './dom';
 
 export const BROWSER_BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
@@ -62,8 +64,16 @@ export class BackendSelector {
   async switchTo(name: BrowserBackend | 'auto'): Promise<BackendInfo | null> {
     this.select.disabled = true;
     try {
-      const info = await exclusive(() => useBackend(name as BackendName));
+      const info = await exclusive(async () => {
+        // Weights move to the new backend lazily, by a synchronous read of the old one; from webgpu
+        // that read is unreliable, so every variable is read back asynchronously first.
+        await cacheOnHost();
+        return useBackend(name as BackendName);
+      });
       this.state.active = info;
+      // The libraries' pitfall checks read a few values back synchronously; webgpu cannot do that
+      // reliably (software adapters return zeros or lose the device), so they pause while it is active.
+      setPitfallWarnings(info.name !== 'webgpu');
       if (name !== 'auto') this.state.works[name] = { works: true };
       status(`backend ${describe(info)} ready (tfjs ${info.version}, ${crossOriginIsolated ? 'cross-origin isolated' : 'not isolated: wasm runs single-threaded'})`);
       emit('backend', info.name);
