@@ -284,7 +284,9 @@ fs.rmSync(userDataDir, { recursive: true, force: true });
 if (process.env.E2E_UPDATE_DOCS) {
   const docs = path.join(repoRoot, 'docs/screenshots');
   fs.mkdirSync(docs, { recursive: true });
-  for (const f of fs.readdirSync(shots)) if (f.endsWith('.png')) fs.copyFileSync(path.join(shots, f), path.join(docs, f));
+  for (const f of ['classify-drawn.png', 'explain-picked.png', 'generate-decoded.png', 'train-done.png']) {
+    if (fs.existsSync(path.join(shots, f))) fs.copyFileSync(path.join(shots, f), path.join(docs, f));
+  }
 }
 console.log(`e2e: ${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { syntheticDigits, type ImageSet } from '@logitlab/datasets';
 import type { SumPoolExplainer } from '@logitlab/models';
 import { exclusive, on } from '../app';
-import { grayRgba, heatmapRgba, litPixels } from '../lib/heatmap';
+import { heatmapRgba, litPixels } from '../lib/heatmap';
 import { toRange } from '../lib/preprocess';
 import { EXPLAINER_RANGE } from '../models/coding';
 import { TARGET_DIGITS } from '../models/data';
@@ -17,7 +17,7 @@ import { Coalescer, markRendered } from './render-state';
 
 const W = 56;
 const H = 28;
-const MAP_SCALE = 4;
+const MAP_SCALE = 5;
 
 /** A row of ten digit buttons that put a sample digit on one half of the pad. */
 function picker(side: 'left' | 'right'): HTMLElement {
@@ -37,7 +37,7 @@ export function createPage(root: HTMLElement): Page {
   pad.append(picker('left'), picker('right'), h('div', { class: 'toolbar' }, clear, h('span', { class: 'muted' }, 'or draw; each half is one 28 x 28 digit')));
 
   const stats = h('dl', { class: 'stats' });
-  const verdict = h('div', { class: 'pred' }, '–');
+  const verdict = h('div', { class: 'verdict' }, '–');
   const source = h('span', { class: 'badge' }, 'loading…');
   const note = h('p', { class: 'muted', id: 'explain-note' });
   const out = h(
@@ -51,7 +51,6 @@ export function createPage(root: HTMLElement): Page {
   );
 
   const mapCanvas = (): HTMLCanvasElement => canvas(W * MAP_SCALE, H * MAP_SCALE);
-  const inputMap = mapCanvas();
   const dtMap = mapCanvas();
   const sensMap = mapCanvas();
   dtMap.id = 'heatmap-deep-taylor';
@@ -63,7 +62,6 @@ export function createPage(root: HTMLElement): Page {
     h(
       'div',
       { class: 'maps' },
-      h('div', { class: 'map' }, inputMap, h('span', { class: 'muted' }, 'input x (coded in [−0.5, 1.5])')),
       h('div', { class: 'map' }, dtMap, h('span', { class: 'muted' }, 'Deep Taylor relevance (zB + z⁺): sums to f(x)')),
       h('div', { class: 'map' }, sensMap, h('span', { class: 'muted' }, 'sensitivity (∂f/∂x)²: what would change f, not what made it')),
     ),
@@ -96,7 +94,6 @@ export function createPage(root: HTMLElement): Page {
     const f = result.conservation.output[0] ?? NaN;
     const total = result.conservation.total[0] ?? NaN;
     const relError = result.conservation.relError[0] ?? NaN;
-    blit(inputMap, grayRgba(coded, EXPLAINER_RANGE), W, H);
     blit(dtMap, heatmapRgba(result.deepTaylor), W, H);
     blit(sensMap, heatmapRgba(result.sensitivity), W, H);
     const lit = litPixels(result.deepTaylor);
@@ -107,7 +104,7 @@ export function createPage(root: HTMLElement): Page {
       h('dt', {}, 'Σ relevance (Deep Taylor)'),
       h('dd', {}, fmt(total, 4)),
       h('dt', {}, '|Σ R − f(x)| / f(x)'),
-      h('dd', { class: relError < 1e-3 || f <= 0 ? '' : 'error' }, f > 0 ? fmt(relError, 6) : 'f(x) = 0: nothing to explain'),
+      h('dd', { class: relError < 1e-3 || f <= 0 ? '' : 'error' }, f > 0 ? (relError === 0 ? '0 (exact in float32)' : relError.toExponential(2)) : 'f(x) = 0: nothing to explain'),
       h('dt', {}, 'Σ sensitivity'),
       h('dd', {}, `${fmt(result.sensitivitySum, 2)} (no relation to f)`),
     );

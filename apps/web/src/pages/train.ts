@@ -129,6 +129,9 @@ export function createPage(root: HTMLElement): Page {
 
   return {
     async show() {
+      // Empty axes until the first run, so the page shows where the curves will appear.
+      lossChart ??= lineChart(lossCanvas, 'loss', '#3056d3');
+      accChart ??= lineChart(accCanvas, 'accuracy', '#1a7f4b', 1);
       root.dataset.state = 'ready';
     },
     async refresh() {},

@@ -40,7 +40,7 @@ export class BackendSelector {
     for (const name of ['auto', ...BROWSER_BACKENDS]) this.select.append(h('option', { value: name }, name));
     this.chips = h('span', { class: 'chips' });
     this.info = h('span', { class: 'info', id: 'backend-info' }, 'starting…');
-    host.append(h('label', { for: 'backend-select' }, 'backend'), this.select, this.chips, this.info);
+    host.append(h('div', { class: 'backend-row' }, h('label', { for: 'backend-select' }, 'backend'), this.select, this.chips), this.info);
     this.select.addEventListener('change', () => void this.switchTo(this.select.value as BrowserBackend | 'auto'));
   }
 
