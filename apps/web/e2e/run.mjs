@@ -170,6 +170,49 @@ test('classify: a stroke changes all four heads', async () => {
   assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
 });
 
+test('classify: touch strokes draw too, and renders leak no tensors', async () => {
+  const { page, errors } = await open('classify');
+  const tensors = () => page.evaluate(() => window.logitlab.tf.memory().numTensors);
+  const touchStroke = (points) =>
+    page.$eval(
+      '#page-classify .draw-pad',
+      (pad, pts) => {
+        const r = pad.getBoundingClientRect();
+        const ev = (type, [gx, gy]) =>
+          pad.dispatchEvent(
+            new PointerEvent(type, { pointerId: 7, pointerType: 'touch', isPrimary: true, bubbles: true, cancelable: true, clientX: r.left + (gx / 28) * r.width, clientY: r.top + (gy / 28) * r.height }),
+          );
+        ev('pointerdown', pts[0]);
+        for (const p of pts.slice(1)) ev('pointermove', p);
+        ev('pointerup', pts[pts.length - 1]);
+      },
+      points,
+    );
+  const settle = () => page.waitForFunction(() => !document.querySelector('#page-classify')?.hasAttribute('data-busy'));
+  let n = await renders(page, 'classify');
+  await touchStroke([[14, 4], [14, 12], [14, 18], [14, 24]]);
+  await nextRender(page, 'classify', n);
+  await settle();
+  const ink = await page.$eval('#page-classify .draw-pad', (c) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let s = 0;
+    for (let i = 0; i < d.length; i += 4) s += d[i];
+    return s / 255;
+  });
+  const before = await tensors();
+  for (const x of [8, 18, 22]) {
+    n = await renders(page, 'classify');
+    await touchStroke([[x, 6], [x + 2, 14], [x, 22]]);
+    await nextRender(page, 'classify', n);
+    await settle();
+  }
+  const after = await tensors();
+  await page.close();
+  assert(ink > 100, `a touch stroke left no ink (${ink})`);
+  assert(after === before, `tensor count grew from ${before} to ${after} over 3 renders`);
+  assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+});
+
 test('explain: non-empty heatmap, conservation within 1e-3', async () => {
   const { page, errors } = await open('explain');
   const n = await renders(page, 'explain');
@@ -204,6 +247,35 @@ test('generate: clicking the latent map decodes', async () => {
   await page.close();
   assert(Number.isFinite(ink) && ink > 0, `decoded image is empty (ink=${ink})`);
   assert(ink !== ink2, 'two different latent points decoded to the same image');
+  assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+});
+
+test('a missing weight asset: the page trains that model itself and still works', async () => {
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
+  page.setDefaultTimeout(180_000);
+  // Serve a manifest without the autoencoder, as if its asset had not been made.
+  await page.route('**/weights/manifest.json', async (route) => {
+    const json = await (await route.fetch()).json();
+    delete json.files['autoencoder.safetensors'];
+    await route.fulfill({ json, headers: { 'Cross-Origin-Resource-Policy': 'same-origin' } });
+  });
+  // Start on Train (loads no model), pick wasm (fast to train on), then open Generate.
+  await page.goto(`${base}#train`);
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.selectOption('#backend-select', 'wasm');
+  await page.waitForFunction(() => document.body.dataset.backend === 'wasm');
+  await page.click('#tab-generate');
+  await page.waitForSelector('#page-generate[data-state="ready"]');
+  const badge = await page.$eval('#page-generate .card:nth-child(3) .badge', (el) => el.textContent);
+  const ink = await page.$eval('#decoded-ae', (c) => Number(c.getAttribute('data-ink')));
+  await page.close();
+  assert(badge === 'trained in page', `autoencoder badge says '${badge}', expected 'trained in page'`);
+  assert(Number.isFinite(ink) && ink > 0, `the in-page autoencoder decodes nothing (ink=${ink})`);
   assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
 });
 

@@ -102,7 +102,13 @@ export class DrawCanvas {
 
   private down(e: PointerEvent): void {
     e.preventDefault();
-    this.canvas.setPointerCapture?.(e.pointerId);
+    // Capture keeps a stroke going when the finger leaves the pad; a pointer the browser does not
+    // track (synthetic events) cannot be captured, and drawing must not fail for it.
+    try {
+      this.canvas.setPointerCapture(e.pointerId);
+    } catch {
+      /* not capturable */
+    }
     this.last = this.pos(e);
     this.segment(this.last, this.last);
     this.changed();
