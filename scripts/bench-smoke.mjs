@@ -13,7 +13,7 @@ if (!fs.existsSync(cli)) {
   process.exit(1);
 }
 const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'logitlab-bench-')), 'bench.json');
-const r = spawnSync(process.execPath, [cli, 'bench', '--repeats', '1', '--warmup', '1', '--steps', '2', '--json', out], { stdio: 'inherit' });
+const r = spawnSync(process.execPath, [cli, 'bench', '--repeats', '1', '--warmup', '1', '--steps', '2', '--warmup-sec', '0', '--json', out], { stdio: 'inherit' });
 if (r.status !== 0) {
   console.error(`bench-smoke: logitlab bench exited with ${r.status}`);
   process.exit(1);

@@ -4,11 +4,12 @@
 Run by the bench (one process per workload, interleaved with the logitlab runs) as
     python3 torch_bench.py --workload convnet --repeats 5 --warmup 3 --steps 10 --threads 2
 and prints ONE JSON line: {"name", "trainSamplesPerSec", "inferSamplesPerSec", "peakRssMB", "torch"}.
-Timing: `warmup` untimed steps, then `repeats` timed blocks of `steps` steps each; samples/s is the
-median over blocks. Random data, fixed seed; nothing is downloaded.
+Timing: untimed warm-up (at least `warmup` steps AND `warmup-sec` seconds: oneDNN needs ~20 steps before
+it reaches full speed), then `repeats` timed blocks of `steps` steps each; samples/s is the median over blocks. Random data, fixed seed; nothing is downloaded.
 """
 import argparse
 import json
+import re
 import resource
 import statistics
 import sys
@@ -91,6 +92,11 @@ def vae_loss(out, x):
     return mse + kl
 
 
+# SGD learning rates per workload (as in workloads.ts): small where a summed / 100-scaled loss would
+# otherwise diverge and leave a dead network, which no longer measures the real work.
+LR = {"convnet": 0.01, "sumpool-mlp": 1e-4, "vae": 1e-4, "bn-mlp": 0.01}
+
+
 def workload(name):
     """(model, batch, input tensor, target tensor, loss fn), matching apps/trainer/src/bench/workloads.ts."""
     g = torch.Generator().manual_seed(0)
@@ -123,13 +129,14 @@ def main():
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--steps", type=int, default=10)
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--lr", type=float, default=0.01)
+    ap.add_argument("--warmup-sec", type=float, default=1.5)
+    ap.add_argument("--lr", type=float, default=None, help="override the workload's SGD learning rate")
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     model, batch, x, y, loss_fn = workload(args.workload)
-    opt = torch.optim.SGD(model.parameters(), lr=args.lr)
+    opt = torch.optim.SGD(model.parameters(), lr=args.lr if args.lr is not None else LR[args.workload])
 
     def train_step():
         opt.zero_grad()
@@ -138,9 +145,15 @@ def main():
         opt.step()
         return loss
 
+    def warm(step):
+        t0 = time.perf_counter()
+        n = 0
+        while n < args.warmup or time.perf_counter() - t0 < args.warmup_sec:
+            step()
+            n += 1
+
     model.train()
-    for _ in range(args.warmup):
-        train_step()
+    warm(train_step)
     train_rates = []
     for _ in range(args.repeats):
         t0 = time.perf_counter()
@@ -152,8 +165,7 @@ def main():
     model.eval()
     infer_rates = []
     with torch.no_grad():
-        for _ in range(args.warmup):
-            model(x)
+        warm(lambda: model(x))
         for _ in range(args.repeats):
             t0 = time.perf_counter()
             for _ in range(args.steps):
@@ -168,6 +180,8 @@ def main():
         "peakRssMB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
+        # Debian's python3-torch says BLAS_INFO=generic: its Linear layers use a reference GEMM
+        "blas": (re.search(r"BLAS_INFO=(\w+)", torch.__config__.show()) or [None, "unknown"])[1],
     }))
     sys.stdout.flush()
 

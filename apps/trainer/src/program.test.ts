@@ -53,7 +53,7 @@ describe('command line', () => {
 
   it('parses bench flags with defaults', async () => {
     const { calls } = await run(['bench', '--repeats', '1', '--workloads', 'vae,bn-mlp', '--no-torch']);
-    expect(calls[0]![1][0]).toMatchObject({ repeats: 1, warmup: 3, steps: 10, torch: false, threads: 2, workloads: ['vae', 'bn-mlp'] });
+    expect(calls[0]![1][0]).toMatchObject({ repeats: 1, warmup: 3, warmupSec: 1.5, steps: 20, torch: false, threads: 2, workloads: ['vae', 'bn-mlp'] });
   });
 
   it.each([

@@ -54,6 +54,7 @@ export interface Actions {
 export interface BenchFlags {
   repeats: number;
   warmup: number;
+  warmupSec: number;
   steps: number;
   json?: string;
   backends?: string[];
@@ -63,6 +64,12 @@ export interface BenchFlags {
 }
 
 export const BENCH_WORKLOADS = ['convnet', 'sumpool-mlp', 'vae', 'bn-mlp'] as const;
+
+function parseSeconds(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 600) throw new UsageError(`expected seconds in [0, 600], got '${value}'`);
+  return n;
+}
 
 function listOf(allowed: readonly string[], what: string): (value: string) => string[] {
   return (value: string) => {
@@ -132,7 +139,8 @@ export function buildProgram(actions: Actions, { exitOverride = false, writeErr,
     .description('training and inference throughput of four workloads per backend, side by side with PyTorch when available')
     .option('--repeats <n>', 'timed repeats per measurement (median reported); 1 is a smoke run', flag((v) => parsePositiveInt(v, '--repeats')), 5)
     .option('--warmup <n>', 'untimed warm-up steps', flag((v) => parseNonNegativeInt(v, '--warmup')), 3)
-    .option('--steps <n>', 'steps per timed repeat', flag((v) => parsePositiveInt(v, '--steps')), 10)
+    .option('--warmup-sec <s>', 'warm-up lasts at least this many seconds too', flag((v) => parseSeconds(v)), 1.5)
+    .option('--steps <n>', 'steps per timed repeat', flag((v) => parsePositiveInt(v, '--steps')), 20)
     .option('--json <file>', 'also write the results as JSON')
     .option('--backends <list>', 'comma-separated backends (default: every installed one that works in Node)', flag(listOf(BACKENDS.filter((b) => b !== 'auto'), 'backend')))
     .option('--workloads <list>', `comma-separated subset of ${BENCH_WORKLOADS.join(', ')}`, flag(listOf(BENCH_WORKLOADS, 'workload')))

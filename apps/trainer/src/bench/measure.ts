@@ -15,8 +15,9 @@ export interface BenchRow {
 export interface MeasureOptions {
   repeats: number;
   warmup: number;
+  /** Warm-up also lasts at least this long (PyTorch's oneDNN and XNNPACK both speed up over the first steps). */
+  warmupSec: number;
   steps: number;
-  lr: number;
   /** A timed repeat aims at about this many seconds when steps are slow (the cpu backend's convnet). */
   targetRepeatSec?: number;
 }
@@ -46,18 +47,20 @@ function rssMB(): number {
  */
 export async function measureWorkload(name: string, backend: string, o: MeasureOptions): Promise<BenchRow> {
   const w = buildWorkload(name);
-  const optimizer = tf.train.sgd(o.lr);
+  const optimizer = tf.train.sgd(w.lr);
   let peak = rssMB();
   const step = (): tf.Scalar => optimizer.minimize(() => w.loss(w.model, w.x, w.y), true, w.model.parameters()) as tf.Scalar;
   try {
     w.model.train();
     let t0 = performance.now();
-    const warm = Math.max(1, o.warmup);
-    for (let i = 0; i < warm; i++) {
+    const minWarm = Math.max(1, o.warmup);
+    let warm = 0;
+    while (warm < minWarm || performance.now() - t0 < o.warmupSec * 1000) {
       const cost = step();
       await cost.data();
       cost.dispose();
       peak = Math.max(peak, rssMB());
+      warm++;
     }
     const steps = stepsFor(o.steps, (performance.now() - t0) / 1000 / warm, o.targetRepeatSec ?? 2);
 
@@ -80,7 +83,8 @@ export async function measureWorkload(name: string, backend: string, o: MeasureO
     w.model.eval();
     const inferRates: number[] = [];
     const forward = () => w.model.call(w.x);
-    for (let i = 0; i < warm; i++) {
+    t0 = performance.now();
+    for (let i = 0; i < minWarm || performance.now() - t0 < o.warmupSec * 1000; i++) {
       const s = forward();
       await s.data();
       s.dispose();

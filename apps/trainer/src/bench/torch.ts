@@ -10,6 +10,8 @@ export interface TorchRow {
   peakRssMB: number;
   torch: string;
   threads: number;
+  /** BLAS PyTorch was built with ('generic' = reference GEMM, slow Linear layers). */
+  blas?: string;
 }
 
 /** bench/torch_bench.py, found from the built dist/cli.js or from src (tests). */
@@ -39,9 +41,9 @@ export function runTorchWorkload(
   python: string,
   script: string,
   name: string,
-  o: { repeats: number; warmup: number; steps: number; threads: number; lr: number },
+  o: { repeats: number; warmup: number; warmupSec: number; steps: number; threads: number },
 ): TorchRow | { error: string } {
-  const args = [script, '--workload', name, '--repeats', String(o.repeats), '--warmup', String(Math.max(1, o.warmup)), '--steps', String(o.steps), '--threads', String(o.threads), '--lr', String(o.lr)];
+  const args = [script, '--workload', name, '--repeats', String(o.repeats), '--warmup', String(Math.max(1, o.warmup)), '--warmup-sec', String(o.warmupSec), '--steps', String(o.steps), '--threads', String(o.threads)];
   const r = spawnSync(python, args, { encoding: 'utf8', timeout: 600_000, env: { ...process.env, OMP_NUM_THREADS: String(o.threads) } });
   const line = r.stdout?.trim().split('\n').at(-1) ?? '';
   if (r.status !== 0 || !line.startsWith('{')) {

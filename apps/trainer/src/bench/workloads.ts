@@ -10,6 +10,8 @@ import { BnMlp, MnistConvNet, SumPoolExplainer, Vae } from '@logitlab/models';
 export interface Workload {
   name: string;
   batch: number;
+  /** SGD learning rate (as bench/torch_bench.py's LR table). */
+  lr: number;
   model: Module;
   x: tf.Tensor;
   y: tf.Tensor;
@@ -34,10 +36,14 @@ function labels(n: number, classes: number, seed: number): tf.Tensor1D {
   return tf.tensor1d(Array.from(uniform(n, seed), (u) => Math.floor(u * classes)), 'int32');
 }
 
+// small where a summed / 100-scaled loss would otherwise diverge into a dead network
+const LR: Record<string, number> = { convnet: 0.01, 'sumpool-mlp': 1e-4, vae: 1e-4, 'bn-mlp': 0.01 };
+
 function make(name: string, batch: number, model: Module, x: tf.Tensor, y: tf.Tensor, loss: Workload['loss']): Workload {
   return {
     name,
     batch,
+    lr: LR[name] ?? 0.01,
     model,
     x,
     y,

@@ -10,13 +10,12 @@ import type { BackendChoice } from '../options';
 import { BENCH_WORKLOADS, type BenchFlags } from '../program';
 import { fmt, markdownTable } from '../report';
 
-const LR = 0.01;
 /** Backends that can run in Node at all; webgl / webgpu are browser-only. */
 const NODE_BACKENDS = ['cpu', 'wasm', 'tensorflow', 'tensorflow-gpu'];
 
 export interface BenchResult {
   machine: { cpu: string; cores: number; node: string; tfjs: string; platform: string };
-  settings: { repeats: number; warmup: number; steps: number; threads: number; lr: number };
+  settings: { repeats: number; warmup: number; warmupSec: number; steps: number; threads: number };
   workloads: (BenchRow & { pytorchTrainRatio?: number; pytorchInferRatio?: number })[];
   pytorch: (TorchRow | { name: string; error: string })[] | null;
   pytorchSkipped?: string;
@@ -65,7 +64,7 @@ export function benchTable(result: BenchResult): string {
 export async function benchCommand(flags: BenchFlags): Promise<void> {
   const backends = flags.backends ?? (await availableBackends());
   const workloads = flags.workloads ?? [...BENCH_WORKLOADS];
-  const settings = { repeats: flags.repeats, warmup: flags.warmup, steps: flags.steps, threads: flags.threads, lr: LR };
+  const settings = { repeats: flags.repeats, warmup: flags.warmup, warmupSec: flags.warmupSec, steps: flags.steps, threads: flags.threads };
   const script = torchScriptPath();
   let torchPython: { python: string; version: string } | undefined;
   let pytorchSkipped: string | undefined;
@@ -75,7 +74,7 @@ export async function benchCommand(flags: BenchFlags): Promise<void> {
     torchPython = findTorchPython();
     if (!torchPython) pytorchSkipped = 'no python3 that imports torch (Debian: apt-get install python3-torch)';
   }
-  log(`bench: ${workloads.join(', ')} on ${backends.join(', ')}; ${flags.repeats} repeat(s) of up to ${flags.steps} steps after ${flags.warmup} warm-up; ${flags.threads} threads`);
+  log(`bench: ${workloads.join(', ')} on ${backends.join(', ')}; ${flags.repeats} repeat(s) of up to ${flags.steps} steps after >= ${flags.warmup} warm-up steps and ${flags.warmupSec} s; ${flags.threads} threads`);
   log(torchPython ? `bench: PyTorch ${torchPython.version} via ${torchPython.python}` : `bench: PyTorch side skipped: ${pytorchSkipped}`);
 
   const rows: BenchResult['workloads'] = [];
@@ -117,6 +116,10 @@ export async function benchCommand(flags: BenchFlags): Promise<void> {
   };
   process.stdout.write(`\n${benchTable(result)}\n\n`);
   process.stdout.write(`machine: ${result.machine.cpu}, ${result.machine.cores} cores, Node ${result.machine.node}, tfjs ${result.machine.tfjs}. Ratios (logitlab / PyTorch) are the claim, not absolute numbers.\n`);
+  const torchRow = (result.pytorch ?? []).find((t): t is TorchRow => 'blas' in t);
+  if (torchRow?.blas === 'generic') {
+    process.stdout.write(`note: this PyTorch was built with BLAS_INFO=generic (a reference GEMM), so its Linear layers are slow; the MLP ratios flatter logitlab. Its convolutions use oneDNN, so the convnet ratio is the fair one.\n`);
+  }
   if (flags.json) {
     const file = path.resolve(flags.json);
     writeJsonAtomic(file, result);
