@@ -48,9 +48,9 @@ export const segmentation: Experiment = {
   description: 'a small U-Net outputs per-pixel logits: background, target digit (0-3) or distractor (4-9)',
   async run(ctx): Promise<Summary> {
     const quick = ctx.opts.quick;
-    const epochs = ctx.opts.epochs ?? (quick ? 4 : 8);
+    const epochs = ctx.opts.epochs ?? (quick ? 6 : 10);
     const batchSize = ctx.opts.batchSize ?? 32;
-    const lr = ctx.opts.lr ?? 0.01;
+    const lr = ctx.opts.lr ?? 0.002; // 0.01 plateaus with every stroke called a distractor
     const digits = await loadDigits(ctx, { trainCount: quick ? 3000 : 60000, testCount: quick ? 600 : 10000 });
     const train = pairedDigits(digits.train, { count: quick ? 2000 : 12000, seed: ctx.seed * 10 + 1 });
     const test = pairedDigits(digits.test, { count: quick ? 300 : 2000, seed: ctx.seed * 10 + 2 });
