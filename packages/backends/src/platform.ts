@@ -24,6 +24,11 @@ export interface PlatformAdapter {
    * threads in place, and undoes it afterwards. Resolves to whether start succeeded.
    */
   startWasm(wasm: WasmModule, threads: number, options: UseBackendOptions, start: () => Promise<boolean>): Promise<boolean>;
+  /**
+   * Why `auto` should pass over `name` here although it would start (a software GPU emulation is far
+   * slower than wasm), or undefined to take it. Asking for the backend by name still uses it.
+   */
+  autoSkipReason?(name: ConcreteBackendName): Promise<string | undefined>;
 }
 
 export function errorMessage(error: unknown): string {

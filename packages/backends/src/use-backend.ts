@@ -91,6 +91,11 @@ export function createBackendApi(adapter: PlatformAdapter): BackendApi {
     const failures: Array<{ name: ConcreteBackendName; reason: string }> = [];
     for (const candidate of AUTO_ORDER[adapter.platform]) {
       try {
+        const skip = await adapter.autoSkipReason?.(candidate);
+        if (skip) {
+          failures.push({ name: candidate, reason: skip });
+          continue;
+        }
         return await activate(candidate, options);
       } catch (error) {
         failures.push({ name: candidate, reason: errorMessage(error) });

@@ -1,6 +1,7 @@
 import { isModuleNotFound } from '../platform';
 import type { PlatformAdapter } from '../platform';
 import type { ConcreteBackendName } from '../types';
+import { webglSoftwareReason, webgpuSoftwareReason } from './software-gpu';
 import { bundledWasmPaths } from './wasm-paths';
 
 // Literal specifiers so bundlers include (and code-split) the backends the app has installed.
@@ -32,6 +33,11 @@ export const browserAdapter: PlatformAdapter = {
   },
   hardwareThreads() {
     return (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
+  },
+  async autoSkipReason(name) {
+    if (name === 'webgpu') return webgpuSoftwareReason();
+    if (name === 'webgl') return webglSoftwareReason();
+    return undefined;
   },
   async startWasm(wasm, threads, options, start) {
     // setWasmPaths throws once the backend started; paths only matter for the first start.
