@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { crossEntropy } from '@logitlab/losses';
-import { Linear, manualSeed, Sequential } from '@logitlab/layers';
-import { checkpoint, CheckpointError, fit, latestCheckpoint, listCheckpoints, loadCheckpoint, memoryStorage, readCheckpointInfo, saveCheckpoint } from './index';
+import { getRngState, Linear, manualSeed, Sequential } from '@logitlab/layers';
+import { ArchitectureMismatchError, checkpoint, CheckpointError, fit, latestCheckpoint, listCheckpoints, loadCheckpoint, memoryStorage, readCheckpointInfo, saveCheckpoint } from './index';
 import { loader, mlp, weights } from './test-helpers';
 
 const ce = (logits: tf.Tensor, y: tf.Tensor) => crossEntropy(logits, y);
@@ -80,6 +80,45 @@ describe('checkpoints and resume', () => {
     other.dispose();
     optimizer.dispose();
     model.dispose();
+  });
+
+  it('records the architecture and refuses a resume into another one before touching any weight', async () => {
+    const storage = memoryStorage();
+    const model = mlp(1);
+    await fit(model, { loss: ce, optimizer: tf.train.sgd(0.1), data: loader(16, 1, 16), epochs: 1, arch: 'Mlp(2-16-2)', callbacks: [checkpoint({ storage })] });
+    const bytes = (await latestCheckpoint(storage))!;
+    expect(readCheckpointInfo(bytes).arch).toBe('Mlp(2-16-2)');
+    // same shapes, so only the recorded architecture can tell them apart
+    const other = mlp(2);
+    const before = weights(other);
+    const err = await fit(other, { loss: ce, optimizer: tf.train.sgd(0.1), data: loader(16, 1, 16), epochs: 2, arch: 'Other(2-16-2)', resume: storage }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ArchitectureMismatchError);
+    expect(err).toBeInstanceOf(CheckpointError);
+    expect(err).toMatchObject({ expected: 'Other(2-16-2)', found: 'Mlp(2-16-2)', message: expect.stringMatching(/holds a Mlp\(2-16-2\), but this model is a Other\(2-16-2\)/) });
+    expect(weights(other)).toEqual(before);
+    // no arch on either side: only the strict state-dict check applies
+    await expect(loadCheckpoint(bytes, other, tf.train.sgd(0.1))).resolves.toMatchObject({ epoch: 1 });
+    model.dispose();
+    other.dispose();
+  });
+
+  it('loads weights only when no optimizer is given, leaving the RNG alone', async () => {
+    const model = mlp(1, 0.3);
+    const optimizer = tf.train.adam(0.01);
+    await fit(model, { loss: ce, optimizer, data: loader(16, 1, 16), epochs: 1, seed: 4 });
+    const bytes = await saveCheckpoint(model, optimizer, { epoch: 1, step: 1, seed: 4, arch: 'A' });
+    const fresh = mlp(2, 0.3);
+    manualSeed(77);
+    const rng = getRngState();
+    const before = tf.memory().numTensors;
+    await expect(loadCheckpoint(bytes, fresh, undefined, { arch: 'B' })).rejects.toThrow(ArchitectureMismatchError);
+    const info = await loadCheckpoint(bytes, fresh, undefined, { arch: 'A' });
+    expect(info).toMatchObject({ epoch: 1, step: 1, seed: 4, arch: 'A' });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(weights(fresh)).toEqual(weights(model));
+    expect(getRngState()).toBe(rng);
+    for (const m of [model, fresh]) m.dispose();
+    optimizer.dispose();
   });
 
   it('refuses to resume with a different seed', async () => {

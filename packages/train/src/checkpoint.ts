@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { getRngState, loadSafetensors, type Module, saveSafetensors, setRngState, type StateDict } from '@logitlab/layers';
-import { CheckpointError } from './errors';
+import { ArchitectureMismatchError, CheckpointError } from './errors';
 import { restoreOptimizerState, saveOptimizerState } from './optimizer-state';
 import type { CheckpointStorage } from './storage';
 
@@ -17,6 +17,17 @@ export interface CheckpointInfo {
   /** State of the layers' global generator (manualSeed / dropout) when it was written. */
   rngState: number;
   optimizer: string;
+  /** The architecture description the run gave (fit's `arch`), when it gave one. */
+  arch: string | undefined;
+}
+
+export interface LoadCheckpointOptions {
+  /**
+   * The architecture the caller builds. When both it and the checkpoint name one and they differ,
+   * loading throws ArchitectureMismatchError before touching any weight (a clearer message than a
+   * missing-key list, and it catches same-shaped models of another kind).
+   */
+  arch?: string;
 }
 
 /**
@@ -24,7 +35,7 @@ export interface CheckpointInfo {
  * PyTorch after stripping the prefix), `optimizer.<index>` (slots, in tfjs's positional order),
  * and metadata with epoch, step, seed, RNG state and the slot names.
  */
-export async function saveCheckpoint(model: Module, optimizer: tf.Optimizer, info: Omit<CheckpointInfo, 'optimizer' | 'rngState'> & { rngState?: number }): Promise<Uint8Array> {
+export async function saveCheckpoint(model: Module, optimizer: tf.Optimizer, info: Omit<CheckpointInfo, 'optimizer' | 'rngState' | 'arch'> & { rngState?: number; arch?: string }): Promise<Uint8Array> {
   const state = model.stateDict();
   const opt = await saveOptimizerState(optimizer, model);
   try {
@@ -40,6 +51,7 @@ export async function saveCheckpoint(model: Module, optimizer: tf.Optimizer, inf
       rngState: String(info.rngState ?? getRngState()),
       optimizer: optimizer.getClassName(),
       optimizerSlots: JSON.stringify(opt.names),
+      ...(info.arch === undefined ? {} : { arch: info.arch }),
     });
   } finally {
     tf.dispose(Object.values(state));
@@ -57,15 +69,17 @@ export function readCheckpointInfo(bytes: Uint8Array): CheckpointInfo {
 /**
  * Restores model weights (strict: the architecture must match), optimizer slots, and the layers'
  * RNG state. The optimizer must be fresh and of the same class. Returns where to resume.
+ * Without an optimizer only the weights are restored (to evaluate a checkpoint); the RNG is left alone.
  */
-export async function loadCheckpoint(bytes: Uint8Array, model: Module, optimizer: tf.Optimizer): Promise<CheckpointInfo> {
+export async function loadCheckpoint(bytes: Uint8Array, model: Module, optimizer?: tf.Optimizer, options: LoadCheckpointOptions = {}): Promise<CheckpointInfo> {
   const { tensors, metadata } = decode(bytes);
   try {
     const meta = parseInfo(metadata);
-    if (optimizer.iterations !== 0) {
+    if (options.arch !== undefined && meta.arch !== undefined && options.arch !== meta.arch) throw new ArchitectureMismatchError(options.arch, meta.arch);
+    if (optimizer && optimizer.iterations !== 0) {
       throw new CheckpointError(`cannot resume into an optimizer that has already taken ${optimizer.iterations} steps; expected a fresh one`);
     }
-    if (meta.optimizer !== optimizer.getClassName()) {
+    if (optimizer && meta.optimizer !== optimizer.getClassName()) {
       throw new CheckpointError(`checkpoint was written with optimizer ${meta.optimizer}; expected it to be resumed with the same, got ${optimizer.getClassName()}`);
     }
     const modelDict: StateDict = {};
@@ -75,6 +89,7 @@ export async function loadCheckpoint(bytes: Uint8Array, model: Module, optimizer
     } catch (e) {
       throw new CheckpointError(`checkpoint does not fit this model: ${(e as Error).message}`);
     }
+    if (!optimizer) return meta;
     const names = JSON.parse(metadata['optimizerSlots'] ?? '[]') as string[];
     const slots = names.map((_name, i) => {
       const t = tensors[`optimizer.${String(i).padStart(5, '0')}`];
@@ -109,7 +124,7 @@ function parseInfo(m: Record<string, string>): CheckpointInfo {
     if (!Number.isInteger(v) || v < 0) throw new CheckpointError(`checkpoint metadata ${k} = "${m[k]}"; expected a non-negative integer`);
     return v;
   };
-  return { epoch: num('epoch'), step: num('step'), seed: m['seed'] ? Number(m['seed']) : undefined, rngState: num('rngState'), optimizer: m['optimizer'] ?? '' };
+  return { epoch: num('epoch'), step: num('step'), seed: m['seed'] ? Number(m['seed']) : undefined, rngState: num('rngState'), optimizer: m['optimizer'] ?? '', arch: m['arch'] || undefined };
 }
 
 /** Checkpoint names sort by epoch because the epoch is zero-padded. */

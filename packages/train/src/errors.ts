@@ -25,3 +25,18 @@ export class NonFiniteLossError extends TrainError {
 export class CheckpointError extends TrainError {
   override name = 'CheckpointError';
 }
+
+/**
+ * A checkpoint was written for another architecture than the model it is loaded into (e.g. a
+ * `--resume` pointed at the wrong run). Thrown before any weight is touched. `expected` is the
+ * `arch` the loader was given, `found` the one stored in the checkpoint.
+ */
+export class ArchitectureMismatchError extends CheckpointError {
+  override name = 'ArchitectureMismatchError';
+  constructor(
+    readonly expected: string,
+    readonly found: string,
+  ) {
+    super(`checkpoint holds a ${found}, but this model is a ${expected}; expected a checkpoint of the same architecture`);
+  }
+}

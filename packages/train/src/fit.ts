@@ -55,6 +55,12 @@ export interface FitOptions<M extends Module, O = tf.Tensor> {
    * A storage with no checkpoint starts from scratch.
    */
   resume?: Uint8Array | CheckpointStorage;
+  /**
+   * Describes the architecture (e.g. `'MnistConvNet(head=logits)'`). Checkpoints record it, and a
+   * resume from a checkpoint of another architecture throws ArchitectureMismatchError before any
+   * weight is touched.
+   */
+  arch?: string;
 }
 
 /**
@@ -78,7 +84,7 @@ export async function fit<M extends Module, O = tf.Tensor>(model: M, options: Fi
     if (seed !== undefined && saved.seed !== undefined && seed !== saved.seed) {
       throw new CheckpointError(`fit was given seed ${seed} but the checkpoint was trained with seed ${saved.seed}; expected the same seed (or omit it)`);
     }
-    const info = await loadCheckpoint(resumeBytes, model, optimizer);
+    const info = await loadCheckpoint(resumeBytes, model, optimizer, { arch: options.arch });
     initialEpoch = info.epoch;
     step = info.step;
     seed = info.seed;
@@ -96,6 +102,7 @@ export async function fit<M extends Module, O = tf.Tensor>(model: M, options: Fi
     step,
     stepsPerEpoch: typeof data.length === 'number' ? data.length : undefined,
     seed,
+    arch: options.arch,
     stop: (reason = 'stopped by a callback') => {
       stopReason = reason;
     },

@@ -1,6 +1,6 @@
 export { fit, type FitOptions, type ValidationOptions } from './fit';
 export { evaluate, type EvaluateOptions, type EvaluateResult } from './evaluate';
-export { TrainError, NonFiniteLossError, CheckpointError } from './errors';
+export { TrainError, NonFiniteLossError, CheckpointError, ArchitectureMismatchError } from './errors';
 export type { Batch, BatchSource, ForwardFn, LossFn, BatchMetric, StepRecord, EpochLogs, TrainContext, Callback, FitResult } from './types';
 export { batchAccuracy } from './batch-metrics';
 export { memoryStorage, type CheckpointStorage } from './storage';
@@ -12,6 +12,7 @@ export {
   listCheckpoints,
   checkpointName,
   type CheckpointInfo,
+  type LoadCheckpointOptions,
 } from './checkpoint';
 export { checkpoint, type CheckpointOptions } from './callbacks/checkpoint';
 export { earlyStopping, type EarlyStoppingOptions } from './callbacks/early-stopping';

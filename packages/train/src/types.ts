@@ -72,6 +72,8 @@ export interface TrainContext<M extends Module = Module> {
   readonly stepsPerEpoch: number | undefined;
   /** The seed fit was given (stored in checkpoints). */
   readonly seed: number | undefined;
+  /** fit's `arch` (stored in checkpoints, checked on resume). */
+  readonly arch: string | undefined;
   /** Ends training after the current epoch (early stopping). */
   stop(reason?: string): void;
   readonly stopReason: string | undefined;

@@ -27,6 +27,8 @@ export interface ProgressOptions {
   log?: (line: string) => void;
   /** Minimum seconds between 'step' lines / events. Default 5 for lines, 0.25 for events. */
   intervalSeconds?: number;
+  /** Starts every line (which model is training when one program trains several). */
+  label?: string;
 }
 
 /**
@@ -36,12 +38,13 @@ export interface ProgressOptions {
  */
 export function progress<M extends Module = Module>(options: ProgressOptions = {}): Callback<M> {
   const { onEvent, log } = options;
+  const prefix = options.label ? `${options.label} ` : '';
   const interval = (options.intervalSeconds ?? (log ? 5 : 0.25)) * 1000;
   const tracker = progressTracker();
   let lastEmit = 0;
   const send = (e: ProgressEvent) => {
     onEvent?.(e);
-    if (log && e.type !== 'epoch-begin') log(formatProgress(e));
+    if (log && e.type !== 'epoch-begin') log(prefix + formatProgress(e));
   };
   return {
     onEpochBegin(ctx) {

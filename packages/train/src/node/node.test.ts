@@ -65,9 +65,9 @@ describe('progressBar', () => {
   it('prints plain lines when not a TTY', async () => {
     const out = capture(false);
     const model = mlp(1);
-    await fit(model, { loss: ce, optimizer: tf.train.sgd(0.1), data: loader(32, 1, 16), epochs: 2, callbacks: [progressBar({ stream: out.stream, intervalSeconds: 0 })] });
-    expect(out.text()).toMatch(/^epoch 1\/2 batch 1\/2 /m);
-    expect(out.text()).toMatch(/^epoch 2\/2 loss /m);
+    await fit(model, { loss: ce, optimizer: tf.train.sgd(0.1), data: loader(32, 1, 16), epochs: 2, callbacks: [progressBar({ stream: out.stream, intervalSeconds: 0, label: '[mlp]' })] });
+    expect(out.text()).toMatch(/^\[mlp\] epoch 1\/2 batch 1\/2 .*samples\/s eta \d+s$/m);
+    expect(out.text()).toMatch(/^\[mlp\] epoch 2\/2 loss /m);
     expect(out.text()).not.toContain('\u001b['); // no escape codes in logs
     model.dispose();
   });

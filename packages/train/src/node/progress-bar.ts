@@ -6,6 +6,8 @@ export interface ProgressBarOptions {
   stream?: NodeJS.WriteStream;
   /** Seconds between plain lines when the stream is not a TTY (CI logs). Default 10. */
   intervalSeconds?: number;
+  /** Starts the bar and every line (which model is training when one program trains several). */
+  label?: string;
 }
 
 interface Bar {
@@ -21,7 +23,9 @@ type BarModule = { SingleBar: new (options: Record<string, unknown>, preset?: un
  */
 export function progressBar<M extends Module = Module>(options: ProgressBarOptions = {}): Callback<M> {
   const stream = options.stream ?? process.stderr;
-  if (!stream.isTTY) return progress<M>({ log: (line) => stream.write(`${line}\n`), intervalSeconds: options.intervalSeconds ?? 10 });
+  const { label } = options;
+  if (!stream.isTTY) return progress<M>({ log: (line) => stream.write(`${line}\n`), intervalSeconds: options.intervalSeconds ?? 10, label });
+  const prefix = label ? `${label} ` : '';
   const tracker = progressTracker();
   let bar: Bar | undefined;
   let mod: BarModule | undefined;
@@ -40,7 +44,7 @@ export function progressBar<M extends Module = Module>(options: ProgressBarOptio
       bar = new mod.SingleBar(
         {
           stream,
-          format: `epoch ${ctx.epoch + 1}/${ctx.epochs} {bar} {value}/{total} | loss {loss} | {rate} samples/s | eta {eta_formatted}`,
+          format: `${prefix}epoch ${ctx.epoch + 1}/${ctx.epochs} {bar} {value}/{total} | loss {loss} | {rate} samples/s | eta {eta_formatted}`,
           hideCursor: true,
           clearOnComplete: true,
           etaBuffer: 50,
@@ -59,7 +63,7 @@ export function progressBar<M extends Module = Module>(options: ProgressBarOptio
     onEpochEnd(ctx, logs) {
       bar?.stop();
       bar = undefined;
-      stream.write(`${formatProgress({ ...tracker.event('epoch-end', ctx), logs })}\n`);
+      stream.write(`${prefix}${formatProgress({ ...tracker.event('epoch-end', ctx), logs })}\n`);
     },
     onTrainEnd() {
       bar?.stop();
