@@ -21,4 +21,10 @@ export {
   setPitfallWarningSink,
   resetPitfallWarnings,
   type PitfallSink,
+  // for sibling packages (@logitlab/losses) that raise pitfall warnings through the same switch
+  callSite,
+  registerPitfallSource,
+  shouldCheck,
+  warnPitfall,
+  markPitfallChecked,
 } from './pitfalls';

@@ -1,7 +1,7 @@
 /**
  * One-warning-per-call-site pitfall guards. The state lives on globalThis under a registry symbol,
- * so @logitlab/layers and @logitlab/losses (which import nothing from each other) share one switch
- * and one sink: setPitfallWarnings(false) in either silences both.
+ * so every logitlab package (and every copy of one) shares one switch
+ * and one sink: setPitfallWarnings(false) from layers or losses silences every guard.
  */
 export type PitfallSink = (message: string, kind: string) => void;
 
@@ -42,19 +42,28 @@ export function resetPitfallWarnings(): void {
   pitfallState().seen.clear();
 }
 
-// Frames from this package's own directory (src/ in dev, dist/ when bundled) are skipped so the
-// key is the user's call site; colocated *.test.* files count as user code.
-const ownDir = frameDir(new Error().stack?.split('\n')[1] ?? '');
+// Frames from library directories (src/ in dev, dist/ when bundled) are skipped so the key is the
+// user's call site; colocated *.test.* files count as user code. Each package that raises pitfall
+// warnings registers its directory (layers here, losses through registerPitfallSource).
+const libraryDirs = new Set<string>();
 
 function frameDir(frame: string): string {
   const m = /\(?((?:file:\/\/|\/|[A-Za-z]:\\|https?:\/\/)[^():]*?)[^/\\():]*:\d+:\d+\)?\s*$/.exec(frame);
   return m?.[1] ?? '';
 }
 
-/** The first stack frame outside this package: where the user called us. */
+/** Marks the calling module's directory as library code, so callSite() looks past its frames. */
+export function registerPitfallSource(): void {
+  const dir = frameDir(new Error().stack?.split('\n')[2] ?? '');
+  if (dir) libraryDirs.add(dir);
+}
+
+registerPitfallSource();
+
+/** The first stack frame outside the library packages: where the user called us. */
 export function callSite(): string {
   const frames = (new Error().stack ?? '').split('\n').slice(1);
-  const outside = frames.find((f) => ownDir === '' || frameDir(f) !== ownDir || /\.test\.[cm]?[jt]s/.test(f));
+  const outside = frames.find((f) => !libraryDirs.has(frameDir(f)) || /\.test\.[cm]?[jt]s/.test(f));
   return (outside ?? frames[frames.length - 1] ?? '').trim();
 }
 

@@ -1,6 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { LossDtypeError, LossShapeError, TargetOutOfBoundsError } from './errors';
-import { callSite, pitfallWarningsEnabled, shouldCheck, warnPitfall } from './pitfalls';
+import { callSite, registerPitfallSource, pitfallWarningsEnabled, shouldCheck, warnPitfall } from '@logitlab/layers';
+
+// Frames in this package (every module here imports this one) are library code: warnings are keyed
+// by the user's call site.
+registerPitfallSource();
 
 export function shapeStr(t: tf.Tensor): string {
   return `[${t.shape.join(', ')}]`;
