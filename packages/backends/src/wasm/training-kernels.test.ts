@@ -131,6 +131,18 @@ describe('fused ops on wasm (bias + relu inside the kernel)', () => {
 });
 
 describe('wasm kernels', () => {
+  it('Identity shares the data (no copy) and each tensor keeps it alive', async () => {
+    await onBackend('wasm', () => undefined);
+    const x = tf.tensor2d([1, -2, 3, 4], [2, 2]);
+    const dataBefore = tf.engine().backend.numDataIds();
+    const y = tf.clone(x);
+    expect(tf.engine().backend.numDataIds()).toBe(dataBefore);
+    x.dispose();
+    expect(Array.from(y.dataSync())).toEqual([1, -2, 3, 4]);
+    y.dispose();
+    expect(tf.engine().backend.numDataIds()).toBe(dataBefore - 1);
+  });
+
   it('survive switching to cpu and back (wrapped kernels keep their setup)', async () => {
     await onBackend('cpu', () => undefined);
     const info = await useBackend('wasm');
