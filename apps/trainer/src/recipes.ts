@@ -1,26 +1,24 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DataLoader, pairedDigits } from '@logitlab/datasets';
 import type { Module } from '@logitlab/layers';
-import { crossEntropy, gaussianKl, mseLoss, nllLoss, vaeLoss } from '@logitlab/losses';
+import { crossEntropy, gaussianKl, mseLoss, nllLoss } from '@logitlab/losses';
 import { Autoencoder, BnMlp, type ConvNetHead, type LatentModel, MnistConvNet, SumPoolExplainer, Vae } from '@logitlab/models';
 import { digitLoader, loadDigits, normalised } from './data';
-import { accuracyOf, argmaxLast, predict } from './experiments/common';
+import { accuracyOf, argmaxLast, latentObjective, predict } from './experiments/common';
 import type { ExperimentContext } from './experiments/types';
-import type { EpochData } from './training';
+import { type TrainResult, trainModel } from './training';
 
 /** How `logitlab train <model>` builds, feeds, trains and scores one model. */
 export interface Recipe {
   arch: string;
   model: Module;
   optimizer: tf.Optimizer;
-  data: EpochData;
   epochs: number;
   batchSize: number;
   lr: number;
   source: string;
-  loss: (out: tf.Tensor, y: tf.Tensor) => tf.Scalar;
-  objective?: (x: tf.Tensor, y: tf.Tensor) => tf.Scalar;
-  afterStep?: () => void;
+  /** Trains the model through @logitlab/train's fit (checkpoints and resume under `tag`). */
+  train: (tag: string) => Promise<TrainResult>;
   /** Held-out metrics of the trained model. */
   evaluate: () => Promise<Record<string, number>>;
 }
@@ -68,16 +66,26 @@ export async function buildRecipe(name: string, head: string | undefined, ctx: E
     const lr = ctx.opts.lr ?? 0.01;
     const testX = normalised(digits.test.images);
     const logProbs = name === 'convnet' && head !== 'logits';
+    const optimizer = tf.train.momentum(lr, name === 'convnet' ? 0.5 : 0.9);
+    const epochs = ctx.opts.epochs ?? (quick ? 2 : 5);
     return {
       arch,
       model,
-      optimizer: tf.train.momentum(lr, name === 'convnet' ? 0.5 : 0.9),
-      data: digitLoader(digits.train, { batchSize, seed: ctx.seed }),
-      epochs: ctx.opts.epochs ?? (quick ? 2 : 5),
+      optimizer,
+      epochs,
       batchSize,
       lr,
       source: digits.source,
-      loss: (o, y) => (logProbs ? nllLoss(o, y, { validate: false }) : crossEntropy(o, y, { validate: false })) as tf.Scalar,
+      train: (tag) =>
+        trainModel(ctx, {
+          tag,
+          arch,
+          model,
+          optimizer,
+          epochs,
+          data: digitLoader(digits.train, { batchSize, seed: ctx.seed }),
+          loss: (o, y) => (logProbs ? nllLoss(o, y, { validate: false }) : crossEntropy(o, y, { validate: false })),
+        }),
       evaluate: async () => ({ testAccuracy: accuracyOf(await predict(model, testX, [28, 28, 1], { map: argmaxLast }), digits.test.labels) }),
     };
   }
@@ -87,17 +95,27 @@ export async function buildRecipe(name: string, head: string | undefined, ctx: E
     const test = pairedDigits(digits.test, { count: quick ? 1000 : 5000, seed: ctx.seed * 10 + 2 });
     const batchSize = ctx.opts.batchSize ?? 64;
     const lr = ctx.opts.lr ?? 0.001;
+    const optimizer = tf.train.adam(lr);
+    const epochs = ctx.opts.epochs ?? (quick ? 4 : 10);
     return {
       arch,
       model,
-      optimizer: tf.train.adam(lr),
-      data: new DataLoader({ x: train.images, xShape: [28 * 56], y: train.targets, yShape: [1] }, { batchSize, shuffle: true, seed: ctx.seed }),
-      epochs: ctx.opts.epochs ?? (quick ? 4 : 10),
+      optimizer,
+      epochs,
       batchSize,
       lr,
       source: `${train.count} two-digit images from ${digits.source}`,
-      loss: (o, y) => mseLoss(o, y) as tf.Scalar,
-      afterStep: () => sp.projectBiases(),
+      train: (tag) =>
+        trainModel(ctx, {
+          tag,
+          arch,
+          model: sp,
+          optimizer,
+          epochs,
+          data: new DataLoader({ x: train.images, xShape: [28 * 56], y: train.targets, yShape: [1] }, { batchSize, shuffle: true, seed: ctx.seed }),
+          loss: (o, y) => mseLoss(o, y),
+          afterStep: (m) => m.projectBiases(),
+        }),
       evaluate: async () => {
         const f = await predict(model, test.images, [28 * 56]);
         let ok = 0;
@@ -112,21 +130,27 @@ export async function buildRecipe(name: string, head: string | undefined, ctx: E
   const testX = digits.test.images.map((v) => v * 2 - 1);
   const batchSize = ctx.opts.batchSize ?? 128;
   const lr = ctx.opts.lr ?? 0.001;
+  const optimizer = tf.train.adam(lr);
+  const epochs = ctx.opts.epochs ?? (quick ? 5 : 20);
   return {
     arch,
     model,
-    optimizer: tf.train.adam(lr),
-    data: new DataLoader({ x: trainX, xShape: [784], y: trainX, yShape: [784] }, { batchSize, shuffle: true, seed: ctx.seed }),
-    epochs: ctx.opts.epochs ?? (quick ? 5 : 20),
+    optimizer,
+    epochs,
     batchSize,
     lr,
     source: digits.source,
-    loss: () => tf.scalar(0),
-    objective: (x) => {
-      const out = lm.forwardWithLatent(x);
-      if (!out.logVar) return tf.div(mseLoss(out.reconstruction, x, { reduction: 'sum' }), x.shape[0]!) as tf.Scalar;
-      return vaeLoss({ reconstruction: out.reconstruction, input: x, mu: out.mu, logVar: out.logVar }, { reconstruction: 'mse', reduction: 'mean' }).loss as tf.Scalar;
-    },
+    train: (tag) =>
+      trainModel(ctx, {
+        tag,
+        arch,
+        model: lm,
+        optimizer,
+        epochs,
+        data: new DataLoader({ x: trainX, xShape: [784], y: trainX, yShape: [784] }, { batchSize, shuffle: true, seed: ctx.seed }),
+        forward: (m, b) => ({ ...m.forwardWithLatent(b.x), input: b.x }),
+        loss: (out) => latentObjective(out, 1),
+      }),
     evaluate: async (): Promise<Record<string, number>> =>
       tf.tidy(() => {
         lm.eval();

@@ -1,159 +1,125 @@
-import fs from 'node:fs';
-import * as tf from '@tensorflow/tfjs-core';
-import { type Module, manualSeed } from '@logitlab/layers';
-import { checkpointPath, loadCheckpoint, readCheckpointMeta, saveCheckpoint } from './checkpoint';
+import path from 'node:path';
+import type * as tf from '@tensorflow/tfjs-core';
+import type { Module } from '@logitlab/layers';
+import { type BatchSource, type Callback, type CheckpointStorage, type EpochLogs, type FitOptions, type ForwardFn, type LossFn, checkpoint, fit, latestCheckpoint, metricLogger } from '@logitlab/train';
+import { fileStorage, jsonlFileSink } from '@logitlab/train/node';
 import type { ExperimentContext } from './experiments/types';
 
-export interface Batch {
-  x: tf.Tensor;
-  y: tf.Tensor;
-}
-
-/** A re-iterable source of batches whose shuffle depends only on the epoch (DataLoader.setEpoch). */
-export interface EpochData {
-  setEpoch(epoch: number): void;
-  [Symbol.iterator](): Iterator<Batch>;
-  readonly length: number;
-}
-
-export interface TrainSpec {
-  /** Unique within the run: names the checkpoint file and the metrics lines. */
+/**
+ * How one model of a run is trained: the app's names for @logitlab/train's `fit` options. The loop,
+ * checkpoints, resume, progress and metric lines all come from @logitlab/train.
+ */
+export interface TrainSpec<M extends Module, O = tf.Tensor> {
+  /** Unique within the run: names the checkpoints and tags the metrics lines. */
   tag: string;
-  /** Architecture description; a checkpoint with another arch is refused on resume. */
+  /** Architecture description; a checkpoint of another architecture is refused on resume. */
   arch: string;
-  model: Module;
+  model: M;
   optimizer: tf.Optimizer;
-  data: EpochData;
+  data: BatchSource;
   epochs: number;
-  loss: (output: tf.Tensor, target: tf.Tensor) => tf.Scalar;
-  /** Replaces loss(model(x), y) when the objective needs more than the output (a VAE's mu and logVar). */
-  objective?: (x: tf.Tensor, y: tf.Tensor) => tf.Scalar;
-  /** Runs after every optimizer step (e.g. the sum-pool explainer's bias projection). */
-  afterStep?: () => void;
-  /** Read the running loss every N steps (a host round-trip), not every step. */
-  logEvery?: number;
+  loss: LossFn<O>;
+  /** What `loss` receives; default the model's output. A VAE returns reconstruction, mu and logVar. */
+  forward?: ForwardFn<M, O>;
+  afterStep?: FitOptions<M, O>['afterStep'];
+  /** Read the losses from the device every N steps (a host round-trip), not every step. */
+  checkEvery?: number;
 }
 
-export interface EpochRecord {
+/** One training step's loss, tagged with its model (for loss curves of several models). */
+export interface StepLoss {
   tag: string;
+  /** 0-based epoch. */
   epoch: number;
-  loss: number;
-}
-
-export interface StepRecord {
-  tag: string;
-  epoch: number;
-  /** Global step (1-based, across epochs). */
+  /** 0-based global step. */
   step: number;
-  /** Mean loss over the steps since the previous record. */
   loss: number;
 }
 
 export interface TrainResult {
-  /** Mean training loss per epoch (including epochs restored from an earlier, interrupted run). */
-  history: EpochRecord[];
-  /** Loss every `logEvery` steps, for loss curves. */
-  steps: StepRecord[];
+  /** Per-epoch logs, including epochs an interrupted run finished before this process started. */
+  history: EpochLogs[];
+  /** Every step's loss, including those of restored epochs (read back from metrics.jsonl). */
+  steps: StepLoss[];
   finalLoss: number;
   /** Epochs already done when this process started (0 on a fresh run). */
   resumedFromEpoch: number;
 }
 
-/**
- * Per-epoch seeding: epoch e of tag t always sees the same shuffle and dropout masks, so a run
- * resumed after a kill continues exactly as the uninterrupted run would have.
- */
-export function epochSeed(seed: number, tag: string, epoch: number): number {
-  let h = (seed * 2654435761) >>> 0;
-  for (const c of `${tag}:${epoch}`) h = (Math.imul(h ^ c.charCodeAt(0), 16777619) + 0x9e3779b9) >>> 0;
-  return h;
+/** Where a run keeps its checkpoints: `<run>/checkpoints/<prefix>-epoch-NNNNN.safetensors`. */
+export function checkpointStorage(runDir: string): CheckpointStorage & { readonly dir: string } {
+  return fileStorage(path.join(runDir, 'checkpoints'));
+}
+
+/** Checkpoint file prefix of a tag ('logSoftmax+nllLoss' -> 'logSoftmax_nllLoss'): file names stay plain. */
+export function checkpointPrefix(tag: string): string {
+  return tag.replace(/[^\w.-]/g, '_');
 }
 
 /**
- * Earlier losses of this tag from metrics.jsonl, up to the checkpointed epoch; lines a killed run
- * wrote after its last checkpoint are dropped (those steps run again). Latest line per key wins.
+ * Trains one model with `fit`, checkpointing every epoch (atomically, keeping the newest). With
+ * --resume, fit restores weights, optimizer state, epoch, step and RNG from the tag's checkpoint and
+ * continues exactly as the uninterrupted run would; a tag whose checkpoint is complete is not trained
+ * again. The model is left in eval mode.
  */
-function restoredHistory(ctx: ExperimentContext, tag: string, upToEpoch: number): { history: EpochRecord[]; steps: StepRecord[] } {
-  const epochs = new Map<number, number>();
-  const steps = new Map<number, StepRecord>();
-  for (const r of ctx.run.readMetrics()) {
-    if (r.tag !== tag || typeof r.epoch !== 'number' || r.epoch > upToEpoch) continue;
-    const loss = Number(r.loss);
-    if (r.kind === 'epoch') epochs.set(r.epoch, loss);
-    if (r.kind === 'step' && typeof r.step === 'number') steps.set(r.step, { tag, epoch: r.epoch, step: r.step, loss });
-  }
-  // oxlint-disable-next-line unicorn/no-array-sort -- sorts a fresh copy; toSorted is ES2023
-  const history = [...epochs.entries()].sort((a, b) => a[0] - b[0]).map(([epoch, loss]) => ({ tag, epoch, loss }));
-  // oxlint-disable-next-line unicorn/no-array-sort -- sorts a fresh copy; toSorted is ES2023
-  return { history, steps: [...steps.values()].sort((a, b) => a.step - b.step) };
-}
-
-/**
- * Trains one model for `epochs`, checkpointing after every epoch. With --resume the model and
- * optimizer are restored from the tag's checkpoint and training continues with the next epoch; a
- * tag whose checkpoint is complete is not trained again.
- */
-export async function trainWithCheckpoints(ctx: ExperimentContext, spec: TrainSpec): Promise<TrainResult> {
-  const { model, optimizer, data, epochs, tag } = spec;
-  const file = checkpointPath(ctx.run.dir, tag);
-  let start = 0;
-  if (ctx.opts.resume && fs.existsSync(file)) {
-    const meta = await loadCheckpoint(file, model, optimizer, spec.arch);
-    start = Math.min(meta.epoch, epochs);
-    ctx.log(`${tag}: resumed from checkpoint after epoch ${meta.epoch}/${meta.epochs}`);
-  }
-  const { history, steps: stepLog } = restoredHistory(ctx, tag, start);
-  const logEvery = spec.logEvery ?? 20;
-  const steps = data.length;
-  const progress = ctx.progress();
-  if (start < epochs) progress.start(epochs * steps, tag, start * steps);
-
-  for (let epoch = start + 1; epoch <= epochs; epoch++) {
-    manualSeed(epochSeed(ctx.seed, tag, epoch));
-    data.setEpoch(epoch);
-    model.train();
-    // the running loss stays on the device and is read every `logEvery` steps, not every step
-    let window: tf.Tensor = tf.scalar(0);
-    let windowSteps = 0;
-    let epochSum = 0;
-    let step = 0;
-    for (const batch of data) {
-      const objective = spec.objective ?? ((x: tf.Tensor, y: tf.Tensor) => spec.loss(model.call(x), y));
-      const cost = optimizer.minimize(() => tf.tidy(() => objective(batch.x, batch.y)), true, model.parameters());
-      tf.dispose([batch.x, batch.y]);
-      spec.afterStep?.();
-      if (cost) {
-        const next = tf.add(window, cost);
-        tf.dispose([window, cost]);
-        window = next;
-      }
-      step++;
-      windowSteps++;
-      if (windowSteps === logEvery || step === steps) {
-        const mean = (await window.data())[0]! / windowSteps;
-        window.dispose();
-        window = tf.scalar(0);
-        epochSum += mean * windowSteps;
-        windowSteps = 0;
-        const globalStep = (epoch - 1) * steps + step;
-        stepLog.push({ tag, epoch, step: globalStep, loss: mean });
-        ctx.run.logMetric({ kind: 'step', tag, epoch, step: globalStep, loss: mean });
-        if (!Number.isFinite(mean)) ctx.log(`${tag}: loss became ${mean} at epoch ${epoch}, step ${step}`);
-        progress.update(globalStep, `epoch ${epoch}/${epochs} loss ${mean.toPrecision(4)}`);
-      }
-    }
-    window.dispose();
-    const loss = step ? epochSum / step : NaN;
-    history.push({ tag, epoch, loss });
-    ctx.run.logMetric({ kind: 'epoch', tag, epoch, loss });
-    await saveCheckpoint(file, model, optimizer, { tag, arch: spec.arch, epoch, epochs });
-  }
-  if (start < epochs) progress.stop(`loss ${history.at(-1)?.loss.toPrecision(4) ?? '?'}`);
+export async function trainModel<M extends Module, O = tf.Tensor>(ctx: ExperimentContext, spec: TrainSpec<M, O>): Promise<TrainResult> {
+  const { tag, model } = spec;
+  const storage = checkpointStorage(ctx.run.dir);
+  const prefix = checkpointPrefix(tag);
+  const steps: StepLoss[] = [];
+  const record: Callback<M> = {
+    onTrainBegin(c) {
+      if (c.initialEpoch > 0) ctx.log(`${tag}: resumed from checkpoint after epoch ${c.initialEpoch}/${c.epochs}`);
+    },
+    onLosses(_c, records) {
+      for (const r of records) steps.push({ tag, epoch: r.epoch, step: r.step, loss: r.loss });
+    },
+  };
+  const result = await fit(model, {
+    loss: spec.loss,
+    forward: spec.forward,
+    optimizer: spec.optimizer,
+    data: spec.data,
+    epochs: spec.epochs,
+    seed: ctx.seed,
+    arch: spec.arch,
+    afterStep: spec.afterStep,
+    checkEvery: spec.checkEvery,
+    // the newest checkpoint of THIS tag (a run holds one per model); none yet: a fresh start
+    resume: ctx.opts.resume ? await latestCheckpoint(storage, prefix) : undefined,
+    callbacks: [
+      record,
+      ctx.progress(tag),
+      metricLogger(jsonlFileSink(ctx.run.file('metrics.jsonl')), { extra: { tag } }),
+      checkpoint({ storage, keepLast: 1, prefix }),
+    ],
+  });
   model.eval();
-  return { history, steps: stepLog, finalLoss: history.at(-1)?.loss ?? NaN, resumedFromEpoch: start };
+  const resumedFromEpoch = result.epochs - result.history.length;
+  const earlier = restoredLosses(ctx, tag, resumedFromEpoch);
+  const history = [...earlier.history, ...result.history];
+  return { history, steps: [...earlier.steps, ...steps], finalLoss: history.at(-1)?.loss ?? Number.NaN, resumedFromEpoch };
 }
 
-/** Whether a finished checkpoint exists for tag (used by summaries to say what was resumed). */
-export function checkpointEpoch(runDir: string, tag: string): number {
-  return readCheckpointMeta(checkpointPath(runDir, tag))?.epoch ?? 0;
+/**
+ * The losses of epochs an interrupted run finished, from metrics.jsonl. Lines a killed run wrote
+ * after its last checkpoint are dropped (those steps ran again); the latest line per key wins.
+ */
+function restoredLosses(ctx: ExperimentContext, tag: string, beforeEpoch: number): { history: EpochLogs[]; steps: StepLoss[] } {
+  if (beforeEpoch === 0) return { history: [], steps: [] };
+  const epochs = new Map<number, EpochLogs>();
+  const steps = new Map<number, StepLoss>();
+  for (const r of ctx.run.readMetrics()) {
+    if (r.tag !== tag || typeof r.epoch !== 'number' || r.epoch >= beforeEpoch) continue;
+    const loss = typeof r.loss === 'number' ? r.loss : Number.NaN;
+    if (r.type === 'epoch') epochs.set(r.epoch, { epoch: r.epoch, steps: Number(r.steps), loss, seconds: Number(r.seconds) });
+    if (r.type === 'step' && typeof r.step === 'number') steps.set(r.step, { tag, epoch: r.epoch, step: r.step, loss });
+  }
+  return { history: byKey(epochs), steps: byKey(steps) };
+}
+
+/** A map's values in ascending key order. */
+function byKey<T>(m: Map<number, T>): T[] {
+  // oxlint-disable-next-line unicorn/no-array-sort -- sorts a fresh copy; toSorted is ES2023
+  return [...m.keys()].sort((a, b) => a - b).map((k) => m.get(k) as T);
 }

@@ -79,21 +79,22 @@ describe.skipIf(!built)('logitlab CLI (built, plain node)', () => {
     // pretend the run was a convnet: its checkpoint holds a BnMlp
     const cfg = readJson<Json>(path.join(dir, 'config.json'));
     fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ ...cfg, model: 'convnet', head: 'logits' }));
-    fs.copyFileSync(path.join(dir, 'checkpoints/bn-mlp.safetensors'), path.join(dir, 'checkpoints/convnet.safetensors'));
+    fs.copyFileSync(path.join(dir, 'checkpoints/bn-mlp-epoch-00001.safetensors'), path.join(dir, 'checkpoints/convnet-epoch-00001.safetensors'));
     const r = logitlab(['evaluate', dir]);
     expect(r.status).not.toBe(0);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/holds a BnMlp.*but this run builds a MnistConvNet/);
+    expect(r.stderr).toMatch(/ArchitectureMismatchError: checkpoint holds a BnMlp.*but this model is a MnistConvNet/);
   }, 300_000);
 
   it('continues from the last checkpoint after SIGKILL', async () => {
     const dir = path.join(tmp, 'killed');
-    const ckpt = path.join(dir, 'checkpoints/convnet.safetensors');
+    const ckptDir = path.join(dir, 'checkpoints');
+    const checkpoints = () => (fs.existsSync(ckptDir) ? fs.readdirSync(ckptDir).filter((f) => /^convnet-epoch-\d+\.safetensors$/.test(f)) : []);
     const child: ChildProcess = spawn(process.execPath, [cli, 'train', 'convnet', '--quick', '--epochs', '4', '--out', dir], { cwd: tmp, stdio: 'ignore' });
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
     const deadline = Date.now() + 300_000;
-    while (!fs.existsSync(ckpt) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 100));
-    expect(fs.existsSync(ckpt)).toBe(true);
+    while (checkpoints().length === 0 && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 100));
+    expect(checkpoints()).not.toHaveLength(0);
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
     expect(fs.existsSync(path.join(dir, 'summary.json'))).toBe(false); // it really died mid-training
@@ -105,10 +106,10 @@ describe.skipIf(!built)('logitlab CLI (built, plain node)', () => {
     expect(resumedFrom).toBeGreaterThanOrEqual(1);
     expect(resumedFrom).toBeLessThan(4);
     expect(r.stdout).toContain(`resumed from checkpoint after epoch ${resumedFrom}/4`);
-    const epochs = fs.readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Json).filter((m) => m.kind === 'epoch').map((m) => m.epoch);
-    expect([...new Set(epochs)].sort()).toEqual([1, 2, 3, 4]); // oxlint-disable-line unicorn/no-array-sort
+    const epochs = fs.readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Json).filter((m) => m.type === 'epoch').map((m) => m.epoch);
+    expect([...new Set(epochs)].sort()).toEqual([0, 1, 2, 3]); // oxlint-disable-line unicorn/no-array-sort
     expect(num(summary, 'metrics.testAccuracy')).toBeGreaterThan(0.5);
-    expect(fs.readdirSync(path.join(dir, 'checkpoints'))).toEqual(['convnet.safetensors']); // no temp file left behind
+    expect(fs.readdirSync(ckptDir)).toEqual(['convnet-epoch-00004.safetensors']); // the newest only, no temp file left behind
   }, 600_000);
 
   it.skipIf(!haveMnist)('runs heads and deep-taylor on real MNIST digits from a directory', () => {

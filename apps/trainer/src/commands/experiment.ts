@@ -7,7 +7,8 @@ import { EXPERIMENTS } from '../experiments/index';
 import type { ExperimentContext, Summary } from '../experiments/types';
 import { EXPERIMENT_NAMES } from '../names';
 import { type CommonOptions, describeData } from '../options';
-import { Progress, formatDuration } from '../progress';
+import { progressBar } from '@logitlab/train/node';
+import { formatDuration } from '../progress';
 import { Report, fmt } from '../report';
 import { RunDir, defaultRunDir, timestamp } from '../run-dir';
 
@@ -60,7 +61,7 @@ export async function runExperimentIn(name: string, dir: string, opts: CommonOpt
     seed,
     backend,
     log: (line) => log(`[${name}] ${line}`),
-    progress: () => new Progress(),
+    progress: (label) => progressBar({ label: `[${name}] ${label}` }),
   };
   const t0 = performance.now();
   log(`[${name}] ${experiment.title} -> ${path.relative(process.cwd(), dir) || dir}`);

@@ -1,21 +1,20 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { manualSeed } from '@logitlab/layers';
 import type { SumPoolExplainer } from '@logitlab/models';
+import { type CheckpointInfo, latestCheckpoint, listCheckpoints, loadCheckpoint } from '@logitlab/train';
+import { progressBar } from '@logitlab/train/node';
 import { setupBackend } from '../backend';
-import { checkpointPath, loadCheckpoint } from '../checkpoint';
 import { UsageError } from '../errors';
 import { writeLossCurves } from '../experiments/common';
 import type { ExperimentContext } from '../experiments/types';
 import { writeJsonAtomic } from '../fsutil';
 import { type BackendChoice, type CommonOptions, type DataSpec, describeData } from '../options';
 import { composeGrid, encodePng, greyImage, heatImage, scaleImage } from '../plot/image';
-import { Progress } from '../progress';
 import { archOf, buildModel, buildRecipe } from '../recipes';
 import { Report, fmt } from '../report';
 import { RunDir, defaultRunDir } from '../run-dir';
-import { trainWithCheckpoints } from '../training';
+import { checkpointPrefix, checkpointStorage } from '../training';
 
 interface TrainConfig {
   command: 'train';
@@ -29,7 +28,7 @@ interface TrainConfig {
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 function context(run: RunDir, opts: CommonOptions, seed: number, backend: string, name: string): ExperimentContext {
-  return { opts, run, seed, backend, log: (l) => log(`[${name}] ${l}`), progress: () => new Progress() };
+  return { opts, run, seed, backend, log: (l) => log(`[${name}] ${l}`), progress: (label) => progressBar({ label: `[${label}]` }) };
 }
 
 /** `logitlab train <model>`: one model, checkpoints each epoch, metrics, summary and report. */
@@ -57,28 +56,19 @@ export async function trainCommand(model: string, opts: CommonOptions & { head?:
   manualSeed(seed);
   const recipe = await buildRecipe(model, head, ctx);
   try {
-    const trained = await trainWithCheckpoints(ctx, {
-      tag: model,
-      arch: recipe.arch,
-      model: recipe.model,
-      optimizer: recipe.optimizer,
-      data: recipe.data,
-      epochs: recipe.epochs,
-      loss: recipe.loss,
-      objective: recipe.objective,
-      afterStep: recipe.afterStep,
-    });
+    const trained = await recipe.train(model);
+    const checkpointFile = path.relative(dir, path.join(checkpointStorage(dir).dir, (await listCheckpoints(checkpointStorage(dir), checkpointPrefix(model))).at(-1) ?? ''));
     const metrics = await recipe.evaluate();
     for (const [k, v] of Object.entries(metrics)) log(`[${model}] ${k}: ${fmt(v)}`);
     await writeLossCurves(ctx, 'loss-curve.png', trained.steps, { title: `${recipe.arch}: training loss` });
-    run.writeSummary({ command: 'train', model, arch: recipe.arch, seed, backend: backend.name, data: recipe.source, epochs: recipe.epochs, batchSize: recipe.batchSize, lr: recipe.lr, finalLoss: trained.finalLoss, resumedFromEpoch: trained.resumedFromEpoch, metrics, checkpoint: path.relative(dir, checkpointPath(dir, model)) });
+    run.writeSummary({ command: 'train', model, arch: recipe.arch, seed, backend: backend.name, data: recipe.source, epochs: recipe.epochs, batchSize: recipe.batchSize, lr: recipe.lr, finalLoss: trained.finalLoss, resumedFromEpoch: trained.resumedFromEpoch, metrics, checkpoint: checkpointFile });
     run.writeReport(
       new Report(`train ${model}`)
         .paragraph(`${recipe.arch} on ${recipe.source}: ${recipe.epochs} epoch(s), batch ${recipe.batchSize}, lr ${recipe.lr}, seed ${seed}, backend ${backend.description}.`)
-        .table(['epoch', 'mean training loss'], trained.history.map((h) => [h.epoch, h.loss]))
+        .table(['epoch', 'mean training loss'], trained.history.map((h) => [h.epoch + 1, h.loss]))
         .table(['metric', 'value'], Object.entries(metrics))
         .image('loss-curve.png', 'training loss')
-        .paragraph(`Checkpoint (safetensors, PyTorch state-dict names): \`${path.relative(dir, checkpointPath(dir, model))}\`. Evaluate again with \`logitlab evaluate ${path.relative(process.cwd(), dir) || dir}\`.`)
+        .paragraph(`Checkpoint (safetensors; \`model.*\` tensors carry PyTorch state-dict names): \`${checkpointFile}\`. Evaluate again with \`logitlab evaluate ${path.relative(process.cwd(), dir) || dir}\`.`)
         .toString(),
     );
     log(`[${model}] done: ${path.join(path.relative(process.cwd(), dir) || dir, 'report.md')}`);
@@ -88,16 +78,24 @@ export async function trainCommand(model: string, opts: CommonOptions & { head?:
   }
 }
 
-function readTrainRun(dir: string): TrainConfig {
+/** A `logitlab train` run's config and the bytes of its newest checkpoint. */
+async function readTrainRun(dir: string): Promise<{ config: TrainConfig; checkpoint: Uint8Array }> {
   const config = new RunDir(dir).readConfig<TrainConfig>();
   if (config.command !== 'train') throw new UsageError(`${dir} is not a \`logitlab train\` run (it was made by '${config.command}')`);
-  if (!fs.existsSync(checkpointPath(dir, config.model))) throw new UsageError(`${dir} has no checkpoint yet (${path.relative(dir, checkpointPath(dir, config.model))})`, 1);
-  return config;
+  const storage = checkpointStorage(dir);
+  const checkpoint = await latestCheckpoint(storage, checkpointPrefix(config.model));
+  if (!checkpoint) throw new UsageError(`${dir} has no checkpoint yet (no ${checkpointPrefix(config.model)}-epoch-*.safetensors in ${path.relative(dir, storage.dir)})`, 1);
+  return { config, checkpoint };
+}
+
+/** Weights only (no optimizer): a checkpoint of another architecture is refused before any weight is touched. */
+function loadWeights(bytes: Uint8Array, model: Parameters<typeof loadCheckpoint>[1], arch: string): Promise<CheckpointInfo> {
+  return loadCheckpoint(bytes, model, undefined, { arch });
 }
 
 /** `logitlab evaluate <run-dir>`: reload the last checkpoint and score it on held-out data. */
 export async function evaluateCommand(o: { checkpoint: string; backend: BackendChoice; data: DataSpec | undefined; download: boolean }): Promise<void> {
-  const config = readTrainRun(o.checkpoint);
+  const { config, checkpoint } = await readTrainRun(o.checkpoint);
   const backend = await setupBackend(o.backend);
   const run = new RunDir(o.checkpoint);
   const opts: CommonOptions = { backend: o.backend, data: o.data ?? config.options.dataSpec, download: o.download, quick: config.quick, epochs: config.options.epochs, batchSize: config.options.batchSize, lr: config.options.lr };
@@ -105,10 +103,11 @@ export async function evaluateCommand(o: { checkpoint: string; backend: BackendC
   manualSeed(config.seed);
   const recipe = await buildRecipe(config.model, config.head, ctx);
   try {
-    const meta = await loadCheckpoint(checkpointPath(o.checkpoint, config.model), recipe.model, undefined, archOf(config.model, config.head));
+    const arch = archOf(config.model, config.head);
+    const meta = await loadWeights(checkpoint, recipe.model, arch);
     const metrics = await recipe.evaluate();
-    writeJsonAtomic(run.file('evaluation.json'), { model: config.model, arch: meta.arch, epoch: meta.epoch, backend: backend.name, data: recipe.source, metrics, at: new Date().toISOString() });
-    log(`${meta.arch} after epoch ${meta.epoch} on ${recipe.source}:`);
+    writeJsonAtomic(run.file('evaluation.json'), { model: config.model, arch, epoch: meta.epoch, backend: backend.name, data: recipe.source, metrics, at: new Date().toISOString() });
+    log(`${arch} after epoch ${meta.epoch} on ${recipe.source}:`);
     for (const [k, v] of Object.entries(metrics)) log(`  ${k}: ${fmt(v)}`);
   } finally {
     recipe.model.dispose();
@@ -118,7 +117,7 @@ export async function evaluateCommand(o: { checkpoint: string; backend: BackendC
 
 /** `logitlab explain <run-dir>`: Deep Taylor and sensitivity heatmaps of a trained sum-pool explainer. */
 export async function explainCommand(o: { checkpoint: string; backend: BackendChoice; count: number; out?: string }): Promise<void> {
-  const config = readTrainRun(o.checkpoint);
+  const { config, checkpoint } = await readTrainRun(o.checkpoint);
   if (config.model !== 'sumpool') throw new UsageError(`explain needs a 'sumpool' training run; ${o.checkpoint} trained '${config.model}'`);
   const backend = await setupBackend(o.backend);
   const out = new RunDir(o.out ? path.resolve(o.out) : o.checkpoint);
@@ -128,7 +127,7 @@ export async function explainCommand(o: { checkpoint: string; backend: BackendCh
   const { pairedDigits } = await import('@logitlab/datasets');
   const model = buildModel('sumpool', undefined) as SumPoolExplainer;
   try {
-    await loadCheckpoint(checkpointPath(o.checkpoint, 'sumpool'), model, undefined, archOf('sumpool', undefined));
+    await loadWeights(checkpoint, model, archOf('sumpool', undefined));
     const digits = await loadDigits(ctx, { trainCount: 10, testCount: 1000 });
     const pairs = pairedDigits(digits.test, { count: Math.max(o.count * 4, 40), seed: config.seed * 10 + 2 });
     const idx = Array.from({ length: pairs.count }, (_, i) => i).filter((i) => pairs.targets[i]! > 50).slice(0, o.count);

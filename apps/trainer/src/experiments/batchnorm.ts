@@ -5,7 +5,7 @@ import { BnMlp } from '@logitlab/models';
 import { digitLoader, loadDigits, normalised } from '../data';
 import { type Row, lineChartSpec, renderChartPng } from '../plot/chart';
 import { Report, fmt } from '../report';
-import { trainWithCheckpoints } from '../training';
+import { trainModel } from '../training';
 import { accuracyOf, predict, writeLossCurves } from './common';
 import type { Experiment, Summary } from './types';
 
@@ -93,7 +93,7 @@ export const batchnorm: Experiment = {
       const trace: Row[] = [];
       let step = 0;
       const channels = [0, 1, 2, 3];
-      const trained = await trainWithCheckpoints(ctx, {
+      const trained = await trainModel(ctx, {
         tag: 'bn-mlp',
         arch: 'BnMlp(784-256-128-10, dropout 0.2)',
         model,

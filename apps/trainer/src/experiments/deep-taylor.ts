@@ -8,7 +8,7 @@ import { loadDigits } from '../data';
 import { type RgbImage, composeGrid, encodePng, greyImage, heatImage, scaleImage } from '../plot/image';
 import { type Row, lineChartSpec, renderChartPng } from '../plot/chart';
 import { Report, fmt } from '../report';
-import { trainWithCheckpoints } from '../training';
+import { trainModel } from '../training';
 import { pickRows, predict, writeLossCurves } from './common';
 import type { Experiment, Summary } from './types';
 
@@ -56,7 +56,7 @@ export const deepTaylor: Experiment = {
     const optimizer = tf.train.adam(lr);
     try {
       const loader = new DataLoader({ x: train.images, xShape: [PX], y: train.targets, yShape: [1] }, { batchSize, shuffle: true, seed: ctx.seed });
-      const trained = await trainWithCheckpoints(ctx, {
+      const trained = await trainModel(ctx, {
         tag: 'sumpool',
         arch: 'SumPoolExplainer(1568-400-sum4-100-400-sum-1)',
         model,

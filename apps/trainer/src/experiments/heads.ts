@@ -5,7 +5,7 @@ import { type ConvNetHead, MnistConvNet } from '@logitlab/models';
 import { digitLoader, loadDigits, normalised } from '../data';
 import { type Row, barChartSpec, renderChartPng } from '../plot/chart';
 import { Report, fmt } from '../report';
-import { type StepRecord, trainWithCheckpoints } from '../training';
+import { type StepLoss, trainModel } from '../training';
 import { accuracyOf, argmaxLast, predict, writeLossCurves } from './common';
 import type { Experiment, Summary } from './types';
 
@@ -51,7 +51,7 @@ export const heads: Experiment = {
       warnings.push(message);
     });
     const results: Record<string, HeadResult> = {};
-    const steps: StepRecord[] = [];
+    const steps: StepLoss[] = [];
     try {
       for (const spec of HEADS) {
         const tag = `${spec.head}+${spec.lossName}`;
@@ -60,12 +60,12 @@ export const heads: Experiment = {
         const optimizer = tf.train.momentum(lr, 0.5);
         try {
           const loader = digitLoader(data.train, { batchSize, seed: ctx.seed });
-          const r = await trainWithCheckpoints(ctx, { tag, arch: `MnistConvNet(head=${spec.head})`, model, optimizer, data: loader, epochs, loss: spec.loss });
+          const r = await trainModel(ctx, { tag, arch: `MnistConvNet(head=${spec.head})`, model, optimizer, data: loader, epochs, loss: spec.loss });
           const pred = await predict(model, testX, [28, 28, 1], { map: argmaxLast });
           const testAccuracy = accuracyOf(pred, data.test.labels);
           results[spec.head] = { head: spec.head, loss: spec.lossName, testAccuracy, finalLoss: r.finalLoss, epochLosses: r.history.map((h) => h.loss), resumedFromEpoch: r.resumedFromEpoch };
           steps.push(...r.steps);
-          ctx.run.logMetric({ kind: 'test', tag, testAccuracy });
+          ctx.run.logMetric({ type: 'test', tag, testAccuracy });
           ctx.log(`${tag}: test accuracy ${fmt(testAccuracy, 4)}, final loss ${fmt(r.finalLoss)}`);
         } finally {
           model.dispose();

@@ -7,7 +7,7 @@ import { MultiLabelHead } from '@logitlab/models';
 import { loadDigits } from '../data';
 import { type Row, barChartSpec, renderChartPng } from '../plot/chart';
 import { Report, fmt } from '../report';
-import { type StepRecord, trainWithCheckpoints } from '../training';
+import { type StepLoss, trainModel } from '../training';
 import { predict, writeLossCurves } from './common';
 import type { Experiment, Summary } from './types';
 
@@ -71,7 +71,7 @@ export const multilabel: Experiment = {
     ] as const;
 
     const results: Record<string, { subsetAccuracy: number; hammingLoss: number; macroF1: number; finalLoss: number; subsetAccuracyTwoDigits: number; subsetAccuracyOneDigit: number }> = {};
-    const steps: StepRecord[] = [];
+    const steps: StepLoss[] = [];
     const distinct = (r: number) => {
       let k = 0;
       for (let j = 0; j < LABELS; j++) if (test.multiHot[r * LABELS + j]! > 0.5) k++;
@@ -83,7 +83,7 @@ export const multilabel: Experiment = {
       const optimizer = tf.train.adam(lr);
       try {
         const loader = new DataLoader({ x: train.images, xShape: [PX], y: h.y, yShape: [LABELS] }, { batchSize, shuffle: true, seed: ctx.seed });
-        const r = await trainWithCheckpoints(ctx, { tag: h.key, arch: `MultiLabelHead(${PX}-256-${LABELS})`, model, optimizer, data: loader, epochs, loss: h.loss });
+        const r = await trainModel(ctx, { tag: h.key, arch: `MultiLabelHead(${PX}-256-${LABELS})`, model, optimizer, data: loader, epochs, loss: h.loss });
         steps.push(...r.steps);
         const prob = await predict(model, test.images, [PX], { map: h.prob });
         const rep = multiLabelReport(prob, test.multiHot, { numLabels: LABELS, threshold: 0.5 });

@@ -7,7 +7,7 @@ import { UNetSmall } from '@logitlab/models';
 import { loadDigits } from '../data';
 import { type RgbImage, blank, composeGrid, encodePng, greyImage, scaleImage } from '../plot/image';
 import { Report, fmt } from '../report';
-import { trainWithCheckpoints } from '../training';
+import { trainModel } from '../training';
 import { argmaxLast, predict, writeLossCurves } from './common';
 import type { Experiment, Summary } from './types';
 
@@ -63,7 +63,7 @@ export const segmentation: Experiment = {
     const classWeight = tf.tensor1d(CLASS_WEIGHTS);
     try {
       const loader = new DataLoader({ x: train.images, xShape: [H, W, 1], y: trainMasks, yShape: [H, W] }, { batchSize, shuffle: true, seed: ctx.seed });
-      const trained = await trainWithCheckpoints(ctx, {
+      const trained = await trainModel(ctx, {
         tag: 'unet',
         arch: `UNetSmall(classes=${CLASSES}, width=${UNET_WIDTH})`,
         model,
@@ -72,7 +72,7 @@ export const segmentation: Experiment = {
         epochs,
         // background is ~85% of the pixels: down-weight it so the strokes, and which digit they are, get learned
         loss: (logits, y) => crossEntropy(logits, y, { validate: false, weight: classWeight }) as tf.Scalar,
-        logEvery: 10,
+        checkEvery: 10,
       });
       await writeLossCurves(ctx, 'loss-curve.png', trained.steps, { title: 'U-Net: per-pixel cross-entropy' });
 

@@ -1,5 +1,5 @@
 import type { CommonOptions } from '../options';
-import type { Progress } from '../progress';
+import type { Callback } from '@logitlab/train';
 import type { RunDir } from '../run-dir';
 
 /** What every experiment gets from the CLI: resolved flags, its run directory, output channels. */
@@ -12,7 +12,8 @@ export interface ExperimentContext {
   backend: string;
   /** A line for the user (stdout). */
   log: (line: string) => void;
-  progress: () => Progress;
+  /** Training progress for one model (a bar with ETA on a TTY, plain lines otherwise). */
+  progress: (label: string) => Callback;
 }
 
 export type Summary = Record<string, unknown> & { experiment: string; seed: number; backend: string; durationSec?: number };

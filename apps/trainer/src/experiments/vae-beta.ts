@@ -1,15 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DataLoader } from '@logitlab/datasets';
 import { manualSeed } from '@logitlab/layers';
-import { gaussianKl, mseLoss, setPitfallWarningSink, vaeLoss } from '@logitlab/losses';
+import { gaussianKl, mseLoss, setPitfallWarningSink } from '@logitlab/losses';
 import { tsne2d } from '@logitlab/metrics';
 import { Autoencoder, type LatentModel, Vae } from '@logitlab/models';
 import { loadDigits } from '../data';
 import { type Row, renderChartPng, scatterSpec } from '../plot/chart';
 import { composeGrid, encodePng, greyImage, scaleImage } from '../plot/image';
 import { Report, fmt } from '../report';
-import { type StepRecord, trainWithCheckpoints } from '../training';
-import { spread, writeLossCurves } from './common';
+import { type StepLoss, trainModel } from '../training';
+import { latentObjective, spread, writeLossCurves } from './common';
 import type { Experiment, Summary } from './types';
 
 const LATENT = 30;
@@ -74,7 +74,7 @@ export const vaeBeta: Experiment = {
 
     const variants = [{ model: 'autoencoder' as const, beta: null }, ...BETAS.map((beta) => ({ model: 'vae' as const, beta }))];
     const runs: RunResult[] = [];
-    const steps: StepRecord[] = [];
+    const steps: StepLoss[] = [];
     const shownIdx = spread(data.test.count, 10);
     const reconRows = [shownIdx.map((i) => scaleImage(greyImage(testX, 28, 28, { offset: i * 784, range: [-1, 1] }), 2))];
     const sampleRows: ReturnType<typeof scaleImage>[][] = [];
@@ -89,21 +89,15 @@ export const vaeBeta: Experiment = {
         const optimizer = tf.train.adam(lr);
         try {
           const loader = new DataLoader({ x: trainX, xShape: [784], y: trainX, yShape: [784] }, { batchSize, shuffle: true, seed: ctx.seed });
-          const objective = (x: tf.Tensor): tf.Scalar => {
-            const out = model.forwardWithLatent(x);
-            if (!out.logVar) return tf.div(mseLoss(out.reconstruction, x, { reduction: 'sum' }), x.shape[0]!) as tf.Scalar;
-            // one reduction for both terms: per-image sums, averaged over the batch
-            return vaeLoss({ reconstruction: out.reconstruction, input: x, mu: out.mu, logVar: out.logVar }, { beta: v.beta ?? 1, reconstruction: 'mse', reduction: 'mean' }).loss as tf.Scalar;
-          };
-          const trained = await trainWithCheckpoints(ctx, {
+          const trained = await trainModel(ctx, {
             tag,
             arch: `${v.model === 'vae' ? 'Vae' : 'Autoencoder'}(784-${LATENT}, tanh)`,
             model,
             optimizer,
             data: loader,
             epochs,
-            loss: () => tf.scalar(0),
-            objective,
+            forward: (m, b) => ({ ...m.forwardWithLatent(b.x), input: b.x }),
+            loss: (out) => latentObjective(out, v.beta ?? 1),
           });
           steps.push(...trained.steps);
           const ev = evaluateLatent(model, testX);
