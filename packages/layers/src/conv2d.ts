@@ -68,7 +68,15 @@ export class Conv2d extends Module {
         throw new ShapeError(`Conv2d: input [${x.shape.join(', ')}] with padding (${ph}, ${pw}) is smaller than the (dilated) kernel (${eh}, ${ew})`);
       }
       const pad = this.padding === 'same' ? 'same' : ph === 0 && pw === 0 ? 'valid' : explicitPad([ph, pw]);
-      return tf.fused.conv2d({ x: x as tf.Tensor4D, filter, strides: this.stride, pad, dataFormat: 'NHWC', dilations: 1, bias: this.bias ?? undefined });
+      const x4 = x as tf.Tensor4D;
+      // While gradients are recorded, conv2d + add: fused conv2d's gradient computes the input gradient
+      // even when nothing needs it (a network's first conv, whose input is data), which is the single
+      // most expensive kernel of a convnet training step on wasm; conv2d's gradient is computed only
+      // for inputs that lead to a variable. Inference keeps the fused kernel (bias added in the conv).
+      if (this.bias !== null && tf.engine().state.gradientDepth > 0) {
+        return tf.add(tf.conv2d(x4, filter, this.stride, pad, 'NHWC'), this.bias);
+      }
+      return tf.fused.conv2d({ x: x4, filter, strides: this.stride, pad, dataFormat: 'NHWC', dilations: 1, bias: this.bias ?? undefined });
     });
   }
 }
