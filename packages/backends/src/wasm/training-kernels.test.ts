@@ -55,6 +55,24 @@ describe('wasm gradients equal cpu gradients', () => {
     await expectSameGrads((x) => tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid').sum(), () => [tf.tidy(() => rnd([2, 8, 8, 3], 21).sub(2))]);
   });
 
+  it('maxPool 2x2 stride 2 (the unrolled path): ties, infinities, NaN, odd sizes route like cpu', async () => {
+    // dy differs per output, so a gradient routed to another element of its window shows
+    const weights = () => tf.linspace(1, 2, 2 * 4 * 4 * 3).reshape([2, 4, 4, 3]);
+    await expectSameGrads((x) => tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid').mul(weights()).sum(), () => [
+      tf.tidy(() => {
+        // rounded values: many equal maxima in a window; the first (row-major) must win
+        const v = rnd([2, 9, 9, 3], 28).mul(1.5).round().bufferSync();
+        v.set(Number.NaN, 0, 0, 1, 0); // NaN never wins
+        v.set(Number.NEGATIVE_INFINITY, 0, 2, 2, 1); // nor does -Infinity
+        v.set(Number.NEGATIVE_INFINITY, 0, 2, 3, 1);
+        v.set(Number.NEGATIVE_INFINITY, 0, 3, 2, 1);
+        v.set(Number.NEGATIVE_INFINITY, 0, 3, 3, 1); // a window of -Infinity only: no gradient at all
+        v.set(Number.POSITIVE_INFINITY, 1, 4, 5, 2);
+        return v.toTensor();
+      }),
+    ]);
+  });
+
   it.each([
     [2, 2, 'valid'],
     [3, 2, 'same'],
