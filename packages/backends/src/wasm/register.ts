@@ -13,6 +13,7 @@ import { depthwiseConv2dNativeBackpropFilter, depthwiseConv2dNativeBackpropInput
 import { unsortedSegmentSum } from './unsorted-segment-sum';
 import { maxPoolGrad } from './max-pool-grad';
 import { identity } from './identity';
+import { makeSum } from './sum';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 
 type Made = (args: KernelArgs) => TensorInfo;
@@ -40,6 +41,7 @@ const FASTER: Record<string, Made> = {
 const WRAPPED: Record<string, (stock: KernelFunc) => Made> = {
   Conv2DBackpropInput: makeConv2dBackpropInput,
   BatchMatMul: makeBatchMatMul,
+  Sum: makeSum,
 };
 
 // Remember what we registered so a second call is a no-op and the stock kernel is wrapped only once.
