@@ -96,7 +96,7 @@ describe('Conv2d and pools', () => {
   it('computes no input gradient for a conv on data, and the same output and gradients as the fused conv', async () => {
     const conv = new Conv2d(2, 3, 3, { padding: 1 });
     const x = tf.randomNormal([2, 5, 5, 2], 0, 1, 'float32', 3);
-    const loss = () => tf.sum(tf.square(conv.call(x)));
+    const loss = (): tf.Scalar => tf.sum(tf.square(conv.call(x)));
     const profile = await tf.profile(() => {
       const r = tf.variableGrads(loss);
       return [r.value, ...Object.values(r.grads)];
@@ -107,7 +107,7 @@ describe('Conv2d and pools', () => {
     // the recorded path (conv2d + add) gives the fused kernel's loss and gradients
     const pad: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [1, 1], [1, 1], [0, 0]];
     const { value, grads } = tf.variableGrads(loss, [conv.weight, conv.bias!]);
-    const fusedLoss = (w: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.fused.conv2d({ x: x as tf.Tensor4D, filter: w as tf.Tensor4D, strides: 1, pad, bias: b })));
+    const fusedLoss = (w: tf.Tensor, b: tf.Tensor): tf.Scalar => tf.sum(tf.square(tf.fused.conv2d({ x: x as tf.Tensor4D, filter: w as tf.Tensor4D, strides: 1, pad, bias: b })));
     const expected = tf.grads(fusedLoss)([conv.weight, conv.bias!]);
     const expectedLoss = tf.tidy(() => fusedLoss(conv.weight, conv.bias!));
     expect(value.dataSync()[0]).toBeCloseTo(expectedLoss.dataSync()[0]!, 3);
