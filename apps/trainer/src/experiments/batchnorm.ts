@@ -68,7 +68,10 @@ export const batchnorm: Experiment = {
       const { value, grads } = tf.variableGrads(() => lossFn(model.call(probe.x), probe.y), model.parameters());
       before = snapshot(model, isStat);
       const paramsBefore = model.namedParameters().map(([, p]) => Float32Array.from(p.dataSync()));
-      optimizer.applyGradients(grads as Parameters<typeof optimizer.applyGradients>[0]);
+      // a probe optimizer of its own: the training one must start fresh (a resume restores its state)
+      const probeOptimizer = tf.train.momentum(lr, 0.9);
+      probeOptimizer.applyGradients(grads as Parameters<typeof probeOptimizer.applyGradients>[0]);
+      probeOptimizer.dispose();
       const runningStatsChangedByOptimizerStep = changed(before, snapshot(model, isStat));
       const parametersChangedByOptimizerStep = model.namedParameters().some(([, p], i) => maxAbsDiff(Float32Array.from(p.dataSync()), paramsBefore[i]!) > 0);
       tf.dispose([value, ...Object.values(grads), probe.x, probe.y]);
