@@ -1,33 +1,68 @@
 #!/usr/bin/env node
 // The one test command (README, CI): lint, typecheck, build, unit + slow tests against src,
 // then the built artefacts with plain node, package checks, browser e2e and a bench smoke run.
-import { spawnSync } from 'node:child_process';
+// Each step's output is streamed and scanned for its test counts, so the closing line adds up
+// tests, not steps.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
+const vitestJson = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'logitlab-test-')), 'vitest.json');
 const steps = [
   ['lint', 'pnpm', ['lint']],
   ['typecheck', 'pnpm', ['typecheck']],
   ['build', 'pnpm', ['build']],
-  ['vitest (src)', 'pnpm', ['exec', 'vitest', 'run']],
+  ['vitest (src)', 'pnpm', ['exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]],
 ];
 for (const extra of ['scripts/test-dist.mjs', 'scripts/check-packages.mjs', 'scripts/pack-test.mjs', 'apps/web/e2e/run.mjs', 'scripts/bench-smoke.mjs']) {
   if (fs.existsSync(extra)) steps.push([extra, 'node', [extra]]);
 }
 
-let passed = 0;
-let failed = 0;
+/** Test counts a step printed: vitest's JSON report, node --test's "# pass/# fail", or "N passed, N failed". */
+function countsOf(name, output) {
+  if (name.startsWith('vitest') && fs.existsSync(vitestJson)) {
+    const report = JSON.parse(fs.readFileSync(vitestJson, 'utf8'));
+    return { passed: report.numPassedTests, failed: report.numFailedTests, skipped: report.numPendingTests ?? 0 };
+  }
+  const pass = [...output.matchAll(/^# pass (\d+)$/gm)].map((m) => Number(m[1]));
+  const fail = [...output.matchAll(/^# fail (\d+)$/gm)].map((m) => Number(m[1]));
+  if (pass.length) return { passed: pass.reduce((a, b) => a + b, 0), failed: fail.reduce((a, b) => a + b, 0), skipped: 0 };
+  const plain = [...output.matchAll(/(\d+) passed, (\d+) failed/g)].pop();
+  if (plain) return { passed: Number(plain[1]), failed: Number(plain[2]), skipped: 0 };
+  return null;
+}
+
+function runStep(cmd, args) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    let output = '';
+    child.stdout.on('data', (d) => {
+      output += d;
+      process.stdout.write(d);
+    });
+    child.stderr.on('data', (d) => process.stderr.write(d));
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
+
+const total = { passed: 0, failed: 0, skipped: 0 };
+const failedSteps = [];
 for (const [name, cmd, args] of steps) {
   const t0 = Date.now();
   console.log(`\n=== ${name}`);
-  const r = spawnSync(cmd, args, { stdio: 'inherit', env: process.env });
+  const { code, output } = await runStep(cmd, args);
   const secs = ((Date.now() - t0) / 1000).toFixed(0);
-  if (r.status === 0) {
-    passed++;
-    console.log(`=== ${name}: ok (${secs}s)`);
-  } else {
-    failed++;
-    console.log(`=== ${name}: FAILED (exit ${r.status}, ${secs}s)`);
+  const counts = countsOf(name, output);
+  if (counts) for (const k of Object.keys(total)) total[k] += counts[k];
+  // A step that fails without counting a failed test (lint, typecheck, build) counts as one failure.
+  if (code !== 0) {
+    failedSteps.push(name);
+    if (!counts || counts.failed === 0) total.failed += 1;
   }
+  const tally = counts ? `, ${counts.passed} passed, ${counts.failed} failed` : '';
+  console.log(`=== ${name}: ${code === 0 ? 'ok' : `FAILED (exit ${code})`} (${secs}s${tally})`);
 }
-console.log(`\nsteps: ${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+if (failedSteps.length) console.log(`\nfailed steps: ${failedSteps.join(', ')}`);
+console.log(`\ntests: ${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`);
+process.exit(failedSteps.length ? 1 : 0);
