@@ -10,9 +10,10 @@ import type { KernelArgs } from './kernel-util';
 /** How many leading axes `axis` names, when it names exactly axes 0..k-1 with 0 < k < rank; else 0. */
 export function leadingAxes(axis: number | number[] | null | undefined, shape: number[]): number {
   if (axis == null) return 0;
-  const axes = [...new Set(util.parseAxisParam(axis, shape))].sort((a, b) => a - b);
-  if (axes.length === 0 || axes.length >= shape.length) return 0;
-  return axes.every((a, i) => a === i) ? axes.length : 0;
+  const axes = new Set(util.parseAxisParam(axis, shape));
+  if (axes.size === 0 || axes.size >= shape.length) return 0;
+  for (let i = 0; i < axes.size; i++) if (!axes.has(i)) return 0;
+  return axes.size;
 }
 
 export function makeSum(stock: KernelFunc) {

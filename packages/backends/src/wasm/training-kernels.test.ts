@@ -5,6 +5,7 @@ import { gradsOn, onBackend, relativeError } from './test-util';
 
 const TOL = 1e-4;
 const poolInput = () => [rnd([2, 9, 9, 3], 3)];
+const poolWeights = () => tf.linspace(1, 2, 2 * 4 * 4 * 3).reshape([2, 4, 4, 3]);
 
 // Deterministic inputs: tfjs's seeded random ops give the same values on every backend.
 function rnd(shape: number[], seed: number, scale = 1) {
@@ -57,8 +58,7 @@ describe('wasm gradients equal cpu gradients', () => {
 
   it('maxPool 2x2 stride 2 (the unrolled path): ties, infinities, NaN, odd sizes route like cpu', async () => {
     // dy differs per output, so a gradient routed to another element of its window shows
-    const weights = () => tf.linspace(1, 2, 2 * 4 * 4 * 3).reshape([2, 4, 4, 3]);
-    await expectSameGrads((x) => tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid').mul(weights()).sum(), () => [
+    await expectSameGrads((x) => tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid').mul(poolWeights()).sum(), () => [
       tf.tidy(() => {
         // rounded values: many equal maxima in a window; the first (row-major) must win
         const v = rnd([2, 9, 9, 3], 28).mul(1.5).round().bufferSync();
