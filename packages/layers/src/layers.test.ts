@@ -119,6 +119,17 @@ describe('Conv2d and pools', () => {
     conv.dispose();
   });
 
+  it('convolve is the convolution without the bias', () => {
+    const conv = new Conv2d(2, 3, 3, { stride: 2, padding: 1 });
+    const x = tf.randomNormal([2, 7, 7, 2], 0, 1, 'float32', 4);
+    const y = conv.call(x);
+    const z = tf.tidy(() => tf.add(conv.convolve(x), conv.bias!));
+    expect(z.shape).toEqual(y.shape);
+    z.dataSync().forEach((v, i) => expect(v).toBeCloseTo(y.dataSync()[i]!, 5));
+    tf.dispose([x, y, z]);
+    conv.dispose();
+  });
+
   it('refuses same padding with stride, as PyTorch does', () => {
     expect(() => new Conv2d(1, 1, 3, { stride: 2, padding: 'same' })).toThrow(OptionError);
   });

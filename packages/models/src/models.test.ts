@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Module, StateDictError, loadSafetensors, manualSeed, moduleToSafetensors, loadSafetensorsInto } from '@logitlab/layers';
+import { Dropout, MaxPool2d, Module, StateDictError, loadSafetensors, manualSeed, moduleToSafetensors, loadSafetensorsInto } from '@logitlab/layers';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ModelInputError, ModelOptionsError, UnknownModelError } from './errors';
@@ -137,6 +137,34 @@ describe('MnistConvNet', () => {
     const wrong = net.call(x);
     expect(maxAbsDiff(wrong, expected!)).toBeGreaterThan(1e-3);
     tf.dispose([x, y, hwc, wrong, ...Object.values(tensors)]);
+    net.dispose();
+  });
+
+  it('train mode: bias and Dropout2d applied after the pool give the layer-by-layer (PyTorch order) loss and gradients', () => {
+    manualSeed(5);
+    const net = new MnistConvNet({ head: 'logSoftmax' }).train();
+    const pool = new MaxPool2d(2);
+    const drop = new Dropout(0.5);
+    const x = tf.randomUniform([4, 28, 28, 1], -1, 1, 'float32', 9);
+    const weights = tf.randomNormal([4, 10], 0, 1, 'float32', 10);
+    // PyTorch's forward, one layer after the other (conv with its bias -> dropout2d -> pool -> relu)
+    const reference = () => {
+      let h = tf.relu(pool.call(net.conv1.call(x)));
+      h = tf.relu(pool.call(net.conv2_drop.call(net.conv2.call(h))));
+      const flat = tf.reshape(tf.transpose(h, [0, 3, 1, 2]), [4, 320]);
+      return tf.logSoftmax(net.fc2.call(drop.call(tf.relu(net.fc1.call(flat)))));
+    };
+    const run = (f: () => tf.Tensor) => {
+      manualSeed(11); // the same dropout masks for both
+      return tf.variableGrads(() => tf.sum(tf.mul(f(), weights)), net.parameters());
+    };
+    const ours = run(() => net.call(x));
+    const want = run(reference);
+    expect(Math.abs(ours.value.dataSync()[0]! - want.value.dataSync()[0]!)).toBeLessThan(1e-5);
+    for (const [name, g] of Object.entries(want.grads)) {
+      expect(maxAbsDiff(ours.grads[name]!, g), name).toBeLessThan(1e-5);
+    }
+    tf.dispose([x, weights, ours.value, want.value, ...Object.values(ours.grads), ...Object.values(want.grads)]);
     net.dispose();
   });
 
