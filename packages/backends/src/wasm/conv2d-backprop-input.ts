@@ -6,6 +6,7 @@
 import { backend_util } from '@tensorflow/tfjs-core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { free, run } from './kernel-util';
+import type { WasmBackendLike } from './kernel-util';
 import type { KernelArgs } from './kernel-util';
 
 export function makeConv2dBackpropInput(stock: KernelFunc) {
@@ -31,9 +32,7 @@ export function makeConv2dBackpropInput(stock: KernelFunc) {
     if (format !== 'channelsLast' || info.strideHeight !== 1 || info.strideWidth !== 1 || pads.some((p) => p < 0) || dy.dtype !== 'float32') {
       return stock(args as never) as TensorInfo;
     }
-    const rotated = run('Reverse', backend, { x: filter }, { dims: [0, 1] });
-    const wT = run('Transpose', backend, { x: rotated }, { perm: [0, 1, 3, 2] });
-    free(backend, rotated);
+    const wT = rotateAndSwapChannels(backend, filter);
     const dx = run('Conv2D', backend, { x: dy, filter: wT }, {
       strides: [1, 1],
       dilations: [1, 1],
@@ -43,4 +42,25 @@ export function makeConv2dBackpropInput(stock: KernelFunc) {
     free(backend, wT);
     return dx;
   };
+}
+
+/**
+ * W[kh, kw, ci, co] -> W'[KH-1-kh, KW-1-kw, co, ci] in one pass over the (small) filter: the stock
+ * Reverse + Transpose pair cost ~0.25 ms per call on the seed convnet, mostly per-kernel overhead.
+ */
+function rotateAndSwapChannels(backend: WasmBackendLike, filter: TensorInfo): TensorInfo {
+  const [kh, kw, ci, co] = filter.shape as [number, number, number, number];
+  const out = backend.makeOutput([kh, kw, co, ci], 'float32');
+  const src = backend.typedArrayFromHeap(filter);
+  const dst = backend.typedArrayFromHeap(out);
+  for (let h = 0; h < kh; h++) {
+    for (let w = 0; w < kw; w++) {
+      const from = (h * kw + w) * ci * co;
+      const to = ((kh - 1 - h) * kw + (kw - 1 - w)) * co * ci;
+      for (let i = 0; i < ci; i++) {
+        for (let o = 0; o < co; o++) dst[to + o * ci + i] = src[from + i * co + o]!;
+      }
+    }
+  }
+  return out;
 }
