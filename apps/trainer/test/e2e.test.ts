@@ -149,6 +149,8 @@ describe.skipIf(!built)('logitlab CLI (built, plain node)', () => {
     expect(num(dt, 'conservation.maxRelError')).toBeLessThan(1e-4);
     expect(num(dt, 'aopc.deepTaylor')).toBeGreaterThan(num(dt, 'aopc.sensitivity'));
     expect(num(dt, 'aopc.deepTaylor')).toBeGreaterThan(num(dt, 'aopc.random'));
+    // the heatmaps point at the 0-3 digit: most relevance on its half
+    expect(num(dt, 'relevanceOnTargetDigit.deepTaylor')).toBeGreaterThan(0.55);
 
     expect(num(s('segmentation'), 'meanIoU')).toBeGreaterThan(0.6);
     const ml = s('multilabel');
