@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { expectClose, toTensor, type FixtureTensor } from './fixture-utils';
+import { expectClose, toTensor, type FixtureTensor } from '../../../scripts/test-utils/fixture-utils';
 import { AvgPool2d, BatchNorm1d, BatchNorm2d, Conv2d, Linear, MaxPool2d, type Module, type Pair } from './index';
 
 // read at run time rather than imported: TypeScript would otherwise infer a type for every number

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { expectClose, type FixtureTensor } from './fixture-utils';
+import { expectClose, type FixtureTensor } from '../../../scripts/test-utils/fixture-utils';
 import {
   BatchNorm1d,
   BatchNorm2d,

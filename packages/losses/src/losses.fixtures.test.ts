@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { expectClose, toTensor, type FixtureTensor } from './fixture-utils';
+import { expectClose, toTensor, type FixtureTensor } from '../../../scripts/test-utils/fixture-utils';
 import {
   binaryCrossEntropy,
   binaryCrossEntropyWithLogits,
