@@ -15,7 +15,7 @@ const steps = [
   ['build', 'pnpm', ['build']],
   ['vitest (src)', 'pnpm', ['exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]],
 ];
-for (const extra of ['scripts/test-dist.mjs', 'scripts/check-packages.mjs', 'scripts/pack-test.mjs', 'apps/web/e2e/run.mjs', 'scripts/bench-smoke.mjs']) {
+for (const extra of ['scripts/test-dist.mjs', 'scripts/check-packages.mjs', 'scripts/pack-test.mjs', 'apps/web/e2e/run.mjs', 'apps/web/e2e/dev.mjs', 'scripts/bench-smoke.mjs']) {
   if (fs.existsSync(extra)) steps.push([extra, 'node', [extra]]);
 }
 

@@ -80,8 +80,10 @@ function assert(cond, msg) {
   if (!cond) throw new Error(msg);
 }
 
-const server = await serve(dist);
-const base = `http://127.0.0.1:${server.address().port}/`;
+// E2E_BASE_URL points the suite at another server (e.g. `vite dev`, to check the dev build too);
+// by default it serves the production build itself.
+const server = process.env.E2E_BASE_URL ? null : await serve(dist);
+const base = process.env.E2E_BASE_URL ?? `http://127.0.0.1:${server.address().port}/`;
 const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'logitlab-e2e-'));
 const context = await chromium.launchPersistentContext(userDataDir, {
   executablePath: browserPath,
@@ -349,7 +351,7 @@ for (const { name, fn } of tests) {
   }
 }
 await context.close();
-server.close();
+server?.close();
 fs.rmSync(userDataDir, { recursive: true, force: true });
 
 // Committed copies for the README (screenshots of each page, as left by this run).
