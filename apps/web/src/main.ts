@@ -3,6 +3,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { on, status } from './app';
 import { BackendSelector } from './ui/backend-selector';
 import { getModel } from './models/zoo';
+import { goToTab, parseHash, readParam, writeParams } from './state/url';
+import { getItem, setItem } from './state/store';
 import type { Page } from './pages/page';
 
 const TABS = ['classify', 'explain', 'generate', 'train'] as const;
@@ -32,8 +34,13 @@ function pageFor(tab: Tab): Promise<Page> {
 async function show(tab: Tab): Promise<void> {
   current = tab;
   for (const t of TABS) {
-    document.getElementById(`tab-${t}`)?.setAttribute('aria-selected', String(t === tab));
-    document.getElementById(`page-${t}`)?.classList.toggle('active', t === tab);
+    const button = document.getElementById(`tab-${t}`);
+    button?.setAttribute('aria-selected', String(t === tab));
+    // Roving tabindex (WAI-ARIA tabs pattern): only the selected tab is in the Tab order.
+    button?.setAttribute('tabindex', t === tab ? '0' : '-1');
+    const panel = document.getElementById(`page-${t}`);
+    panel?.classList.toggle('active', t === tab);
+    if (panel) panel.hidden = t !== tab;
   }
   document.body.dataset.page = tab;
   try {
@@ -46,25 +53,46 @@ async function show(tab: Tab): Promise<void> {
 }
 
 function tabFromHash(): Tab {
-  const t = location.hash.slice(1);
+  const t = parseHash(location.hash).tab;
   return (TABS as readonly string[]).includes(t) ? (t as Tab) : 'classify';
 }
 
+/** Arrow keys, Home and End move between tabs and select them (automatic activation). */
+function wireTabKeys(): void {
+  document.querySelector('[role="tablist"]')?.addEventListener('keydown', (e) => {
+    const ev = e as KeyboardEvent;
+    const i = TABS.indexOf(current);
+    const next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: TABS.length - 1 }[ev.key];
+    if (next === undefined) return;
+    ev.preventDefault();
+    const tab = TABS[(next + TABS.length) % TABS.length] as Tab;
+    document.getElementById(`tab-${tab}`)?.focus();
+    goToTab(tab);
+  });
+}
+
 async function main(): Promise<void> {
-  for (const t of TABS) {
-    document.getElementById(`tab-${t}`)?.addEventListener('click', () => {
-      location.hash = t;
-    });
-  }
-  window.addEventListener('hashchange', () => void show(tabFromHash()));
+  for (const t of TABS) document.getElementById(`tab-${t}`)?.addEventListener('click', () => goToTab(t));
+  wireTabKeys();
+  let shown = '';
+  window.addEventListener('hashchange', () => {
+    // Parameter writes use replaceState; a hashchange is a navigation (tab click, back, pasted link).
+    if (tabFromHash() !== shown || !pages.has(tabFromHash())) void show((shown = tabFromHash()));
+  });
   const host = document.getElementById('backend-selector');
   if (!host) throw new Error('missing #backend-selector');
   const selector = new BackendSelector(host);
   // Exposed for the end-to-end tests and for poking at from the console.
   window.logitlab = { selector, tf, getModel };
-  await selector.init();
-  on('backend', () => void pageFor(current).then((p) => p.refresh()));
-  await show(tabFromHash());
+  // A link's backend wins over the one remembered from the last visit.
+  const wanted = readParam('backend') ?? (await getItem<string>('backend')) ?? 'auto';
+  await selector.init(wanted);
+  on('backend', (name) => {
+    writeParams({ backend: name });
+    void setItem('backend', name);
+    void pageFor(current).then((p) => p.refresh());
+  });
+  await show((shown = tabFromHash()));
   document.body.dataset.ready = 'true';
 }
 

@@ -12,17 +12,31 @@ export function trainingDigits(): ImageSet {
   return digits;
 }
 
+/** Digits no page model trains on (another seed): what "held-out" means for in-page training. */
+let heldOut: ImageSet | null = null;
+export function heldOutDigits(): ImageSet {
+  heldOut ??= syntheticDigits({ count: 512, seed: 90210 });
+  return heldOut;
+}
+
 /** Digits the explainer detects; 4-9 are distractors (Montavon et al. 2017, sec. 4.C; pairedDigits' default). */
 export const TARGET_DIGITS: readonly number[] = [0, 1, 2, 3];
 
-/** A shuffled, endless-by-epochs loader for a model's data kind and coding. */
-export function loaderFor(kind: DataKind, batchSize: number, seed = 1): DataLoader {
-  const set = trainingDigits();
+export interface LoaderOptions {
+  seed?: number;
+  /** Shuffle and drop the last partial batch (training); off for evaluation. */
+  train?: boolean;
+  set?: ImageSet;
+}
+
+/** A loader for a model's data kind and coding (training: shuffled, endless by epochs). */
+export function loaderFor(kind: DataKind, batchSize: number, { seed = 1, train = true, set = trainingDigits() }: LoaderOptions = {}): DataLoader {
+  const opts = { batchSize, shuffle: train, seed, dropLast: train };
   if (kind === 'pairs') {
-    const pairs = pairedDigits(set, { count: 6000, seed, targetDigits: TARGET_DIGITS, range: EXPLAINER_RANGE });
-    return new DataLoader({ x: pairs.images, xShape: [28, 56, 1], y: pairs.targets, yShape: [] }, { batchSize, shuffle: true, seed, dropLast: true });
+    const pairs = pairedDigits(set, { count: train ? 6000 : set.count, seed, targetDigits: TARGET_DIGITS, range: EXPLAINER_RANGE });
+    return new DataLoader({ x: pairs.images, xShape: [28, 56, 1], y: pairs.targets, yShape: [] }, opts);
   }
   const transform = kind === 'latent' ? scaleTo(LATENT_RANGE[0], LATENT_RANGE[1]) : normalize();
   const xShape = kind === 'latent' ? [784] : [28, 28, 1];
-  return new DataLoader({ x: set.images, xShape, y: set.labels, yShape: [] }, { batchSize, shuffle: true, seed, dropLast: true, transform });
+  return new DataLoader({ x: set.images, xShape, y: set.labels, yShape: [] }, { ...opts, transform });
 }

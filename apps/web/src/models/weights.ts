@@ -1,7 +1,7 @@
 import { loadSafetensorsInto, type Module } from '@logitlab/layers';
 
 /** Where a model's current weights came from, shown as a badge next to every output. */
-export type WeightSource = 'pretrained' | 'trained in page' | 'untrained';
+export type WeightSource = 'pretrained' | 'trained in page' | 'uploaded' | 'untrained';
 
 const base = (): string => `${import.meta.env.BASE_URL}weights/`;
 

@@ -1,44 +1,84 @@
-import * as tf from '@tensorflow/tfjs-core';
-import type { Module } from '@logitlab/layers';
-import { emit, status } from '../app';
+import { loadSafetensorsInto, moduleToSafetensors, type Module } from '@logitlab/layers';
+import { emit, exclusive, status } from '../app';
+import { getItem, removeItem, setItem } from '../state/store';
+import { TrainRun } from '../train/client';
 import { RECIPES, type ModelId } from './recipes';
-import { Trainer } from './trainer';
-import { loadWeights, type WeightSource } from './weights';
+import { loadWeights, weightInfo, type WeightSource } from './weights';
+
+/** What an accuracy label says about the weights in use, or null when nothing measured them. */
+export interface Measured {
+  accuracy: number;
+  /** On which held-out digits, e.g. "MNIST" or "synthetic digits, measured in this page". */
+  on: string;
+}
 
 export interface ZooEntry<M extends Module = Module> {
   id: ModelId;
   model: M;
   source: WeightSource;
+  measured: Measured | null;
 }
 
+/** Weights the user adopted, as stored in IndexedDB. */
+interface Stored {
+  bytes: Uint8Array;
+  source: WeightSource;
+  measured: Measured | null;
+}
+
+const storedKey = (id: ModelId): string => `weights:${id}`;
 const entries = new Map<ModelId, Promise<ZooEntry>>();
 
+async function shippedMeasured(id: ModelId): Promise<Measured | null> {
+  const info = await weightInfo(id);
+  const acc = info?.metrics.heldOutAccuracy;
+  return acc === undefined ? null : { accuracy: acc, on: /mnist/i.test(info?.data ?? '') ? 'MNIST' : 'synthetic digits' };
+}
+
+/** Shipped weights, else a short run in a training worker (the page keeps working meanwhile). */
+async function loadPretrained(entry: ZooEntry): Promise<void> {
+  const { id, model } = entry;
+  if (await loadWeights(model, id)) {
+    entry.source = 'pretrained';
+    entry.measured = await shippedMeasured(id);
+    return;
+  }
+  const recipe = RECIPES[id];
+  status(`no shipped weights for ${id}: training it in a worker (${recipe.quickSteps} steps)…`);
+  const run = new TrainRun(
+    { id, steps: recipe.quickSteps, backend: 'wasm' },
+    { onLosses: (p) => p.at(-1) && p.at(-1)!.step % 25 === 0 && status(`training ${id} in a worker: step ${p.at(-1)!.step}/${recipe.quickSteps}`) },
+  );
+  const result = await run.done;
+  await exclusive(() => loadSafetensorsInto(model, result.weights));
+  entry.source = 'trained in page';
+  entry.measured = result.heldOut?.accuracy == null ? null : { accuracy: result.heldOut.accuracy, on: 'synthetic digits, measured in this page' };
+  status(`${id} trained in the page`);
+}
+
 /**
- * The one instance of each model the pages share. First use loads the shipped weights; when the
- * asset is missing the model trains itself briefly in the page, so every page still works.
+ * The one instance of each model the pages share. First use restores weights the user adopted
+ * earlier (IndexedDB), else loads the shipped ones, else trains the model briefly.
  */
 export function getModel<M extends Module = Module>(id: ModelId): Promise<ZooEntry<M>> {
   let p = entries.get(id);
   if (!p) {
     p = (async () => {
-      const recipe = RECIPES[id];
-      const model = recipe.create();
+      const model = RECIPES[id].create();
       model.eval();
-      const entry: ZooEntry = { id, model, source: 'untrained' };
-      if (await loadWeights(model, id)) {
-        entry.source = 'pretrained';
-      } else {
-        status(`no shipped weights for ${id}: training it in the page (${recipe.quickSteps} steps)…`);
-        await new Trainer(recipe, model, {
-          steps: recipe.quickSteps,
-          onStep: (r) => {
-            if (r.step % 25 === 0) status(`training ${id} in the page: step ${r.step}/${recipe.quickSteps}, loss ${r.loss.toFixed(3)}`);
-          },
-        }).run();
-        model.eval();
-        entry.source = 'trained in page';
-        status(`${id} trained in the page`);
+      const entry: ZooEntry = { id, model, source: 'untrained', measured: null };
+      const stored = await getItem<Stored>(storedKey(id));
+      if (stored) {
+        try {
+          loadSafetensorsInto(model, stored.bytes);
+          Object.assign(entry, { source: stored.source, measured: stored.measured });
+          return entry;
+        } catch (e) {
+          console.warn(`remembered weights for ${id} not loaded: ${(e as Error).message}`);
+          await removeItem(storedKey(id));
+        }
       }
+      await loadPretrained(entry);
       return entry;
     })();
     entries.set(id, p);
@@ -48,15 +88,35 @@ export function getModel<M extends Module = Module>(id: ModelId): Promise<ZooEnt
   return p as Promise<ZooEntry<M>>;
 }
 
-/** Copies weights trained on the Train tab into the shared instance and tells the pages. */
-export async function adoptWeights(id: ModelId, trained: Module): Promise<void> {
+/**
+ * Makes `bytes` (safetensors) the weights every tab uses for `id`, and remembers them. Strict: a
+ * file for another architecture throws before any weight changes.
+ */
+export async function adoptWeights(id: ModelId, bytes: Uint8Array, source: WeightSource, measured: Measured | null): Promise<void> {
   const entry = await getModel(id);
-  const dict = trained.stateDict();
-  try {
-    entry.model.loadStateDict(dict);
-  } finally {
-    tf.dispose(Object.values(dict));
-  }
-  entry.source = 'trained in page';
+  await exclusive(() => loadSafetensorsInto(entry.model, bytes));
+  entry.source = source;
+  entry.measured = measured;
+  await setItem(storedKey(id), { bytes, source, measured } satisfies Stored);
   emit('weights', id);
+}
+
+/** Forgets adopted weights and goes back to the shipped ones. */
+export async function revertToPretrained(id: ModelId): Promise<void> {
+  const entry = await getModel(id);
+  await removeItem(storedKey(id));
+  await exclusive(() => loadPretrained(entry));
+  emit('weights', id);
+}
+
+/** The weights in use for `id`, as a safetensors file PyTorch's `safetensors.torch.load_file` reads. */
+export async function currentWeights(id: ModelId): Promise<Uint8Array> {
+  const entry = await getModel(id);
+  return exclusive(() => moduleToSafetensors(entry.model, { model: id, source: entry.source }));
+}
+
+/** A one-line accuracy label that describes exactly the weights in use. */
+export function accuracyLabel(entry: ZooEntry): string {
+  if (entry.measured) return `held-out accuracy ${(entry.measured.accuracy * 100).toFixed(1)}% (${entry.measured.on})`;
+  return entry.source === 'pretrained' ? '' : 'accuracy not measured for these weights';
 }

@@ -1,52 +1,45 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { MnistConvNet } from '@logitlab/models';
+import type { ConvNetHead, MnistConvNet } from '@logitlab/models';
+import { MNIST_MEAN, MNIST_STD } from '@logitlab/datasets';
 import { exclusive, on } from '../app';
-import { grayRgba } from '../lib/heatmap';
+import { grayRgba, maxAbs } from '../lib/heatmap';
 import { argmax, barLengths, LESSONS, sumLine } from '../lib/heads';
+import { decodePixels, encodePixels } from '../lib/pixels-codec';
 import { normalizeLikeMnist } from '../lib/preprocess';
 import { codeForConvnet } from '../models/coding';
+import { digitBank, nextExample } from '../models/digit-bank';
+import { explainOutput, METHOD_LABELS, METHODS, type Method } from '../models/explainer';
 import { HEADS } from '../models/recipes';
-import { weightInfo } from '../models/weights';
-import { getModel, type ZooEntry } from '../models/zoo';
+import { accuracyLabel, getModel, type ZooEntry } from '../models/zoo';
+import { readParam, writeParams } from '../state/url';
 import { blit, DrawCanvas } from '../ui/draw-canvas';
 import { canvas, fmt, h } from '../ui/dom';
+import { HeatmapView } from '../ui/heatmap-view';
 import type { Page } from './page';
 import { Coalescer, markRendered } from './render-state';
 
-/** Fills one head's card: prediction, bars, sum line, weight source. */
-function render(card: HTMLElement | undefined, entry: ZooEntry<MnistConvNet>, values: number[]): void {
-  if (!card) return;
-  const head = entry.model.head;
-  const top = argmax(values);
-  const lengths = barLengths(head, values);
-  card.dataset.outputs = JSON.stringify(values);
-  card.dataset.top = String(top);
-  // A head whose outputs all tie (the sigmoid head saturates at 1 everywhere) makes no decision.
-  const ties = values.filter((v) => Math.abs(v - (values[top] ?? 0)) < 1e-6).length;
-  card.querySelector('.pred')!.textContent = ties > 1 ? `${ties}-way tie` : `${top}`;
-  card.querySelector('.sum')!.textContent = sumLine(head, values);
-  const badge = card.querySelector('.source')!;
-  badge.textContent = entry.source;
-  badge.className = `badge source ${entry.source.split(' ')[0]}`;
-  card.querySelector('.bars')!.replaceChildren(
-    ...values.map((v, d) => {
-      const fill = h('div', { class: 'fill' });
-      fill.style.width = `${Math.max(1, (lengths[d] ?? 0) * 100)}%`;
-      return h('div', { class: `bar${d === top ? ' top' : ''}` }, h('span', {}, String(d)), h('div', { class: 'track' }, fill), h('span', { class: 'val' }, fmt(v, 3)));
-    }),
+/** A row of ten buttons that put an example digit on the pad: Classify without a pointer. */
+function picker(): HTMLElement {
+  return h(
+    'div',
+    { class: 'picker classify-picker', id: 'classify-pick', role: 'group', 'aria-label': 'put an example digit on the pad' },
+    h('span', { class: 'muted' }, 'example:'),
+    ...Array.from({ length: 10 }, (_, d) => h('button', { class: 'btn', 'data-digit': d, 'aria-label': `put an example ${d} on the pad` }, String(d))),
   );
 }
 
 export function createPage(root: HTMLElement): Page {
   const pad = h('div', { class: 'card pad-card' });
-  const preview = canvas(84, 84, { class: 'preview', title: 'what the networks see (28 x 28, centred like MNIST)' });
+  const preview = canvas(84, 84, { class: 'preview', role: 'img', 'aria-label': 'what the networks see: the drawing centred and scaled like MNIST, 28 by 28' });
   const clear = h('button', { class: 'btn', id: 'classify-clear' }, 'Clear');
+  const bankLabel = h('span', { class: 'muted', id: 'classify-bank' }, '');
   pad.append(h('h3', {}, 'Draw a digit'));
-  const draw = new DrawCanvas(pad, { width: 28, height: 28, scale: 10, pen: 2.4, label: 'digit drawing pad' });
-  pad.append(h('div', { class: 'toolbar' }, clear, h('span', { class: 'muted' }, 'network input:'), preview));
+  const draw = new DrawCanvas(pad, { width: 28, height: 28, scale: 10, pen: 2.4, label: 'digit drawing pad: draw with a mouse, pen or finger, or put an example digit on it with the buttons below' });
+  pad.append(picker(), bankLabel, h('div', { class: 'toolbar' }, clear, h('span', { class: 'muted' }, 'network input:'), preview));
 
+  const live = h('p', { class: 'visually-hidden', id: 'classify-live', 'aria-live': 'polite' });
   const heads = h('div', { class: 'heads' });
-  const cards = new Map<string, HTMLElement>();
+  const cards = new Map<ConvNetHead, HTMLElement>();
   for (const head of HEADS) {
     const l = LESSONS[head];
     const card = h(
@@ -57,60 +50,138 @@ export function createPage(root: HTMLElement): Page {
       h('div', { class: 'lesson' }, l.lesson),
       h('div', { class: 'pred' }, '–'),
       h('div', { class: 'range' }, l.range),
-      h('div', { class: 'bars' }),
+      h('div', { class: 'bars', role: 'group', 'aria-label': `${head} head outputs; press one to explain it` }),
       h('div', { class: 'muted sum' }, ''),
       h('div', { class: 'toolbar' }, h('span', { class: 'badge source' }, 'loading…'), h('span', { class: 'muted accuracy' }, '')),
     );
     cards.set(head, card);
     heads.append(card);
   }
+
+  // Explanation of one head's output for one class, chosen by pressing a bar.
+  const methodSelect = h('select', { id: 'classify-method', 'aria-label': 'explanation method' }, ...METHODS.map((m) => h('option', { value: m }, METHOD_LABELS[m])));
+  const heatmap = new HeatmapView({ id: 'classify-heatmap', width: 28, height: 28, scale: 8 });
+  const why = h('h3', { id: 'classify-why' }, 'Why?');
+  const explainCard = h(
+    'div',
+    { class: 'card explain-card', id: 'classify-explain' },
+    why,
+    h('p', { class: 'sub' }, 'Press a bar of any head to explain that class. Red pixels raise the output, blue ones lower it.'),
+    h('div', { class: 'controls' }, h('label', { for: 'classify-method' }, 'method'), methodSelect),
+    heatmap.el,
+  );
   root.append(
     h('h2', {}, 'Classify: one network, four output heads'),
     h('p', { class: 'lead' }, 'The same convnet trained four times, differing only in its last layer and the loss it was paired with. Draw a digit and compare what each head outputs.'),
+    live,
     h('div', { class: 'row' }, pad, heads),
+    h('div', { class: 'row spaced-row' }, explainCard),
   );
 
   let models: Array<ZooEntry<MnistConvNet>> = [];
+  let target: { head: ConvNetHead; digit: number | null } = { head: (readParam('head') as ConvNetHead) ?? 'logits', digit: null };
+  if (!HEADS.includes(target.head)) target.head = 'logits';
+  const t = Number(readParam('target'));
+  if (Number.isInteger(t) && t >= 0 && t <= 9 && readParam('target') !== null) target.digit = t;
+  const m = readParam('method') as Method | null;
+  if (m && METHODS.includes(m)) methodSelect.value = m;
+
+  function render(entry: ZooEntry<MnistConvNet>, values: number[]): void {
+    const head = entry.model.head;
+    const card = cards.get(head);
+    if (!card) return;
+    const top = argmax(values);
+    const lengths = barLengths(head, values);
+    card.dataset.outputs = JSON.stringify(values);
+    card.dataset.top = String(top);
+    // A head whose outputs all tie (the sigmoid head saturates at 1 everywhere) makes no decision.
+    const ties = values.filter((v) => Math.abs(v - (values[top] ?? 0)) < 1e-6).length;
+    card.querySelector('.pred')!.textContent = ties > 1 ? `${ties}-way tie` : `${top}`;
+    card.querySelector('.sum')!.textContent = sumLine(head, values);
+    const badge = card.querySelector('.source')!;
+    badge.textContent = entry.source;
+    badge.className = `badge source ${entry.source.split(' ')[0]}`;
+    card.querySelector('.accuracy')!.textContent = accuracyLabel(entry);
+    card.querySelector('.bars')!.replaceChildren(
+      ...values.map((v, d) => {
+        const fill = h('div', { class: 'fill' });
+        fill.style.width = `${Math.max(1, (lengths[d] ?? 0) * 100)}%`;
+        const pressed = target.head === head && (target.digit ?? -1) === d;
+        const bar = h(
+          'button',
+          { class: `bar${d === top ? ' top' : ''}`, 'data-digit': d, 'aria-pressed': String(pressed), 'aria-label': `${head} output for ${d}: ${fmt(v, 3)}; explain` },
+          h('span', {}, String(d)),
+          h('div', { class: 'track' }, fill),
+          h('span', { class: 'val' }, fmt(v, 3)),
+        );
+        bar.addEventListener('click', () => {
+          target = { head, digit: d };
+          writeParams({ head, target: String(d) });
+          void run.request();
+        });
+        return bar;
+      }),
+    );
+  }
+
   const run = new Coalescer(async () => {
     if (!models.length) return;
-    const img = normalizeLikeMnist(draw.read());
+    const raw = draw.read();
+    const img = normalizeLikeMnist(raw);
     blit(preview, grayRgba(img.data), 28, 28);
-    const outputs = await exclusive(async () => {
-      const x = tf.tensor4d(codeForConvnet(img.data), [1, 28, 28, 1]);
+    const coded = codeForConvnet(img.data);
+    const method = methodSelect.value as Method;
+    const chosen = models.find((e) => e.model.head === target.head) ?? models[0];
+    const { outputs, relevance } = await exclusive(async () => {
+      const x = tf.tensor4d(coded, [1, 28, 28, 1]);
       try {
-        const ys = models.map((m) => m.model.call(x));
-        const values = await Promise.all(ys.map((y) => y.data()));
+        const ys = models.map((e) => e.model.call(x));
+        const values = (await Promise.all(ys.map((y) => y.data()))).map((v) => Array.from(v));
         tf.dispose(ys);
-        return values.map((v) => Array.from(v));
+        const digit = target.digit ?? argmax(values[models.indexOf(chosen!)] ?? []);
+        const rel = chosen ? await explainOutput(chosen.model, x, { method, target: digit, baseline: -MNIST_MEAN / MNIST_STD }) : new Float32Array(784);
+        return { outputs: values, relevance: { digit, values: rel } };
       } finally {
         x.dispose();
       }
     });
-    models.forEach((m, i) => render(cards.get(m.model.head), m, outputs[i] ?? []));
+    models.forEach((e, i) => render(e, outputs[i] ?? []));
+    const shown = relevance.digit;
+    why.textContent = `Why ${shown}? (${target.head} head, ${METHOD_LABELS[method]})`;
+    heatmap.set(img.data, relevance.values, [0, 1], `relevance of each input pixel for the ${target.head} head's output ${shown}, by ${METHOD_LABELS[method]}; colour scale ±${fmt(maxAbs(relevance.values), 3)}`);
+    Object.assign(explainCard.dataset, { head: target.head, target: String(shown), method, lit: String(relevance.values.filter((v) => Math.abs(v) > 0.05 * maxAbs(relevance.values)).length) });
+    const ink = raw.data.some((v) => v > 0.05);
+    live.textContent = ink
+      ? `Predictions: ${models.map((e, i) => `${e.model.head} head ${argmax(outputs[i] ?? [])}`).join(', ')}.`
+      : 'The pad is blank: every head still outputs something (see the bars).';
+    writeParams({ 'draw-classify': ink ? encodePixels(raw.data) : null });
     markRendered(root);
   }, root);
 
   draw.onChange(() => run.request());
   clear.addEventListener('click', () => draw.clear());
-  on('weights', (id) => {
-    if (!id.startsWith('convnet-')) return;
-    // The shipped accuracy no longer describes these weights.
-    const el = cards.get(id.slice('convnet-'.length))?.querySelector('.accuracy');
-    if (el) el.textContent = '';
+  methodSelect.addEventListener('change', () => {
+    writeParams({ method: methodSelect.value });
     void run.request();
+  });
+  root.querySelector('#classify-pick')?.addEventListener('click', (e) => {
+    const d = (e.target as HTMLElement).dataset.digit;
+    if (d === undefined) return;
+    void digitBank().then((b) => draw.paint(nextExample(b, Number(d))));
+  });
+  on('weights', (id) => {
+    if (id.startsWith('convnet-')) void run.request();
   });
 
   let loaded: Promise<void> | null = null;
   return {
     async show() {
-      loaded ??= Promise.all(HEADS.map((head) => getModel<MnistConvNet>(`convnet-${head}`))).then(async (m) => {
-        models = m;
-        // The lesson in numbers: held-out accuracy of each shipped head.
-        for (const head of HEADS) {
-          const acc = (await weightInfo(`convnet-${head}`))?.metrics.heldOutAccuracy;
-          const el = cards.get(head)?.querySelector('.accuracy');
-          if (el && acc !== undefined) el.textContent = `held-out accuracy ${(acc * 100).toFixed(1)}%`;
-        }
+      loaded ??= Promise.all(HEADS.map((head) => getModel<MnistConvNet>(`convnet-${head}`))).then(async (list) => {
+        models = list;
+        bankLabel.textContent = `examples: ${(await digitBank()).label}`;
+        const shared = readParam('draw-classify');
+        const pixels = shared ? decodePixels(shared, 784) : null;
+        if (pixels) draw.paint(pixels);
       });
       await loaded;
       await run.request();

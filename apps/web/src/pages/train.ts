@@ -1,75 +1,126 @@
 import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
-import { setPitfallWarningSink } from '@logitlab/layers';
 import * as tf from '@tensorflow/tfjs-core';
 import { on } from '../app';
 import { MODEL_IDS, RECIPES, type ModelId } from '../models/recipes';
-import { Trainer, type StepRecord, type TrainState } from '../models/trainer';
-import { adoptWeights } from '../models/zoo';
+import { accuracyLabel, adoptWeights, currentWeights, getModel, revertToPretrained } from '../models/zoo';
+import { readParam, writeParams } from '../state/url';
+import { TrainRun, type RunResult } from '../train/client';
+import type { LossPoint } from '../train/protocol';
 import { fmt, h } from '../ui/dom';
 import type { Page } from './page';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip);
 
-function lineChart(el: HTMLCanvasElement, label: string, color: string, yMax?: number): Chart<'line', number[], number> {
+type Point = { x: number; y: number };
+type LineChart = Chart<'line', Point[], unknown>;
+
+// One colour per model, so the four heads' runs overlay distinguishably (all >= 3:1 on white).
+const COLORS: Record<string, string> = {
+  'convnet-logits': '#3056d3',
+  'convnet-logSoftmax': '#1a7f4b',
+  'convnet-softmax': '#b54708',
+  'convnet-sigmoid': '#b42318',
+  explainer: '#6b3fa0',
+  autoencoder: '#4b5563',
+};
+const colorOf = (id: string): string => COLORS[id] ?? '#0e7490';
+
+function lineChart(el: HTMLCanvasElement, yTitle: string, yMax?: number): LineChart {
   return new Chart(el, {
     type: 'line',
-    data: { labels: [], datasets: [{ label, data: [], borderColor: color, backgroundColor: color, borderWidth: 1.5, pointRadius: 0, tension: 0.15 }] },
+    data: { datasets: [] },
     options: {
       animation: false,
       responsive: true,
       maintainAspectRatio: false,
+      parsing: false,
+      normalized: true,
       scales: {
         x: { type: 'linear', title: { display: true, text: 'step' } },
-        y: { ...(yMax === undefined ? {} : { min: 0, max: yMax }), title: { display: true, text: label } },
+        y: { ...(yMax === undefined ? {} : { min: 0, max: yMax }), title: { display: true, text: yTitle } },
       },
-      plugins: { legend: { display: false } },
+      plugins: { legend: { display: true, labels: { boxWidth: 12, font: { size: 11 } } } },
     },
   });
 }
 
+/** Steps per second over the last `seconds` of worker time (not since the start). */
+export function recentRate(points: readonly LossPoint[], seconds = 5): number {
+  const last = points.at(-1);
+  if (!last) return 0;
+  let i = points.length - 1;
+  while (i > 0 && last.time - (points[i - 1]?.time ?? 0) <= seconds * 1000) i--;
+  const first = points[i];
+  if (!first || last.time <= first.time) return 0;
+  return (last.step - first.step) / ((last.time - first.time) / 1000);
+}
+
 export function createPage(root: HTMLElement): Page {
   const modelSelect = h('select', { id: 'train-model' }, ...MODEL_IDS.map((id) => h('option', { value: id }, RECIPES[id].label)));
+  const wanted = readParam('model') as ModelId | null;
+  if (wanted && MODEL_IDS.includes(wanted)) modelSelect.value = wanted;
   const steps = h('input', { id: 'train-steps', type: 'number', min: 1, max: 100000, value: 300 });
   const start = h('button', { class: 'btn primary', id: 'train-start' }, 'Train from scratch');
   const pause = h('button', { class: 'btn', id: 'train-pause', disabled: true }, 'Pause');
   const stop = h('button', { class: 'btn', id: 'train-stop', disabled: true }, 'Stop');
-  const progress = h('div', { class: 'log', id: 'train-progress' }, 'idle');
-  const warnings = h('div', { class: 'log', id: 'train-warnings' });
+  const progress = h('div', { class: 'log', id: 'train-progress', role: 'status' }, 'idle');
+  const warnings = h('ul', { class: 'log warnings', id: 'train-warnings', 'aria-live': 'polite' });
+  const use = h('button', { class: 'btn primary', id: 'train-use', disabled: true }, 'Use these weights');
+  const discard = h('button', { class: 'btn', id: 'train-discard', disabled: true }, 'Discard');
+  const result = h('div', { class: 'log', id: 'train-result' }, 'No finished run yet: the other tabs keep their weights.');
   const form = h(
     'div',
-    { class: 'card', style: 'min-width: 320px; max-width: 380px' },
-    h('h3', {}, 'Train a model in this tab'),
+    { class: 'card train-form' },
+    h('h3', {}, 'Train a model in a worker'),
     h('div', { class: 'form' }, h('label', { for: 'train-model' }, 'model'), modelSelect, h('label', { for: 'train-steps' }, 'steps'), steps),
-    h('p', { class: 'sub' }, 'Adam on seeded synthetic digits (no download). When training ends, the other tabs use the new weights.'),
+    h('p', { class: 'sub' }, 'Adam on seeded synthetic digits (no download), in a Web Worker: the page stays responsive. The other tabs keep their weights until you press "Use these weights".'),
     h('div', { class: 'toolbar' }, start, pause, stop),
     progress,
     warnings,
+    h('div', { class: 'toolbar spaced' }, use, discard),
+    result,
   );
-  const lossCanvas = h('canvas', { id: 'loss-chart' });
-  const accCanvas = h('canvas', { id: 'accuracy-chart' });
+
+  // The weights in use for the selected model: where they come from, revert, download, upload.
+  const inUse = h('div', { class: 'log', id: 'weights-in-use' }, '…');
+  const revert = h('button', { class: 'btn', id: 'weights-revert' }, 'Revert to pretrained');
+  const download = h('button', { class: 'btn', id: 'weights-download' }, 'Download .safetensors');
+  const upload = h('input', { type: 'file', id: 'weights-upload', accept: '.safetensors,application/octet-stream', class: 'visually-hidden' });
+  const uploadLabel = h('label', { for: 'weights-upload', class: 'btn', tabindex: 0, role: 'button' }, 'Upload .safetensors');
+  const weightsNote = h('div', { class: 'log', id: 'weights-note', role: 'status' });
+  const weightsCard = h(
+    'div',
+    { class: 'card train-form' },
+    h('h3', {}, 'Weights in use'),
+    inUse,
+    h('div', { class: 'toolbar spaced' }, revert, download, uploadLabel, upload),
+    h('p', { class: 'sub' }, 'Files hold PyTorch state-dict names and layouts: safetensors.torch.load_file() reads them.'),
+    weightsNote,
+  );
+
+  const lossCanvas = h('canvas', { id: 'loss-chart', role: 'img', 'aria-label': 'training loss per step (no run yet)' });
+  const accCanvas = h('canvas', { id: 'accuracy-chart', role: 'img', 'aria-label': 'held-out accuracy (no run yet)' });
+  const clearCharts = h('button', { class: 'btn', id: 'train-clear-charts' }, 'Clear curves');
   const charts = h(
     'div',
     { class: 'charts' },
-    h('div', { class: 'card' }, h('h3', {}, 'loss'), h('div', { class: 'chart-box' }, lossCanvas)),
-    h('div', { class: 'card' }, h('h3', {}, 'batch accuracy'), h('div', { class: 'chart-box' }, accCanvas)),
+    h('div', { class: 'card' }, h('h3', {}, 'loss (solid: training batch, dashed: held out)'), h('div', { class: 'chart-box' }, lossCanvas)),
+    h('div', { class: 'card' }, h('h3', {}, 'held-out accuracy'), h('div', { class: 'chart-box' }, accCanvas)),
   );
   root.append(
     h('h2', {}, 'Train: watch it learn'),
-    h('p', { class: 'lead' }, 'Train any model from the other tabs on the current backend, with live curves. Pause, switch backend, resume: the weights move with you. Try the softmax or sigmoid head to see nllLoss fail to teach them.'),
-    h('div', { class: 'row' }, form, charts),
+    h('p', { class: 'lead' }, 'Train any model from the other tabs, with live curves; earlier runs stay on the chart so the four heads compare side by side. Try the softmax or sigmoid head to see nllLoss fail to teach them.'),
+    h('div', { class: 'row' }, h('div', { class: 'stack' }, form, weightsCard), h('div', { class: 'stack grow' }, charts, h('div', { class: 'toolbar' }, clearCharts))),
   );
 
-  let lossChart: Chart<'line', number[], number> | null = null;
-  let accChart: Chart<'line', number[], number> | null = null;
-  let trainer: Trainer | null = null;
+  let lossChart: LineChart | null = null;
+  let accChart: LineChart | null = null;
+  let current: TrainRun | null = null;
+  let pending: { id: ModelId; result: RunResult } | null = null;
+  let runs = 0;
   root.dataset.trainState = 'idle';
 
-  // Pitfall warnings from the libraries (e.g. probabilities fed to nllLoss) appear here, not only in the console.
-  setPitfallWarningSink((message) => {
-    warnings.textContent = `⚠ ${message}`;
-  });
-
-  function setState(s: TrainState, error?: Error): void {
+  function setState(s: 'idle' | 'running' | 'paused' | 'done' | 'stopped' | 'failed'): void {
     root.dataset.trainState = s;
     const active = s === 'running' || s === 'paused';
     start.disabled = active;
@@ -77,61 +128,191 @@ export function createPage(root: HTMLElement): Page {
     pause.disabled = !active;
     stop.disabled = !active;
     pause.textContent = s === 'paused' ? 'Resume' : 'Pause';
-    if (error) progress.textContent = `failed: ${error.message}`;
   }
 
-  function onStep(r: StepRecord, total: number, t0: number): void {
-    if (!lossChart || !accChart) return;
-    lossChart.data.labels?.push(r.step);
-    lossChart.data.datasets[0]?.data.push(r.loss);
-    lossChart.update('none');
-    if (r.accuracy !== null) {
-      accChart.data.labels?.push(r.step);
-      accChart.data.datasets[0]?.data.push(r.accuracy);
-      accChart.update('none');
-    }
-    const rate = r.step / ((performance.now() - t0) / 1000);
-    progress.textContent = `step ${r.step}/${total} · loss ${fmt(r.loss, 4)}${r.accuracy === null ? '' : ` · acc ${(r.accuracy * 100).toFixed(1)}%`} · ${rate.toFixed(1)} steps/s on ${tf.getBackend()}`;
-    root.dataset.losses = JSON.stringify(trainer?.history.map((rec) => rec.loss) ?? []);
+  async function describeInUse(): Promise<void> {
+    const id = modelSelect.value as ModelId;
+    const entry = await getModel(id);
+    inUse.textContent = `${id}: ${entry.source}${accuracyLabel(entry) ? ` · ${accuracyLabel(entry)}` : ''}`;
+    root.dataset.inUse = entry.source;
+    revert.disabled = entry.source === 'pretrained';
+  }
+
+  let redraw = 0;
+  function scheduleRedraw(): void {
+    // Charts redraw at most ~5 times a second, whatever the step rate.
+    if (redraw) return;
+    redraw = window.setTimeout(() => {
+      redraw = 0;
+      lossChart?.update('none');
+      accChart?.update('none');
+    }, 200);
   }
 
   async function train(): Promise<void> {
     const id = modelSelect.value as ModelId;
-    const recipe = RECIPES[id];
     const total = Math.max(1, Math.floor(Number(steps.value) || 1));
-    lossChart?.destroy();
-    accChart?.destroy();
-    lossChart = lineChart(lossCanvas, 'loss', '#3056d3');
-    accChart = lineChart(accCanvas, 'accuracy', '#1a7f4b', 1);
-    warnings.textContent = '';
+    runs++;
+    const label = `#${runs} ${id.replace('convnet-', '')}`;
+    const color = colorOf(id);
+    const lossData: Point[] = [];
+    const heldLoss: Point[] = [];
+    const heldAcc: Point[] = [];
+    lossChart?.data.datasets.push({ label, data: lossData, borderColor: color, backgroundColor: color, borderWidth: 1.5, pointRadius: 0 });
+    lossChart?.data.datasets.push({ label: `${label} held out`, data: heldLoss, borderColor: color, backgroundColor: color, borderDash: [5, 4], borderWidth: 1.5, pointRadius: 2 });
+    if (RECIPES[id].accuracy) accChart?.data.datasets.push({ label, data: heldAcc, borderColor: color, backgroundColor: color, borderWidth: 1.5, pointRadius: 2 });
+    warnings.replaceChildren();
     root.dataset.losses = '[]';
-    const model = recipe.create();
-    const t0 = performance.now();
-    trainer = new Trainer(recipe, model, { steps: total, onStep: (r) => onStep(r, total, t0), onState: setState });
+    root.dataset.warnings = '0';
+    pending = null;
+    use.disabled = true;
+    discard.disabled = true;
+    const points: LossPoint[] = [];
+    const losses: number[] = [];
+    let backend = tf.getBackend();
+    const evalEvery = Math.max(10, Math.round(total / 15));
+    setState('running');
+    progress.textContent = `starting a worker on ${backend}…`;
+    const run = new TrainRun(
+      { id, steps: total, backend, evalEvery },
+      {
+        onBackend: (name, note) => {
+          backend = name;
+          root.dataset.workerBackend = name;
+          if (note) progress.textContent = `training on ${name} (${note})`;
+        },
+        onLosses: (ps) => {
+          for (const p of ps) {
+            points.push(p);
+            losses.push(p.loss);
+            lossData.push({ x: p.step, y: p.loss });
+          }
+          if (points.length > 600) points.splice(0, points.length - 600);
+          const last = ps.at(-1);
+          const rate = recentRate(points);
+          root.dataset.losses = JSON.stringify(losses);
+          root.dataset.stepsPerSec = rate.toFixed(2);
+          if (last) progress.textContent = `step ${last.step}/${total} · loss ${fmt(last.loss, 4)} · ${rate.toFixed(1)} steps/s (last 5 s) on ${backend}`;
+          lossCanvas.setAttribute('aria-label', `training loss per step: run ${label}, step ${last?.step ?? 0}, loss ${fmt(last?.loss ?? NaN, 4)}`);
+          scheduleRedraw();
+        },
+        onHeldOut: (p) => {
+          heldLoss.push({ x: p.step, y: p.loss });
+          if (p.accuracy !== null) {
+            heldAcc.push({ x: p.step, y: p.accuracy });
+            accCanvas.setAttribute('aria-label', `held-out accuracy: run ${label}, ${(p.accuracy * 100).toFixed(1)}% at step ${p.step}`);
+          }
+          scheduleRedraw();
+        },
+        onWarning: (message) => {
+          warnings.append(h('li', {}, `⚠ ${message}`));
+          root.dataset.warnings = String(warnings.childElementCount);
+        },
+        onPaused: (p) => setState(p ? 'paused' : 'running'),
+      },
+    );
+    current = run;
     try {
-      await trainer.run();
-      model.eval();
-      await adoptWeights(id, model);
-      progress.textContent += ` · done: the other tabs now use these ${id} weights`;
+      const r = await run.done;
+      pending = { id, result: r };
+      const acc = r.heldOut?.accuracy;
+      result.textContent = `Run ${label} ${r.stopped ? 'stopped' : 'finished'} at step ${r.steps}${acc == null ? '' : `, held-out accuracy ${(acc * 100).toFixed(1)}%`}. The other tabs still use their weights.`;
+      use.disabled = false;
+      discard.disabled = false;
+      setState(r.stopped ? 'stopped' : 'done');
     } catch (e) {
-      console.error(e);
+      progress.textContent = `failed: ${(e as Error).message}`;
+      setState('failed');
     } finally {
-      model.dispose();
+      current = null;
+      scheduleRedraw();
     }
   }
 
   start.addEventListener('click', () => void train());
-  pause.addEventListener('click', () => (trainer?.state === 'paused' ? trainer.resume() : trainer?.pause()));
-  stop.addEventListener('click', () => trainer?.stop());
-  on('backend', () => {
-    if (trainer?.state === 'running') progress.textContent += ` (now on ${tf.getBackend()})`;
+  pause.addEventListener('click', () => (root.dataset.trainState === 'paused' ? current?.resume() : current?.pause()));
+  stop.addEventListener('click', () => current?.stop());
+  use.addEventListener('click', () => {
+    if (!pending) return;
+    const { id, result: r } = pending;
+    const acc = r.heldOut?.accuracy;
+    void adoptWeights(id, r.weights, 'trained in page', acc == null ? null : { accuracy: acc, on: 'synthetic digits, measured in this page' }).then(async () => {
+      result.textContent = `The other tabs now use these ${id} weights (${r.steps} steps).`;
+      pending = null;
+      use.disabled = true;
+      discard.disabled = true;
+      modelSelect.value = id;
+      await describeInUse();
+    });
   });
+  discard.addEventListener('click', () => {
+    pending = null;
+    use.disabled = true;
+    discard.disabled = true;
+    result.textContent = 'Discarded: the other tabs keep their weights.';
+  });
+  revert.addEventListener('click', () => {
+    void revertToPretrained(modelSelect.value as ModelId).then(() => describeInUse());
+  });
+  download.addEventListener('click', () => {
+    const id = modelSelect.value as ModelId;
+    void currentWeights(id).then((bytes) => {
+      const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
+      const a = h('a', { href: url, download: `${id}.safetensors` });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      weightsNote.textContent = `downloaded ${id}.safetensors (${bytes.byteLength.toLocaleString('en')} bytes)`;
+    });
+  });
+  uploadLabel.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      upload.click();
+    }
+  });
+  upload.addEventListener('change', () => {
+    const file = upload.files?.[0];
+    if (!file) return;
+    const id = modelSelect.value as ModelId;
+    void file
+      .arrayBuffer()
+      .then((buf) => adoptWeights(id, new Uint8Array(buf), 'uploaded', null))
+      .then(async () => {
+        weightsNote.textContent = `loaded ${file.name} into ${id}; every tab uses it now`;
+        weightsNote.classList.remove('error');
+        await describeInUse();
+      })
+      .catch((e: Error) => {
+        // Strict loading checks every name and shape first, so a wrong file changes nothing.
+        weightsNote.textContent = `${file.name} not loaded (weights unchanged): ${e.message}`;
+        weightsNote.classList.add('error');
+      })
+      .finally(() => (upload.value = ''));
+  });
+  modelSelect.addEventListener('change', () => {
+    writeParams({ model: modelSelect.value });
+    void describeInUse();
+  });
+  clearCharts.addEventListener('click', () => {
+    for (const c of [lossChart, accChart]) {
+      if (!c) continue;
+      c.data.datasets = [];
+      c.update('none');
+    }
+  });
+  on('backend', (name) => {
+    // The worker follows the page's backend between two steps.
+    if (current) current.switchBackend(name);
+  });
+  on('weights', () => void describeInUse());
 
   return {
     async show() {
-      // Empty axes until the first run, so the page shows where the curves will appear.
-      lossChart ??= lineChart(lossCanvas, 'loss', '#3056d3');
-      accChart ??= lineChart(accCanvas, 'accuracy', '#1a7f4b', 1);
+      lossChart ??= lineChart(lossCanvas, 'loss');
+      accChart ??= lineChart(accCanvas, 'accuracy', 1);
+      await describeInUse();
       root.dataset.state = 'ready';
     },
     async refresh() {},

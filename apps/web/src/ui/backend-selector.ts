@@ -44,8 +44,8 @@ export class BackendSelector {
     this.select.addEventListener('change', () => void this.switchTo(this.select.value as BrowserBackend | 'auto'));
   }
 
-  /** Probes every backend, then starts the one `auto` picks. */
-  async init(): Promise<void> {
+  /** Probes every backend, then starts `wanted` (from a link or the last visit), else the one `auto` picks. */
+  async init(wanted = 'auto'): Promise<void> {
     try {
       const list = await listBackends();
       for (const b of list) {
@@ -56,8 +56,11 @@ export class BackendSelector {
     } catch (e) {
       status(`could not list backends: ${(e as Error).message}`, true);
     }
-    await this.switchTo('auto');
-    this.state.autoChose = this.state.active?.name ?? null;
+    const known = (BROWSER_BACKENDS as readonly string[]).includes(wanted) && this.state.works[wanted as BrowserBackend]?.works !== false;
+    if (!known || !(await this.switchTo(wanted as BrowserBackend))) {
+      await this.switchTo('auto');
+      this.state.autoChose = this.state.active?.name ?? null;
+    }
     this.render();
   }
 

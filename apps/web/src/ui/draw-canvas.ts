@@ -31,6 +31,7 @@ export class DrawCanvas {
     this.canvas.width = opts.width * opts.scale;
     this.canvas.height = opts.height * opts.scale;
     this.canvas.className = 'draw-pad';
+    this.canvas.setAttribute('role', 'img');
     this.canvas.setAttribute('aria-label', opts.label ?? 'drawing pad');
     this.canvas.style.touchAction = 'none';
     const ctx = this.canvas.getContext('2d', { willReadFrequently: true });

@@ -1,0 +1,34 @@
+import type { ModelId } from '../models/recipes';
+
+/** Messages from the page to the training worker. */
+export type ToWorker =
+  | { type: 'start'; id: ModelId; steps: number; backend: string; evalEvery: number }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'stop' }
+  | { type: 'backend'; name: string };
+
+/** One optimiser step's loss, with the worker's clock (for a steps/s over the last seconds). */
+export interface LossPoint {
+  step: number;
+  loss: number;
+  time: number;
+}
+
+/** The model measured on digits it never trains on (accuracy null where accuracy means nothing). */
+export interface HeldOutPoint {
+  step: number;
+  loss: number;
+  accuracy: number | null;
+}
+
+/** Messages from the training worker to the page. */
+export type FromWorker =
+  | { type: 'backend'; name: string; note: string }
+  | { type: 'losses'; points: LossPoint[] }
+  | { type: 'heldOut'; point: HeldOutPoint }
+  | { type: 'warning'; message: string }
+  | { type: 'paused'; paused: boolean }
+  /** Training ended (finished or stopped): the weights as safetensors bytes, not yet used anywhere. */
+  | { type: 'done'; weights: ArrayBuffer; steps: number; stopped: boolean; heldOut: HeldOutPoint | null }
+  | { type: 'error'; message: string };
