@@ -17,6 +17,14 @@ const isolation = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+// tfjs's threaded wasm ships its emscripten factory to each worker as `factory.toString()`.
+// That text guards a closure variable with `typeof _scriptDir !== "undefined"`; the compressor
+// knows the variable is declared and folds the guard away, so every worker dies with a
+// ReferenceError and the backend never starts threaded. Mangling alone is safe (the guard
+// survives under the new name); compression is what we give up, for ~6% more bytes. The training
+// worker's bundle starts the same threaded build, so it gets the same setting.
+const minify = { compress: false, mangle: true, codegen: { removeWhitespace: true } } as const;
+
 export default defineConfig({
   base: './',
   resolve: { alias },
@@ -27,14 +35,9 @@ export default defineConfig({
     chunkSizeWarningLimit: 4000,
     rolldownOptions: {
       output: {
-        // tfjs's threaded wasm ships its emscripten factory to each worker as `factory.toString()`.
-        // That text guards a closure variable with `typeof _scriptDir !== "undefined"`; the compressor
-        // knows the variable is declared and folds the guard away, so every worker dies with a
-        // ReferenceError and the backend never starts threaded. Mangling alone is safe (the guard
-        // survives under the new name); compression is what we give up, for ~6% more bytes.
-        minify: { compress: false, mangle: true, codegen: { removeWhitespace: true } },
+        minify,
       },
     },
   },
-  worker: { format: 'es' },
+  worker: { format: 'es', rolldownOptions: { output: { minify } } },
 });

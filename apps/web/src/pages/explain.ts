@@ -1,19 +1,28 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { syntheticDigits, type ImageSet } from '@logitlab/datasets';
 import type { SumPoolExplainer } from '@logitlab/models';
 import { exclusive, on } from '../app';
-import { heatmapRgba, litPixels } from '../lib/heatmap';
+import { halfShares, litPixels } from '../lib/heatmap';
+import { decodePixels, encodePixels } from '../lib/pixels-codec';
 import { toRange } from '../lib/preprocess';
 import { EXPLAINER_RANGE } from '../models/coding';
 import { TARGET_DIGITS } from '../models/data';
-
-const TARGETS = TARGET_DIGITS.join(', ').replace(/, (\d)$/, ' or $1');
+import { digitBank, downloadMnist, nextExample, onDigitBank } from '../models/digit-bank';
 import { onSyncReadableBackend } from '../models/sync-read';
-import { getModel, type ZooEntry } from '../models/zoo';
-import { blit, DrawCanvas } from '../ui/draw-canvas';
-import { canvas, fmt, h } from '../ui/dom';
+import { accuracyLabel, getModel, type ZooEntry } from '../models/zoo';
+import { readParam, writeParams } from '../state/url';
+import { DrawCanvas } from '../ui/draw-canvas';
+import { fmt, h } from '../ui/dom';
+import { HeatmapView } from '../ui/heatmap-view';
 import type { Page } from './page';
 import { Coalescer, markRendered } from './render-state';
+
+const TARGETS = TARGET_DIGITS.join(', ').replace(/, (\d)$/, ' or $1');
+
+/** Deep Taylor's rule for the input layer (z+ above it), as the models package implements them. */
+const RULES = { zB: 'zB (bounded pixels)', wSquare: 'w² (unbounded input)', zPlus: 'z⁺ (positive part)' } as const;
+type RuleName = keyof typeof RULES;
+const COMPARE = { sensitivity: 'sensitivity (∂f/∂x)²', gradientTimesInput: 'gradient × input' } as const;
+type CompareName = keyof typeof COMPARE;
 
 const W = 56;
 const H = 28;
@@ -23,21 +32,28 @@ const MAP_SCALE = 5;
 function picker(side: 'left' | 'right'): HTMLElement {
   return h(
     'div',
-    { class: 'picker', id: `pick-${side}` },
+    { class: 'picker', id: `pick-${side}`, role: 'group', 'aria-label': `put an example digit on the ${side} half` },
     h('span', { class: 'muted' }, `${side}:`),
-    ...Array.from({ length: 10 }, (_, d) => h('button', { class: 'btn', 'data-digit': d, title: `put a ${d} on the ${side}` }, String(d))),
+    ...Array.from({ length: 10 }, (_, d) => h('button', { class: 'btn', 'data-digit': d, 'aria-label': `put a ${d} on the ${side}` }, String(d))),
   );
 }
 
 export function createPage(root: HTMLElement): Page {
   const pad = h('div', { class: 'card pad-card' });
   pad.append(h('h3', {}, 'Two digits, side by side'));
-  const draw = new DrawCanvas(pad, { width: W, height: H, scale: 8, pen: 2.2, label: 'two-digit drawing pad' });
+  const draw = new DrawCanvas(pad, { width: W, height: H, scale: 8, pen: 2.2, label: 'two-digit drawing pad: draw, or put example digits on each half with the buttons below' });
   const clear = h('button', { class: 'btn', id: 'explain-clear' }, 'Clear');
-  pad.append(picker('left'), picker('right'), h('div', { class: 'toolbar' }, clear, h('span', { class: 'muted' }, 'or draw; each half is one 28 x 28 digit')));
+  const bankLabel = h('span', { class: 'muted', id: 'explain-bank' }, '');
+  const getMnist = h('button', { class: 'btn', id: 'explain-mnist' }, 'Use real MNIST digits');
+  pad.append(
+    picker('left'),
+    picker('right'),
+    h('div', { class: 'toolbar' }, bankLabel, getMnist),
+    h('div', { class: 'toolbar' }, clear, h('span', { class: 'muted' }, 'or draw; each half is one 28 x 28 digit')),
+  );
 
   const stats = h('dl', { class: 'stats' });
-  const verdict = h('div', { class: 'verdict' }, '–');
+  const verdict = h('div', { class: 'verdict', 'aria-live': 'polite', id: 'explain-verdict' }, '–');
   const source = h('span', { class: 'badge' }, 'loading…');
   const note = h('p', { class: 'muted', id: 'explain-note' });
   const out = h(
@@ -50,20 +66,25 @@ export function createPage(root: HTMLElement): Page {
     note,
   );
 
-  const mapCanvas = (): HTMLCanvasElement => canvas(W * MAP_SCALE, H * MAP_SCALE);
-  const dtMap = mapCanvas();
-  const sensMap = mapCanvas();
-  dtMap.id = 'heatmap-deep-taylor';
-  sensMap.id = 'heatmap-sensitivity';
+  const ruleSelect = h('select', { id: 'explain-rule', 'aria-label': 'Deep Taylor input rule' }, ...Object.entries(RULES).map(([k, v]) => h('option', { value: k }, v)));
+  const compareSelect = h('select', { id: 'explain-compare', 'aria-label': 'method to compare with' }, ...Object.entries(COMPARE).map(([k, v]) => h('option', { value: k }, v)));
+  const r = readParam('composite');
+  if (r && r in RULES) ruleSelect.value = r;
+  const c = readParam('compare');
+  if (c && c in COMPARE) compareSelect.value = c;
+  const dt = new HeatmapView({ id: 'heatmap-deep-taylor', width: W, height: H, scale: 5 });
+  const sens = new HeatmapView({ id: 'heatmap-sensitivity', width: W, height: H, scale: 5 });
+  const shares = h('p', { class: 'muted', id: 'explain-shares' });
   const maps = h(
     'div',
-    { class: 'card' },
+    { class: 'card explain-card' },
     h('h3', {}, 'Where the evidence is'),
+    h('div', { class: 'controls' }, h('label', { for: 'explain-rule' }, 'input rule'), ruleSelect, h('label', { for: 'explain-compare' }, 'compare with'), compareSelect),
     h(
       'div',
       { class: 'maps' },
-      h('div', { class: 'map' }, dtMap, h('span', { class: 'muted' }, 'Deep Taylor relevance (zB + z⁺): sums to f(x)')),
-      h('div', { class: 'map' }, sensMap, h('span', { class: 'muted' }, 'sensitivity (∂f/∂x)²: what would change f, not what made it')),
+      h('div', { class: 'map' }, dt.el, h('span', { class: 'muted' }, 'Deep Taylor relevance (input rule + z⁺ above): sums to f(x)'), shares),
+      h('div', { class: 'map' }, sens.el, h('span', { class: 'muted', id: 'compare-note' }, 'what would change f, not what made it')),
     ),
   );
   root.append(
@@ -80,22 +101,25 @@ export function createPage(root: HTMLElement): Page {
     const result = await exclusive(async () => {
       const { value, backend } = await onSyncReadableBackend(() => {
         const x = tf.tensor4d(coded, [1, H, W, 1]);
-        const dt = model.explain(x, { method: 'deepTaylor', inputRule: 'zB', bounds: [...EXPLAINER_RANGE] as [number, number] });
-        const sens = model.explain(x, { method: 'sensitivity' });
+        const deep = model.explain(x, { method: 'deepTaylor', inputRule: ruleSelect.value as RuleName, bounds: [...EXPLAINER_RANGE] as [number, number] });
+        const other = model.explain(x, { method: compareSelect.value as CompareName });
         x.dispose();
-        return { dt, sens };
+        return { dt: deep, sens: other };
       }, [...model.parameters(), ...model.namedBuffers().map(([, b]) => b)]);
-      const { dt, sens } = value;
-      const [deepTaylor, sensitivity] = (await Promise.all([dt.relevance.data(), sens.relevance.data()])) as Float32Array[];
-      tf.dispose([dt.relevance, sens.relevance]);
-      return { deepTaylor: deepTaylor ?? new Float32Array(), sensitivity: sensitivity ?? new Float32Array(), conservation: dt.conservation, sensitivitySum: sens.conservation.total[0] ?? NaN, backend };
+      const [deepTaylor, sensitivity] = (await Promise.all([value.dt.relevance.data(), value.sens.relevance.data()])) as Float32Array[];
+      tf.dispose([value.dt.relevance, value.sens.relevance]);
+      return { deepTaylor: deepTaylor ?? new Float32Array(), sensitivity: sensitivity ?? new Float32Array(), conservation: value.dt.conservation, sensitivitySum: value.sens.conservation.total[0] ?? NaN, backend };
     });
     note.textContent = result.backend === tf.getBackend() ? '' : `computed on ${result.backend}: explain() reads conservation synchronously, which ${tf.getBackend()} cannot do reliably`;
     const f = result.conservation.output[0] ?? NaN;
     const total = result.conservation.total[0] ?? NaN;
     const relError = result.conservation.relError[0] ?? NaN;
-    blit(dtMap, heatmapRgba(result.deepTaylor), W, H);
-    blit(sensMap, heatmapRgba(result.sensitivity), W, H);
+    const input = draw.read().data;
+    const half = halfShares(result.deepTaylor, W);
+    const compare = COMPARE[compareSelect.value as CompareName];
+    dt.set(input, result.deepTaylor, [0, 1], `Deep Taylor relevance map, rule ${ruleSelect.value}: ${(half.left * 100).toFixed(0)}% of the positive relevance on the left digit, ${(half.right * 100).toFixed(0)}% on the right`);
+    sens.set(input, result.sensitivity, [0, 1], `${compare} map of the same input`);
+    shares.textContent = `positive relevance: left half ${(half.left * 100).toFixed(1)}%, right half ${(half.right * 100).toFixed(1)}%`;
     const lit = litPixels(result.deepTaylor);
     verdict.textContent = f > 50 ? `yes (f = ${fmt(f, 1)})` : `no (f = ${fmt(f, 1)})`;
     stats.replaceChildren(
@@ -108,30 +132,41 @@ export function createPage(root: HTMLElement): Page {
       h('dt', {}, 'Σ sensitivity'),
       h('dd', {}, `${fmt(result.sensitivitySum, 2)} (no relation to f)`),
     );
-    source.textContent = entry.source;
+    source.textContent = [entry.source, accuracyLabel(entry)].filter(Boolean).join(' · ');
     source.className = `badge ${entry.source.split(' ')[0]}`;
-    Object.assign(root.dataset, { output: String(f), relevanceSum: String(total), relError: String(relError), lit: String(lit) });
+    Object.assign(root.dataset, { output: String(f), relevanceSum: String(total), relError: String(relError), lit: String(lit), leftShare: String(half.left) });
+    writeParams({ 'draw-explain': input.some((v) => v > 0.02) ? encodePixels(input) : null });
     markRendered(root);
   }, root);
 
-  // Picker digits come from a seeded synthetic set, disjoint from the training seed.
-  let bank: ImageSet | null = null;
-  const nextOf = new Map<number, number>();
-  function pick(side: 'left' | 'right', digit: number): void {
-    bank ??= syntheticDigits({ count: 300, seed: 4242 });
-    const start = nextOf.get(digit) ?? 0;
-    let i = start;
-    for (let k = 0; k < bank.count; k++, i = (i + 1) % bank.count) if (bank.labels[i] === digit) break;
-    nextOf.set(digit, (i + 1) % bank.count);
-    draw.paint(bank.images.subarray(i * 784, (i + 1) * 784), { x: side === 'left' ? 0 : 28, y: 0, width: 28, height: 28 });
+  // Picker digits: real MNIST when the datasets loader has it cached, else synthetic (labelled).
+  function pick(side: 'left' | 'right', digit: number): Promise<void> {
+    return digitBank().then((b) => draw.paint(nextExample(b, digit), { x: side === 'left' ? 0 : 28, y: 0, width: 28, height: 28 }));
   }
+  const showBank = (label: string, real: boolean): void => {
+    bankLabel.textContent = `examples: ${label}`;
+    getMnist.hidden = real;
+  };
+  onDigitBank((b) => showBank(b.label, b.real));
+  getMnist.addEventListener('click', () => {
+    bankLabel.textContent = 'downloading MNIST test digits…';
+    void downloadMnist().catch((e: Error) => {
+      bankLabel.textContent = `examples: synthetic digits (MNIST download failed: ${e.message})`;
+    });
+  });
   for (const side of ['left', 'right'] as const) {
     root.querySelector(`#pick-${side}`)?.addEventListener('click', (e) => {
       const d = (e.target as HTMLElement).dataset.digit;
-      if (d !== undefined) pick(side, Number(d));
+      if (d !== undefined) void pick(side, Number(d));
     });
   }
   draw.onChange(() => void run.request());
+  for (const [sel, key] of [[ruleSelect, 'composite'], [compareSelect, 'compare']] as const) {
+    sel.addEventListener('change', () => {
+      writeParams({ [key]: sel.value });
+      void run.request();
+    });
+  }
   clear.addEventListener('click', () => draw.clear());
   on('weights', (id) => {
     if (id === 'explainer') void run.request();
@@ -140,11 +175,18 @@ export function createPage(root: HTMLElement): Page {
   let loaded: Promise<void> | null = null;
   return {
     async show() {
-      loaded ??= getModel<SumPoolExplainer>('explainer').then((e) => {
+      loaded ??= getModel<SumPoolExplainer>('explainer').then(async (e) => {
         entry = e;
-        // Start with an example so the page explains something before anyone draws.
-        pick('left', 3);
-        pick('right', 7);
+        const b = await digitBank();
+        showBank(b.label, b.real);
+        const shared = readParam('draw-explain');
+        const pixels = shared ? decodePixels(shared, W * H) : null;
+        if (pixels) draw.paint(pixels);
+        else {
+          // Start with an example so the page explains something before anyone draws.
+          await pick('left', 3);
+          await pick('right', 7);
+        }
       });
       await loaded;
       await run.request();

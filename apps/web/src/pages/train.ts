@@ -205,6 +205,8 @@ export function createPage(root: HTMLElement): Page {
           scheduleRedraw();
         },
         onWarning: (message) => {
+          // The same pitfall seen from two call sites (training step, held-out pass) is one lesson.
+          if ([...warnings.children].some((li) => li.textContent === `⚠ ${message}`)) return;
           warnings.append(h('li', {}, `⚠ ${message}`));
           root.dataset.warnings = String(warnings.childElementCount);
         },
