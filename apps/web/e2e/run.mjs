@@ -15,6 +15,7 @@ const appDir = path.resolve(here, '..');
 const repoRoot = path.resolve(appDir, '../..');
 const dist = path.join(appDir, 'dist');
 const shots = path.join(here, 'screenshots');
+const downloads = fs.mkdtempSync(path.join(os.tmpdir(), 'logitlab-e2e-downloads-'));
 const browserPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const FLAGS = [
   '--headless',
@@ -84,14 +85,10 @@ function assert(cond, msg) {
 // by default it serves the production build itself.
 const server = process.env.E2E_BASE_URL ? null : await serve(dist);
 const base = process.env.E2E_BASE_URL ?? `http://127.0.0.1:${server.address().port}/`;
-const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'logitlab-e2e-'));
-const context = await chromium.launchPersistentContext(userDataDir, {
-  executablePath: browserPath,
-  headless: true,
-  args: FLAGS,
-  viewport: { width: 1320, height: 900 },
-  deviceScaleFactor: 1,
-});
+const browser = await chromium.launch({ executablePath: browserPath, headless: true, args: FLAGS });
+// Each test gets its own context, so storage (IndexedDB: the remembered backend and weights) never
+// leaks from one test into the next; a test that checks persistence reloads within its context.
+const newContext = (viewport = { width: 1320, height: 900 }) => browser.newContext({ viewport, deviceScaleFactor: 1, acceptDownloads: true });
 fs.mkdirSync(shots, { recursive: true });
 
 /**
@@ -99,22 +96,35 @@ fs.mkdirSync(shots, { recursive: true });
  * navigator.hardwareConcurrency: tfjs's wasm build uses hardwareConcurrency / 2 threads, so on a
  * 2-core CI machine it would start single-threaded and the threaded path would go untested.
  */
-async function open(hash, { cores } = {}) {
-  const page = await context.newPage();
+async function open(hash, { cores, viewport, context } = {}) {
+  const ctx = context ?? (await newContext(viewport));
+  const page = await ctx.newPage();
   if (cores) {
-    const cdp = await context.newCDPSession(page);
+    const cdp = await ctx.newCDPSession(page);
     await cdp.send('Emulation.setHardwareConcurrencyOverride', { hardwareConcurrency: cores });
   }
+  const errors = watch(page);
+  page.setDefaultTimeout(120_000);
+  await page.goto(`${base}#${hash}`);
+  await ready(page, hash.split('?')[0]);
+  // Closing the page also closes the context this call made.
+  if (!context) page.on('close', () => void ctx.close());
+  return { page, errors };
+}
+
+/** Collects console errors and uncaught exceptions (of the page and its workers). */
+function watch(page) {
   const errors = [];
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(m.text());
   });
   page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
-  page.setDefaultTimeout(120_000);
-  await page.goto(`${base}#${hash}`);
+  return errors;
+}
+
+async function ready(page, tab) {
   await page.waitForSelector('body[data-ready="true"]');
-  await page.waitForSelector(`#page-${hash}[data-state="ready"]`);
-  return { page, errors };
+  await page.waitForSelector(`#page-${tab}[data-state="ready"]`);
 }
 
 /** Waits until the page's render counter moves past `after`. */
@@ -161,7 +171,7 @@ test('classify: a stroke changes all four heads', async () => {
   await nextRender(page, 'classify', n);
   await page.waitForFunction(() => !document.querySelector('#page-classify')?.hasAttribute('data-busy'));
   const after = await headOutputs(page);
-  await page.screenshot({ path: path.join(shots, 'classify-drawn.png'), fullPage: true });
+  await page.screenshot({ path: path.join(shots, 'classify-stroke.png'), fullPage: true });
   await page.close();
   for (const head of ['logits', 'logSoftmax', 'softmax', 'sigmoid']) {
     const a = before[head];
@@ -253,12 +263,10 @@ test('generate: clicking the latent map decodes', async () => {
 });
 
 test('a missing weight asset: the page trains that model itself and still works', async () => {
+  const context = await newContext();
   const page = await context.newPage();
-  const errors = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
+  page.on('close', () => void context.close());
+  const errors = watch(page);
   page.setDefaultTimeout(180_000);
   // Serve a manifest without the autoencoder, as if its asset had not been made.
   await page.route('**/weights/manifest.json', async (route) => {
@@ -302,7 +310,7 @@ test('train: 20 steps, the loss falls', async () => {
   await page.waitForSelector('#page-train[data-train-state="done"]', { timeout: 300_000 });
   assert(stillPaused === atPause, `training advanced while paused: ${atPause} -> ${stillPaused} steps`);
   const losses = await page.$eval('#page-train', (el) => JSON.parse(el.getAttribute('data-losses') ?? '[]'));
-  await page.screenshot({ path: path.join(shots, 'train-done.png'), fullPage: true });
+  await page.screenshot({ path: path.join(shots, 'train-paused-resumed.png'), fullPage: true });
   await page.close();
   assert(losses.length === 20, `expected 20 losses, got ${losses.length}`);
   const head = losses.slice(0, 5).reduce((a, b) => a + b, 0) / 5;
@@ -335,6 +343,442 @@ test('backends: cpu, wasm, webgl, webgpu agree on the top prediction; wasm runs 
   assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
 });
 
+// ---------- phone, keyboard, accessibility ----------
+const TABS = ['classify', 'explain', 'generate', 'train'];
+
+test('phone (390 x 844): no page wider than the screen, compact header', async () => {
+  const { page, errors } = await open('classify', { viewport: { width: 390, height: 844 } });
+  const widths = {};
+  let header = 0;
+  for (const tab of TABS) {
+    await page.click(`#tab-${tab}`);
+    await ready(page, tab);
+    await page.waitForTimeout(300);
+    widths[tab] = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, viewport: window.innerWidth }));
+    header = Math.max(header, await page.$eval('.topbar', (el) => el.getBoundingClientRect().height));
+    await page.screenshot({ path: path.join(shots, `phone-${tab}.png`), fullPage: true });
+  }
+  await page.close();
+  console.log(`  phone widths: ${JSON.stringify(widths)}; header ${header.toFixed(0)} px of 844`);
+  for (const [tab, w] of Object.entries(widths)) assert(w.scroll <= w.viewport, `${tab}: page is ${w.scroll} px wide on a ${w.viewport} px screen`);
+  assert(header <= 0.15 * 844, `header takes ${header.toFixed(0)} px (${((header / 844) * 100).toFixed(0)}% of the screen)`);
+  assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+});
+
+test('tabs follow the ARIA tabs pattern (arrow keys, roving tabindex, aria-controls)', async () => {
+  const { page, errors } = await open('classify');
+  await page.focus('#tab-classify');
+  const seen = [];
+  for (const key of ['ArrowRight', 'ArrowRight', 'ArrowRight', 'ArrowRight', 'ArrowLeft', 'End', 'Home']) {
+    await page.keyboard.press(key);
+    const s = await page.evaluate(() => ({
+      focused: document.activeElement?.id,
+      selected: [...document.querySelectorAll('[role="tab"]')].filter((t) => t.getAttribute('aria-selected') === 'true').map((t) => t.id),
+      tabbable: [...document.querySelectorAll('[role="tab"]')].filter((t) => t.tabIndex === 0).map((t) => t.id),
+      visible: [...document.querySelectorAll('[role="tabpanel"]')].filter((p) => !p.hidden).map((p) => p.id),
+      controls: [...document.querySelectorAll('[role="tab"]')].every((t) => document.getElementById(t.getAttribute('aria-controls') ?? '')?.getAttribute('role') === 'tabpanel'),
+    }));
+    seen.push(s);
+  }
+  await page.close();
+  const expected = ['explain', 'generate', 'train', 'classify', 'train', 'train', 'classify'];
+  seen.forEach((s, i) => {
+    const want = `tab-${expected[i]}`;
+    assert(s.focused === want && s.selected.join() === want && s.tabbable.join() === want, `step ${i}: ${JSON.stringify(s)}, expected ${want}`);
+    assert(s.visible.join() === `page-${expected[i]}`, `step ${i}: visible panels ${s.visible}`);
+    assert(s.controls, 'a tab does not control a tabpanel');
+  });
+  assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+});
+
+test('accessibility: every canvas has a text alternative, text contrast >= 4.5:1, bars >= 3:1', async () => {
+  const { page, errors } = await open('classify');
+  const report = [];
+  for (const tab of TABS) {
+    await page.click(`#tab-${tab}`);
+    await ready(page, tab);
+    await page.waitForTimeout(300);
+    report.push(
+      await page.evaluate((tabName) => {
+        const rgb = (c) => (c.match(/[\d.]+/g) ?? []).map(Number);
+        const lum = ([r, g, b]) => {
+          const f = (v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+          return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+        };
+        const ratio = (a, b) => (Math.max(lum(a), lum(b)) + 0.05) / (Math.min(lum(a), lum(b)) + 0.05);
+        const bgOf = (el) => {
+          for (let e = el; e; e = e.parentElement) {
+            const c = rgb(getComputedStyle(e).backgroundColor);
+            if (c.length === 3 || (c.length === 4 && c[3] > 0.9)) return c.slice(0, 3);
+          }
+          return [255, 255, 255];
+        };
+        const panel = document.getElementById(`page-${tabName}`);
+        const unlabeled = [...document.querySelectorAll('canvas')]
+          .filter((c) => panel?.contains(c) && c.offsetParent !== null)
+          .filter((c) => !c.getAttribute('aria-label') && c.getAttribute('aria-hidden') !== 'true' && !c.closest('[aria-hidden="true"]'))
+          .map((c) => c.id || c.className || 'canvas');
+        const low = [];
+        for (const el of [...document.querySelectorAll('header *, #page-' + tabName + ' *, footer')]) {
+          if (el.offsetParent === null || el.closest('.visually-hidden')) continue;
+          const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+          if (!own) continue;
+          const st = getComputedStyle(el);
+          if (Number(st.opacity) < 1 || el.closest(':disabled') || el.matches(':disabled')) continue;
+          const r = ratio(rgb(st.color).slice(0, 3), bgOf(el));
+          if (r < 4.5) low.push(`${el.tagName.toLowerCase()}.${el.className} "${el.textContent.trim().slice(0, 30)}" ${r.toFixed(2)}`);
+        }
+        const bars = [...(panel?.querySelectorAll('.bar .fill') ?? [])].map((f) => ratio(rgb(getComputedStyle(f).backgroundColor), bgOf(f.parentElement)));
+        return { tab: tabName, unlabeled, low, minBar: bars.length ? Math.min(...bars) : null };
+      }, tab),
+    );
+  }
+  await page.close();
+  for (const r of report) {
+    assert(r.unlabeled.length === 0, `${r.tab}: canvases without a text alternative: ${r.unlabeled.join(', ')}`);
+    assert(r.low.length === 0, `${r.tab}: text under 4.5:1: ${r.low.slice(0, 6).join(' | ')}`);
+    assert(r.minBar === null || r.minBar >= 3, `${r.tab}: bar contrast ${r.minBar}`);
+  }
+  assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+});
+
+test('keyboard only: every tab works without a pointer', async () => {
+  const { page, errors } = await open('classify');
+  // Classify: the digit picker puts an example on the pad; the live region announces predictions.
+  await page.focus('#classify-pick [data-digit="3"]');
+  let n = await renders(page, 'classify');
+  await page.keyboard.press('Enter');
+  await nextRender(page, 'classify', n);
+  await page.waitForFunction(() => !document.querySelector('#page-classify')?.hasAttribute('data-busy'));
+  const live = await page.$eval('#classify-live', (el) => el.textContent);
+  // A bar is a button: Space explains that class.
+  await page.focus('.head-card[data-head="logits"] .bar[data-digit="5"]');
+  n = await renders(page, 'classify');
+  await page.keyboard.press('Space');
+  await nextRender(page, 'classify', n);
+  await page.waitForFunction(() => !document.querySelector('#page-classify')?.hasAttribute('data-busy'));
+  const explained = await page.$eval('#classify-explain', (el) => el.dataset.target);
+  // Tabs by arrow key; Explain by its pickers.
+  await page.focus('#tab-classify');
+  await page.keyboard.press('ArrowRight');
+  await ready(page, 'explain');
+  n = await renders(page, 'explain');
+  await page.focus('#pick-left [data-digit="1"]');
+  await page.keyboard.press('Enter');
+  await nextRender(page, 'explain', n);
+  const verdict = await page.$eval('#explain-verdict', (el) => el.textContent);
+  // Generate: the latent map takes arrow keys.
+  await page.focus('#tab-explain');
+  await page.keyboard.press('ArrowRight');
+  await ready(page, 'generate');
+  const before = await page.$eval('#decoded', (c) => Number(c.getAttribute('data-decodes') ?? 0));
+  await page.focus('#latent-map');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowUp');
+  await page.waitForFunction((b) => Number(document.querySelector('#decoded')?.getAttribute('data-decodes') ?? 0) >= b + 2, before);
+  // Train: the form is plain controls.
+  await page.focus('#tab-generate');
+  await page.keyboard.press('ArrowRight');
+  await ready(page, 'train');
+  await page.focus('#train-steps');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('3');
+  await page.focus('#train-start');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#page-train[data-train-state="done"]', { timeout: 300_000 });
+  await page.focus('#train-use');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('#page-train')?.dataset.inUse === 'trained in page');
+  await page.close();
+  assert(/Predictions: logits head \d/.test(live ?? ''), `live region says '${live}'`);
+  assert(explained === '5', `pressing bar 5 explained ${explained}`);
+  assert(/f = /.test(verdict ?? ''), `explain verdict '${verdict}'`);
+  assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+});
+
+// ---------- training in a worker ----------
+/** rAF intervals (ms) over `ms` milliseconds. */
+const frameIntervals = (page, ms) =>
+  page.evaluate(
+    (d) =>
+      new Promise((resolve) => {
+        const out = [];
+        let last = performance.now();
+        const end = last + d;
+        const f = (now) => {
+          out.push(now - last);
+          last = now;
+          if (now < end) requestAnimationFrame(f);
+          else resolve(out);
+        };
+        requestAnimationFrame(f);
+      }),
+    ms,
+  );
+const p95 = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(0.95 * (xs.length - 1))];
+const lossCount = (page) => page.$eval('#page-train', (el) => JSON.parse(el.getAttribute('data-losses') ?? '[]').length);
+
+for (const backend of ['cpu', 'wasm']) {
+  test(`train on ${backend}: the page keeps >= 50 fps (p95 frame interval <= 50 ms) while the worker trains`, async () => {
+    const { page, errors } = await open('train');
+    await page.selectOption('#backend-select', backend);
+    await page.waitForFunction((b) => document.body.dataset.backend === b, backend);
+    await page.selectOption('#train-model', 'convnet-logits');
+    await page.fill('#train-steps', '5000');
+    await page.click('#train-start');
+    await page.waitForFunction(() => JSON.parse(document.querySelector('#page-train')?.getAttribute('data-losses') ?? '[]').length >= 2, null, { timeout: 180_000 });
+    const stepsBefore = await lossCount(page);
+    const intervals = await frameIntervals(page, 5000);
+    const stepsAfter = await lossCount(page);
+    const worker = await page.$eval('#page-train', (el) => ({ backend: el.dataset.workerBackend, rate: Number(el.dataset.stepsPerSec) }));
+    await page.click('#train-stop');
+    await page.waitForSelector('#page-train[data-train-state="stopped"]', { timeout: 180_000 });
+    await page.close();
+    const q = p95(intervals);
+    console.log(`  ${backend}: ${intervals.length} frames in 5 s, p95 interval ${q.toFixed(1)} ms, max ${Math.max(...intervals).toFixed(0)} ms; ${stepsAfter - stepsBefore} steps meanwhile (${worker.rate} steps/s on ${worker.backend})`);
+    assert(worker.backend === backend, `the worker trained on ${worker.backend}, not ${backend}`);
+    assert(stepsAfter > stepsBefore, 'no training steps while frames were measured');
+    assert(q <= 50, `p95 frame interval ${q.toFixed(1)} ms > 50 ms`);
+    assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+  });
+}
+
+/** The logits head's outputs and accuracy label for the drawing on the pad. */
+async function logitsHead(page) {
+  await page.waitForFunction(() => !document.querySelector('#page-classify')?.hasAttribute('data-busy'));
+  return page.$eval('.head-card[data-head="logits"]', (c) => ({
+    outputs: JSON.parse(c.getAttribute('data-outputs') ?? '[]'),
+    source: c.querySelector('.source')?.textContent,
+    accuracy: c.querySelector('.accuracy')?.textContent,
+  }));
+}
+const maxDiff = (a, b) => Math.max(...a.map((v, i) => Math.abs(v - (b[i] ?? NaN))));
+
+async function trainAndStop(page, id, steps = 400) {
+  await page.click('#tab-train');
+  await ready(page, 'train');
+  await page.selectOption('#train-model', id);
+  await page.fill('#train-steps', String(steps));
+  await page.click('#train-start');
+  await page.waitForFunction(() => JSON.parse(document.querySelector('#page-train')?.getAttribute('data-losses') ?? '[]').length >= 5);
+  await page.click('#train-stop');
+  await page.waitForSelector('#page-train[data-train-state="stopped"]');
+}
+
+test('Stop / Use these weights / Revert: other tabs change only when asked, labels follow the weights', async () => {
+  const { page, errors } = await open('classify');
+  await page.selectOption('#backend-select', 'wasm');
+  await page.waitForFunction(() => document.body.dataset.backend === 'wasm');
+  await drawSeven(page, '#page-classify .draw-pad');
+  const shipped = await logitsHead(page);
+  await trainAndStop(page, 'convnet-logits');
+  await page.click('#tab-classify');
+  await ready(page, 'classify');
+  const afterStop = await logitsHead(page);
+  await page.click('#tab-train');
+  await page.click('#train-use');
+  await page.waitForFunction(() => document.querySelector('#page-train')?.dataset.inUse === 'trained in page');
+  await page.click('#tab-classify');
+  await page.waitForTimeout(300);
+  const used = await logitsHead(page);
+  // Remembered across a reload (IndexedDB), backend too.
+  await page.reload();
+  await ready(page, 'classify');
+  const backendAfterReload = await page.evaluate(() => document.body.dataset.backend);
+  await drawSeven(page, '#page-classify .draw-pad');
+  await page.waitForTimeout(300);
+  const reloaded = await logitsHead(page);
+  await page.click('#tab-train');
+  await ready(page, 'train');
+  await page.selectOption('#train-model', 'convnet-logits');
+  await page.click('#weights-revert');
+  await page.waitForFunction(() => document.querySelector('#page-train')?.dataset.inUse === 'pretrained');
+  await page.click('#tab-classify');
+  await page.waitForTimeout(300);
+  const reverted = await logitsHead(page);
+  await page.screenshot({ path: path.join(shots, 'classify-reverted.png'), fullPage: true });
+  await page.close();
+  assert(maxDiff(afterStop.outputs, shipped.outputs) === 0, `Stop changed the Classify outputs by ${maxDiff(afterStop.outputs, shipped.outputs)}`);
+  assert(afterStop.accuracy === shipped.accuracy && /MNIST/.test(shipped.accuracy ?? ''), `label '${afterStop.accuracy}' vs '${shipped.accuracy}'`);
+  assert(maxDiff(used.outputs, shipped.outputs) > 1e-3, 'Use these weights did not change the outputs');
+  assert(used.source === 'trained in page' && /measured in this page/.test(used.accuracy ?? ''), `after Use: '${used.source}', '${used.accuracy}'`);
+  assert(backendAfterReload === 'wasm', `backend after reload: ${backendAfterReload}`);
+  assert(reloaded.source === 'trained in page', `after reload the weights are '${reloaded.source}'`);
+  assert(reverted.source === 'pretrained' && reverted.accuracy === shipped.accuracy, `after Revert: '${reverted.source}', '${reverted.accuracy}'`);
+  assert(maxDiff(reverted.outputs, shipped.outputs) < 1e-5, `Revert left outputs off by ${maxDiff(reverted.outputs, shipped.outputs)}`);
+  assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+});
+
+test('train: softmax and sigmoid runs show the pitfall warning; earlier runs stay on the chart', async () => {
+  const { page, errors } = await open('train');
+  await page.selectOption('#backend-select', 'wasm');
+  await page.waitForFunction(() => document.body.dataset.backend === 'wasm');
+  const warned = {};
+  for (const head of ['softmax', 'sigmoid', 'logits']) {
+    await page.selectOption('#train-model', `convnet-${head}`);
+    await page.fill('#train-steps', '12');
+    await page.click('#train-start');
+    await page.waitForSelector('#page-train[data-train-state="done"]', { timeout: 300_000 });
+    warned[head] = await page.$eval('#train-warnings', (el) => el.textContent ?? '');
+  }
+  const datasets = await page.evaluate(() => {
+    const c = [...document.querySelectorAll('#loss-chart')][0];
+    return c ? window.Chart?.getChart?.(c)?.data.datasets.length ?? Number(c.dataset.runs ?? 0) : 0;
+  });
+  const runs = await page.$eval('#page-train', (el) => Number(el.dataset.runs ?? 0));
+  await page.screenshot({ path: path.join(shots, 'train-done.png'), fullPage: true });
+  await page.close();
+  assert(/nllLoss/.test(warned.softmax), `softmax run: no pitfall warning (${warned.softmax})`);
+  assert(/nllLoss/.test(warned.sigmoid), `sigmoid run: no pitfall warning (${warned.sigmoid})`);
+  assert(warned.logits === '', `logits run warned: ${warned.logits}`);
+  assert(runs === 3, `chart holds ${runs} runs (datasets ${datasets})`);
+  assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+});
+
+test('weights round-trip through a safetensors download and upload', async () => {
+  const { page, errors } = await open('classify');
+  await page.selectOption('#backend-select', 'wasm');
+  await page.waitForFunction(() => document.body.dataset.backend === 'wasm');
+  await drawSeven(page, '#page-classify .draw-pad');
+  const shipped = await logitsHead(page);
+  await page.click('#tab-train');
+  await ready(page, 'train');
+  await page.selectOption('#train-model', 'convnet-logits');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#weights-download')]);
+  const file = path.join(downloads, download.suggestedFilename());
+  await download.saveAs(file);
+  // Replace the weights in use, then upload the downloaded file.
+  await trainAndStop(page, 'convnet-logits');
+  await page.click('#train-use');
+  await page.waitForFunction(() => document.querySelector('#page-train')?.dataset.inUse === 'trained in page');
+  await page.setInputFiles('#weights-upload', file);
+  await page.waitForFunction(() => document.querySelector('#page-train')?.dataset.inUse === 'uploaded');
+  // A file for another model is refused and changes nothing.
+  const wrong = path.join(downloads, 'explainer.safetensors');
+  fs.copyFileSync(path.join(appDir, 'public/weights/explainer.safetensors'), wrong);
+  await page.setInputFiles('#weights-upload', wrong);
+  await page.waitForFunction(() => /not loaded/.test(document.querySelector('#weights-note')?.textContent ?? ''));
+  await page.click('#tab-classify');
+  await page.waitForTimeout(300);
+  const uploaded = await logitsHead(page);
+  await page.close();
+  // The file is what PyTorch's safetensors reads: 8-byte header length, JSON header, F32 tensors in PyTorch layout.
+  const bytes = fs.readFileSync(file);
+  const n = Number(bytes.readBigUInt64LE(0));
+  const header = JSON.parse(bytes.subarray(8, 8 + n).toString('utf8'));
+  const conv1 = header['conv1.weight'];
+  assert(download.suggestedFilename() === 'convnet-logits.safetensors', `file name ${download.suggestedFilename()}`);
+  assert(conv1 && conv1.dtype === 'F32' && conv1.shape.join('x') === '10x1x5x5', `conv1.weight header: ${JSON.stringify(conv1)}`);
+  const end = Math.max(...Object.entries(header).filter(([k]) => k !== '__metadata__').map(([, v]) => v.data_offsets[1]));
+  assert(8 + n + end === bytes.length, `header offsets end at ${8 + n + end}, file has ${bytes.length} bytes`);
+  assert(uploaded.source === 'uploaded', `after upload the weights are '${uploaded.source}'`);
+  assert(maxDiff(uploaded.outputs, shipped.outputs) < 1e-5, `uploaded weights give outputs off by ${maxDiff(uploaded.outputs, shipped.outputs)}`);
+  assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+});
+
+// ---------- state in the URL ----------
+test('a shared URL reproduces the view (tab, backend, drawing, explained class, method, rule, beta, latent point)', async () => {
+  const { page, errors } = await open('classify');
+  await page.selectOption('#backend-select', 'wasm');
+  await page.waitForFunction(() => document.body.dataset.backend === 'wasm');
+  await drawSeven(page, '#page-classify .draw-pad');
+  await page.waitForFunction(() => !document.querySelector('#page-classify')?.hasAttribute('data-busy'));
+  await page.selectOption('#classify-method', 'gradientTimesInput');
+  await page.click('.head-card[data-head="softmax"] .bar[data-digit="2"]');
+  await page.waitForFunction(() => document.querySelector('#classify-explain')?.dataset.target === '2');
+  await page.waitForFunction(() => !document.querySelector('#page-classify')?.hasAttribute('data-busy'));
+  const view = async (p) => ({
+    heads: await headOutputs(p),
+    explain: await p.$eval('#classify-explain', (el) => ({ ...el.dataset })),
+    backend: await p.evaluate(() => document.body.dataset.backend),
+  });
+  const a = await view(page);
+  const url = page.url();
+  await page.close();
+  // Generate and Explain state too.
+  const g = await open('generate?beta=5&z=0.250,0.700');
+  const gState = await g.page.evaluate(() => ({ beta: document.querySelector('#beta-select')?.value, url: location.hash }));
+  await g.page.close();
+  const e = await open('explain?composite=wSquare&compare=gradientTimesInput');
+  const eRule = await e.page.$eval('#explain-rule', (el) => el.value);
+  await e.page.close();
+
+  const { page: other, errors: errors2 } = await open(url.slice(url.indexOf('#') + 1));
+  await other.waitForFunction(() => !document.querySelector('#page-classify')?.hasAttribute('data-busy'));
+  await other.waitForFunction(() => document.querySelector('#classify-explain')?.dataset.target === '2');
+  const b = await view(other);
+  const url2 = other.url();
+  await other.close();
+  assert(url.includes('draw-classify=') && url.includes('backend=wasm'), `URL lacks state: ${url}`);
+  assert(b.backend === 'wasm', `shared link opened on ${b.backend}`);
+  for (const head of ['logits', 'logSoftmax', 'softmax', 'sigmoid']) {
+    const d = maxDiff(a.heads[head], b.heads[head]);
+    assert(d < 0.05 * Math.max(1, ...a.heads[head].map(Math.abs)), `${head}: outputs differ by ${d}`);
+  }
+  assert(b.explain.head === 'softmax' && b.explain.target === '2' && b.explain.method === 'gradientTimesInput', `explain view ${JSON.stringify(b.explain)}`);
+  assert(url2.slice(url2.indexOf('#')) === url.slice(url.indexOf('#')), 'the restored view writes a different URL');
+  assert(gState.beta === '5' && gState.url.includes('z=0.250,0.700'), `generate state ${JSON.stringify(gState)}`);
+  assert(eRule === 'wSquare', `explain rule ${eRule}`);
+  assert(errors.length + errors2.length + g.errors.length + e.errors.length === 0, `console errors: ${[...errors, ...errors2, ...g.errors, ...e.errors].join(' | ')}`);
+});
+
+// ---------- heatmaps for a drawn digit ----------
+test('classify: a heatmap for the drawn digit for every class, with each method', async () => {
+  const { page, errors } = await open('classify');
+  await drawSeven(page, '#page-classify .draw-pad');
+  await page.waitForFunction(() => !document.querySelector('#page-classify')?.hasAttribute('data-busy'));
+  const methods = await page.$$eval('#classify-method option', (os) => os.map((o) => o.value));
+  const maps = {};
+  for (const method of methods) {
+    await page.selectOption('#classify-method', method);
+    for (let d = 0; d < 10; d++) {
+      await page.click(`.head-card[data-head="logits"] .bar[data-digit="${d}"]`);
+      await page.waitForFunction(
+        ([m, t]) => {
+          const el = document.querySelector('#classify-explain');
+          return el?.dataset.method === m && el?.dataset.target === t && !document.querySelector('#page-classify')?.hasAttribute('data-busy');
+        },
+        [method, String(d)],
+      );
+      maps[`${method}:${d}`] = await page.$eval('#classify-heatmap', (c) => ({ lit: Number(c.closest('.card')?.dataset.lit), scale: Number(c.dataset.scale), label: c.getAttribute('aria-label'), px: c.toDataURL() }));
+    }
+  }
+  await page.$eval('#classify-heatmap-opacity', (s) => {
+    s.value = '40';
+    s.dispatchEvent(new Event('input'));
+  });
+  await page.screenshot({ path: path.join(shots, 'classify-drawn.png'), fullPage: true });
+  await page.close();
+  for (const [k, m] of Object.entries(maps)) assert(m.lit > 0 && m.scale > 0, `${k}: empty heatmap (${JSON.stringify({ lit: m.lit, scale: m.scale })})`);
+  for (const method of methods) {
+    const distinct = new Set(Array.from({ length: 10 }, (_, d) => maps[`${method}:${d}`].px)).size;
+    assert(distinct === 10, `${method}: only ${distinct} distinct heatmaps for 10 classes`);
+  }
+  console.log(`  methods: ${methods.join(', ')}`);
+  assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+});
+
+test('generate: hover and drag decode, sliders edit the code', async () => {
+  const { page, errors } = await open('generate');
+  const box = await page.locator('#latent-map').boundingBox();
+  const decodes = () => page.$eval('#decoded', (c) => Number(c.getAttribute('data-decodes') ?? 0));
+  const before = await decodes();
+  await page.mouse.move(box.x + box.width * 0.2, box.y + box.height * 0.2);
+  await page.mouse.move(box.x + box.width * 0.8, box.y + box.height * 0.3, { steps: 6 });
+  await page.waitForFunction((n) => Number(document.querySelector('#decoded')?.getAttribute('data-decodes') ?? 0) > n + 1, before);
+  const ink = await page.$eval('#decoded', (c) => Number(c.getAttribute('data-ink')));
+  const mid = await decodes();
+  await page.$eval('#z0', (s) => {
+    s.value = '250';
+    s.dispatchEvent(new Event('input'));
+  });
+  await page.waitForFunction((n) => Number(document.querySelector('#decoded')?.getAttribute('data-decodes') ?? 0) > n, mid);
+  const ink2 = await page.$eval('#decoded', (c) => Number(c.getAttribute('data-ink')));
+  await page.close();
+  assert(ink !== ink2, 'moving a latent slider did not change the decoding');
+  assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+});
+
 // ---------- run ----------
 let passed = 0;
 let failed = 0;
@@ -350,15 +794,14 @@ for (const { name, fn } of tests) {
     console.log(`  FAIL ${name} (${((Date.now() - t0) / 1000).toFixed(1)}s)\n       ${String(e?.message ?? e).split('\n').join('\n       ')}`);
   }
 }
-await context.close();
+await browser.close();
 server?.close();
-fs.rmSync(userDataDir, { recursive: true, force: true });
 
 // Committed copies for the README (screenshots of each page, as left by this run).
 if (process.env.E2E_UPDATE_DOCS) {
   const docs = path.join(repoRoot, 'docs/screenshots');
   fs.mkdirSync(docs, { recursive: true });
-  for (const f of ['classify-drawn.png', 'explain-picked.png', 'generate-decoded.png', 'train-done.png']) {
+  for (const f of ['classify-drawn.png', 'explain-picked.png', 'generate-decoded.png', 'train-done.png', 'phone-classify.png', 'phone-explain.png']) {
     if (fs.existsSync(path.join(shots, f))) fs.copyFileSync(path.join(shots, f), path.join(docs, f));
   }
 }

@@ -67,17 +67,24 @@ function wireTabKeys(): void {
     ev.preventDefault();
     const tab = TABS[(next + TABS.length) % TABS.length] as Tab;
     document.getElementById(`tab-${tab}`)?.focus();
-    goToTab(tab);
+    select(tab);
   });
 }
 
+let shown = '';
+/** Shows `tab` now (its attributes change before any await) and puts it in the URL. */
+function select(tab: Tab): void {
+  shown = tab;
+  goToTab(tab);
+  void show(tab);
+}
+
 async function main(): Promise<void> {
-  for (const t of TABS) document.getElementById(`tab-${t}`)?.addEventListener('click', () => goToTab(t));
+  for (const t of TABS) document.getElementById(`tab-${t}`)?.addEventListener('click', () => select(t));
   wireTabKeys();
-  let shown = '';
   window.addEventListener('hashchange', () => {
     // Parameter writes use replaceState; a hashchange is a navigation (tab click, back, pasted link).
-    if (tabFromHash() !== shown || !pages.has(tabFromHash())) void show((shown = tabFromHash()));
+    if (tabFromHash() !== shown) void show((shown = tabFromHash()));
   });
   const host = document.getElementById('backend-selector');
   if (!host) throw new Error('missing #backend-selector');

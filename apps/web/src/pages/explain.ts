@@ -26,7 +26,6 @@ type CompareName = keyof typeof COMPARE;
 
 const W = 56;
 const H = 28;
-const MAP_SCALE = 5;
 
 /** A row of ten digit buttons that put a sample digit on one half of the pad. */
 function picker(side: 'left' | 'right'): HTMLElement {

@@ -8,7 +8,9 @@ import { normalizeLikeMnist, toRange } from '../lib/preprocess';
 import { LATENT_RANGE } from '../models/coding';
 import { trainingDigits } from '../models/data';
 import { BETAS, type Beta, type ModelId } from '../models/recipes';
+import { decodePixels, encodePixels } from '../lib/pixels-codec';
 import { getModel, type ZooEntry } from '../models/zoo';
+import { readParam, writeParams } from '../state/url';
 import { blit, DrawCanvas } from '../ui/draw-canvas';
 import { canvas, h } from '../ui/dom';
 import type { Page } from './page';
@@ -17,6 +19,8 @@ import { Coalescer, markRendered } from './render-state';
 const MAP = 300;
 const MAP_POINTS = 600;
 const SAMPLES = 8;
+/** Latent dimensions with a slider each (the code has 30). */
+const SLIDERS = 4;
 
 /** One model's column: reconstruction, prior samples, latent map, decoded click. */
 interface Column {
@@ -31,6 +35,12 @@ interface Column {
   points: Float32Array;
   bounds: Bounds;
   click: { x: number; y: number } | null;
+  /** The code last decoded (a map point lifted to the latent space, then slider edits). */
+  z: Float32Array | null;
+  sliders: HTMLInputElement[];
+  /** Latest pointer position waiting while a decode runs (hover and drag decode continuously). */
+  queued: { x: number; y: number } | null;
+  decoding: boolean;
 }
 
 function column(kind: 'vae' | 'ae'): { el: HTMLElement; col: Column } {
@@ -38,15 +48,27 @@ function column(kind: 'vae' | 'ae'): { el: HTMLElement; col: Column } {
   const col: Column = {
     title: h('h3', {}, kind === 'vae' ? 'VAE' : 'Autoencoder'),
     badge: h('span', { class: 'badge' }, 'loading…'),
-    recon: canvas(84, 84, { id: `recon${suffix}` }),
-    samples: h('div', { class: 'grid-images', id: `samples${suffix}` }),
-    map: canvas(MAP, MAP, { class: 'latent-map', id: `latent-map${suffix}`, title: 'click to decode this point' }),
-    decoded: canvas(84, 84, { id: `decoded${suffix}` }),
+    recon: canvas(84, 84, { id: `recon${suffix}`, role: 'img', 'aria-label': 'reconstruction of the digit' }),
+    samples: h('div', { class: 'grid-images', id: `samples${suffix}`, role: 'group', 'aria-label': 'decoded random codes' }),
+    map: canvas(MAP, MAP, {
+      class: 'latent-map',
+      id: `latent-map${suffix}`,
+      tabindex: '0',
+      role: 'img',
+      'aria-label': 'codes of 600 digits on their first two principal axes; point, drag or use the arrow keys to decode a point',
+    }),
+    decoded: canvas(84, 84, { id: `decoded${suffix}`, role: 'img', 'aria-label': 'the digit decoded from the chosen point' }),
     entry: null,
     plane: null,
     points: new Float32Array(),
     bounds: { minX: -1, maxX: 1, minY: -1, maxY: 1 },
     click: null,
+    z: null,
+    sliders: Array.from({ length: SLIDERS }, (_, i) =>
+      h('input', { type: 'range', min: -300, max: 300, value: 0, id: `z${i}${suffix}`, 'aria-label': `latent dimension ${i + 1}` }),
+    ),
+    queued: null,
+    decoding: false,
   };
   const el = h(
     'div',
@@ -56,8 +78,10 @@ function column(kind: 'vae' | 'ae'): { el: HTMLElement; col: Column } {
     h('div', { class: 'row' }, h('div', { class: 'map' }, col.recon, h('span', { class: 'muted recon-label' }, 'reconstruction')), h('div', { class: 'map' }, col.decoded, h('span', { class: 'muted' }, 'decoded click'))),
     h('p', { class: 'sub spaced' }, 'samples: decoded z ~ N(0, I)'),
     col.samples,
-    h('p', { class: 'sub spaced' }, 'codes of 600 digits on their first two principal axes; click to decode a point'),
+    h('p', { class: 'sub spaced' }, 'codes of 600 digits on their first two principal axes; point, drag or use the arrow keys to decode'),
     col.map,
+    h('p', { class: 'sub spaced' }, `first ${SLIDERS} latent dimensions of the decoded code`),
+    h('div', { class: 'sliders' }, ...col.sliders.map((sl, i) => h('label', { class: 'muted' }, `z${i + 1}`, sl))),
   );
   return { el, col };
 }
@@ -123,12 +147,10 @@ async function mapLatents(c: Column): Promise<void> {
   drawMap(c, set.labels);
 }
 
-async function decodeClick(c: Column, px: number, py: number): Promise<void> {
-  if (!c.plane) return;
-  c.click = { x: px, y: py };
-  drawMap(c, trainingDigits().labels);
-  const { x, y } = toLatent(c.bounds, MAP, MAP, px, py);
-  const img = await decode(c, lift(c.plane, x, y), 1);
+/** Decodes `c.z` into the decoded canvas. */
+async function decodeZ(c: Column): Promise<void> {
+  if (!c.z) return;
+  const img = await decode(c, c.z, 1);
   blit(c.decoded, grayRgba(img, LATENT_RANGE), 28, 28);
   // Ink in [0, 784]: how much digit the decoding holds (the e2e test checks it changes).
   const ink = img.reduce((s, v) => s + (v - LATENT_RANGE[0]) / (LATENT_RANGE[1] - LATENT_RANGE[0]), 0);
@@ -136,11 +158,39 @@ async function decodeClick(c: Column, px: number, py: number): Promise<void> {
   c.decoded.dataset.decodes = String(Number(c.decoded.dataset.decodes ?? 0) + 1);
 }
 
+async function decodeClick(c: Column, px: number, py: number): Promise<void> {
+  if (!c.plane) return;
+  c.click = { x: px, y: py };
+  drawMap(c, trainingDigits().labels);
+  const { x, y } = toLatent(c.bounds, MAP, MAP, px, py);
+  c.z = lift(c.plane, x, y);
+  c.sliders.forEach((sl, i) => (sl.value = String(Math.round((c.z?.[i] ?? 0) * 100))));
+  await decodeZ(c);
+}
+
+/** Decodes pointer positions as fast as decoding allows: only the latest waiting position runs. */
+async function decodeLatest(c: Column, px: number, py: number): Promise<void> {
+  c.queued = { x: px, y: py };
+  if (c.decoding) return;
+  c.decoding = true;
+  try {
+    while (c.queued) {
+      const { x, y } = c.queued;
+      c.queued = null;
+      await decodeClick(c, x, y);
+    }
+  } finally {
+    c.decoding = false;
+  }
+}
+
 export function createPage(root: HTMLElement): Page {
   const pad = h('div', { class: 'card pad-card' });
   pad.append(h('h3', {}, 'Draw a digit to reconstruct'));
-  const draw = new DrawCanvas(pad, { width: 28, height: 28, scale: 8, pen: 2.4, label: 'digit drawing pad' });
-  const betaSelect = h('select', { id: 'beta-select', 'aria-label': 'VAE beta' }, ...BETAS.map((b) => h('option', { value: b, selected: b === 1 }, `β = ${b}`)));
+  const draw = new DrawCanvas(pad, { width: 28, height: 28, scale: 8, pen: 2.4, label: 'digit drawing pad: what you draw is reconstructed by both models' });
+  const wantBeta = Number(readParam('beta'));
+  const initialBeta = (BETAS as readonly number[]).includes(wantBeta) ? wantBeta : 1;
+  const betaSelect = h('select', { id: 'beta-select', 'aria-label': 'VAE beta' }, ...BETAS.map((b) => h('option', { value: b, selected: b === initialBeta }, `β = ${b}`)));
   const resample = h('button', { class: 'btn', id: 'resample' }, 'New samples');
   const clear = h('button', { class: 'btn' }, 'Clear');
   pad.append(h('div', { class: 'toolbar' }, clear, resample), h('div', { class: 'toolbar' }, h('label', { for: 'beta-select' }, 'VAE weight of KL:'), betaSelect));
@@ -168,10 +218,12 @@ export function createPage(root: HTMLElement): Page {
     vae.col.entry = v;
     ae.col.entry = a;
     vae.col.title.textContent = `VAE, β = ${beta()}`;
+    const point = (readParam('z') ?? '').split(',').map(Number);
     for (const c of [vae.col, ae.col]) {
       await mapLatents(c);
-      // Something to look at before the first click: decode the centre of the map.
-      c.click ??= { x: MAP / 2, y: MAP / 2 };
+      // A shared link's point, else the centre of the map: something to look at before the first click.
+      const fromLink = c === vae.col && point.length === 2 && point.every((p) => Number.isFinite(p) && p >= 0 && p <= 1);
+      c.click ??= fromLink ? { x: (point[0] ?? 0.5) * MAP, y: (point[1] ?? 0.5) * MAP } : { x: MAP / 2, y: MAP / 2 };
     }
   }
 
@@ -190,7 +242,7 @@ export function createPage(root: HTMLElement): Page {
     });
     c.samples.replaceChildren(
       ...Array.from({ length: SAMPLES }, (_, i) => {
-        const cv = canvas(48, 48);
+        const cv = canvas(48, 48, { role: 'img', 'aria-label': `sample ${i + 1}: a decoded random code` });
         blit(cv, grayRgba(imgs.subarray(i * 784, (i + 1) * 784), LATENT_RANGE), 28, 28);
         return cv;
       }),
@@ -226,13 +278,49 @@ export function createPage(root: HTMLElement): Page {
   }, root);
 
   for (const c of [vae.col, ae.col]) {
-    c.map.addEventListener('click', (e) => {
+    const at = (e: PointerEvent | MouseEvent): { x: number; y: number } => {
       const r = c.map.getBoundingClientRect();
-      void decodeClick(c, ((e.clientX - r.left) / r.width) * MAP, ((e.clientY - r.top) / r.height) * MAP);
+      return { x: ((e.clientX - r.left) / r.width) * MAP, y: ((e.clientY - r.top) / r.height) * MAP };
+    };
+    const remember = (): void => {
+      if (c === vae.col && c.click) writeParams({ z: `${(c.click.x / MAP).toFixed(3)},${(c.click.y / MAP).toFixed(3)}` });
+    };
+    c.map.style.touchAction = 'none';
+    // Hover and drag decode continuously; a click (or lifting the finger) keeps the point in the URL.
+    c.map.addEventListener('pointermove', (e) => {
+      const p = at(e);
+      void decodeLatest(c, p.x, p.y);
     });
+    c.map.addEventListener('pointerdown', (e) => {
+      const p = at(e);
+      void decodeLatest(c, p.x, p.y);
+    });
+    c.map.addEventListener('click', (e) => {
+      const p = at(e);
+      void decodeLatest(c, p.x, p.y).then(remember);
+    });
+    c.map.addEventListener('keydown', (e) => {
+      const step = MAP / 30;
+      const d = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] }[e.key];
+      if (!d) return;
+      e.preventDefault();
+      const from = c.click ?? { x: MAP / 2, y: MAP / 2 };
+      const x = Math.max(0, Math.min(MAP, from.x + (d[0] ?? 0)));
+      const y = Math.max(0, Math.min(MAP, from.y + (d[1] ?? 0)));
+      void decodeLatest(c, x, y).then(remember);
+    });
+    c.sliders.forEach((sl, i) =>
+      sl.addEventListener('input', () => {
+        if (!c.z) return;
+        c.z[i] = Number(sl.value) / 100;
+        void decodeZ(c);
+      }),
+    );
   }
   draw.onChange(() => {
     drawn = true;
+    const px = draw.read().data;
+    writeParams({ 'draw-generate': px.some((v) => v > 0.02) ? encodePixels(px) : null });
     void run.request();
   });
   clear.addEventListener('click', () => draw.clear());
@@ -240,7 +328,10 @@ export function createPage(root: HTMLElement): Page {
     seed++;
     void run.request();
   });
-  betaSelect.addEventListener('change', () => void load().then(() => run.request()));
+  betaSelect.addEventListener('change', () => {
+    writeParams({ beta: betaSelect.value });
+    void load().then(() => run.request());
+  });
   on('weights', (id) => {
     if (id.startsWith('vae-') || id === 'autoencoder') void load().then(() => run.request());
   });
@@ -248,7 +339,11 @@ export function createPage(root: HTMLElement): Page {
   let loaded: Promise<void> | null = null;
   return {
     async show() {
-      loaded ??= load();
+      loaded ??= load().then(() => {
+        const shared = readParam('draw-generate');
+        const pixels = shared ? decodePixels(shared, 784) : null;
+        if (pixels) draw.paint(pixels);
+      });
       await loaded;
       await run.request();
       root.dataset.state = 'ready';

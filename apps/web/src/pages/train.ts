@@ -153,6 +153,7 @@ export function createPage(root: HTMLElement): Page {
     const id = modelSelect.value as ModelId;
     const total = Math.max(1, Math.floor(Number(steps.value) || 1));
     runs++;
+    root.dataset.runs = String(runs);
     const label = `#${runs} ${id.replace('convnet-', '')}`;
     const color = colorOf(id);
     const lossData: Point[] = [];
@@ -303,6 +304,7 @@ export function createPage(root: HTMLElement): Page {
       c.data.datasets = [];
       c.update('none');
     }
+    root.dataset.runs = '0';
   });
   on('backend', (name) => {
     // The worker follows the page's backend between two steps.
