@@ -585,6 +585,8 @@ test('Stop / Use these weights / Revert: other tabs change only when asked, labe
   await page.reload();
   await ready(page, 'classify');
   const backendAfterReload = await page.evaluate(() => document.body.dataset.backend);
+  // The link restored the drawing (quantised); redraw the same stroke on a blank pad to compare exactly.
+  await page.click('#classify-clear');
   await drawSeven(page, '#page-classify .draw-pad');
   await page.waitForTimeout(300);
   const reloaded = await logitsHead(page);
