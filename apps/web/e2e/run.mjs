@@ -108,7 +108,7 @@ async function open(hash, { cores, viewport, context } = {}) {
   await page.goto(`${base}#${hash}`);
   await ready(page, hash.split('?')[0]);
   // Closing the page also closes the context this call made.
-  if (!context) page.on('close', () => void ctx.close());
+  if (!context) page.on('close', () => void ctx.close().catch(() => undefined));
   return { page, errors };
 }
 
@@ -265,7 +265,7 @@ test('generate: clicking the latent map decodes', async () => {
 test('a missing weight asset: the page trains that model itself and still works', async () => {
   const context = await newContext();
   const page = await context.newPage();
-  page.on('close', () => void context.close());
+  page.on('close', () => void context.close().catch(() => undefined));
   const errors = watch(page);
   page.setDefaultTimeout(180_000);
   // Serve a manifest without the autoencoder, as if its asset had not been made.
