@@ -6,6 +6,7 @@ import { accuracyLabel, adoptWeights, currentWeights, getModel, revertToPretrain
 import { readParam, writeParams } from '../state/url';
 import { TrainRun, type RunResult } from '../train/client';
 import type { LossPoint } from '../train/protocol';
+import { recentRate } from '../lib/rate';
 import { fmt, h } from '../ui/dom';
 import type { Page } from './page';
 
@@ -42,17 +43,6 @@ function lineChart(el: HTMLCanvasElement, yTitle: string, yMax?: number): LineCh
       plugins: { legend: { display: true, labels: { boxWidth: 12, font: { size: 11 } } } },
     },
   });
-}
-
-/** Steps per second over the last `seconds` of worker time (not since the start). */
-export function recentRate(points: readonly LossPoint[], seconds = 5): number {
-  const last = points.at(-1);
-  if (!last) return 0;
-  let i = points.length - 1;
-  while (i > 0 && last.time - (points[i - 1]?.time ?? 0) <= seconds * 1000) i--;
-  const first = points[i];
-  if (!first || last.time <= first.time) return 0;
-  return (last.step - first.step) / ((last.time - first.time) / 1000);
 }
 
 export function createPage(root: HTMLElement): Page {
