@@ -760,6 +760,23 @@ test('classify: a heatmap for the drawn digit for every class, with each method'
   assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
 });
 
+test('classify: the layer view shows every stage for the drawn digit, live', async () => {
+  const { page, errors } = await open('classify');
+  const stages = () => page.$$eval('#layer-view canvas', (cs) => cs.map((c) => ({ max: Number(c.dataset.max), label: c.getAttribute('aria-label'), px: c.toDataURL() })));
+  const blank = await stages();
+  await drawSeven(page, '#page-classify .draw-pad');
+  await page.waitForFunction(() => !document.querySelector('#page-classify')?.hasAttribute('data-busy'));
+  await page.waitForTimeout(200);
+  const drawn = await stages();
+  await page.close();
+  assert(drawn.length === 6, `expected 6 stages, got ${drawn.length}`);
+  drawn.forEach((s, i) => {
+    assert(s.max > 0 && /values positive/.test(s.label ?? ''), `stage ${i}: ${JSON.stringify({ max: s.max, label: s.label })}`);
+    assert(s.px !== blank[i]?.px, `stage ${i} did not change with the drawing`);
+  });
+  assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+});
+
 test('generate: hover and drag decode, sliders edit the code', async () => {
   const { page, errors } = await open('generate');
   const box = await page.locator('#latent-map').boundingBox();

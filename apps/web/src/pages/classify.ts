@@ -6,6 +6,7 @@ import { grayRgba, maxAbs } from '../lib/heatmap';
 import { argmax, barLengths, LESSONS, sumLine } from '../lib/heads';
 import { decodePixels, encodePixels } from '../lib/pixels-codec';
 import { normalizeLikeMnist } from '../lib/preprocess';
+import { convnetStages, type Stage } from '../models/activations';
 import { codeForConvnet } from '../models/coding';
 import { digitBank, nextExample } from '../models/digit-bank';
 import { explainOutput, METHOD_LABELS, METHODS, type Method } from '../models/explainer';
@@ -15,6 +16,7 @@ import { readParam, writeParams } from '../state/url';
 import { blit, DrawCanvas } from '../ui/draw-canvas';
 import { canvas, fmt, h } from '../ui/dom';
 import { HeatmapView } from '../ui/heatmap-view';
+import { LayerView } from '../ui/layer-view';
 import type { Page } from './page';
 import { Coalescer, markRendered } from './render-state';
 
@@ -70,12 +72,21 @@ export function createPage(root: HTMLElement): Page {
     h('div', { class: 'controls' }, h('label', { for: 'classify-method' }, 'method'), methodSelect),
     heatmap.el,
   );
+  const layers = new LayerView();
+  const layersTitle = h('h3', {}, 'Inside the network');
+  const layersCard = h(
+    'div',
+    { class: 'card', id: 'classify-layers' },
+    layersTitle,
+    h('p', { class: 'sub' }, 'Every layer of the convnet for your digit, live: each tile is one feature map (red positive, blue negative, per-layer scale).'),
+    layers.el,
+  );
   root.append(
     h('h2', {}, 'Classify: one network, four output heads'),
     h('p', { class: 'lead' }, 'The same convnet trained four times, differing only in its last layer and the loss it was paired with. Draw a digit and compare what each head outputs.'),
     live,
     h('div', { class: 'row' }, pad, heads),
-    h('div', { class: 'row spaced-row' }, explainCard),
+    h('div', { class: 'row spaced-row' }, explainCard, layersCard),
   );
 
   let models: Array<ZooEntry<MnistConvNet>> = [];
@@ -132,7 +143,7 @@ export function createPage(root: HTMLElement): Page {
     const coded = codeForConvnet(img.data);
     const method = methodSelect.value as Method;
     const chosen = models.find((e) => e.model.head === target.head) ?? models[0];
-    const { outputs, relevance } = await exclusive(async () => {
+    const { outputs, relevance, stages } = await exclusive(async () => {
       const x = tf.tensor4d(coded, [1, 28, 28, 1]);
       try {
         const ys = models.map((e) => e.model.call(x));
@@ -140,12 +151,15 @@ export function createPage(root: HTMLElement): Page {
         tf.dispose(ys);
         const digit = target.digit ?? argmax(values[models.indexOf(chosen!)] ?? []);
         const rel = chosen ? await explainOutput(chosen.model, x, { method, target: digit, baseline: -MNIST_MEAN / MNIST_STD }) : new Float32Array(784);
-        return { outputs: values, relevance: { digit, values: rel } };
+        const inside: Stage[] = chosen ? await convnetStages(chosen.model, x) : [];
+        return { outputs: values, relevance: { digit, values: rel }, stages: inside };
       } finally {
         x.dispose();
       }
     });
     models.forEach((e, i) => render(e, outputs[i] ?? []));
+    layers.set(stages);
+    layersTitle.textContent = `Inside the network (${target.head} head)`;
     const shown = relevance.digit;
     why.textContent = `Why ${shown}? (${target.head} head, ${METHOD_LABELS[method]})`;
     heatmap.set(img.data, relevance.values, [0, 1], `relevance of each input pixel for the ${target.head} head's output ${shown}, by ${METHOD_LABELS[method]}; colour scale ±${fmt(maxAbs(relevance.values), 3)}`);
