@@ -40,6 +40,7 @@ export function createPage(root: HTMLElement): Page {
   pad.append(picker(), bankLabel, h('div', { class: 'toolbar' }, clear, h('span', { class: 'muted' }, 'network input:'), preview));
 
   const live = h('p', { class: 'visually-hidden', id: 'classify-live', 'aria-live': 'polite' });
+  const blankNote = h('p', { class: 'note', id: 'classify-blank' }, 'The pad is blank, yet every head answers: a classifier has no "none of these" output, so read its confidence with care.');
   const heads = h('div', { class: 'heads' });
   const cards = new Map<ConvNetHead, HTMLElement>();
   for (const head of HEADS) {
@@ -85,6 +86,7 @@ export function createPage(root: HTMLElement): Page {
     h('h2', {}, 'Classify: one network, four output heads'),
     h('p', { class: 'lead' }, 'The same convnet trained four times, differing only in its last layer and the loss it was paired with. Draw a digit and compare what each head outputs.'),
     live,
+    blankNote,
     h('div', { class: 'row' }, pad, heads),
     h('div', { class: 'row spaced-row' }, explainCard, layersCard),
   );
@@ -165,9 +167,10 @@ export function createPage(root: HTMLElement): Page {
     heatmap.set(img.data, relevance.values, [0, 1], `relevance of each input pixel for the ${target.head} head's output ${shown}, by ${METHOD_LABELS[method]}; colour scale ±${fmt(maxAbs(relevance.values), 3)}`);
     Object.assign(explainCard.dataset, { head: target.head, target: String(shown), method, lit: String(relevance.values.filter((v) => Math.abs(v) > 0.05 * maxAbs(relevance.values)).length) });
     const ink = raw.data.some((v) => v > 0.05);
+    blankNote.hidden = ink;
     live.textContent = ink
       ? `Predictions: ${models.map((e, i) => `${e.model.head} head ${argmax(outputs[i] ?? [])}`).join(', ')}.`
-      : 'The pad is blank: every head still outputs something (see the bars).';
+      : `The pad is blank, yet the heads predict ${models.map((e, i) => argmax(outputs[i] ?? [])).join(', ')}.`;
     writeParams({ 'draw-classify': ink ? encodePixels(raw.data) : null });
     markRendered(root);
   }, root);
