@@ -73,6 +73,8 @@ export function createPage(root: HTMLElement): Page {
     h('div', { class: 'controls' }, h('label', { for: 'classify-method' }, 'method'), methodSelect),
     heatmap.el,
   );
+  // Below the pad and always taking its space, so showing or hiding it never moves the pad mid-stroke.
+  pad.append(blankNote);
   const layers = new LayerView();
   const layersTitle = h('h3', {}, 'Inside the network');
   const layersCard = h(
@@ -86,7 +88,6 @@ export function createPage(root: HTMLElement): Page {
     h('h2', {}, 'Classify: one network, four output heads'),
     h('p', { class: 'lead' }, 'The same convnet trained four times, differing only in its last layer and the loss it was paired with. Draw a digit and compare what each head outputs.'),
     live,
-    blankNote,
     h('div', { class: 'row' }, pad, heads),
     h('div', { class: 'row spaced-row' }, explainCard, layersCard),
   );
@@ -167,7 +168,7 @@ export function createPage(root: HTMLElement): Page {
     heatmap.set(img.data, relevance.values, [0, 1], `relevance of each input pixel for the ${target.head} head's output ${shown}, by ${METHOD_LABELS[method]}; colour scale ±${fmt(maxAbs(relevance.values), 3)}`);
     Object.assign(explainCard.dataset, { head: target.head, target: String(shown), method, lit: String(relevance.values.filter((v) => Math.abs(v) > 0.05 * maxAbs(relevance.values)).length) });
     const ink = raw.data.some((v) => v > 0.05);
-    blankNote.hidden = ink;
+    blankNote.classList.toggle('invisible', ink);
     live.textContent = ink
       ? `Predictions: ${models.map((e, i) => `${e.model.head} head ${argmax(outputs[i] ?? [])}`).join(', ')}.`
       : `The pad is blank, yet the heads predict ${models.map((e, i) => argmax(outputs[i] ?? [])).join(', ')}.`;
