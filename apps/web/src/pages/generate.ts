@@ -75,7 +75,7 @@ function column(kind: 'vae' | 'ae'): { el: HTMLElement; col: Column } {
     { class: 'card' },
     h('div', { class: 'toolbar' }, col.title, col.badge),
     h('p', { class: 'sub' }, kind === 'vae' ? 'KL term pulls codes towards N(0, I): the prior is a map of digits.' : 'No prior: codes go wherever reconstruction wants; random codes decode to noise.'),
-    h('div', { class: 'row' }, h('div', { class: 'map' }, col.recon, h('span', { class: 'muted recon-label' }, 'reconstruction')), h('div', { class: 'map' }, col.decoded, h('span', { class: 'muted' }, 'decoded click'))),
+    h('div', { class: 'row' }, h('div', { class: 'map' }, col.recon, h('span', { class: 'muted recon-label' }, 'reconstruction')), h('div', { class: 'map' }, col.decoded, h('span', { class: 'muted' }, 'decoded point'))),
     h('p', { class: 'sub spaced' }, 'samples: decoded z ~ N(0, I)'),
     col.samples,
     h('p', { class: 'sub spaced' }, 'codes of 600 digits on their first two principal axes; point, drag or use the arrow keys to decode'),
@@ -141,6 +141,15 @@ async function mapLatents(c: Column): Promise<void> {
     return values;
   });
   const dim = mu.length / n;
+  // Each slider spans the codes the encoder actually produces in its dimension (the autoencoder's
+  // are not confined to N(0, I)'s few units).
+  c.sliders.forEach((sl, i) => {
+    let m = 1;
+    for (let k = 0; k < n; k++) m = Math.max(m, Math.abs(mu[k * dim + i] ?? 0));
+    const r = Math.ceil(m * 120);
+    sl.min = String(-r);
+    sl.max = String(r);
+  });
   c.plane = principalPlane(mu, dim);
   c.points = project(c.plane, mu);
   c.bounds = boundsOf(c.points, 0.08);
