@@ -782,6 +782,49 @@ test('classify: the layer view shows every stage for the drawn digit, live', asy
   assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
 });
 
+// The mirrors are served from the repo's shared copy of MNIST (no network); skipped without it.
+const mnistDir = path.resolve(repoRoot, '../shared/data/mnist');
+const haveMnist = fs.existsSync(path.join(mnistDir, 't10k-images-idx3-ubyte.gz'));
+test('explain: real MNIST picker digits through the datasets loader (checksummed, cached), labelled', async () => {
+  if (!haveMnist) {
+    console.log(`  SKIPPED: needs ${mnistDir}/t10k-*-ubyte.gz`);
+    return;
+  }
+  const context = await newContext();
+  let served = 0;
+  await context.route(/t10k-(images-idx3|labels-idx1)-ubyte\.gz$/, (route) => {
+    served++;
+    const name = new URL(route.request().url()).pathname.split('/').pop();
+    return route.fulfill({
+      body: fs.readFileSync(path.join(mnistDir, name)),
+      headers: { 'Content-Type': 'application/octet-stream', 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin' },
+    });
+  });
+  const { page, errors } = await open('explain', { context });
+  const before = await page.$eval('#explain-bank', (el) => el.textContent);
+  await page.click('#explain-mnist');
+  await page.waitForFunction(() => /^examples: (MNIST test digits$|synthetic)/.test(document.querySelector('#explain-bank')?.textContent ?? ''), null, { timeout: 120_000 });
+  const label = await page.$eval('#explain-bank', (el) => el.textContent);
+  assert(/^examples: MNIST test digits$/.test(label ?? ''), `after the download the label says '${label}' (${served} files served)`);
+  const n = await renders(page, 'explain');
+  await page.click('#pick-left [data-digit="0"]');
+  await page.click('#pick-right [data-digit="8"]');
+  await nextRender(page, 'explain', n);
+  await page.waitForFunction(() => !document.querySelector('#page-explain')?.hasAttribute('data-busy'));
+  const d = await page.$eval('#page-explain', (el) => ({ ...el.dataset }));
+  // A reload finds the files in the loader's cache: MNIST again, nothing fetched.
+  const fetched = served;
+  await page.reload();
+  await ready(page, 'explain');
+  const after = await page.$eval('#explain-bank', (el) => el.textContent);
+  await page.close();
+  await context.close();
+  assert(/synthetic/.test(before ?? ''), `before download the label says '${before}'`);
+  assert(Number(d.output) > 50 && Number(d.leftShare) > 0.5, `0 + 8 from MNIST: f = ${d.output}, left share ${d.leftShare}`);
+  assert(/MNIST test digits/.test(after ?? '') && served === fetched, `after reload: '${after}', ${served - fetched} more downloads`);
+  assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+});
+
 test('generate: hover and drag decode, sliders edit the code', async () => {
   const { page, errors } = await open('generate');
   const box = await page.locator('#latent-map').boundingBox();

@@ -148,7 +148,7 @@ export function createPage(root: HTMLElement): Page {
   };
   onDigitBank((b) => showBank(b.label, b.real));
   getMnist.addEventListener('click', () => {
-    bankLabel.textContent = 'downloading MNIST test digits…';
+    bankLabel.textContent = 'downloading the MNIST test split (1.6 MB)…';
     void downloadMnist().catch((e: Error) => {
       bankLabel.textContent = `examples: synthetic digits (MNIST download failed: ${e.message})`;
     });
