@@ -170,7 +170,9 @@ export function createPage(root: HTMLElement): Page {
         onBackend: (name, note) => {
           backend = name;
           root.dataset.workerBackend = name;
-          if (note) progress.textContent = `training on ${name} (${note})`;
+          // GPU backends compile their kernels during the first steps, which can take a while.
+          const first = ['webgl', 'webgpu'].includes(name) ? ': compiling kernels, the first steps are slow' : '';
+          progress.textContent = `worker started on ${name}${note ? ` (${note})` : ''}${first}; measuring the untrained model…`;
         },
         onLosses: (ps) => {
           for (const p of ps) {
