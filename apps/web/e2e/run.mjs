@@ -706,7 +706,7 @@ test('a shared URL reproduces the view (tab, backend, drawing, explained class, 
   const g = await open('generate?beta=5&z=0.250,0.700');
   const gState = await g.page.evaluate(() => ({ beta: document.querySelector('#beta-select')?.value, url: location.hash }));
   await g.page.close();
-  const e = await open('explain?composite=wSquare&compare=gradientTimesInput');
+  const e = await open('explain?rule=wSquare&compare=gradientTimesInput');
   const eRule = await e.page.$eval('#explain-rule', (el) => el.value);
   await e.page.close();
 
@@ -750,6 +750,18 @@ test('classify: a heatmap for the drawn digit for every class, with each method'
       maps[`${method}:${d}`] = await page.$eval('#classify-heatmap', (c) => ({ lit: Number(c.closest('.card')?.dataset.lit), scale: Number(c.dataset.scale), label: c.getAttribute('aria-label'), px: c.toDataURL() }));
     }
   }
+  // LRP (once @logitlab/explain provides it): every composite explains too.
+  const composites = await page.$$eval('#classify-composite option', (os) => os.map((o) => o.value));
+  if (methods.includes('lrp')) {
+    await page.selectOption('#classify-method', 'lrp');
+    for (const composite of composites) {
+      await page.selectOption('#classify-composite', composite);
+      await page.waitForFunction(() => !document.querySelector('#page-classify')?.hasAttribute('data-busy'));
+      await page.waitForTimeout(100);
+      await page.waitForFunction(() => !document.querySelector('#page-classify')?.hasAttribute('data-busy'));
+      maps[`lrp/${composite}`] = await page.$eval('#classify-heatmap', (c) => ({ lit: Number(c.closest('.card')?.dataset.lit), scale: Number(c.dataset.scale) }));
+    }
+  }
   await page.$eval('#classify-heatmap-opacity', (s) => {
     s.value = '40';
     s.dispatchEvent(new Event('input'));
@@ -761,7 +773,7 @@ test('classify: a heatmap for the drawn digit for every class, with each method'
     const distinct = new Set(Array.from({ length: 10 }, (_, d) => maps[`${method}:${d}`].px)).size;
     assert(distinct === 10, `${method}: only ${distinct} distinct heatmaps for 10 classes`);
   }
-  console.log(`  methods: ${methods.join(', ')}`);
+  console.log(`  methods: ${methods.join(', ')}${composites.length ? `; LRP composites: ${composites.join(', ')}` : ''}`);
   assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
 });
 

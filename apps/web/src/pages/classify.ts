@@ -9,7 +9,7 @@ import { normalizeLikeMnist } from '../lib/preprocess';
 import { convnetStages, type Stage } from '../models/activations';
 import { codeForConvnet } from '../models/coding';
 import { digitBank, nextExample } from '../models/digit-bank';
-import { explainOutput, METHOD_LABELS, METHODS, type Method } from '../models/explainer';
+import { COMPOSITES, explainOutput, METHOD_LABELS, METHODS, type Method } from '../models/explainer';
 import { HEADS } from '../models/recipes';
 import { accuracyLabel, getModel, type ZooEntry } from '../models/zoo';
 import { readParam, writeParams } from '../state/url';
@@ -63,6 +63,8 @@ export function createPage(root: HTMLElement): Page {
 
   // Explanation of one head's output for one class, chosen by pressing a bar.
   const methodSelect = h('select', { id: 'classify-method', 'aria-label': 'explanation method' }, ...METHODS.map((m) => h('option', { value: m }, METHOD_LABELS[m])));
+  const compositeSelect = h('select', { id: 'classify-composite', 'aria-label': 'LRP composite' }, ...COMPOSITES.map((c) => h('option', { value: c }, c)));
+  const compositeLabel = h('label', { for: 'classify-composite' }, 'composite');
   const heatmap = new HeatmapView({ id: 'classify-heatmap', width: 28, height: 28, scale: 8 });
   const why = h('h3', { id: 'classify-why' }, 'Why?');
   const explainCard = h(
@@ -70,7 +72,7 @@ export function createPage(root: HTMLElement): Page {
     { class: 'card explain-card', id: 'classify-explain' },
     why,
     h('p', { class: 'sub' }, 'Press a bar of any head to explain that class. Red pixels raise the output, blue ones lower it.'),
-    h('div', { class: 'controls' }, h('label', { for: 'classify-method' }, 'method'), methodSelect),
+    h('div', { class: 'controls' }, h('label', { for: 'classify-method' }, 'method'), methodSelect, compositeLabel, compositeSelect),
     heatmap.el,
   );
   // Below the pad and always taking its space, so showing or hiding it never moves the pad mid-stroke.
@@ -99,6 +101,15 @@ export function createPage(root: HTMLElement): Page {
   if (Number.isInteger(t) && t >= 0 && t <= 9 && readParam('target') !== null) target.digit = t;
   const m = readParam('method') as Method | null;
   if (m && METHODS.includes(m)) methodSelect.value = m;
+  const wantComposite = readParam('composite');
+  if (wantComposite && COMPOSITES.includes(wantComposite)) compositeSelect.value = wantComposite;
+  // The composite only means something for LRP.
+  const showComposite = (): void => {
+    const lrp = (methodSelect.value as string) === 'lrp';
+    compositeSelect.hidden = !lrp;
+    compositeLabel.hidden = !lrp;
+  };
+  showComposite();
 
   function render(entry: ZooEntry<MnistConvNet>, values: number[]): void {
     const head = entry.model.head;
@@ -153,7 +164,9 @@ export function createPage(root: HTMLElement): Page {
         const values = (await Promise.all(ys.map((y) => y.data()))).map((v) => Array.from(v));
         tf.dispose(ys);
         const digit = target.digit ?? argmax(values[models.indexOf(chosen!)] ?? []);
-        const rel = chosen ? await explainOutput(chosen.model, x, { method, target: digit, baseline: -MNIST_MEAN / MNIST_STD }) : new Float32Array(784);
+        const rel = chosen
+          ? await explainOutput(chosen.model, x, { method, target: digit, baseline: -MNIST_MEAN / MNIST_STD, composite: compositeSelect.value || undefined })
+          : new Float32Array(784);
         const inside: Stage[] = chosen ? await convnetStages(chosen.model, x) : [];
         return { outputs: values, relevance: { digit, values: rel }, stages: inside };
       } finally {
@@ -180,6 +193,11 @@ export function createPage(root: HTMLElement): Page {
   clear.addEventListener('click', () => draw.clear());
   methodSelect.addEventListener('change', () => {
     writeParams({ method: methodSelect.value });
+    showComposite();
+    void run.request();
+  });
+  compositeSelect.addEventListener('change', () => {
+    writeParams({ composite: compositeSelect.value });
     void run.request();
   });
   root.querySelector('#classify-pick')?.addEventListener('click', (e) => {

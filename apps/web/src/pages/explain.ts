@@ -67,7 +67,7 @@ export function createPage(root: HTMLElement): Page {
 
   const ruleSelect = h('select', { id: 'explain-rule', 'aria-label': 'Deep Taylor input rule' }, ...Object.entries(RULES).map(([k, v]) => h('option', { value: k }, v)));
   const compareSelect = h('select', { id: 'explain-compare', 'aria-label': 'method to compare with' }, ...Object.entries(COMPARE).map(([k, v]) => h('option', { value: k }, v)));
-  const r = readParam('composite');
+  const r = readParam('rule');
   if (r && r in RULES) ruleSelect.value = r;
   const c = readParam('compare');
   if (c && c in COMPARE) compareSelect.value = c;
@@ -160,7 +160,7 @@ export function createPage(root: HTMLElement): Page {
     });
   }
   draw.onChange(() => void run.request());
-  for (const [sel, key] of [[ruleSelect, 'composite'], [compareSelect, 'compare']] as const) {
+  for (const [sel, key] of [[ruleSelect, 'rule'], [compareSelect, 'compare']] as const) {
     sel.addEventListener('change', () => {
       writeParams({ [key]: sel.value });
       void run.request();
