@@ -400,8 +400,12 @@ test('accessibility: every canvas has a text alternative, text contrast >= 4.5:1
     await page.waitForTimeout(300);
     report.push(
       await page.evaluate((tabName) => {
+        // Helpers live inside the page function: it runs in the browser, which cannot see outer scopes.
+        // oxlint-disable-next-line unicorn/consistent-function-scoping
         const rgb = (c) => (c.match(/[\d.]+/g) ?? []).map(Number);
+        // oxlint-disable-next-line unicorn/consistent-function-scoping
         const lum = ([r, g, b]) => {
+          // oxlint-disable-next-line unicorn/consistent-function-scoping
           const f = (v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
           return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
         };
@@ -419,7 +423,7 @@ test('accessibility: every canvas has a text alternative, text contrast >= 4.5:1
           .filter((c) => !c.getAttribute('aria-label') && c.getAttribute('aria-hidden') !== 'true' && !c.closest('[aria-hidden="true"]'))
           .map((c) => c.id || c.className || 'canvas');
         const low = [];
-        for (const el of [...document.querySelectorAll('header *, #page-' + tabName + ' *, footer')]) {
+        for (const el of document.querySelectorAll(`header *, #page-${tabName} *, footer`)) {
           if (el.offsetParent === null || el.closest('.visually-hidden')) continue;
           const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
           if (!own) continue;
@@ -515,7 +519,7 @@ const frameIntervals = (page, ms) =>
       }),
     ms,
   );
-const p95 = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(0.95 * (xs.length - 1))];
+const p95 = (xs) => xs.toSorted((a, b) => a - b)[Math.floor(0.95 * (xs.length - 1))];
 const lossCount = (page) => page.$eval('#page-train', (el) => JSON.parse(el.getAttribute('data-losses') ?? '[]').length);
 
 for (const backend of ['cpu', 'wasm']) {
@@ -684,6 +688,12 @@ test('weights round-trip through a safetensors download and upload', async () =>
 });
 
 // ---------- state in the URL ----------
+const classifyView = async (p) => ({
+  heads: await headOutputs(p),
+  explain: await p.$eval('#classify-explain', (el) => ({ ...el.dataset })),
+  backend: await p.evaluate(() => document.body.dataset.backend),
+});
+
 test('a shared URL reproduces the view (tab, backend, drawing, explained class, method, rule, beta, latent point)', async () => {
   const { page, errors } = await open('classify');
   await page.selectOption('#backend-select', 'wasm');
@@ -694,12 +704,7 @@ test('a shared URL reproduces the view (tab, backend, drawing, explained class, 
   await page.click('.head-card[data-head="softmax"] .bar[data-digit="2"]');
   await page.waitForFunction(() => document.querySelector('#classify-explain')?.dataset.target === '2');
   await page.waitForFunction(() => !document.querySelector('#page-classify')?.hasAttribute('data-busy'));
-  const view = async (p) => ({
-    heads: await headOutputs(p),
-    explain: await p.$eval('#classify-explain', (el) => ({ ...el.dataset })),
-    backend: await p.evaluate(() => document.body.dataset.backend),
-  });
-  const a = await view(page);
+  const a = await classifyView(page);
   const url = page.url();
   await page.close();
   // Generate and Explain state too.
@@ -713,7 +718,7 @@ test('a shared URL reproduces the view (tab, backend, drawing, explained class, 
   const { page: other, errors: errors2 } = await open(url.slice(url.indexOf('#') + 1));
   await other.waitForFunction(() => !document.querySelector('#page-classify')?.hasAttribute('data-busy'));
   await other.waitForFunction(() => document.querySelector('#classify-explain')?.dataset.target === '2');
-  const b = await view(other);
+  const b = await classifyView(other);
   const url2 = other.url();
   await other.close();
   assert(url.includes('draw-classify=') && url.includes('backend=wasm'), `URL lacks state: ${url}`);
@@ -734,7 +739,7 @@ test('classify: a heatmap for the drawn digit for every class, with each method'
   const { page, errors } = await open('classify');
   await drawSeven(page, '#page-classify .draw-pad');
   await page.waitForFunction(() => !document.querySelector('#page-classify')?.hasAttribute('data-busy'));
-  const methods = await page.$$eval('#classify-method option', (os) => os.map((o) => o.value));
+  const methods = await page.$$eval('#classify-method option', (options) => options.map((o) => o.value));
   const maps = {};
   for (const method of methods) {
     await page.selectOption('#classify-method', method);
@@ -751,7 +756,7 @@ test('classify: a heatmap for the drawn digit for every class, with each method'
     }
   }
   // LRP (once @logitlab/explain provides it): every composite explains too.
-  const composites = await page.$$eval('#classify-composite option', (os) => os.map((o) => o.value));
+  const composites = await page.$$eval('#classify-composite option', (options) => options.map((o) => o.value));
   if (methods.includes('lrp')) {
     await page.selectOption('#classify-method', 'lrp');
     for (const composite of composites) {
