@@ -25,6 +25,8 @@ export interface ExplainRequest {
   /** Input that means "no evidence" (integrated gradients' baseline), in the model's coding. */
   baseline?: number;
   composite?: string;
+  /** The input's range in the model's coding (LRP's zB box; unused by the gradient methods). */
+  bounds?: readonly [number, number];
 }
 
 /** Relevance of each input value for output `target` (same length as x). */

@@ -165,7 +165,14 @@ export function createPage(root: HTMLElement): Page {
         tf.dispose(ys);
         const digit = target.digit ?? argmax(values[models.indexOf(chosen!)] ?? []);
         const rel = chosen
-          ? await explainOutput(chosen.model, x, { method, target: digit, baseline: -MNIST_MEAN / MNIST_STD, composite: compositeSelect.value || undefined })
+          ? await explainOutput(chosen.model, x, {
+              method,
+              target: digit,
+              // pixel 0 and 1 in the convnet's coding: the blank baseline and LRP's zB box
+              baseline: -MNIST_MEAN / MNIST_STD,
+              bounds: [-MNIST_MEAN / MNIST_STD, (1 - MNIST_MEAN) / MNIST_STD],
+              composite: compositeSelect.value || undefined,
+            })
           : new Float32Array(784);
         const inside: Stage[] = chosen ? await convnetStages(chosen.model, x) : [];
         return { outputs: values, relevance: { digit, values: rel }, stages: inside };
