@@ -19,7 +19,11 @@ const TIERS = {
   core: { uses: [], devUses: ['backend'], about: 'the shared bottom (errors, pitfall warnings, RNG, alongAxis, atomic writes)' },
   base: { uses: ['core'], devUses: ['core', 'base', 'backend'], about: 'datasets, layers, losses, metrics: the rooms over core' },
   backend: { uses: ['core', 'backend'], devUses: ['core', 'backend'], about: 'tfjs backends and kernels; chosen only by apps and tests' },
-  domain: { uses: ['core', 'base', 'domain'], devUses: ['core', 'base', 'domain', 'backend'], about: 'models, train, explain...: built on the base' },
+  domain: {
+    uses: ['core', 'base', 'domain'],
+    devUses: ['core', 'base', 'domain', 'backend'],
+    about: 'models, train, explain...: built on the base',
+  },
   app: { uses: ['core', 'base', 'backend', 'domain'], devUses: ['core', 'base', 'backend', 'domain'], about: 'apps/*: private, on top' },
 };
 const BY_NAME = {
@@ -75,11 +79,17 @@ const INTERNALS = [
   [/\bENGINE\b/, 'ENGINE (the tfjs engine is not API)'],
   [/\bregistryFactory\b/, 'the engine registry (use tf.findBackendFactory)'],
   [/\bgradientDepth\b/, "the engine's gradient-tape state"],
-  [/\baccBeta[12]\b|\baccumulated(First|Second)Moment\b|\baccumulatedGrads\b|\baccumulatedMeanSquares\b/, "an optimizer's private state (use getWeights/setWeights)"],
+  [
+    /\baccBeta[12]\b|\baccumulated(First|Second)Moment\b|\baccumulatedGrads\b|\baccumulatedMeanSquares\b/,
+    "an optimizer's private state (use getWeights/setWeights)",
+  ],
 ];
 // Known uses waiting for their fix, each with who removes it; an entry that no longer matches fails too.
 const PENDING = [
-  { file: 'packages/train/src/optimizer-state.ts', reason: "Adam's accBeta1/2: issue #13 item 3 (fitrec) restores optimizer state without them" },
+  {
+    file: 'packages/train/src/optimizer-state.ts',
+    reason: "Adam's accBeta1/2: issue #13 item 3 (fitrec) restores optimizer state without them",
+  },
 ];
 const SOURCE = /\.(ts|tsx|mts|cts|js|mjs|cjs)$/;
 function* files(dir) {

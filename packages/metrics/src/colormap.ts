@@ -14,11 +14,7 @@ const DEEP_BLUE: Rgb = [5, 30, 100];
 
 function mix(a: Rgb, b: Rgb, t: number): Rgb {
   // `+ 0` turns Math.round's -0 into 0
-  return [
-    Math.round(a[0] + (b[0] - a[0]) * t) + 0,
-    Math.round(a[1] + (b[1] - a[1]) * t) + 0,
-    Math.round(a[2] + (b[2] - a[2]) * t) + 0,
-  ];
+  return [Math.round(a[0] + (b[0] - a[0]) * t) + 0, Math.round(a[1] + (b[1] - a[1]) * t) + 0, Math.round(a[2] + (b[2] - a[2]) * t) + 0];
 }
 
 /** Colour of a value already scaled to [-1, 1] (values outside are clamped). */
