@@ -2,41 +2,25 @@
 // The package graph, enforced (part of `pnpm lint`). Three checks:
 // 1. knip (plain and --production, config in knip.jsonc): every import is declared by the workspace that
 //    makes it, every declared dependency is imported, and a runtime dependency is used by runtime code.
-// 2. Which package may declare which: with (1) the declarations ARE the import graph, so checking them
-//    checks every import. Tiers below; every workspace is placed by rule, so new packages are covered.
+// 2. Which package may declare which (scripts/graph-rules.mjs): with (1) the declarations ARE the import
+//    graph, so checking them checks every import. Every workspace gets a tier by rule, so new packages
+//    are covered.
 // 3. tfjs internals (engine(), ENGINE, the engine's and optimizers' private fields) only in backend-tier
 //    packages, the one place a tfjs upgrade may break them.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { declarationProblems, internalsProblems, tierOf } from './graph-rules.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 
-// Bottom to top. A package's runtime dependencies (dependencies, peerDependencies) may only point to
-// the tiers in `uses`; its devDependencies (tests, scripts) to those in `devUses`: tests pick a backend
-// and may build fixtures from their neighbours. Nothing depends on an app.
-const TIERS = {
-  core: { uses: [], devUses: ['backend'], about: 'the shared bottom (errors, pitfall warnings, RNG, alongAxis, atomic writes)' },
-  base: { uses: ['core'], devUses: ['core', 'base', 'backend'], about: 'datasets, layers, losses, metrics: the rooms over core' },
-  backend: { uses: ['core', 'backend'], devUses: ['core', 'backend'], about: 'tfjs backends and kernels; chosen only by apps and tests' },
-  domain: {
-    uses: ['core', 'base', 'domain'],
-    devUses: ['core', 'base', 'domain', 'backend'],
-    about: 'models, train, explain...: built on the base',
+// Known uses waiting for their fix, each with who removes it; an entry that no longer matches fails too.
+const PENDING = [
+  {
+    file: 'packages/train/src/optimizer-state.ts',
+    reason: "Adam's accBeta1/2: issue #13 item 3 (fitrec) restores optimizer state without them",
   },
-  app: { uses: ['core', 'base', 'backend', 'domain'], devUses: ['core', 'base', 'backend', 'domain'], about: 'apps/*: private, on top' },
-};
-const BY_NAME = {
-  '@logitlab/core': 'core',
-  '@logitlab/datasets': 'base',
-  '@logitlab/layers': 'base',
-  '@logitlab/losses': 'base',
-  '@logitlab/metrics': 'base',
-  '@logitlab/backends': 'backend',
-  '@logitlab/native': 'backend',
-};
-// apps/* are apps; any other package is a domain package unless named above
-const tierOf = (ws) => BY_NAME[ws.name] ?? (ws.dir.startsWith('apps/') ? 'app' : 'domain');
+];
 
 function workspaces() {
   const out = [];
@@ -49,48 +33,6 @@ function workspaces() {
   return out;
 }
 
-const problems = [];
-const all = workspaces();
-const tierByName = new Map(all.map((ws) => [ws.name, tierOf(ws)]));
-
-for (const ws of all) {
-  const tier = tierOf(ws);
-  const check = (section, allowed) => {
-    for (const dep of Object.keys(ws[section] ?? {})) {
-      const t = tierByName.get(dep);
-      if (t === undefined) continue; // not a workspace package
-      if (!allowed.includes(t)) {
-        problems.push(
-          `${ws.dir}: ${section} has ${dep} (${t}), but a ${tier} package may only depend on ${allowed.join(', ') || 'no logitlab package'}` +
-            ` [${tier}: ${TIERS[tier].about}]`,
-        );
-      }
-    }
-  };
-  check('dependencies', TIERS[tier].uses);
-  check('peerDependencies', TIERS[tier].uses);
-  check('devDependencies', TIERS[tier].devUses);
-}
-
-// tfjs-core's engine and the private members of its classes are not API; only backend-tier packages
-// (tested against the pinned tfjs version) may read them.
-const INTERNALS = [
-  [/\bengine\(\)/, 'engine() (the tfjs engine is not API)'],
-  [/\bENGINE\b/, 'ENGINE (the tfjs engine is not API)'],
-  [/\bregistryFactory\b/, 'the engine registry (use tf.findBackendFactory)'],
-  [/\bgradientDepth\b/, "the engine's gradient-tape state"],
-  [
-    /\baccBeta[12]\b|\baccumulated(First|Second)Moment\b|\baccumulatedGrads\b|\baccumulatedMeanSquares\b/,
-    "an optimizer's private state (use getWeights/setWeights)",
-  ],
-];
-// Known uses waiting for their fix, each with who removes it; an entry that no longer matches fails too.
-const PENDING = [
-  {
-    file: 'packages/train/src/optimizer-state.ts',
-    reason: "Adam's accBeta1/2: issue #13 item 3 (fitrec) restores optimizer state without them",
-  },
-];
 const SOURCE = /\.(ts|tsx|mts|cts|js|mjs|cjs)$/;
 function* files(dir) {
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -100,21 +42,19 @@ function* files(dir) {
     else if (SOURCE.test(e.name)) yield p;
   }
 }
+
+const all = workspaces();
+const problems = declarationProblems(all);
+
 const pendingHit = new Set();
 for (const ws of all) {
   if (tierOf(ws) === 'backend') continue;
   for (const file of files(path.join(root, ws.dir))) {
     const rel = path.relative(root, file);
+    const found = internalsProblems(rel, fs.readFileSync(file, 'utf8'));
     const pending = PENDING.find((p) => p.file === rel);
-    const lines = fs.readFileSync(file, 'utf8').split('\n');
-    lines.forEach((line, i) => {
-      if (/^\s*(\/\/|\*)/.test(line)) return; // comments may name them
-      for (const [re, what] of INTERNALS) {
-        if (!re.test(line)) continue;
-        if (pending) pendingHit.add(pending);
-        else problems.push(`${rel}:${i + 1}: reads ${what}; tfjs internals belong in @logitlab/backends`);
-      }
-    });
+    if (pending && found.length) pendingHit.add(pending);
+    else problems.push(...found);
   }
 }
 for (const p of PENDING) {
