@@ -10,7 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { declarationProblems, internalsProblems, tierOf } from './graph-rules.mjs';
+import { declarationProblems, importsIn, internalsProblems, tierOf } from './graph-rules.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -44,7 +44,8 @@ function* files(dir) {
 }
 
 const all = workspaces();
-const problems = declarationProblems(all);
+const sources = (ws) => [...files(path.join(root, ws.dir, 'src'))].filter((f) => !/\.test\.[cm]?[jt]s$/.test(f));
+const problems = declarationProblems(all, (ws) => sources(ws).flatMap((f) => importsIn(fs.readFileSync(f, 'utf8'))));
 
 const pendingHit = new Set();
 for (const ws of all) {

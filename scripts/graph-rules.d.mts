@@ -9,5 +9,6 @@ export interface Workspace {
 }
 export const TIERS: Record<Tier, { uses: Tier[]; devUses: Tier[]; about: string }>;
 export function tierOf(ws: Pick<Workspace, 'dir' | 'name'>): Tier;
-export function declarationProblems(workspaces: readonly Workspace[]): string[];
+export function declarationProblems(workspaces: readonly Workspace[], importsOf?: (ws: Workspace) => string[]): string[];
+export function importsIn(text: string): string[];
 export function internalsProblems(rel: string, text: string): string[];

@@ -29,8 +29,15 @@ const BY_NAME = {
 /** apps/* are apps; any other package is a domain package unless named above. `ws` = { dir, name }. */
 export const tierOf = (ws) => BY_NAME[ws.name] ?? (ws.dir.startsWith('apps/') ? 'app' : 'domain');
 
-/** Declarations that point against the graph. `workspaces`: package.json objects plus their `dir`. */
-export function declarationProblems(workspaces) {
+// A library may use a backend package's documented compat subpath (tfjs internals behind one tested
+// module) without picking a backend: `<backend package>/compat` is the only import allowed then.
+const COMPAT_SUBPATH = '/compat';
+
+/**
+ * Declarations that point against the graph. `workspaces`: package.json objects plus their `dir`;
+ * `importsOf(ws)`: the module specifiers its source imports (to allow a backend's compat subpath).
+ */
+export function declarationProblems(workspaces, importsOf = () => []) {
   const tierByName = new Map(workspaces.map((ws) => [ws.name, tierOf(ws)]));
   const problems = [];
   for (const ws of workspaces) {
@@ -39,6 +46,7 @@ export function declarationProblems(workspaces) {
       for (const dep of Object.keys(ws[section] ?? {})) {
         const t = tierByName.get(dep);
         if (t === undefined || allowed.includes(t)) continue; // not a workspace package, or allowed
+        if (t === 'backend' && tier !== 'base' && tier !== 'core' && onlyCompat(importsOf(ws), dep)) continue;
         problems.push(
           `${ws.dir}: ${section} has ${dep} (${t}), but a ${tier} package may only depend on ${allowed.join(', ') || 'no logitlab package'}` +
             ` [${tier}: ${TIERS[tier].about}]`,
@@ -50,6 +58,18 @@ export function declarationProblems(workspaces) {
     check('devDependencies', TIERS[tier].devUses);
   }
   return problems;
+}
+
+function onlyCompat(imports, dep) {
+  const uses = imports.filter((s) => s === dep || s.startsWith(`${dep}/`));
+  return uses.length > 0 && uses.every((s) => s === `${dep}${COMPAT_SUBPATH}`);
+}
+
+const IMPORT = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)['"]([^'"]+)['"]/g;
+
+/** Module specifiers a source text imports (static, dynamic and side-effect imports). */
+export function importsIn(text) {
+  return [...text.matchAll(IMPORT)].map((m) => m[1]);
 }
 
 // tfjs-core's engine and the private members of its classes are not API; only backend-tier packages

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { declarationProblems, internalsProblems, tierOf } from './graph-rules.mjs';
+import { declarationProblems, importsIn, internalsProblems, tierOf } from './graph-rules.mjs';
 
 const ws = (dir: string, name: string, deps: Record<string, Record<string, string>> = {}) => ({ dir, name, ...deps });
 const lib = (name: string, deps: Record<string, Record<string, string>> = {}) => ws(`packages/${name}`, `@logitlab/${name}`, deps);
+const compatOnly = () => ['@logitlab/backends/compat', '@tensorflow/tfjs-core'];
 const on = (...names: string[]) => Object.fromEntries(names.map((n) => [`@logitlab/${n}`, 'workspace:^']));
 
 describe('package graph rules', () => {
@@ -45,6 +46,17 @@ describe('package graph rules', () => {
     );
     expect(problems.some((p) => p.startsWith('packages/losses: dependencies has @logitlab/backends (backend)'))).toBe(true);
     expect(problems.some((p) => p.startsWith('packages/train: dependencies has @logitlab/web (app)'))).toBe(true);
+  });
+
+  it("lets a library use a backend's compat subpath, and nothing else of it", () => {
+    const graph = [lib('backends'), lib('train', { dependencies: on('backends') }), lib('layers', { dependencies: on('backends') })];
+    const problems = declarationProblems(graph, compatOnly);
+    expect(problems).toHaveLength(1); // layers (base) may not depend on backends at all
+    expect(problems[0]).toMatch(/^packages\/layers: dependencies has @logitlab\/backends/);
+    expect(declarationProblems(graph.slice(0, 2), () => ['@logitlab/backends/compat', '@logitlab/backends'])).toHaveLength(1);
+    expect(importsIn("import { a } from '@x/y';\nimport '@x/side';\nconst m = await import('@x/lazy');\nexport { b } from './b';")).toEqual(
+      ['@x/y', '@x/side', '@x/lazy', './b'],
+    );
   });
 
   it('finds tfjs internals in code but not in comments', () => {
