@@ -71,7 +71,8 @@ interface Entry {
  * Any defect (truncation, bad JSON, overlapping or out-of-range offsets) is a SafetensorsError.
  */
 export function loadSafetensors(bytes: Uint8Array | ArrayBuffer): { tensors: StateDict; metadata: SafetensorsMetadata } {
-  const buf = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  // re-wrap: a Node Buffer's `slice` is a view and its `.buffer` is often a shared pool
+  const buf = bytes instanceof Uint8Array ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : new Uint8Array(bytes);
   if (buf.length < 8) throw new SafetensorsError(`truncated safetensors: ${buf.length} bytes, expected at least 8 for the header length`);
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const n = view.getBigUint64(0, true);
@@ -134,8 +135,9 @@ function checkEntry(name: string, raw: unknown): Entry {
 }
 
 function decode(name: string, e: Entry, raw: Uint8Array): tf.Tensor {
-  // copy first: the slice may not be aligned for a typed-array view
-  const bytes = raw.slice();
+  // copy into a fresh buffer of exactly this tensor's bytes: the slice may be unaligned for a typed-array view,
+  // and Uint8Array.prototype.slice copies even when `raw` is a Buffer (whose own slice is a view)
+  const bytes = Uint8Array.prototype.slice.call(raw);
   const count = e.shape.reduce((a, b) => a * b, 1);
   const dv = new DataView(bytes.buffer);
   switch (e.dtype) {

@@ -74,7 +74,7 @@ function decodeRaw(bytes: Uint8Array, what: string): IdxArray {
   }
   const n = (totalBytes - headerBytes) / elementSize;
   if (dtype === 'uint8') return { dtype, shape, data: bytes.slice(headerBytes) };
-  if (dtype === 'int8') return { dtype, shape, data: new Int8Array(bytes.slice(headerBytes).buffer) };
+  if (dtype === 'int8') return { dtype, shape, data: new Int8Array(bytes.slice(headerBytes).buffer) }; // slice copies: bytes is a plain Uint8Array
   const view = new DataView(bytes.buffer, bytes.byteOffset + headerBytes, n * elementSize);
   // IDX is big-endian; DataView reads it portably on any host
   switch (dtype) {
@@ -101,8 +101,12 @@ function decodeRaw(bytes: Uint8Array, what: string): IdxArray {
   }
 }
 
+/**
+ * A plain Uint8Array over exactly the caller's bytes. A Node Buffer is a Uint8Array whose `slice` is a
+ * view and whose `.buffer` is often a shared pool, so everything below works on this re-wrapped view.
+ */
 function toBytes(input: Uint8Array | ArrayBuffer): Uint8Array {
-  return input instanceof Uint8Array ? input : new Uint8Array(input);
+  return input instanceof Uint8Array ? new Uint8Array(input.buffer, input.byteOffset, input.byteLength) : new Uint8Array(input);
 }
 
 /**

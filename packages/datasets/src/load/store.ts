@@ -18,7 +18,8 @@ export function memoryStore(location = 'memory'): DataStore & { files: Map<strin
     files,
     read: async (name) => files.get(name),
     write: async (name, bytes) => {
-      files.set(name, bytes.slice());
+      // a copy the caller cannot change later (Buffer#slice would be a view)
+      files.set(name, new Uint8Array(bytes));
     },
     describe: (name) => `${location}/${name}`,
   };
