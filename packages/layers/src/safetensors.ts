@@ -17,7 +17,8 @@ const BYTES: Record<string, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8,
 export function saveSafetensors(dict: StateDict, metadata?: SafetensorsMetadata): Uint8Array {
   // oxlint-disable-next-line unicorn/no-array-sort -- sorts a fresh array; toSorted is ES2023
   const names = Object.keys(dict).sort();
-  const header: Record<string, unknown> = {};
+  // null prototype: a tensor named "__proto__" is an ordinary key, not the object's prototype
+  const header: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   if (metadata && Object.keys(metadata).length) {
     for (const [k, v] of Object.entries(metadata)) {
       if (typeof v !== 'string') throw new SafetensorsError(`metadata values must be strings, got ${typeof v} for "${k}"`);
@@ -69,6 +70,7 @@ interface Entry {
  * Parses safetensors bytes into tensors (caller owns them). F32 -> float32; F64, F16, BF16 ->
  * float32; I64 -> int32 (values must fit); I32, I16, I8, U8 -> int32; BOOL -> bool.
  * Any defect (truncation, bad JSON, overlapping or out-of-range offsets) is a SafetensorsError.
+ * `tensors` and `metadata` have null prototypes, so any name (even "__proto__") is an ordinary key.
  */
 export function loadSafetensors(bytes: Uint8Array | ArrayBuffer): { tensors: StateDict; metadata: SafetensorsMetadata } {
   // re-wrap: a Node Buffer's `slice` is a view and its `.buffer` is often a shared pool
@@ -87,7 +89,8 @@ export function loadSafetensors(bytes: Uint8Array | ArrayBuffer): { tensors: Sta
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new SafetensorsError('safetensors header must be a JSON object');
   const data = buf.subarray(8 + headerLen);
-  const metadata: SafetensorsMetadata = {};
+  // null prototypes: a tensor or metadata key named "__proto__" must be stored, not set the prototype (and leak)
+  const metadata: SafetensorsMetadata = Object.create(null) as SafetensorsMetadata;
   const entries: [string, Entry][] = [];
   for (const [name, raw] of Object.entries(header as Record<string, unknown>)) {
     if (name === '__metadata__') {
@@ -112,7 +115,7 @@ export function loadSafetensors(bytes: Uint8Array | ArrayBuffer): { tensors: Sta
     expectedStart = end;
   }
   if (expectedStart !== data.length) throw new SafetensorsError(`safetensors data is ${data.length} bytes but the header describes ${expectedStart} (truncated or trailing bytes)`);
-  const tensors: StateDict = {};
+  const tensors: StateDict = Object.create(null) as StateDict;
   try {
     for (const [name, e] of entries) tensors[name] = decode(name, e, data.subarray(e.data_offsets[0], e.data_offsets[1]));
   } catch (err) {
