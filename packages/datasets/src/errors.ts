@@ -13,7 +13,8 @@ export type IdxFormatReason =
   | 'not-gzip'
   | 'corrupt-gzip'
   | 'wrong-shape'
-  | 'wrong-dtype';
+  | 'wrong-dtype'
+  | 'too-large';
 
 /** Bytes that are not a well-formed IDX file (or not the IDX file the caller expected). */
 export class IdxFormatError extends DatasetError {

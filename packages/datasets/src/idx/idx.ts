@@ -15,7 +15,16 @@ export interface ParseIdxOptions {
   gzip?: boolean | 'auto';
   /** Name used in error messages (a file name or URL). */
   name?: string;
+  /**
+   * Most bytes gzip input may decompress to (default DEFAULT_MAX_IDX_BYTES, 128 MiB). A header that
+   * declares more, or a stream that inflates past it, is an IdxFormatError 'too-large' before the
+   * memory is spent. loadMnist passes each catalog file's exact size.
+   */
+  maxBytes?: number;
 }
+
+/** Default cap on decompressed IDX data: 2.7x MNIST's largest file (47 MB), small enough to keep a bomb's cost bounded. */
+export const DEFAULT_MAX_IDX_BYTES = 128 * 1024 * 1024;
 
 const DTYPES: Record<number, { dtype: IdxDtype; size: number }> = {
   0x08: { dtype: 'uint8', size: 1 },
@@ -115,7 +124,7 @@ function toBytes(input: Uint8Array | ArrayBuffer): Uint8Array {
  * anything is allocated, so corrupt headers cannot trigger huge allocations.
  */
 export function parseIdx(input: Uint8Array | ArrayBuffer, options: ParseIdxOptions = {}): IdxArray {
-  const { gzip: gz = 'auto', name = 'IDX data' } = options;
+  const { gzip: gz = 'auto', name = 'IDX data', maxBytes = DEFAULT_MAX_IDX_BYTES } = options;
   const bytes = toBytes(input);
   const compressed = isGzip(bytes);
   if (gz === true && !compressed) {
@@ -129,15 +138,17 @@ export function parseIdx(input: Uint8Array | ArrayBuffer, options: ParseIdxOptio
       return header ? header.totalBytes : undefined;
     },
     name,
+    maxBytes,
   );
   return decodeRaw(raw, name);
 }
 
-/** Decompresses when the bytes are gzip (bounded like parseIdx), else returns them unchanged. */
-export function idxBytes(input: Uint8Array | ArrayBuffer, name = 'IDX data'): Uint8Array {
+/** Decompresses when the bytes are gzip (bounded like parseIdx), else returns them unchanged. A string is the name. */
+export function idxBytes(input: Uint8Array | ArrayBuffer, options: string | Pick<ParseIdxOptions, 'name' | 'maxBytes'> = {}): Uint8Array {
+  const { name = 'IDX data', maxBytes = DEFAULT_MAX_IDX_BYTES } = typeof options === 'string' ? { name: options } : options;
   const bytes = toBytes(input);
   if (!isGzip(bytes)) return bytes;
-  return gunzipBounded(bytes, (head) => readHeader(head, name)?.totalBytes, name);
+  return gunzipBounded(bytes, (head) => readHeader(head, name)?.totalBytes, name, maxBytes);
 }
 
 function dtypeOf(data: IdxData): IdxDtype {

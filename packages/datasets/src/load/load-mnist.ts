@@ -2,7 +2,7 @@ import { ChecksumError, DataNotFoundError, DatasetInputError } from '../errors';
 import type { ImageSet } from '../image-set';
 import { parseIdx } from '../idx/idx';
 import { decodeMnist } from '../idx/mnist-idx';
-import { MNIST_CHECKSUMS, MNIST_FILES, MNIST_MIRRORS, MNIST_VARIANTS } from './catalog';
+import { MNIST_CHECKSUMS, MNIST_FILES, MNIST_IDX_BYTES, MNIST_MIRRORS, MNIST_VARIANTS } from './catalog';
 import type { FileChecksum, MnistSplit, MnistVariant } from './catalog';
 import { downloadVerified } from './download';
 import type { DownloadProgress, FetchLike } from './download';
@@ -68,7 +68,7 @@ export async function loadMnistWith(platform: Platform, options: LoadMnistOption
       const bytes = await store.read(candidate);
       if (!bytes) continue;
       try {
-        await verifyChecksum(bytes, spec, store.describe(candidate));
+        await verifyChecksum(bytes, spec, store.describe(candidate), MNIST_IDX_BYTES[file]);
         found.set(file, bytes);
       } catch (e) {
         if (!(e instanceof ChecksumError) || !download) throw e;
@@ -102,9 +102,9 @@ export async function loadMnistWith(platform: Platform, options: LoadMnistOption
       onProgress: options.onProgress,
       verify: async (b, url) => {
         const spec = checksums[file];
-        await verifyChecksum(b, spec, url);
+        await verifyChecksum(b, spec, url, MNIST_IDX_BYTES[file]);
         // without a known checksum, a download must at least be well-formed gzip'd IDX before it is stored
-        if (!spec) parseIdx(b, { gzip: true, name: url });
+        if (!spec) parseIdx(b, { gzip: true, name: url, maxBytes: MNIST_IDX_BYTES[file] });
       },
     });
     await store.write(file, bytes);
@@ -114,6 +114,7 @@ export async function loadMnistWith(platform: Platform, options: LoadMnistOption
   const set = decodeMnist(found.get(files.images) as Uint8Array, found.get(files.labels) as Uint8Array, {
     imagesName: store.describe(files.images),
     labelsName: store.describe(files.labels),
+    maxBytes: { images: MNIST_IDX_BYTES[files.images], labels: MNIST_IDX_BYTES[files.labels] },
   });
   return { ...set, variant, split };
 }
