@@ -1,6 +1,6 @@
 import { ChecksumError, DataNotFoundError, DatasetInputError } from '../errors';
 import type { ImageSet } from '../image-set';
-import { parseIdx } from '../idx/idx';
+import { DEFAULT_MAX_IDX_BYTES, parseIdx } from '../idx/idx';
 import { decodeMnist } from '../idx/mnist-idx';
 import { MNIST_CHECKSUMS, MNIST_FILES, MNIST_IDX_BYTES, MNIST_MIRRORS, MNIST_VARIANTS } from './catalog';
 import type { FileChecksum, MnistSplit, MnistVariant } from './catalog';
@@ -29,6 +29,8 @@ export interface LoadMnistOptions {
   fetch?: FetchLike;
   /** Per-request idle timeout in ms. Default 30000. */
   timeoutMs?: number;
+  /** Per-request deadline in ms, however steadily bytes arrive; that mirror is then skipped. Default 600000 (10 min). */
+  deadlineMs?: number;
   /** Extra tries per mirror for transient failures. Default 2. */
   retries?: number;
   /** First retry delay in ms (doubles). Default 500. */
@@ -51,7 +53,7 @@ const NAMES: Record<MnistVariant, string> = { mnist: 'MNIST', 'fashion-mnist': '
 
 /** Shared by the Node and browser entry points; `platform` supplies the default store. */
 export async function loadMnistWith(platform: Platform, options: LoadMnistOptions = {}): Promise<MnistSet> {
-  const { variant = 'mnist', split = 'train', download = false, timeoutMs = 30_000, retries = 2, backoffMs = 500 } = options;
+  const { variant = 'mnist', split = 'train', download = false, timeoutMs = 30_000, deadlineMs = 600_000, retries = 2, backoffMs = 500 } = options;
   if (!MNIST_VARIANTS.includes(variant)) throw new DatasetInputError(`loadMnist: variant must be one of ${MNIST_VARIANTS.join(', ')}, got ${String(variant)}`);
   if (split !== 'train' && split !== 'test') throw new DatasetInputError(`loadMnist: split must be 'train' or 'test', got ${String(split)}`);
   const store = options.store ?? (await platform.defaultStore(variant, options.root));
@@ -97,6 +99,10 @@ export async function loadMnistWith(platform: Platform, options: LoadMnistOption
       mirrors: options.mirrors ?? MNIST_MIRRORS[variant],
       fetch: fetchImpl,
       timeoutMs,
+      deadlineMs,
+      // a .gz can exceed its payload only by gzip's framing (stored blocks: 5 bytes per 64 KiB)
+      maxBytes: Math.ceil((MNIST_IDX_BYTES[file] ?? DEFAULT_MAX_IDX_BYTES) * 1.001) + 1024,
+      requireHttps: !hasDigest(checksums[file]),
       retries,
       backoffMs,
       onProgress: options.onProgress,
@@ -119,3 +125,6 @@ export async function loadMnistWith(platform: Platform, options: LoadMnistOption
   return { ...set, variant, split };
 }
 
+function hasDigest(spec: FileChecksum | null | undefined): boolean {
+  return !!spec && ((spec.sha256?.length ?? 0) > 0 || (spec.idxSha256?.length ?? 0) > 0);
+}
