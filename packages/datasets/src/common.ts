@@ -1,5 +1,5 @@
 // Everything except loadMnist, which differs between the Node (index.ts) and browser (index.browser.ts) builds.
-export { DatasetError, IdxFormatError, ChecksumError, DataNotFoundError, DownloadError, DatasetInputError } from './errors';
+export { DatasetError, IdxFormatError, ChecksumError, DataNotFoundError, DownloadError, DatasetInputError, DataFileError } from './errors';
 export type { IdxFormatReason, DownloadAttempt } from './errors';
 export type { ImageSet } from './image-set';
 export { syntheticDigits } from './synthetic/synthetic-digits';

@@ -68,6 +68,23 @@ export class DownloadError extends DatasetError {
   }
 }
 
+/**
+ * The file system refused a data file or directory (ENOTDIR, EISDIR, ELOOP, EACCES, EROFS...), or the
+ * data directory is on a pseudo file system (procfs, sysfs) where files cannot be stored.
+ * `path` is the file or directory, `code` the system error code when there is one.
+ */
+export class DataFileError extends DatasetError {
+  override name = 'DataFileError';
+  constructor(
+    message: string,
+    readonly path: string,
+    readonly code: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
 /** Bad options or data given to a generator, pairing function or DataLoader. */
 export class DatasetInputError extends DatasetError {
   override name = 'DatasetInputError';
