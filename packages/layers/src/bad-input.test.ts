@@ -42,7 +42,7 @@ describe('safetensors names', () => {
     const bytes = saveSafetensors(dict, JSON.parse('{"__proto__": "meta"}') as Record<string, string>);
     t.dispose();
     const { tensors, metadata } = loadSafetensors(bytes);
-    expect(Object.keys(tensors).sort()).toEqual(['__proto__', 'ok']);
+    expect(Object.keys(tensors).sort()).toEqual(['__proto__', 'ok']); // oxlint-disable-line unicorn/no-array-sort
     expect(Array.from(tensors['__proto__']!.dataSync())).toEqual([1, 2, 3]);
     expect(Object.keys(metadata)).toEqual(['__proto__']);
     expect(metadata['__proto__']).toBe('meta');
@@ -62,26 +62,27 @@ describe('safetensors names', () => {
   });
 });
 
-describe('loadStateDict is all or nothing', () => {
-  function attempt(mutate: (dict: StateDict) => void, strict = true): { error: unknown; changed: boolean } {
-    const m = model();
-    const target = model();
-    const good = snapshot(m);
-    const dict = target.stateDict();
-    mutate(dict);
-    let error: unknown;
-    try {
-      m.loadStateDict(dict, { strict });
-    } catch (e) {
-      error = e;
-    }
-    const changed = JSON.stringify(snapshot(m)) !== JSON.stringify(good);
-    tf.dispose(Object.values(dict).filter((t) => t instanceof tf.Tensor));
-    m.dispose();
-    target.dispose();
-    return { error, changed };
+/** Loads a mutated copy of another model's state dict; reports the error and whether the model changed. */
+function attempt(mutate: (dict: StateDict) => void, strict = true): { error: unknown; changed: boolean } {
+  const m = model();
+  const target = model();
+  const good = snapshot(m);
+  const dict = target.stateDict();
+  mutate(dict);
+  let error: unknown;
+  try {
+    m.loadStateDict(dict, { strict });
+  } catch (e) {
+    error = e;
   }
+  const changed = JSON.stringify(snapshot(m)) !== JSON.stringify(good);
+  tf.dispose(Object.values(dict).filter((t) => t instanceof tf.Tensor));
+  m.dispose();
+  target.dispose();
+  return { error, changed };
+}
 
+describe('loadStateDict is all or nothing', () => {
   const cases: Array<[string, (d: StateDict) => void, RegExp]> = [
     ['a disposed tensor midway', (d) => d['1.running_mean']!.dispose(), /1\.running_mean: the tensor is disposed/],
     ['a disposed last tensor', (d) => d['2.bias']!.dispose(), /2\.bias: the tensor is disposed/],

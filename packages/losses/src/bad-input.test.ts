@@ -30,8 +30,10 @@ const value = (f: () => tf.Tensor): number[] => {
   return v;
 };
 
+const z = () => tf.zeros([0, 3]);
+const logits = () => tf.tensor2d([[0, 1, 2], [2, 1, 0]]);
+
 describe('empty inputs give NaN means, as in PyTorch', () => {
-  const z = () => tf.zeros([0, 3]);
   const cases: Array<[string, () => tf.Tensor]> = [
     ['mseLoss', () => mseLoss(z(), z())],
     ['l1Loss', () => l1Loss(z(), z())],
@@ -49,7 +51,6 @@ describe('empty inputs give NaN means, as in PyTorch', () => {
 });
 
 describe('out-of-range class targets', () => {
-  const logits = () => tf.tensor2d([[0, 1, 2], [2, 1, 0]]);
   it('throw TargetOutOfBoundsError when validated (the default)', () => {
     expect(() => tf.tidy(() => crossEntropy(logits(), tf.tensor1d([0, 5], 'int32')))).toThrow(TargetOutOfBoundsError);
   });

@@ -32,7 +32,7 @@ export function pickedNll(logProbs: tf.Tensor, target: tf.Tensor, c: number, wei
   // select, not multiply: an ignored target is parked on class 0, whose log-probability may be -Infinity
   const zeros = tf.zerosLike(picked);
   const losses = tf.where(valid, tf.neg(tf.mul(picked, w)), zeros);
-  const checked = tf.where(tf.logicalOr(inRange, tf.logicalNot(valid)), losses, tf.fill([m], NaN));
+  const checked = tf.where(tf.logicalOr(inRange, tf.logicalNot(valid)), losses, tf.add(zeros, NaN));
   return { losses: checked, weights: w, valid: validF };
 }
 

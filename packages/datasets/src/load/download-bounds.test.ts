@@ -84,16 +84,17 @@ describe('downloads are bounded in time and bytes', () => {
   });
 });
 
-describe('plain-http mirrors', () => {
-  function fakeFetch() {
-    const urls: string[] = [];
-    const fetch = async (url: string) => {
-      urls.push(url);
-      return new Response('no', { status: 404 });
-    };
-    return { urls, fetch };
-  }
+/** Records the URLs asked for and answers 404, so no network is touched. */
+function fakeFetch() {
+  const urls: string[] = [];
+  const fetch = async (url: string) => {
+    urls.push(url);
+    return new Response('no', { status: 404 });
+  };
+  return { urls, fetch };
+}
 
+describe('plain-http mirrors', () => {
   it('are skipped, without a request, for a file with no known checksum', async () => {
     const { urls, fetch } = fakeFetch();
     const { promise } = load(['http://mirror.example/mnist/', 'https://secure.example/mnist/'], {

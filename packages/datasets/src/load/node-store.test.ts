@@ -19,7 +19,7 @@ afterAll(() => {
 /** Serves synthetic files without a network, so a download reaches the store's write. */
 function fakeFetch(): FetchLike {
   const { images, labels } = encodeMnist(syntheticDigits({ count: 5, seed: 1 }), { gzip: true });
-  return async (url: string) => new Response(url.endsWith(IMAGES) ? images : labels);
+  return async (url: string) => new Response((url.endsWith(IMAGES) ? images : labels) as Uint8Array<ArrayBuffer>);
 }
 const unverified = { [IMAGES]: null, 't10k-labels-idx1-ubyte.gz': null };
 
@@ -94,6 +94,7 @@ describe('file-system faults in loadMnist become DataFileError naming the path',
     const root = path.join(tempDir(), 'new', 'dir');
     const set = await loadMnist({ split: 'test', root, download: true, fetch: fakeFetch(), checksums: unverified });
     expect(set.count).toBe(5);
-    expect(fs.readdirSync(root).sort()).toEqual([IMAGES, 't10k-labels-idx1-ubyte.gz']);
+    expect(fs.readdirSync(root).sort()).toEqual( // oxlint-disable-line unicorn/no-array-sort
+     [IMAGES, 't10k-labels-idx1-ubyte.gz']);
   });
 });
