@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { loadMnist, parseIdx, idxBytes } from '../index';
+import { encodeMnist, idxBytes, loadMnist, parseIdx, syntheticDigits } from '../index';
 
 /** gzip of an IDX header declaring [count, 28, 28], then `mib` MiB of zeros; streamed, so building it costs no memory. */
 export async function bomb(count: number, mib: number): Promise<Buffer> {
@@ -43,7 +43,9 @@ async function main(): Promise<void> {
   const understated = await bomb(1000, 256);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'logitlab-bomb-'));
   try {
-    for (const name of ['t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz']) fs.writeFileSync(path.join(dir, name), gz);
+    // the bomb as the images; small valid labels, so that loading reaches the images' decode
+    fs.writeFileSync(path.join(dir, 't10k-images-idx3-ubyte.gz'), gz);
+    fs.writeFileSync(path.join(dir, 't10k-labels-idx1-ubyte.gz'), encodeMnist(syntheticDigits({ count: 10, seed: 0 }), { gzip: true }).labels);
     const unverified = { 't10k-images-idx3-ubyte.gz': null, 't10k-labels-idx1-ubyte.gz': null };
     const results = {
       bytes: gz.length,

@@ -67,7 +67,7 @@ export async function loadMnistWith(platform: Platform, options: LoadMnistOption
     const spec = checksums[file];
     // a decompressed copy (name without .gz) is accepted too
     for (const candidate of [file, file.replace(/\.gz$/, '')]) {
-      const bytes = await store.read(candidate);
+      const bytes = await store.read(candidate, fileCap(file));
       if (!bytes) continue;
       try {
         await verifyChecksum(bytes, spec, store.describe(candidate), MNIST_IDX_BYTES[file]);
@@ -100,8 +100,7 @@ export async function loadMnistWith(platform: Platform, options: LoadMnistOption
       fetch: fetchImpl,
       timeoutMs,
       deadlineMs,
-      // a .gz can exceed its payload only by gzip's framing (stored blocks: 5 bytes per 64 KiB)
-      maxBytes: Math.ceil((MNIST_IDX_BYTES[file] ?? DEFAULT_MAX_IDX_BYTES) * 1.001) + 1024,
+      maxBytes: fileCap(file),
       requireHttps: !hasDigest(checksums[file]),
       retries,
       backoffMs,
@@ -127,4 +126,9 @@ export async function loadMnistWith(platform: Platform, options: LoadMnistOption
 
 function hasDigest(spec: FileChecksum | null | undefined): boolean {
   return !!spec && ((spec.sha256?.length ?? 0) > 0 || (spec.idxSha256?.length ?? 0) > 0);
+}
+
+/** Most bytes a file of this name may have on disk or on the wire: its IDX size plus gzip's framing (stored blocks: 5 bytes per 64 KiB). */
+function fileCap(file: string): number {
+  return Math.ceil((MNIST_IDX_BYTES[file] ?? DEFAULT_MAX_IDX_BYTES) * 1.001) + 1024;
 }

@@ -1,8 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DataFileError, encodeMnist, loadMnist, syntheticDigits } from '../index';
+import { DataFileError, encodeMnist, IdxFormatError, loadMnist, syntheticDigits } from '../index';
 import type { FetchLike } from '../index';
 
 const IMAGES = 't10k-images-idx3-ubyte.gz';
@@ -88,6 +89,22 @@ describe('file-system faults in loadMnist become DataFileError naming the path',
     fs.symlinkSync('/proc/self', link);
     const e = await errorOf(loadMnist({ split: 'test', root: path.join(link, 'mnist') }));
     expect(e.message).toMatch(/procfs/);
+  });
+
+  it('a FIFO under a data file name is refused instead of blocking the read forever', { timeout: 10_000 }, async () => {
+    const root = tempDir();
+    execFileSync('mkfifo', [path.join(root, IMAGES)]);
+    const e = await errorOf(loadMnist({ split: 'test', root }));
+    expect(e.message).toMatch(/not a regular file/);
+  });
+
+  it('a cached file larger than the catalog allows is refused before it is read', async () => {
+    const root = tempDir();
+    fs.writeFileSync(path.join(root, 't10k-labels-idx1-ubyte.gz'), Buffer.alloc(20_000));
+    const e = await loadMnist({ split: 'test', root }).catch((err: unknown) => err);
+    expect(e).toBeInstanceOf(IdxFormatError);
+    expect((e as IdxFormatError).reason).toBe('too-large');
+    expect((e as Error).message).toMatch(/20000 bytes, more than the 11043 this file may have/);
   });
 
   it('a download still lands in a normal directory, leaving no temp file', async () => {

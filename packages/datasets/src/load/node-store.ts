@@ -1,4 +1,4 @@
-import { DataFileError } from '../errors';
+import { DatasetError, DataFileError, IdxFormatError } from '../errors';
 import { dataFileError } from './fs-errors';
 import type { DataStore } from './store';
 
@@ -38,13 +38,22 @@ export async function nodeStore(dir: string): Promise<DataStore> {
   return {
     location: root,
     describe: (name) => path.join(root, name),
-    async read(name) {
+    async read(name, maxBytes) {
+      const file = path.join(root, name);
       try {
-        const buf = await fs.readFile(path.join(root, name));
+        // stat first: a FIFO would block readFile forever, and a huge file would be read whole
+        const st = await fs.stat(file);
+        if (st.isDirectory()) throw dataFileError(file, 'read data file', { code: 'EISDIR' });
+        if (!st.isFile()) throw new DataFileError(`cannot read data file ${file}: it is not a regular file (a FIFO, socket or device?)`, file, undefined);
+        if (maxBytes !== undefined && st.size > maxBytes) {
+          throw new IdxFormatError('too-large', `${file}: ${st.size} bytes, more than the ${maxBytes} this file may have`);
+        }
+        const buf = await fs.readFile(file);
         return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
       } catch (e) {
+        if (e instanceof DatasetError) throw e;
         if ((e as { code?: string }).code === 'ENOENT') return undefined;
-        throw dataFileError(path.join(root, name), 'read data file', e);
+        throw dataFileError(file, 'read data file', e);
       }
     },
     async write(name, bytes) {
