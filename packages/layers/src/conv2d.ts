@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { OptionError, ShapeError } from './errors';
+import { requireFloatInput } from './input-checks';
 import { biasUniform, kaimingUniform } from './init';
 import { Module } from './module';
 import { dilateKernel, explicitPad, pair, type Pair } from './conv-utils';
@@ -71,6 +72,7 @@ export class Conv2d extends Module {
     if (x.rank !== 4 || x.shape[3] !== this.inChannels) {
       throw new ShapeError(`Conv2d(${this.inChannels}, ${this.outChannels}) expects NHWC input [N, H, W, ${this.inChannels}], got [${x.shape.join(', ')}]`);
     }
+    requireFloatInput(`Conv2d(${this.inChannels}, ${this.outChannels})`, x);
     return tf.tidy(() => {
       const dilated = this.dilation[0] > 1 || this.dilation[1] > 1;
       const filter = dilated ? dilateKernel(this.weight as tf.Tensor4D, this.dilation) : (this.weight as tf.Tensor4D);
