@@ -1,5 +1,6 @@
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import { explain } from '@logitlab/explain';
 import { manualSeed } from '@logitlab/layers';
 import type { SumPoolExplainer } from '@logitlab/models';
 import { type CheckpointInfo, latestCheckpoint, listCheckpoints, loadCheckpoint } from '@logitlab/train';
@@ -133,8 +134,8 @@ export async function explainCommand(o: { checkpoint: string; backend: BackendCh
     const idx = Array.from({ length: pairs.count }, (_, i) => i).filter((i) => pairs.targets[i]! > 50).slice(0, o.count);
     const px = 28 * 56;
     const x = tf.tensor2d(Float32Array.from(idx.flatMap((i) => Array.from(pairs.images.subarray(i * px, (i + 1) * px)))), [idx.length, px]);
-    const dt = model.explain(x, { method: 'deepTaylor' });
-    const sens = model.explain(x, { method: 'sensitivity' });
+    const dt = explain(model, x, { method: 'lrp', composite: 'deepTaylor', bounds: [-0.5, 1.5] });
+    const sens = explain(model, x, { method: 'sensitivity' });
     const xs = x.dataSync();
     const r1 = dt.relevance.dataSync();
     const r2 = sens.relevance.dataSync();

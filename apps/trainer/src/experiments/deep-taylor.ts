@@ -3,7 +3,8 @@ import { DataLoader, pairedDigits } from '@logitlab/datasets';
 import { manualSeed } from '@logitlab/layers';
 import { mseLoss } from '@logitlab/losses';
 import { pixelFlipping } from '@logitlab/metrics';
-import { type ExplainMethod, SumPoolExplainer } from '@logitlab/models';
+import { type ExplainOptions, explain } from '@logitlab/explain';
+import { SumPoolExplainer } from '@logitlab/models';
 import { loadDigits } from '../data';
 import { type RgbImage, composeGrid, encodePng, greyImage, heatImage, scaleImage } from '../plot/image';
 import { type Row, lineChartSpec, renderChartPng } from '../plot/chart';
@@ -39,7 +40,7 @@ function targetShare(relevance: Float32Array, targetOnLeft: boolean[]): number {
 }
 
 /** Relevance maps of `x` ([n, 1568]) in batches, with the per-image conservation errors. */
-function explainAll(model: SumPoolExplainer, x: Float32Array, method: ExplainMethod): { relevance: Float32Array; relError: Float32Array; output: Float32Array } {
+function explainAll(model: SumPoolExplainer, x: Float32Array, options: ExplainOptions): { relevance: Float32Array; relError: Float32Array; output: Float32Array } {
   const n = x.length / PX;
   const relevance = new Float32Array(x.length);
   const relError = new Float32Array(n);
@@ -47,7 +48,7 @@ function explainAll(model: SumPoolExplainer, x: Float32Array, method: ExplainMet
   for (let i = 0; i < n; i += 100) {
     const k = Math.min(100, n - i);
     const batch = tf.tensor2d(x.subarray(i * PX, (i + k) * PX), [k, PX]);
-    const e = model.explain(batch, { method, inputRule: 'zB', bounds: RANGE });
+    const e = explain(model, batch, options);
     relevance.set(e.relevance.dataSync() as Float32Array, i * PX);
     relError.set(e.conservation.relError, i);
     output.set(e.conservation.output, i);
@@ -100,8 +101,8 @@ export const deepTaylor: Experiment = {
       const positives: number[] = [];
       for (let i = 0; i < test.count && positives.length < 200; i++) if (test.targets[i]! > 50) positives.push(i);
       const x = pickRows(test.images, PX, positives);
-      const dt = explainAll(model, x, 'deepTaylor');
-      const sens = explainAll(model, x, 'sensitivity');
+      const dt = explainAll(model, x, { method: 'lrp', composite: 'deepTaylor', bounds: RANGE });
+      const sens = explainAll(model, x, { method: 'sensitivity' });
       const positiveOutputs = dt.output.filter((v) => v > 0);
       const conservedOn = Array.from(dt.relError).filter((_, i) => dt.output[i]! > 0);
       const maxRelError = conservedOn.length ? Math.max(...conservedOn) : NaN;
