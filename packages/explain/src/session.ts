@@ -77,7 +77,8 @@ export function backward(session: Session, x: tf.Tensor, hook: (() => LayerHook)
   const grad = tf.grad((xx: tf.Tensor) => {
     const start = hookedForward(session.model, xx, session.names, hook ? hook() : null, session.output);
     scores = scoresOf(start, session, fixed);
-    const mask = tf.oneHot(tf.tensor1d(scores.target, 'int32'), scores.classes);
+    // tf.oneHot needs depth >= 2; a single-output model's only class is 0
+    const mask = scores.classes === 1 ? tf.onesLike(start) : tf.oneHot(tf.tensor1d(scores.target, 'int32'), scores.classes);
     return tf.sum(tf.mul(mask, byValue ? seedByValue(start) : start));
   })(x);
   return { grad, scores: scores! };
