@@ -35,7 +35,7 @@ function traceCalls(model: Module, x: tf.Tensor): Call[] {
   const calls: Call[] = [];
   const alias = new Map<number, number>();
   const root = (id: number): number => alias.get(id) ?? id;
-  tf.tidy(() =>
+  tf.tidy(() => {
     withForwardHook(
       (module, input, forward) => {
         const y = forward(input);
@@ -45,8 +45,8 @@ function traceCalls(model: Module, x: tf.Tensor): Call[] {
         return y;
       },
       () => model.call(x),
-    ),
-  );
+    );
+  });
   return calls;
 }
 

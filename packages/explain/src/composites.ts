@@ -1,5 +1,7 @@
-import type { Module } from '@logitlab/layers';
-import { ExplainOptionsError } from './errors';
+import { BatchNorm1d, BatchNorm2d, type Module } from '@logitlab/layers';
+
+const isBatchNorm = (m: Module): boolean => m instanceof BatchNorm1d || m instanceof BatchNorm2d;
+import { ExplainModelError, ExplainOptionsError } from './errors';
 import { layerKind } from './linear-maps';
 import { alphaBetaRule, epsilonRule, gammaRule, proportionalRule, type Rule, zBoxRule, zPlusRule } from './rules';
 
@@ -79,9 +81,23 @@ export function ruleFor(composite: Composite, module: Module, name: string, firs
   return (kind === 'conv' ? composite.conv : composite.dense) ?? null;
 }
 
-/** Checks a user composite's byName keys against the model, so a typo fails loudly instead of silently using the default. */
-export function checkCompositeNames(composite: Composite, names: readonly string[]): void {
+/**
+ * Checks a composite against the model before anything is recorded: byName keys must name layers
+ * (a typo would silently fall back to the type rule), and every Linear / Conv2d must get a rule.
+ */
+export function checkComposite(composite: Composite, names: ReadonlyMap<Module, string>): void {
+  const all = [...names.values()];
   for (const key of Object.keys(composite.byName ?? {})) {
-    if (!names.includes(key)) throw new ExplainOptionsError(`composite.byName names layer '${key}', which the model does not have; layers: ${names.filter(Boolean).join(', ')}`);
+    if (!all.includes(key)) throw new ExplainOptionsError(`composite.byName names layer '${key}', which the model does not have; layers: ${all.filter(Boolean).join(', ')}`);
+  }
+  for (const [m, name] of names) {
+    const kind = layerKind(m);
+    if (kind === 'dense' || kind === 'conv') {
+      if (ruleFor(composite, m, name, false) === null && ruleFor(composite, m, name, true) === null) {
+        throw new ExplainModelError(`composite '${composite.name ?? 'custom'}' gives no rule for layer '${name}' (${m.constructor.name}); set ${kind}, byType or byName`);
+      }
+    } else if (kind === null && m.children().length === 0 && m.numParameters() > 0 && !isBatchNorm(m)) {
+      throw new ExplainModelError(`no LRP rule for layer '${name}' (${m.constructor.name}); give one in composite.byName or composite.byType`);
+    }
   }
 }

@@ -2,14 +2,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Module } from '@logitlab/layers';
 import { conservationError } from '@logitlab/metrics';
 import { canonize, hasBatchNorm } from './canonize';
-import { checkCompositeNames, type Composite, type CompositeName, namedComposite } from './composites';
+import { checkComposite, type Composite, type CompositeName, namedComposite } from './composites';
 import { ExplainInputError, ExplainOptionsError } from './errors';
 import type { OutputChoice } from './forward';
 import { gradCam } from './gradcam';
 import { type Attribution, gradientMethod, integratedGradients, smoothGrad } from './gradients';
 import { lrpHook } from './lrp';
 import { occlusion, type OcclusionOptions } from './occlusion';
-import { backward, type Session } from './session';
+import { backward, forwardScores, type Session } from './session';
 
 export type Method = 'lrp' | 'gradient' | 'sensitivity' | 'gradientTimesInput' | 'integratedGradients' | 'smoothGrad' | 'gradCam' | 'occlusion';
 export const methods: readonly Method[] = ['lrp', 'gradient', 'sensitivity', 'gradientTimesInput', 'integratedGradients', 'smoothGrad', 'gradCam', 'occlusion'];
@@ -83,10 +83,11 @@ function inEvalMode<T>(model: Module, fn: () => T): T {
 function lrp(session: Session, x: tf.Tensor, options: ExplainOptions): Attribution & { composite: string } {
   const { composite: c = 'epsilonPlus' } = options;
   const composite = typeof c === 'string' ? namedComposite(c, options) : c;
-  if (typeof c !== 'string') checkCompositeNames(composite, [...session.names.values()]);
+  checkComposite(composite, session.names);
+  const target = forwardScores(session, x).target;
   const canon = hasBatchNorm(session.model) ? canonize(session.model, x, session.names) : null;
   try {
-    const { grad, scores } = backward(session, x, () => lrpHook(composite, canon), true);
+    const { grad, scores } = backward(session, x, () => lrpHook(composite, canon), true, target);
     return { relevance: grad, scores, reference: scores.explained, composite: composite.name ?? 'custom' };
   } finally {
     canon?.dispose();

@@ -43,7 +43,7 @@ function isHeadOf(out: tf.Tensor, logits: tf.Tensor): boolean {
  */
 export function hookedForward(model: Module, x: tf.Tensor, names: ReadonlyMap<Module, string>, hook: LayerHook | null, output: OutputChoice): tf.Tensor2D {
   const candidates: tf.Tensor[] = [];
-  let last: tf.Tensor | null = null;
+  let last: { source: tf.Tensor; copy: tf.Tensor } | null = null;
   let index = 0;
   const n = x.shape[0];
   let out: tf.Tensor;
@@ -53,10 +53,12 @@ export function hookedForward(model: Module, x: tf.Tensor, names: ReadonlyMap<Mo
         if (module.children().length > 0) return forward(input);
         const call = { module, name: names.get(module) ?? '', index: index++ };
         const y = hook ? hook(call, input, forward) : forward(input);
-        // the last leaf output shaped like logits is kept past the model's own tf.tidy, to start from
+        // leaf outputs shaped like logits survive the model's own tf.tidy and disposals (Sequential frees
+        // consumed intermediates) as kept clones, which stay on the tape, to start from
         if (!isHeadModule(module) && y.rank === 2 && y.shape[0] === n) {
-          candidates.push(tf.keep(y));
-          last = y;
+          const copy = tf.keep(tf.clone(y));
+          candidates.push(copy);
+          last = { source: y, copy };
         }
         return y;
       },
@@ -67,8 +69,8 @@ export function hookedForward(model: Module, x: tf.Tensor, names: ReadonlyMap<Mo
     if (e instanceof ExplainModelError) throw e;
     throw new ExplainInputError(`the model rejected input of shape [${x.shape.join(', ')}]: ${(e as Error).message}`, { cause: e });
   }
-  const logits = last as tf.Tensor | null;
-  const start = output === 'auto' && logits !== null && logits !== out && isHeadOf(out, logits) ? logits : out;
+  const logits = last as { source: tf.Tensor; copy: tf.Tensor } | null;
+  const start = output === 'auto' && logits !== null && logits.source !== out && isHeadOf(out, logits.copy) ? logits.copy : out;
   if (start.rank !== 2 || start.shape[0] !== n) {
     tf.dispose(candidates);
     throw new ExplainModelError(`explain needs one score vector per sample, [${n}, K]; the model returned [${out.shape.join(', ')}]`);

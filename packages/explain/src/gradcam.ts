@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ExplainOptionsError } from './errors';
 import type { Attribution } from './gradients';
-import { backward, type Session } from './session';
+import { backward, forwardScores, type Session } from './session';
 
 /**
  * Grad-CAM (Selvaraju et al. 2017) on the output A of the named layer: relu(sum_c alpha_c A_c) with
@@ -36,6 +36,7 @@ export function gradCam(session: Session, x: tf.Tensor, layer: string | undefine
         return capture(y);
       },
       false,
+      forwardScores(session, x).target,
     );
     grad.dispose();
     const a = activation as tf.Tensor | null;

@@ -14,7 +14,7 @@ export type GradientKind = 'gradient' | 'sensitivity' | 'gradientTimesInput';
 
 /** The signed gradient, its square (sensitivity) or gradient x input, of the target's score. */
 export function gradientMethod(session: Session, x: tf.Tensor, kind: GradientKind): Attribution {
-  const { grad, scores } = backward(session, x, null, false);
+  const { grad, scores } = backward(session, x, null, false, forwardScores(session, x).target);
   const relevance = tf.tidy(() => (kind === 'gradient' ? tf.clone(grad) : kind === 'sensitivity' ? tf.square(grad) : tf.mul(x, grad)));
   grad.dispose();
   return { relevance, scores, reference: scores.explained };

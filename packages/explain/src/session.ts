@@ -70,9 +70,10 @@ const seedByValue = tf.customGrad(((t: tf.Tensor, save: tf.GradSaveFunc) => {
 /**
  * One forward + backward pass: d(score of the target)/dx, or with `byValue` the relevance an LRP
  * hook hands back when the target's score itself is the top relevance. `hook` makes a fresh layer
- * hook per pass. The caller disposes `grad`.
+ * hook per pass. Targets come resolved (and checked) from a `forwardScores` pass: nothing may throw
+ * while the gradient tape records, or the tape's saved tensors would leak. The caller disposes `grad`.
  */
-export function backward(session: Session, x: tf.Tensor, hook: (() => LayerHook) | null, byValue: boolean, fixed?: Int32Array): { grad: tf.Tensor; scores: Scores } {
+export function backward(session: Session, x: tf.Tensor, hook: (() => LayerHook) | null, byValue: boolean, fixed: Int32Array): { grad: tf.Tensor; scores: Scores } {
   let scores: Scores | null = null;
   const grad = tf.grad((xx: tf.Tensor) => {
     const start = hookedForward(session.model, xx, session.names, hook ? hook() : null, session.output);
