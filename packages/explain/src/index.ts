@@ -6,3 +6,4 @@ export { linearMap, type LinearMap } from './linear-maps';
 export { normalNoise } from './gradients';
 export type { OutputChoice } from './forward';
 export { ExplainError, ExplainOptionsError, ExplainTargetError, ExplainInputError, ExplainModelError } from './errors';
+export { scoreFunction, randomisationCheck, type ScoreFunctionOptions, type RandomisationOptions, type RandomisationStep } from './evaluation';

@@ -21,6 +21,7 @@ export {
   type PixelFlippingResult,
   type ScoreFn,
 } from './explanations';
+export { relevanceMassAccuracy, relevanceRankAccuracy, spearman, type GroundTruthResult } from './ground-truth';
 export { pca2d, tsne2d, type ProjectionOptions, type TsneOptions } from './latent';
 export { RunningMean, MeterGroup } from './meters';
 export { mulberry32 } from './rng';
