@@ -55,10 +55,8 @@ export interface RandomisationStep {
  * trained weights are restored afterwards, also on error.
  */
 export function randomisationCheck(model: Module, x: tf.Tensor, options: ExplainOptions = {}, { seed = 0 }: RandomisationOptions = {}): RandomisationStep[] {
-  const layers = model
-    .namedModules()
-    .filter(([, m]) => m.children().length === 0 && m.parameters().length > 0)
-    .reverse();
+  // oxlint-disable-next-line unicorn/no-array-reverse -- reverses a fresh filtered copy; toReversed is ES2023
+  const layers = model.namedModules().filter(([, m]) => m.children().length === 0 && m.parameters().length > 0).reverse();
   if (layers.length === 0) throw new ExplainInputError('randomisationCheck needs a model with parameters');
   if (options.target !== undefined && typeof options.target !== 'number' && Array.from(options.target).length !== x.shape[0]) {
     throw new ExplainOptionsError('randomisationCheck: target must have one entry per sample');

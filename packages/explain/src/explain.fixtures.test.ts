@@ -47,6 +47,10 @@ function expectMapClose(actual: tf.Tensor, expected: FixtureTensor, label: strin
   expect(scale, `${label}: a map of zeros would test nothing`).toBeGreaterThan(0);
 }
 
+function asFixture(t: tf.Tensor): FixtureTensor {
+  return { shape: t.shape, dtype: 'float32', data: Array.from(t.dataSync()) };
+}
+
 describe('seed convnet with PyTorch-trained weights, against the PyTorch reference', () => {
   const c = fixture.convnet;
   const model = new MnistConvNet({ head: 'logSoftmax' });
@@ -76,7 +80,6 @@ describe('seed convnet with PyTorch-trained weights, against the PyTorch referen
     const g = toTensor(c.gradient);
     const gxi = tf.mul(g, x);
     const sens = tf.square(g);
-    const asFixture = (t: tf.Tensor): FixtureTensor => ({ shape: t.shape, dtype: 'float32', data: Array.from(t.dataSync()) });
     const [gxiF, sensF] = [asFixture(gxi), asFixture(sens)];
     tf.dispose([g, gxi, sens]);
     check({ method: 'gradientTimesInput' }, gxiF, 'gradientTimesInput');

@@ -25,8 +25,12 @@ function randomizeStats(model: { namedBuffers(): [string, tf.Variable][] }, seed
   }
 }
 
+/** A bias-free dense layer with weights [in, out]. */
+function dense(w: number[][]) {
+  return linearMap(new Linear(w.length, w[0]!.length, { bias: false }), { weight: tf.tensor2d(w), bias: null })!;
+}
+
 describe('propagate (hand-computed, dense layer weights [in, out])', () => {
-  const dense = (w: number[][]) => linearMap(new Linear(w.length, w[0]!.length, { bias: false }), { weight: tf.tensor2d(w), bias: null })!;
   it('z+ redistributes by positive contributions only', () => {
     // unit 0: x0 w00 = 1 (x1 w10 = -2 is dropped); unit 1: 2 and 2
     const r = propagate(zPlusRule(), dense([[1, 2], [-1, 1]]), tf.tensor2d([[1, 2]]), tf.tensor2d([[3, 8]]));

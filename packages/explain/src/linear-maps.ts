@@ -89,14 +89,18 @@ function sumPool1d(size: number): LinearMap {
   };
 }
 
+/** Channels move into the batch so one [kh, kw, 1, 1] filter of ones sums every channel's windows. */
+function toBatch(t: tf.Tensor): tf.Tensor4D {
+  const [n, h, w, c] = t.shape as [number, number, number, number];
+  return tf.reshape(tf.transpose(t, [0, 3, 1, 2]), [n * c, h, w, 1]);
+}
+function fromBatch(t: tf.Tensor, n: number, c: number): tf.Tensor {
+  return tf.transpose(tf.reshape(t, [n, c, t.shape[1]!, t.shape[2]!]), [0, 2, 3, 1]);
+}
+
 /** Window sums of every channel: channels move into the batch so one [kh, kw, 1, 1] filter of ones does it. */
 function windowSum(kernel: [number, number], stride: [number, number], pad: Pad): LinearMap {
   const ones = (): tf.Tensor4D => tf.ones([kernel[0], kernel[1], 1, 1]);
-  const toBatch = (t: tf.Tensor): tf.Tensor4D => {
-    const [n, h, w, c] = t.shape as [number, number, number, number];
-    return tf.reshape(tf.transpose(t, [0, 3, 1, 2]), [n * c, h, w, 1]);
-  };
-  const fromBatch = (t: tf.Tensor, n: number, c: number): tf.Tensor => tf.transpose(tf.reshape(t, [n, c, t.shape[1]!, t.shape[2]!]), [0, 2, 3, 1]);
   return {
     weight: null,
     bias: null,

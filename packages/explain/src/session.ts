@@ -33,7 +33,7 @@ function resolveTarget(session: Session, scores: Float32Array, n: number, k: num
     }
     return out;
   }
-  const list = typeof t === 'number' ? new Array<number>(n).fill(t) : Array.from(t);
+  const list = typeof t === 'number' ? Array.from({ length: n }, () => t) : Array.from(t);
   if (list.length !== n) throw new ExplainTargetError(`target has ${list.length} entries for a batch of ${n}; give one class index, or one per sample`);
   list.forEach((c, i) => {
     if (!Number.isInteger(c) || c < 0 || c >= k) throw new ExplainTargetError(`target ${c} (sample ${i}) is out of range: the model scores ${k} classes, so expected an integer in [0, ${k - 1}]`);

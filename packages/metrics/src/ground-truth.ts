@@ -67,6 +67,7 @@ export function relevanceRankAccuracy(relevance: Numeric, masks: Numeric, count:
 
 /** Ranks 1..n with ties given their average rank (as scipy.stats.rankdata). */
 function ranks(v: ArrayLike<number>, off: number, n: number): Float64Array {
+  // oxlint-disable-next-line unicorn/no-array-sort -- sorts a fresh index array; toSorted is ES2023
   const idx = Array.from({ length: n }, (_, j) => j).sort((a, b) => (v[off + a] as number) - (v[off + b] as number));
   const out = new Float64Array(n);
   for (let s = 0; s < n; ) {
