@@ -7,9 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { EXPLAIN_COMPOSITES, EXPLAIN_METHODS } from './names';
 import { type Actions, buildProgram } from './program';
 
+const noop = async (): Promise<void> => {};
+
 async function parse(args: string[]): Promise<{ opts?: unknown; error?: CommanderError }> {
   let opts: unknown;
-  const noop = async () => {};
   const actions: Actions = { train: noop, evaluate: noop, backends: noop, bench: noop, experiment: noop, tour: noop, explain: async (o) => void (opts = o) };
   const program = buildProgram(actions, { exitOverride: true, writeErr: () => {}, writeOut: () => {} });
   try {
