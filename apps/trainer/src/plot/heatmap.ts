@@ -48,7 +48,7 @@ export function heatmapFigureSpec({ title, height, width, panels, range, pixel =
     title,
     data: { values: rows },
     facet: {
-      row: { field: 'row', type: 'nominal', title: null, sort: null, header: { labelAngle: 0, labelAlign: 'left', labelOrient: 'left' } },
+      row: { field: 'row', type: 'nominal', title: null, sort: null, header: { labelAngle: 0, labelAlign: 'right' } },
       column: { field: 'column', type: 'nominal', title: null, sort: null },
     },
     spec: {
@@ -60,7 +60,8 @@ export function heatmapFigureSpec({ title, height, width, panels, range, pixel =
           encoding: {
             x: { field: 'x', ...axis },
             y: { field: 'y', ...axis },
-            color: { field: 'grey', type: 'quantitative', scale: { domain: [0, 1], range: ['black', 'white'] }, legend: null },
+            // the fill channel has its own scale, so the relevance colour bar is one legend for the whole figure
+            fill: { field: 'grey', type: 'quantitative', scale: { domain: [0, 1], range: ['black', 'white'] }, legend: null },
           },
         },
         {
@@ -73,8 +74,6 @@ export function heatmapFigureSpec({ title, height, width, panels, range, pixel =
           },
         },
       ],
-      resolve: { scale: { color: 'independent' } },
     },
-    resolve: { scale: { color: 'independent' } },
   } as VegaLiteSpec;
 }
