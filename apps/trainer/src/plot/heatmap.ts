@@ -70,7 +70,7 @@ export function heatmapFigureSpec({ title, height, width, panels, range, pixel =
             x: { field: 'x', ...axis },
             y: { field: 'y', ...axis },
             color: { field: 'r', type: 'quantitative', scale: { domain: [-1, 1], scheme: 'redblue', reverse: true }, title: 'R / max|R|' },
-            opacity: { field: 'a', type: 'quantitative', scale: { domain: [0, 1], range: [0, 0.9] }, legend: null },
+            opacity: { field: 'a', type: 'quantitative', scale: { domain: [0, 1], range: [0, 1] }, legend: null },
           },
         },
       ],
