@@ -1,5 +1,7 @@
+import { LogitlabError } from '@logitlab/core';
+
 /** Base class of every error @logitlab/explain throws. */
-export class ExplainError extends Error {
+export class ExplainError extends LogitlabError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;

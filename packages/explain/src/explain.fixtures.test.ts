@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadSafetensorsInto } from '@logitlab/layers';
-import { mulberry32 } from '@logitlab/metrics';
+import { Rng } from '@logitlab/core';
 import { MnistConvNet, SumPoolExplainer } from '@logitlab/models';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type FixtureTensor, toTensor } from '../../../scripts/test-utils/fixture-utils';
@@ -104,8 +104,8 @@ describe('sum-pool network (Montavon et al. 2017), against the PyTorch reference
   /** The same mulberry32 draws as the Python script. */
   const draw = (key: string): tf.Tensor => {
     const { seed, shape, low, high } = s.seeds[key]!;
-    const r = mulberry32(seed);
-    return tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => low + (high - low) * r()), shape);
+    const rng = new Rng(seed);
+    return tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.uniform(low, high)), shape);
   };
   const model = new SumPoolExplainer();
   const state = Object.fromEntries(['fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias'].map((k) => [k, draw(k)]));

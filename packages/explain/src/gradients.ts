@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { mulberry32 } from '@logitlab/metrics';
+import { Rng } from '@logitlab/core';
 import { ExplainOptionsError } from './errors';
 import { backward, forwardScores, type Scores, type Session } from './session';
 
@@ -54,16 +54,14 @@ export function integratedGradients(session: Session, x: tf.Tensor, { baseline, 
   }
 }
 
-/** Standard normal draws from a seeded mulberry32 stream (Box-Muller), reproducible in any language. */
+/** Standard normal draws, both of each Box-Muller pair of @logitlab/core's seeded mulberry32 Rng (reproducible in any language). */
 export function normalNoise(count: number, seed: number): Float32Array {
-  const rand = mulberry32(seed);
+  const rng = new Rng(seed);
   const out = new Float32Array(count);
   for (let i = 0; i < count; i += 2) {
-    const u1 = 1 - rand();
-    const u2 = rand();
-    const r = Math.sqrt(-2 * Math.log(u1));
-    out[i] = r * Math.cos(2 * Math.PI * u2);
-    if (i + 1 < count) out[i + 1] = r * Math.sin(2 * Math.PI * u2);
+    const [a, b] = rng.normalPair();
+    out[i] = a;
+    if (i + 1 < count) out[i + 1] = b;
   }
   return out;
 }

@@ -24,4 +24,3 @@ export {
 export { relevanceMassAccuracy, relevanceRankAccuracy, spearman, type GroundTruthResult } from './ground-truth';
 export { pca2d, tsne2d, type ProjectionOptions, type TsneOptions } from './latent';
 export { RunningMean, MeterGroup } from './meters';
-export { mulberry32 } from './rng';
