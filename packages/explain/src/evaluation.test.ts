@@ -36,3 +36,15 @@ describe('evaluation over any model', () => {
     net.dispose();
   });
 });
+
+describe('randomisation check with a heatmap that carries no ranking', () => {
+  it('counts a constant (all-zero) heatmap as correlation 0, not NaN', () => {
+    manualSeed(10);
+    const net = new Sequential(new Linear(4, 3), new ReLU(), new Linear(3, 2));
+    const x = tf.zeros([2, 4]); // gradient x input is 0 everywhere, before and after randomising
+    const steps = randomisationCheck(net, x, { method: 'gradientTimesInput' }, { seed: 1 });
+    expect(steps.map((s) => s.spearman)).toEqual([0, 0]);
+    x.dispose();
+    net.dispose();
+  });
+});

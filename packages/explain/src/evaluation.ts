@@ -33,6 +33,16 @@ export function scoreFunction(model: Module, { sampleShape, target, output = 'au
   };
 }
 
+/**
+ * Mean over images, a constant heatmap counting as 0: a randomised model that explains nothing (all
+ * zero relevance, e.g. every ReLU dead) shares no ranking with the trained one.
+ */
+function meanCorrelation(perImage: Float64Array): number {
+  let sum = 0;
+  for (const v of perImage) sum += Number.isNaN(v) ? 0 : v;
+  return sum / perImage.length;
+}
+
 export interface RandomisationOptions {
   /** Seed of the random weights (default 0). */
   seed?: number;
@@ -41,7 +51,7 @@ export interface RandomisationOptions {
 export interface RandomisationStep {
   /** The layer randomised at this step (all layers above it are random too: cascading). */
   layer: string;
-  /** Mean over images of the Spearman rank correlation with the trained model's heatmap. */
+  /** Mean over images of the Spearman rank correlation with the trained model's heatmap (0 for a constant heatmap). */
   spearman: number;
   /** The same on |relevance| (Adebayo et al. report both). */
   spearmanAbs: number;
@@ -82,7 +92,7 @@ export function randomisationCheck(model: Module, x: tf.Tensor, options: Explain
       const e = explain(model, x, { ...options, target });
       const data = e.relevance.dataSync();
       e.relevance.dispose();
-      steps.push({ layer: name, spearman: spearman(refData, data, n).mean, spearmanAbs: spearman(refAbs, data.map(Math.abs), n).mean });
+      steps.push({ layer: name, spearman: meanCorrelation(spearman(refData, data, n).perImage), spearmanAbs: meanCorrelation(spearman(refAbs, data.map(Math.abs), n).perImage) });
     }
   } finally {
     for (const [p, copy] of saved) {
