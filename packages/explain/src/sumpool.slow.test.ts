@@ -53,7 +53,7 @@ describe('SumPoolExplainer trained on two-digit images (Montavon et al. 2017 set
     }
     optimizer.dispose();
     x = tf.tensor4d(test.images, [test.count, 28, 56, 1]);
-  });
+  }, 900_000); // training 4 epochs on a shared 2-core machine can take minutes
 
   afterAll(() => {
     x.dispose();
