@@ -711,7 +711,7 @@ test('a shared URL reproduces the view (tab, backend, drawing, explained class, 
   const g = await open('generate?beta=5&z=0.250,0.700');
   const gState = await g.page.evaluate(() => ({ beta: document.querySelector('#beta-select')?.value, url: location.hash }));
   await g.page.close();
-  const e = await open('explain?rule=wSquare&compare=gradientTimesInput');
+  const e = await open('explain?explain-composite=epsilonPlus&compare=gradientTimesInput');
   const eRule = await e.page.$eval('#explain-rule', (el) => el.value);
   await e.page.close();
 
@@ -730,7 +730,7 @@ test('a shared URL reproduces the view (tab, backend, drawing, explained class, 
   assert(b.explain.head === 'softmax' && b.explain.target === '2' && b.explain.method === 'gradientTimesInput', `explain view ${JSON.stringify(b.explain)}`);
   assert(url2.slice(url2.indexOf('#')) === url.slice(url.indexOf('#')), 'the restored view writes a different URL');
   assert(gState.beta === '5' && gState.url.includes('z=0.250,0.700'), `generate state ${JSON.stringify(gState)}`);
-  assert(eRule === 'wSquare', `explain rule ${eRule}`);
+  assert(eRule === 'epsilonPlus', `explain composite ${eRule}`);
   assert(errors.length + errors2.length + g.errors.length + e.errors.length === 0, `console errors: ${[...errors, ...errors2, ...g.errors, ...e.errors].join(' | ')}`);
 });
 

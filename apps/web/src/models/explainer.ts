@@ -1,52 +1,58 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
+import { compositeNames, explain } from '@logitlab/explain';
 import type { Module } from '@logitlab/layers';
+import { onSyncReadableBackend } from './sync-read';
 
 /**
- * The one place the pages ask "why this output?", so moving to @logitlab/explain (LRP composites on
- * any Module) is a change to this file only. Until that package lands, the gradient family runs
- * here on tf.grad, which needs nothing but the model's forward pass.
+ * The one place the pages ask "why this output?": @logitlab/explain on any Module (LRP composites
+ * through layer hooks, the gradient family, Grad-CAM, occlusion), with conservation reported.
  */
-export const METHODS = ['gradient', 'gradientTimesInput', 'integratedGradients'] as const;
+export const METHODS = ['lrp', 'gradient', 'gradientTimesInput', 'integratedGradients', 'smoothGrad', 'gradCam', 'occlusion'] as const;
 export type Method = (typeof METHODS)[number];
 
 export const METHOD_LABELS: Record<Method, string> = {
+  lrp: 'LRP',
   gradient: 'gradient ∂y/∂x',
   gradientTimesInput: 'gradient × input',
-  integratedGradients: 'integrated gradients (16 steps)',
+  integratedGradients: 'integrated gradients',
+  smoothGrad: 'SmoothGrad',
+  gradCam: 'Grad-CAM (conv2)',
+  occlusion: 'occlusion (4 x 4 patches)',
 };
 
-/** LRP composites offered once @logitlab/explain is available (empty until then). */
-export const COMPOSITES: readonly string[] = [];
+/** LRP composites (zennit's names). */
+export const COMPOSITES: readonly string[] = compositeNames;
 
 export interface ExplainRequest {
   method: Method;
   /** Output index to explain. */
   target: number;
-  /** Input that means "no evidence" (integrated gradients' baseline), in the model's coding. */
+  /** Input that means "no evidence" (integrated gradients' baseline, occlusion's fill), in the model's coding. */
   baseline?: number;
   composite?: string;
-  /** The input's range in the model's coding (LRP's zB box; unused by the gradient methods). */
+  /** The input's range in the model's coding (LRP's zB box). */
   bounds?: readonly [number, number];
 }
 
 /** Relevance of each input value for output `target` (same length as x). */
 export async function explainOutput(model: Module, x: tf.Tensor, req: ExplainRequest): Promise<Float32Array> {
-  const out = tf.tidy(() => {
-    const f = (input: tf.Tensor): tf.Scalar => tf.sum(tf.slice(model.call(input) as tf.Tensor, [0, req.target], [1, 1])) as tf.Scalar;
-    const grad = tf.grad(f);
-    if (req.method === 'gradient') return grad(x);
-    if (req.method === 'gradientTimesInput') return tf.mul(grad(x), x);
-    // Integrated gradients: (x - x0) times the mean gradient along the straight path from x0 to x.
-    const steps = 16;
-    const base = tf.fill(x.shape, req.baseline ?? 0);
-    const diff = tf.sub(x, base);
-    let sum = tf.zerosLike(x);
-    for (let k = 1; k <= steps; k++) sum = tf.add(sum, grad(tf.add(base, tf.mul(diff, (k - 0.5) / steps))));
-    return tf.mul(diff, tf.div(sum, steps));
-  });
+  // explain() reads its conservation report synchronously, which webgpu cannot do reliably.
+  const { value } = await onSyncReadableBackend(
+    () =>
+      explain(model, x, {
+        method: req.method,
+        target: req.target,
+        composite: (req.composite ?? 'epsilonPlus') as (typeof compositeNames)[number],
+        ...(req.bounds ? { bounds: req.bounds } : {}),
+        ...(req.baseline === undefined ? {} : { baseline: req.baseline }),
+        ...(req.method === 'gradCam' ? { layer: 'conv2' } : {}),
+        ...(req.method === 'occlusion' ? { window: [4, 4] as [number, number], stride: [4, 4] as [number, number] } : {}),
+      }),
+    [...model.parameters(), ...model.namedBuffers().map(([, b]) => b)],
+  );
   try {
-    return (await out.data()) as Float32Array;
+    return (await value.relevance.data()) as Float32Array;
   } finally {
-    out.dispose();
+    value.relevance.dispose();
   }
 }

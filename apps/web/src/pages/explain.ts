@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { compositeNames, explain, type CompositeName } from '@logitlab/explain';
 import type { SumPoolExplainer } from '@logitlab/models';
 import { exclusive, on } from '../app';
 import { halfShares, litPixels } from '../lib/heatmap';
@@ -18,10 +19,14 @@ import { Coalescer, markRendered } from './render-state';
 
 const TARGETS = TARGET_DIGITS.join(', ').replace(/, (\d)$/, ' or $1');
 
-/** Deep Taylor's rule for the input layer (z+ above it), as the models package implements them. */
-const RULES = { zB: 'zB (bounded pixels)', wSquare: 'w² (unbounded input)', zPlus: 'z⁺ (positive part)' } as const;
-type RuleName = keyof typeof RULES;
-const COMPARE = { sensitivity: 'sensitivity (∂f/∂x)²', gradientTimesInput: 'gradient × input' } as const;
+/** LRP composites (zennit's names); 'deepTaylor' is Montavon et al.'s zB + z⁺. */
+const RULES: Record<string, string> = Object.fromEntries(compositeNames.map((c) => [c, c === 'deepTaylor' ? 'deepTaylor (zB + z⁺)' : c]));
+const COMPARE = {
+  sensitivity: 'sensitivity (∂f/∂x)²',
+  gradientTimesInput: 'gradient × input',
+  integratedGradients: 'integrated gradients',
+  smoothGrad: 'SmoothGrad',
+} as const;
 type CompareName = keyof typeof COMPARE;
 
 const W = 56;
@@ -65,9 +70,10 @@ export function createPage(root: HTMLElement): Page {
     note,
   );
 
-  const ruleSelect = h('select', { id: 'explain-rule', 'aria-label': 'Deep Taylor input rule' }, ...Object.entries(RULES).map(([k, v]) => h('option', { value: k }, v)));
+  const ruleSelect = h('select', { id: 'explain-rule', 'aria-label': 'LRP composite' }, ...Object.entries(RULES).map(([k, v]) => h('option', { value: k }, v)));
   const compareSelect = h('select', { id: 'explain-compare', 'aria-label': 'method to compare with' }, ...Object.entries(COMPARE).map(([k, v]) => h('option', { value: k }, v)));
-  const r = readParam('rule');
+  ruleSelect.value = 'deepTaylor';
+  const r = readParam('explain-composite');
   if (r && r in RULES) ruleSelect.value = r;
   const c = readParam('compare');
   if (c && c in COMPARE) compareSelect.value = c;
@@ -78,11 +84,11 @@ export function createPage(root: HTMLElement): Page {
     'div',
     { class: 'card explain-card' },
     h('h3', {}, 'Where the evidence is'),
-    h('div', { class: 'controls' }, h('label', { for: 'explain-rule' }, 'input rule'), ruleSelect, h('label', { for: 'explain-compare' }, 'compare with'), compareSelect),
+    h('div', { class: 'controls' }, h('label', { for: 'explain-rule' }, 'composite'), ruleSelect, h('label', { for: 'explain-compare' }, 'compare with'), compareSelect),
     h(
       'div',
       { class: 'maps' },
-      h('div', { class: 'map' }, dt.el, h('span', { class: 'muted' }, 'Deep Taylor relevance (input rule + z⁺ above): sums to f(x)'), shares),
+      h('div', { class: 'map' }, dt.el, h('span', { class: 'muted' }, 'LRP relevance (the chosen composite): sums to f(x)'), shares),
       h('div', { class: 'map' }, sens.el, h('span', { class: 'muted', id: 'compare-note' }, 'what would change f, not what made it')),
     ),
   );
@@ -100,8 +106,8 @@ export function createPage(root: HTMLElement): Page {
     const result = await exclusive(async () => {
       const { value, backend } = await onSyncReadableBackend(() => {
         const x = tf.tensor4d(coded, [1, H, W, 1]);
-        const deep = model.explain(x, { method: 'deepTaylor', inputRule: ruleSelect.value as RuleName, bounds: [...EXPLAINER_RANGE] as [number, number] });
-        const other = model.explain(x, { method: compareSelect.value as CompareName });
+        const deep = explain(model, x, { method: 'lrp', composite: ruleSelect.value as CompositeName, bounds: EXPLAINER_RANGE });
+        const other = explain(model, x, { method: compareSelect.value as CompareName, baseline: EXPLAINER_RANGE[0] });
         x.dispose();
         return { dt: deep, sens: other };
       }, [...model.parameters(), ...model.namedBuffers().map(([, b]) => b)]);
@@ -116,7 +122,7 @@ export function createPage(root: HTMLElement): Page {
     const input = draw.read().data;
     const half = halfShares(result.deepTaylor, W);
     const compare = COMPARE[compareSelect.value as CompareName];
-    dt.set(input, result.deepTaylor, [0, 1], `Deep Taylor relevance map, rule ${ruleSelect.value}: ${(half.left * 100).toFixed(0)}% of the positive relevance on the left digit, ${(half.right * 100).toFixed(0)}% on the right`);
+    dt.set(input, result.deepTaylor, [0, 1], `LRP relevance map, composite ${ruleSelect.value}: ${(half.left * 100).toFixed(0)}% of the positive relevance on the left digit, ${(half.right * 100).toFixed(0)}% on the right`);
     sens.set(input, result.sensitivity, [0, 1], `${compare} map of the same input`);
     shares.textContent = `positive relevance: left half ${(half.left * 100).toFixed(1)}%, right half ${(half.right * 100).toFixed(1)}%`;
     const lit = litPixels(result.deepTaylor);
@@ -124,7 +130,7 @@ export function createPage(root: HTMLElement): Page {
     stats.replaceChildren(
       h('dt', {}, 'output f(x)'),
       h('dd', {}, fmt(f, 4)),
-      h('dt', {}, 'Σ relevance (Deep Taylor)'),
+      h('dt', {}, `Σ relevance (${ruleSelect.value})`),
       h('dd', {}, fmt(total, 4)),
       h('dt', {}, '|Σ R − f(x)| / f(x)'),
       h('dd', { class: relError < 1e-3 || f <= 0 ? '' : 'error' }, f > 0 ? (relError === 0 ? '0 (exact in float32)' : relError.toExponential(2)) : 'f(x) = 0: nothing to explain'),
@@ -160,7 +166,7 @@ export function createPage(root: HTMLElement): Page {
     });
   }
   draw.onChange(() => void run.request());
-  for (const [sel, key] of [[ruleSelect, 'rule'], [compareSelect, 'compare']] as const) {
+  for (const [sel, key] of [[ruleSelect, 'explain-composite'], [compareSelect, 'compare']] as const) {
     sel.addEventListener('change', () => {
       writeParams({ [key]: sel.value });
       void run.request();
