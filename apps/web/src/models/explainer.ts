@@ -48,7 +48,8 @@ export async function explainOutput(model: Module, x: tf.Tensor, req: ExplainReq
         ...(req.method === 'gradCam' ? { layer: 'conv2' } : {}),
         ...(req.method === 'occlusion' ? { window: [4, 4] as [number, number], stride: [4, 4] as [number, number] } : {}),
       }),
-    [...model.parameters(), ...model.namedBuffers().map(([, b]) => b)],
+    // x too: it was made on the page's backend and must move across without a synchronous read.
+    [x, ...model.parameters(), ...model.namedBuffers().map(([, b]) => b)],
   );
   try {
     return (await value.relevance.data()) as Float32Array;
