@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { UsageError } from './errors';
 
 let counter = 0;
 
@@ -10,14 +11,20 @@ let counter = 0;
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${counter++}.tmp`);
-  const fd = fs.openSync(tmp, 'w');
   try {
-    fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
+    const fd = fs.openSync(tmp, 'w');
+    try {
+      fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, file);
+  } catch (err) {
+    // a full disk must not leave a half-written hidden file behind for the next run to trip over
+    fs.rmSync(tmp, { force: true });
+    throw err;
   }
-  fs.renameSync(tmp, file);
 }
 
 export function writeJsonAtomic(file: string, value: unknown): void {
@@ -30,6 +37,22 @@ export function jsonReplacer(_key: string, value: unknown): unknown {
   return value;
 }
 
+/** A JSON file the user can fix by hand (config.json of a run) that does not parse: names the file. */
+export class InvalidJsonFileError extends UsageError {
+  override readonly name = 'InvalidJsonFileError';
+  constructor(
+    readonly file: string,
+    detail: string,
+  ) {
+    super(`${file} is not valid JSON (${detail}); fix or delete the file`, 1);
+  }
+}
+
 export function readJson<T>(file: string): T {
-  return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+  const text = fs.readFileSync(file, 'utf8');
+  try {
+    return JSON.parse(text) as T;
+  } catch (err) {
+    throw new InvalidJsonFileError(file, err instanceof Error ? err.message : String(err));
+  }
 }

@@ -46,15 +46,20 @@ export const heads: Experiment = {
     const data = await loadDigits(ctx, { trainCount: quick ? 6000 : 60000, testCount: quick ? 1000 : 10000 });
     const testX = normalised(data.test.images);
 
-    const warnings: string[] = [];
+    // Warnings are kept in metrics.jsonl too: a resumed run does not train the finished heads again,
+    // so their warnings would otherwise be missing from its report.
+    const warnings: string[] = ctx.run.readMetrics().flatMap((m) => (m.type === 'warning' && typeof m.message === 'string' ? [m.message] : []));
+    let currentTag = '';
     setPitfallWarningSink((message) => {
       warnings.push(message);
+      ctx.run.logMetric({ type: 'warning', tag: currentTag, message });
     });
     const results: Record<string, HeadResult> = {};
     const steps: StepLoss[] = [];
     try {
       for (const spec of HEADS) {
         const tag = `${spec.head}+${spec.lossName}`;
+        currentTag = tag;
         manualSeed(ctx.seed); // same initial weights for every head
         const model = new MnistConvNet({ head: spec.head });
         const optimizer = tf.train.momentum(lr, 0.5);
