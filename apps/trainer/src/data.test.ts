@@ -9,6 +9,8 @@ describe('a failed --download', () => {
     const list = attempts.map((a) => `  ${a.url}: ${a.error}`).join('\n');
     const err = new DownloadError(`could not download train-images-idx3-ubyte.gz from any of 3 mirror(s):\n${list}`, 'train-images-idx3-ubyte.gz', attempts);
     const message = summariseDownloadError(err, 'mnist', '/data/mnist').message;
+    expect(message).toContain('getaddrinfo ENOTFOUND <mirror>');
+    expect(message).not.toContain('other reason');
     expect(message).not.toContain('\n');
     expect(message.length).toBeLessThan(err.message.length);
     expect(message).toContain('9 attempt(s) at 3 mirror(s)');

@@ -37,11 +37,18 @@ function synthetic(seed: number, trainCount: number, testCount: number): DigitDa
  * A failed --download in one line: which file, how many mirrors and attempts, the distinct reasons
  * (not every attempt's URL and error, which repeat), and what to do instead.
  */
-export function summariseDownloadError(err: DownloadError, variant: MnistVariant, root?: string): UsageError {
-  const hosts = [...new Set(err.attempts.map((a) => { try { return new URL(a.url).host; } catch { return a.url; } }))];
-  const reasons = [...new Set(err.attempts.map((a) => a.error.replace(/\s*\n\s*/g, ' ').slice(0, 120)))];
+export function summariseDownloadError(err: DownloadError, variant: MnistVariant, dir: string): UsageError {
+  const hostOf = (url: string) => {
+    try {
+      return new URL(url).host;
+    } catch {
+      return url;
+    }
+  };
+  const hosts = [...new Set(err.attempts.map((a) => hostOf(a.url)))];
+  // the same failure at each mirror differs only by its host name: say it once
+  const reasons = [...new Set(err.attempts.map((a) => a.error.replaceAll(hostOf(a.url), '<mirror>').replace(/\s*\n\s*/g, ' ').slice(0, 120)))];
   const shown = reasons.slice(0, 2).join('; ') + (reasons.length > 2 ? `; and ${reasons.length - 2} other reason(s)` : '');
-  const dir = root ?? defaultDataDir(variant);
   return new UsageError(
     `--download: could not download ${err.file} (${err.attempts.length} attempt(s) at ${hosts.length} mirror(s): ${hosts.join(', ')}): ${shown}. ` +
       `Without network use --data synthetic, or put the four ${variant} IDX files (*-ubyte.gz) in ${dir} or in any folder passed as --data <dir>`,
@@ -53,7 +60,7 @@ async function load(options: Parameters<typeof loadMnist>[0] & { variant: MnistV
   try {
     return await loadMnist(options);
   } catch (err) {
-    if (err instanceof DownloadError) throw summariseDownloadError(err, options.variant, options.root);
+    if (err instanceof DownloadError) throw summariseDownloadError(err, options.variant, options.root ?? (await defaultDataDir(options.variant)));
     throw err;
   }
 }
