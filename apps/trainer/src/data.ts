@@ -33,18 +33,19 @@ function synthetic(seed: number, trainCount: number, testCount: number): DigitDa
   };
 }
 
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
 /**
  * A failed --download in one line: which file, how many mirrors and attempts, the distinct reasons
  * (not every attempt's URL and error, which repeat), and what to do instead.
  */
 export function summariseDownloadError(err: DownloadError, variant: MnistVariant, dir: string): UsageError {
-  const hostOf = (url: string) => {
-    try {
-      return new URL(url).host;
-    } catch {
-      return url;
-    }
-  };
   const hosts = [...new Set(err.attempts.map((a) => hostOf(a.url)))];
   // the same failure at each mirror differs only by its host name: say it once
   const reasons = [...new Set(err.attempts.map((a) => a.error.replaceAll(hostOf(a.url), '<mirror>').replace(/\s*\n\s*/g, ' ').slice(0, 120)))];

@@ -9,7 +9,7 @@ import { UsageError } from './errors';
 export class OutputPathError extends UsageError {
   override readonly name = 'OutputPathError';
   constructor(
-    readonly path: string,
+    readonly file: string,
     readonly code: string,
     message: string,
   ) {

@@ -15,9 +15,9 @@ export function defaultRunDir(name: string, cwd = process.cwd(), date = new Date
 }
 
 /** The first run directory this process made: what Ctrl-C tells the user to --resume. */
-let firstRun: RunDir | undefined;
+const runs: RunDir[] = []; // holds the first only
 export function activeRun(): RunDir | undefined {
-  return firstRun;
+  return runs[0];
 }
 
 /**
@@ -38,7 +38,7 @@ export class RunDir {
     private readonly parent?: RunDir,
   ) {
     this.created = fs.existsSync(path.join(dir, 'config.json'));
-    firstRun ??= this;
+    if (runs.length === 0) runs.push(this);
   }
 
   /** Creates the directory (and writes a pending config.json) now; returns it. */
