@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { countsOf } from './test-counts.mjs';
+import { stepEnv } from './test-env.mjs';
 
 const vitestJson = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'logitlab-test-')), 'vitest.json');
 const steps = [
@@ -22,7 +23,7 @@ for (const extra of ['scripts/test-dist.mjs', 'scripts/check-packages.mjs', 'scr
 
 function runStep(cmd, args) {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: stepEnv(process.env, process.stdout.isTTY === true) });
     let output = '';
     child.stdout.on('data', (d) => {
       output += d;
