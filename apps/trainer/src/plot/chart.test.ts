@@ -33,4 +33,17 @@ describe('charts (vega-lite -> SVG -> resvg PNG)', () => {
     const bars = barChartSpec({ title: 'acc', rows: [{ head: 'a', accuracy: 0.9 }, { head: 'b', accuracy: 0.1 }], category: 'head', value: 'accuracy' });
     for (const spec of [scatter, bars]) expect(decodePng(await renderChartPng(spec, { scale: 1 })).width).toBeGreaterThan(100);
   });
+
+  it('keeps one colour per series across figures and marks non-finite points instead of dropping them', () => {
+    const seriesColors = { a: '#ff0000', b: '#00ff00' };
+    const rows = [
+      { x: 1, y: 2, s: 'b' },
+      { x: 2, y: NaN, s: 'b' },
+    ];
+    const spec = lineChartSpec({ title: 't', rows, x: 'x', y: 'y', series: 's', seriesColors, markNonFinite: true }) as unknown as {
+      layer: { data: { values: Record<string, unknown>[] }; encoding: { color: { scale?: { domain: string[]; range: string[] } } } }[];
+    };
+    expect(spec.layer[0]!.encoding.color.scale).toEqual({ domain: ['a', 'b'], range: ['#ff0000', '#00ff00'] });
+    expect(spec.layer[1]!.data.values).toEqual([{ x: 2, y: null, s: 'b', label: 'NaN' }]);
+  });
 });
