@@ -47,3 +47,27 @@ describe('charts (vega-lite -> SVG -> resvg PNG)', () => {
     expect(spec.layer[1]!.data.values).toEqual([{ x: 2, y: null, s: 'b', label: 'NaN' }]);
   });
 });
+
+describe('chart layout', () => {
+  it('gives different quantities their own panel and y axis', async () => {
+    const rows = [
+      { step: 0, loss: 0.7, head: 'bce' },
+      { step: 1, loss: 0.2, head: 'bce' },
+      { step: 0, loss: 2.3, head: 'softmax' },
+      { step: 1, loss: 1.9, head: 'softmax' },
+    ];
+    const spec = lineChartSpec({ title: 'two losses', rows, x: 'step', y: 'loss', series: 'head', panels: true }) as unknown as Record<string, unknown>;
+    expect(spec.facet).toMatchObject({ row: { field: 'head' } });
+    expect(spec.resolve).toEqual({ scale: { y: 'independent' } });
+    expect(decodePng(await renderChartPng(spec as never, { scale: 1 })).height).toBeGreaterThan(250);
+  });
+
+  it('tilts bar labels that would overlap side by side', () => {
+    const angle = (labels: string[]) => {
+      const spec = barChartSpec({ title: 'acc', rows: labels.map((head) => ({ head, accuracy: 0.5 })), category: 'head', value: 'accuracy' }) as unknown as { encoding: { x: { axis: { labelAngle: number } } } };
+      return spec.encoding.x.axis.labelAngle;
+    };
+    expect(angle(['logSoftmax+nllLoss', 'sigmoid+nllLoss', 'softmax+nllLoss', 'logits+crossEntropy'])).toBe(-30);
+    expect(angle(['a', 'b'])).toBe(0);
+  });
+});

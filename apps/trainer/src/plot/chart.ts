@@ -60,6 +60,11 @@ export interface LineChartOptions {
    * the plot instead of being dropped silently: `markNonFinite: true`.
    */
   markNonFinite?: boolean;
+  /**
+   * One panel per series, each with its own y axis: for series that are different quantities (two
+   * different losses), which one shared axis would misrepresent.
+   */
+  panels?: boolean;
 }
 
 /** What a non-finite value is called in a chart label. */
@@ -92,6 +97,16 @@ export function lineChartSpec(o: LineChartOptions): VegaLiteSpec {
       })
     : [];
   const finite = finiteRows(o.rows, [o.x, o.y]);
+  if (o.panels && o.series) {
+    return {
+      ...base,
+      title: o.title,
+      data: { values: finite },
+      facet: { row: { field: o.series, type: 'nominal', title: null, header: { labelFontWeight: 'bold', labelAngle: 0, labelAlign: 'left', labelOrient: 'top' } } },
+      spec: { width: o.width ?? 480, height: Math.round((o.height ?? 260) * 0.6), ...line },
+      resolve: { scale: { y: 'independent' } },
+    } as VegaLiteSpec;
+  }
   const common = { ...base, title: o.title, width: o.width ?? 480, height: o.height ?? 260 };
   if (broken.length === 0) return { ...common, data: { values: finite }, ...line } as VegaLiteSpec;
   // non-finite points: a cross in the series' colour on the bottom edge, labelled NaN / +Inf
@@ -147,6 +162,13 @@ export interface BarChartOptions {
   height?: number;
 }
 
+/** Whether the category labels fit side by side under the bars (~6.5 px per character at the axis font size). */
+function labelsFit(o: BarChartOptions): boolean {
+  const labels = [...new Set(o.rows.map((r) => String(r[o.category])))];
+  const longest = Math.max(0, ...labels.map((l) => l.length));
+  return labels.length === 0 || longest * 6.5 + 8 <= (o.width ?? 360) / labels.length;
+}
+
 /** Grouped bars: accuracy per head, subset accuracy per model, and so on. */
 export function barChartSpec(o: BarChartOptions): VegaLiteSpec {
   return {
@@ -157,7 +179,7 @@ export function barChartSpec(o: BarChartOptions): VegaLiteSpec {
     data: { values: finiteRows(o.rows, [o.value]) },
     mark: { type: 'bar' },
     encoding: {
-      x: { field: o.category, type: 'nominal', title: o.category, axis: { labelAngle: 0 } },
+      x: { field: o.category, type: 'nominal', title: o.category, axis: { labelAngle: labelsFit(o) ? 0 : -30, labelLimit: 240 } },
       y: { field: o.value, type: 'quantitative', title: o.valueTitle ?? o.value },
       ...(o.group ? { xOffset: { field: o.group }, color: { field: o.group, type: 'nominal', legend: { labelLimit: 320 } } } : { color: { field: o.category, type: 'nominal', legend: null } }),
     },
