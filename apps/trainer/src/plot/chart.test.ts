@@ -48,6 +48,11 @@ describe('charts (vega-lite -> SVG -> resvg PNG)', () => {
   });
 });
 
+function angle(labels: string[]): number {
+  const spec = barChartSpec({ title: 'acc', rows: labels.map((head) => ({ head, accuracy: 0.5 })), category: 'head', value: 'accuracy' }) as unknown as { encoding: { x: { axis: { labelAngle: number } } } };
+  return spec.encoding.x.axis.labelAngle;
+}
+
 describe('chart layout', () => {
   it('gives different quantities their own panel and y axis', async () => {
     const rows = [
@@ -63,10 +68,6 @@ describe('chart layout', () => {
   });
 
   it('tilts bar labels that would overlap side by side', () => {
-    const angle = (labels: string[]) => {
-      const spec = barChartSpec({ title: 'acc', rows: labels.map((head) => ({ head, accuracy: 0.5 })), category: 'head', value: 'accuracy' }) as unknown as { encoding: { x: { axis: { labelAngle: number } } } };
-      return spec.encoding.x.axis.labelAngle;
-    };
     expect(angle(['logSoftmax+nllLoss', 'sigmoid+nllLoss', 'softmax+nllLoss', 'logits+crossEntropy'])).toBe(-30);
     expect(angle(['a', 'b'])).toBe(0);
   });
