@@ -21,12 +21,28 @@ export function nearestDistance(samples: Float32Array, reference: Float32Array, 
   return n ? total / n : NaN;
 }
 
-/** The same distance for a flat image at the reference's mean intensity: what "grey noise" scores. */
-export function flatImageDistance(reference: Float32Array, dim: number): number {
+/** A flat image at the reference's mean intensity: the "grey noise" a sample should not be mistaken for. */
+export function flatImage(reference: Float32Array, dim: number): Float32Array {
   let mean = 0;
   for (const v of reference) mean += v;
   mean /= reference.length || 1;
-  return nearestDistance(new Float32Array(dim).fill(mean), reference, dim);
+  return new Float32Array(dim).fill(mean);
+}
+
+/**
+ * The share of `samples` that are closer to some real digit than to the flat mean-intensity image:
+ * a blurry digit is, grey noise is not (under squared distance a flat image is near everything,
+ * so comparing each sample with both is what separates the two).
+ */
+export function digitLikeShare(samples: Float32Array, reference: Float32Array, dim: number): number {
+  const flat = flatImage(reference, dim);
+  const n = samples.length / dim;
+  let like = 0;
+  for (let i = 0; i < n; i++) {
+    const one = samples.subarray(i * dim, (i + 1) * dim);
+    if (nearestDistance(one, reference, dim) < nearestDistance(one, flat, dim)) like++;
+  }
+  return n ? like / n : NaN;
 }
 
 /** Leave-one-out k-nearest-neighbour accuracy of `labels` from codes (rows of `dim`): how well digits cluster. */

@@ -5,16 +5,16 @@ export interface SampleScore {
   model: 'autoencoder' | 'vae';
   beta: number | null;
   reconstructionLoss: number;
-  /** Mean per-pixel squared distance of its prior samples to the nearest held-out digit. */
-  sampleDistance: number;
+  /** Share of its prior samples closer to a held-out digit than to a flat grey image. */
+  digitLikeShare: number;
   /** Leave-one-out 5-NN digit accuracy of its latent means. */
   knnAccuracy: number;
 }
 
 const ordered = (xs: number[], dir: 1 | -1) => xs.every((x, i) => i === 0 || dir * (x - xs[i - 1]!) >= 0);
 
-/** The sentence about reconstruction and samples, from the numbers: "digit-like" only when closer to a digit than flat grey is. */
-export function samplesSentence(runs: SampleScore[], flatDistance: number): string {
+/** The sentence about reconstruction and samples, from the numbers: "digit-like" only when most samples are closer to a digit than to flat grey. */
+export function samplesSentence(runs: SampleScore[]): string {
   const ae = runs.find((r) => r.model === 'autoencoder');
   const vaes = runs.filter((r) => r.model === 'vae');
   const parts: string[] = [];
@@ -24,20 +24,22 @@ export function samplesSentence(runs: SampleScore[], flatDistance: number): stri
       `The autoencoder, with no KL term, ${ae.reconstructionLoss <= bestRec ? 'reconstructs best' : 'does not reconstruct best here'} (${fmt(ae.reconstructionLoss, 1)}), but nothing makes its codes look like N(0, I).`,
     );
   }
-  const list = runs.map((r) => `${r.tag} ${fmt(r.sampleDistance, 3)}`).join(', ');
-  parts.push(`Decoded prior samples lie at a mean per-pixel squared distance from the nearest held-out digit of ${list}; a flat grey image at the digits' mean intensity scores ${fmt(flatDistance, 3)}.`);
-  const like = vaes.filter((r) => r.sampleDistance < flatDistance);
+  const list = runs.map((r) => `${r.tag} ${fmt(r.digitLikeShare * 100, 0)}%`).join(', ');
+  parts.push(`Share of 10 decoded prior samples that are closer to a held-out digit than to a flat grey image of the digits' mean intensity: ${list}.`);
+  const like = vaes.filter((r) => r.digitLikeShare >= 0.5);
   if (vaes.length) {
     if (like.length === vaes.length) {
-      const trend = ordered(vaes.map((r) => r.sampleDistance), -1) ? ', more so for larger beta' : '';
-      parts.push(`Every VAE's samples are closer to a real digit than flat grey is, i.e. digit-like by this measure${trend}.`);
+      const trend = ordered(vaes.map((r) => r.digitLikeShare), 1) && vaes.at(-1)!.digitLikeShare > vaes[0]!.digitLikeShare ? ', more so for larger beta' : '';
+      parts.push(`Every VAE's samples are mostly digit-like by this measure${trend}.`);
     } else if (like.length === 0) {
-      parts.push(`No VAE's samples are closer to a real digit than flat grey is: by this measure they are not digit-like yet (more epochs or real data would be needed).`);
+      parts.push(`No VAE's samples are mostly digit-like by this measure: they are closer to grey than to a digit (more epochs or real data would be needed).`);
     } else {
-      parts.push(`Only ${like.map((r) => r.tag).join(', ')} produce samples closer to a real digit than flat grey.`);
+      parts.push(`Only ${like.map((r) => r.tag).join(', ')} produce mostly digit-like samples.`);
     }
   }
-  if (ae && vaes.length) parts.push(ae.sampleDistance > Math.max(...vaes.map((r) => r.sampleDistance)) ? 'The autoencoder\'s prior samples are the furthest from any digit: it is no generator.' : 'The autoencoder\'s prior samples are not the furthest from a digit here.');
+  if (ae && vaes.length) {
+    parts.push(ae.digitLikeShare < Math.min(...vaes.map((r) => r.digitLikeShare)) ? "The autoencoder's prior samples are the least digit-like: it is no generator." : "The autoencoder's prior samples are not the least digit-like here.");
+  }
   return parts.join(' ');
 }
 
