@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { checkSingleCopy } from './single-copy';
 
 /**
  * The global generator behind default initialisation and dropout masks, PyTorch's
@@ -9,6 +10,7 @@ let state = 0x2f6b_4a1d;
 
 /** Seeds the global generator; the same seed gives the same initial weights and dropout masks. */
 export function manualSeed(seed: number): void {
+  checkSingleCopy();
   if (!Number.isFinite(seed)) throw new RangeError(`manualSeed expects a finite number, got ${seed}`);
   state = Math.trunc(seed) >>> 0;
 }
