@@ -4,9 +4,11 @@
 // seed the other, which shows up as silently different weights. The global symbol registry is
 // shared by both copies, so each records its format there and the second format to arrive warns once.
 
+// oxlint-disable-next-line no-underscore-dangle -- the variable Node's CommonJS wrapper defines
 declare const __filename: string | undefined;
 
 const KEY = Symbol.for('@logitlab/layers/loaded-formats');
+// oxlint-disable-next-line no-underscore-dangle -- defined only in the CommonJS build
 const FORMAT = typeof __filename === 'string' ? 'CommonJS (dist/index.cjs)' : 'ES module (dist/index.js)';
 
 interface Registry {
