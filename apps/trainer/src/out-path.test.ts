@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InvalidJsonFileError, readJson } from './fsutil';
-import { OutputPathError, checkOutDir } from './out-path';
+import { AtomicWriteError } from '@logitlab/core';
+import { OutputPathError, asOutputError, checkOutDir } from './out-path';
 import { RunDir } from './run-dir';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'logitlab-out-'));
@@ -84,18 +85,33 @@ describe('run directories', () => {
     expect(tour.resumable).toBe(true);
   });
 
-  it('a full disk is an OutputPathError naming the file, and leaves no hidden temp file', () => {
+  it('a full disk is a typed error naming the file, and leaves no hidden temp file', () => {
     const dir = tmp();
     const run = new RunDir(dir);
     run.writeConfig({ experiment: 'x' });
     run.ensure();
-    vi.spyOn(fs, 'writeSync').mockImplementation(() => {
+    vi.spyOn(fs, 'writeFileSync').mockImplementation(() => {
       throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28, syscall: 'write' });
     });
-    const e = thrown(() => run.writeFile('figure.png', new Uint8Array(10)));
+    const e = (() => {
+      try {
+        run.writeFile('figure.png', new Uint8Array(10));
+      } catch (err) {
+        return err as AtomicWriteError;
+      }
+      throw new Error('expected a failure');
+    })();
+    expect(e).toBeInstanceOf(AtomicWriteError);
     expect(e.code).toBe('ENOSPC');
-    expect(e.message).toBe(`cannot write figure.png '${path.join(dir, 'figure.png')}': no space left on the device (ENOSPC)`);
+    expect(e.message).toContain(path.join(dir, 'figure.png'));
     expect(fs.readdirSync(dir).sort()).toEqual(['config.json']); // oxlint-disable-line unicorn/no-array-sort
+  });
+
+  it('a raw errno error (a checkpoint write) at the top names the path', () => {
+    const raw = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
+    const e = asOutputError(raw, '/runs/a', 'into the run directory') as OutputPathError;
+    expect(e).toBeInstanceOf(OutputPathError);
+    expect(e.message).toBe("cannot write into the run directory '/runs/a': no space left on the device (ENOSPC)");
   });
 
   it('an invalid config.json names the file', () => {

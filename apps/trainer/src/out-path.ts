@@ -35,8 +35,9 @@ const WHY: Record<string, string> = {
 
 function errnoOf(err: unknown): { code: string; path?: string } | undefined {
   if (err == null || typeof err !== 'object') return undefined;
-  const { code, path: p } = err as { code?: unknown; path?: unknown };
-  if (typeof code !== 'string' || !(code in WHY)) return undefined;
+  const { code, path: p, syscall } = err as { code?: unknown; path?: unknown; syscall?: unknown };
+  // only Node's raw errno errors carry `syscall`; typed errors (core's AtomicWriteError) already name their path
+  if (typeof code !== 'string' || !(code in WHY) || typeof syscall !== 'string') return undefined;
   return { code, path: typeof p === 'string' ? p : undefined };
 }
 

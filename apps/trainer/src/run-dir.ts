@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { jsonReplacer, readJson, writeFileAtomic, writeJsonAtomic } from './fsutil';
+import { writeFileAtomicSync } from '@logitlab/core/node';
+import { jsonReplacer, readJson, writeJsonAtomic } from './fsutil';
 import { writingTo } from './out-path';
 
 /** `20250131-142501`: sortable, no characters that need quoting in a shell. */
@@ -70,7 +71,7 @@ export class RunDir {
       return;
     }
     const file = path.join(this.dir, 'config.json');
-    writingTo(file, 'the run config', () => writeJsonAtomic(file, config));
+    writeJsonAtomic(file, config, 'run config');
   }
 
   readConfig<T>(): T {
@@ -100,18 +101,16 @@ export class RunDir {
   }
 
   writeSummary(summary: unknown): void {
-    const file = this.file('summary.json');
-    writingTo(file, 'the run summary', () => writeJsonAtomic(file, summary));
+    writeJsonAtomic(this.file('summary.json'), summary, 'run summary');
   }
 
   writeReport(markdown: string): void {
-    const file = this.file('report.md');
-    writingTo(file, 'the report', () => writeFileAtomic(file, markdown));
+    writeFileAtomicSync(this.file('report.md'), markdown, { purpose: 'report' });
   }
 
   writeFile(name: string, data: string | Uint8Array): string {
     const file = this.file(name);
-    writingTo(file, name, () => writeFileAtomic(file, data));
+    writeFileAtomicSync(file, data, { purpose: 'run file' });
     return file;
   }
 }
