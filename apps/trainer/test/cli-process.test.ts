@@ -82,4 +82,15 @@ describe.skipIf(!built)('logitlab as a process (built, plain node)', () => {
     const line = stderr.trim().split('\n').at(-1)!;
     expect(line).toBe('logitlab: interrupted (SIGINT); continue with: logitlab train convnet --quick --epochs 3 --resume interrupted');
   }, 300_000);
+
+  it('a resumed heads run keeps the pitfall warnings of the heads it does not train again', () => {
+    const dir = path.join(tmp, 'heads');
+    const warnings = () => fs.readFileSync(path.join(dir, 'report.md'), 'utf8').split('\n').filter((l) => l.startsWith('- `nllLoss'));
+    expect(logitlab(['experiment', 'heads', '--quick', '--epochs', '1', '--out', dir], 600_000).status).toBe(0);
+    const first = warnings();
+    expect(first.length).toBeGreaterThanOrEqual(2); // sigmoid and softmax outputs into nllLoss
+    const r = logitlab(['experiment', 'heads', '--resume', dir], 600_000);
+    expect(r.status, r.stderr).toBe(0);
+    expect(warnings()).toEqual(first);
+  }, 900_000);
 });
