@@ -1,5 +1,6 @@
 import { DataLoader, DataNotFoundError, DownloadError, type ImageSet, defaultDataDir, loadMnist, syntheticDigits } from '@logitlab/datasets';
 import { UsageError } from './errors';
+import { isPseudoFsPath } from './out-path';
 import type { ExperimentContext } from './experiments/types';
 import type { MnistVariant } from './options';
 
@@ -58,6 +59,11 @@ export function summariseDownloadError(err: DownloadError, variant: MnistVariant
 }
 
 async function load(options: Parameters<typeof loadMnist>[0] & { variant: MnistVariant }): Promise<ImageSet> {
+  const envDir = process.env.LOGITLAB_DATA_DIR;
+  // recursive mkdir under /proc never returns: refuse before loadMnist creates its cache directory
+  if (!options.root && envDir && isPseudoFsPath(envDir)) {
+    throw new UsageError(`LOGITLAB_DATA_DIR=${envDir} is on a kernel pseudo file system, not storage; point it at a real directory`, 1);
+  }
   try {
     return await loadMnist(options);
   } catch (err) {

@@ -1,4 +1,4 @@
-import { asOutputError } from './out-path';
+import { asTopLevelError } from './out-path';
 import { activeRun } from './run-dir';
 import { UsageError } from './errors';
 
@@ -14,6 +14,5 @@ export function describeFailure(err: unknown): unknown {
     const what = /'([^']+)'/.exec(message)?.[1] ?? 'a workspace package';
     return new UsageError(`${what} is not built: run \`pnpm build\` first (\`pnpm tour\` builds and runs)`, 1);
   }
-  const run = activeRun();
-  return run ? asOutputError(err, run.dir, 'into the run directory') : err;
+  return asTopLevelError(err, activeRun()?.dir);
 }

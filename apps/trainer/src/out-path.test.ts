@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InvalidJsonFileError, readJson } from './fsutil';
 import { AtomicWriteError } from '@logitlab/core';
-import { OutputPathError, asOutputError, checkOutDir } from './out-path';
+import { OutputPathError, asOutputError, asTopLevelError, checkOutDir, isPseudoFsPath } from './out-path';
 import { RunDir } from './run-dir';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'logitlab-out-'));
@@ -119,5 +119,22 @@ describe('run directories', () => {
     fs.writeFileSync(file, '{"experiment": "heads",');
     expect(() => readJson(file)).toThrow(InvalidJsonFileError);
     expect(() => readJson(file)).toThrow(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is not valid JSON`));
+  });
+});
+
+describe('errors that reach the top of the CLI', () => {
+  it('a raw error on a path outside the run (a data file) names it as unusable, not as a failed run write', () => {
+    const raw = Object.assign(new Error("EISDIR: illegal operation on a directory, read"), { code: 'EISDIR', syscall: 'read', path: '/data/mnist/t10k-images-idx3-ubyte.gz' });
+    const e = asTopLevelError(raw, '/runs/a') as OutputPathError;
+    expect(e).toBeInstanceOf(OutputPathError);
+    expect(e.message).toBe("cannot use '/data/mnist/t10k-images-idx3-ubyte.gz': it is a directory, not a file (EISDIR)");
+    const inRun = asTopLevelError(Object.assign(new Error('ENOSPC'), { code: 'ENOSPC', syscall: 'write' }), '/runs/a') as OutputPathError;
+    expect(inRun.message).toContain("into the run directory '/runs/a'");
+  });
+
+  it('knows the pseudo file systems LOGITLAB_DATA_DIR must not point at', () => {
+    expect(isPseudoFsPath('/proc/self')).toBe(true);
+    expect(isPseudoFsPath('/sys')).toBe(true);
+    expect(isPseudoFsPath('/processed')).toBe(false);
   });
 });

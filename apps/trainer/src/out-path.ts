@@ -33,6 +33,10 @@ const WHY: Record<string, string> = {
   EIO: 'an input/output error on the device',
 };
 
+// Kernel pseudo file systems: mkdir there fails oddly or (procfs, recursive) never returns.
+const PSEUDO_FS: Record<number, string> = { 0x9fa0: 'procfs', 0x62656572: 'sysfs', 0x64626720: 'debugfs', 0x27e0eb: 'cgroup', 0x63677270: 'cgroup2' };
+const PSEUDO_ROOTS = ['/proc', '/sys', '/dev'];
+
 function errnoOf(err: unknown): { code: string; path?: string } | undefined {
   if (err == null || typeof err !== 'object') return undefined;
   const { code, path: p, syscall } = err as { code?: unknown; path?: unknown; syscall?: unknown };
@@ -49,6 +53,25 @@ export function asOutputError(err: unknown, file: string, purpose: string): unkn
   return new OutputPathError(e.path ?? file, e.code, `cannot write ${purpose} '${e.path ?? file}': ${WHY[e.code]} (${e.code})`);
 }
 
+/**
+ * A raw fs error that reached the top: inside the run directory it is a failed write of the run; a
+ * path elsewhere (a data file, LOGITLAB_DATA_DIR) is named as what could not be used.
+ */
+export function asTopLevelError(err: unknown, runDir: string | undefined): unknown {
+  const e = errnoOf(err);
+  if (!e) return err;
+  const inRun = runDir !== undefined && (e.path === undefined || e.path === runDir || e.path.startsWith(`${runDir}${path.sep}`));
+  if (inRun) return asOutputError(err, runDir, 'into the run directory');
+  if (!e.path) return err;
+  return new OutputPathError(e.path, e.code, `cannot use '${e.path}': ${WHY[e.code]} (${e.code})`);
+}
+
+/** Whether `dir` is under a kernel pseudo file system root, where recursive mkdir can spin forever. */
+export function isPseudoFsPath(dir: string): boolean {
+  const abs = path.resolve(dir);
+  return PSEUDO_ROOTS.some((r) => abs === r || abs.startsWith(`${r}/`));
+}
+
 /** Runs `write`, turning a raw fs error into an OutputPathError naming `file`. */
 export function writingTo<T>(file: string, purpose: string, write: () => T): T {
   try {
@@ -58,9 +81,6 @@ export function writingTo<T>(file: string, purpose: string, write: () => T): T {
   }
 }
 
-// Kernel pseudo file systems: mkdir there fails oddly or (procfs, recursive) never returns.
-const PSEUDO_FS: Record<number, string> = { 0x9fa0: 'procfs', 0x62656572: 'sysfs', 0x64626720: 'debugfs', 0x27e0eb: 'cgroup', 0x63677270: 'cgroup2' };
-const PSEUDO_ROOTS = ['/proc', '/sys', '/dev'];
 
 /** The deepest part of `dir` that exists (lstat), or undefined when even the root cannot be read. */
 function existingAncestor(dir: string): { at: string; stat: fs.Stats } | undefined {
@@ -83,7 +103,7 @@ function existingAncestor(dir: string): { at: string; stat: fs.Stats } | undefin
 export function checkOutDir(value: string, flag = '--out'): string {
   const dir = path.resolve(value);
   const refuse = (code: string, why: string) => new OutputPathError(dir, code, `${flag}: cannot use '${value}' as a run directory: ${why}`);
-  if (PSEUDO_ROOTS.some((r) => dir === r || dir.startsWith(`${r}/`))) throw refuse('EPERM', `${dir.split('/')[1]} is a kernel pseudo file system, not storage`);
+  if (isPseudoFsPath(dir)) throw refuse('EPERM', `${dir.split('/')[1]} is a kernel pseudo file system, not storage`);
   const found = existingAncestor(dir);
   if (!found) throw refuse('ENOENT', 'no part of the path exists');
   if (!found.stat.isDirectory()) {

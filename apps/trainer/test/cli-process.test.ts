@@ -50,6 +50,14 @@ describe.skipIf(!built)('logitlab as a process (built, plain node)', () => {
     expect(fs.existsSync(dir)).toBe(false);
   });
 
+  it('LOGITLAB_DATA_DIR on /proc is refused in one line instead of spinning in mkdir', () => {
+    const dir = path.join(tmp, 'proc-data');
+    const r = spawnSync(process.execPath, [cli, 'experiment', 'heads', '--data', 'mnist', '--download', '--out', dir], { cwd: tmp, encoding: 'utf8', timeout: 120_000, env: { ...env, LOGITLAB_DATA_DIR: '/proc/self' } });
+    expect(r.error).toBeUndefined(); // not killed by the timeout
+    expect(oneLineError(r)).toMatch(/LOGITLAB_DATA_DIR=\/proc\/self is on a kernel pseudo file system/);
+    expect(fs.existsSync(dir)).toBe(false);
+  });
+
   it('an invalid config.json names the file', () => {
     const dir = path.join(tmp, 'bad-config');
     fs.mkdirSync(dir);
