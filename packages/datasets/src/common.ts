@@ -6,7 +6,7 @@ export { syntheticDigits } from './synthetic/synthetic-digits';
 export type { SyntheticDigitsOptions } from './synthetic/synthetic-digits';
 export { DataLoader } from './loader/data-loader';
 export type { Batch, DataLoaderOptions, LoaderData } from './loader/data-loader';
-export { normalize, scaleTo, compose, MNIST_MEAN, MNIST_STD } from './loader/transforms';
+export { normalize, normalizePixels, scaleTo, compose, MNIST_MEAN, MNIST_STD } from './loader/transforms';
 export type { Transform } from './loader/transforms';
 export { parseIdx, writeIdx, idxBytes, DEFAULT_MAX_IDX_BYTES } from './idx/idx';
 export type { IdxArray, IdxData, IdxDtype, ParseIdxOptions, WriteIdxOptions } from './idx/idx';

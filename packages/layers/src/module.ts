@@ -17,6 +17,32 @@ export interface Slot {
 }
 
 /**
+ * A forward hook (zennit-style): while one is installed, every `Module.call` goes through it, so an
+ * explanation can wrap chosen layers (e.g. in a `tf.customGrad` that back-propagates relevance) with
+ * the model's own forward code unchanged. `forward` runs the module itself.
+ */
+export type ForwardHook = (module: Module, input: tf.Tensor, forward: (x: tf.Tensor) => tf.Tensor) => tf.Tensor;
+
+// One slot, not a list: training calls `call` per layer per step, so the no-hook path is one null check.
+let activeHook: ForwardHook | null = null;
+
+/** Runs `fn` with `hook` installed around every `Module.call`, restoring the previous hook afterwards (also on throw). */
+export function withForwardHook<T>(hook: ForwardHook, fn: () => T): T {
+  const previous = activeHook;
+  activeHook = hook;
+  try {
+    return fn();
+  } finally {
+    activeHook = previous;
+  }
+}
+
+/** True while a forward hook is installed: forward code that bypasses `call` for speed must then go through `call`. */
+export function forwardHookActive(): boolean {
+  return activeHook !== null;
+}
+
+/**
  * The micrograd-sized core: a Module knows its parameters, buffers, children and mode.
  * Activations are channels-last (NHWC, tfjs's native layout); state dicts use PyTorch's names and layouts.
  */
@@ -28,9 +54,9 @@ export abstract class Module {
 
   abstract forward(x: tf.Tensor): tf.Tensor;
 
-  /** Calls forward (kept separate so subclasses can add hooks later, as torch's __call__ does). */
+  /** Calls forward, through the installed forward hook if any (as torch's __call__ runs hooks). */
   call(x: tf.Tensor): tf.Tensor {
-    return this.forward(x);
+    return activeHook === null ? this.forward(x) : activeHook(this, x, (t) => this.forward(t));
   }
 
   protected registerParameter(name: string, value: tf.Tensor, layout: Omit<Slot, 'value'> = { torchShape: value.shape }): tf.Variable {
