@@ -132,8 +132,6 @@ export async function loadDigits(ctx: ExperimentContext, { trainCount, testCount
 }
 
 /** MNIST's standard normalisation (the seed notebooks' transforms.Normalize((0.1307,), (0.3081,))), from datasets. */
-/** MNIST's normalisation constants (datasets owns them; re-exported for the commands that undo it). */
-export { MNIST_MEAN, MNIST_STD } from '@logitlab/datasets';
 export const normalised = (images: Float32Array): Float32Array => normalizePixels(images);
 
 /** Batches of [B, 28, 28, 1] images with int32 class labels. */
