@@ -6,6 +6,7 @@ const packages = ['backends', 'datasets', 'layers', 'losses', 'metrics', 'models
 // Subpath entries come first: an alias also matches `<name>/...`, so the package alias would swallow them.
 const alias = Object.fromEntries([
   ['@logitlab/train/node', fileURLToPath(new URL('./packages/train/src/node/index.ts', import.meta.url))],
+  ['@logitlab/backends/compat', fileURLToPath(new URL('./packages/backends/src/compat/index.ts', import.meta.url))],
   ...packages.map((name) => [`@logitlab/${name}`, fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url))]),
 ]);
 
