@@ -26,6 +26,14 @@ export class SumPoolExplainer extends Module implements DeepTaylorExplainable {
   readonly pool: SumPool1d;
   readonly fc2: Linear;
 
+  override get typeName(): string {
+    return 'SumPoolExplainer';
+  }
+
+  override extraRepr(): string {
+    return `nonPositiveBias=${this.nonPositiveBias ? 'True' : 'False'}`;
+  }
+
   constructor({ nonPositiveBias = true }: SumPoolExplainerOptions = {}) {
     super();
     this.nonPositiveBias = nonPositiveBias;

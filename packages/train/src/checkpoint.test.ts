@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { crossEntropy } from '@logitlab/losses';
-import { getRngState, Linear, loadSafetensors, manualSeed, saveSafetensors, Sequential } from '@logitlab/layers';
+import { getRngState, Linear, loadSafetensors, manualSeed, ReLU, saveSafetensors, Sequential, Tanh } from '@logitlab/layers';
 import {
   ArchitectureMismatchError,
   checkpoint,
@@ -163,6 +163,20 @@ describe('checkpoints and resume', () => {
     await expect(loadCheckpoint(bytes, other, tf.train.sgd(0.1))).resolves.toMatchObject({ epoch: 1 });
     model.dispose();
     other.dispose();
+  });
+
+  it("records the model's own description by default: same weights, other layers is an ArchitectureMismatchError", async () => {
+    const storage = memoryStorage();
+    manualSeed(1);
+    const relu = new Sequential(new Linear(2, 16), new ReLU(), new Linear(16, 2));
+    await fit(relu, { loss: ce, optimizer: sgd(), data: loader(16, 1, 16), epochs: 1, callbacks: [checkpoint({ storage })] });
+    const bytes = (await latestCheckpoint(storage))!;
+    expect(readCheckpointInfo(bytes).arch).toBe(relu.toString());
+    const tanh = new Sequential(new Linear(2, 16), new Tanh(), new Linear(16, 2)); // identical state-dict keys and shapes
+    const err = await fit(tanh, { loss: ce, optimizer: sgd(), data: loader(16, 1, 16), epochs: 2, resume: storage }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ArchitectureMismatchError);
+    expect((err as Error).message).toMatch(/first difference at line 3: "\(1\): ReLU\(\)" in the checkpoint, "\(1\): Tanh\(\)" here/);
+    for (const m of [relu, tanh]) m.dispose();
   });
 
   it('loads weights only when no optimizer is given, leaving the RNG alone', async () => {

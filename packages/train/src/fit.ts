@@ -61,9 +61,9 @@ export interface FitOptions<M extends Module, O = tf.Tensor> {
    */
   resume?: Uint8Array | CheckpointStorage;
   /**
-   * Describes the architecture (e.g. `'MnistConvNet(head=logits)'`). Checkpoints record it, and a
-   * resume from a checkpoint of another architecture throws ArchitectureMismatchError before any
-   * weight is touched.
+   * Describes the architecture; default `model.toString()` (PyTorch's repr: every layer with its
+   * settings). Checkpoints record it, and a resume from a checkpoint of another architecture throws
+   * ArchitectureMismatchError before any weight is touched.
    */
   arch?: string;
   /** Stops at the next step boundary (mid-epoch too): the result has stopReason 'aborted'; a partial epoch is not logged. */
@@ -97,6 +97,7 @@ export async function fit<M extends Module, O = tf.Tensor>(model: M, options: Fi
   const stepper = new Stepper(model, { loss, forward: options.forward, optimizer, trainable: options.trainable, gradClip: options.gradClip, weightDecay: options.weightDecay });
   const forward = options.forward ?? ((m: M, b: { x: tf.Tensor }) => m.call(b.x) as O);
   const training: TrainingState = describeTraining({ ...options, accumulateSteps });
+  const arch = options.arch ?? model.toString();
 
   let initialEpoch = 0;
   let step = 0;
@@ -110,7 +111,7 @@ export async function fit<M extends Module, O = tf.Tensor>(model: M, options: Fi
     }
     // before any weight is written: a resume with another schedule or per-step options would not be the same run
     restoreTraining(saved.training, training, scheduler, { dryRun: true });
-    const info = await loadCheckpoint(resumeBytes, model, optimizer, { arch: options.arch });
+    const info = await loadCheckpoint(resumeBytes, model, optimizer, { arch });
     restoreTraining(info.training, training, scheduler);
     if (scheduler) setOptimizerLearningRate(optimizer, scheduler.lr);
     initialEpoch = info.epoch;
@@ -131,7 +132,7 @@ export async function fit<M extends Module, O = tf.Tensor>(model: M, options: Fi
     step,
     stepsPerEpoch: typeof data.length === 'number' ? data.length : undefined,
     seed,
-    arch: options.arch,
+    arch,
     training,
     scheduler,
     get learningRate() {

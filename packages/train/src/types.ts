@@ -77,8 +77,8 @@ export interface TrainContext<M extends Module = Module> {
   readonly stepsPerEpoch: number | undefined;
   /** The seed fit was given (stored in checkpoints). */
   readonly seed: number | undefined;
-  /** fit's `arch` (stored in checkpoints, checked on resume). */
-  readonly arch: string | undefined;
+  /** fit's `arch`, by default the model's `toString()` (stored in checkpoints, checked on resume). */
+  readonly arch: string;
   /** fit's per-step options (accumulation, clipping, weight decay, scheduler); checkpoints record them. */
   readonly training: TrainingState;
   readonly scheduler: LrScheduler | undefined;
