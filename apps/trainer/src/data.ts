@@ -1,4 +1,4 @@
-import { DataLoader, DataNotFoundError, type ImageSet, loadMnist, syntheticDigits } from '@logitlab/datasets';
+import { DataNotFoundError, type ImageSet, loadMnist, syntheticDigits } from '@logitlab/datasets';
 import { UsageError } from './errors';
 import type { ExperimentContext } from './experiments/types';
 import type { MnistVariant } from './options';
@@ -90,22 +90,4 @@ export async function loadDigits(ctx: ExperimentContext, { trainCount, testCount
   }
   ctx.log(`data: ${data.source}`);
   return data;
-}
-
-/** MNIST's standard normalisation (the seed notebooks' transforms.Normalize((0.1307,), (0.3081,))). */
-export const MNIST_MEAN = 0.1307;
-export const MNIST_STD = 0.3081;
-
-export function normalised(images: Float32Array): Float32Array {
-  const out = new Float32Array(images.length);
-  for (let i = 0; i < images.length; i++) out[i] = ((images[i] ?? 0) - MNIST_MEAN) / MNIST_STD;
-  return out;
-}
-
-/** Batches of [B, 28, 28, 1] images with int32 class labels. */
-export function digitLoader(set: ImageSet, { batchSize, seed, shuffle = true, normalise = true }: { batchSize: number; seed: number; shuffle?: boolean; normalise?: boolean }): DataLoader {
-  return new DataLoader(
-    { x: normalise ? normalised(set.images) : set.images, xShape: [set.height, set.width, 1], y: set.labels, yShape: [] },
-    { batchSize, shuffle, seed, dropLast: false },
-  );
 }

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { pairedDigits, syntheticDigits } from '@logitlab/datasets';
 import { manualSeed, setPitfallWarnings } from '@logitlab/layers';
 import { evaluate, fit } from '@logitlab/train';
-import { fitOptionsOf, recipe, RECIPE_IDS, RECIPES, UnknownRecipeError, type RecipeData } from './index';
+import type { Module } from '@logitlab/layers';
+import { fitOptionsOf, recipe, RECIPE_IDS, RECIPES, UnknownRecipeError, type Recipe, type RecipeData } from './index';
 
 const digits = syntheticDigits({ count: 40, seed: 3 });
 const pairs = pairedDigits(digits, { count: 8, seed: 4 });
@@ -19,7 +20,7 @@ describe('recipe registry contract', () => {
   for (const id of RECIPE_IDS) {
     it(`${id}: model, optimiser, variants, data preparation and one fit epoch`, async () => {
       setPitfallWarnings(false); // the softmax / sigmoid heads into nllLoss are the lesson, not a mistake here
-      const r = recipe(id);
+      const r: Recipe<Module, unknown> = recipe(id);
       expect(r.id).toBe(id);
       expect(RECIPES[id]).toBe(r);
       for (const v of [r.variants.quick, r.variants.full]) {
