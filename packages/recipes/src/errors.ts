@@ -1,5 +1,7 @@
+import { LogitlabError } from '@logitlab/core';
+
 /** Base of every error thrown by @logitlab/recipes. */
-export class RecipeError extends Error {
+export class RecipeError extends LogitlabError {
   override name = 'RecipeError';
 }
 

@@ -1,3 +1,5 @@
+import { LogitlabError } from '@logitlab/core';
+
 /** tfjs-core version whose internals this module was written and tested against. */
 export const TESTED_TFJS_VERSION = '4.22.0';
 
@@ -21,6 +23,6 @@ export const TFJS_INTERNALS = [
 ] as const;
 
 /** A tfjs internal this module relies on is missing or has another type (a tfjs upgrade?). */
-export class CompatError extends Error {
+export class CompatError extends LogitlabError {
   override name = 'CompatError';
 }
