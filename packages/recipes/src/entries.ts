@@ -20,6 +20,15 @@ const DIGITS: Record<'quick' | 'full', RecipeVariant> = {
  * every head but logits goes into nllLoss, which is the lesson (softmax / sigmoid + NLL do not learn).
  * Targets come from our own loader, so the per-step label range check (a host read) is skipped.
  */
+// One line per head on purpose: pitfall warnings fire once per call site, so heads sharing one loss
+// line would let the first (correct) head use up the checks of the wrong ones.
+const HEAD_LOSSES: Record<ConvNetHead, (o: tf.Tensor, y: tf.Tensor) => tf.Tensor> = {
+  logits: (o, y) => crossEntropy(o, y, { validate: false }),
+  logSoftmax: (o, y) => nllLoss(o, y, { validate: false }),
+  softmax: (o, y) => nllLoss(o, y, { validate: false }),
+  sigmoid: (o, y) => nllLoss(o, y, { validate: false }),
+};
+
 export function convnet(head: ConvNetHead): Recipe<MnistConvNet> {
   const logits = head === 'logits';
   return define({
@@ -30,7 +39,7 @@ export function convnet(head: ConvNetHead): Recipe<MnistConvNet> {
     variants: DIGITS,
     lossName: logits ? 'crossEntropy' : 'nllLoss',
     create: () => new MnistConvNet({ head }),
-    loss: (o, y) => (logits ? crossEntropy(o, y, { validate: false }) : nllLoss(o, y, { validate: false })),
+    loss: HEAD_LOSSES[head],
     accuracy: classAccuracy,
   });
 }

@@ -61,3 +61,27 @@ describe('recipe registry contract', () => {
     expect(() => recipe('resnet')).toThrow(/unknown recipe "resnet"/);
   });
 });
+
+describe('pitfall warnings per recipe', () => {
+  it('each wrong convnet head warns on its own, even after the right one trained first', async () => {
+    const { setPitfallWarningSink, resetPitfallWarnings } = await import('@logitlab/layers');
+    const seen: string[] = [];
+    resetPitfallWarnings();
+    setPitfallWarningSink((m) => seen.push(m));
+    try {
+      for (const head of ['logSoftmax', 'sigmoid', 'softmax'] as const) {
+        const r = recipe(`convnet-${head}`);
+        manualSeed(1);
+        const model = r.create();
+        const optimizer = r.makeOptimizer();
+        await fit(model, { ...fitOptionsOf(r), optimizer, data: r.loader(dataFor('digits'), { batchSize: 8, seed: 1 }), epochs: 1 });
+        optimizer.dispose();
+        model.dispose();
+      }
+    } finally {
+      setPitfallWarningSink(null);
+    }
+    expect(seen.filter((m) => /sigmoid outputs/.test(m))).toHaveLength(1);
+    expect(seen.filter((m) => /softmax outputs/.test(m))).toHaveLength(1);
+  });
+});
