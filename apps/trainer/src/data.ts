@@ -1,4 +1,4 @@
-import { DataNotFoundError, type ImageSet, loadMnist, syntheticDigits } from '@logitlab/datasets';
+import { DataLoader, DataNotFoundError, type ImageSet, loadMnist, normalizePixels, syntheticDigits } from '@logitlab/datasets';
 import { UsageError } from './errors';
 import type { ExperimentContext } from './experiments/types';
 import type { MnistVariant } from './options';
@@ -90,4 +90,18 @@ export async function loadDigits(ctx: ExperimentContext, { trainCount, testCount
   }
   ctx.log(`data: ${data.source}`);
   return data;
+}
+
+/** MNIST's pixel mean and std (explain's input bounds need them), from datasets. */
+export { MNIST_MEAN, MNIST_STD } from '@logitlab/datasets';
+
+/** MNIST's standard normalisation (the seed notebooks' transforms.Normalize((0.1307,), (0.3081,))), from datasets. */
+export const normalised = (images: Float32Array): Float32Array => normalizePixels(images);
+
+/** Batches of [B, 28, 28, 1] images with int32 class labels. */
+export function digitLoader(set: ImageSet, { batchSize, seed, shuffle = true, normalise = true }: { batchSize: number; seed: number; shuffle?: boolean; normalise?: boolean }): DataLoader {
+  return new DataLoader(
+    { x: normalise ? normalised(set.images) : set.images, xShape: [set.height, set.width, 1], y: set.labels, yShape: [] },
+    { batchSize, shuffle, seed, dropLast: false },
+  );
 }

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '@logitlab/backends';
 import { loadMnist, pairedDigits, splitImageSet, syntheticDigits } from '@logitlab/datasets';
+import { explain } from '@logitlab/explain';
 import { manualSeed, moduleToSafetensors } from '@logitlab/layers';
 import { gaussianKl, mseLoss, setPitfallWarnings } from '@logitlab/losses';
 import { fitOptionsOf, RECIPE_IDS, recipe } from '@logitlab/recipes';
@@ -96,7 +97,7 @@ function latentMetrics(model, test) {
 /** Relevance conservation of Deep Taylor on trained weights, the property the Explain page displays. */
 function conservation(model, test) {
   const x = tf.tensor2d(test.images.subarray(0, 50 * 1568), [50, 1568]);
-  const { relevance, conservation: c } = model.explain(x, { method: 'deepTaylor' });
+  const { relevance, conservation: c } = explain(model, x, { method: 'lrp', composite: 'deepTaylor', bounds: [-0.5, 1.5] });
   let maxRel = 0;
   c.relError.forEach((r, i) => {
     if (c.output[i] > 1) maxRel = Math.max(maxRel, r);

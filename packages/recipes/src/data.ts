@@ -1,12 +1,10 @@
-import { DataLoader, MNIST_MEAN, MNIST_STD } from '@logitlab/datasets';
+import { DataLoader, normalizePixels } from '@logitlab/datasets';
 import { RecipeError } from './errors';
 import type { DataKind, RecipeData } from './types';
 
-/** (v - mean) / std per pixel in double precision, stored as float32 (the seed notebooks' Normalize). */
+/** (v - mean) / std per pixel with MNIST's mean and std (the seed notebooks' Normalize), from datasets. */
 export function normalised(images: Float32Array): Float32Array {
-  const out = new Float32Array(images.length);
-  for (let i = 0; i < images.length; i++) out[i] = ((images[i] ?? 0) - MNIST_MEAN) / MNIST_STD;
-  return out;
+  return normalizePixels(images);
 }
 
 /** [0, 1] pixels to [-1, 1] (tanh decoders). */

@@ -1,4 +1,5 @@
-// Plain-node test of the BUILT @logitlab/recipes (run `pnpm build` first): the README example, in a
+// Plain-node test of the BUILT @logitlab/recipes (run `pnpm build` first): the README example (also
+// test/readme-example.mjs, so the dependency check sees its imports), in a
 // fresh process per format (ESM and CJS), must train a registry recipe through fit.
 // Run with: node --test packages/recipes/test/dist.test.mjs
 import { execFileSync } from 'node:child_process';
@@ -10,6 +11,11 @@ import assert from 'node:assert/strict';
 const pkgDir = path.resolve(import.meta.dirname, '..');
 const readme = fs.readFileSync(path.join(pkgDir, 'README.md'), 'utf8');
 const example = /```js\n([\s\S]*?)```/.exec(readme)[1];
+const file = fs.readFileSync(path.join(pkgDir, 'test', 'readme-example.mjs'), 'utf8');
+
+test('test/readme-example.mjs is the README example', () => {
+  assert.equal(file.slice(file.indexOf('\n') + 1), example);
+});
 
 function toCjs(src) {
   const body = src.replace(/^import (.+) from '(.+)';$/gm, (_m, what, from) => {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { readBiasCorrection, writeBiasCorrection } from '@logitlab/backends/compat';
+import { BIAS_CORRECTION_FIELDS, readBiasCorrection, writeBiasCorrection } from '@logitlab/backends/compat';
 import type { Module } from '@logitlab/layers';
 import { CheckpointError } from './errors';
 
@@ -19,7 +19,8 @@ export interface SavedOptimizerState {
   release(): void;
 }
 
-const EXTRAS = ['#accBeta1', '#accBeta2'] as const;
+/** Slot names of Adam's beta1^t, beta2^t in checkpoints (tfjs's field names, as version 1 files wrote them). */
+const EXTRAS = BIAS_CORRECTION_FIELDS.map((f) => `#${f}`);
 
 export async function saveOptimizerState(optimizer: tf.Optimizer, model: Module): Promise<SavedOptimizerState> {
   const byVar = new Map(model.namedParameters().map(([key, v]) => [v.name, key]));
@@ -29,7 +30,7 @@ export async function saveOptimizerState(optimizer: tf.Optimizer, model: Module)
   const bc = readBiasCorrection(optimizer);
   if (bc) {
     names.push(...EXTRAS);
-    tensors.push(bc.accBeta1, bc.accBeta2);
+    tensors.push(bc.beta1Power, bc.beta2Power);
   }
   return {
     names,
@@ -50,7 +51,7 @@ export function validateOptimizerState(optimizer: tf.Optimizer, model: Module, n
   const hasExtras = readBiasCorrection(optimizer) !== undefined;
   names.forEach((name, i) => {
     const t = tensors[i] as tf.Tensor;
-    if (name === 'iter' || (EXTRAS as readonly string[]).includes(name)) {
+    if (name === 'iter' || EXTRAS.includes(name)) {
       if (t.rank !== 0) throw new CheckpointError(`checkpoint optimizer slot "${name}" has shape [${t.shape.join(', ')}]; expected a scalar`);
       if (name !== 'iter' && !hasExtras) throw new CheckpointError(`checkpoint optimizer slot "${name}" is Adam's; optimizer ${optimizer.getClassName()} has none`);
       return;
@@ -84,9 +85,8 @@ export async function restoreOptimizerState(optimizer: tf.Optimizer, model: Modu
   } catch (e) {
     throw new CheckpointError(`optimizer ${optimizer.getClassName()} rejected the checkpoint's state (${(e as Error).message}); was it saved from another optimizer?`);
   }
-  const accBeta1 = extras.get('#accBeta1');
-  const accBeta2 = extras.get('#accBeta2');
-  if (accBeta1 && accBeta2) writeBiasCorrection(optimizer, { accBeta1, accBeta2 });
+  const [beta1Power, beta2Power] = EXTRAS.map((e) => extras.get(e));
+  if (beta1Power && beta2Power) writeBiasCorrection(optimizer, { beta1Power, beta2Power });
 }
 
 /** "12/m" -> "fc.weight/m" (or back): the longest known name that prefixes `slot` followed by "/". */

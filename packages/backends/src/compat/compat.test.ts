@@ -39,9 +39,9 @@ describe('compat: the tfjs internals @logitlab/backends/compat relies on', () =>
     adam.minimize(() => tf.square(v) as tf.Scalar); // one step: beta^t = beta^2
     const bc = readBiasCorrection(adam);
     expect(bc).toBeDefined();
-    expect(bc!.accBeta1.dataSync()[0]).toBeCloseTo(0.81, 6);
-    expect(writeBiasCorrection(adam, { accBeta1: tf.scalar(0.5), accBeta2: tf.scalar(0.25) })).toBe(true);
-    expect(readBiasCorrection(adam)!.accBeta2.dataSync()[0]).toBe(0.25);
+    expect(bc!.beta1Power.dataSync()[0]).toBeCloseTo(0.81, 6);
+    expect(writeBiasCorrection(adam, { beta1Power: tf.scalar(0.5), beta2Power: tf.scalar(0.25) })).toBe(true);
+    expect(readBiasCorrection(adam)!.beta2Power.dataSync()[0]).toBe(0.25);
     expect(readBiasCorrection(tf.train.sgd(0.1))).toBeUndefined();
     adam.dispose();
     v.dispose();

@@ -5,5 +5,5 @@
 // that moves or renames one (or on any version other than the one tested).
 export { TESTED_TFJS_VERSION, TFJS_INTERNALS, CompatError } from './internals';
 export { setOptimizerLearningRate, optimizerLearningRate } from './learning-rate';
-export { readBiasCorrection, writeBiasCorrection, type BiasCorrection } from './bias-correction';
+export { readBiasCorrection, writeBiasCorrection, BIAS_CORRECTION_FIELDS, type BiasCorrection } from './bias-correction';
 export { variableGradsReleasing } from './gradients';
