@@ -24,7 +24,17 @@ import {
 // PyTorch's repr from scripts/fixtures/make_repr_fixtures.py
 describe('Module.toString() prints what PyTorch prints', () => {
   const models = {
-    sequential: () => new Sequential(new Conv2d(1, 4, 3, { padding: 1 }), new BatchNorm2d(4), new ReLU(), new MaxPool2d(2), new Flatten(), new Dropout(0.2), new Linear(784, 10), new LogSoftmax()),
+    sequential: () =>
+      new Sequential(
+        new Conv2d(1, 4, 3, { padding: 1 }),
+        new BatchNorm2d(4),
+        new ReLU(),
+        new MaxPool2d(2),
+        new Flatten(),
+        new Dropout(0.2),
+        new Linear(784, 10),
+        new LogSoftmax(),
+      ),
     misc: () =>
       new Sequential(
         new Conv2d(3, 8, [3, 5], { stride: 2, bias: false }),
@@ -52,7 +62,14 @@ describe('Module.toString() prints what PyTorch prints', () => {
 
 describe('Module.summary()', () => {
   it('lists every module with its own parameter count, output shapes from one probe pass, and totals, leaking nothing', () => {
-    const m = new Sequential({ conv: new Conv2d(1, 4, 3, { padding: 1 }), bn: new BatchNorm2d(4), act: new ReLU(), pool: new MaxPool2d(2), flat: new Flatten(), fc: new Linear(784, 10) });
+    const m = new Sequential({
+      conv: new Conv2d(1, 4, 3, { padding: 1 }),
+      bn: new BatchNorm2d(4),
+      act: new ReLU(),
+      pool: new MaxPool2d(2),
+      flat: new Flatten(),
+      fc: new Linear(784, 10),
+    });
     const before = tf.memory().numTensors;
     const rows = summaryRows(m, { inputShape: [2, 28, 28, 1] });
     expect(rows.map((r) => [r.name, r.type, r.params, r.outputShape])).toEqual([

@@ -59,14 +59,35 @@ function label(r: SummaryRow): string {
  */
 export function moduleSummary(model: Module, options: SummaryOptions = {}): string {
   const rows = summaryRows(model, options);
-  const trainable = model.parameters().filter((p) => p.trainable).reduce((n, p) => n + p.size, 0);
+  const trainable = model
+    .parameters()
+    .filter((p) => p.trainable)
+    .reduce((n, p) => n + p.size, 0);
   const total = model.numParameters();
-  const cells = rows.map((r) => [label(r), r.outputShape ? `[${r.outputShape.join(', ')}]` : options.inputShape ? '-' : '', r.params.toLocaleString('en-US')]);
+  const cells = rows.map((r) => [
+    label(r),
+    r.outputShape ? `[${r.outputShape.join(', ')}]` : options.inputShape ? '-' : '',
+    r.params.toLocaleString('en-US'),
+  ]);
   const head = ['Layer (type)', options.inputShape ? 'Output shape' : '', 'Param #'];
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] as string).length)));
-  const fmt = (c: string[]) => c.map((v, i) => (i === 2 ? v.padStart(widths[i] as number) : v.padEnd(widths[i] as number))).join('  ').trimEnd();
+  const fmt = (c: string[]) =>
+    c
+      .map((v, i) => (i === 2 ? v.padStart(widths[i] as number) : v.padEnd(widths[i] as number)))
+      .join('  ')
+      .trimEnd();
   const rule = '='.repeat(widths.reduce((a, b) => a + b + 2, -2));
-  return [rule, fmt(head), rule, ...cells.map(fmt), rule, `Total params: ${total.toLocaleString('en-US')}`, `Trainable params: ${trainable.toLocaleString('en-US')}`, `Non-trainable params: ${(total - trainable).toLocaleString('en-US')}`, rule].join('\n');
+  return [
+    rule,
+    fmt(head),
+    rule,
+    ...cells.map(fmt),
+    rule,
+    `Total params: ${total.toLocaleString('en-US')}`,
+    `Trainable params: ${trainable.toLocaleString('en-US')}`,
+    `Non-trainable params: ${(total - trainable).toLocaleString('en-US')}`,
+    rule,
+  ].join('\n');
 }
 
 /**

@@ -21,11 +21,18 @@ export const PREPARE: Record<DataKind, (images: Float32Array) => Float32Array> =
 };
 
 /** The training loader of a data kind: inputs prepared, targets as the loss wants them. */
-export function loaderFor(kind: DataKind, data: RecipeData, { batchSize, seed, shuffle = true }: { batchSize: number; seed: number; shuffle?: boolean }): DataLoader {
+export function loaderFor(
+  kind: DataKind,
+  data: RecipeData,
+  { batchSize, seed, shuffle = true }: { batchSize: number; seed: number; shuffle?: boolean },
+): DataLoader {
   const x = PREPARE[kind](data.images);
   const xShape = [...SAMPLE_SHAPES[kind]];
   if (kind === 'latent') return new DataLoader({ x, xShape, y: x, yShape: xShape }, { batchSize, shuffle, seed });
   if (!data.targets) throw new RecipeError(`a '${kind}' recipe needs targets (labels or regression targets) beside the images`);
   const y = kind === 'digits' ? Int32Array.from(data.targets) : Float32Array.from(data.targets);
-  return new DataLoader({ x, xShape, y, yShape: kind === 'digits' ? [] : [1] }, { batchSize, shuffle, seed, ...(kind === 'digits' ? { dropLast: false } : {}) });
+  return new DataLoader(
+    { x, xShape, y, yShape: kind === 'digits' ? [] : [1] },
+    { batchSize, shuffle, seed, ...(kind === 'digits' ? { dropLast: false } : {}) },
+  );
 }

@@ -33,7 +33,8 @@ export function define<M extends Module, O = tf.Tensor>(spec: RecipeSpec<M, O>):
     create: spec.create,
     makeOptimizer: (lr?: number) => makeOptimizer(spec.optimizer, lr),
     prepareInputs: (images: Float32Array) => PREPARE[spec.data](images),
-    loader: (data: RecipeData, options: { batchSize: number; seed: number; shuffle?: boolean }): DataLoader => loaderFor(spec.data, data, options),
+    loader: (data: RecipeData, options: { batchSize: number; seed: number; shuffle?: boolean }): DataLoader =>
+      loaderFor(spec.data, data, options),
     loss: spec.loss,
     describe(variant, overrides = {}) {
       const v = spec.variants[variant];

@@ -1,6 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { crossEntropy, mseLoss, nllLoss, vaeLoss } from '@logitlab/losses';
-import { Autoencoder, BnMlp, type ConvNetHead, type LatentModel, type LatentOutput, MnistConvNet, SumPoolExplainer, Vae } from '@logitlab/models';
+import {
+  Autoencoder,
+  BnMlp,
+  type ConvNetHead,
+  type LatentModel,
+  type LatentOutput,
+  MnistConvNet,
+  SumPoolExplainer,
+  Vae,
+} from '@logitlab/models';
 import { define } from './define';
 import type { Recipe, RecipeVariant } from './types';
 
@@ -50,7 +59,10 @@ export const bnMlp = define({
   label: 'BatchNorm MLP 784-256-128-10, dropout 0.2',
   data: 'digits',
   optimizer: { kind: 'momentum', lr: 0.01, momentum: 0.9 },
-  variants: { quick: { epochs: 2, batchSize: 64, trainCount: 3000, testCount: 1000 }, full: { epochs: 5, batchSize: 64, trainCount: 60000, testCount: 10000 } },
+  variants: {
+    quick: { epochs: 2, batchSize: 64, trainCount: 3000, testCount: 1000 },
+    full: { epochs: 5, batchSize: 64, trainCount: 60000, testCount: 10000 },
+  },
   lossName: 'crossEntropy',
   create: () => new BnMlp({ sizes: [784, 256, 128, 10], dropout: 0.2 }),
   loss: (o, y) => crossEntropy(o, y, { validate: false }),
@@ -93,7 +105,10 @@ export type Beta = (typeof VAE_BETAS)[number];
  */
 export function latentObjective(out: LatentBatchOutput, beta: number): tf.Tensor {
   if (!out.logVar) return tf.div(mseLoss(out.reconstruction, out.input, { reduction: 'sum' }), out.input.shape[0] ?? 1);
-  return vaeLoss({ reconstruction: out.reconstruction, input: out.input, mu: out.mu, logVar: out.logVar }, { beta, reconstruction: 'mse', reduction: 'mean' }).loss;
+  return vaeLoss(
+    { reconstruction: out.reconstruction, input: out.input, mu: out.mu, logVar: out.logVar },
+    { beta, reconstruction: 'mse', reduction: 'mean' },
+  ).loss;
 }
 
 function latent<M extends LatentModel>(id: string, label: string, create: () => M, beta: number | null): Recipe<M, LatentBatchOutput> {
@@ -115,4 +130,9 @@ export function vae(beta: Beta): Recipe<Vae, LatentBatchOutput> {
   return latent(`vae-${beta}`, `VAE, beta = ${beta}`, () => new Vae({ input: 784, latent: 30, decoderActivation: 'tanh' }), beta);
 }
 
-export const autoencoder = latent('autoencoder', 'autoencoder (same sizes, no prior)', () => new Autoencoder({ input: 784, latent: 30, decoderActivation: 'tanh' }), null);
+export const autoencoder = latent(
+  'autoencoder',
+  'autoencoder (same sizes, no prior)',
+  () => new Autoencoder({ input: 784, latent: 30, decoderActivation: 'tanh' }),
+  null,
+);

@@ -9,12 +9,25 @@ import { fitOptionsOf, recipe, RECIPE_IDS, RECIPES, UnknownRecipeError, type Rec
 const digits = syntheticDigits({ count: 40, seed: 3 });
 const pairs = pairedDigits(digits, { count: 8, seed: 4 });
 const dataFor = (kind: string): RecipeData =>
-  kind === 'pairs' ? { images: pairs.images, count: pairs.count, targets: pairs.targets } : { images: digits.images.slice(0, 8 * 784), count: 8, targets: digits.labels.slice(0, 8) };
+  kind === 'pairs'
+    ? { images: pairs.images, count: pairs.count, targets: pairs.targets }
+    : { images: digits.images.slice(0, 8 * 784), count: 8, targets: digits.labels.slice(0, 8) };
 
 // The contract every entry keeps, whatever its model: builds, feeds, trains a step through fit, scores, leaks nothing.
 describe('recipe registry contract', () => {
   it('lists ten recipes: four convnet heads, bn-mlp, the explainer, three VAEs, the autoencoder', () => {
-    expect(RECIPE_IDS).toEqual(['convnet-logits', 'convnet-logSoftmax', 'convnet-softmax', 'convnet-sigmoid', 'bn-mlp', 'explainer', 'vae-0.5', 'vae-1', 'vae-5', 'autoencoder']);
+    expect(RECIPE_IDS).toEqual([
+      'convnet-logits',
+      'convnet-logSoftmax',
+      'convnet-softmax',
+      'convnet-sigmoid',
+      'bn-mlp',
+      'explainer',
+      'vae-0.5',
+      'vae-1',
+      'vae-5',
+      'autoencoder',
+    ]);
   });
 
   for (const id of RECIPE_IDS) {
@@ -44,7 +57,9 @@ describe('recipe registry contract', () => {
       const res = await fit(model, { ...opts, optimizer, data: loader, epochs: 1, checkEvery: 1 });
       expect(res.steps).toBe(2);
       for (const l of res.losses) expect(Number.isFinite(l)).toBe(true);
-      const { metrics } = await evaluate(model, r.loader(data, { batchSize: 4, seed: 1, shuffle: false }), opts.metrics, { forward: opts.forward });
+      const { metrics } = await evaluate(model, r.loader(data, { batchSize: 4, seed: 1, shuffle: false }), opts.metrics, {
+        forward: opts.forward,
+      });
       if (r.accuracy) expect(metrics['accuracy']).toBeGreaterThanOrEqual(0);
       else expect(Object.keys(metrics)).toEqual([]);
       optimizer.dispose();

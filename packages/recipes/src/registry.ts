@@ -18,7 +18,9 @@ export type RecipeId = keyof RecipeRegistry;
 
 /** The registry: the one place a model's training recipe is written. */
 export const RECIPES: RecipeRegistry = {
-  ...(Object.fromEntries(CONVNET_HEADS.map((h) => [`convnet-${h}`, convnet(h)])) as { [K in `convnet-${ConvNetHead}`]: Recipe<MnistConvNet> }),
+  ...(Object.fromEntries(CONVNET_HEADS.map((h) => [`convnet-${h}`, convnet(h)])) as {
+    [K in `convnet-${ConvNetHead}`]: Recipe<MnistConvNet>;
+  }),
   'bn-mlp': bnMlp,
   explainer,
   ...(Object.fromEntries(VAE_BETAS.map((b) => [`vae-${b}`, vae(b)])) as { [K in `vae-${Beta}`]: Recipe<Vae, LatentBatch> }),

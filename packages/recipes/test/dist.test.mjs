@@ -28,7 +28,10 @@ function toCjs(src) {
 for (const format of ['esm', 'cjs']) {
   test(`${format} build: the README example trains a recipe through fit`, () => {
     const script = format === 'esm' ? example : toCjs(example);
-    const out = execFileSync(process.execPath, [`--input-type=${format === 'esm' ? 'module' : 'commonjs'}`, '-e', script], { cwd: pkgDir, encoding: 'utf8' });
+    const out = execFileSync(process.execPath, [`--input-type=${format === 'esm' ? 'module' : 'commonjs'}`, '-e', script], {
+      cwd: pkgDir,
+      encoding: 'utf8',
+    });
     const line = out.trim().split('\n').pop();
     assert.match(line, /^SGD lr 0\.01 momentum 0\.9, batch 64, 2 epochs, crossEntropy -> final loss \d/);
     assert.ok(Number.isFinite(Number(line.split(' ').pop())), line);

@@ -14,7 +14,10 @@ const optimizer = r.makeOptimizer();
 const res = await fit(model, {
   ...fitOptionsOf(r),
   optimizer,
-  data: r.loader({ images: digits.images, count: digits.count, targets: digits.labels }, { batchSize: r.variants.quick.batchSize, seed: 1 }),
+  data: r.loader(
+    { images: digits.images, count: digits.count, targets: digits.labels },
+    { batchSize: r.variants.quick.batchSize, seed: 1 },
+  ),
   epochs: 1,
 });
 console.log(r.describe('quick'), '-> final loss', res.history.at(-1).loss);

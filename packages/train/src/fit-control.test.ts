@@ -90,7 +90,14 @@ describe('fit: abort, pause, failing losses', () => {
     const pause = new PauseController();
     const ac = new AbortController();
     pause.pause();
-    const promise = fit(model, { loss: crossEntropy, optimizer: tf.train.sgd(0.1), data: loader(32, 1, 16), epochs: 3, pause, signal: ac.signal });
+    const promise = fit(model, {
+      loss: crossEntropy,
+      optimizer: tf.train.sgd(0.1),
+      data: loader(32, 1, 16),
+      epochs: 3,
+      pause,
+      signal: ac.signal,
+    });
     await sleep(20);
     ac.abort();
     await expect(promise).resolves.toMatchObject({ stopReason: 'aborted', steps: 0 });
@@ -108,7 +115,9 @@ describe('fit: abort, pause, failing losses', () => {
       if (++calls === 3) throw new TrainError('loss failed on purpose');
       return l;
     };
-    await expect(fit(model, { loss: failing, optimizer, data: loader(64, 1, 16), epochs: 2, accumulateSteps: 2, gradClip: { maxNorm: 1 } })).rejects.toThrow('loss failed on purpose');
+    await expect(
+      fit(model, { loss: failing, optimizer, data: loader(64, 1, 16), epochs: 2, accumulateSteps: 2, gradClip: { maxNorm: 1 } }),
+    ).rejects.toThrow('loss failed on purpose');
     expect(tf.memory().numTensors).toBe(before);
     optimizer.dispose();
     model.dispose();

@@ -43,7 +43,8 @@ export function checkStepOptions(o: { gradClip?: GradClip; weightDecay?: WeightD
   positive('gradClip.value', o.gradClip?.value);
   if (o.weightDecay) {
     const { value, mode } = o.weightDecay;
-    if (!(Number.isFinite(value) && value >= 0)) throw new TrainError(`weightDecay.value must be a non-negative finite number; got ${value}`);
+    if (!(Number.isFinite(value) && value >= 0))
+      throw new TrainError(`weightDecay.value must be a non-negative finite number; got ${value}`);
     if (mode !== 'l2' && mode !== 'decoupled') throw new TrainError(`weightDecay.mode must be 'l2' or 'decoupled'; got ${String(mode)}`);
   }
   const k = o.accumulateSteps;
@@ -80,7 +81,8 @@ export class Stepper<M extends Module, O = tf.Tensor> {
     return tf.tidy(() => {
       const { value, grads } = variableGradsReleasing(() => {
         const out = this.options.loss(this.forward(this.model, batch), batch.y);
-        if (out.rank !== 0) throw new TrainError(`loss returned shape [${out.shape.join(', ')}]; expected a scalar (use reduction 'mean' or 'sum')`);
+        if (out.rank !== 0)
+          throw new TrainError(`loss returned shape [${out.shape.join(', ')}]; expected a scalar (use reduction 'mean' or 'sum')`);
         return out as tf.Scalar;
       }, this.vars);
       const next = this.vars.map((v, i) => {
@@ -119,7 +121,8 @@ export class Stepper<M extends Module, O = tf.Tensor> {
           }
         }
         if (weightDecay && weightDecay.value > 0) {
-          if (weightDecay.mode === 'l2') grads = grads.map((g, i) => (g ? tf.add(g, tf.mul(this.vars[i] as tf.Variable, weightDecay.value)) : g));
+          if (weightDecay.mode === 'l2')
+            grads = grads.map((g, i) => (g ? tf.add(g, tf.mul(this.vars[i] as tf.Variable, weightDecay.value)) : g));
           else {
             const shrink = 1 - optimizerLearningRate(optimizer) * weightDecay.value;
             this.vars.forEach((v, i) => {

@@ -38,7 +38,15 @@ describe('learning-rate schedulers match torch.optim.lr_scheduler', () => {
 
 interface StepCase {
   name: string;
-  options: { optimizer: string; lr: number; momentum?: number; accumulateSteps?: number; gradClip?: FitOptions<Linear>['gradClip']; weightDecay?: FitOptions<Linear>['weightDecay']; scheduler?: { name: string; options: Options } };
+  options: {
+    optimizer: string;
+    lr: number;
+    momentum?: number;
+    accumulateSteps?: number;
+    gradClip?: FitOptions<Linear>['gradClip'];
+    weightDecay?: FitOptions<Linear>['weightDecay'];
+    scheduler?: { name: string; options: Options };
+  };
   weight: FixtureTensor;
   bias: FixtureTensor;
   losses: number[];
@@ -59,7 +67,8 @@ function optimizerFor(o: StepCase['options']): tf.Optimizer {
   return tf.train.sgd(o.lr);
 }
 
-const batches = () => fixtures.init.x.map((x, i) => ({ x: toTensor(x as FixtureTensor), y: toTensor(fixtures.init.y[i] as FixtureTensor) }));
+const batches = () =>
+  fixtures.init.x.map((x, i) => ({ x: toTensor(x as FixtureTensor), y: toTensor(fixtures.init.y[i] as FixtureTensor) }));
 
 describe('fit steps match PyTorch (clipping, accumulation, weight decay, schedule)', () => {
   for (const c of fixtures.steps as StepCase[]) {

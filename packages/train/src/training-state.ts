@@ -13,7 +13,12 @@ export interface TrainingState {
   scheduler?: { name: string; config: Readonly<Record<string, number | string | boolean>>; state?: SchedulerState };
 }
 
-export function describeTraining(o: { accumulateSteps: number; gradClip?: GradClip; weightDecay?: WeightDecay; scheduler?: LrScheduler }): TrainingState {
+export function describeTraining(o: {
+  accumulateSteps: number;
+  gradClip?: GradClip;
+  weightDecay?: WeightDecay;
+  scheduler?: LrScheduler;
+}): TrainingState {
   const t: TrainingState = { accumulateSteps: o.accumulateSteps };
   if (o.gradClip) t.gradClip = { ...o.gradClip };
   if (o.weightDecay) t.weightDecay = { ...o.weightDecay };
@@ -30,13 +35,21 @@ export function snapshotTraining(t: TrainingState, scheduler: LrScheduler | unde
  * Checks that `current` continues `saved` (same per-step options and schedule), then loads the
  * scheduler's state unless `dryRun`. A checkpoint from before these options existed counts as the defaults.
  */
-export function restoreTraining(saved: TrainingState | undefined, current: TrainingState, scheduler: LrScheduler | undefined, { dryRun = false } = {}): void {
+export function restoreTraining(
+  saved: TrainingState | undefined,
+  current: TrainingState,
+  scheduler: LrScheduler | undefined,
+  { dryRun = false } = {},
+): void {
   const was = saved ?? { accumulateSteps: 1 };
   const { scheduler: a, ...restA } = was;
   const { scheduler: b, ...restB } = current;
   const want = stable({ ...restA, scheduler: a ? { name: a.name, config: a.config } : undefined });
   const got = stable({ ...restB, scheduler: b ? { name: b.name, config: b.config } : undefined });
-  if (want !== got) throw new CheckpointError(`checkpoint was trained with ${want}, but this fit uses ${got}; expected the same per-step options and scheduler to resume`);
+  if (want !== got)
+    throw new CheckpointError(
+      `checkpoint was trained with ${want}, but this fit uses ${got}; expected the same per-step options and scheduler to resume`,
+    );
   if (dryRun || !scheduler) return;
   if (!a?.state) throw new CheckpointError(`checkpoint records scheduler ${a?.name ?? '(none)'} without its state; cannot resume it`);
   try {
@@ -66,9 +79,14 @@ export function parseTraining(text: string): TrainingState {
   }
   const t = v as Partial<TrainingState> | null;
   if (!t || typeof t !== 'object' || !Number.isInteger(t.accumulateSteps) || (t.accumulateSteps as number) < 1) {
-    throw new CheckpointError(`checkpoint metadata training = ${text.slice(0, 200)}; expected an object with a positive integer accumulateSteps`);
+    throw new CheckpointError(
+      `checkpoint metadata training = ${text.slice(0, 200)}; expected an object with a positive integer accumulateSteps`,
+    );
   }
-  if (t.scheduler !== undefined && (typeof t.scheduler !== 'object' || typeof t.scheduler.name !== 'string' || typeof t.scheduler.config !== 'object')) {
+  if (
+    t.scheduler !== undefined &&
+    (typeof t.scheduler !== 'object' || typeof t.scheduler.name !== 'string' || typeof t.scheduler.config !== 'object')
+  ) {
     throw new CheckpointError('checkpoint metadata training.scheduler is malformed; expected { name, config, state }');
   }
   if (t.scheduler?.state !== undefined) {

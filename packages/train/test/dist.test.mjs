@@ -32,9 +32,10 @@ const BODY = `
 `;
 
 function runIn(format) {
-  const script = format === 'esm'
-    ? `import * as tf from '@tensorflow/tfjs-core'; import * as backends from '@logitlab/backends'; import * as compat from '@logitlab/backends/compat'; import * as layers from '@logitlab/layers'; import * as train from '@logitlab/train'; await (async () => {${BODY}})();`
-    : `const tf = require('@tensorflow/tfjs-core'); const backends = require('@logitlab/backends'); const compat = require('@logitlab/backends/compat'); const layers = require('@logitlab/layers'); const train = require('@logitlab/train'); (async () => {${BODY}})().catch((e) => { console.error(e); process.exit(1); });`;
+  const script =
+    format === 'esm'
+      ? `import * as tf from '@tensorflow/tfjs-core'; import * as backends from '@logitlab/backends'; import * as compat from '@logitlab/backends/compat'; import * as layers from '@logitlab/layers'; import * as train from '@logitlab/train'; await (async () => {${BODY}})();`
+      : `const tf = require('@tensorflow/tfjs-core'); const backends = require('@logitlab/backends'); const compat = require('@logitlab/backends/compat'); const layers = require('@logitlab/layers'); const train = require('@logitlab/train'); (async () => {${BODY}})().catch((e) => { console.error(e); process.exit(1); });`;
   const args = format === 'esm' ? ['--input-type=module', '-e', script] : ['--input-type=commonjs', '-e', script];
   const stdout = execFileSync(process.execPath, args, { cwd: pkgDir, encoding: 'utf8' });
   return JSON.parse(stdout.trim().split('\n').pop());

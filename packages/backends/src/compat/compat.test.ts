@@ -1,6 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { optimizerLearningRate, readBiasCorrection, setOptimizerLearningRate, TESTED_TFJS_VERSION, variableGradsReleasing, writeBiasCorrection } from './index';
+import {
+  optimizerLearningRate,
+  readBiasCorrection,
+  setOptimizerLearningRate,
+  TESTED_TFJS_VERSION,
+  variableGradsReleasing,
+  writeBiasCorrection,
+} from './index';
 
 // These tests pin the tfjs internals compat relies on: a tfjs upgrade must fail here first.
 describe('compat: the tfjs internals @logitlab/backends/compat relies on', () => {

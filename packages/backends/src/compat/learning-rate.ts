@@ -8,7 +8,8 @@ interface WithPublicSetter {
 /** The optimizer's learning rate, from its public config. */
 export function optimizerLearningRate(optimizer: tf.Optimizer): number {
   const lr = optimizer.getConfig()['learningRate'];
-  if (typeof lr !== 'number') throw new CompatError(`optimizer ${optimizer.getClassName()} has no numeric learningRate in its config; expected one`);
+  if (typeof lr !== 'number')
+    throw new CompatError(`optimizer ${optimizer.getClassName()} has no numeric learningRate in its config; expected one`);
   return lr;
 }
 

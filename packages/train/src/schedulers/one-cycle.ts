@@ -28,7 +28,8 @@ export function oneCycleLR(options: OneCycleLROptions): LrScheduler {
   finiteNumber('oneCycleLR maxLr', maxLr, { min: 0 });
   positiveInt('oneCycleLR totalSteps', totalSteps);
   finiteNumber('oneCycleLR pctStart', pctStart, { min: 0, max: 1 });
-  if (annealStrategy !== 'cos' && annealStrategy !== 'linear') throw new SchedulerError(`oneCycleLR annealStrategy must be 'cos' or 'linear'; got ${String(annealStrategy)}`);
+  if (annealStrategy !== 'cos' && annealStrategy !== 'linear')
+    throw new SchedulerError(`oneCycleLR annealStrategy must be 'cos' or 'linear'; got ${String(annealStrategy)}`);
   const initial = maxLr / divFactor;
   const min = initial / finalDivFactor;
   const phases: Array<{ end: number; from: number; to: number }> = threePhase
@@ -41,7 +42,10 @@ export function oneCycleLR(options: OneCycleLROptions): LrScheduler {
         { end: pctStart * totalSteps - 1, from: initial, to: maxLr },
         { end: totalSteps - 1, from: maxLr, to: min },
       ];
-  const anneal = annealStrategy === 'cos' ? (a: number, b: number, p: number) => b + ((a - b) / 2) * (Math.cos(Math.PI * p) + 1) : (a: number, b: number, p: number) => (b - a) * p + a;
+  const anneal =
+    annealStrategy === 'cos'
+      ? (a: number, b: number, p: number) => b + ((a - b) / 2) * (Math.cos(Math.PI * p) + 1)
+      : (a: number, b: number, p: number) => (b - a) * p + a;
   const at = (t: number) => {
     if (t > totalSteps) throw new SchedulerError(`oneCycleLR stepped ${t} times; expected at most totalSteps = ${totalSteps}`);
     let start = 0;
@@ -52,5 +56,11 @@ export function oneCycleLR(options: OneCycleLROptions): LrScheduler {
     }
     return min;
   };
-  return scheduler('oneCycleLR', 'step', { maxLr, totalSteps, pctStart, annealStrategy, divFactor, finalDivFactor, threePhase }, ({ lastEpoch }) => at(lastEpoch), () => at(0));
+  return scheduler(
+    'oneCycleLR',
+    'step',
+    { maxLr, totalSteps, pctStart, annealStrategy, divFactor, finalDivFactor, threePhase },
+    ({ lastEpoch }) => at(lastEpoch),
+    () => at(0),
+  );
 }

@@ -25,9 +25,20 @@ export interface ReduceLROnPlateauOptions {
 
 /** `torch.optim.lr_scheduler.ReduceLROnPlateau`, stepped after every epoch with the monitored log. */
 export function reduceLROnPlateau(options: ReduceLROnPlateauOptions = {}): LrScheduler {
-  const { monitor = 'val_loss', mode = 'min', factor = 0.1, patience = 10, threshold = 1e-4, thresholdMode = 'rel', cooldown = 0, minLr = 0, eps = 1e-8 } = options;
+  const {
+    monitor = 'val_loss',
+    mode = 'min',
+    factor = 0.1,
+    patience = 10,
+    threshold = 1e-4,
+    thresholdMode = 'rel',
+    cooldown = 0,
+    minLr = 0,
+    eps = 1e-8,
+  } = options;
   if (mode !== 'min' && mode !== 'max') throw new SchedulerError(`reduceLROnPlateau mode must be 'min' or 'max'; got ${String(mode)}`);
-  if (thresholdMode !== 'rel' && thresholdMode !== 'abs') throw new SchedulerError(`reduceLROnPlateau thresholdMode must be 'rel' or 'abs'; got ${String(thresholdMode)}`);
+  if (thresholdMode !== 'rel' && thresholdMode !== 'abs')
+    throw new SchedulerError(`reduceLROnPlateau thresholdMode must be 'rel' or 'abs'; got ${String(thresholdMode)}`);
   finiteNumber('reduceLROnPlateau factor', factor, { min: 0, max: 1 - Number.EPSILON });
   for (const [k, v] of Object.entries({ patience, threshold, cooldown, minLr, eps })) finiteNumber(`reduceLROnPlateau ${k}`, v, { min: 0 });
   const worst = mode === 'min' ? Infinity : -Infinity;
@@ -51,7 +62,8 @@ export function reduceLROnPlateau(options: ReduceLROnPlateauOptions = {}): LrSch
     },
     step(metric) {
       const c = started();
-      if (metric === undefined || Number.isNaN(metric)) throw new SchedulerError(`reduceLROnPlateau needs the value of "${monitor}" each epoch; got ${String(metric)}`);
+      if (metric === undefined || Number.isNaN(metric))
+        throw new SchedulerError(`reduceLROnPlateau needs the value of "${monitor}" each epoch; got ${String(metric)}`);
       c.lastEpoch++;
       if (better(metric, c.best)) {
         c.best = metric;
@@ -75,7 +87,14 @@ export function reduceLROnPlateau(options: ReduceLROnPlateauOptions = {}): LrSch
     state: (): SchedulerState => ({ ...started() }),
     load(state) {
       const n = (k: string) => num(state, k, 'reduceLROnPlateau');
-      s = { lastEpoch: n('lastEpoch'), baseLr: n('baseLr'), lr: n('lr'), best: n('best'), numBadEpochs: n('numBadEpochs'), cooldownCounter: n('cooldownCounter') };
+      s = {
+        lastEpoch: n('lastEpoch'),
+        baseLr: n('baseLr'),
+        lr: n('lr'),
+        best: n('best'),
+        numBadEpochs: n('numBadEpochs'),
+        cooldownCounter: n('cooldownCounter'),
+      };
     },
   };
 }
