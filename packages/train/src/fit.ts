@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { optimizerLearningRate, setOptimizerLearningRate } from '@logitlab/backends/compat';
 import { manualSeed, type Module } from '@logitlab/layers';
 import { latestCheckpoint, loadCheckpoint, readCheckpointInfo } from './checkpoint';
-import { CheckpointError, TrainError } from './errors';
+import { ArchitectureMismatchError, CheckpointError, TrainError } from './errors';
 import { evaluate } from './evaluate';
 import { LossReader } from './loss-reader';
 import type { PauseController } from './pause';
@@ -106,6 +106,8 @@ export async function fit<M extends Module, O = tf.Tensor>(model: M, options: Fi
   if (scheduler) setOptimizerLearningRate(optimizer, scheduler.init(optimizerLearningRate(optimizer)));
   if (resumeBytes) {
     const saved = readCheckpointInfo(resumeBytes);
+    // a checkpoint of another model is that, whatever seed it was trained with: say so first
+    if (options.arch !== undefined && saved.arch !== undefined && options.arch !== saved.arch) throw new ArchitectureMismatchError(options.arch, saved.arch);
     if (seed !== undefined && saved.seed !== undefined && seed !== saved.seed) {
       throw new CheckpointError(`fit was given seed ${seed} but the checkpoint was trained with seed ${saved.seed}; expected the same seed (or omit it)`);
     }
