@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { moduleRepr, moduleSummary, type SummaryOptions } from './describe';
 import { StateDictError } from './errors';
 import { checkSingleCopy } from './single-copy';
 
@@ -179,6 +180,26 @@ export abstract class Module {
       v.dispose();
     });
     return { missingKeys, unexpectedKeys };
+  }
+
+  /** The class name shown by toString / summary (PyTorch's `type(m).__name__`). */
+  get typeName(): string {
+    return this.constructor.name;
+  }
+
+  /** This module's own settings for toString, as PyTorch's `extra_repr` (e.g. `in_features=784, out_features=10, bias=True`). */
+  extraRepr(): string {
+    return '';
+  }
+
+  /** PyTorch's `repr(model)`: nested children with each layer's extra repr. Checkpoints record it as the architecture. */
+  toString(): string {
+    return moduleRepr(this);
+  }
+
+  /** A torchinfo-style table: each module with its own parameter count (and output shape, given `inputShape`), then totals. */
+  summary(options: SummaryOptions = {}): string {
+    return moduleSummary(this, options);
   }
 
   /** Frees every parameter and buffer of this module and its children. */

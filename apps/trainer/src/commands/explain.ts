@@ -11,7 +11,7 @@ import { writeJsonAtomic } from '../fsutil';
 import type { BackendChoice, CommonOptions } from '../options';
 import { renderChartPng } from '../plot/chart';
 import { heatmapFigureSpec } from '../plot/heatmap';
-import { archOf, buildModel } from '../recipes';
+import { buildModel } from '../recipes';
 import { fmt } from '../report';
 import { RunDir } from '../run-dir';
 import { context, loadWeights, readTrainRun } from './train';
@@ -92,7 +92,7 @@ export async function explainCommand(o: ExplainFlags): Promise<void> {
   const method = o.method as Method;
   const composite = method === 'lrp' ? (o.composite ?? defaultComposite(kind)) : undefined;
   try {
-    const arch = archOf(kind, config.head);
+    const arch = model.toString();
     await loadWeights(checkpoint, model, arch);
     const inp = await inputsFor(kind, ctx, o.images, config.seed);
     if (inp.count === 0) throw new UsageError('no images to explain');

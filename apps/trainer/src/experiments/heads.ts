@@ -1,8 +1,8 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { manualSeed } from '@logitlab/layers';
-import { crossEntropy, nllLoss, setPitfallWarningSink } from '@logitlab/losses';
-import { type ConvNetHead, MnistConvNet } from '@logitlab/models';
-import { digitLoader, loadDigits, normalised } from '../data';
+import { setPitfallWarningSink } from '@logitlab/losses';
+import type { ConvNetHead } from '@logitlab/models';
+import { fitOptionsOf, recipe } from '@logitlab/recipes';
+import { loadDigits } from '../data';
 import { type Row, barChartSpec, renderChartPng } from '../plot/chart';
 import { Report, fmt } from '../report';
 import { type StepLoss, trainModel } from '../training';
@@ -12,15 +12,14 @@ import type { Experiment, Summary } from './types';
 interface HeadSpec {
   head: ConvNetHead;
   lossName: string;
-  loss: (out: tf.Tensor, y: tf.Tensor) => tf.Scalar;
 }
 
-// The seed's four variants: the last layer and the loss it is paired with.
+// The seed's four variants: the last layer and the loss it is paired with (recipes convnet-<head>).
 const HEADS: HeadSpec[] = [
-  { head: 'logSoftmax', lossName: 'nllLoss', loss: (o, y) => nllLoss(o, y, { validate: false }) as tf.Scalar },
-  { head: 'sigmoid', lossName: 'nllLoss', loss: (o, y) => nllLoss(o, y, { validate: false }) as tf.Scalar },
-  { head: 'softmax', lossName: 'nllLoss', loss: (o, y) => nllLoss(o, y, { validate: false }) as tf.Scalar },
-  { head: 'logits', lossName: 'crossEntropy', loss: (o, y) => crossEntropy(o, y, { validate: false }) as tf.Scalar },
+  { head: 'logSoftmax', lossName: 'nllLoss' },
+  { head: 'sigmoid', lossName: 'nllLoss' },
+  { head: 'softmax', lossName: 'nllLoss' },
+  { head: 'logits', lossName: 'crossEntropy' },
 ];
 
 interface HeadResult {
@@ -45,11 +44,13 @@ export const heads: Experiment = {
   description: 'the convnet with four output heads; why NLL wants log-probabilities',
   async run(ctx): Promise<Summary> {
     const quick = ctx.opts.quick;
-    const epochs = ctx.opts.epochs ?? 3;
-    const batchSize = ctx.opts.batchSize ?? 64;
-    const lr = ctx.opts.lr ?? 0.01; // the seed notebook's SGD settings (lr 0.01, momentum 0.5)
-    const data = await loadDigits(ctx, { trainCount: quick ? 6000 : 60000, testCount: quick ? 1000 : 10000 });
-    const testX = normalised(data.test.images);
+    const base = recipe('convnet-logSoftmax'); // the four heads share sizes, optimiser and data preparation
+    const variant = base.variants[quick ? 'quick' : 'full'];
+    const epochs = ctx.opts.epochs ?? variant.epochs;
+    const batchSize = ctx.opts.batchSize ?? variant.batchSize;
+    const lr = ctx.opts.lr ?? base.optimizer.lr; // the seed notebook's SGD settings (lr 0.01, momentum 0.5)
+    const data = await loadDigits(ctx, { trainCount: variant.trainCount, testCount: variant.testCount });
+    const testX = base.prepareInputs(data.test.images);
 
     // Warnings are kept in metrics.jsonl too: a resumed run does not train the finished heads again,
     // so their warnings would otherwise be missing from its report.
@@ -66,11 +67,12 @@ export const heads: Experiment = {
         const tag = `${spec.head}+${spec.lossName}`;
         currentTag = tag;
         manualSeed(ctx.seed); // same initial weights for every head
-        const model = new MnistConvNet({ head: spec.head });
-        const optimizer = tf.train.momentum(lr, 0.5);
+        const rec = recipe(`convnet-${spec.head}`);
+        const model = rec.create();
+        const optimizer = rec.makeOptimizer(lr);
         try {
-          const loader = digitLoader(data.train, { batchSize, seed: ctx.seed });
-          const r = await trainModel(ctx, { tag, arch: `MnistConvNet(head=${spec.head})`, model, optimizer, data: loader, epochs, loss: spec.loss });
+          const loader = rec.loader({ images: data.train.images, count: data.train.count, targets: data.train.labels }, { batchSize, seed: ctx.seed });
+          const r = await trainModel(ctx, { tag, model, optimizer, data: loader, epochs, loss: fitOptionsOf(rec).loss });
           const pred = await predict(model, testX, [28, 28, 1], { map: argmaxLast });
           const testAccuracy = accuracyOf(pred, data.test.labels);
           results[spec.head] = { head: spec.head, loss: spec.lossName, testAccuracy, finalLoss: r.finalLoss, epochLosses: r.history.map((h) => h.loss), resumedFromEpoch: r.resumedFromEpoch };
@@ -103,7 +105,7 @@ export const heads: Experiment = {
     const report = new Report('Experiment 1: output heads and the NLL loss')
       .paragraph(
         `The PyTorch MNIST convnet trained four times with the same seed (${ctx.seed}), initial weights and data (${data.source}), ` +
-          `${epochs} epoch(s), batch ${batchSize}, SGD lr ${lr} momentum 0.5, backend ${ctx.backend}. Only the output head and its loss differ.`,
+          `${base.describe(quick ? 'quick' : 'full', { epochs, batchSize, lr }).replace(/, nllLoss$/, '')}, backend ${ctx.backend}. Only the output head and its loss differ.`,
       )
       .table(
         ['head', 'loss', 'test accuracy', 'final train loss'],

@@ -1,21 +1,21 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { DataLoader } from '@logitlab/datasets';
 import { manualSeed } from '@logitlab/layers';
 import { gaussianKl, mseLoss, setPitfallWarningSink } from '@logitlab/losses';
 import { tsne2d } from '@logitlab/metrics';
-import { Autoencoder, type LatentModel, Vae } from '@logitlab/models';
+import type { LatentModel, LatentOutput } from '@logitlab/models';
+import { fitOptionsOf, type Recipe, recipe, VAE_BETAS } from '@logitlab/recipes';
 import { loadDigits } from '../data';
 import { type Row, renderChartPng, scatterSpec } from '../plot/chart';
 import { composeGrid, encodePng, greyImage, scaleImage } from '../plot/image';
 import { Report, fmt } from '../report';
 import { type StepLoss, trainModel } from '../training';
-import { latentObjective, spread, writeLossCurves } from './common';
+import { spread, writeLossCurves } from './common';
 import { digitLikeShare, knnAccuracy } from './sample-measures';
 import type { Experiment, Summary } from './types';
 import { clusterSentence, samplesSentence } from './vae-sentences';
 
 const LATENT = 30;
-const BETAS = [0.5, 1, 5];
+const BETAS = VAE_BETAS;
 
 interface RunResult {
   model: 'autoencoder' | 'vae';
@@ -31,10 +31,6 @@ interface RunResult {
   knnAccuracy: number;
   /** KL on the training data after each epoch's first and last evaluation (training curve). */
   tag: string;
-}
-
-function toTanhRange(images: Float32Array): Float32Array {
-  return images.map((v) => v * 2 - 1);
 }
 
 /** Held-out reconstruction error and KL in eval mode (z = mu), in batches. */
@@ -70,12 +66,13 @@ export const vaeBeta: Experiment = {
   description: 'autoencoder and beta-VAEs (latent 30, tanh decoder, MSE): reconstruction vs KL, samples, t-SNE latent maps',
   async run(ctx): Promise<Summary> {
     const quick = ctx.opts.quick;
-    const epochs = ctx.opts.epochs ?? (quick ? 10 : 30);
-    const batchSize = ctx.opts.batchSize ?? 128;
-    const lr = ctx.opts.lr ?? 0.002;
-    const data = await loadDigits(ctx, { trainCount: quick ? 5000 : 60000, testCount: quick ? 1000 : 10000 });
-    const trainX = toTanhRange(data.train.images);
-    const testX = toTanhRange(data.test.images);
+    const base = recipe('autoencoder'); // the four models share sizes, optimiser and data preparation
+    const variant = base.variants[quick ? 'quick' : 'full'];
+    const epochs = ctx.opts.epochs ?? variant.epochs;
+    const batchSize = ctx.opts.batchSize ?? variant.batchSize;
+    const lr = ctx.opts.lr ?? base.optimizer.lr;
+    const data = await loadDigits(ctx, { trainCount: variant.trainCount, testCount: variant.testCount });
+    const testX = base.prepareInputs(data.test.images);
     const tsneCount = Math.min(quick ? 300 : 1000, data.test.count);
     // held-out digits a sample is compared with ("is it digit-like?")
     const reference = testX.subarray(0, Math.min(1000, data.test.count) * 784);
@@ -97,20 +94,13 @@ export const vaeBeta: Experiment = {
       for (const v of variants) {
         const tag = v.model === 'vae' ? `vae-beta${v.beta}` : 'autoencoder';
         manualSeed(ctx.seed);
-        const model: LatentModel = v.model === 'vae' ? new Vae({ input: 784, latent: LATENT, decoderActivation: 'tanh' }) : new Autoencoder({ input: 784, latent: LATENT, decoderActivation: 'tanh' });
-        const optimizer = tf.train.adam(lr);
+        const rec: Recipe<LatentModel, LatentOutput & { input: tf.Tensor }> = v.beta === null ? recipe('autoencoder') : recipe(`vae-${v.beta}`);
+        const model: LatentModel = rec.create();
+        const optimizer = rec.makeOptimizer(lr);
         try {
-          const loader = new DataLoader({ x: trainX, xShape: [784], y: trainX, yShape: [784] }, { batchSize, shuffle: true, seed: ctx.seed });
-          const trained = await trainModel(ctx, {
-            tag,
-            arch: `${v.model === 'vae' ? 'Vae' : 'Autoencoder'}(784-${LATENT}, tanh)`,
-            model,
-            optimizer,
-            data: loader,
-            epochs,
-            forward: (m, b) => ({ ...m.forwardWithLatent(b.x), input: b.x }),
-            loss: (out) => latentObjective(out, v.beta ?? 1),
-          });
+          const loader = rec.loader({ images: data.train.images, count: data.train.count }, { batchSize, seed: ctx.seed });
+          const { loss, forward } = fitOptionsOf(rec);
+          const trained = await trainModel(ctx, { tag, model, optimizer, data: loader, epochs, forward, loss });
           steps.push(...trained.steps);
           const ev = evaluateLatent(model, testX);
           const samples = tf.tidy(() => model.sample(10, ctx.seed).dataSync() as Float32Array);

@@ -37,7 +37,7 @@ export class Trainer {
     readonly model: Module,
     private readonly opts: TrainerOptions,
   ) {
-    this.optimizer = tf.train.adam(recipe.learningRate);
+    this.optimizer = recipe.makeOptimizer();
   }
 
   async run(): Promise<StepRecord[]> {
