@@ -15,12 +15,7 @@ import { declarationProblems, importsIn, internalsProblems, tierOf } from './gra
 const root = path.resolve(import.meta.dirname, '..');
 
 // Known uses waiting for their fix, each with who removes it; an entry that no longer matches fails too.
-const PENDING = [
-  {
-    file: 'packages/train/src/optimizer-state.ts',
-    reason: "Adam's accBeta1/2: issue #13 item 3 (fitrec) restores optimizer state without them",
-  },
-];
+const PENDING = [];
 
 function workspaces() {
   const out = [];

@@ -14,4 +14,6 @@ export default defineConfig([
   libraryConfig({ ...shared, entry: ['src/index.ts'], shims: true }),
   // Browsers: ESM only, no Node built-ins, literal imports of the browser backends.
   libraryConfig({ ...shared, entry: ['src/index.browser.ts'], format: ['esm'], dts: false, clean: false }),
+  // `@logitlab/backends/compat`: tfjs internals for libraries, no side effects, no backend (isomorphic).
+  libraryConfig({ entry: { compat: 'src/compat/index.ts' }, clean: false }),
 ]);

@@ -1,16 +1,41 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { DataLoader, pairedDigits } from '@logitlab/datasets';
+import { pairedDigits } from '@logitlab/datasets';
 import type { Module } from '@logitlab/layers';
-import { crossEntropy, gaussianKl, mseLoss, nllLoss } from '@logitlab/losses';
-import { Autoencoder, BnMlp, type ConvNetHead, type LatentModel, MnistConvNet, SumPoolExplainer, Vae } from '@logitlab/models';
-import { digitLoader, loadDigits, normalised } from './data';
-import { accuracyOf, argmaxLast, latentObjective, predict } from './experiments/common';
+import { gaussianKl, mseLoss } from '@logitlab/losses';
+import type { LatentModel } from '@logitlab/models';
+import { fitOptionsOf, isRecipeId, type Recipe, recipe, type RecipeData, type RecipeId, UnknownRecipeError } from '@logitlab/recipes';
+import { loadDigits } from './data';
+import { accuracyOf, argmaxLast, predict } from './experiments/common';
 import type { ExperimentContext } from './experiments/types';
+import { MODEL_NAMES } from './names';
 import { type TrainResult, trainModel } from './training';
 
-/** How `logitlab train <model>` builds, feeds, trains and scores one model. */
-export interface Recipe {
-  arch: string;
+/** `logitlab train <model> [--head]` names a recipe of @logitlab/recipes: the one table from CLI names to recipe ids. */
+const CLI_RECIPES: Record<string, (head: string | undefined) => string> = {
+  convnet: (head) => `convnet-${head ?? 'logSoftmax'}`,
+  'bn-mlp': () => 'bn-mlp',
+  sumpool: () => 'explainer',
+  vae: () => 'vae-1',
+  autoencoder: () => 'autoencoder',
+};
+
+/** The recipe id for a CLI model name; an unknown name (or head) is an UnknownRecipeError. */
+export function recipeIdOf(model: string, head: string | undefined): RecipeId {
+  const of = Object.hasOwn(CLI_RECIPES, model) ? CLI_RECIPES[model] : undefined;
+  if (!of) throw new UnknownRecipeError(model, MODEL_NAMES);
+  const id = of(head);
+  if (!isRecipeId(id)) throw new UnknownRecipeError(id, Object.keys(CLI_RECIPES));
+  return id;
+}
+
+/** A fresh (untrained) model of a CLI model name, for `evaluate` / `explain` to load a checkpoint into. */
+export function buildModel(model: string, head: string | undefined): Module {
+  return recipe(recipeIdOf(model, head)).create();
+}
+
+/** How `logitlab train <model>` builds, feeds, trains and scores one model: a registry recipe at the run's sizes. */
+export interface TrainRecipe {
+  recipe: Recipe<Module, unknown>;
   model: Module;
   optimizer: tf.Optimizer;
   epochs: number;
@@ -23,144 +48,55 @@ export interface Recipe {
   evaluate: () => Promise<Record<string, number>>;
 }
 
-export function archOf(model: string, head: string | undefined): string {
-  switch (model) {
-    case 'convnet':
-      return `MnistConvNet(head=${head ?? 'logSoftmax'})`;
-    case 'bn-mlp':
-      return 'BnMlp(784-256-128-10, dropout 0.2)';
-    case 'sumpool':
-      return 'SumPoolExplainer(1568-400-sum4-100-400-sum-1)';
-    case 'vae':
-      return 'Vae(784-30, tanh)';
-    case 'autoencoder':
-      return 'Autoencoder(784-30, tanh)';
-    default:
-      return model;
+export async function buildRecipe(name: string, head: string | undefined, ctx: ExperimentContext): Promise<TrainRecipe> {
+  const r: Recipe<Module, unknown> = recipe(recipeIdOf(name, head));
+  const v = r.variants[ctx.opts.quick ? 'quick' : 'full'];
+  const digits = await loadDigits(ctx, { trainCount: v.trainCount, testCount: v.testCount });
+  const batchSize = ctx.opts.batchSize ?? v.batchSize;
+  const lr = ctx.opts.lr ?? r.optimizer.lr;
+  const epochs = ctx.opts.epochs ?? v.epochs;
+  const model = r.create();
+  const optimizer = r.makeOptimizer(lr);
+  let train: RecipeData = { images: digits.train.images, count: digits.train.count, targets: digits.train.labels };
+  let test: RecipeData = { images: digits.test.images, count: digits.test.count, targets: digits.test.labels };
+  let source = digits.source;
+  if (r.data === 'pairs') {
+    const pairs = v.pairs ?? { train: 0, test: 0 };
+    const tr = pairedDigits(digits.train, { count: pairs.train, seed: ctx.seed * 10 + 1 });
+    const te = pairedDigits(digits.test, { count: pairs.test, seed: ctx.seed * 10 + 2 });
+    train = { images: tr.images, count: tr.count, targets: tr.targets };
+    test = { images: te.images, count: te.count, targets: te.targets };
+    source = `${tr.count} two-digit images from ${digits.source}`;
   }
-}
-
-/** A fresh (untrained) model for `evaluate` / `explain` to load a checkpoint into. */
-export function buildModel(model: string, head: string | undefined): Module {
-  switch (model) {
-    case 'convnet':
-      return new MnistConvNet({ head: (head ?? 'logSoftmax') as ConvNetHead });
-    case 'bn-mlp':
-      return new BnMlp({ sizes: [784, 256, 128, 10], dropout: 0.2 });
-    case 'sumpool':
-      return new SumPoolExplainer();
-    case 'vae':
-      return new Vae({ input: 784, latent: 30, decoderActivation: 'tanh' });
-    default:
-      return new Autoencoder({ input: 784, latent: 30, decoderActivation: 'tanh' });
-  }
-}
-
-export async function buildRecipe(name: string, head: string | undefined, ctx: ExperimentContext): Promise<Recipe> {
-  const quick = ctx.opts.quick;
-  const digits = await loadDigits(ctx, { trainCount: quick ? 6000 : 60000, testCount: quick ? 1000 : 10000 });
-  const model = buildModel(name, head);
-  const arch = archOf(name, head);
-  if (name === 'convnet' || name === 'bn-mlp') {
-    const batchSize = ctx.opts.batchSize ?? 64;
-    const lr = ctx.opts.lr ?? 0.01;
-    const testX = normalised(digits.test.images);
-    const logProbs = name === 'convnet' && head !== 'logits';
-    const optimizer = tf.train.momentum(lr, name === 'convnet' ? 0.5 : 0.9);
-    const epochs = ctx.opts.epochs ?? (quick ? 2 : 5);
-    return {
-      arch,
-      model,
-      optimizer,
-      epochs,
-      batchSize,
-      lr,
-      source: digits.source,
-      train: (tag) =>
-        trainModel(ctx, {
-          tag,
-          arch,
-          model,
-          optimizer,
-          epochs,
-          data: digitLoader(digits.train, { batchSize, seed: ctx.seed }),
-          loss: (o, y) => (logProbs ? nllLoss(o, y, { validate: false }) : crossEntropy(o, y, { validate: false })),
-        }),
-      evaluate: async () => ({ testAccuracy: accuracyOf(await predict(model, testX, [28, 28, 1], { map: argmaxLast }), digits.test.labels) }),
-    };
-  }
-  if (name === 'sumpool') {
-    const sp = model as SumPoolExplainer;
-    const train = pairedDigits(digits.train, { count: quick ? 6000 : 30000, seed: ctx.seed * 10 + 1 });
-    const test = pairedDigits(digits.test, { count: quick ? 1000 : 5000, seed: ctx.seed * 10 + 2 });
-    const batchSize = ctx.opts.batchSize ?? 64;
-    const lr = ctx.opts.lr ?? 0.001;
-    const optimizer = tf.train.adam(lr);
-    const epochs = ctx.opts.epochs ?? (quick ? 4 : 10);
-    return {
-      arch,
-      model,
-      optimizer,
-      epochs,
-      batchSize,
-      lr,
-      source: `${train.count} two-digit images from ${digits.source}`,
-      train: (tag) =>
-        trainModel(ctx, {
-          tag,
-          arch,
-          model: sp,
-          optimizer,
-          epochs,
-          data: new DataLoader({ x: train.images, xShape: [28 * 56], y: train.targets, yShape: [1] }, { batchSize, shuffle: true, seed: ctx.seed }),
-          loss: (o, y) => mseLoss(o, y),
-          afterStep: (m) => m.projectBiases(),
-        }),
-      evaluate: async () => {
-        const f = await predict(model, test.images, [28 * 56]);
-        let ok = 0;
-        for (let i = 0; i < test.count; i++) if (f[i]! > 50 === test.targets[i]! > 50) ok++;
-        return { testAccuracy: ok / test.count };
-      },
-    };
-  }
-  // vae / autoencoder on digits scaled to [-1, 1] for the tanh decoder
-  const lm = model as LatentModel;
-  const trainX = digits.train.images.map((v) => v * 2 - 1);
-  const testX = digits.test.images.map((v) => v * 2 - 1);
-  const batchSize = ctx.opts.batchSize ?? 128;
-  const lr = ctx.opts.lr ?? 0.001;
-  const optimizer = tf.train.adam(lr);
-  const epochs = ctx.opts.epochs ?? (quick ? 5 : 20);
+  const testX = r.prepareInputs(test.images);
+  const evaluate = async (): Promise<Record<string, number>> => {
+    if (r.data === 'digits') return { testAccuracy: accuracyOf(await predict(model, testX, [...r.sampleShape], { map: argmaxLast }), test.targets ?? []) };
+    if (r.data === 'pairs') {
+      const f = await predict(model, testX, [...r.sampleShape]);
+      let ok = 0;
+      for (let i = 0; i < test.count; i++) if (f[i]! > 50 === (test.targets?.[i] ?? 0) > 50) ok++;
+      return { testAccuracy: ok / test.count };
+    }
+    const lm = model as LatentModel;
+    return tf.tidy(() => {
+      lm.eval();
+      const x = tf.tensor2d(testX, [test.count, 784]);
+      const enc = lm.encode(x);
+      const m: Record<string, number> = { reconstructionLoss: mseLoss(lm.decode(enc.mu), x, { reduction: 'sum' }).dataSync()[0]! / test.count };
+      if (enc.logVar) m.kl = gaussianKl(enc.mu, enc.logVar).dataSync()[0]!;
+      return m;
+    });
+  };
+  const { loss, forward, afterStep } = fitOptionsOf(r);
   return {
-    arch,
+    recipe: r,
     model,
     optimizer,
     epochs,
     batchSize,
     lr,
-    source: digits.source,
-    train: (tag) =>
-      trainModel(ctx, {
-        tag,
-        arch,
-        model: lm,
-        optimizer,
-        epochs,
-        data: new DataLoader({ x: trainX, xShape: [784], y: trainX, yShape: [784] }, { batchSize, shuffle: true, seed: ctx.seed }),
-        forward: (m, b) => ({ ...m.forwardWithLatent(b.x), input: b.x }),
-        loss: (out) => latentObjective(out, 1),
-      }),
-    evaluate: async (): Promise<Record<string, number>> =>
-      tf.tidy(() => {
-        lm.eval();
-        const x = tf.tensor2d(testX, [digits.test.count, 784]);
-        const enc = lm.encode(x);
-        const rec = mseLoss(lm.decode(enc.mu), x, { reduction: 'sum' }).dataSync()[0]! / digits.test.count;
-        const kl = enc.logVar ? gaussianKl(enc.mu, enc.logVar).dataSync()[0]! : NaN;
-        const m: Record<string, number> = { reconstructionLoss: rec };
-        if (enc.logVar) m.kl = kl;
-        return m;
-      }),
+    source,
+    train: (tag) => trainModel(ctx, { tag, model, optimizer, epochs, data: r.loader(train, { batchSize, seed: ctx.seed }), loss, forward, afterStep }),
+    evaluate,
   };
 }

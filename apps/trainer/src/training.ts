@@ -12,8 +12,8 @@ import type { ExperimentContext } from './experiments/types';
 export interface TrainSpec<M extends Module, O = tf.Tensor> {
   /** Unique within the run: names the checkpoints and tags the metrics lines. */
   tag: string;
-  /** Architecture description; a checkpoint of another architecture is refused on resume. */
-  arch: string;
+  /** Architecture description (default the model's `toString()`); a checkpoint of another architecture is refused on resume. */
+  arch?: string;
   model: M;
   optimizer: tf.Optimizer;
   data: BatchSource;

@@ -3,24 +3,40 @@ import { alongAxis } from '@logitlab/core';
 import { Module } from './module';
 
 export class ReLU extends Module {
+  override get typeName(): string {
+    return 'ReLU';
+  }
+
   forward(x: tf.Tensor): tf.Tensor {
     return tf.relu(x);
   }
 }
 
 export class Sigmoid extends Module {
+  override get typeName(): string {
+    return 'Sigmoid';
+  }
+
   forward(x: tf.Tensor): tf.Tensor {
     return tf.sigmoid(x);
   }
 }
 
 export class Tanh extends Module {
+  override get typeName(): string {
+    return 'Tanh';
+  }
+
   forward(x: tf.Tensor): tf.Tensor {
     return tf.tanh(x);
   }
 }
 
 export class Identity extends Module {
+  override get typeName(): string {
+    return 'Identity';
+  }
+
   forward(x: tf.Tensor): tf.Tensor {
     return tf.clone(x);
   }
@@ -31,6 +47,14 @@ export class Softmax extends Module {
   constructor(readonly axis = -1) {
     super();
   }
+  override get typeName(): string {
+    return 'Softmax';
+  }
+
+  override extraRepr(): string {
+    return `dim=${this.axis}`;
+  }
+
   forward(x: tf.Tensor): tf.Tensor {
     return alongAxis(x, this.axis, (t) => tf.softmax(t));
   }
@@ -41,6 +65,14 @@ export class LogSoftmax extends Module {
   constructor(readonly axis = -1) {
     super();
   }
+  override get typeName(): string {
+    return 'LogSoftmax';
+  }
+
+  override extraRepr(): string {
+    return `dim=${this.axis}`;
+  }
+
   forward(x: tf.Tensor): tf.Tensor {
     return alongAxis(x, this.axis, (t) => tf.logSoftmax(t));
   }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { OptionError, ShapeError } from './errors';
+import { pyBool, pyFloat } from './describe';
 import { requireFloatInput } from './input-checks';
 import { Module } from './module';
 
@@ -47,6 +48,15 @@ abstract class BatchNormBase extends Module {
     this.mean = trackRunningStats ? this.registerBuffer('running_mean', tf.zeros([numFeatures])) : null;
     this.variance = trackRunningStats ? this.registerBuffer('running_var', tf.ones([numFeatures])) : null;
     this.batches = trackRunningStats ? this.registerBuffer('num_batches_tracked', tf.scalar(0, 'int32')) : null;
+  }
+
+  override get typeName(): string {
+    return this.kind;
+  }
+
+  override extraRepr(): string {
+    const momentum = this.momentum === null ? 'None' : pyFloat(this.momentum);
+    return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${momentum}, affine=${pyBool(this.affine)}, track_running_stats=${pyBool(this.trackRunningStats)}`;
   }
 
   /** The running mean (a live buffer: read it, do not dispose it). Null without trackRunningStats. */

@@ -55,6 +55,14 @@ export class Conv2d extends Module {
     this.bias = bias ? this.registerParameter('bias', biasUniform([outChannels], fanIn)) : null;
   }
 
+  override get typeName(): string {
+    return 'Conv2d';
+  }
+
+  override extraRepr(): string {
+    return `${this.inChannels}, ${this.outChannels}, kernel_size=(${this.kernelSize.join(', ')}), stride=(${this.stride.join(', ')})${this.padding === 'same' ? ", padding='same'" : this.padding[0] || this.padding[1] ? `, padding=(${this.padding.join(', ')})` : ''}${this.dilation[0] !== 1 || this.dilation[1] !== 1 ? `, dilation=(${this.dilation.join(', ')})` : ''}${this.bias ? '' : ', bias=False'}`;
+  }
+
   forward(x: tf.Tensor): tf.Tensor {
     return this.run(x, true);
   }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { OptionError, ShapeError } from './errors';
+import { pyFloat } from './describe';
 import { Module } from './module';
 import { randUniform } from './random';
 
@@ -24,6 +25,14 @@ export class Dropout extends Module {
     checkP('Dropout', p);
   }
 
+  override get typeName(): string {
+    return 'Dropout';
+  }
+
+  override extraRepr(): string {
+    return `p=${pyFloat(this.p)}, inplace=False`;
+  }
+
   forward(x: tf.Tensor): tf.Tensor {
     if (!this.training || this.p === 0) return tf.clone(x);
     return dropWithMask(x, this.p, x.shape);
@@ -35,6 +44,14 @@ export class Dropout2d extends Module {
   constructor(readonly p = 0.5) {
     super();
     checkP('Dropout2d', p);
+  }
+
+  override get typeName(): string {
+    return 'Dropout2d';
+  }
+
+  override extraRepr(): string {
+    return `p=${pyFloat(this.p)}, inplace=False`;
   }
 
   forward(x: tf.Tensor): tf.Tensor {

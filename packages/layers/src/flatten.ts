@@ -17,6 +17,14 @@ export class Flatten extends Module {
     this.order = order;
   }
 
+  override get typeName(): string {
+    return 'Flatten';
+  }
+
+  override extraRepr(): string {
+    return `start_dim=1, end_dim=-1${this.order === 'chw' ? '' : ', order=hwc'}`;
+  }
+
   forward(x: tf.Tensor): tf.Tensor {
     const n = x.shape[0] ?? 1;
     return tf.tidy(() => {

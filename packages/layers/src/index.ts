@@ -1,4 +1,5 @@
 export { Module, withForwardHook, forwardHookActive, type ForwardHook, type StateDict, type Slot } from './module';
+export { summaryRows, type SummaryOptions, type SummaryRow } from './describe';
 export { LayerError, ShapeError, StateDictError, OptionError, SafetensorsError, ModeError, DtypeError } from './errors';
 export { manualSeed, getRngState, setRngState, nextUint32, nextFloat, randUniform, randNormal } from './random';
 export { kaimingUniform, biasUniform } from './init';

@@ -33,6 +33,14 @@ export class Linear extends Module {
     this.bias = bias ? this.registerParameter('bias', biasUniform([outFeatures], inFeatures)) : null;
   }
 
+  override get typeName(): string {
+    return 'Linear';
+  }
+
+  override extraRepr(): string {
+    return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${this.bias !== null ? 'True' : 'False'}`;
+  }
+
   forward(x: tf.Tensor): tf.Tensor {
     const last = x.shape[x.rank - 1];
     if (x.rank < 1 || last !== this.inFeatures) {

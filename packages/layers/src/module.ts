@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { moduleRepr, moduleSummary, type SummaryOptions } from './describe';
 import { StateDictError } from './errors';
+import { checkSingleCopy } from './single-copy';
 
 /** Named tensors in PyTorch layout (`fc1.weight` is [out, in], conv weights are [out, in, kh, kw]). */
 export type StateDict = Record<string, tf.Tensor>;
@@ -60,6 +62,7 @@ export abstract class Module {
   }
 
   protected registerParameter(name: string, value: tf.Tensor, layout: Omit<Slot, 'value'> = { torchShape: value.shape }): tf.Variable {
+    checkSingleCopy();
     const v = tf.variable(value, true);
     value.dispose();
     this.params.set(name, { ...layout, value: v });
@@ -177,6 +180,26 @@ export abstract class Module {
       v.dispose();
     });
     return { missingKeys, unexpectedKeys };
+  }
+
+  /** The class name shown by toString / summary (PyTorch's `type(m).__name__`). */
+  get typeName(): string {
+    return this.constructor.name;
+  }
+
+  /** This module's own settings for toString, as PyTorch's `extra_repr` (e.g. `in_features=784, out_features=10, bias=True`). */
+  extraRepr(): string {
+    return '';
+  }
+
+  /** PyTorch's `repr(model)`: nested children with each layer's extra repr. Checkpoints record it as the architecture. */
+  toString(): string {
+    return moduleRepr(this);
+  }
+
+  /** A torchinfo-style table: each module with its own parameter count (and output shape, given `inputShape`), then totals. */
+  summary(options: SummaryOptions = {}): string {
+    return moduleSummary(this, options);
   }
 
   /** Frees every parameter and buffer of this module and its children. */

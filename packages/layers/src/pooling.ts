@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { OptionError, ShapeError } from './errors';
+import { pyPair } from './describe';
 import { Module } from './module';
 import { explicitPad, pair, type Pair } from './conv-utils';
 
@@ -42,6 +43,14 @@ export class MaxPool2d extends Module {
     [this.kernelSize, this.stride, this.padding] = [g.k, g.s, g.p];
   }
 
+  override get typeName(): string {
+    return 'MaxPool2d';
+  }
+
+  override extraRepr(): string {
+    return `kernel_size=${pyPair(this.kernelSize)}, stride=${pyPair(this.stride)}, padding=${pyPair(this.padding)}, dilation=1, ceil_mode=False`;
+  }
+
   forward(x: tf.Tensor): tf.Tensor {
     const x4 = checkNhwc('MaxPool2d', x, this.kernelSize, this.padding);
     const [ph, pw] = this.padding;
@@ -67,6 +76,15 @@ export class AvgPool2d extends Module {
     const g = poolGeometry('AvgPool2d', kernelSize, stride, padding);
     [this.kernelSize, this.stride, this.padding] = [g.k, g.s, g.p];
     this.countIncludePad = countIncludePad;
+  }
+
+  override get typeName(): string {
+    return 'AvgPool2d';
+  }
+
+  override extraRepr(): string {
+    // PyTorch leaves count_include_pad out of the repr; so do we
+    return `kernel_size=${pyPair(this.kernelSize)}, stride=${pyPair(this.stride)}, padding=${pyPair(this.padding)}`;
   }
 
   forward(x: tf.Tensor): tf.Tensor {

@@ -18,6 +18,10 @@ export class Sequential extends Module {
     for (const [name, m] of named) this.layers.push(this.registerModule(name, m));
   }
 
+  override get typeName(): string {
+    return 'Sequential';
+  }
+
   get length(): number {
     return this.layers.length;
   }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { OptionError, ShapeError } from './errors';
+import { pyPair } from './describe';
 import { Module } from './module';
 import { pair, type Pair } from './conv-utils';
 
@@ -11,6 +12,14 @@ export class SumPool1d extends Module {
   constructor(readonly size: number) {
     super();
     if (!Number.isInteger(size) || size < 1) throw new OptionError(`SumPool1d size must be a positive integer, got ${size}`);
+  }
+
+  override get typeName(): string {
+    return 'SumPool1d';
+  }
+
+  override extraRepr(): string {
+    return `size=${this.size}`;
   }
 
   forward(x: tf.Tensor): tf.Tensor {
@@ -30,6 +39,14 @@ export class SumPool2d extends Module {
     super();
     this.size = pair(size, 'SumPool2d size');
     if (this.size.includes(0)) throw new OptionError(`SumPool2d size must be positive, got ${JSON.stringify(size)}`);
+  }
+
+  override get typeName(): string {
+    return 'SumPool2d';
+  }
+
+  override extraRepr(): string {
+    return `size=${pyPair(this.size)}`;
   }
 
   forward(x: tf.Tensor): tf.Tensor {

@@ -15,6 +15,14 @@ export class Autoencoder extends LatentModel {
   readonly encoder: Sequential | null;
   readonly code: Linear;
 
+  override get typeName(): string {
+    return 'Autoencoder';
+  }
+
+  override extraRepr(): string {
+    return `decoderActivation=${this.options.decoderActivation}`;
+  }
+
   constructor(options: AutoencoderOptions = {}) {
     super('Autoencoder', options);
     const body = buildEncoderBody(this.options);

@@ -20,6 +20,10 @@ export class BnMlp extends Module {
   readonly sizes: number[];
   readonly net: Sequential;
 
+  override get typeName(): string {
+    return 'BnMlp';
+  }
+
   constructor({ sizes = [784, 256, 128, 10], dropout = 0.2 }: BnMlpOptions = {}) {
     super();
     if (sizes.length < 2 || sizes.some((s) => !Number.isInteger(s) || s < 1)) {

@@ -47,6 +47,14 @@ export class MnistConvNet extends Module {
     this.drop = this.registerModule('dropout', new Dropout(dropout));
   }
 
+  override get typeName(): string {
+    return 'MnistConvNet';
+  }
+
+  override extraRepr(): string {
+    return `head=${this.head}`;
+  }
+
   private withBias(h: tf.Tensor, conv: Conv2d): tf.Tensor {
     return conv.bias === null ? h : tf.add(h, conv.bias);
   }

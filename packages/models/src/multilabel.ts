@@ -23,6 +23,10 @@ export class MultiLabelHead extends Module {
   readonly classes: number;
   readonly net: Sequential;
 
+  override get typeName(): string {
+    return 'MultiLabelHead';
+  }
+
   constructor({ input = 28 * 56, hidden = [256], classes = 10, dropout = 0 }: MultiLabelHeadOptions = {}) {
     super();
     const sizes = [input, ...hidden, classes];

@@ -28,6 +28,14 @@ export class SumPoolExplainer extends Module {
   /** The output sum as a layer (no state), so an explanation sees it and hands each unit its own activation as relevance. */
   readonly sum: SumPool1d;
 
+  override get typeName(): string {
+    return 'SumPoolExplainer';
+  }
+
+  override extraRepr(): string {
+    return `nonPositiveBias=${this.nonPositiveBias ? 'True' : 'False'}`;
+  }
+
   constructor({ nonPositiveBias = true }: SumPoolExplainerOptions = {}) {
     super();
     this.nonPositiveBias = nonPositiveBias;

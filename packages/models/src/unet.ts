@@ -43,6 +43,10 @@ export class UNetSmall extends Module {
   readonly head: Conv2d;
   private readonly pool: MaxPool2d;
 
+  override get typeName(): string {
+    return 'UNetSmall';
+  }
+
   constructor({ classes = 11, width = 8, height = 28, imageWidth = 56 }: UNetSmallOptions = {}) {
     super();
     for (const [k, v] of Object.entries({ classes, width })) {

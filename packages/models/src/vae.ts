@@ -17,6 +17,14 @@ export class Vae extends LatentModel {
   readonly mu: Linear;
   readonly log_var: Linear;
 
+  override get typeName(): string {
+    return 'Vae';
+  }
+
+  override extraRepr(): string {
+    return `decoderActivation=${this.options.decoderActivation}`;
+  }
+
   constructor(options: VaeOptions = {}) {
     super('Vae', options);
     const body = buildEncoderBody(this.options);

@@ -24,7 +24,8 @@ describe('earlyStopping', () => {
       callbacks: [{ onEpochEnd: (_c, logs) => void (snapshots[logs.epoch] = weights(model), epoch++) }, stopper],
     });
     expect(res.history.map((h) => h['val_score'])).toEqual([3, 2, 2.5, 2.6]);
-    expect(res.stopReason).toMatch(/val_score did not improve for 2 epochs/);
+    expect(res.stopReason).toBe('earlyStopping');
+    expect(res.stopMessage).toMatch(/val_score did not improve for 2 epochs/);
     expect(res.epochs).toBe(4);
     expect(stopper.bestEpoch).toBe(1);
     expect(weights(model)).toEqual(snapshots[1]);

@@ -39,6 +39,16 @@ export class ArchitectureMismatchError extends CheckpointError {
     readonly expected: string,
     readonly found: string,
   ) {
-    super(`checkpoint holds a ${found}, but this model is a ${expected}; expected a checkpoint of the same architecture`);
+    super(`checkpoint holds a ${found}, but this model is a ${expected}; expected a checkpoint of the same architecture${firstDifference(expected, found)}`);
   }
+}
+
+/** For multi-line architectures (model reprs): where they first differ, so the message points at the layer. */
+function firstDifference(expected: string, found: string): string {
+  const a = expected.split('\n');
+  const b = found.split('\n');
+  if (a.length === 1 && b.length === 1) return '';
+  const i = a.findIndex((line, k) => line !== b[k]);
+  const at = i === -1 ? a.length : i;
+  return ` (first difference at line ${at + 1}: "${(b[at] ?? '').trim()}" in the checkpoint, "${(a[at] ?? '').trim()}" here)`;
 }

@@ -1,11 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { optimizerLearningRate, setOptimizerLearningRate } from '@logitlab/backends/compat';
 import { manualSeed, type Module } from '@logitlab/layers';
 import { latestCheckpoint, loadCheckpoint, readCheckpointInfo } from './checkpoint';
-import { CheckpointError, TrainError } from './errors';
+import { ArchitectureMismatchError, CheckpointError, TrainError } from './errors';
 import { evaluate } from './evaluate';
 import { LossReader } from './loss-reader';
+import type { PauseController } from './pause';
+import type { LrScheduler } from './schedulers';
+import { checkStepOptions, type GradClip, Stepper, type WeightDecay } from './step';
 import type { CheckpointStorage } from './storage';
-import type { Batch, BatchMetric, BatchSource, Callback, EpochLogs, FitResult, ForwardFn, LossFn, StepRecord, TrainContext } from './types';
+import { describeTraining, restoreTraining, type TrainingState } from './training-state';
+import type { BatchMetric, BatchSource, Callback, EpochLogs, FitResult, ForwardFn, LossFn, StepRecord, StopReason, TrainContext } from './types';
 
 export interface ValidationOptions<O> {
   data: BatchSource;
@@ -56,11 +61,26 @@ export interface FitOptions<M extends Module, O = tf.Tensor> {
    */
   resume?: Uint8Array | CheckpointStorage;
   /**
-   * Describes the architecture (e.g. `'MnistConvNet(head=logits)'`). Checkpoints record it, and a
-   * resume from a checkpoint of another architecture throws ArchitectureMismatchError before any
-   * weight is touched.
+   * Describes the architecture; default `model.toString()` (PyTorch's repr: every layer with its
+   * settings). Checkpoints record it, and a resume from a checkpoint of another architecture throws
+   * ArchitectureMismatchError before any weight is touched.
    */
   arch?: string;
+  /** Stops at the next step boundary (mid-epoch too): the result has stopReason 'aborted'; a partial epoch is not logged. */
+  signal?: AbortSignal;
+  /** Pauses between steps while `pause.paused` (fit awaits, no busy loop). */
+  pause?: PauseController;
+  /** Clip the gradients (by value, then by joint norm) before each optimiser step. */
+  gradClip?: GradClip;
+  /**
+   * Sum the gradients of this many batches, then take one optimiser step on their mean (default 1).
+   * A last, shorter group of an epoch is stepped on its own mean. Steps and losses still count batches.
+   */
+  accumulateSteps?: number;
+  /** L2 (added to the gradient) or decoupled (AdamW-style) weight decay. */
+  weightDecay?: WeightDecay;
+  /** Learning-rate schedule (stepLR, cosineAnnealingLR, oneCycleLR, reduceLROnPlateau); saved in checkpoints. */
+  scheduler?: LrScheduler;
 }
 
 /**
@@ -69,22 +89,33 @@ export interface FitOptions<M extends Module, O = tf.Tensor> {
  * The model's mode before the call is restored on return.
  */
 export async function fit<M extends Module, O = tf.Tensor>(model: M, options: FitOptions<M, O>): Promise<FitResult> {
-  const { optimizer, data, epochs, loss, afterStep, checkEvery = 20, callbacks = [] } = options;
+  const { optimizer, data, epochs, loss, afterStep, checkEvery = 20, callbacks = [], signal, pause, scheduler } = options;
   if (!Number.isInteger(epochs) || epochs < 0) throw new TrainError(`epochs must be a non-negative integer; got ${epochs}`);
   if (!Number.isInteger(checkEvery) || checkEvery < 1) throw new TrainError(`checkEvery must be a positive integer; got ${checkEvery}`);
-  const forward = options.forward ?? ((m: M, b: Batch) => m.call(b.x) as O);
-  const vars = options.trainable ?? model.parameters();
+  checkStepOptions(options);
+  const accumulateSteps = options.accumulateSteps ?? 1;
+  const stepper = new Stepper(model, { loss, forward: options.forward, optimizer, trainable: options.trainable, gradClip: options.gradClip, weightDecay: options.weightDecay });
+  const forward = options.forward ?? ((m: M, b: { x: tf.Tensor }) => m.call(b.x) as O);
+  const training: TrainingState = describeTraining({ ...options, accumulateSteps });
+  const arch = options.arch ?? model.toString();
 
   let initialEpoch = 0;
   let step = 0;
   let seed = options.seed;
   const resumeBytes = options.resume instanceof Uint8Array ? options.resume : options.resume ? await latestCheckpoint(options.resume) : undefined;
+  if (scheduler) setOptimizerLearningRate(optimizer, scheduler.init(optimizerLearningRate(optimizer)));
   if (resumeBytes) {
     const saved = readCheckpointInfo(resumeBytes);
+    // a checkpoint of another model is that, whatever seed it was trained with: say so first
+    if (options.arch !== undefined && saved.arch !== undefined && options.arch !== saved.arch) throw new ArchitectureMismatchError(options.arch, saved.arch);
     if (seed !== undefined && saved.seed !== undefined && seed !== saved.seed) {
       throw new CheckpointError(`fit was given seed ${seed} but the checkpoint was trained with seed ${saved.seed}; expected the same seed (or omit it)`);
     }
-    const info = await loadCheckpoint(resumeBytes, model, optimizer, { arch: options.arch });
+    // before any weight is written: a resume with another schedule or per-step options would not be the same run
+    restoreTraining(saved.training, training, scheduler, { dryRun: true });
+    const info = await loadCheckpoint(resumeBytes, model, optimizer, { arch });
+    restoreTraining(info.training, training, scheduler);
+    if (scheduler) setOptimizerLearningRate(optimizer, scheduler.lr);
     initialEpoch = info.epoch;
     step = info.step;
     seed = info.seed;
@@ -92,7 +123,8 @@ export async function fit<M extends Module, O = tf.Tensor>(model: M, options: Fi
     manualSeed(seed);
   }
 
-  let stopReason: string | undefined;
+  let stopReason: StopReason | undefined;
+  let stopMessage: string | undefined;
   const ctx: TrainContext<M> = {
     model,
     optimizer,
@@ -102,9 +134,15 @@ export async function fit<M extends Module, O = tf.Tensor>(model: M, options: Fi
     step,
     stepsPerEpoch: typeof data.length === 'number' ? data.length : undefined,
     seed,
-    arch: options.arch,
-    stop: (reason = 'stopped by a callback') => {
+    arch,
+    training,
+    scheduler,
+    get learningRate() {
+      return optimizerLearningRate(optimizer);
+    },
+    stop: (message = 'stopped by a callback', reason: StopReason = 'stopped') => {
       stopReason = reason;
+      stopMessage = message;
     },
     get stopReason() {
       return stopReason;
@@ -115,6 +153,12 @@ export async function fit<M extends Module, O = tf.Tensor>(model: M, options: Fi
       const fn = cb[hook] as ((...a: unknown[]) => void | Promise<void>) | undefined;
       if (fn) await fn.call(cb, ctx, ...args);
     }
+  };
+  /** True when training must end now (checked at every step boundary, after any pause). */
+  const aborted = async () => {
+    if (pause?.paused && !signal?.aborted) await pause.wait(signal);
+    if (signal?.aborted && stopReason === undefined) ctx.stop('aborted by the signal', 'aborted');
+    return stopReason === 'aborted';
   };
 
   const wasTraining = model.training;
@@ -128,10 +172,15 @@ export async function fit<M extends Module, O = tf.Tensor>(model: M, options: Fi
     for (const r of records) losses.push(r.loss);
     await emit('onLosses', records);
   };
+  const optimizerStep = (epoch: number, batchIndex: number) => {
+    stepper.apply();
+    if (afterStep) tf.tidy(() => afterStep(model, { epoch, step: step - 1, batch: batchIndex }));
+    if (scheduler?.interval === 'step') setOptimizerLearningRate(optimizer, scheduler.step());
+  };
 
   try {
     await emit('onTrainBegin');
-    for (let epoch = initialEpoch; epoch < epochs && ctx.stopReason === undefined; epoch++) {
+    for (let epoch = initialEpoch; epoch < epochs && ctx.stopReason === undefined && !(await aborted()); epoch++) {
       const started = Date.now();
       ctx.epoch = epoch;
       model.train();
@@ -140,31 +189,35 @@ export async function fit<M extends Module, O = tf.Tensor>(model: M, options: Fi
       const records: StepRecord[] = [];
       let batchIndex = 0;
       for await (const batch of data) {
+        if (await aborted()) {
+          tf.dispose([batch.x, batch.y]);
+          break;
+        }
         const size = batch.x.shape[0] ?? 1;
-        let cost: tf.Scalar;
+        let cost: tf.Scalar | undefined;
         try {
-          cost = tf.tidy(() =>
-            (optimizer.minimize(
-              () => {
-                const value = loss(forward(model, batch), batch.y);
-                if (value.rank !== 0) throw new TrainError(`loss returned shape [${value.shape.join(', ')}]; expected a scalar (use reduction 'mean' or 'sum')`);
-                return value as tf.Scalar;
-              },
-              true,
-              vars,
-            ) ?? tf.scalar(Number.NaN)) as tf.Scalar,
-          );
-          if (afterStep) tf.tidy(() => afterStep(model, { epoch, step, batch: batchIndex }));
+          cost = stepper.accumulate(batch);
+          step++;
+          if (stepper.pending >= accumulateSteps) optimizerStep(epoch, batchIndex);
+        } catch (e) {
+          cost?.dispose();
+          throw e;
         } finally {
           tf.dispose([batch.x, batch.y]);
         }
-        reader.push(cost, { epoch, step, batch: batchIndex, size });
-        step++;
+        reader.push(cost, { epoch, step: step - 1, batch: batchIndex, size });
         batchIndex++;
         ctx.step = step;
         if (reader.size >= checkEvery) await readLosses(records);
         await emit('onBatchEnd', { batch: batchIndex - 1, size });
       }
+      if (stopReason === 'aborted') {
+        stepper.discard();
+        await readLosses(records);
+        break;
+      }
+      // a last group shorter than accumulateSteps is stepped on its own mean
+      if (stepper.pending > 0) optimizerStep(epoch, batchIndex - 1);
       await readLosses(records);
       const n = records.reduce((a, r) => a + r.size, 0);
       const logs: EpochLogs = {
@@ -180,16 +233,27 @@ export async function fit<M extends Module, O = tf.Tensor>(model: M, options: Fi
         model.train();
         for (const [k, value] of Object.entries(res.metrics)) logs[`val_${k}`] = value;
       }
+      if (scheduler) {
+        logs['lr'] = optimizerLearningRate(optimizer);
+        if (scheduler.interval === 'epoch') setOptimizerLearningRate(optimizer, scheduler.step(scheduler.monitor === undefined ? undefined : monitored(logs, scheduler.monitor)));
+      }
       logs.seconds = (Date.now() - started) / 1000;
       history.push(logs);
       await emit('onEpochEnd', logs);
     }
-    const result: FitResult = { history, losses, epochs: initialEpoch + history.length, steps: step };
-    if (stopReason !== undefined) result.stopReason = stopReason;
+    const result: FitResult = { history, losses, epochs: initialEpoch + history.length, steps: step, stopReason: stopReason ?? 'completed' };
+    if (stopMessage !== undefined) result.stopMessage = stopMessage;
     await emit('onTrainEnd', result);
     return result;
   } finally {
+    stepper.discard();
     reader.dispose();
     model.train(wasTraining);
   }
+}
+
+function monitored(logs: EpochLogs, key: string): number {
+  const value = logs[key];
+  if (value === undefined) throw new TrainError(`the scheduler monitors "${key}" but the epoch logs have [${Object.keys(logs).join(', ')}]; add validation or pick one of those`);
+  return value;
 }

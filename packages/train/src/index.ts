@@ -1,7 +1,23 @@
 export { fit, type FitOptions, type ValidationOptions } from './fit';
+export { trainStep, type StepOptions, type GradClip, type WeightDecay } from './step';
+export { PauseController } from './pause';
+export {
+  stepLR,
+  cosineAnnealingLR,
+  oneCycleLR,
+  reduceLROnPlateau,
+  SchedulerError,
+  type LrScheduler,
+  type SchedulerState,
+  type StepLROptions,
+  type CosineAnnealingLROptions,
+  type OneCycleLROptions,
+  type ReduceLROnPlateauOptions,
+} from './schedulers';
+export type { TrainingState } from './training-state';
 export { evaluate, type EvaluateOptions, type EvaluateResult } from './evaluate';
 export { TrainError, NonFiniteLossError, CheckpointError, ArchitectureMismatchError } from './errors';
-export type { Batch, BatchSource, ForwardFn, LossFn, BatchMetric, StepRecord, EpochLogs, TrainContext, Callback, FitResult } from './types';
+export type { Batch, BatchSource, ForwardFn, LossFn, BatchMetric, StepRecord, EpochLogs, TrainContext, Callback, FitResult, StopReason } from './types';
 export { batchAccuracy } from './batch-metrics';
 export { memoryStorage, type CheckpointStorage } from './storage';
 export {

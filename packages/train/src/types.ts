@@ -1,5 +1,10 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Module } from '@logitlab/layers';
+import type { LrScheduler } from './schedulers';
+import type { TrainingState } from './training-state';
+
+/** Why fit returned: all epochs ran, the signal aborted it, early stopping, or another callback's `ctx.stop`. */
+export type StopReason = 'completed' | 'aborted' | 'earlyStopping' | 'stopped';
 
 /** One batch as data loaders yield it; fit and evaluate dispose x and y after use. */
 export interface Batch {
@@ -72,11 +77,16 @@ export interface TrainContext<M extends Module = Module> {
   readonly stepsPerEpoch: number | undefined;
   /** The seed fit was given (stored in checkpoints). */
   readonly seed: number | undefined;
-  /** fit's `arch` (stored in checkpoints, checked on resume). */
-  readonly arch: string | undefined;
-  /** Ends training after the current epoch (early stopping). */
-  stop(reason?: string): void;
-  readonly stopReason: string | undefined;
+  /** fit's `arch`, by default the model's `toString()` (stored in checkpoints, checked on resume). */
+  readonly arch: string;
+  /** fit's per-step options (accumulation, clipping, weight decay, scheduler); checkpoints record them. */
+  readonly training: TrainingState;
+  readonly scheduler: LrScheduler | undefined;
+  /** The optimiser's learning rate now. */
+  readonly learningRate: number;
+  /** Ends training after the current epoch (early stopping passes reason 'earlyStopping'). */
+  stop(message?: string, reason?: StopReason): void;
+  readonly stopReason: StopReason | undefined;
 }
 
 /**
@@ -103,6 +113,8 @@ export interface FitResult {
   epochs: number;
   /** Optimiser steps in total (including those before a resume). */
   steps: number;
-  /** Set when a callback stopped training early. */
-  stopReason?: string;
+  /** 'completed' unless the signal, early stopping or a callback ended training first. */
+  stopReason: StopReason;
+  /** What stopped it, in words (e.g. early stopping's monitor and patience). */
+  stopMessage?: string;
 }

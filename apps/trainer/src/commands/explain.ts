@@ -4,13 +4,14 @@ import { type Explanation, type ExplainOptions, type Method, explain, randomisat
 import { manualSeed } from '@logitlab/layers';
 import { pixelFlipping, relevanceMassAccuracy, relevanceRankAccuracy } from '@logitlab/metrics';
 import { setupBackend } from '../backend';
-import { MNIST_MEAN, MNIST_STD, loadDigits, normalised } from '../data';
+import { MNIST_MEAN, MNIST_STD } from '@logitlab/datasets';
+import { loadDigits, normalised } from '../data';
 import { UsageError } from '../errors';
 import { writeJsonAtomic } from '../fsutil';
 import type { BackendChoice, CommonOptions } from '../options';
 import { renderChartPng } from '../plot/chart';
 import { heatmapFigureSpec } from '../plot/heatmap';
-import { archOf, buildModel } from '../recipes';
+import { buildModel } from '../recipes';
 import { fmt } from '../report';
 import { RunDir } from '../run-dir';
 import { context, loadWeights, readTrainRun } from './train';
@@ -91,7 +92,7 @@ export async function explainCommand(o: ExplainFlags): Promise<void> {
   const method = o.method as Method;
   const composite = method === 'lrp' ? (o.composite ?? defaultComposite(kind)) : undefined;
   try {
-    const arch = archOf(kind, config.head);
+    const arch = model.toString();
     await loadWeights(checkpoint, model, arch);
     const inp = await inputsFor(kind, ctx, o.images, config.seed);
     if (inp.count === 0) throw new UsageError('no images to explain');

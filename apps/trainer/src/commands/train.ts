@@ -8,7 +8,7 @@ import { writeLossCurves } from '../experiments/common';
 import type { ExperimentContext } from '../experiments/types';
 import { writeJsonAtomic } from '../fsutil';
 import { type BackendChoice, type CommonOptions, type DataSpec, describeData } from '../options';
-import { archOf, buildRecipe } from '../recipes';
+import { buildRecipe } from '../recipes';
 import { Report, fmt } from '../report';
 import { RunDir, defaultRunDir } from '../run-dir';
 import { checkpointPrefix, checkpointStorage } from '../training';
@@ -57,11 +57,12 @@ export async function trainCommand(model: string, opts: CommonOptions & { head?:
     const checkpointFile = path.relative(dir, path.join(checkpointStorage(dir).dir, (await listCheckpoints(checkpointStorage(dir), checkpointPrefix(model))).at(-1) ?? ''));
     const metrics = await recipe.evaluate();
     for (const [k, v] of Object.entries(metrics)) log(`[${model}] ${k}: ${fmt(v)}`);
-    await writeLossCurves(ctx, 'loss-curve.png', trained.steps, { title: `${recipe.arch}: training loss` });
-    run.writeSummary({ command: 'train', model, arch: recipe.arch, seed, backend: backend.name, data: recipe.source, epochs: recipe.epochs, batchSize: recipe.batchSize, lr: recipe.lr, finalLoss: trained.finalLoss, resumedFromEpoch: trained.resumedFromEpoch, metrics, checkpoint: checkpointFile });
+    await writeLossCurves(ctx, 'loss-curve.png', trained.steps, { title: `${recipe.recipe.label}: training loss` });
+    run.writeSummary({ command: 'train', model, recipe: recipe.recipe.id, arch: recipe.model.toString(), seed, backend: backend.name, data: recipe.source, epochs: recipe.epochs, batchSize: recipe.batchSize, lr: recipe.lr, finalLoss: trained.finalLoss, resumedFromEpoch: trained.resumedFromEpoch, metrics, checkpoint: checkpointFile });
     run.writeReport(
       new Report(`train ${model}`)
-        .paragraph(`${recipe.arch} on ${recipe.source}: ${recipe.epochs} epoch(s), batch ${recipe.batchSize}, lr ${recipe.lr}, seed ${seed}, backend ${backend.description}.`)
+        .paragraph(`${recipe.recipe.label} (recipe \`${recipe.recipe.id}\`) on ${recipe.source}: ${recipe.recipe.describe(effective.quick ? 'quick' : 'full', recipe)}, seed ${seed}, backend ${backend.description}.`)
+        .code(recipe.model.toString())
         .table(['epoch', 'mean training loss'], trained.history.map((h) => [h.epoch + 1, h.loss]))
         .table(['metric', 'value'], Object.entries(metrics))
         .image('loss-curve.png', 'training loss')
@@ -100,11 +101,11 @@ export async function evaluateCommand(o: { checkpoint: string; backend: BackendC
   manualSeed(config.seed);
   const recipe = await buildRecipe(config.model, config.head, ctx);
   try {
-    const arch = archOf(config.model, config.head);
+    const arch = recipe.model.toString();
     const meta = await loadWeights(checkpoint, recipe.model, arch);
     const metrics = await recipe.evaluate();
     writeJsonAtomic(run.file('evaluation.json'), { model: config.model, arch, epoch: meta.epoch, backend: backend.name, data: recipe.source, metrics, at: new Date().toISOString() });
-    log(`${arch} after epoch ${meta.epoch} on ${recipe.source}:`);
+    log(`${recipe.recipe.label} after epoch ${meta.epoch} on ${recipe.source}:`);
     for (const [k, v] of Object.entries(metrics)) log(`  ${k}: ${fmt(v)}`);
   } finally {
     recipe.model.dispose();

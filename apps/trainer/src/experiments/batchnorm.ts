@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { manualSeed } from '@logitlab/layers';
-import { crossEntropy } from '@logitlab/losses';
-import { BnMlp } from '@logitlab/models';
-import { digitLoader, loadDigits, normalised } from '../data';
+import type { BnMlp } from '@logitlab/models';
+import { fitOptionsOf, recipe } from '@logitlab/recipes';
+import { loadDigits } from '../data';
 import { type Row, lineChartSpec, renderChartPng } from '../plot/chart';
 import { Report, fmt } from '../report';
 import { trainModel } from '../training';
@@ -22,7 +22,6 @@ function changed(before: Map<string, Float32Array>, after: Map<string, Float32Ar
   return false;
 }
 
-const lossFn = (out: tf.Tensor, y: tf.Tensor) => crossEntropy(out, y, { validate: false }) as tf.Scalar;
 const yes = (b: boolean) => (b ? 'yes' : 'no');
 
 const isStat = (k: string) => k.endsWith('running_mean') || k.endsWith('running_var');
@@ -43,15 +42,18 @@ export const batchnorm: Experiment = {
   description: 'measure whether forward or the optimizer moves BatchNorm running stats, and train vs eval mode',
   async run(ctx): Promise<Summary> {
     const quick = ctx.opts.quick;
-    const epochs = ctx.opts.epochs ?? (quick ? 2 : 5);
-    const batchSize = ctx.opts.batchSize ?? 64;
-    const lr = ctx.opts.lr ?? 0.01;
-    const data = await loadDigits(ctx, { trainCount: quick ? 3000 : 60000, testCount: quick ? 1000 : 10000 });
-    const testX = normalised(data.test.images);
+    const rec = recipe('bn-mlp');
+    const variant = rec.variants[quick ? 'quick' : 'full'];
+    const epochs = ctx.opts.epochs ?? variant.epochs;
+    const batchSize = ctx.opts.batchSize ?? variant.batchSize;
+    const lr = ctx.opts.lr ?? rec.optimizer.lr;
+    const lossFn = fitOptionsOf(rec).loss;
+    const data = await loadDigits(ctx, { trainCount: variant.trainCount, testCount: variant.testCount });
+    const testX = rec.prepareInputs(data.test.images);
     manualSeed(ctx.seed);
-    const model = new BnMlp({ sizes: [784, 256, 128, 10], dropout: 0.2 });
-    const optimizer = tf.train.momentum(lr, 0.9);
-    const loader = digitLoader(data.train, { batchSize, seed: ctx.seed });
+    const model = rec.create();
+    const optimizer = rec.makeOptimizer(lr);
+    const loader = rec.loader({ images: data.train.images, count: data.train.count, targets: data.train.labels }, { batchSize, seed: ctx.seed });
     try {
       // 1. Does a forward pass in train mode (no optimizer) move the running stats?
       loader.setEpoch(0);
@@ -65,11 +67,11 @@ export const batchnorm: Experiment = {
 
       // 2. Does the optimizer step move them? The forward inside variableGrads updates the stats
       // FIRST, so the snapshot is taken between the forward/backward and the parameter update.
-      const { value, grads } = tf.variableGrads(() => lossFn(model.call(probe.x), probe.y), model.parameters());
+      const { value, grads } = tf.variableGrads(() => lossFn(model.call(probe.x), probe.y) as tf.Scalar, model.parameters());
       before = snapshot(model, isStat);
       const paramsBefore = model.namedParameters().map(([, p]) => Float32Array.from(p.dataSync()));
       // a probe optimizer of its own: the training one must start fresh (a resume restores its state)
-      const probeOptimizer = tf.train.momentum(lr, 0.9);
+      const probeOptimizer = rec.makeOptimizer(lr);
       probeOptimizer.applyGradients(grads as Parameters<typeof probeOptimizer.applyGradients>[0]);
       probeOptimizer.dispose();
       const runningStatsChangedByOptimizerStep = changed(before, snapshot(model, isStat));
@@ -98,7 +100,6 @@ export const batchnorm: Experiment = {
       const channels = [0, 1, 2, 3];
       const trained = await trainModel(ctx, {
         tag: 'bn-mlp',
-        arch: 'BnMlp(784-256-128-10, dropout 0.2)',
         model,
         optimizer,
         data: loader,

@@ -1,7 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Module } from '@logitlab/layers';
-import { mseLoss, vaeLoss } from '@logitlab/losses';
-import type { LatentOutput } from '@logitlab/models';
 import { type Row, lineChartSpec, renderChartPng } from '../plot/chart';
 import type { StepLoss } from '../training';
 import type { ExperimentContext } from './types';
@@ -51,9 +49,9 @@ export function accuracyOf(pred: ArrayLike<number>, labels: ArrayLike<number>): 
 }
 
 /** Loss curves of several trained models as one PNG (series = tag). */
-export async function writeLossCurves(ctx: ExperimentContext, file: string, steps: StepLoss[], { title, logY = false, seriesName = 'model' }: { title: string; logY?: boolean; seriesName?: string }): Promise<string> {
+export async function writeLossCurves(ctx: ExperimentContext, file: string, steps: StepLoss[], { title, logY = false, seriesName = 'model', panels = false }: { title: string; logY?: boolean; seriesName?: string; panels?: boolean }): Promise<string> {
   const rows: Row[] = steps.map((s) => ({ step: s.step, loss: s.loss, [seriesName]: s.tag }));
-  const png = await renderChartPng(lineChartSpec({ title, rows, x: 'step', y: 'loss', series: seriesName, xTitle: 'training step', yTitle: 'training loss', logY }));
+  const png = await renderChartPng(lineChartSpec({ title, rows, x: 'step', y: 'loss', series: seriesName, xTitle: 'training step', yTitle: 'training loss', logY, panels }));
   ctx.run.writeFile(file, png);
   return file;
 }
@@ -71,13 +69,4 @@ export function pickRows(data: ArrayLike<number>, per: number, idx: number[]): F
     for (let j = 0; j < per; j++) out[i * per + j] = data[r * per + j] ?? 0;
   });
   return out;
-}
-
-/**
- * The training objective per image: summed squared error, plus beta * KL for the VAE, with ONE
- * reduction for both terms (per-image sums, averaged over the batch).
- */
-export function latentObjective(out: LatentOutput & { input: tf.Tensor }, beta: number): tf.Tensor {
-  if (!out.logVar) return tf.div(mseLoss(out.reconstruction, out.input, { reduction: 'sum' }), out.input.shape[0] ?? 1);
-  return vaeLoss({ reconstruction: out.reconstruction, input: out.input, mu: out.mu, logVar: out.logVar }, { beta, reconstruction: 'mse', reduction: 'mean' }).loss;
 }

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { DataLoader, pairedDigits } from '@logitlab/datasets';
+import { pairedDigits } from '@logitlab/datasets';
 import { manualSeed } from '@logitlab/layers';
-import { mseLoss } from '@logitlab/losses';
 import { pixelFlipping, relevanceMassAccuracy, relevanceRankAccuracy } from '@logitlab/metrics';
 import { type ExplainOptions, explain } from '@logitlab/explain';
-import { SumPoolExplainer } from '@logitlab/models';
+import type { SumPoolExplainer } from '@logitlab/models';
+import { fitOptionsOf, recipe } from '@logitlab/recipes';
 import { loadDigits } from '../data';
 import { type Row, lineChartSpec, renderChartPng } from '../plot/chart';
 import { heatmapFigureSpec } from '../plot/heatmap';
@@ -74,29 +74,23 @@ export const deepTaylor: Experiment = {
   description: 'train the sum-pool explainer on two-digit images, explain with Deep Taylor, compare AOPC',
   async run(ctx): Promise<Summary> {
     const quick = ctx.opts.quick;
-    // 12 quick epochs (about 25 s on wasm): at 4 the heatmaps do not yet single out the 0-3 digit
-    const epochs = ctx.opts.epochs ?? (quick ? 12 : 20);
-    const batchSize = ctx.opts.batchSize ?? 64;
-    const lr = ctx.opts.lr ?? 0.001;
-    const digits = await loadDigits(ctx, { trainCount: quick ? 4000 : 60000, testCount: quick ? 1000 : 10000 });
-    const train = pairedDigits(digits.train, { count: quick ? 6000 : 30000, seed: ctx.seed * 10 + 1 });
-    const test = pairedDigits(digits.test, { count: quick ? 1000 : 5000, seed: ctx.seed * 10 + 2 });
+    const rec = recipe('explainer');
+    const variant = rec.variants[quick ? 'quick' : 'full'];
+    const epochs = ctx.opts.epochs ?? variant.epochs;
+    const batchSize = ctx.opts.batchSize ?? variant.batchSize;
+    const lr = ctx.opts.lr ?? rec.optimizer.lr;
+    const pairs = variant.pairs ?? { train: 0, test: 0 };
+    const digits = await loadDigits(ctx, { trainCount: variant.trainCount, testCount: variant.testCount });
+    const train = pairedDigits(digits.train, { count: pairs.train, seed: ctx.seed * 10 + 1 });
+    const test = pairedDigits(digits.test, { count: pairs.test, seed: ctx.seed * 10 + 2 });
 
     manualSeed(ctx.seed);
-    const model = new SumPoolExplainer({ nonPositiveBias: true });
-    const optimizer = tf.train.adam(lr);
+    const model = rec.create();
+    const optimizer = rec.makeOptimizer(lr);
     try {
-      const loader = new DataLoader({ x: train.images, xShape: [PX], y: train.targets, yShape: [1] }, { batchSize, shuffle: true, seed: ctx.seed });
-      const trained = await trainModel(ctx, {
-        tag: 'sumpool',
-        arch: 'SumPoolExplainer(1568-400-sum4-100-400-sum-1)',
-        model,
-        optimizer,
-        data: loader,
-        epochs,
-        loss: (out, y) => mseLoss(out, y) as tf.Scalar,
-        afterStep: () => model.projectBiases(),
-      });
+      const loader = rec.loader({ images: train.images, count: train.count, targets: train.targets }, { batchSize, seed: ctx.seed });
+      const { loss, afterStep } = fitOptionsOf(rec);
+      const trained = await trainModel(ctx, { tag: 'sumpool', model, optimizer, data: loader, epochs, loss, afterStep });
       await writeLossCurves(ctx, 'loss-curve.png', trained.steps, { title: 'Sum-pool explainer: training MSE', logY: true });
 
       const f = await predict(model, test.images, [PX]);

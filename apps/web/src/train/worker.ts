@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { useBackend, type BackendName } from '@logitlab/backends';
 import type { DataLoader } from '@logitlab/datasets';
 import { moduleToSafetensors, resetPitfallWarnings, setPitfallWarnings, setPitfallWarningSink, type Module } from '@logitlab/layers';
-import { fit, type Batch, type BatchSource } from '@logitlab/train';
+import { fit, PauseController, type Batch, type BatchSource } from '@logitlab/train';
 import { heldOutDigits, loaderFor } from '../models/data';
 import { RECIPES, type Recipe } from '../models/recipes';
 import { cacheOnHost } from '../models/sync-read';
@@ -18,27 +18,26 @@ import type { FromWorker, HeldOutPoint, LossPoint, ToWorker } from './protocol';
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (m: FromWorker, transfer: Transferable[] = []): void => scope.postMessage(m, transfer);
 
-let paused = false;
-let stopRequested = false;
+// fit's own stop and pause: abort ends the run at the next step boundary (stopReason 'aborted'),
+// pause holds it there without a busy loop, so the worker keeps reading messages.
+const stop = new AbortController();
+const pauser = new PauseController();
 let wantBackend: string | null = null;
-let wake: (() => void) | null = null;
 
 scope.addEventListener('message', (e: MessageEvent<ToWorker>) => {
   const m = e.data;
   if (m.type === 'start') void run(m.id, m.steps, m.backend, m.evalEvery);
   else if (m.type === 'pause') setPaused(true);
   else if (m.type === 'resume') setPaused(false);
-  else if (m.type === 'stop') {
-    stopRequested = true;
-    setPaused(false);
-  } else if (m.type === 'backend') wantBackend = m.name;
+  else if (m.type === 'stop') stop.abort();
+  else if (m.type === 'backend') wantBackend = m.name;
 });
 
 function setPaused(p: boolean): void {
-  if (paused === p) return;
-  paused = p;
+  if (pauser.paused === p) return;
+  if (p) pauser.pause();
+  else pauser.resume();
   post({ type: 'paused', paused: p });
-  if (!p) wake?.();
 }
 
 // A zero-delay macrotask: lets queued messages (pause, stop) in without setTimeout's 4 ms clamp.
@@ -77,7 +76,7 @@ function limited(loader: DataLoader, total: number): BatchSource {
     setEpoch: (e: number) => loader.setEpoch(e),
     *[Symbol.iterator](): Iterator<Batch> {
       for (const b of loader) {
-        if (given >= total || stopRequested) {
+        if (given >= total || stop.signal.aborted) {
           tf.dispose([b.x, b.y]);
           return;
         }
@@ -114,7 +113,7 @@ async function run(id: keyof typeof RECIPES, steps: number, backend: string, eva
     const recipe = RECIPES[id];
     const model = recipe.create();
     const loader = loaderFor(recipe.data, recipe.batchSize);
-    const optimizer = tf.train.adam(recipe.learningRate);
+    const optimizer = recipe.makeOptimizer();
     let lastHeldOut: HeldOutPoint | null = null;
     const heldOut = (step: number): void => {
       lastHeldOut = measure(recipe, model, step);
@@ -133,6 +132,8 @@ async function run(id: keyof typeof RECIPES, steps: number, backend: string, eva
       // One read per step keeps the page's curves live; here, off the page's thread, it costs little.
       checkEvery: 1,
       seed: 1,
+      signal: stop.signal,
+      pause: pauser,
       callbacks: [
         {
           onLosses: (_ctx, records) => {
@@ -141,19 +142,15 @@ async function run(id: keyof typeof RECIPES, steps: number, backend: string, eva
           },
           onBatchEnd: async (ctx) => {
             if (evalEvery > 0 && ctx.step % evalEvery === 0 && ctx.step < steps) heldOut(ctx.step);
-            if (performance.now() - lastYield > 25 || paused) {
+            if (performance.now() - lastYield > 25) {
               await yieldTask();
               lastYield = performance.now();
             }
-            // paused / stopRequested change in the message handler, which runs while this awaits.
-            // oxlint-disable-next-line no-unmodified-loop-condition
-            while (paused && !stopRequested) await new Promise<void>((r) => (wake = r));
             if (wantBackend) {
               const name = wantBackend;
               wantBackend = null;
               await startBackend(name);
             }
-            if (stopRequested) ctx.stop('stopped');
           },
         },
       ],
@@ -164,7 +161,7 @@ async function run(id: keyof typeof RECIPES, steps: number, backend: string, eva
     const bytes = moduleToSafetensors(model, { recipe: id, steps: String(result.steps) });
     model.dispose();
     const weights = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-    post({ type: 'done', weights, steps: result.steps, stopped: stopRequested, heldOut: lastHeldOut }, [weights]);
+    post({ type: 'done', weights, steps: result.steps, stopped: stop.signal.aborted, heldOut: lastHeldOut }, [weights]);
   } catch (e) {
     post({ type: 'error', message: (e as Error).message });
   }

@@ -2,6 +2,7 @@ import type { Module } from '@logitlab/layers';
 import { checkpointName, listCheckpoints, saveCheckpoint } from '../checkpoint';
 import { TrainError } from '../errors';
 import type { CheckpointStorage } from '../storage';
+import { snapshotTraining } from '../training-state';
 import type { Callback } from '../types';
 
 export interface CheckpointOptions {
@@ -15,7 +16,7 @@ export interface CheckpointOptions {
 }
 
 /**
- * Writes a checkpoint (weights, optimiser state, epoch, step, seed, RNG state, fit's `arch`) at the end of epochs,
+ * Writes a checkpoint (weights, optimiser state, epoch, step, seed, RNG state, fit's `arch`, per-step options and scheduler state) at the end of epochs,
  * through the storage's atomic write, and prunes to the newest `keepLast`. Resume with
  * `fit(model, { ..., resume: storage })`. Put it after callbacks that draw random numbers.
  */
@@ -27,7 +28,7 @@ export function checkpoint<M extends Module = Module>(options: CheckpointOptions
     async onEpochEnd(ctx, logs) {
       const done = logs.epoch + 1;
       if (done % every !== 0 && done !== ctx.epochs) return;
-      const bytes = await saveCheckpoint(ctx.model, ctx.optimizer, { epoch: done, step: ctx.step, seed: ctx.seed, arch: ctx.arch });
+      const bytes = await saveCheckpoint(ctx.model, ctx.optimizer, { epoch: done, step: ctx.step, seed: ctx.seed, arch: ctx.arch, training: snapshotTraining(ctx.training, ctx.scheduler) });
       await storage.write(checkpointName(prefix, done), bytes);
       const names = await listCheckpoints(storage, prefix);
       for (const old of names.slice(0, Math.max(0, names.length - keepLast))) await storage.remove(old);

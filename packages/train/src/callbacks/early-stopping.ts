@@ -57,7 +57,7 @@ export function earlyStopping<M extends Module = Module>(options: EarlyStoppingO
         return;
       }
       wait++;
-      if (wait >= patience) ctx.stop(`early stopping: ${monitor} did not improve for ${patience} epochs (best ${best} at epoch ${bestEpoch})`);
+      if (wait >= patience) ctx.stop(`early stopping: ${monitor} did not improve for ${patience} epochs (best ${best} at epoch ${bestEpoch})`, 'earlyStopping');
     },
     onTrainEnd(ctx) {
       if (bestState) ctx.model.loadStateDict(bestState);

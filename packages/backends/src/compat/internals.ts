@@ -1,0 +1,28 @@
+import { LogitlabError } from '@logitlab/core';
+
+/** tfjs-core version whose internals this module was written and tested against. */
+export const TESTED_TFJS_VERSION = '4.22.0';
+
+/**
+ * Every tfjs-core internal used here, with why. compat.test.ts checks each still exists with the
+ * expected type; a tfjs upgrade that changes one fails that test instead of training silently wrong.
+ */
+export const TFJS_INTERNALS = [
+  {
+    what: 'Optimizer#learningRate (number field of Adam, Adamax, Adagrad, Adadelta, RMSProp)',
+    why: 'only SGD / Momentum have a public setLearningRate; schedulers must set the rate of the others',
+  },
+  {
+    what: 'AdamOptimizer#accBeta1 / #accBeta2 (scalar Variables, running beta^t products)',
+    why: 'setWeights recomputes them with pow(beta, t), which differs in the last bit: saving them keeps a resume bit-identical',
+  },
+  {
+    what: 'engine().state.activeTape / gradientDepth (the gradient tape and its saved tensors)',
+    why: 'when the objective throws, engine.gradients never frees the tensors the tape kept for backprop (13-20 per step)',
+  },
+] as const;
+
+/** A tfjs internal this module relies on is missing or has another type (a tfjs upgrade?). */
+export class CompatError extends LogitlabError {
+  override name = 'CompatError';
+}

@@ -1,0 +1,163 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { optimizerLearningRate, variableGradsReleasing } from '@logitlab/backends/compat';
+import type { Module } from '@logitlab/layers';
+import { TrainError } from './errors';
+import type { Batch, ForwardFn, LossFn } from './types';
+
+/** Gradient clipping, applied to the (accumulated) gradients before the optimiser step. */
+export interface GradClip {
+  /** Scales all gradients together so their joint 2-norm is at most this (torch.nn.utils.clip_grad_norm_). */
+  maxNorm?: number;
+  /** Clamps every gradient element to [-value, value] (torch.nn.utils.clip_grad_value_); applied before maxNorm. */
+  value?: number;
+}
+
+/**
+ * Weight decay. 'l2' adds `value * w` to each gradient before the step (PyTorch's `weight_decay` of
+ * SGD and Adam); 'decoupled' shrinks each weight by `lr * value` before the step, outside the
+ * adaptive update (AdamW, Loshchilov & Hutter). Applies to every trainable variable, biases included,
+ * as PyTorch does with a single parameter group.
+ */
+export interface WeightDecay {
+  value: number;
+  mode: 'l2' | 'decoupled';
+}
+
+export interface StepOptions<M extends Module, O = tf.Tensor> {
+  loss: LossFn<O>;
+  forward?: ForwardFn<M, O>;
+  optimizer: tf.Optimizer;
+  /** Parameters to optimise; default `model.parameters()`. */
+  trainable?: tf.Variable[];
+  gradClip?: GradClip;
+  weightDecay?: WeightDecay;
+}
+
+function positive(name: string, v: number | undefined): void {
+  if (v !== undefined && !(Number.isFinite(v) && v > 0)) throw new TrainError(`${name} must be a positive finite number; got ${v}`);
+}
+
+/** Checks the per-step options once (typed errors naming the value). */
+export function checkStepOptions(o: { gradClip?: GradClip; weightDecay?: WeightDecay; accumulateSteps?: number }): void {
+  positive('gradClip.maxNorm', o.gradClip?.maxNorm);
+  positive('gradClip.value', o.gradClip?.value);
+  if (o.weightDecay) {
+    const { value, mode } = o.weightDecay;
+    if (!(Number.isFinite(value) && value >= 0))
+      throw new TrainError(`weightDecay.value must be a non-negative finite number; got ${value}`);
+    if (mode !== 'l2' && mode !== 'decoupled') throw new TrainError(`weightDecay.mode must be 'l2' or 'decoupled'; got ${String(mode)}`);
+  }
+  const k = o.accumulateSteps;
+  if (k !== undefined && !(Number.isInteger(k) && k >= 1)) throw new TrainError(`accumulateSteps must be a positive integer; got ${k}`);
+}
+
+/**
+ * Forward + backward on micro-batches, summing gradients, then one optimiser step on their mean:
+ * clip by value, clip by norm, weight decay, `optimizer.applyGradients`. Gradients are computed so
+ * that a throwing loss frees everything (tfjs's `minimize` leaks the gradient tape then).
+ */
+export class Stepper<M extends Module, O = tf.Tensor> {
+  private sum: Array<tf.Tensor | undefined> | undefined;
+  private count = 0;
+  private readonly vars: tf.Variable[];
+  private readonly forward: ForwardFn<M, O>;
+
+  constructor(
+    private readonly model: M,
+    private readonly options: StepOptions<M, O>,
+  ) {
+    checkStepOptions(options);
+    this.vars = options.trainable ?? model.parameters();
+    this.forward = options.forward ?? ((m: M, b: Batch) => m.call(b.x) as O);
+  }
+
+  /** Micro-batches whose gradients wait for `apply`. */
+  get pending(): number {
+    return this.count;
+  }
+
+  /** Runs one batch forward and backward, adds its gradients; returns its loss (the caller disposes it). */
+  accumulate(batch: Batch): tf.Scalar {
+    return tf.tidy(() => {
+      const { value, grads } = variableGradsReleasing(() => {
+        const out = this.options.loss(this.forward(this.model, batch), batch.y);
+        if (out.rank !== 0)
+          throw new TrainError(`loss returned shape [${out.shape.join(', ')}]; expected a scalar (use reduction 'mean' or 'sum')`);
+        return out as tf.Scalar;
+      }, this.vars);
+      const next = this.vars.map((v, i) => {
+        const g = grads[v.name];
+        const prev = this.sum?.[i];
+        if (!g) return prev;
+        return tf.keep(prev ? tf.add(prev, g) : g);
+      });
+      tf.dispose(this.sum?.filter((t): t is tf.Tensor => t !== undefined && !next.includes(t)));
+      this.sum = next;
+      this.count++;
+      return value;
+    });
+  }
+
+  /** One optimiser step on the mean of the accumulated gradients (no-op when none are pending). */
+  apply(): void {
+    const sum = this.sum;
+    if (!sum || this.count === 0) return;
+    const n = this.count;
+    const { gradClip, weightDecay, optimizer } = this.options;
+    try {
+      tf.tidy(() => {
+        let grads = sum.map((g) => (g && n > 1 ? tf.div(g, n) : g));
+        if (gradClip?.value !== undefined) {
+          const v = gradClip.value;
+          grads = grads.map((g) => (g ? tf.clipByValue(g, -v, v) : g));
+        }
+        if (gradClip?.maxNorm !== undefined) {
+          const present = grads.filter((g): g is tf.Tensor => g !== undefined);
+          if (present.length) {
+            // torch.nn.utils.clip_grad_norm_: one 2-norm over all gradients, scale = min(1, max / (norm + 1e-6))
+            const norm = tf.norm(tf.stack(present.map((g) => tf.norm(g))));
+            const scale = tf.minimum(tf.div(gradClip.maxNorm, tf.add(norm, 1e-6)), 1);
+            grads = grads.map((g) => (g ? tf.mul(g, scale) : g));
+          }
+        }
+        if (weightDecay && weightDecay.value > 0) {
+          if (weightDecay.mode === 'l2')
+            grads = grads.map((g, i) => (g ? tf.add(g, tf.mul(this.vars[i] as tf.Variable, weightDecay.value)) : g));
+          else {
+            const shrink = 1 - optimizerLearningRate(optimizer) * weightDecay.value;
+            this.vars.forEach((v, i) => {
+              if (grads[i]) v.assign(tf.mul(v, shrink));
+            });
+          }
+        }
+        // in the trainable list's order: tfjs optimizers match their slots to variables by position
+        optimizer.applyGradients(this.vars.map((v, i) => ({ name: v.name, tensor: grads[i] as tf.Tensor })));
+      });
+    } finally {
+      this.discard();
+    }
+  }
+
+  /** Drops pending gradients (an aborted or failed run). */
+  discard(): void {
+    tf.dispose(this.sum?.filter((t): t is tf.Tensor => t !== undefined));
+    this.sum = undefined;
+    this.count = 0;
+  }
+}
+
+/**
+ * Exactly one optimiser step on one batch, with fit's per-step options (clipping, weight decay), for
+ * experiments that step by hand. Returns the loss (the caller disposes it and the batch).
+ */
+export function trainStep<M extends Module, O = tf.Tensor>(model: M, batch: Batch, options: StepOptions<M, O>): tf.Scalar {
+  const stepper = new Stepper(model, options);
+  const loss = stepper.accumulate(batch);
+  try {
+    stepper.apply();
+  } catch (e) {
+    loss.dispose();
+    throw e;
+  }
+  return loss;
+}
