@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const packages = ['backends', 'datasets', 'layers', 'losses', 'metrics', 'models', 'train'];
+const packages = ['backends', 'datasets', 'layers', 'losses', 'metrics', 'models', 'native', 'train'];
 // Tests run against each package's src (no build needed); the built dist is tested separately with plain node.
 // Subpath entries come first: an alias also matches `<name>/...`, so the package alias would swallow them.
 const alias = Object.fromEntries([

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from './errors';
 
-export const BACKENDS = ['auto', 'cpu', 'wasm', 'webgl', 'webgpu', 'tensorflow', 'tensorflow-gpu'] as const;
+export const BACKENDS = ['auto', 'cpu', 'wasm', 'native', 'webgl', 'webgpu', 'tensorflow', 'tensorflow-gpu'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
 
 export const MNIST_VARIANTS = ['mnist', 'fashion-mnist', 'kmnist'] as const;

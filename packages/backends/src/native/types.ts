@@ -1,0 +1,35 @@
+// The parts of @logitlab/native and @tensorflow/tfjs-backend-cpu the native backend uses, typed here so
+// neither optional package is imported statically (both are loaded lazily by the Node adapter).
+import type { DataId, KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
+
+export interface NativeAddon {
+  conv2dForward(geom: Int32Array, x: Float32Array, filter: Float32Array, bias: Float32Array | null, y: Float32Array, activation: number, alpha: number): void;
+  conv2dBackwardData(geom: Int32Array, dy: Float32Array, filter: Float32Array, dx: Float32Array): void;
+  conv2dBackwardFilter(geom: Int32Array, x: Float32Array, dy: Float32Array, dw: Float32Array): void;
+  matMul(
+    a: Float32Array, b: Float32Array, c: Float32Array, batchA: number, batchB: number, m: number, n: number, k: number,
+    transA: boolean, transB: boolean, bias: Float32Array | null, activation: number, alpha: number,
+  ): void;
+  maxPool(geom: Int32Array, x: Float32Array, y: Float32Array): void;
+  maxPoolGrad(geom: Int32Array, x: Float32Array, dy: Float32Array, dx: Float32Array): void;
+  setThreads(threads: number): void;
+  info(): { dnnl: string; openblas: string; threads: number };
+}
+
+/** @logitlab/native's entry. */
+export interface NativeModule {
+  loadNative(): { ok: true; addon: NativeAddon; path: string } | { ok: false; reason: string; fix: string };
+  ACTIVATIONS: Record<string, number>;
+  APT_INSTALL: string;
+}
+
+/** What our kernels need of tfjs-backend-cpu's MathBackendCPU (the native backend is a subclass). */
+export interface CpuLikeBackend extends KernelBackend {
+  data: { get(dataId: DataId): { values?: unknown } };
+  makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): TensorInfo;
+}
+
+/** @tensorflow/tfjs-backend-cpu's entry. */
+export interface CpuModule {
+  MathBackendCPU: new () => CpuLikeBackend;
+}

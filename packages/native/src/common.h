@@ -1,0 +1,41 @@
+// Shared N-API plumbing: typed-array views (zero copy: pointers into the JS heap) and errors.
+#pragma once
+#include <node_api.h>
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+struct F32View {
+  float* data;
+  size_t length;
+};
+
+// A Float32Array argument as a raw pointer; the JS side keeps it alive for the duration of the call.
+F32View f32Arg(napi_env env, napi_value value, const char* what);
+// An optional Float32Array (null/undefined -> data == nullptr).
+F32View f32ArgOrNull(napi_env env, napi_value value, const char* what);
+// An Int32Array or array of integers (shapes and kernel geometry).
+std::vector<int64_t> intsArg(napi_env env, napi_value value, const char* what);
+int64_t intArg(napi_env env, napi_value value, const char* what);
+double numberArg(napi_env env, napi_value value, const char* what);
+bool boolArg(napi_env env, napi_value value);
+
+// Activation codes shared with the JS side (packages/native/src/index.ts ACTIVATIONS).
+enum Activation : int { kLinear = 0, kRelu = 1, kRelu6 = 2, kElu = 3, kSigmoid = 4, kLeakyRelu = 5 };
+
+// Kernels (each file registers one family).
+void conv2dForward(const std::vector<int64_t>& geom, const float* x, const float* w, const float* bias, float* y, int act,
+                   float alpha);
+void conv2dBackwardData(const std::vector<int64_t>& geom, const float* dy, const float* w, float* dx);
+void conv2dBackwardWeights(const std::vector<int64_t>& geom, const float* x, const float* dy, float* dw);
+std::string convImplInfo(const std::vector<int64_t>& geom);
+
+void batchMatMul(int64_t batchA, int64_t batchB, int64_t m, int64_t n, int64_t k, bool transA, bool transB, const float* a,
+                 const float* b, float* c, const float* bias, int64_t biasLength, int act, float alpha);
+
+void maxPoolForward(const std::vector<int64_t>& geom, const float* x, float* y);
+void maxPoolBackward(const std::vector<int64_t>& geom, const float* x, const float* dy, float* dx);
+
+void applyActivation(float* y, size_t n, int act, float alpha);

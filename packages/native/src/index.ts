@@ -1,0 +1,64 @@
+// Loads the addon compiled at install (build/Release/logitlab_native.node). Loading never throws: when
+// the addon is missing or cannot load (no libdnnl.so.2 at run time, another architecture), the result
+// says why in one line, and the apt line that fixes it.
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Activation codes the fused kernels apply in place (same formulas as tfjs-backend-cpu's). */
+export const ACTIVATIONS = { linear: 0, relu: 1, relu6: 2, elu: 3, sigmoid: 4, leakyrelu: 5 } as const;
+export type NativeActivation = keyof typeof ACTIVATIONS;
+
+/** The one Debian line that makes the native backend build (with g++ and make, which most machines have). */
+export const APT_INSTALL = 'apt-get install libdnnl-dev libopenblas-dev';
+
+/**
+ * Conv geometry, NHWC activations and [kh, kw, ci, co] filters:
+ * [N, H, W, Ci, OH, OW, Co, KH, KW, strideH, strideW, dilationH, dilationW, padTop, padLeft].
+ * Pool geometry: [N, H, W, C, OH, OW, KH, KW, strideH, strideW, dilationH, dilationW, padTop, padLeft].
+ * Every output array is written in full; inputs are read only. All arrays are Float32Arrays used in place.
+ */
+export interface NativeAddon {
+  conv2dForward(geom: Int32Array, x: Float32Array, filter: Float32Array, bias: Float32Array | null, y: Float32Array, activation: number, alpha: number): void;
+  conv2dBackwardData(geom: Int32Array, dy: Float32Array, filter: Float32Array, dx: Float32Array): void;
+  conv2dBackwardFilter(geom: Int32Array, x: Float32Array, dy: Float32Array, dw: Float32Array): void;
+  /** oneDNN's implementation names for a geometry (forward, backward data, backward weights). */
+  convImpl(geom: Int32Array): string;
+  /** c[batch, m, n] = op(a)[batch, m, k] x op(b)[batch, k, n] (+ bias of 1 or n) then activation; a batch of 1 broadcasts. */
+  matMul(
+    a: Float32Array, b: Float32Array, c: Float32Array, batchA: number, batchB: number, m: number, n: number, k: number,
+    transA: boolean, transB: boolean, bias: Float32Array | null, activation: number, alpha: number,
+  ): void;
+  maxPool(geom: Int32Array, x: Float32Array, y: Float32Array): void;
+  maxPoolGrad(geom: Int32Array, x: Float32Array, dy: Float32Array, dx: Float32Array): void;
+  /** Threads for oneDNN / our loops (OpenMP) and OpenBLAS. */
+  setThreads(threads: number): void;
+  info(): { dnnl: string; openblas: string; threads: number };
+}
+
+export type NativeLoad = { ok: true; addon: NativeAddon; path: string } | { ok: false; reason: string; fix: string };
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..');
+let cached: NativeLoad | undefined;
+
+/** The addon, or why it is not there. Cached: the first call decides for the process. */
+export function loadNative(): NativeLoad {
+  if (cached) return cached;
+  const file = path.join(root, 'build', 'Release', 'logitlab_native.node');
+  const failed = path.join(root, 'build', 'BUILD_FAILED');
+  if (!fs.existsSync(file)) {
+    const reason = fs.existsSync(failed) ? fs.readFileSync(failed, 'utf8').trim() : 'the addon was not built (its install script did not run)';
+    cached = { ok: false, reason, fix: `${APT_INSTALL}, then: pnpm rebuild @logitlab/native` };
+    return cached;
+  }
+  try {
+    const addon = createRequire(import.meta.url)(file) as NativeAddon;
+    cached = { ok: true, addon, path: file };
+  } catch (err) {
+    const reason = (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? 'load failed';
+    cached = { ok: false, reason: `the addon does not load: ${reason}`, fix: APT_INSTALL };
+  }
+  return cached;
+}
