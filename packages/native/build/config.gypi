@@ -427,7 +427,6 @@
     "want_separate_host_toolset": 0,
     "nodedir": "/usr",
     "python": "/root/.pyenv/versions/3.11.7/bin/python3",
-    "standalone_static_library": 1,
-    "user_agent": "pnpm/12.4.2 npm/? node/? linux x64"
+    "standalone_static_library": 1
   }
 }

@@ -212,6 +212,54 @@ napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
   });
 }
 
+int64_t sizeOf(const std::vector<int64_t>& shape) {
+  int64_t n = 1;
+  for (auto d : shape) n *= d;
+  return n;
+}
+
+// binary(op, a, aShape, b, bShape, out, outShape)
+napi_value Binary(napi_env env, napi_callback_info info) {
+  return guarded(env, info, 7, [](napi_env env, napi_value* a, size_t) {
+    const int op = static_cast<int>(intArg(env, a[0], "op"));
+    auto A = f32Arg(env, a[1], "a"), B = f32Arg(env, a[3], "b"), out = f32Arg(env, a[5], "out");
+    auto as = intsArg(env, a[2], "aShape"), bs = intsArg(env, a[4], "bShape"), os = intsArg(env, a[6], "outShape");
+    if (as.size() > os.size() || bs.size() > os.size()) throw std::invalid_argument("operand rank exceeds the output rank");
+    for (size_t k = 0; k < os.size(); k++) {
+      const int64_t o = os[os.size() - 1 - k];
+      const int64_t da = k < as.size() ? as[as.size() - 1 - k] : 1, db = k < bs.size() ? bs[bs.size() - 1 - k] : 1;
+      if ((da != o && da != 1) || (db != o && db != 1)) throw std::invalid_argument("shapes do not broadcast to the output shape");
+    }
+    need(A, sizeOf(as), "a");
+    need(B, sizeOf(bs), "b");
+    need(out, sizeOf(os), "out");
+    binaryOp(op, A.data, as, B.data, bs, out.data, os);
+    return undefinedValue(env);
+  });
+}
+
+// unary(op, x, y, alpha)
+napi_value Unary(napi_env env, napi_callback_info info) {
+  return guarded(env, info, 4, [](napi_env env, napi_value* a, size_t) {
+    auto x = f32Arg(env, a[1], "x"), y = f32Arg(env, a[2], "y");
+    need(y, static_cast<int64_t>(x.length), "y");
+    unaryOp(static_cast<int>(intArg(env, a[0], "op")), x.data, y.data, x.length, static_cast<float>(numberArg(env, a[3], "alpha")));
+    return undefinedValue(env);
+  });
+}
+
+// reduceSum(x, out, outer, reduced, inner, scale)
+napi_value ReduceSum(napi_env env, napi_callback_info info) {
+  return guarded(env, info, 6, [](napi_env env, napi_value* a, size_t) {
+    auto x = f32Arg(env, a[0], "x"), out = f32Arg(env, a[1], "out");
+    const int64_t outer = intArg(env, a[2], "outer"), reduced = intArg(env, a[3], "reduced"), inner = intArg(env, a[4], "inner");
+    need(x, outer * reduced * inner, "x");
+    need(out, outer * inner, "out");
+    reduceSum(x.data, out.data, outer, reduced, inner, static_cast<float>(numberArg(env, a[5], "scale")));
+    return undefinedValue(env);
+  });
+}
+
 // setThreads(n): OpenMP (oneDNN and our loops) and OpenBLAS pools
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   return guarded(env, info, 1, [](napi_env env, napi_value* a, size_t) {
@@ -250,6 +298,9 @@ napi_value Init(napi_env env, napi_value exports) {
       {"matMul", nullptr, MatMul, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"maxPool", nullptr, MaxPool, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"maxPoolGrad", nullptr, MaxPoolGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"binary", nullptr, Binary, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"unary", nullptr, Unary, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"reduceSum", nullptr, ReduceSum, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},
   };

@@ -39,3 +39,12 @@ void maxPoolForward(const std::vector<int64_t>& geom, const float* x, float* y);
 void maxPoolBackward(const std::vector<int64_t>& geom, const float* x, const float* dy, float* dx);
 
 void applyActivation(float* y, size_t n, int act, float alpha);
+
+// Elementwise ops with numpy broadcasting (shapes right-aligned), and reductions over one contiguous
+// block of axes ([outer, reduced, inner]). Codes shared with the JS side (BINARY / UNARY in index.ts).
+enum BinaryOp : int { kAdd = 0, kSub = 1, kMul = 2, kDiv = 3, kSquaredDifference = 4 };
+enum UnaryOp : int { kURelu = 0, kUStep = 1, kUNeg = 2, kUExp = 3, kUTanh = 4, kUSquare = 5, kUSqrt = 6, kUSigmoid = 7, kULog = 8 };
+void binaryOp(int op, const float* a, const std::vector<int64_t>& aShape, const float* b, const std::vector<int64_t>& bShape, float* out,
+              const std::vector<int64_t>& outShape);
+void unaryOp(int op, const float* x, float* y, size_t n, float alpha);
+void reduceSum(const float* x, float* out, int64_t outer, int64_t reduced, int64_t inner, float scale);

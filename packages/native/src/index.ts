@@ -9,6 +9,10 @@ import { fileURLToPath } from 'node:url';
 /** Activation codes the fused kernels apply in place (same formulas as tfjs-backend-cpu's). */
 export const ACTIVATIONS = { linear: 0, relu: 1, relu6: 2, elu: 3, sigmoid: 4, leakyrelu: 5 } as const;
 export type NativeActivation = keyof typeof ACTIVATIONS;
+/** Binary op codes (tfjs kernel name -> code), same formulas as tfjs-backend-cpu's. */
+export const BINARY = { Add: 0, Sub: 1, Multiply: 2, RealDiv: 3, SquaredDifference: 4 } as const;
+/** Unary op codes (tfjs kernel name -> code). */
+export const UNARY = { Relu: 0, Step: 1, Neg: 2, Exp: 3, Tanh: 4, Square: 5, Sqrt: 6, Sigmoid: 7, Log: 8 } as const;
 
 /** The one Debian line that makes the native backend build (with g++ and make, which most machines have). */
 export const APT_INSTALL = 'apt-get install libdnnl-dev libopenblas-dev';
@@ -33,6 +37,12 @@ export interface NativeAddon {
   maxPool(geom: Int32Array, x: Float32Array, y: Float32Array): void;
   maxPoolGrad(geom: Int32Array, x: Float32Array, dy: Float32Array, dx: Float32Array): void;
   /** Threads for oneDNN / our loops (OpenMP) and OpenBLAS. */
+  /** out = a (op) b with numpy broadcasting; codes in BINARY. */
+  binary(op: number, a: Float32Array, aShape: Int32Array, b: Float32Array, bShape: Int32Array, out: Float32Array, outShape: Int32Array): void;
+  /** y = op(x) elementwise; codes in UNARY; alpha is Step's value for x <= 0. */
+  unary(op: number, x: Float32Array, y: Float32Array, alpha: number): void;
+  /** x viewed as [outer, reduced, inner] summed over the middle axis, times scale (1 / reduced for a mean). */
+  reduceSum(x: Float32Array, out: Float32Array, outer: number, reduced: number, inner: number, scale: number): void;
   setThreads(threads: number): void;
   info(): { dnnl: string; openblas: string; threads: number };
 }

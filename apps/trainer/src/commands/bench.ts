@@ -6,6 +6,7 @@ import { setupBackend } from '../backend';
 import { type BenchRow, measureWorkload } from '../bench/measure';
 import { type SgemmRow, type TorchRow, blasThreadChoices, findTorchPython, runTorchBest, runTorchSgemm, torchScriptPath } from '../bench/torch';
 import { WORKLOAD_FLOPS } from '../bench/workloads';
+import { profileWorkload } from '../bench/profile';
 import { writeJsonAtomic } from '../fsutil';
 import type { BackendChoice } from '../options';
 import { BENCH_WORKLOADS, type BenchFlags } from '../program';
@@ -110,6 +111,11 @@ export async function benchCommand(flags: BenchFlags): Promise<void> {
       const row = { ...measured, trainGflops: gflops(measured.trainSamplesPerSec, f.trainPerSample), inferGflops: gflops(measured.inferSamplesPerSec, f.inferPerSample) };
       log(`  ${name} on ${backend}: train ${Math.round(row.trainSamplesPerSec)}/s, infer ${Math.round(row.inferSamplesPerSec)}/s, leaked ${fmt(row.leakedTensorsPerStep)}/step`);
       rows.push(row);
+      if (process.env.LOGITLAB_BENCH_PROFILE === '1') {
+        const p = await profileWorkload(name, backend);
+        log(`    profile: step ${fmt(p.stepMs, 2)} ms, in kernels ${fmt(p.kernelMs, 2)} ms (${p.kernels.reduce((a, k) => a + k.callsPerStep, 0)} kernel calls)`);
+        for (const k of p.kernels.slice(0, 14)) log(`      ${k.kernel.padEnd(24)} ${fmt(k.msPerStep, 3).padStart(8)} ms  x${k.callsPerStep}`);
+      }
     }
     if (torchPython && script) {
       const t = runTorchBest(torchPython.python, script, name, settings);

@@ -2,48 +2,12 @@
 // backend's Float32Arrays and outputs written into fresh ones the backend then owns: no copies. Anything
 // outside what the addon does (other dtypes, NCHW, PReLU, odd broadcasts) goes to the cpu kernel.
 import { backend_util, util } from '@tensorflow/tfjs-core';
-import type { NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
-import type { CpuLikeBackend, NativeAddon } from './types';
-
-interface Args {
-  inputs: NamedTensorInfoMap;
-  backend: CpuLikeBackend;
-  attrs?: NamedAttrMap;
-}
-type Kernel = (args: Args) => TensorInfo;
-type Fallback = ((args: Args) => TensorInfo | TensorInfo[]) | undefined;
+import { type Fallback, type Kernel, NotNative, f32, output, withFallback } from './kernel-util';
+import type { NativeAddon } from './types';
 
 type Pad = 'valid' | 'same' | number | backend_util.ExplicitPadding;
 type Rounding = 'floor' | 'round' | 'ceil' | undefined;
 type Pair = number | [number, number];
-
-class NotNative extends Error {}
-
-function f32(backend: CpuLikeBackend, t: TensorInfo | undefined): Float32Array {
-  if (t === undefined || t.dtype !== 'float32') throw new NotNative();
-  const values = backend.data.get(t.dataId).values;
-  if (!(values instanceof Float32Array)) throw new NotNative();
-  return values;
-}
-
-function output(backend: CpuLikeBackend, shape: number[], fill: (out: Float32Array) => void): TensorInfo {
-  const out = new Float32Array(util.sizeFromShape(shape));
-  fill(out);
-  return backend.makeTensorInfo(shape, 'float32', out);
-}
-
-/** Native when it can, else the cpu kernel (which also raises tfjs's own errors for bad arguments). */
-function withFallback(fallback: Fallback, name: string, native: Kernel): Kernel {
-  return (args) => {
-    try {
-      return native(args);
-    } catch (error) {
-      if (!(error instanceof NotNative)) throw error;
-      if (!fallback) throw new Error(`native ${name}: unsupported arguments and no cpu kernel to fall back to`);
-      return fallback(args) as TensorInfo;
-    }
-  };
-}
 
 function convGeom(c: backend_util.Conv2DInfo): Int32Array {
   if (c.dataFormat !== 'channelsLast') throw new NotNative();

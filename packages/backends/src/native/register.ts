@@ -3,6 +3,7 @@
 // NHWC cases it can and hands everything else to the cpu kernel it replaces, so no op is lost.
 import { getKernel, getKernelsForBackend, registerBackend, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
+import { elementwiseKernels } from './elementwise';
 import { nativeKernels } from './kernels';
 import type { CpuModule, NativeAddon, NativeModule } from './types';
 
@@ -21,7 +22,8 @@ export function registerNativeBackend(cpu: CpuModule, native: NativeModule, addo
   for (const k of getKernelsForBackend('cpu')) {
     if (getKernel(k.kernelName, NATIVE_BACKEND) == null) registerKernel({ ...k, backendName: NATIVE_BACKEND });
   }
-  for (const [kernelName, make] of Object.entries(nativeKernels(addon, native.ACTIVATIONS))) {
+  const kernels = { ...nativeKernels(addon, native.ACTIVATIONS), ...elementwiseKernels(addon, native.BINARY, native.UNARY) };
+  for (const [kernelName, make] of Object.entries(kernels)) {
     const stock: KernelConfig | undefined = getKernel(kernelName, 'cpu');
     const fallback: KernelFunc | undefined = stock?.kernelFunc;
     if (getKernel(kernelName, NATIVE_BACKEND) != null) unregisterKernel(kernelName, NATIVE_BACKEND);

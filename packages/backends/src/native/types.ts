@@ -12,6 +12,12 @@ export interface NativeAddon {
   ): void;
   maxPool(geom: Int32Array, x: Float32Array, y: Float32Array): void;
   maxPoolGrad(geom: Int32Array, x: Float32Array, dy: Float32Array, dx: Float32Array): void;
+  /** out = a (op) b with numpy broadcasting; codes in BINARY. */
+  binary(op: number, a: Float32Array, aShape: Int32Array, b: Float32Array, bShape: Int32Array, out: Float32Array, outShape: Int32Array): void;
+  /** y = op(x) elementwise; codes in UNARY; alpha is Step's value for x <= 0. */
+  unary(op: number, x: Float32Array, y: Float32Array, alpha: number): void;
+  /** x viewed as [outer, reduced, inner] summed over the middle axis, times scale (1 / reduced for a mean). */
+  reduceSum(x: Float32Array, out: Float32Array, outer: number, reduced: number, inner: number, scale: number): void;
   setThreads(threads: number): void;
   info(): { dnnl: string; openblas: string; threads: number };
 }
@@ -20,6 +26,8 @@ export interface NativeAddon {
 export interface NativeModule {
   loadNative(): { ok: true; addon: NativeAddon; path: string } | { ok: false; reason: string; fix: string };
   ACTIVATIONS: Record<string, number>;
+  BINARY: Record<string, number>;
+  UNARY: Record<string, number>;
   APT_INSTALL: string;
 }
 

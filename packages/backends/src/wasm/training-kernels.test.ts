@@ -145,6 +145,37 @@ describe.each(BACKENDS)('%s gradients equal cpu gradients', (backend) => {
     await expectSameGrads((x) => tf.gather(x!, tf.tensor1d([0, 2, 2, 4, 1], 'int32')).square().sum(), () => [rnd([5, 3], 19)]);
   });
 
+  // the native backend's own elementwise kernels: every broadcast pattern the models make, and a general one
+  // (tfjs's SquaredDifference gradient does not reduce broadcast axes, so its operands are full-shape here)
+  it.each([
+    [[4, 3, 5], [5]],
+    [[4, 3, 5], [3, 1]],
+    [[4, 1, 5], [1, 3, 1]],
+    [[6], []],
+    [[2, 3], [2, 3]],
+  ])('broadcast arithmetic %j with %j', async (sa, sb) => {
+    await expectSameGrads(
+      (x, y) => tf.addN([x!.add(y!), x!.sub(y!).mul(x!), x!.div(y!.abs().add(1)), tf.squaredDifference(x!.add(y!), x!.mul(y!))]).sum(),
+      () => [rnd(sa, 30), rnd(sb, 31)],
+    );
+  });
+
+  it.each([[[0]], [[0, 1]], [[2]], [[1]], [[0, 2]], [[0, 1, 2]]])('sum and mean over axes %j', async (axes) => {
+    await expectSameGrads((x) => tf.sum(x!, axes).square().sum().add(tf.mean(x!, axes, true).square().sum()), () => [rnd([4, 3, 5], 32)]);
+  });
+
+  it('unary ops keep NaN and Step routes 0 and negatives to alpha', async () => {
+    await onBackend(backend, () => undefined);
+    const x = tf.tensor1d([-2, -0, 0, 0.5, Number.NaN, 3]);
+    const ops = [(t: tf.Tensor) => tf.relu(t), (t: tf.Tensor) => tf.step(t, 0.25), (t: tf.Tensor) => tf.neg(t), (t: tf.Tensor) => tf.square(t)];
+    const got = ops.map((op) => Array.from(tf.tidy(() => op(x)).dataSync()));
+    await onBackend('cpu', () => undefined);
+    const xc = tf.tensor1d([-2, -0, 0, 0.5, Number.NaN, 3]);
+    const want = ops.map((op) => Array.from(tf.tidy(() => op(xc)).dataSync()));
+    tf.dispose([x, xc]);
+    expect(got).toEqual(want);
+  });
+
   it('fused conv2d and fused matMul (bias + relu inside the kernel) have cpu-equal gradients', async () => {
     await expectSameGrads(
       (x, w, b) => tf.fused.conv2d({ x: x as tf.Tensor4D, filter: w as tf.Tensor4D, strides: 1, pad: 'valid', bias: b, activation: 'relu' }).square().sum(),
