@@ -260,6 +260,18 @@ napi_value ReduceSum(napi_env env, napi_callback_info info) {
   });
 }
 
+// transpose(x, shape, perm, out)
+napi_value Transpose(napi_env env, napi_callback_info info) {
+  return guarded(env, info, 4, [](napi_env env, napi_value* a, size_t) {
+    auto x = f32Arg(env, a[0], "x"), out = f32Arg(env, a[3], "out");
+    auto shape = intsArg(env, a[1], "shape"), perm = intsArg(env, a[2], "perm");
+    need(x, sizeOf(shape), "x");
+    need(out, sizeOf(shape), "out");
+    transpose(x.data, shape, perm, out.data);
+    return undefinedValue(env);
+  });
+}
+
 // setThreads(n): OpenMP (oneDNN and our loops) and OpenBLAS pools
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   return guarded(env, info, 1, [](napi_env env, napi_value* a, size_t) {
@@ -301,6 +313,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"binary", nullptr, Binary, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"unary", nullptr, Unary, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"reduceSum", nullptr, ReduceSum, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"transpose", nullptr, Transpose, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},
   };

@@ -48,3 +48,5 @@ void binaryOp(int op, const float* a, const std::vector<int64_t>& aShape, const 
               const std::vector<int64_t>& outShape);
 void unaryOp(int op, const float* x, float* y, size_t n, float alpha);
 void reduceSum(const float* x, float* out, int64_t outer, int64_t reduced, int64_t inner, float scale);
+// out = x transposed by perm (out axis i is x axis perm[i]).
+void transpose(const float* x, const std::vector<int64_t>& shape, const std::vector<int64_t>& perm, float* out);

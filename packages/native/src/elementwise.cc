@@ -185,3 +185,37 @@ void reduceSum(const float* x, float* out, int64_t outer, int64_t reduced, int64
     }
   }
 }
+
+void transpose(const float* x, const std::vector<int64_t>& shape, const std::vector<int64_t>& perm, float* out) {
+  const size_t rank = shape.size();
+  if (perm.size() != rank) throw std::invalid_argument("perm must have one entry per axis");
+  std::vector<int64_t> inStride(rank, 1), outShape(rank), stride(rank);
+  for (int64_t k = static_cast<int64_t>(rank) - 2; k >= 0; k--) inStride[k] = inStride[k + 1] * shape[k + 1];
+  int64_t n = 1;
+  for (size_t i = 0; i < rank; i++) {
+    if (perm[i] < 0 || perm[i] >= static_cast<int64_t>(rank)) throw std::invalid_argument("perm entry out of range");
+    outShape[i] = shape[perm[i]];
+    stride[i] = inStride[perm[i]];
+    n *= outShape[i];
+  }
+  if (n == 0) return;
+  if (rank == 0) {
+    out[0] = x[0];
+    return;
+  }
+  const int64_t inner = outShape[rank - 1], innerStride = stride[rank - 1];
+  std::vector<int64_t> idx(rank, 0);
+  int64_t off = 0;
+  for (int64_t o = 0; o < n; o += inner) {
+    float* dst = out + o;
+    const float* src = x + off;
+    for (int64_t j = 0; j < inner; j++) dst[j] = src[j * innerStride];
+    for (int64_t k = static_cast<int64_t>(rank) - 2; k >= 0; k--) {
+      idx[k]++;
+      off += stride[k];
+      if (idx[k] < outShape[k]) break;
+      off -= stride[k] * outShape[k];
+      idx[k] = 0;
+    }
+  }
+}

@@ -46,6 +46,14 @@ export function elementwiseKernels(addon: NativeAddon, binary: Record<string, nu
       const scale = name === 'Mean' ? 1 / reduced : 1;
       return output(backend, shape, (o) => addon.reduceSum(xv, o, outer, reduced, inner, scale));
     });
+  // cpu's Transpose computes a multi-index per element (the convnet's NHWC -> NCHW flatten, ~4 ms a step)
+  out.Transpose = (fallback) =>
+    withFallback(fallback, 'Transpose', ({ inputs, backend, attrs }: Args): TensorInfo => {
+      const x = inputs.x!;
+      const { perm } = attrs as { perm: number[] };
+      const xv = f32(backend, x);
+      return output(backend, perm.map((p) => x.shape[p]!), (o) => addon.transpose(xv, shape32(x.shape), Int32Array.from(perm), o));
+    });
   out.Sum = reduce('Sum');
   out.Mean = reduce('Mean');
   return out;

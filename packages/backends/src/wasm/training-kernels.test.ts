@@ -160,6 +160,10 @@ describe.each(BACKENDS)('%s gradients equal cpu gradients', (backend) => {
     );
   });
 
+  it.each([[[0, 3, 1, 2]], [[3, 2, 1, 0]], [[0, 1, 3, 2]], [[0, 1, 2, 3]]])('transpose %j', async (perm) => {
+    await expectSameGrads((x) => tf.transpose(x!, perm).mul(tf.linspace(-1, 1, 120).reshape(perm.map((p) => [2, 3, 4, 5][p]!))).sum(), () => [rnd([2, 3, 4, 5], 33)]);
+  });
+
   it.each([[[0]], [[0, 1]], [[2]], [[1]], [[0, 2]], [[0, 1, 2]]])('sum and mean over axes %j', async (axes) => {
     await expectSameGrads((x) => tf.sum(x!, axes).square().sum().add(tf.mean(x!, axes, true).square().sum()), () => [rnd([4, 3, 5], 32)]);
   });
