@@ -14,6 +14,8 @@ const strict = process.argv.includes('--strict');
 const APT = 'apt-get install g++ make libdnnl-dev libopenblas-dev';
 
 function fail(reason) {
+  // a binary left from an earlier build must not outlive a failed one
+  fs.rmSync(path.join(root, 'build', 'Release'), { recursive: true, force: true });
   fs.mkdirSync(path.dirname(failedFile), { recursive: true });
   fs.writeFileSync(failedFile, `${reason}\n`);
   console.warn(`@logitlab/native: not built (${reason}); the 'native' backend is unavailable, 'auto' uses wasm. Fix: ${APT}`);
