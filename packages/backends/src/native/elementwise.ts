@@ -33,6 +33,7 @@ export function elementwiseKernels(addon: NativeAddon, binary: Record<string, nu
     withFallback(fallback, name, ({ inputs, backend, attrs }: Args): TensorInfo => {
       const x = inputs.x!;
       const { axis, keepDims } = attrs as { axis: number | number[]; keepDims: boolean };
+      // oxlint-disable-next-line unicorn/no-array-sort -- sorts a fresh copy; toSorted is ES2023
       const axes = [...util.parseAxisParam(axis, x.shape)].sort((p, q) => p - q);
       // one contiguous block of axes: [outer, reduced, inner]; anything else goes to the cpu kernel
       if (axes.length === 0 || axes.some((ax, i) => i > 0 && ax !== axes[i - 1]! + 1)) throw new NotNative();

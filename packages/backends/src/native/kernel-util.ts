@@ -12,7 +12,6 @@ export interface Args {
 export type Kernel = (args: Args) => TensorInfo;
 export type Fallback = ((args: Args) => TensorInfo | TensorInfo[]) | undefined;
 
-
 /** Thrown by a native kernel for arguments it does not handle: the cpu kernel runs instead. */
 export class NotNative extends Error {}
 
@@ -36,7 +35,7 @@ export function withFallback(fallback: Fallback, name: string, native: Kernel): 
       return native(args);
     } catch (error) {
       if (!(error instanceof NotNative)) throw error;
-      if (!fallback) throw new Error(`native ${name}: unsupported arguments and no cpu kernel to fall back to`);
+      if (!fallback) throw new Error(`native ${name}: unsupported arguments and no cpu kernel to fall back to`, { cause: error });
       return fallback(args) as TensorInfo;
     }
   };

@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+// Turns `logitlab bench` result files into the README's Performance block, so every number and every
+// comparative sentence there comes from a measurement (several files: one per run, shown as ranges).
+//   node apps/trainer/bench/readme.mjs results/a.json [results/b.json ...] [--write README.md]
+// With --write, replaces the text between <!-- bench:start --> and <!-- bench:end --> in that file.
+import fs from 'node:fs';
+
+const args = process.argv.slice(2);
+const writeAt = args.indexOf('--write');
+const target = writeAt >= 0 ? args[writeAt + 1] : undefined;
+const files = args.filter((_, i) => writeAt < 0 || (i !== writeAt && i !== writeAt + 1));
+if (files.length === 0) {
+  console.error('usage: readme.mjs <bench.json>... [--write README.md]');
+  process.exit(2);
+}
+const runs = files.map((f) => ({ file: f, ...JSON.parse(fs.readFileSync(f, 'utf8')) }));
+
+const int = (x) => Math.round(x).toLocaleString('en-US');
+const x2 = (x) => `${x >= 10 ? x.toFixed(0) : x.toFixed(2)}x`;
+const range = (xs, f) => {
+  const lo = Math.min(...xs);
+  const hi = Math.max(...xs);
+  return xs.length === 1 || f(lo) === f(hi) ? f(lo) : `${f(lo)}-${f(hi)}`;
+};
+
+// rows[workload][backend] = measurements over runs
+const rows = new Map();
+const torch = new Map();
+for (const run of runs) {
+  const flops = Object.fromEntries(run.workloads.map((w) => [w.name, w.trainGflops / w.trainSamplesPerSec]));
+  for (const t of run.pytorch ?? []) {
+    if (!('trainSamplesPerSec' in t)) continue;
+    const list = torch.get(t.name) ?? [];
+    list.push({ ...t, trainGflops: (flops[t.name] ?? 0) * t.trainSamplesPerSec });
+    torch.set(t.name, list);
+  }
+  for (const w of run.workloads) {
+    const byBackend = rows.get(w.name) ?? new Map();
+    const list = byBackend.get(w.backend) ?? [];
+    list.push(w);
+    byBackend.set(w.backend, list);
+    rows.set(w.name, byBackend);
+  }
+}
+
+const lines = [];
+const m = runs[0].machine;
+const s = runs[0].settings;
+lines.push(
+  `Measured by \`pnpm bench\` (${runs.length} run${runs.length > 1 ? 's' : ''}; ranges over runs): ${s.threads} threads on both sides, ` +
+    `median of ${s.repeats} timed repeats of up to ${s.steps} steps after a time-based warm-up, SGD, random data. ` +
+    `PyTorch ${torch.values().next().value?.[0]?.torch ?? '(not run)'} runs each workload right after logitlab in the same invocation, with torch intra-op threads = ${s.threads} ` +
+    `and the better of OPENBLAS_NUM_THREADS=1 and ${s.threads}. Machine: ${m.cpu}, ${m.cores} cores, Node ${m.node}, tfjs ${m.tfjs}. ` +
+    `Ratios (logitlab / PyTorch, same run) are the claim, not absolute numbers.`,
+);
+lines.push('');
+lines.push('| workload | backend | train/s | infer/s | leaked tensors/step | train GFLOP/s | PyTorch train/s | PyTorch infer/s | PyTorch train GFLOP/s | **train ratio** | **infer ratio** |');
+lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+const ratios = new Map(); // backend -> { train: [], infer: [], byWorkload }
+for (const [name, byBackend] of rows) {
+  const t = torch.get(name) ?? [];
+  for (const [backend, list] of byBackend) {
+    const tr = list.map((w) => w.pytorchTrainRatio).filter((v) => v !== undefined);
+    const ir = list.map((w) => w.pytorchInferRatio).filter((v) => v !== undefined);
+    const r = ratios.get(backend) ?? { byWorkload: new Map() };
+    r.byWorkload.set(name, { train: tr, infer: ir });
+    ratios.set(backend, r);
+    lines.push(
+      `| ${name} | ${backend} | ${range(list.map((w) => w.trainSamplesPerSec), int)} | ${range(list.map((w) => w.inferSamplesPerSec), int)} | ` +
+        `${range(list.map((w) => w.leakedTensorsPerStep), String)} | ${range(list.map((w) => w.trainGflops), (v) => v.toFixed(1))} | ` +
+        `${t.length ? range(t.map((p) => p.trainSamplesPerSec), int) : '-'} | ${t.length ? range(t.map((p) => p.inferSamplesPerSec), int) : '-'} | ` +
+        `${t.length ? range(t.map((p) => p.trainGflops), (v) => v.toFixed(1)) : '-'} | ${tr.length ? range(tr, x2) : '-'} | ${ir.length ? range(ir, x2) : '-'} |`,
+    );
+  }
+}
+lines.push('');
+const roof = runs.map((r) => r.roofline?.gflops).filter((v) => v !== undefined);
+if (roof.length) {
+  const best = Math.max(...[...rows.values()].flatMap((b) => [...b.values()].flat().map((w) => w.trainGflops)));
+  lines.push(
+    `Roofline: OpenBLAS sgemm (1024^3, float32, through PyTorch) reaches ${range(roof, (v) => v.toFixed(0))} GFLOP/s here; ` +
+      `the best training throughput above is ${best.toFixed(1)} GFLOP/s, ${((100 * best) / Math.max(...roof)).toFixed(1)}% of it: ` +
+      `these small layers are bound by per-op overhead and memory traffic, not by GEMM speed.`,
+  );
+  lines.push('');
+}
+// the done-bar of issue 11, computed: every workload >= 0.8x in training, >= 1.0x in inference
+for (const [backend, r] of ratios) {
+  const worstTrain = [...r.byWorkload].map(([w, v]) => [w, Math.min(...v.train)]).filter(([, v]) => Number.isFinite(v));
+  const worstInfer = [...r.byWorkload].map(([w, v]) => [w, Math.min(...v.infer)]).filter(([, v]) => Number.isFinite(v));
+  if (!worstTrain.length) continue;
+  const below = worstTrain.filter(([, v]) => v < 0.8).map(([w, v]) => `${w} (${x2(v)})`);
+  const belowInfer = worstInfer.filter(([, v]) => v < 1).map(([w, v]) => `${w} (${x2(v)})`);
+  const all = worstTrain.map(([, v]) => v);
+  lines.push(
+    `- \`${backend}\`: training ${x2(Math.min(...all))} to ${x2(Math.max(...[...r.byWorkload.values()].flatMap((v) => v.train)))} PyTorch; ` +
+      (below.length ? `below 0.8x on ${below.join(', ')}` : 'at least 0.8x on every workload') +
+      `; inference ${belowInfer.length ? `below 1.0x on ${belowInfer.join(', ')}` : 'at least 1.0x on every workload'}.`,
+  );
+}
+const block = lines.join('\n');
+if (target) {
+  const text = fs.readFileSync(target, 'utf8');
+  const re = /<!-- bench:start -->[\s\S]*?<!-- bench:end -->/;
+  if (!re.test(text)) {
+    console.error(`${target} has no <!-- bench:start --> ... <!-- bench:end --> block`);
+    process.exit(1);
+  }
+  fs.writeFileSync(target, text.replace(re, `<!-- bench:start -->\n<!-- generated by apps/trainer/bench/readme.mjs from ${files.join(', ')} -->\n${block}\n<!-- bench:end -->`));
+  console.log(`updated ${target}`);
+} else {
+  console.log(block);
+}
