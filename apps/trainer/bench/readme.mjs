@@ -44,13 +44,16 @@ for (const run of runs) {
 }
 
 const lines = [];
+const loads = runs.flatMap((r) => r.machine.loadAverage ?? []);
 const m = runs[0].machine;
 const s = runs[0].settings;
 lines.push(
   `Measured by \`pnpm bench\` (${runs.length} run${runs.length > 1 ? 's' : ''}; ranges over runs): ${s.threads} threads on both sides, ` +
     `median of ${s.repeats} timed repeats of up to ${s.steps} steps after a time-based warm-up, SGD, random data. ` +
     `PyTorch ${torch.values().next().value?.[0]?.torch ?? '(not run)'} runs each workload right after logitlab in the same invocation, with torch intra-op threads = ${s.threads} ` +
-    `and the better of OPENBLAS_NUM_THREADS=1 and ${s.threads}. Machine: ${m.cpu}, ${m.cores} cores, Node ${m.node}, tfjs ${m.tfjs}. ` +
+    `and the better of OPENBLAS_NUM_THREADS=1 and ${s.threads}. Machine: ${m.cpu}, ${m.cores} cores, Node ${m.node}, tfjs ${m.tfjs}` +
+    (loads.length ? `, 1-minute load average ${range(loads, (v) => v.toFixed(1))} during the runs (other jobs shared the machine)` : '') +
+    `. ` +
     `Ratios (logitlab / PyTorch, same run) are the claim, not absolute numbers.`,
 );
 lines.push('');
@@ -79,8 +82,7 @@ if (roof.length) {
   const best = Math.max(...[...rows.values()].flatMap((b) => [...b.values()].flat().map((w) => w.trainGflops)));
   lines.push(
     `Roofline: OpenBLAS sgemm (1024^3, float32, through PyTorch) reaches ${range(roof, (v) => v.toFixed(0))} GFLOP/s here; ` +
-      `the best training throughput above is ${best.toFixed(1)} GFLOP/s, ${((100 * best) / Math.max(...roof)).toFixed(1)}% of it: ` +
-      `these small layers are bound by per-op overhead and memory traffic, not by GEMM speed.`,
+      `the best training throughput above is ${best.toFixed(1)} GFLOP/s, ${((100 * best) / Math.max(...roof)).toFixed(1)}% of the highest.`,
   );
   lines.push('');
 }

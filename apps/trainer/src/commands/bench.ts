@@ -19,7 +19,8 @@ const NODE_BACKENDS = ['cpu', 'wasm', 'native', 'tensorflow', 'tensorflow-gpu'];
 const SGEMM_N = 1024;
 
 export interface BenchResult {
-  machine: { cpu: string; cores: number; node: string; tfjs: string; platform: string };
+  /** loadAverage: the 1-minute load average when the bench started and when it ended (a shared machine's noise). */
+  machine: { cpu: string; cores: number; node: string; tfjs: string; platform: string; loadAverage: [number, number] };
   settings: { repeats: number; warmup: number; warmupSec: number; steps: number; threads: number };
   workloads: (BenchRow & { pytorchTrainRatio?: number; pytorchInferRatio?: number; trainGflops: number; inferGflops: number })[];
   pytorch: (TorchRow | { name: string; error: string })[] | null;
@@ -88,6 +89,7 @@ export async function benchCommand(flags: BenchFlags): Promise<void> {
   log(`bench: ${workloads.join(', ')} on ${backends.join(', ')}; ${flags.repeats} repeat(s) of up to ${flags.steps} steps after >= ${flags.warmup} warm-up steps and ${flags.warmupSec} s; ${flags.threads} threads`);
   log(torchPython ? `bench: PyTorch ${torchPython.version} via ${torchPython.python}` : `bench: PyTorch side skipped: ${pytorchSkipped}`);
 
+  const loadAtStart = os.loadavg()[0] ?? 0;
   let roofline: SgemmRow | undefined;
   if (torchPython && script) {
     for (const blas of blasThreadChoices(flags.threads)) {
@@ -135,7 +137,7 @@ export async function benchCommand(flags: BenchFlags): Promise<void> {
 
   const cpus = os.cpus();
   const result: BenchResult = {
-    machine: { cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, node: process.version, tfjs: tf.version_core, platform: `${os.platform()} ${os.arch()}` },
+    machine: { cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, node: process.version, tfjs: tf.version_core, platform: `${os.platform()} ${os.arch()}`, loadAverage: [loadAtStart, os.loadavg()[0] ?? 0] },
     settings,
     workloads: rows,
     pytorch: torchPython ? torchRows : null,
