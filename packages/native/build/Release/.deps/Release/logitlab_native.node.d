@@ -1,1 +1,0 @@
-cmd_Release/logitlab_native.node := ln -f "Release/obj.target/logitlab_native.node" "Release/logitlab_native.node" 2>/dev/null || (rm -rf "Release/logitlab_native.node" && cp -af "Release/obj.target/logitlab_native.node" "Release/logitlab_native.node")
