@@ -23,7 +23,9 @@ export function f32(backend: CpuLikeBackend, t: TensorInfo | undefined): Float32
 }
 
 export function output(backend: CpuLikeBackend, shape: number[], fill: (out: Float32Array) => void): TensorInfo {
-  const out = new Float32Array(util.sizeFromShape(shape));
+  const n = util.sizeFromShape(shape);
+  // every native kernel writes its whole output, so a reused buffer's old contents never show
+  const out = backend.pool ? backend.pool.take(n) : new Float32Array(n);
   fill(out);
   return backend.makeTensorInfo(shape, 'float32', out);
 }

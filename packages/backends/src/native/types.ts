@@ -1,6 +1,6 @@
 // The parts of @logitlab/native and @tensorflow/tfjs-backend-cpu the native backend uses, typed here so
 // neither optional package is imported statically (both are loaded lazily by the Node adapter).
-import type { DataId, KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
+import type { BackendValues, DataId, DataType, KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
 
 export interface NativeAddon {
   conv2dForward(geom: Int32Array, x: Float32Array, filter: Float32Array, bias: Float32Array | null, y: Float32Array, activation: number, alpha: number): void;
@@ -35,8 +35,15 @@ export interface NativeModule {
 
 /** What our kernels need of tfjs-backend-cpu's MathBackendCPU (the native backend is a subclass). */
 export interface CpuLikeBackend extends KernelBackend {
-  data: { get(dataId: DataId): { values?: unknown } };
+  data: { get(dataId: DataId): { values?: unknown }; has(dataId: DataId): boolean };
   makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): TensorInfo;
+  write(values: BackendValues, shape: number[], dtype: DataType): DataId;
+  move(dataId: DataId, values: BackendValues, shape: number[], dtype: DataType, refCount: number): void;
+  readSync(dataId: DataId): BackendValues;
+  read(dataId: DataId): Promise<BackendValues>;
+  disposeData(dataId: DataId, force?: boolean): boolean;
+  /** The native backend's output-buffer pool (absent on a plain cpu backend). */
+  pool?: { take(n: number): Float32Array };
 }
 
 /** @tensorflow/tfjs-backend-cpu's entry. */
