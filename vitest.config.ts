@@ -1,10 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const packages = ['backends', 'datasets', 'layers', 'losses', 'metrics', 'models', 'native', 'train'];
+const packages = ['backends', 'core', 'datasets', 'layers', 'losses', 'metrics', 'models', 'native', 'train'];
 // Tests run against each package's src (no build needed); the built dist is tested separately with plain node.
 // Subpath entries come first: an alias also matches `<name>/...`, so the package alias would swallow them.
 const alias = Object.fromEntries([
+  ['@logitlab/core/node', fileURLToPath(new URL('./packages/core/src/node/index.ts', import.meta.url))],
   ['@logitlab/train/node', fileURLToPath(new URL('./packages/train/src/node/index.ts', import.meta.url))],
   ...packages.map((name) => [`@logitlab/${name}`, fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url))]),
 ]);

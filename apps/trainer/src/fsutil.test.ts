@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readJson, writeFileAtomic, writeJsonAtomic } from './fsutil';
+import { writeFileAtomicSync } from '@logitlab/core/node';
+import { readJson, writeJsonAtomic } from './fsutil';
 import { RunDir, defaultRunDir, timestamp } from './run-dir';
 
 describe('atomic files and run directories', () => {
@@ -10,7 +11,7 @@ describe('atomic files and run directories', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'logitlab-fs-'));
     const file = path.join(dir, 'sub', 'a.json');
     writeJsonAtomic(file, { a: 1, bad: NaN, inf: -Infinity });
-    writeFileAtomic(path.join(dir, 'sub', 'b.bin'), new Uint8Array([1, 2, 3]));
+    writeFileAtomicSync(path.join(dir, 'sub', 'b.bin'), new Uint8Array([1, 2, 3]));
     expect(fs.readdirSync(path.join(dir, 'sub')).sort()).toEqual(['a.json', 'b.bin']); // oxlint-disable-line unicorn/no-array-sort
     expect(readJson(file)).toEqual({ a: 1, bad: 'NaN', inf: '-Infinity' });
   });

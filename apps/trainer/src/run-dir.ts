@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { jsonReplacer, readJson, writeFileAtomic, writeJsonAtomic } from './fsutil';
+import { writeFileAtomicSync } from '@logitlab/core/node';
+import { jsonReplacer, readJson, writeJsonAtomic } from './fsutil';
 
 /** `20250131-142501`: sortable, no characters that need quoting in a shell. */
 const p = (n: number) => String(n).padStart(2, '0');
@@ -27,7 +28,7 @@ export class RunDir {
   }
 
   writeConfig(config: unknown): void {
-    writeJsonAtomic(this.file('config.json'), config);
+    writeJsonAtomic(this.file('config.json'), config, 'run config');
   }
 
   readConfig<T>(): T {
@@ -56,16 +57,16 @@ export class RunDir {
   }
 
   writeSummary(summary: unknown): void {
-    writeJsonAtomic(this.file('summary.json'), summary);
+    writeJsonAtomic(this.file('summary.json'), summary, 'run summary');
   }
 
   writeReport(markdown: string): void {
-    writeFileAtomic(this.file('report.md'), markdown);
+    writeFileAtomicSync(this.file('report.md'), markdown, { purpose: 'report' });
   }
 
   writeFile(name: string, data: string | Uint8Array): string {
     const file = this.file(name);
-    writeFileAtomic(file, data);
+    writeFileAtomicSync(file, data, { purpose: 'run file' });
     return file;
   }
 }

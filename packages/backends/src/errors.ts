@@ -1,8 +1,9 @@
 import { BACKEND_PACKAGES, installCommand } from './packages';
 import type { BackendName, ConcreteBackendName, Platform } from './types';
+import { LogitlabError } from '@logitlab/core';
 
 /** The npm package that provides a backend is not installed. */
-export class BackendNotInstalledError extends Error {
+export class BackendNotInstalledError extends LogitlabError {
   override name = 'BackendNotInstalledError';
   readonly backend: ConcreteBackendName;
   readonly packageName: string;
@@ -18,7 +19,7 @@ export class BackendNotInstalledError extends Error {
 }
 
 /** The backend's package is installed but the backend cannot run here (wrong platform, no GPU, init failed). */
-export class BackendUnavailableError extends Error {
+export class BackendUnavailableError extends LogitlabError {
   override name = 'BackendUnavailableError';
   readonly backend: ConcreteBackendName;
   constructor(backend: ConcreteBackendName, reason: string, options?: { cause?: unknown }) {
@@ -28,7 +29,7 @@ export class BackendUnavailableError extends Error {
 }
 
 /** `useBackend` got a name it does not know. */
-export class UnknownBackendError extends Error {
+export class UnknownBackendError extends LogitlabError {
   override name = 'UnknownBackendError';
   constructor(name: unknown) {
     super(`Unknown backend ${JSON.stringify(name)}; expected one of 'auto', 'cpu', 'wasm', 'native', 'webgl', 'webgpu', 'tensorflow', 'tensorflow-gpu'.`);
@@ -36,7 +37,7 @@ export class UnknownBackendError extends Error {
 }
 
 /** 'auto' found nothing that works. */
-export class NoBackendAvailableError extends Error {
+export class NoBackendAvailableError extends LogitlabError {
   override name = 'NoBackendAvailableError';
   readonly failures: ReadonlyArray<{ name: ConcreteBackendName; reason: string }>;
   constructor(platform: Platform, failures: ReadonlyArray<{ name: ConcreteBackendName; reason: string }>) {

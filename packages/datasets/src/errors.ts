@@ -1,5 +1,7 @@
+import { LogitlabError } from '@logitlab/core';
+
 /** Base class of every error thrown by @logitlab/datasets, so callers can catch them as one family. */
-export class DatasetError extends Error {
+export class DatasetError extends LogitlabError {
   override name = 'DatasetError';
 }
 

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { alongAxis } from '@logitlab/core';
 import { Module } from './module';
 
 export class ReLU extends Module {
@@ -23,17 +24,6 @@ export class Identity extends Module {
   forward(x: tf.Tensor): tf.Tensor {
     return tf.clone(x);
   }
-}
-
-/** Runs `fn` with `axis` moved last (tfjs's softmax kernels only reduce the last axis). */
-function alongAxis(x: tf.Tensor, axis: number, fn: (t: tf.Tensor) => tf.Tensor): tf.Tensor {
-  const a = axis < 0 ? x.rank + axis : axis;
-  if (a === x.rank - 1) return fn(x);
-  return tf.tidy(() => {
-    const perm = [...Array(x.rank).keys()];
-    [perm[a], perm[x.rank - 1]] = [x.rank - 1, a];
-    return tf.transpose(fn(tf.transpose(x, perm)), perm);
-  });
 }
 
 /** Softmax over `axis` (default last, where NHWC keeps classes). */

@@ -1,5 +1,7 @@
+import { LogitlabError } from '@logitlab/core';
+
 /** Base class of every error thrown by @logitlab/layers, so callers can catch them as one family. */
-export class LayerError extends Error {
+export class LayerError extends LogitlabError {
   override name = 'LayerError';
 }
 

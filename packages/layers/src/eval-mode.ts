@@ -1,8 +1,11 @@
 import type { Module } from './module';
 import { BatchNorm1d, BatchNorm2d } from './batchnorm';
 import { Dropout, Dropout2d } from './dropout';
-import { callSite, warnPitfall } from './pitfalls';
+import { callSite, registerPitfallSource, warnPitfall } from '@logitlab/core';
 import { ModeError } from './errors';
+
+// Frames in this package are library code: a warning is keyed by the user's call site.
+registerPitfallSource();
 
 /** Names of BatchNorm / Dropout submodules still in train mode (they make evaluation wrong or random). */
 export function modulesInTrainMode(model: Module): string[] {

@@ -15,16 +15,5 @@ export { Sequential } from './sequential';
 export { saveSafetensors, loadSafetensors, type SafetensorsMetadata } from './safetensors';
 export { moduleToSafetensors, loadSafetensorsInto } from './state-io';
 export { warnIfTraining, assertEvalMode, modulesInTrainMode } from './eval-mode';
-export {
-  setPitfallWarnings,
-  pitfallWarningsEnabled,
-  setPitfallWarningSink,
-  resetPitfallWarnings,
-  type PitfallSink,
-  // for sibling packages (@logitlab/losses) that raise pitfall warnings through the same switch
-  callSite,
-  registerPitfallSource,
-  shouldCheck,
-  warnPitfall,
-  markPitfallChecked,
-} from './pitfalls';
+// The user-facing switches of the pitfall warnings (one shared state in @logitlab/core), where users look for them.
+export { setPitfallWarnings, pitfallWarningsEnabled, setPitfallWarningSink, resetPitfallWarnings, type PitfallSink } from '@logitlab/core';

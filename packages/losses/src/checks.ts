@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { LossDtypeError, LossShapeError, TargetOutOfBoundsError } from './errors';
-import { callSite, registerPitfallSource, pitfallWarningsEnabled, shouldCheck, warnPitfall } from '@logitlab/layers';
+import { callSite, registerPitfallSource, pitfallWarningsEnabled, shouldCheck, warnPitfall } from '@logitlab/core';
 
 // Frames in this package (every module here imports this one) are library code: warnings are keyed
 // by the user's call site.

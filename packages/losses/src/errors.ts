@@ -1,5 +1,7 @@
+import { LogitlabError } from '@logitlab/core';
+
 /** Base class of every error thrown by @logitlab/losses. */
-export class LossError extends Error {
+export class LossError extends LogitlabError {
   override name = 'LossError';
 }
 

@@ -13,4 +13,4 @@ export {
   setPitfallWarningSink,
   resetPitfallWarnings,
   type PitfallSink,
-} from '@logitlab/layers';
+} from '@logitlab/core';

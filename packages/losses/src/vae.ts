@@ -5,7 +5,7 @@ import { LossOptionError, LossShapeError } from './errors';
 import { gaussianKl } from './kl';
 import { mseLoss } from './regression';
 import { checkReduction, type Reduction } from './reduce';
-import { callSite, markPitfallChecked, pitfallWarningsEnabled, shouldCheck, warnPitfall } from '@logitlab/layers';
+import { callSite, markPitfallChecked, pitfallWarningsEnabled, shouldCheck, warnPitfall } from '@logitlab/core';
 
 export interface VaeLossInputs {
   /** Decoder output [N, ...]. */

@@ -1,5 +1,5 @@
 // Plain-node check of the BUILT package: pitfall warnings are keyed by the user's call site even
-// though the warning machinery lives in @logitlab/layers' dist and the check in @logitlab/losses'.
+// though the warning machinery lives in @logitlab/core's dist and the check in @logitlab/losses'.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';

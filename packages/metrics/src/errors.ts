@@ -1,4 +1,6 @@
+import { LogitlabError } from '@logitlab/core';
+
 /** Thrown when a metric's inputs have the wrong length, range or type; the message names the value and what was expected. */
-export class MetricInputError extends Error {
+export class MetricInputError extends LogitlabError {
   override name = 'MetricInputError';
 }

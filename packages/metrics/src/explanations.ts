@@ -1,6 +1,6 @@
 import { MetricInputError } from './errors';
 import { checkPositiveInt, type Numeric, values } from './input';
-import { mulberry32, randomPermutation } from './rng';
+import { Rng } from '@logitlab/core';
 
 export interface ConservationEntry {
   /** Sum of the image's relevance. */
@@ -103,10 +103,10 @@ export async function pixelFlipping(f: ScoreFn, images: Numeric, options: PixelF
   }
   const [lo, hi] = options.range ?? minMax(x);
   // Separate streams, so the noise is the same whichever order (relevance or random) is evaluated.
-  const noise = mulberry32(seed);
+  const noise = new Rng(seed);
   const replacement = new Float32Array(x.length);
-  for (let i = 0; i < x.length; i++) replacement[i] = perturbation === 'min' ? lo : lo + (hi - lo) * noise();
-  const orders = pixelOrders(options, order, x.length, count, d, mulberry32(seed ^ 0x9e3779b9));
+  for (let i = 0; i < x.length; i++) replacement[i] = perturbation === 'min' ? lo : lo + (hi - lo) * noise.next();
+  const orders = pixelOrders(options, order, x.length, count, d, new Rng(seed ^ 0x9e3779b9));
 
   const batchSize = options.batchSize ?? count;
   checkPositiveInt(batchSize, 'batchSize');
@@ -152,8 +152,8 @@ function summarise(scores: Float32Array, count: number, steps: number): PixelFli
   return { curve, scores, aopc, aopcNormalized: aopc / meanF0, meanF0 };
 }
 
-function pixelOrders(options: PixelFlippingOptions, order: 'relevance' | 'random', length: number, count: number, d: number, rand: () => number): Int32Array[] {
-  if (order === 'random') return Array.from({ length: count }, () => randomPermutation(d, rand));
+function pixelOrders(options: PixelFlippingOptions, order: 'relevance' | 'random', length: number, count: number, d: number, rng: Rng): Int32Array[] {
+  if (order === 'random') return Array.from({ length: count }, () => rng.permutation(d));
   if (options.relevance === undefined) throw new MetricInputError("order 'relevance' needs options.relevance (or use order: 'random')");
   const r = values(options.relevance, 'relevance');
   if (r.length !== length) throw new MetricInputError(`relevance has ${r.length} values; expected ${length}, the same as images`);

@@ -23,4 +23,3 @@ export {
 } from './explanations';
 export { pca2d, tsne2d, type ProjectionOptions, type TsneOptions } from './latent';
 export { RunningMean, MeterGroup } from './meters';
-export { mulberry32 } from './rng';

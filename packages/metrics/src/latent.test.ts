@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32, pca2d, tsne2d } from './index';
+import { Rng } from '@logitlab/core';
+import { pca2d, tsne2d } from './index';
 
 describe('pca2d', () => {
   it('finds the two largest-variance axes (sklearn PCA up to the documented sign rule)', () => {
@@ -29,9 +30,9 @@ describe('pca2d', () => {
 
 describe('tsne2d', () => {
   // two Gaussian blobs in 10-D, 15 points each, 10 units apart
-  const rand = mulberry32(3);
+  const rng = new Rng(3);
   const data = new Float32Array(30 * 10);
-  for (let i = 0; i < 30; i++) for (let j = 0; j < 10; j++) data[i * 10 + j] = (i < 15 ? 0 : 10) + (rand() - 0.5);
+  for (let i = 0; i < 30; i++) for (let j = 0; j < 10; j++) data[i * 10 + j] = (i < 15 ? 0 : 10) + (rng.next() - 0.5);
 
   it('keeps clusters apart and is deterministic per seed', () => {
     const y = tsne2d(data, { count: 30, seed: 1, iterations: 300 });

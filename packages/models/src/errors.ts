@@ -1,5 +1,7 @@
+import { LogitlabError } from '@logitlab/core';
+
 /** Base class of every error thrown by @logitlab/models, so callers can catch them as one family. */
-export class ModelError extends Error {
+export class ModelError extends LogitlabError {
   override name = 'ModelError';
 }
 

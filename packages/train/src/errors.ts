@@ -1,5 +1,7 @@
+import { LogitlabError } from '@logitlab/core';
+
 /** Base of every error thrown by @logitlab/train. */
-export class TrainError extends Error {
+export class TrainError extends LogitlabError {
   override name = 'TrainError';
 }
 

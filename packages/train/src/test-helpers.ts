@@ -2,18 +2,18 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DataLoader } from '@logitlab/datasets';
 import { Dropout, Linear, manualSeed, ReLU, Sequential } from '@logitlab/layers';
-import { mulberry32 } from '@logitlab/metrics';
+import { Rng } from '@logitlab/core';
 
 /** Two Gaussian blobs in 2-D, class = which blob; linearly separable with margin. */
 export function blobs(count: number, seed: number): { x: Float32Array; y: Int32Array } {
-  const rand = mulberry32(seed);
+  const rng = new Rng(seed);
   const x = new Float32Array(count * 2);
   const y = new Int32Array(count);
   for (let i = 0; i < count; i++) {
     const c = i % 2;
     y[i] = c;
-    x[2 * i] = (c ? 1.5 : -1.5) + (rand() - 0.5) * 1.5;
-    x[2 * i + 1] = (c ? -1 : 1) + (rand() - 0.5) * 1.5;
+    x[2 * i] = (c ? 1.5 : -1.5) + (rng.next() - 0.5) * 1.5;
+    x[2 * i + 1] = (c ? -1 : 1) + (rng.next() - 0.5) * 1.5;
   }
   return { x, y };
 }

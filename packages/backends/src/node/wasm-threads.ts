@@ -10,17 +10,19 @@
 // Emscripten ref()s a worker while it runs a pthread, and XNNPACK's pool threads never end, so the
 // pool's workers are unref()ed once started: a script exits when its work is done, as with 1 thread.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { engine, env } from '@tensorflow/tfjs-core';
 import type { WasmModule } from '../platform';
+import { LogitlabError } from '@logitlab/core';
+import { writeFileAtomicSync } from '@logitlab/core/node';
 
 const WASM_OUT = '@tensorflow/tfjs-backend-wasm/wasm-out/';
 const BLOB_BRANCH = 'var objectUrl=URL.createObjectURL(e.data.urlOrBlob);importScripts(objectUrl);URL.revokeObjectURL(objectUrl)';
 
-export class WasmThreadsPatchError extends Error {
+export class WasmThreadsPatchError extends LogitlabError {
   override name = 'WasmThreadsPatchError';
   constructor(detail: string) {
     super(`Cannot enable wasm threads in Node: ${detail}. Expected @tensorflow/tfjs-backend-wasm 4.22.0; falling back to 1 thread.`);
@@ -40,9 +42,8 @@ export function workerScriptPath(): string {
   const file = path.join(os.tmpdir(), `logitlab-tfjs-wasm-worker-${hash}.cjs`);
   // Content-addressed: an existing file is reused only if it holds exactly our script.
   if (!existsSync(file) || readFileSync(file, 'utf8') !== patched) {
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, patched, { mode: 0o644 });
-    renameSync(tmp, file);
+    // a cache file: no fsync, a torn file after a power cut fails the content check above and is rewritten
+    writeFileAtomicSync(file, patched, { purpose: 'patched wasm worker script', fsync: false });
   }
   return file;
 }

@@ -9,8 +9,9 @@ import { backend_util } from '@tensorflow/tfjs-core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { free, run } from './kernel-util';
 import type { KernelArgs } from './kernel-util';
+import { LogitlabError } from '@logitlab/core';
 
-export class UnsupportedDataFormatError extends Error {
+export class UnsupportedDataFormatError extends LogitlabError {
   override name = 'UnsupportedDataFormatError';
   constructor(kernelName: string, dataFormat: unknown) {
     super(`wasm ${kernelName}: data format ${JSON.stringify(dataFormat)} is not supported; expected 'NHWC' (the only layout wasm's Conv2D runs).`);

@@ -3,6 +3,7 @@
 // intermediate with backend.disposeData themselves.
 import { getKernel } from '@tensorflow/tfjs-core';
 import type { DataId, DataType, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { LogitlabError } from '@logitlab/core';
 
 /** The parts of tfjs-backend-wasm's BackendWasm our kernels use. */
 export interface WasmBackendLike {
@@ -17,7 +18,7 @@ export interface KernelArgs {
   attrs: NamedAttrMap;
 }
 
-export class MissingWasmKernelError extends Error {
+export class MissingWasmKernelError extends LogitlabError {
   override name = 'MissingWasmKernelError';
   constructor(kernelName: string) {
     super(`The wasm backend has no '${kernelName}' kernel; expected @tensorflow/tfjs-backend-wasm 4.22.0 to be loaded.`);

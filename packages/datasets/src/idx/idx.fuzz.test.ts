@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeMnist, encodeMnist, IdxFormatError, parseIdx, syntheticDigits, writeIdx } from '../index';
-import { Rng } from '../rng';
+import { Rng } from '@logitlab/core';
 
 /** Mutations a disk, a network or an attacker produces. */
 function mutate(bytes: Uint8Array, rng: Rng): { kind: string; bytes: Uint8Array } {

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChecksumError, DataNotFoundError, defaultDataDir, DownloadError, IdxFormatError, loadMnist, parseIdx } from '../index';
 import type { DownloadProgress, LoadMnistOptions } from '../index';
-import { Rng } from '../rng';
+import { Rng } from '@logitlab/core';
 import { startTestServer } from './test-server';
 import type { Fault, TestServer } from './test-server';
 

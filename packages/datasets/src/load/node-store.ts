@@ -2,14 +2,13 @@ import type { DataStore } from './store';
 
 // Node modules are imported lazily so that bundlers building for the browser never need them.
 async function nodeModules() {
-  const [fs, path, os] = await Promise.all([import('node:fs/promises'), import('node:path'), import('node:os')]);
-  return { fs, path, os };
+  const [fs, path, os, core] = await Promise.all([import('node:fs/promises'), import('node:path'), import('node:os'), import('@logitlab/core/node')]);
+  return { fs, path, os, writeFileAtomic: core.writeFileAtomic };
 }
 
 interface ProcessLike {
   env: Record<string, string | undefined>;
   platform: string;
-  pid: number;
   cwd(): string;
 }
 
@@ -31,7 +30,7 @@ export async function defaultDataDir(variant: string): Promise<string> {
 
 /** Files in one directory; writes go to a temp file in the same directory, then rename (atomic on POSIX). */
 export async function nodeStore(dir: string): Promise<DataStore> {
-  const { fs, path } = await nodeModules();
+  const { fs, path, writeFileAtomic } = await nodeModules();
   const root = path.resolve(dir);
   return {
     location: root,
@@ -46,15 +45,7 @@ export async function nodeStore(dir: string): Promise<DataStore> {
       }
     },
     async write(name, bytes) {
-      await fs.mkdir(root, { recursive: true });
-      const tmp = path.join(root, `.${name}.${proc().pid}.${Math.random().toString(36).slice(2)}.partial`);
-      try {
-        await fs.writeFile(tmp, bytes);
-        await fs.rename(tmp, path.join(root, name));
-      } catch (e) {
-        await fs.rm(tmp, { force: true });
-        throw e;
-      }
+      await writeFileAtomic(path.join(root, name), bytes, { purpose: 'dataset file' });
     },
   };
 }

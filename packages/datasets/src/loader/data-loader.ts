@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DatasetInputError } from '../errors';
-import { mixSeed, Rng } from '../rng';
+import { mixSeed, Rng } from '@logitlab/core';
 import type { Transform } from './transforms';
 
 export interface LoaderData {

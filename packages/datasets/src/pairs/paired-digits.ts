@@ -1,6 +1,6 @@
 import { DatasetInputError } from '../errors';
 import type { ImageSet } from '../image-set';
-import { Rng } from '../rng';
+import { Rng } from '@logitlab/core';
 
 export interface PairedDigitsOptions {
   count: number;

@@ -1,4 +1,4 @@
-import type { Rng } from '../rng';
+import type { Rng } from '@logitlab/core';
 import type { Glyph } from './glyphs';
 
 export const SIZE = 28;

@@ -1,13 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { removeStaleTemps, writeFileAtomic } from '@logitlab/core/node';
 import { CheckpointError, type CheckpointStorage } from '@logitlab/train';
 
 /**
- * Checkpoints as files in `dir`. Writes go to a hidden temp file in the same directory, are
- * fsynced, then renamed over the target: rename is atomic on POSIX file systems, so a crash or
- * SIGKILL leaves either the old file or the new one, never a torn checkpoint. Leftover temp files
- * (from a killed writer) are never listed and are removed by the next write.
+ * Checkpoints as files in `dir`, written with @logitlab/core's writeFileAtomic (temp file, fsync,
+ * rename), so a crash or SIGKILL leaves either the old file or the new one, never a torn checkpoint.
+ * Leftover temp files (from a killed writer) are never listed and are removed by the next write.
  */
 export function fileStorage(dir: string): CheckpointStorage & { readonly dir: string } {
   const path = (name: string) => {
@@ -20,22 +19,13 @@ export function fileStorage(dir: string): CheckpointStorage & { readonly dir: st
     dir,
     async write(name, bytes) {
       const target = path(name);
-      await mkdir(dir, { recursive: true });
-      const tmp = join(dir, `.${name}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-      const fh = await open(tmp, 'w');
       try {
-        await fh.writeFile(bytes);
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-      try {
-        await rename(tmp, target);
+        await writeFileAtomic(target, bytes, { purpose: 'checkpoint' });
       } catch (e) {
-        await rm(tmp, { force: true });
-        throw new CheckpointError(`could not move the checkpoint into place at ${target}: ${(e as Error).message}`);
+        // storage failures are CheckpointErrors (the CheckpointStorage contract); the message names path and cause
+        throw new CheckpointError((e as Error).message, { cause: e });
       }
-      await removeStaleTemps(dir, name);
+      await removeStaleTemps(target);
     },
     async read(name) {
       try {
@@ -57,10 +47,4 @@ export function fileStorage(dir: string): CheckpointStorage & { readonly dir: st
       await rm(path(name), { force: true });
     },
   };
-}
-
-async function removeStaleTemps(dir: string, name: string): Promise<void> {
-  for (const n of await readdir(dir)) {
-    if (n.startsWith(`.${name}.`) && n.endsWith('.tmp')) await rm(join(dir, n), { force: true });
-  }
 }

@@ -1,7 +1,7 @@
 /**
  * One-warning-per-call-site pitfall guards. The state lives on globalThis under a registry symbol,
- * so every logitlab package (and every copy of one) shares one switch
- * and one sink: setPitfallWarnings(false) from layers or losses silences every guard.
+ * so every logitlab package (and every copy of one) shares one switch and one sink:
+ * setPitfallWarnings(false), re-exported by layers and losses where users look for it, silences every guard.
  */
 export type PitfallSink = (message: string, kind: string) => void;
 
@@ -44,7 +44,7 @@ export function resetPitfallWarnings(): void {
 
 // Frames from library directories (src/ in dev, dist/ when bundled) are skipped so the key is the
 // user's call site; colocated *.test.* files count as user code. Each package that raises pitfall
-// warnings registers its directory (layers here, losses through registerPitfallSource).
+// warnings registers its directory with registerPitfallSource() (this one registers itself).
 const libraryDirs = new Set<string>();
 
 function frameDir(frame: string): string {

@@ -1,0 +1,17 @@
+// The shared bottom of logitlab: what every package needs once. Isomorphic; file-system helpers are in
+// `@logitlab/core/node` so browser bundles never see node: imports.
+export { LogitlabError, AtomicWriteError, type AtomicWriteStage } from './errors';
+export { Rng, mixSeed } from './rng';
+export { alongAxis } from './along-axis';
+export {
+  setPitfallWarnings,
+  pitfallWarningsEnabled,
+  setPitfallWarningSink,
+  resetPitfallWarnings,
+  type PitfallSink,
+  callSite,
+  registerPitfallSource,
+  shouldCheck,
+  warnPitfall,
+  markPitfallChecked,
+} from './pitfalls';
