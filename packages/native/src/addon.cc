@@ -272,6 +272,24 @@ napi_value Transpose(napi_env env, napi_callback_info info) {
   });
 }
 
+// tile(x, shape, reps, out)
+napi_value Tile(napi_env env, napi_callback_info info) {
+  return guarded(env, info, 4, [](napi_env env, napi_value* a, size_t) {
+    auto x = f32Arg(env, a[0], "x"), out = f32Arg(env, a[3], "out");
+    auto shape = intsArg(env, a[1], "shape"), reps = intsArg(env, a[2], "reps");
+    if (reps.size() != shape.size()) throw std::invalid_argument("reps must have one entry per axis");
+    int64_t n = 1;
+    for (size_t i = 0; i < shape.size(); i++) {
+      if (reps[i] < 0) throw std::invalid_argument("reps must be >= 0");
+      n *= shape[i] * reps[i];
+    }
+    need(x, sizeOf(shape), "x");
+    need(out, n, "out");
+    tile(x.data, shape, reps, out.data);
+    return undefinedValue(env);
+  });
+}
+
 // setThreads(n): OpenMP (oneDNN and our loops) and OpenBLAS pools
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   return guarded(env, info, 1, [](napi_env env, napi_value* a, size_t) {
@@ -314,6 +332,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"unary", nullptr, Unary, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"reduceSum", nullptr, ReduceSum, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"transpose", nullptr, Transpose, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"tile", nullptr, Tile, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},
   };

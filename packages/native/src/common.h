@@ -50,3 +50,5 @@ void unaryOp(int op, const float* x, float* y, size_t n, float alpha);
 void reduceSum(const float* x, float* out, int64_t outer, int64_t reduced, int64_t inner, float scale);
 // out = x transposed by perm (out axis i is x axis perm[i]).
 void transpose(const float* x, const std::vector<int64_t>& shape, const std::vector<int64_t>& perm, float* out);
+// out (shape[i] * reps[i]) = x repeated reps[i] times along every axis.
+void tile(const float* x, const std::vector<int64_t>& shape, const std::vector<int64_t>& reps, float* out);

@@ -228,3 +228,33 @@ void transpose(const float* x, const std::vector<int64_t>& shape, const std::vec
     }
   }
 }
+
+void tile(const float* x, const std::vector<int64_t>& shape, const std::vector<int64_t>& reps, float* out) {
+  const size_t rank = shape.size();
+  if (reps.size() != rank) throw std::invalid_argument("reps must have one entry per axis");
+  if (rank == 0) {
+    out[0] = x[0];
+    return;
+  }
+  std::vector<int64_t> outShape(rank), inStride(rank, 1);
+  for (int64_t k = static_cast<int64_t>(rank) - 2; k >= 0; k--) inStride[k] = inStride[k + 1] * shape[k + 1];
+  int64_t n = 1;
+  for (size_t i = 0; i < rank; i++) {
+    outShape[i] = shape[i] * reps[i];
+    n *= outShape[i];
+  }
+  if (n == 0) return;
+  const int64_t inner = outShape[rank - 1], innerIn = shape[rank - 1];
+  std::vector<int64_t> idx(rank, 0);
+  for (int64_t o = 0; o < n; o += inner) {
+    int64_t off = 0;
+    for (size_t k = 0; k + 1 < rank; k++) off += (idx[k] % shape[k]) * inStride[k];
+    const float* src = x + off;
+    float* dst = out + o;
+    for (int64_t j = 0; j < inner; j++) dst[j] = src[j % innerIn];
+    for (int64_t k = static_cast<int64_t>(rank) - 2; k >= 0; k--) {
+      if (++idx[k] < outShape[k]) break;
+      idx[k] = 0;
+    }
+  }
+}

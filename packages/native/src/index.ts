@@ -45,6 +45,8 @@ export interface NativeAddon {
   reduceSum(x: Float32Array, out: Float32Array, outer: number, reduced: number, inner: number, scale: number): void;
   /** out = x transposed by perm (output axis i is input axis perm[i]). */
   transpose(x: Float32Array, shape: Int32Array, perm: Int32Array, out: Float32Array): void;
+  /** out = x repeated reps[i] times along axis i. */
+  tile(x: Float32Array, shape: Int32Array, reps: Int32Array, out: Float32Array): void;
   setThreads(threads: number): void;
   info(): { dnnl: string; openblas: string; threads: number };
 }

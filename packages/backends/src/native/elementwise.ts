@@ -55,6 +55,15 @@ export function elementwiseKernels(addon: NativeAddon, binary: Record<string, nu
       const xv = f32(backend, x);
       return output(backend, perm.map((p) => x.shape[p]!), (o) => addon.transpose(xv, shape32(x.shape), Int32Array.from(perm), o));
     });
+  // cpu's Tile builds a multi-index per element too (BatchNorm gradients tile their statistics)
+  out.Tile = (fallback) =>
+    withFallback(fallback, 'Tile', ({ inputs, backend, attrs }: Args): TensorInfo => {
+      const x = inputs.x!;
+      const { reps } = attrs as { reps: number[] };
+      if (reps.length !== x.shape.length) throw new NotNative();
+      const xv = f32(backend, x);
+      return output(backend, x.shape.map((d, i) => d * reps[i]!), (o) => addon.tile(xv, shape32(x.shape), Int32Array.from(reps), o));
+    });
   out.Sum = reduce('Sum');
   out.Mean = reduce('Mean');
   return out;

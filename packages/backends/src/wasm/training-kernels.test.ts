@@ -164,6 +164,10 @@ describe.each(BACKENDS)('%s gradients equal cpu gradients', (backend) => {
     await expectSameGrads((x) => tf.transpose(x!, perm).mul(tf.linspace(-1, 1, 120).reshape(perm.map((p) => [2, 3, 4, 5][p]!))).sum(), () => [rnd([2, 3, 4, 5], 33)]);
   });
 
+  it.each([[[2, 1, 3]], [[1, 4, 1]], [[1, 1, 1]]])('tile %j', async (reps) => {
+    await expectSameGrads((x) => tf.tile(x!, reps).square().mul(tf.linspace(-1, 1, 24 * reps[0]! * reps[1]! * reps[2]!).reshape([2 * reps[0]!, 3 * reps[1]!, 4 * reps[2]!])).sum(), () => [rnd([2, 3, 4], 34)]);
+  });
+
   it.each([[[0]], [[0, 1]], [[2]], [[1]], [[0, 2]], [[0, 1, 2]]])('sum and mean over axes %j', async (axes) => {
     await expectSameGrads((x) => tf.sum(x!, axes).square().sum().add(tf.mean(x!, axes, true).square().sum()), () => [rnd([4, 3, 5], 32)]);
   });
