@@ -102,7 +102,7 @@ for (const [backend, r] of ratios) {
   const worstTrain = [...r.byWorkload].map(([w, v]) => [w, Math.min(...v.train)]).filter(([, v]) => Number.isFinite(v));
   const worstInfer = [...r.byWorkload].map(([w, v]) => [w, Math.min(...v.infer)]).filter(([, v]) => Number.isFinite(v));
   if (!worstTrain.length) continue;
-  const below = worstTrain.filter(([, v]) => v < 0.8).map(([w, v]) => `${w} (${x2(v)})`);
+  const below = worstTrain.filter(([, v]) => v < 0.8).map(([w, v]) => `${w} (${v.toFixed(3)}x)`);
   const belowInfer = worstInfer.filter(([, v]) => v < 1).map(([w, v]) => `${w} (${x2(v)})`);
   const all = worstTrain.map(([, v]) => v);
   lines.push(
