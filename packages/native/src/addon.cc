@@ -238,6 +238,34 @@ napi_value Binary(napi_env env, napi_callback_info info) {
   });
 }
 
+// compare(op, a, aShape, b, bShape, out: Uint8Array, outShape)
+napi_value Compare(napi_env env, napi_callback_info info) {
+  return guarded(env, info, 7, [](napi_env env, napi_value* a, size_t) {
+    const int op = static_cast<int>(intArg(env, a[0], "op"));
+    auto A = f32Arg(env, a[1], "a"), B = f32Arg(env, a[3], "b");
+    auto as = intsArg(env, a[2], "aShape"), bs = intsArg(env, a[4], "bShape"), os = intsArg(env, a[6], "outShape");
+    bool isTyped = false;
+    napi_is_typedarray(env, a[5], &isTyped);
+    napi_typedarray_type type;
+    size_t length = 0;
+    void* data = nullptr;
+    if (!isTyped || napi_get_typedarray_info(env, a[5], &type, &length, &data, nullptr, nullptr) != napi_ok || type != napi_uint8_array) {
+      throw std::invalid_argument("out must be a Uint8Array");
+    }
+    if (as.size() > os.size() || bs.size() > os.size()) throw std::invalid_argument("operand rank exceeds the output rank");
+    for (size_t k = 0; k < os.size(); k++) {
+      const int64_t o = os[os.size() - 1 - k];
+      const int64_t da = k < as.size() ? as[as.size() - 1 - k] : 1, db = k < bs.size() ? bs[bs.size() - 1 - k] : 1;
+      if ((da != o && da != 1) || (db != o && db != 1)) throw std::invalid_argument("shapes do not broadcast to the output shape");
+    }
+    need(A, sizeOf(as), "a");
+    need(B, sizeOf(bs), "b");
+    if (static_cast<int64_t>(length) < sizeOf(os)) throw std::invalid_argument("out is too small");
+    compareOp(op, A.data, as, B.data, bs, static_cast<uint8_t*>(data), os);
+    return undefinedValue(env);
+  });
+}
+
 // unary(op, x, y, alpha)
 napi_value Unary(napi_env env, napi_callback_info info) {
   return guarded(env, info, 4, [](napi_env env, napi_value* a, size_t) {
@@ -329,6 +357,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"maxPool", nullptr, MaxPool, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"maxPoolGrad", nullptr, MaxPoolGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"binary", nullptr, Binary, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"compare", nullptr, Compare, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"unary", nullptr, Unary, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"reduceSum", nullptr, ReduceSum, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"transpose", nullptr, Transpose, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -52,3 +52,6 @@ void reduceSum(const float* x, float* out, int64_t outer, int64_t reduced, int64
 void transpose(const float* x, const std::vector<int64_t>& shape, const std::vector<int64_t>& perm, float* out);
 // out (shape[i] * reps[i]) = x repeated reps[i] times along every axis.
 void tile(const float* x, const std::vector<int64_t>& shape, const std::vector<int64_t>& reps, float* out);
+// out[i] = a (cmp) b as 0/1 bytes (tfjs's bool storage), with binaryOp's broadcasting: 0 >, 1 >=, 2 <, 3 <=.
+void compareOp(int op, const float* a, const std::vector<int64_t>& aShape, const float* b, const std::vector<int64_t>& bShape, uint8_t* out,
+               const std::vector<int64_t>& outShape);

@@ -30,14 +30,14 @@ void applyActivation(float* y, size_t n, int act, float alpha) {
 
 namespace {
 
-template <class F>
-void sameShape(const float* a, const float* b, float* out, size_t n, F f) {
+template <class T, class F>
+void sameShape(const float* a, const float* b, T* out, size_t n, F f) {
 #pragma omp parallel for simd if (n > 262144)
   for (size_t i = 0; i < n; i++) out[i] = f(a[i], b[i]);
 }
 
-template <class F>
-void binaryWith(const float* a, const std::vector<int64_t>& aShape, const float* b, const std::vector<int64_t>& bShape, float* out,
+template <class T, class F>
+void binaryWith(const float* a, const std::vector<int64_t>& aShape, const float* b, const std::vector<int64_t>& bShape, T* out,
                 const std::vector<int64_t>& outShape, F f) {
   const size_t rank = outShape.size();
   size_t n = 1, na = 1, nb = 1;
@@ -75,7 +75,7 @@ void binaryWith(const float* a, const std::vector<int64_t>& aShape, const float*
   std::vector<int64_t> idx(rank, 0);
   int64_t offA = 0, offB = 0;
   for (size_t r = 0; r < rows; r++) {
-    float* o = out + r * inner;
+    T* o = out + r * inner;
     const float* pa = a + offA;
     const float* pb = b + offB;
     if (ia == 1 && ib == 1) {
@@ -121,6 +121,22 @@ void binaryOp(int op, const float* a, const std::vector<int64_t>& aShape, const 
     case kSquaredDifference:
       return binaryWith(a, aShape, b, bShape, out, outShape, [](float x, float y) { return (x - y) * (x - y); });
     default: throw std::invalid_argument("unsupported binary op " + std::to_string(op));
+  }
+}
+
+void compareOp(int op, const float* a, const std::vector<int64_t>& aShape, const float* b, const std::vector<int64_t>& bShape, uint8_t* out,
+               const std::vector<int64_t>& outShape) {
+  if (outShape.empty()) {
+    compareOp(op, a, {1}, b, {1}, out, {1});
+    return;
+  }
+  // NaN compares false, as in JS
+  switch (op) {
+    case 0: return binaryWith(a, aShape, b, bShape, out, outShape, [](float x, float y) -> uint8_t { return x > y; });
+    case 1: return binaryWith(a, aShape, b, bShape, out, outShape, [](float x, float y) -> uint8_t { return x >= y; });
+    case 2: return binaryWith(a, aShape, b, bShape, out, outShape, [](float x, float y) -> uint8_t { return x < y; });
+    case 3: return binaryWith(a, aShape, b, bShape, out, outShape, [](float x, float y) -> uint8_t { return x <= y; });
+    default: throw std::invalid_argument("unsupported comparison " + std::to_string(op));
   }
 }
 

@@ -11,6 +11,8 @@ export const ACTIVATIONS = { linear: 0, relu: 1, relu6: 2, elu: 3, sigmoid: 4, l
 export type NativeActivation = keyof typeof ACTIVATIONS;
 /** Binary op codes (tfjs kernel name -> code), same formulas as tfjs-backend-cpu's. */
 export const BINARY = { Add: 0, Sub: 1, Multiply: 2, RealDiv: 3, SquaredDifference: 4 } as const;
+/** Comparison codes (tfjs kernel name -> code); outputs are bool. */
+export const COMPARE = { Greater: 0, GreaterEqual: 1, Less: 2, LessEqual: 3 } as const;
 /** Unary op codes (tfjs kernel name -> code). */
 export const UNARY = { Relu: 0, Step: 1, Neg: 2, Exp: 3, Tanh: 4, Square: 5, Sqrt: 6, Sigmoid: 7, Log: 8 } as const;
 
@@ -39,6 +41,8 @@ export interface NativeAddon {
   /** Threads for oneDNN / our loops (OpenMP) and OpenBLAS. */
   /** out = a (op) b with numpy broadcasting; codes in BINARY. */
   binary(op: number, a: Float32Array, aShape: Int32Array, b: Float32Array, bShape: Int32Array, out: Float32Array, outShape: Int32Array): void;
+  /** out = a (cmp) b as 0/1 bytes with broadcasting; codes in COMPARE. */
+  compare(op: number, a: Float32Array, aShape: Int32Array, b: Float32Array, bShape: Int32Array, out: Uint8Array, outShape: Int32Array): void;
   /** y = op(x) elementwise; codes in UNARY; alpha is Step's value for x <= 0. */
   unary(op: number, x: Float32Array, y: Float32Array, alpha: number): void;
   /** x viewed as [outer, reduced, inner] summed over the middle axis, times scale (1 / reduced for a mean). */

@@ -8,8 +8,23 @@ import type { NativeAddon } from './types';
 
 const shape32 = (s: readonly number[]) => Int32Array.from(s);
 
-export function elementwiseKernels(addon: NativeAddon, binary: Record<string, number>, unary: Record<string, number>): Record<string, (fallback: Fallback) => Kernel> {
+export function elementwiseKernels(
+  addon: NativeAddon, binary: Record<string, number>, unary: Record<string, number>, compare: Record<string, number> = {},
+): Record<string, (fallback: Fallback) => Kernel> {
   const out: Record<string, (fallback: Fallback) => Kernel> = {};
+  // comparisons (dropout masks): bool outputs, stored as bytes like tfjs-cpu's
+  for (const [name, code] of Object.entries(compare)) {
+    out[name] = (fallback) =>
+      withFallback(fallback, name, ({ inputs, backend }: Args): TensorInfo => {
+        const { a, b } = inputs;
+        const av = f32(backend, a);
+        const bv = f32(backend, b);
+        const shape = backend_util.assertAndGetBroadcastShape(a!.shape, b!.shape);
+        const o = new Uint8Array(util.sizeFromShape(shape));
+        addon.compare(code, av, shape32(a!.shape), bv, shape32(b!.shape), o, shape32(shape));
+        return backend.makeTensorInfo(shape, 'bool', o);
+      });
+  }
   for (const [name, code] of Object.entries(binary)) {
     out[name] = (fallback) =>
       withFallback(fallback, name, ({ inputs, backend }: Args): TensorInfo => {

@@ -50,7 +50,7 @@ export function registerNativeBackend(cpu: CpuModule, native: NativeModule, addo
   for (const k of getKernelsForBackend('cpu')) {
     if (getKernel(k.kernelName, NATIVE_BACKEND) == null) registerKernel({ ...k, backendName: NATIVE_BACKEND });
   }
-  const kernels = { ...nativeKernels(addon, native.ACTIVATIONS), ...elementwiseKernels(addon, native.BINARY, native.UNARY) };
+  const kernels = { ...nativeKernels(addon, native.ACTIVATIONS), ...elementwiseKernels(addon, native.BINARY, native.UNARY, native.COMPARE) };
   for (const [kernelName, make] of Object.entries(kernels)) {
     const stock: KernelConfig | undefined = getKernel(kernelName, 'cpu');
     const fallback: KernelFunc | undefined = stock?.kernelFunc;

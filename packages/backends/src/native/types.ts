@@ -14,6 +14,8 @@ export interface NativeAddon {
   maxPoolGrad(geom: Int32Array, x: Float32Array, dy: Float32Array, dx: Float32Array): void;
   /** out = a (op) b with numpy broadcasting; codes in BINARY. */
   binary(op: number, a: Float32Array, aShape: Int32Array, b: Float32Array, bShape: Int32Array, out: Float32Array, outShape: Int32Array): void;
+  /** out = a (cmp) b as 0/1 bytes with broadcasting; codes in COMPARE. */
+  compare(op: number, a: Float32Array, aShape: Int32Array, b: Float32Array, bShape: Int32Array, out: Uint8Array, outShape: Int32Array): void;
   /** y = op(x) elementwise; codes in UNARY; alpha is Step's value for x <= 0. */
   unary(op: number, x: Float32Array, y: Float32Array, alpha: number): void;
   /** x viewed as [outer, reduced, inner] summed over the middle axis, times scale (1 / reduced for a mean). */
@@ -32,13 +34,14 @@ export interface NativeModule {
   ACTIVATIONS: Record<string, number>;
   BINARY: Record<string, number>;
   UNARY: Record<string, number>;
+  COMPARE?: Record<string, number>;
   APT_INSTALL: string;
 }
 
 /** What our kernels need of tfjs-backend-cpu's MathBackendCPU (the native backend is a subclass). */
 export interface CpuLikeBackend extends KernelBackend {
   data: { get(dataId: DataId): { values?: unknown }; has(dataId: DataId): boolean };
-  makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): TensorInfo;
+  makeTensorInfo(shape: number[], dtype: 'float32' | 'bool', values: Float32Array | Uint8Array): TensorInfo;
   write(values: BackendValues, shape: number[], dtype: DataType): DataId;
   move(dataId: DataId, values: BackendValues, shape: number[], dtype: DataType, refCount: number): void;
   readSync(dataId: DataId): BackendValues;

@@ -172,6 +172,20 @@ describe.each(BACKENDS)('%s gradients equal cpu gradients', (backend) => {
     await expectSameGrads((x) => tf.sum(x!, axes).square().sum().add(tf.mean(x!, axes, true).square().sum()), () => [rnd([4, 3, 5], 32)]);
   });
 
+  it('comparisons (dropout masks) give cpu bool tensors, NaN compares false, with broadcasting', async () => {
+    const values = [-1, 0, 0.5, Number.NaN, 2, 0.5];
+    const run = () => {
+      const x = tf.tensor2d(values, [2, 3]);
+      const ops = [tf.greater, tf.greaterEqual, tf.less, tf.lessEqual].map((op) => op(x, tf.tensor1d([0.5, 0, 0.5])));
+      const got = ops.map((t) => [t.dtype, Array.from(t.dataSync())]);
+      tf.dispose([x, ...ops]);
+      return got;
+    };
+    const mine = await onBackend(backend, run);
+    const cpu = await onBackend('cpu', run);
+    expect(mine).toEqual(cpu);
+  });
+
   it('unary ops keep NaN and Step routes 0 and negatives to alpha', async () => {
     await onBackend(backend, () => undefined);
     const x = tf.tensor1d([-2, -0, 0, 0.5, Number.NaN, 3]);
