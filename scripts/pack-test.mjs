@@ -49,13 +49,13 @@ fs.writeFileSync(path.join(app, 'esm.mjs'), body(`import * as tf from '@tensorfl
 import { useBackend } from '@logitlab/backends';
 import { Sequential, Linear, ReLU, manualSeed } from '@logitlab/layers';
 import { crossEntropy } from '@logitlab/losses';
-import '@logitlab/datasets'; import '@logitlab/metrics'; import '@logitlab/models'; import '@logitlab/train';`));
+import '@logitlab/datasets'; import '@logitlab/metrics'; import '@logitlab/models'; import '@logitlab/train'; import '@logitlab/explain';`));
 // CJS has no top-level await: wrap the same body.
 fs.writeFileSync(path.join(app, 'cjs.cjs'), `const tf = require('@tensorflow/tfjs-core');
 const { useBackend } = require('@logitlab/backends');
 const { Sequential, Linear, ReLU, manualSeed } = require('@logitlab/layers');
 const { crossEntropy } = require('@logitlab/losses');
-require('@logitlab/datasets'); require('@logitlab/metrics'); require('@logitlab/models'); require('@logitlab/train');
+require('@logitlab/datasets'); require('@logitlab/metrics'); require('@logitlab/models'); require('@logitlab/train'); require('@logitlab/explain');
 (async () => {${body('')}})().catch((e) => { console.error(e); process.exit(1); });
 `);
 

@@ -4,7 +4,7 @@ import { defineConfig } from 'vite';
 
 // The app compiles the workspace packages from their src (as vitest does), so `vite build` never
 // depends on the packages having been built first.
-const packages = ['backends', 'datasets', 'layers', 'losses', 'metrics', 'models', 'train'];
+const packages = ['backends', 'datasets', 'layers', 'losses', 'metrics', 'models', 'train', 'explain'];
 // A package with a browser entry (what its "browser" export condition points bundlers to) uses it.
 const src = (name: string, file: string): string => fileURLToPath(new URL(`../../packages/${name}/src/${file}`, import.meta.url));
 const alias = Object.fromEntries(

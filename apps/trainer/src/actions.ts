@@ -11,7 +11,7 @@ export const actions: Actions = {
     await evaluateCommand(opts);
   },
   async explain(opts) {
-    const { explainCommand } = await import('./commands/train');
+    const { explainCommand } = await import('./commands/explain');
     await explainCommand(opts);
   },
   async backends() {

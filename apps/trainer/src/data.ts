@@ -1,4 +1,4 @@
-import { DataLoader, DataNotFoundError, type ImageSet, loadMnist, syntheticDigits } from '@logitlab/datasets';
+import { DataLoader, DataNotFoundError, type ImageSet, loadMnist, normalizePixels, syntheticDigits } from '@logitlab/datasets';
 import { UsageError } from './errors';
 import type { ExperimentContext } from './experiments/types';
 import type { MnistVariant } from './options';
@@ -92,15 +92,8 @@ export async function loadDigits(ctx: ExperimentContext, { trainCount, testCount
   return data;
 }
 
-/** MNIST's standard normalisation (the seed notebooks' transforms.Normalize((0.1307,), (0.3081,))). */
-export const MNIST_MEAN = 0.1307;
-export const MNIST_STD = 0.3081;
-
-export function normalised(images: Float32Array): Float32Array {
-  const out = new Float32Array(images.length);
-  for (let i = 0; i < images.length; i++) out[i] = ((images[i] ?? 0) - MNIST_MEAN) / MNIST_STD;
-  return out;
-}
+/** MNIST's standard normalisation (the seed notebooks' transforms.Normalize((0.1307,), (0.3081,))), from datasets. */
+export const normalised = (images: Float32Array): Float32Array => normalizePixels(images);
 
 /** Batches of [B, 28, 28, 1] images with int32 class labels. */
 export function digitLoader(set: ImageSet, { batchSize, seed, shuffle = true, normalise = true }: { batchSize: number; seed: number; shuffle?: boolean; normalise?: boolean }): DataLoader {

@@ -1,6 +1,6 @@
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from './errors';
-import { EXPERIMENT_NAMES, MODEL_NAMES } from './names';
+import { EXPERIMENT_NAMES, EXPLAIN_COMPOSITES, EXPLAIN_METHODS, MODEL_NAMES } from './names';
 import {
   BACKENDS,
   type RawCommonOptions,
@@ -44,7 +44,7 @@ function addCommonOptions(cmd: Command, { quickDefault = false } = {}): Command 
 export interface Actions {
   train(model: string, opts: CommonOptions & { head?: string }): Promise<void>;
   evaluate(opts: { checkpoint: string; backend: CommonOptions['backend']; data: CommonOptions['data'] | undefined; download: boolean }): Promise<void>;
-  explain(opts: { checkpoint: string; backend: CommonOptions['backend']; count: number; out?: string }): Promise<void>;
+  explain(opts: { checkpoint: string; backend: CommonOptions['backend']; images: number; method: string; composite?: string; target?: number; out?: string }): Promise<void>;
   backends(): Promise<void>;
   bench(opts: BenchFlags): Promise<void>;
   experiment(name: string, opts: CommonOptions): Promise<void>;
@@ -118,13 +118,16 @@ export function buildProgram(actions: Actions, { exitOverride = false, writeErr,
 
   program
     .command('explain')
-    .description('Deep Taylor and sensitivity heatmaps from a trained sumpool run')
-    .argument('<run-dir>', 'directory written by `logitlab train sumpool`', flag((v) => parseRunDir(v, 'run-dir')))
+    .description('heatmaps and their evaluation for a trained convnet, bn-mlp or sumpool run (@logitlab/explain)')
+    .argument('<run-dir>', 'directory written by `logitlab train`', flag((v) => parseRunDir(v, 'run-dir')))
     .addOption(new Option('--backend <name>', 'tfjs backend').default('auto').argParser(flag(parseBackend)))
-    .option('--count <n>', 'images to explain', flag((v) => parsePositiveInt(v, '--count')), 8)
+    .addOption(new Option('--method <name>', 'attribution method').choices(EXPLAIN_METHODS).default('lrp'))
+    .addOption(new Option('--composite <name>', 'LRP composite (default: deepTaylor for sumpool, epsilonGammaBox for convnet, epsilonPlus for bn-mlp)').choices(EXPLAIN_COMPOSITES))
+    .option('--target <class>', 'class to explain (default: each image\'s predicted class)', flag((v) => parseNonNegativeInt(v, '--target')))
+    .option('--images <n>', 'images to explain', flag((v) => parsePositiveInt(v, '--images')), 8)
     .option('--out <dir>', 'where to write the heatmaps (default: the run directory)')
-    .action(async (dir: string, raw: { backend: CommonOptions['backend']; count: number; out?: string }) => {
-      await actions.explain({ checkpoint: dir, backend: raw.backend, count: raw.count, out: raw.out });
+    .action(async (dir: string, raw: { backend: CommonOptions['backend']; method: string; composite?: string; target?: number; images: number; out?: string }) => {
+      await actions.explain({ checkpoint: dir, backend: raw.backend, images: raw.images, method: raw.method, composite: raw.composite, target: raw.target, out: raw.out });
     });
 
   program

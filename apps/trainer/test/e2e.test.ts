@@ -131,7 +131,7 @@ describe.skipIf(!built)('logitlab CLI (built, plain node)', () => {
     expect(r.status, r.stderr).toBe(0);
     console.log(`[trainer e2e] tour --quick took ${((Date.now() - t0) / 1000).toFixed(0)} s`);
     const s = (name: string) => readJson<Json>(path.join(out, name, 'summary.json'));
-    for (const name of ['heads', 'deep-taylor', 'segmentation', 'multilabel', 'batchnorm', 'logits', 'vae-beta']) {
+    for (const name of ['heads', 'deep-taylor', 'segmentation', 'multilabel', 'batchnorm', 'logits', 'vae-beta', 'explain-convnet']) {
       for (const f of ['summary.json', 'report.md', 'config.json']) expect(fs.existsSync(path.join(out, name, f)), `${name}/${f}`).toBe(true);
       const report = fs.readFileSync(path.join(out, name, 'report.md'), 'utf8');
       for (const [, img] of report.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)) expect(fs.existsSync(path.join(out, name, decodeURI(img!))), `${name}: ${img}`).toBe(true);
@@ -148,6 +148,7 @@ describe.skipIf(!built)('logitlab CLI (built, plain node)', () => {
     expect(num(dt, 'testAccuracy')).toBeGreaterThan(0.8);
     expect(num(dt, 'conservation.maxRelError')).toBeLessThan(1e-4);
     expect(num(dt, 'aopc.deepTaylor')).toBeGreaterThan(num(dt, 'aopc.sensitivity'));
+    for (const m of ['deepTaylor', 'sensitivity', 'integratedGradients']) expect(num(dt, `relevanceMassOnStroke.${m}`)).toBeGreaterThanOrEqual(0);
     expect(num(dt, 'aopc.deepTaylor')).toBeGreaterThan(num(dt, 'aopc.random'));
     // the heatmaps point at the 0-3 digit: most relevance on its half
     expect(num(dt, 'relevanceOnTargetDigit.deepTaylor')).toBeGreaterThan(0.55);

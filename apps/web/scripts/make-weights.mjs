@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '@logitlab/backends';
 import { DataLoader, loadMnist, normalize, pairedDigits, scaleTo, splitImageSet, syntheticDigits } from '@logitlab/datasets';
+import { explain } from '@logitlab/explain';
 import { manualSeed, moduleToSafetensors } from '@logitlab/layers';
 import { crossEntropy, gaussianKl, mseLoss, nllLoss, setPitfallWarnings, vaeLoss } from '@logitlab/losses';
 import { Autoencoder, MnistConvNet, SumPoolExplainer, Vae } from '@logitlab/models';
@@ -139,7 +140,7 @@ if (want('explainer')) {
   const acc = f.filter((v, i) => v > 50 === testPairs.targets[i] > 50).length / testPairs.count;
   // Conservation on trained weights, the property the Explain page displays.
   const x = tf.tensor2d(testPairs.images.subarray(0, 50 * 1568), [50, 1568]);
-  const { relevance, conservation } = model.explain(x, { method: 'deepTaylor' });
+  const { relevance, conservation } = explain(model, x, { method: 'lrp', composite: 'deepTaylor', bounds: [-0.5, 1.5] });
   let maxRel = 0;
   conservation.relError.forEach((r, i) => {
     if (conservation.output[i] > 1) maxRel = Math.max(maxRel, r);

@@ -4,3 +4,4 @@ export { BackendNotInstalledError, BackendUnavailableError, NoBackendAvailableEr
 export { GradientsNotRegisteredError, registerAllGradients } from './gradients';
 export { registerWasmTrainingKernels } from './wasm/register';
 export { AUTO_ORDER, BACKEND_PACKAGES, TFJS_VERSION } from './packages';
+export { registeredVariables } from './engine-compat';

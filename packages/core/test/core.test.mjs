@@ -16,7 +16,10 @@ test('core dist: RNG stream and atomic write from plain node', async () => {
     assert.equal(fs.readFileSync(path.join(dir, 'x.txt'), 'utf8'), 'ok');
     fs.mkdirSync(path.join(dir, 'd'));
     fs.writeFileSync(path.join(dir, 'd', 'f'), '');
-    await assert.rejects(writeFileAtomic(path.join(dir, 'd'), 'x', { purpose: 'report' }), (e) => e instanceof AtomicWriteError && e instanceof LogitlabError);
+    await assert.rejects(
+      writeFileAtomic(path.join(dir, 'd'), 'x', { purpose: 'report' }),
+      (e) => e instanceof AtomicWriteError && e instanceof LogitlabError,
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -1,18 +1,18 @@
 // Everything except loadMnist, which differs between the Node (index.ts) and browser (index.browser.ts) builds.
-export { DatasetError, IdxFormatError, ChecksumError, DataNotFoundError, DownloadError, DatasetInputError } from './errors';
+export { DatasetError, IdxFormatError, ChecksumError, DataNotFoundError, DownloadError, DatasetInputError, DataFileError } from './errors';
 export type { IdxFormatReason, DownloadAttempt } from './errors';
 export type { ImageSet } from './image-set';
 export { syntheticDigits } from './synthetic/synthetic-digits';
 export type { SyntheticDigitsOptions } from './synthetic/synthetic-digits';
 export { DataLoader } from './loader/data-loader';
 export type { Batch, DataLoaderOptions, LoaderData } from './loader/data-loader';
-export { normalize, scaleTo, compose, MNIST_MEAN, MNIST_STD } from './loader/transforms';
+export { normalize, normalizePixels, scaleTo, compose, MNIST_MEAN, MNIST_STD } from './loader/transforms';
 export type { Transform } from './loader/transforms';
-export { parseIdx, writeIdx, idxBytes } from './idx/idx';
+export { parseIdx, writeIdx, idxBytes, DEFAULT_MAX_IDX_BYTES } from './idx/idx';
 export type { IdxArray, IdxData, IdxDtype, ParseIdxOptions, WriteIdxOptions } from './idx/idx';
 export { decodeMnist, encodeMnist } from './idx/mnist-idx';
 export type { DecodeMnistOptions } from './idx/mnist-idx';
-export { MNIST_CHECKSUMS, MNIST_FILES, MNIST_MIRRORS, MNIST_VARIANTS } from './load/catalog';
+export { MNIST_CHECKSUMS, MNIST_FILES, MNIST_IDX_BYTES, MNIST_MIRRORS, MNIST_VARIANTS } from './load/catalog';
 export type { FileChecksum, MnistSplit, MnistVariant } from './load/catalog';
 export type { LoadMnistOptions, MnistSet } from './load/load-mnist';
 export type { DownloadProgress, FetchLike } from './load/download';

@@ -15,7 +15,8 @@ export type IdxFormatReason =
   | 'not-gzip'
   | 'corrupt-gzip'
   | 'wrong-shape'
-  | 'wrong-dtype';
+  | 'wrong-dtype'
+  | 'too-large';
 
 /** Bytes that are not a well-formed IDX file (or not the IDX file the caller expected). */
 export class IdxFormatError extends DatasetError {
@@ -66,6 +67,23 @@ export class DownloadError extends DatasetError {
     readonly attempts: readonly DownloadAttempt[],
   ) {
     super(message);
+  }
+}
+
+/**
+ * The file system refused a data file or directory (ENOTDIR, EISDIR, ELOOP, EACCES, EROFS...), or the
+ * data directory is on a pseudo file system (procfs, sysfs) where files cannot be stored.
+ * `path` is the file or directory, `code` the system error code when there is one.
+ */
+export class DataFileError extends DatasetError {
+  override name = 'DataFileError';
+  constructor(
+    message: string,
+    readonly path: string,
+    readonly code: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
   }
 }
 

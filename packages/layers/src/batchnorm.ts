@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { OptionError, ShapeError } from './errors';
+import { requireFloatInput } from './input-checks';
 import { Module } from './module';
 
 export interface BatchNormOptions {
@@ -76,6 +77,7 @@ abstract class BatchNormBase extends Module {
       const want = this.ranks.map((r) => `[${[...Array(r - 1).fill('_'), this.numFeatures].join(', ')}]`).join(' or ');
       throw new ShapeError(`${this.kind}(${this.numFeatures}) expects channels-last input ${want}, got [${x.shape.join(', ')}]`);
     }
+    requireFloatInput(`${this.kind}(${this.numFeatures})`, x);
     const useBatchStats = this.training || !this.trackRunningStats;
     if (!useBatchStats) {
       return tf.batchNorm(x, this.mean as tf.Tensor1D, this.variance as tf.Tensor1D, this.bias ?? undefined, this.weight ?? undefined, this.eps);

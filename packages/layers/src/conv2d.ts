@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { OptionError, ShapeError } from './errors';
+import { requireFloatInput } from './input-checks';
 import { biasUniform, kaimingUniform } from './init';
 import { Module } from './module';
 import { dilateKernel, explicitPad, pair, type Pair } from './conv-utils';
@@ -71,6 +72,7 @@ export class Conv2d extends Module {
     if (x.rank !== 4 || x.shape[3] !== this.inChannels) {
       throw new ShapeError(`Conv2d(${this.inChannels}, ${this.outChannels}) expects NHWC input [N, H, W, ${this.inChannels}], got [${x.shape.join(', ')}]`);
     }
+    requireFloatInput(`Conv2d(${this.inChannels}, ${this.outChannels})`, x);
     return tf.tidy(() => {
       const dilated = this.dilation[0] > 1 || this.dilation[1] > 1;
       const filter = dilated ? dilateKernel(this.weight as tf.Tensor4D, this.dilation) : (this.weight as tf.Tensor4D);
@@ -82,13 +84,15 @@ export class Conv2d extends Module {
       }
       const pad = this.padding === 'same' ? 'same' : ph === 0 && pw === 0 ? 'valid' : explicitPad([ph, pw]);
       const x4 = x as tf.Tensor4D;
-      // While gradients are recorded, conv2d + add: fused conv2d's gradient computes the input gradient
-      // even when nothing needs it (a network's first conv, whose input is data), which is the single
-      // most expensive kernel of a convnet training step on wasm; conv2d's gradient is computed only
-      // for inputs that lead to a variable. Inference keeps the fused kernel (bias added in the conv).
+      // In train mode, conv2d + add: fused conv2d's gradient computes the input gradient even when
+      // nothing needs it (a network's first conv, whose input is data), which is the single most
+      // expensive kernel of a convnet training step on wasm; conv2d's gradient is computed only for
+      // inputs that lead to a variable. Eval mode keeps the fused kernel (bias added in the conv); its
+      // gradient is right too, and explanations, which take gradients in eval mode, need the input's.
+      // The mode, not the engine's private gradient-tape depth, decides: layers use public tfjs only.
       const bias = withBias ? this.bias : null;
       if (bias === null) return tf.conv2d(x4, filter, this.stride, pad, 'NHWC');
-      if (tf.engine().state.gradientDepth > 0) return tf.add(tf.conv2d(x4, filter, this.stride, pad, 'NHWC'), bias);
+      if (this.training) return tf.add(tf.conv2d(x4, filter, this.stride, pad, 'NHWC'), bias);
       return tf.fused.conv2d({ x: x4, filter, strides: this.stride, pad, dataFormat: 'NHWC', dilations: 1, bias });
     });
   }

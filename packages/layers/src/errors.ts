@@ -36,3 +36,8 @@ export class SafetensorsError extends LayerError {
 export class ModeError extends LayerError {
   override name = 'ModeError';
 }
+
+/** A tensor has a dtype the layer cannot compute with (PyTorch raises for an int32 input to Linear or Conv2d too). */
+export class DtypeError extends LayerError {
+  override name = 'DtypeError';
+}

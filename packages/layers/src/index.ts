@@ -1,5 +1,5 @@
-export { Module, type StateDict, type Slot } from './module';
-export { LayerError, ShapeError, StateDictError, OptionError, SafetensorsError, ModeError } from './errors';
+export { Module, withForwardHook, forwardHookActive, type ForwardHook, type StateDict, type Slot } from './module';
+export { LayerError, ShapeError, StateDictError, OptionError, SafetensorsError, ModeError, DtypeError } from './errors';
 export { manualSeed, getRngState, setRngState, nextUint32, nextFloat, randUniform, randNormal } from './random';
 export { kaimingUniform, biasUniform } from './init';
 export { Linear, type LinearOptions } from './linear';

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ShapeError } from './errors';
+import { requireFloatInput } from './input-checks';
 import { biasUniform, kaimingUniform } from './init';
 import { Module } from './module';
 
@@ -37,6 +38,7 @@ export class Linear extends Module {
     if (x.rank < 1 || last !== this.inFeatures) {
       throw new ShapeError(`Linear(${this.inFeatures}, ${this.outFeatures}) expects input [..., ${this.inFeatures}], got [${x.shape.join(', ')}]`);
     }
+    requireFloatInput(`Linear(${this.inFeatures}, ${this.outFeatures})`, x);
     return tf.tidy(() => {
       const x2 = x.rank === 2 ? (x as tf.Tensor2D) : tf.reshape(x, [-1, this.inFeatures]) as tf.Tensor2D;
       // fused matMul adds the bias in the same kernel (one pass less on wasm / webgl)

@@ -17,6 +17,32 @@ export interface Slot {
 }
 
 /**
+ * A forward hook (zennit-style): while one is installed, every `Module.call` goes through it, so an
+ * explanation can wrap chosen layers (e.g. in a `tf.customGrad` that back-propagates relevance) with
+ * the model's own forward code unchanged. `forward` runs the module itself.
+ */
+export type ForwardHook = (module: Module, input: tf.Tensor, forward: (x: tf.Tensor) => tf.Tensor) => tf.Tensor;
+
+// One slot, not a list: training calls `call` per layer per step, so the no-hook path is one null check.
+let activeHook: ForwardHook | null = null;
+
+/** Runs `fn` with `hook` installed around every `Module.call`, restoring the previous hook afterwards (also on throw). */
+export function withForwardHook<T>(hook: ForwardHook, fn: () => T): T {
+  const previous = activeHook;
+  activeHook = hook;
+  try {
+    return fn();
+  } finally {
+    activeHook = previous;
+  }
+}
+
+/** True while a forward hook is installed: forward code that bypasses `call` for speed must then go through `call`. */
+export function forwardHookActive(): boolean {
+  return activeHook !== null;
+}
+
+/**
  * The micrograd-sized core: a Module knows its parameters, buffers, children and mode.
  * Activations are channels-last (NHWC, tfjs's native layout); state dicts use PyTorch's names and layouts.
  */
@@ -28,9 +54,9 @@ export abstract class Module {
 
   abstract forward(x: tf.Tensor): tf.Tensor;
 
-  /** Calls forward (kept separate so subclasses can add hooks later, as torch's __call__ does). */
+  /** Calls forward, through the installed forward hook if any (as torch's __call__ runs hooks). */
   call(x: tf.Tensor): tf.Tensor {
-    return this.forward(x);
+    return activeHook === null ? this.forward(x) : activeHook(this, x, (t) => this.forward(t));
   }
 
   protected registerParameter(name: string, value: tf.Tensor, layout: Omit<Slot, 'value'> = { torchShape: value.shape }): tf.Variable {
@@ -99,12 +125,20 @@ export abstract class Module {
   }
 
   /**
-   * Copies a PyTorch-layout state dict into this module. Shapes are checked before anything is
-   * written, so a failed load changes nothing. The dict's tensors stay owned by the caller.
+   * Copies a PyTorch-layout state dict into this module, all or nothing: names, values (live tensors of
+   * a numeric dtype), shapes and the layout conversion are all checked and computed before the first
+   * write, so a failed load changes nothing and throws a StateDictError. Dtypes are cast to the slot's
+   * (PyTorch's copy_ casts too); non-finite values load as they are (PyTorch does not check them).
+   * The dict's tensors stay owned by the caller.
    */
   loadStateDict(dict: StateDict, { strict = true }: { strict?: boolean } = {}): { missingKeys: string[]; unexpectedKeys: string[] } {
+    if (typeof dict !== 'object' || dict === null || Array.isArray(dict)) {
+      throw new StateDictError(`loadStateDict expects an object of named tensors, got ${dict === null ? 'null' : Array.isArray(dict) ? 'an array' : typeof dict}`);
+    }
     const slots = new Map([...this.namedSlots('params'), ...this.namedSlots('bufs')]);
-    const missingKeys = [...slots.keys()].filter((k) => !(k in dict));
+    // own keys only: "constructor" or "__proto__" must not be found on Object.prototype
+    const has = (k: string) => Object.prototype.hasOwnProperty.call(dict, k);
+    const missingKeys = [...slots.keys()].filter((k) => !has(k));
     const unexpectedKeys = Object.keys(dict).filter((k) => !slots.has(k));
     if (strict && (missingKeys.length || unexpectedKeys.length)) {
       throw new StateDictError(
@@ -113,22 +147,35 @@ export abstract class Module {
         unexpectedKeys,
       );
     }
-    const mismatched: string[] = [];
+    const problems: string[] = [];
+    const present: [string, Slot, tf.Tensor][] = [];
     for (const [key, slot] of slots) {
-      const t = dict[key];
-      if (t && !sameShape(t.shape, slot.torchShape)) {
-        mismatched.push(`${key}: checkpoint has [${t.shape.join(', ')}], model expects [${slot.torchShape.join(', ')}]`);
+      if (!has(key)) continue;
+      const problem = checkValue(dict[key], slot.torchShape);
+      if (problem) problems.push(`${key}: ${problem}`);
+      else present.push([key, slot, dict[key] as tf.Tensor]);
+    }
+    if (problems.length) throw new StateDictError(`Error(s) in loading state dict: ${problems.join('; ')}`, missingKeys, unexpectedKeys);
+    // every converted value exists before the first assign, so nothing is half-written if a conversion fails
+    const converted: tf.Tensor[] = [];
+    try {
+      for (const [, slot, t] of present) {
+        converted.push(
+          tf.tidy(() => {
+            const v = slot.fromTorch ? slot.fromTorch(t) : t.clone();
+            return v.dtype === slot.value.dtype ? v : tf.cast(v, slot.value.dtype);
+          }),
+        );
       }
+    } catch (e) {
+      tf.dispose(converted);
+      throw new StateDictError(`loadStateDict: converting ${present[converted.length]?.[0] ?? 'a tensor'} failed: ${(e as Error).message}`, missingKeys, unexpectedKeys);
     }
-    if (mismatched.length) throw new StateDictError(`Size mismatch in state dict: ${mismatched.join('; ')}`, missingKeys, unexpectedKeys);
-    for (const [key, slot] of slots) {
-      const t = dict[key];
-      if (!t) continue;
-      tf.tidy(() => {
-        const v = slot.fromTorch ? slot.fromTorch(t) : t;
-        slot.value.assign(v.dtype === slot.value.dtype ? v : tf.cast(v, slot.value.dtype));
-      });
-    }
+    present.forEach(([, slot], i) => {
+      const v = converted[i] as tf.Tensor;
+      slot.value.assign(v);
+      v.dispose();
+    });
     return { missingKeys, unexpectedKeys };
   }
 
@@ -144,6 +191,20 @@ export abstract class Module {
     for (const [name, child] of this.kids) out.push(...child.namedSlots(which, `${prefix}${name}.`));
     return out;
   }
+}
+
+const LOADABLE = new Set(['float32', 'int32', 'bool']);
+
+/** Why a state-dict value cannot be loaded into a slot of this PyTorch shape, or undefined when it can. */
+function checkValue(t: unknown, torchShape: readonly number[]): string | undefined {
+  if (!(t instanceof tf.Tensor)) {
+    const what = t === null ? 'null' : Array.isArray(t) ? 'an array' : typeof t === 'object' ? (t.constructor?.name ?? 'an object') : typeof t;
+    return `expected a tf.Tensor, got ${what}`;
+  }
+  if (t.isDisposed) return 'the tensor is disposed';
+  if (!LOADABLE.has(t.dtype)) return `dtype ${t.dtype} cannot be loaded (expected float32, int32 or bool)`;
+  if (!sameShape(t.shape, torchShape)) return `size mismatch: checkpoint has [${t.shape.join(', ')}], model expects [${torchShape.join(', ')}]`;
+  return undefined;
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {

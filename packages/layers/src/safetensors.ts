@@ -17,7 +17,8 @@ const BYTES: Record<string, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8,
 export function saveSafetensors(dict: StateDict, metadata?: SafetensorsMetadata): Uint8Array {
   // oxlint-disable-next-line unicorn/no-array-sort -- sorts a fresh array; toSorted is ES2023
   const names = Object.keys(dict).sort();
-  const header: Record<string, unknown> = {};
+  // null prototype: a tensor named "__proto__" is an ordinary key, not the object's prototype
+  const header: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   if (metadata && Object.keys(metadata).length) {
     for (const [k, v] of Object.entries(metadata)) {
       if (typeof v !== 'string') throw new SafetensorsError(`metadata values must be strings, got ${typeof v} for "${k}"`);
@@ -69,9 +70,11 @@ interface Entry {
  * Parses safetensors bytes into tensors (caller owns them). F32 -> float32; F64, F16, BF16 ->
  * float32; I64 -> int32 (values must fit); I32, I16, I8, U8 -> int32; BOOL -> bool.
  * Any defect (truncation, bad JSON, overlapping or out-of-range offsets) is a SafetensorsError.
+ * `tensors` and `metadata` have null prototypes, so any name (even "__proto__") is an ordinary key.
  */
 export function loadSafetensors(bytes: Uint8Array | ArrayBuffer): { tensors: StateDict; metadata: SafetensorsMetadata } {
-  const buf = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  // re-wrap: a Node Buffer's `slice` is a view and its `.buffer` is often a shared pool
+  const buf = bytes instanceof Uint8Array ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : new Uint8Array(bytes);
   if (buf.length < 8) throw new SafetensorsError(`truncated safetensors: ${buf.length} bytes, expected at least 8 for the header length`);
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const n = view.getBigUint64(0, true);
@@ -86,7 +89,8 @@ export function loadSafetensors(bytes: Uint8Array | ArrayBuffer): { tensors: Sta
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new SafetensorsError('safetensors header must be a JSON object');
   const data = buf.subarray(8 + headerLen);
-  const metadata: SafetensorsMetadata = {};
+  // null prototypes: a tensor or metadata key named "__proto__" must be stored, not set the prototype (and leak)
+  const metadata: SafetensorsMetadata = Object.create(null) as SafetensorsMetadata;
   const entries: [string, Entry][] = [];
   for (const [name, raw] of Object.entries(header as Record<string, unknown>)) {
     if (name === '__metadata__') {
@@ -111,7 +115,7 @@ export function loadSafetensors(bytes: Uint8Array | ArrayBuffer): { tensors: Sta
     expectedStart = end;
   }
   if (expectedStart !== data.length) throw new SafetensorsError(`safetensors data is ${data.length} bytes but the header describes ${expectedStart} (truncated or trailing bytes)`);
-  const tensors: StateDict = {};
+  const tensors: StateDict = Object.create(null) as StateDict;
   try {
     for (const [name, e] of entries) tensors[name] = decode(name, e, data.subarray(e.data_offsets[0], e.data_offsets[1]));
   } catch (err) {
@@ -134,8 +138,9 @@ function checkEntry(name: string, raw: unknown): Entry {
 }
 
 function decode(name: string, e: Entry, raw: Uint8Array): tf.Tensor {
-  // copy first: the slice may not be aligned for a typed-array view
-  const bytes = raw.slice();
+  // copy into a fresh buffer of exactly this tensor's bytes: the slice may be unaligned for a typed-array view,
+  // and Uint8Array.prototype.slice copies even when `raw` is a Buffer (whose own slice is a view)
+  const bytes = Uint8Array.prototype.slice.call(raw);
   const count = e.shape.reduce((a, b) => a * b, 1);
   const dv = new DataView(bytes.buffer);
   switch (e.dtype) {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { checkClassTargets, checkWeight, looksLikeProbabilities, requireFloat, sampleRowsForCheck, shapeStr, warnPitfall } from './checks';
 import { LossDtypeError, LossOptionError, LossShapeError } from './errors';
 import { pickedNll, reduceWeighted } from './nll';
-import { checkReduction, type Reduction } from './reduce';
+import { checkReduction, mean, type Reduction } from './reduce';
 import { logSoftmax } from './softmax';
 
 export interface CrossEntropyOptions {
@@ -13,7 +13,7 @@ export interface CrossEntropyOptions {
   /** Mixes the target with the uniform distribution: (1 - e) * target + e / C. */
   labelSmoothing?: number;
   reduction?: Reduction;
-  /** Range-check class-index targets (one small read-back per call). */
+  /** Range-check class-index targets (one small read-back per call). With false, an out-of-range target makes the loss NaN (PyTorch raises). */
   validate?: boolean;
 }
 
@@ -49,7 +49,9 @@ export function crossEntropy(logits: tf.Tensor, target: tf.Tensor, options: Cros
     // PyTorch: (1 - e) * nll + e / C * smooth, smooth = -sum_c w_c log p_c, with nll's normaliser
     const m = target.size;
     const wRow = weight ? tf.reshape(weight, [1, c]) : tf.scalar(1);
-    const smooth = tf.mul(tf.neg(tf.sum(tf.mul(tf.reshape(logp, [m, c]), wRow), -1)), valid);
+    // select, not multiply, for ignored rows: their log-probabilities may hold -Infinity (PyTorch's masked_fill)
+    const smoothAll = tf.neg(tf.sum(tf.mul(tf.reshape(logp, [m, c]), wRow), -1));
+    const smooth = tf.where(tf.cast(valid, 'bool'), smoothAll, tf.zerosLike(smoothAll));
     const smoothReduced = reduceWeighted(smooth, weights, reduction, target.shape);
     return tf.add(tf.mul(nll, 1 - labelSmoothing), tf.mul(smoothReduced, labelSmoothing / c));
   });
@@ -60,7 +62,7 @@ function probabilityTargets(logp: tf.Tensor, target: tf.Tensor, c: number, weigh
   const weighted = weight ? tf.mul(tf.mul(logp, t), weight) : tf.mul(logp, t);
   const perRow = tf.neg(tf.sum(weighted, -1));
   // the mean is over samples (input.numel / C), not over the weights
-  if (reduction === 'mean') return tf.mean(perRow);
+  if (reduction === 'mean') return mean(perRow);
   if (reduction === 'sum') return tf.sum(perRow);
   return perRow;
 }

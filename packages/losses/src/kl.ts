@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { requireFloat, requireSameShape } from './checks';
 import { LossShapeError } from './errors';
-import { checkReduction, type Reduction } from './reduce';
+import { checkReduction, mean, type Reduction } from './reduce';
 
 export interface KlDivOptions {
   /** Target given as log-probabilities. */
@@ -30,7 +30,7 @@ export function klDiv(input: tf.Tensor, target: tf.Tensor, { logTarget = false, 
     }
     if (reduction === 'none') return pointwise;
     if (reduction === 'sum') return tf.sum(pointwise);
-    if (reduction === 'mean') return tf.mean(pointwise);
+    if (reduction === 'mean') return mean(pointwise);
     return tf.div(tf.sum(pointwise), input.rank > 0 ? (input.shape[0] ?? 1) : 1);
   });
 }
@@ -53,6 +53,6 @@ export function gaussianKl(mu: tf.Tensor, logVar: tf.Tensor, { reduction = 'mean
   return tf.tidy(() => {
     const perSample = tf.mul(-0.5, tf.sum(tf.sub(tf.sub(tf.add(1, logVar), tf.square(mu)), tf.exp(logVar)), -1));
     if (reduction === 'none') return perSample;
-    return reduction === 'sum' ? tf.sum(perSample) : tf.mean(perSample);
+    return reduction === 'sum' ? tf.sum(perSample) : mean(perSample);
   });
 }

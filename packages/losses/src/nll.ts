@@ -7,7 +7,7 @@ export interface NllLossOptions {
   weight?: tf.Tensor;
   ignoreIndex?: number;
   reduction?: Reduction;
-  /** Range-check targets (one small read-back per call). */
+  /** Range-check targets (one small read-back per call). With false, an out-of-range target makes the loss NaN (PyTorch raises). */
   validate?: boolean;
 }
 
@@ -19,13 +19,21 @@ export function pickedNll(logProbs: tf.Tensor, target: tf.Tensor, c: number, wei
   const m = target.size;
   const flatT = tf.reshape(target, [m]);
   const valid = tf.notEqual(flatT, ignoreIndex);
-  const safeT = tf.where(valid, flatT, tf.zerosLike(flatT));
-  // one-hot pick instead of gather: gathering along a batch of rows has no gradient in tfjs
-  const oneHot = tf.cast(tf.oneHot(safeT, c), 'float32');
-  const picked = tf.sum(tf.mul(tf.reshape(logProbs, [m, c]), oneHot), -1);
+  // nothing has range-checked targets under validate: false; PyTorch raises, and a one-hot would silently give 0,
+  // so an out-of-range target makes its loss NaN (fit's NaN check names the step) without a read-back here
+  const inRange = tf.logicalAnd(tf.greaterEqual(flatT, 0), tf.less(flatT, c));
+  const safeT = tf.where(tf.logicalAnd(valid, inRange), flatT, tf.zerosLike(flatT));
+  // gather the target's log-probability from the flattened [m * c] tensor: a one-hot multiply turns a -Infinity
+  // non-target (masked logits) into 0 * -Infinity = NaN, and gather with batchDims has no gradient in tfjs
+  const flatIndex = tf.add(tf.mul(tf.range(0, m, 1, 'int32'), tf.scalar(c, 'int32')), safeT);
+  const picked = tf.gather(tf.reshape(logProbs, [m * c]), flatIndex);
   const validF = tf.cast(valid, 'float32');
   const w = weight ? tf.mul(tf.gather(weight, safeT), validF) : validF;
-  return { losses: tf.neg(tf.mul(picked, w)), weights: w, valid: validF };
+  // select, not multiply: an ignored target is parked on class 0, whose log-probability may be -Infinity
+  const zeros = tf.zerosLike(picked);
+  const losses = tf.where(valid, tf.neg(tf.mul(picked, w)), zeros);
+  const checked = tf.where(tf.logicalOr(inRange, tf.logicalNot(valid)), losses, tf.add(zeros, NaN));
+  return { losses: checked, weights: w, valid: validF };
 }
 
 export function reduceWeighted(losses: tf.Tensor, weights: tf.Tensor, reduction: Reduction, shape: number[]): tf.Tensor {

@@ -4,7 +4,7 @@ import { binaryCrossEntropy } from './bce';
 import { LossOptionError, LossShapeError } from './errors';
 import { gaussianKl } from './kl';
 import { mseLoss } from './regression';
-import { checkReduction, type Reduction } from './reduce';
+import { checkReduction, mean, type Reduction } from './reduce';
 import { callSite, markPitfallChecked, pitfallWarningsEnabled, shouldCheck, warnPitfall } from '@logitlab/core';
 
 export interface VaeLossInputs {
@@ -61,7 +61,7 @@ export function vaeLoss({ reconstruction, input, mu, logVar }: VaeLossInputs, op
   const result = tf.tidy(() => {
     const elementwise = kind === 'mse' ? mseLoss(reconstruction, input, { reduction: 'none' }) : binaryCrossEntropy(reconstruction, input, { reduction: 'none' });
     const perSample = tf.sum(tf.reshape(elementwise, [n, -1]), -1);
-    const rec = reduction === 'none' ? perSample : reduction === 'sum' ? tf.sum(perSample) : tf.mean(perSample);
+    const rec = reduction === 'none' ? perSample : reduction === 'sum' ? tf.sum(perSample) : mean(perSample);
     const kl = gaussianKl(mu, logVar, { reduction });
     const loss = tf.add(rec, tf.mul(kl, beta));
     const ratio = tf.div(tf.mul(kl, beta), rec);

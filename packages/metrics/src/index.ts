@@ -21,5 +21,7 @@ export {
   type PixelFlippingResult,
   type ScoreFn,
 } from './explanations';
-export { pca2d, tsne2d, type ProjectionOptions, type TsneOptions } from './latent';
+export { relevanceMassAccuracy, relevanceRankAccuracy, spearman, type GroundTruthResult } from './ground-truth';
+export { pca2d, pcaProject, pcaLift, tsne2d, type Pca2d, type ProjectionOptions, type TsneOptions } from './latent';
 export { RunningMean, MeterGroup } from './meters';
+export { divergingColor, heatmapRgba, grayLevel, grayRgba, maxAbs, type Rgb } from './colormap';

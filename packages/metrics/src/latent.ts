@@ -45,28 +45,78 @@ function toRows(y: unknown): ArrayLike<ArrayLike<number>> {
   return m.to2dArray ?? (y as ArrayLike<ArrayLike<number>>);
 }
 
+/** A fitted 2-D PCA: the scores of the data it was fitted on, and what projects new points the same way. */
+export interface Pca2d {
+  /** Scores of the fitted data, row-major [count, 2]: points[i] = (x_i - mean) . axes. */
+  points: Float64Array;
+  /** The fitted data's mean, one value per dimension. */
+  mean: Float64Array;
+  /** The two principal axes, orthonormal, one value per dimension each (zeros for a missing component). */
+  axes: [Float64Array, Float64Array];
+}
+
 /**
- * 2-D PCA projection (druidjs), returned row-major [count, 2] in float64. The data are centred
- * first (druid projects uncentred data) so the result equals sklearn's PCA up to each
- * component's sign; the sign is fixed so each component's largest-magnitude score is positive.
- * Rank-deficient data (all points on a line) give a second component of zeros (druid's power
- * iteration returns NaN there; with finite input checked first, NaN can only mean that).
+ * 2-D PCA (druidjs finds the axes). The data are centred first (druid projects uncentred data) so
+ * `points` equal sklearn's PCA scores up to each component's sign; the sign is fixed so each
+ * component's largest-magnitude score is positive. Rank-deficient data (all points on a line) give a
+ * second axis and scores of zeros (druid's power iteration returns NaN there; with finite input
+ * checked first, NaN can only mean that). `pcaProject` / `pcaLift` map new points to and from the plane.
  */
-export function pca2d(data: Numeric, options: ProjectionOptions): Float64Array {
+export function pca2d(data: Numeric, options: ProjectionOptions): Pca2d {
   const { count, seed = 0 } = options;
   const x = rows(data, count);
   const d = x[0]?.length ?? 0;
   const mean = new Float64Array(d);
   for (const r of x) for (let j = 0; j < d; j++) mean[j]! += (r[j] as number) / count;
   for (const r of x) for (let j = 0; j < d; j++) r[j]! -= mean[j] as number;
-  const out = flatten2d(toRows(new PCA(x, { d: 2, seed }).transform()), count);
-  for (let i = 0; i < out.length; i++) if (Number.isNaN(out[i])) out[i] = 0;
+  const v = new PCA(x, { d: 2, seed }).principal_components(); // a [d, 2] Matrix
+  const axes: [Float64Array, Float64Array] = [new Float64Array(d), new Float64Array(d)];
+  for (let c = 0; c < 2; c++) {
+    const axis = axes[c] as Float64Array;
+    for (let j = 0; j < d; j++) axis[j] = v.entry(j, c);
+    if (axis.some((a) => !Number.isFinite(a))) axis.fill(0);
+  }
+  const pca: Pca2d = { points: new Float64Array(0), mean, axes };
+  const points = pcaProject(pca, data);
   for (let c = 0; c < 2; c++) {
     let big = 0;
-    for (let i = 0; i < count; i++) if (Math.abs(out[2 * i + c] as number) > Math.abs(big)) big = out[2 * i + c] as number;
-    if (big < 0) for (let i = 0; i < count; i++) out[2 * i + c] = -(out[2 * i + c] as number);
+    for (let i = 0; i < count; i++) if (Math.abs(points[2 * i + c] as number) > Math.abs(big)) big = points[2 * i + c] as number;
+    if (big < 0) {
+      for (let i = 0; i < count; i++) points[2 * i + c] = -(points[2 * i + c] as number);
+      const axis = axes[c] as Float64Array;
+      for (let j = 0; j < d; j++) axis[j] = -(axis[j] as number);
+    }
+  }
+  pca.points = points;
+  return pca;
+}
+
+/** Plane coordinates of new points (row-major [n, dims], the fitted dims), row-major [n, 2]. */
+export function pcaProject(pca: Pca2d, data: Numeric): Float64Array {
+  const d = pca.mean.length;
+  const x = values(data, 'data');
+  if (d === 0 || x.length % d !== 0) throw new MetricInputError(`data has ${x.length} values, not a multiple of the ${d} dimensions PCA was fitted on`);
+  const n = x.length / d;
+  const [a1, a2] = pca.axes;
+  const out = new Float64Array(n * 2);
+  for (let i = 0; i < n; i++) {
+    let u = 0;
+    let w = 0;
+    for (let j = 0; j < d; j++) {
+      const c = (x[i * d + j] as number) - (pca.mean[j] as number);
+      u += c * (a1[j] as number);
+      w += c * (a2[j] as number);
+    }
+    out[2 * i] = u;
+    out[2 * i + 1] = w;
   }
   return out;
+}
+
+/** The point of the original space at plane coordinates (u, v): mean + u * axis1 + v * axis2. */
+export function pcaLift(pca: Pca2d, u: number, v: number): Float64Array {
+  const [a1, a2] = pca.axes;
+  return pca.mean.map((m, j) => m + u * (a1[j] as number) + v * (a2[j] as number));
 }
 
 /** 2-D t-SNE embedding (druidjs's exact t-SNE, O(count^2): meant for up to a few thousand points), row-major [count, 2]. */

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Linear, Module, SumPool1d } from '@logitlab/layers';
-import { explain, type DeepTaylorExplainable, type DenseStage, type ExplainOptions, type Explanation } from './explain/explain';
 import { flattenBatch } from './input';
 
 const FC1_INIT_SCALE = 0.1;
@@ -16,15 +15,18 @@ export interface SumPoolExplainerOptions {
 /**
  * The Montavon et al. 2017 (Deep Taylor decomposition) network for 28x56 two-digit images:
  * 1568 -> fc1 400 ReLU detection units -> sum-pool groups of 4 -> 100 -> fc2 400 ReLU -> sum of all 400 -> f(x).
- * Input [N, 28, 56, 1] or [N, 1568]; output [N, 1]. Trained with MSE on targets 100 (a target digit
+ * Input [N, 28, 56, 1] or [N, 1568]; output [N, 1]. Explain it with `explain(model, x, { method: 'lrp', composite: 'deepTaylor', bounds })`
+ * from @logitlab/explain (zB on fc1, proportional through the sum-pools, z+ on fc2). Trained with MSE on targets 100 (a target digit
  * present) / 0 (absent). State dict: fc1.weight [400, 1568], fc1.bias, fc2.weight [400, 100], fc2.bias.
  */
-export class SumPoolExplainer extends Module implements DeepTaylorExplainable {
+export class SumPoolExplainer extends Module {
   readonly inputSize = 28 * 56;
   readonly nonPositiveBias: boolean;
   readonly fc1: Linear;
   readonly pool: SumPool1d;
   readonly fc2: Linear;
+  /** The output sum as a layer (no state), so an explanation sees it and hands each unit its own activation as relevance. */
+  readonly sum: SumPool1d;
 
   constructor({ nonPositiveBias = true }: SumPoolExplainerOptions = {}) {
     super();
@@ -32,6 +34,7 @@ export class SumPoolExplainer extends Module implements DeepTaylorExplainable {
     this.fc1 = this.registerModule('fc1', new Linear(this.inputSize, 400));
     this.pool = this.registerModule('pool', new SumPool1d(4));
     this.fc2 = this.registerModule('fc2', new Linear(100, 400));
+    this.sum = this.registerModule('sum', new SumPool1d(400));
     // Zero biases are admissible under the constraint. fc1 starts at a tenth of PyTorch's default
     // scale: the weights the task needs grow out of it within an epoch (f(x) starts near 5 and
     // MSE pulls it to 100 / 0), while pixels the task never uses keep little weight, which measurably
@@ -47,7 +50,7 @@ export class SumPoolExplainer extends Module implements DeepTaylorExplainable {
       const h1 = tf.relu(this.fc1.call(flattenBatch(x, this.inputSize, 'SumPoolExplainer')));
       const pooled = this.pool.call(h1);
       const h2 = tf.relu(this.fc2.call(pooled));
-      return tf.sum(h2, 1, true);
+      return this.sum.call(h2) as tf.Tensor2D;
     });
   }
 
@@ -62,31 +65,4 @@ export class SumPoolExplainer extends Module implements DeepTaylorExplainable {
       if (b) tf.tidy(() => b.assign(tf.minimum(b, 0)));
     }
   }
-
-  /** Deep Taylor / sensitivity / gradient x input explanation of f(x); see `explain`. */
-  explain(x: tf.Tensor, options: ExplainOptions = {}): Explanation {
-    return explain(this, x, options);
-  }
-
-  deepTaylorStages(): DenseStage[] {
-    return tf.tidy(() => {
-      const pool = tf.tidy(() => {
-        // [100, 400] 0/1 matrix: output k sums inputs 4k..4k+3, so the z rule on it is proportional redistribution
-        const rows = tf.reshape(tf.range(0, 100, 1, 'int32'), [100, 1]);
-        const cols = tf.reshape(tf.floorDiv(tf.range(0, 400, 1, 'int32'), 4), [1, 400]);
-        return tf.cast(tf.equal(rows, cols), 'float32') as tf.Tensor2D;
-      });
-      return [detectionStage(this.fc1, 'input'), { weight: pool, activation: 'linear', rule: 'z' } as DenseStage, detectionStage(this.fc2, 'zPlus')];
-    });
-  }
-}
-
-/** A ReLU detection layer as Deep Taylor sees it: PyTorch-layout weight copy, bias copy, its rule. */
-function detectionStage(l: Linear, rule: DenseStage['rule']): DenseStage {
-  return {
-    weight: tf.transpose(l.weight) as tf.Tensor2D,
-    ...(l.bias ? { bias: l.bias.clone() as tf.Tensor1D } : {}),
-    activation: 'relu',
-    rule,
-  };
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { listBackends } from '@logitlab/backends';
 import { setupBackend } from '../backend';
+import { type ExplainBenchRow, measureExplain } from '../bench/explain';
 import { type BenchRow, measureWorkload } from '../bench/measure';
 import { type SgemmRow, type TorchRow, blasThreadChoices, findTorchPython, runTorchBest, runTorchSgemm, torchScriptPath } from '../bench/torch';
 import { WORKLOAD_FLOPS } from '../bench/workloads';
@@ -27,6 +28,8 @@ export interface BenchResult {
   pytorchSkipped?: string;
   /** Measured sgemm GFLOP/s of the BLAS under PyTorch (the best over OPENBLAS_NUM_THREADS choices). */
   roofline?: SgemmRow;
+  /** Explaining a convnet batch with LRP vs forward + backward (one backend: wasm when chosen, it is the one explanations run on). */
+  explain?: ExplainBenchRow;
 }
 
 const gflops = (samplesPerSec: number, flopsPerSample: number): number => (samplesPerSec * flopsPerSample) / 1e9;
@@ -135,6 +138,15 @@ export async function benchCommand(flags: BenchFlags): Promise<void> {
     }
   }
 
+  let explainRow: ExplainBenchRow | undefined;
+  const explainBackend = backends.includes('wasm') ? 'wasm' : backends.find((b) => b !== 'cpu');
+  if (workloads.includes('convnet') && explainBackend) {
+    await setupBackend(explainBackend as BackendChoice, { threads: flags.threads });
+    explainRow = measureExplain(explainBackend, { repeats: flags.repeats });
+    const parts = Object.entries(explainRow.lrpMs).map(([c, ms]) => `${c} ${fmt(ms, 3)} ms (${fmt(explainRow!.ratio[c]!, 2)}x)`);
+    log(`  explain convnet batch ${explainRow.batch} on ${explainBackend}: forward+backward ${fmt(explainRow.forwardBackwardMs, 3)} ms; LRP ${parts.join(', ')}`);
+  }
+
   const cpus = os.cpus();
   const result: BenchResult = {
     machine: { cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, node: process.version, tfjs: tf.version_core, platform: `${os.platform()} ${os.arch()}`, loadAverage: [loadAtStart, os.loadavg()[0] ?? 0] },
@@ -143,6 +155,7 @@ export async function benchCommand(flags: BenchFlags): Promise<void> {
     pytorch: torchPython ? torchRows : null,
     ...(pytorchSkipped ? { pytorchSkipped } : {}),
     ...(roofline ? { roofline } : {}),
+    ...(explainRow ? { explain: explainRow } : {}),
   };
   process.stdout.write(`\n${benchTable(result)}\n\n`);
   process.stdout.write(`machine: ${result.machine.cpu}, ${result.machine.cores} cores, Node ${result.machine.node}, tfjs ${result.machine.tfjs}. Ratios (logitlab / PyTorch) are the claim, not absolute numbers.\n`);

@@ -1,7 +1,5 @@
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
 import { manualSeed } from '@logitlab/layers';
-import type { SumPoolExplainer } from '@logitlab/models';
 import { type CheckpointInfo, latestCheckpoint, listCheckpoints, loadCheckpoint } from '@logitlab/train';
 import { progressBar } from '@logitlab/train/node';
 import { setupBackend } from '../backend';
@@ -10,13 +8,12 @@ import { writeLossCurves } from '../experiments/common';
 import type { ExperimentContext } from '../experiments/types';
 import { writeJsonAtomic } from '../fsutil';
 import { type BackendChoice, type CommonOptions, type DataSpec, describeData } from '../options';
-import { composeGrid, encodePng, greyImage, heatImage, scaleImage } from '../plot/image';
-import { archOf, buildModel, buildRecipe } from '../recipes';
+import { archOf, buildRecipe } from '../recipes';
 import { Report, fmt } from '../report';
 import { RunDir, defaultRunDir } from '../run-dir';
 import { checkpointPrefix, checkpointStorage } from '../training';
 
-interface TrainConfig {
+export interface TrainConfig {
   command: 'train';
   model: string;
   head?: string;
@@ -27,7 +24,7 @@ interface TrainConfig {
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
-function context(run: RunDir, opts: CommonOptions, seed: number, backend: string, name: string): ExperimentContext {
+export function context(run: RunDir, opts: CommonOptions, seed: number, backend: string, name: string): ExperimentContext {
   return { opts, run, seed, backend, log: (l) => log(`[${name}] ${l}`), progress: (label) => progressBar({ label: `[${label}]` }) };
 }
 
@@ -79,7 +76,7 @@ export async function trainCommand(model: string, opts: CommonOptions & { head?:
 }
 
 /** A `logitlab train` run's config and the bytes of its newest checkpoint. */
-async function readTrainRun(dir: string): Promise<{ config: TrainConfig; checkpoint: Uint8Array }> {
+export async function readTrainRun(dir: string): Promise<{ config: TrainConfig; checkpoint: Uint8Array }> {
   const config = new RunDir(dir).readConfig<TrainConfig>();
   if (config.command !== 'train') throw new UsageError(`${dir} is not a \`logitlab train\` run (it was made by '${config.command}')`);
   const storage = checkpointStorage(dir);
@@ -89,7 +86,7 @@ async function readTrainRun(dir: string): Promise<{ config: TrainConfig; checkpo
 }
 
 /** Weights only (no optimizer): a checkpoint of another architecture is refused before any weight is touched. */
-function loadWeights(bytes: Uint8Array, model: Parameters<typeof loadCheckpoint>[1], arch: string): Promise<CheckpointInfo> {
+export function loadWeights(bytes: Uint8Array, model: Parameters<typeof loadCheckpoint>[1], arch: string): Promise<CheckpointInfo> {
   return loadCheckpoint(bytes, model, undefined, { arch });
 }
 
@@ -112,42 +109,5 @@ export async function evaluateCommand(o: { checkpoint: string; backend: BackendC
   } finally {
     recipe.model.dispose();
     recipe.optimizer.dispose();
-  }
-}
-
-/** `logitlab explain <run-dir>`: Deep Taylor and sensitivity heatmaps of a trained sum-pool explainer. */
-export async function explainCommand(o: { checkpoint: string; backend: BackendChoice; count: number; out?: string }): Promise<void> {
-  const { config, checkpoint } = await readTrainRun(o.checkpoint);
-  if (config.model !== 'sumpool') throw new UsageError(`explain needs a 'sumpool' training run; ${o.checkpoint} trained '${config.model}'`);
-  const backend = await setupBackend(o.backend);
-  const out = new RunDir(o.out ? path.resolve(o.out) : o.checkpoint);
-  const opts: CommonOptions = { backend: o.backend, data: config.options.dataSpec, download: false, quick: config.quick };
-  const ctx = context(new RunDir(o.checkpoint), opts, config.seed, backend.name, 'explain');
-  const { loadDigits } = await import('../data');
-  const { pairedDigits } = await import('@logitlab/datasets');
-  const model = buildModel('sumpool', undefined) as SumPoolExplainer;
-  try {
-    await loadWeights(checkpoint, model, archOf('sumpool', undefined));
-    const digits = await loadDigits(ctx, { trainCount: 10, testCount: 1000 });
-    const pairs = pairedDigits(digits.test, { count: Math.max(o.count * 4, 40), seed: config.seed * 10 + 2 });
-    const idx = Array.from({ length: pairs.count }, (_, i) => i).filter((i) => pairs.targets[i]! > 50).slice(0, o.count);
-    const px = 28 * 56;
-    const x = tf.tensor2d(Float32Array.from(idx.flatMap((i) => Array.from(pairs.images.subarray(i * px, (i + 1) * px)))), [idx.length, px]);
-    const dt = model.explain(x, { method: 'deepTaylor' });
-    const sens = model.explain(x, { method: 'sensitivity' });
-    const xs = x.dataSync();
-    const r1 = dt.relevance.dataSync();
-    const r2 = sens.relevance.dataSync();
-    const rows = idx.map((_, i) => [
-      scaleImage(greyImage(xs, 28, 56, { offset: i * px, range: [-0.5, 1.5] }), 3),
-      scaleImage(heatImage(r1, 28, 56, { offset: i * px }), 3),
-      scaleImage(heatImage(r2, 28, 56, { offset: i * px }), 3),
-    ]);
-    const file = out.writeFile('explain-heatmaps.png', encodePng(composeGrid(rows, { pad: 4 })));
-    idx.forEach((_, i) => log(`image ${i}: f(x) = ${fmt(dt.conservation.output[i])}, sum R = ${fmt(dt.conservation.total[i])}, rel. error ${fmt(dt.conservation.relError[i])}`));
-    log(`wrote ${file} (image | Deep Taylor | sensitivity)`);
-    tf.dispose([x, dt.relevance, sens.relevance]);
-  } finally {
-    model.dispose();
   }
 }

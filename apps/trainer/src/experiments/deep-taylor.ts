@@ -2,11 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { DataLoader, pairedDigits } from '@logitlab/datasets';
 import { manualSeed } from '@logitlab/layers';
 import { mseLoss } from '@logitlab/losses';
-import { pixelFlipping } from '@logitlab/metrics';
-import { type ExplainMethod, SumPoolExplainer } from '@logitlab/models';
+import { pixelFlipping, relevanceMassAccuracy, relevanceRankAccuracy } from '@logitlab/metrics';
+import { type ExplainOptions, explain } from '@logitlab/explain';
+import { SumPoolExplainer } from '@logitlab/models';
 import { loadDigits } from '../data';
-import { type RgbImage, composeGrid, encodePng, greyImage, heatImage, scaleImage } from '../plot/image';
 import { type Row, lineChartSpec, renderChartPng } from '../plot/chart';
+import { heatmapFigureSpec } from '../plot/heatmap';
 import { Report, fmt } from '../report';
 import { trainModel } from '../training';
 import { pickRows, predict, writeLossCurves } from './common';
@@ -38,8 +39,16 @@ function targetShare(relevance: Float32Array, targetOnLeft: boolean[]): number {
   return sum / Math.max(1, targetOnLeft.length);
 }
 
+/** "A leads, then B, C" from a record of scores (higher is better), so the sentence follows the numbers. */
+function ranking(scores: Record<string, number>): string {
+  const names: Record<string, string> = { deepTaylor: 'Deep Taylor', sensitivity: 'sensitivity', integratedGradients: 'integrated gradients', random: 'a random order' };
+  // oxlint-disable-next-line unicorn/no-array-sort -- sorts a fresh array of entries
+  const order = Object.entries(scores).sort((a, b) => b[1] - a[1]);
+  return `${names[order[0]![0]] ?? order[0]![0]} leads, then ${order.slice(1).map(([k]) => names[k] ?? k).join(', ')}`;
+}
+
 /** Relevance maps of `x` ([n, 1568]) in batches, with the per-image conservation errors. */
-function explainAll(model: SumPoolExplainer, x: Float32Array, method: ExplainMethod): { relevance: Float32Array; relError: Float32Array; output: Float32Array } {
+function explainAll(model: SumPoolExplainer, x: Float32Array, options: ExplainOptions): { relevance: Float32Array; relError: Float32Array; output: Float32Array } {
   const n = x.length / PX;
   const relevance = new Float32Array(x.length);
   const relError = new Float32Array(n);
@@ -47,7 +56,7 @@ function explainAll(model: SumPoolExplainer, x: Float32Array, method: ExplainMet
   for (let i = 0; i < n; i += 100) {
     const k = Math.min(100, n - i);
     const batch = tf.tensor2d(x.subarray(i * PX, (i + k) * PX), [k, PX]);
-    const e = model.explain(batch, { method, inputRule: 'zB', bounds: RANGE });
+    const e = explain(model, batch, options);
     relevance.set(e.relevance.dataSync() as Float32Array, i * PX);
     relError.set(e.conservation.relError, i);
     output.set(e.conservation.output, i);
@@ -100,8 +109,23 @@ export const deepTaylor: Experiment = {
       const positives: number[] = [];
       for (let i = 0; i < test.count && positives.length < 200; i++) if (test.targets[i]! > 50) positives.push(i);
       const x = pickRows(test.images, PX, positives);
-      const dt = explainAll(model, x, 'deepTaylor');
-      const sens = explainAll(model, x, 'sensitivity');
+      const dt = explainAll(model, x, { method: 'lrp', composite: 'deepTaylor', bounds: RANGE });
+      const sens = explainAll(model, x, { method: 'sensitivity' });
+      // integrated gradients from the black image (the coding's low end), 32 midpoint steps
+      const ig = explainAll(model, x, { method: 'integratedGradients', baseline: RANGE[0], steps: 32 });
+      // ground truth: the stroke of the 0-3 digit (pairedDigits' masks hold 1 + digit on stroke pixels)
+      const strokes = new Float32Array(positives.length * PX);
+      positives.forEach((i, k) => {
+        for (let j = 0; j < PX; j++) {
+          const m = test.masks[i * PX + j]!;
+          strokes[k * PX + j] = m >= 1 && m <= 4 ? 1 : 0;
+        }
+      });
+      const massOf = (r: Float32Array) => relevanceMassAccuracy(r, strokes, positives.length).mean;
+      const rankOf = (r: Float32Array) => relevanceRankAccuracy(r, strokes, positives.length).mean;
+      const strokeShare = strokes.reduce((a, b) => a + b, 0) / strokes.length;
+      const mass = { deepTaylor: massOf(dt.relevance), sensitivity: massOf(sens.relevance), integratedGradients: massOf(ig.relevance) };
+      const rankAccuracy = { deepTaylor: rankOf(dt.relevance), sensitivity: rankOf(sens.relevance), integratedGradients: rankOf(ig.relevance) };
       const positiveOutputs = dt.output.filter((v) => v > 0);
       const conservedOn = Array.from(dt.relError).filter((_, i) => dt.output[i]! > 0);
       const maxRelError = conservedOn.length ? Math.max(...conservedOn) : NaN;
@@ -112,28 +136,29 @@ export const deepTaylor: Experiment = {
       const flip = { count: positives.length, steps: 100, pixelsPerStep: 4, perturbation: 'uniform' as const, range: RANGE, seed: ctx.seed };
       const pfDt = await pixelFlipping(score, x, { ...flip, relevance: dt.relevance });
       const pfSens = await pixelFlipping(score, x, { ...flip, relevance: sens.relevance });
+      const pfIg = await pixelFlipping(score, x, { ...flip, relevance: ig.relevance });
       const pfRandom = await pixelFlipping(score, x, { ...flip, order: 'random' });
-      const aopc = { deepTaylor: pfDt.aopcNormalized, sensitivity: pfSens.aopcNormalized, random: pfRandom.aopcNormalized };
+      const aopc = { deepTaylor: pfDt.aopcNormalized, sensitivity: pfSens.aopcNormalized, integratedGradients: pfIg.aopcNormalized, random: pfRandom.aopcNormalized };
       // a positive pair holds one 0-3 digit (target-and-distractor): which side it is on
       const targetOnLeft = positives.map((i) => test.digits[2 * i]! <= 3);
       const onTarget = { deepTaylor: targetShare(dt.relevance, targetOnLeft), sensitivity: targetShare(sens.relevance, targetOnLeft) };
       ctx.log(`relevance on the 0-3 digit's half: deepTaylor ${fmt(onTarget.deepTaylor, 3)}, sensitivity ${fmt(onTarget.sensitivity, 3)}`);
-      ctx.log(`AOPC (normalised): deepTaylor ${fmt(aopc.deepTaylor, 3)}, sensitivity ${fmt(aopc.sensitivity, 3)}, random ${fmt(aopc.random, 3)}; conservation max rel. error ${fmt(maxRelError)}`);
+      ctx.log(`relevance mass on the 0-3 digit's stroke: deepTaylor ${fmt(mass.deepTaylor, 3)}, sensitivity ${fmt(mass.sensitivity, 3)}, integrated gradients ${fmt(mass.integratedGradients, 3)}`);
+      ctx.log(`AOPC (normalised): deepTaylor ${fmt(aopc.deepTaylor, 3)}, sensitivity ${fmt(aopc.sensitivity, 3)}, integrated gradients ${fmt(aopc.integratedGradients, 3)}, random ${fmt(aopc.random, 3)}; conservation max rel. error ${fmt(maxRelError)}`);
 
-      // figures: image | Deep Taylor | sensitivity, as in the paper's figures
+      // figure: each method's heatmap over the input, one row per image, with column titles and a colour bar
       const shown = Math.min(8, positives.length);
-      const rows: RgbImage[][] = [];
+      const panels = [];
       for (let i = 0; i < shown; i++) {
-        const off = i * PX;
-        rows.push([
-          scaleImage(greyImage(x, H, W, { offset: off, range: RANGE }), 3),
-          scaleImage(heatImage(dt.relevance, H, W, { offset: off }), 3),
-          scaleImage(heatImage(sens.relevance, H, W, { offset: off }), 3),
-        ]);
+        const image = x.subarray(i * PX, (i + 1) * PX);
+        const row = `#${i}: digits ${test.digits[2 * positives[i]!]} ${test.digits[2 * positives[i]! + 1]}, f(x) ${fmt(dt.output[i]!, 3)}`;
+        for (const [column, r] of [['Deep Taylor', dt.relevance], ['sensitivity', sens.relevance], ['integrated gradients', ig.relevance]] as const) {
+          panels.push({ row, column, image, relevance: r.subarray(i * PX, (i + 1) * PX) });
+        }
       }
-      ctx.run.writeFile('heatmaps.png', encodePng(composeGrid(rows, { pad: 4 })));
+      ctx.run.writeFile('heatmaps.png', await renderChartPng(heatmapFigureSpec({ title: 'Sum-pool network: relevance over the input', height: H, width: W, panels, range: RANGE, pixel: 3 })));
       const curveRows: Row[] = [];
-      for (const [method, pf] of [['Deep Taylor', pfDt], ['sensitivity', pfSens], ['random', pfRandom]] as const) {
+      for (const [method, pf] of [['Deep Taylor', pfDt], ['sensitivity', pfSens], ['integrated gradients', pfIg], ['random', pfRandom]] as const) {
         pf.curve.forEach((v, k) => curveRows.push({ perturbed: k * 4, f: v, method }));
       }
       ctx.run.writeFile(
@@ -157,21 +182,28 @@ export const deepTaylor: Experiment = {
             ['smallest Deep Taylor relevance', minRelevance],
             ['AOPC Deep Taylor (normalised)', aopc.deepTaylor],
             ['AOPC sensitivity (normalised)', aopc.sensitivity],
+            ['AOPC integrated gradients (normalised)', aopc.integratedGradients],
             ['AOPC random order (normalised)', aopc.random],
+            ["relevance mass on the 0-3 digit's stroke: Deep Taylor", mass.deepTaylor],
+            ["relevance mass on the 0-3 digit's stroke: sensitivity", mass.sensitivity],
+            ["relevance mass on the 0-3 digit's stroke: integrated gradients", mass.integratedGradients],
+            ['relevance rank accuracy: Deep Taylor', rankAccuracy.deepTaylor],
+            ['relevance rank accuracy: sensitivity', rankAccuracy.sensitivity],
+            ['relevance rank accuracy: integrated gradients', rankAccuracy.integratedGradients],
             ["share of Deep Taylor relevance on the 0-3 digit's half", onTarget.deepTaylor],
             ["share of sensitivity on the 0-3 digit's half", onTarget.sensitivity],
           ],
         )
-        .image('heatmaps.png', 'image | Deep Taylor | sensitivity', 'Each row: the input (coded -0.5 black to 1.5 white) | Deep Taylor relevance | sensitivity (df/dx)^2. Red is positive relevance, blue negative, white zero.')
+        .image('heatmaps.png', 'Deep Taylor | sensitivity | integrated gradients over the input', 'Each row: one positive test image (grey, coded -0.5 black to 1.5 white) with a method\'s relevance on top, scaled by its own max |R|: red positive, blue negative, transparent near zero (colour bar: R / max |R|).')
         .image('pixel-flipping.png', 'pixel flipping curves')
         .image('loss-curve.png', 'training loss')
         .heading('What the numbers say')
         .bullets([
           `Deep Taylor **conserves** relevance: the heatmap of each image sums to f(x) within ${fmt(maxRelError)} (relative), because sum-pooling passes relevance on in proportion to activations and the z+ / zB rules redistribute exactly what they receive. Sensitivity does not: (df/dx)^2 is a different quantity (how f changes), not a share of f.`,
-          `With non-positive biases and the z+ / zB rules, Deep Taylor relevance is ${minRelevance >= -1e-6 ? 'non-negative everywhere (smallest value ' + fmt(minRelevance) + ')' : 'mostly positive (smallest value ' + fmt(minRelevance) + ')'}: it marks the evidence FOR the target digit.`,
-          `Pixel flipping (uniform noise in [-0.5, 1.5], 4 pixels per step, 100 steps, ${positives.length} positive images) is the objective check: perturbing the pixels Deep Taylor ranks highest lowers f by ${fmt(aopc.deepTaylor, 3)} of mean f(x0) on average (AOPC), against ${fmt(aopc.sensitivity, 3)} for sensitivity and ${fmt(aopc.random, 3)} for a random order. ${aopc.deepTaylor > aopc.sensitivity && aopc.deepTaylor > aopc.random ? 'Deep Taylor finds the pixels that matter best.' : 'Here Deep Taylor does not come out ahead; a longer training run (without --quick) sharpens the model and its explanations.'}`,
-          `Deep Taylor puts ${fmt(onTarget.deepTaylor * 100, 3)}% of each heatmap's relevance on the half that holds the 0-3 digit (50% would be no preference): the explanation points at the digit that makes the image positive, not at the distractor.`,
-          `Sensitivity highlights where the function is steep, often background and the distractor digit, which is why it ${aopc.sensitivity < aopc.deepTaylor ? 'drops f more slowly' : 'is a weaker explanation of this output'}.`,
+          `With non-positive biases and the z+ / zB rules, Deep Taylor relevance is ${minRelevance >= -1e-6 ? 'non-negative everywhere (smallest value ' + fmt(minRelevance) + '): it marks evidence for the target digit only' : 'negative in places (smallest value ' + fmt(minRelevance) + ')'}.`,
+          `Pixel flipping (uniform noise in [-0.5, 1.5], 4 pixels per step, 100 steps, ${positives.length} positive images) is the objective check: perturbing the pixels ranked highest lowers f by ${fmt(aopc.deepTaylor, 3)} of mean f(x0) on average (AOPC) for Deep Taylor, ${fmt(aopc.sensitivity, 3)} for sensitivity, ${fmt(aopc.integratedGradients, 3)} for integrated gradients and ${fmt(aopc.random, 3)} for a random order: ${ranking(aopc)}.`,
+          `Relevance mass accuracy (Arras et al. 2022: the share of positive relevance on the 0-3 digit's stroke pixels, which cover ${fmt(strokeShare * 100, 3)}% of an image): ${fmt(mass.deepTaylor, 3)} for Deep Taylor, ${fmt(mass.sensitivity, 3)} for sensitivity, ${fmt(mass.integratedGradients, 3)} for integrated gradients: ${ranking(mass)}.`,
+          `On the half holding the 0-3 digit (50% would be no preference) lie ${fmt(onTarget.deepTaylor * 100, 3)}% of Deep Taylor's relevance and ${fmt(onTarget.sensitivity * 100, 3)}% of sensitivity's: ${onTarget.sensitivity > onTarget.deepTaylor ? 'sensitivity points at the target half more' : onTarget.sensitivity < onTarget.deepTaylor ? 'Deep Taylor points at the target half more' : 'the two are level'}${onTarget.sensitivity < 0.5 ? ', and sensitivity favours the distractor half' : ''}.`,
         ]);
       ctx.run.writeReport(report.toString());
 
@@ -192,7 +224,9 @@ export const deepTaylor: Experiment = {
         conservation: { maxRelError, meanRelError: conservedOn.reduce((a, b) => a + b, 0) / Math.max(1, conservedOn.length), minRelevance },
         aopc,
         relevanceOnTargetDigit: onTarget,
-        aopcRaw: { deepTaylor: pfDt.aopc, sensitivity: pfSens.aopc, random: pfRandom.aopc },
+        relevanceMassOnStroke: mass,
+        relevanceRankAccuracy: rankAccuracy,
+        aopcRaw: { deepTaylor: pfDt.aopc, sensitivity: pfSens.aopc, integratedGradients: pfIg.aopc, random: pfRandom.aopc },
         meanF0: pfDt.meanF0,
       };
     } finally {

@@ -9,4 +9,5 @@ export const EXPERIMENTS: Record<string, () => Promise<Experiment>> = {
   batchnorm: async () => (await import('./batchnorm')).batchnorm,
   logits: async () => (await import('./logits')).logits,
   'vae-beta': async () => (await import('./vae-beta')).vaeBeta,
+  'explain-convnet': async () => (await import('./explain-convnet')).explainConvnet,
 };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { divergingColor } from '@logitlab/metrics';
 import { composeGrid, decodePng, greyImage, heatImage, imageGridPng, scaleImage } from './image';
 
 describe('PNG image writers', () => {
@@ -10,10 +11,15 @@ describe('PNG image writers', () => {
   it('colours relevance red (positive), blue (negative), white (zero), scaled per image', () => {
     const img = heatImage([2, -1, 0, 1], 2, 2);
     const px = (i: number) => Array.from(img.data.subarray(i * 3, i * 3 + 3));
-    expect(px(0)).toEqual([255, 0, 0]);
-    expect(px(1)).toEqual([128, 128, 255]);
+    expect(px(0)).toEqual([...divergingColor(1)]);
+    expect(px(1)).toEqual([...divergingColor(-0.5)]);
     expect(px(2)).toEqual([255, 255, 255]);
-    expect(px(3)).toEqual([255, 128, 128]);
+    expect(px(3)).toEqual([...divergingColor(0.5)]);
+    const [r, g, b] = px(0) as [number, number, number];
+    expect(r).toBeGreaterThan(g);
+    expect(r).toBeGreaterThan(b);
+    const [r1, , b1] = px(1) as [number, number, number];
+    expect(b1).toBeGreaterThan(r1);
   });
 
   it('upscales and lays out tiles with padding', () => {

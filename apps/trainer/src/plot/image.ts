@@ -1,3 +1,4 @@
+import { divergingColor, grayLevel, maxAbs } from '@logitlab/metrics';
 import { PNG } from 'pngjs';
 
 /** An 8-bit RGB raster, row-major. */
@@ -24,9 +25,8 @@ export function greyImage(values: ArrayLike<number>, height: number, width: numb
   checkSize(values, offset, height, width);
   const img = blank(width, height);
   const [lo, hi] = range;
-  const span = hi - lo || 1;
   for (let i = 0; i < height * width; i++) {
-    const v = Math.round(Math.min(1, Math.max(0, ((values[offset + i] ?? 0) - lo) / span)) * 255);
+    const v = grayLevel(values[offset + i] ?? 0, lo, hi);
     img.data[i * 3] = v;
     img.data[i * 3 + 1] = v;
     img.data[i * 3 + 2] = v;
@@ -35,21 +35,15 @@ export function greyImage(values: ArrayLike<number>, height: number, width: numb
 }
 
 /**
- * Relevance heatmap in the LRP papers' style: white at zero, red for positive, blue for negative,
- * scaled per image by the largest |value| so each map uses the full colour range.
+ * Relevance heatmap in the LRP papers' style (metrics' divergingColor, the web demo's map): white at
+ * zero, red for positive, blue for negative, scaled per image by the largest |value|.
  */
 export function heatImage(values: ArrayLike<number>, height: number, width: number, { offset = 0 } = {}): RgbImage {
   checkSize(values, offset, height, width);
-  let max = 0;
-  for (let i = 0; i < height * width; i++) max = Math.max(max, Math.abs(values[offset + i] ?? 0));
+  const window = Array.prototype.slice.call(values, offset, offset + height * width) as number[];
+  const max = maxAbs(window);
   const img = blank(width, height);
-  for (let i = 0; i < height * width; i++) {
-    const v = max > 0 ? (values[offset + i] ?? 0) / max : 0;
-    const [r, g, b] = v >= 0 ? [1, 1 - v, 1 - v] : [1 + v, 1 + v, 1];
-    img.data[i * 3] = Math.round(r * 255);
-    img.data[i * 3 + 1] = Math.round(g * 255);
-    img.data[i * 3 + 2] = Math.round(b * 255);
-  }
+  for (let i = 0; i < height * width; i++) img.data.set(divergingColor(max > 0 ? (window[i] ?? 0) / max : 0), i * 3);
   return img;
 }
 

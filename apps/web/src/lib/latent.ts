@@ -2,6 +2,7 @@
  * The Generate page's 2-D latent map: encodings are projected onto their first two principal axes;
  * a click on the map is turned back into a full latent vector (mean + u * pc1 + v * pc2) and decoded.
  */
+import { type Pca2d, pca2d, pcaLift, pcaProject } from '@logitlab/metrics';
 
 export interface Bounds {
   minX: number;
@@ -54,63 +55,20 @@ export interface Plane {
   axis2: Float32Array;
 }
 
-/** Coordinates of each `dim`-vector in `vectors` (row-major) on the plane. */
+const asPca = (plane: Plane): Pca2d => ({ points: new Float64Array(0), mean: Float64Array.from(plane.mean), axes: [Float64Array.from(plane.axis1), Float64Array.from(plane.axis2)] });
+
+/** Coordinates of each `dim`-vector in `vectors` (row-major) on the plane (metrics' pcaProject). */
 export function project(plane: Plane, vectors: Float32Array): Float32Array {
-  const dim = plane.mean.length;
-  const n = Math.floor(vectors.length / dim);
-  const out = new Float32Array(n * 2);
-  for (let i = 0; i < n; i++) {
-    let u = 0;
-    let v = 0;
-    for (let d = 0; d < dim; d++) {
-      const c = (vectors[i * dim + d] ?? 0) - (plane.mean[d] ?? 0);
-      u += c * (plane.axis1[d] ?? 0);
-      v += c * (plane.axis2[d] ?? 0);
-    }
-    out[i * 2] = u;
-    out[i * 2 + 1] = v;
-  }
-  return out;
+  return Float32Array.from(pcaProject(asPca(plane), vectors));
 }
 
-/** The latent vector at plane coordinates (u, v). */
+/** The latent vector at plane coordinates (u, v) (metrics' pcaLift). */
 export function lift(plane: Plane, u: number, v: number): Float32Array {
-  const out = new Float32Array(plane.mean.length);
-  for (let d = 0; d < out.length; d++) out[d] = (plane.mean[d] ?? 0) + u * (plane.axis1[d] ?? 0) + v * (plane.axis2[d] ?? 0);
-  return out;
+  return Float32Array.from(pcaLift(asPca(plane), u, v));
 }
 
-/**
- * The two leading principal axes of row-major `vectors` ([n, dim]) by power iteration with
- * deflation: dim is 30 at most here, so this is exact enough and needs no library.
- */
-export function principalPlane(vectors: Float32Array, dim: number, iterations = 200): Plane {
-  const n = Math.floor(vectors.length / dim);
-  const mean = new Float32Array(dim);
-  for (let i = 0; i < n; i++) for (let d = 0; d < dim; d++) mean[d]! += (vectors[i * dim + d] ?? 0) / n;
-  const cov = new Float64Array(dim * dim);
-  for (let i = 0; i < n; i++) {
-    for (let a = 0; a < dim; a++) {
-      const ca = (vectors[i * dim + a] ?? 0) - (mean[a] ?? 0);
-      for (let b = 0; b < dim; b++) cov[a * dim + b]! += (ca * ((vectors[i * dim + b] ?? 0) - (mean[b] ?? 0))) / Math.max(1, n - 1);
-    }
-  }
-  const leading = (): Float32Array => {
-    // Deterministic, non-degenerate start vector.
-    let v = Float64Array.from({ length: dim }, (_, i) => 1 + i / dim);
-    for (let it = 0; it < iterations; it++) {
-      const w = new Float64Array(dim);
-      for (let a = 0; a < dim; a++) for (let b = 0; b < dim; b++) w[a]! += (cov[a * dim + b] ?? 0) * (v[b] ?? 0);
-      const norm = Math.hypot(...w) || 1;
-      v = w.map((x) => x / norm);
-    }
-    return Float32Array.from(v);
-  };
-  const axis1 = leading();
-  // Deflate: remove the first component's variance so the next power iteration finds the second.
-  let lambda = 0;
-  for (let a = 0; a < dim; a++) for (let b = 0; b < dim; b++) lambda += (axis1[a] ?? 0) * (cov[a * dim + b] ?? 0) * (axis1[b] ?? 0);
-  for (let a = 0; a < dim; a++) for (let b = 0; b < dim; b++) cov[a * dim + b]! -= lambda * (axis1[a] ?? 0) * (axis1[b] ?? 0);
-  const axis2 = leading();
-  return { mean, axis1, axis2 };
+/** The two leading principal axes of row-major `vectors` ([n, dim]): metrics' pca2d. */
+export function principalPlane(vectors: Float32Array, dim: number): Plane {
+  const { mean, axes } = pca2d(vectors, { count: Math.floor(vectors.length / dim) });
+  return { mean: Float32Array.from(mean), axis1: Float32Array.from(axes[0]), axis2: Float32Array.from(axes[1]) };
 }

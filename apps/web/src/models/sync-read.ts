@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { registeredVariables } from '@logitlab/backends';
 
 /**
  * webgpu cannot read results back synchronously in a dependable way (slow on real GPUs; on software
@@ -12,7 +13,7 @@ import * as tf from '@tensorflow/tfjs-core';
  * another backend then copies the cache instead of reading the GPU synchronously. Only webgpu needs
  * it; elsewhere it is a no-op.
  */
-export async function cacheOnHost(tensors: readonly tf.Tensor[] = Object.values(tf.engine().registeredVariables)): Promise<void> {
+export async function cacheOnHost(tensors: readonly tf.Tensor[] = registeredVariables()): Promise<void> {
   if (tf.getBackend() !== 'webgpu') return;
   await Promise.all(tensors.filter((t) => !t.isDisposed).map((t) => t.data()));
 }
@@ -26,7 +27,7 @@ export async function onSyncReadableBackend<T>(fn: () => T, keep: readonly tf.Te
   const active = tf.getBackend();
   if (active !== 'webgpu') return { value: fn(), backend: active };
   await cacheOnHost(keep);
-  const fallback = tf.engine().registryFactory.wasm ? 'wasm' : 'cpu';
+  const fallback = tf.findBackendFactory('wasm') ? 'wasm' : 'cpu';
   await tf.setBackend(fallback);
   try {
     return { value: fn(), backend: fallback };

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { syntheticDigits, type ImageSet } from '@logitlab/datasets';
+import { explain } from '@logitlab/explain';
 import type { SumPoolExplainer } from '@logitlab/models';
 import { exclusive, on } from '../app';
 import { heatmapRgba, litPixels } from '../lib/heatmap';
@@ -80,8 +81,8 @@ export function createPage(root: HTMLElement): Page {
     const result = await exclusive(async () => {
       const { value, backend } = await onSyncReadableBackend(() => {
         const x = tf.tensor4d(coded, [1, H, W, 1]);
-        const dt = model.explain(x, { method: 'deepTaylor', inputRule: 'zB', bounds: [...EXPLAINER_RANGE] as [number, number] });
-        const sens = model.explain(x, { method: 'sensitivity' });
+        const dt = explain(model, x, { method: 'lrp', composite: 'deepTaylor', bounds: [...EXPLAINER_RANGE] as [number, number] });
+        const sens = explain(model, x, { method: 'sensitivity' });
         x.dispose();
         return { dt, sens };
       }, [...model.parameters(), ...model.namedBuffers().map(([, b]) => b)]);

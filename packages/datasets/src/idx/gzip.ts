@@ -12,11 +12,12 @@ export function gzip(bytes: Uint8Array): Uint8Array {
 
 /**
  * Streams a gzip member through fflate. `limitFor(head)` is asked, once enough output exists, how many
- * bytes the output may have at most (the IDX header declares it); output beyond that aborts at once.
- * Memory therefore grows only with data that really decompresses, never with a size a corrupt header
- * or gzip trailer claims.
+ * bytes the output may have at most (the IDX header declares it); output beyond that, or beyond
+ * `maxBytes` (what the caller knows the file can be, a catalog size or a sane default), aborts at once.
+ * Memory therefore grows only with data that really decompresses, never past `maxBytes` plus one
+ * chunk, whatever a corrupt header or gzip trailer claims: a decompression bomb is refused while it streams.
  */
-export function gunzipBounded(gz: Uint8Array, limitFor: (head: Uint8Array) => number | undefined, what: string): Uint8Array {
+export function gunzipBounded(gz: Uint8Array, limitFor: (head: Uint8Array) => number | undefined, what: string, maxBytes: number): Uint8Array {
   if (gz.length < 18) throw new IdxFormatError('corrupt-gzip', `${what}: ${gz.length} bytes is too short for a gzip stream`);
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -26,13 +27,20 @@ export function gunzipBounded(gz: Uint8Array, limitFor: (head: Uint8Array) => nu
     chunks.push(chunk);
     total += chunk.length;
     crc = crc32Update(crc, chunk);
-    if (limit === undefined) limit = limitFor(concat(chunks, Math.min(total, 4 + 4 * 255)));
+    if (limit === undefined) {
+      limit = limitFor(concat(chunks, Math.min(total, 4 + 4 * 255)));
+      if (limit !== undefined && limit > maxBytes) {
+        throw new IdxFormatError('too-large', `${what}: IDX header declares ${limit} bytes, more than the ${maxBytes} this file may decompress to`);
+      }
+    }
+    if (total > maxBytes) throw new IdxFormatError('too-large', `${what}: decompresses to more than the ${maxBytes} bytes this file may hold`);
     if (limit !== undefined && total > limit) {
       throw new IdxFormatError('trailing-bytes', `${what}: decompresses to more than the ${limit} bytes its IDX header declares`);
     }
   });
   try {
-    const step = 1 << 16;
+    // small input steps: one step of a bomb inflates ~1000x, so this bounds the overshoot past maxBytes to ~16 MB
+    const step = 1 << 14;
     for (let off = 0; off < gz.length; off += step) inflater.push(gz.subarray(off, off + step), off + step >= gz.length);
   } catch (e) {
     if (e instanceof IdxFormatError) throw e;

@@ -63,7 +63,9 @@ describe('IDX read/write', () => {
     // a gzip whose content claims 2^31 - 1 bytes decompresses only what is really there
     const lying = new Uint8Array(8 + 100);
     lying.set([0, 0, 8, 1, 0x7f, 0xff, 0xff, 0xff]);
-    expect(reasonOf(() => parseIdx(gzip(lying)))).toBe('truncated');
+    expect(reasonOf(() => parseIdx(gzip(lying), { maxBytes: 2 ** 32 }))).toBe('truncated');
+    // under the default cap (128 MiB) the header alone is refused
+    expect(reasonOf(() => parseIdx(gzip(lying)))).toBe('too-large');
     // a gzip trailer claiming a 4 GiB output is not believed either
     const gz = gzip(writeIdx({ data: new Uint8Array(64), shape: [64] }));
     gz.set([0xff, 0xff, 0xff, 0xff], gz.length - 4);

@@ -15,7 +15,16 @@ export interface ParseIdxOptions {
   gzip?: boolean | 'auto';
   /** Name used in error messages (a file name or URL). */
   name?: string;
+  /**
+   * Most bytes gzip input may decompress to (default DEFAULT_MAX_IDX_BYTES, 128 MiB). A header that
+   * declares more, or a stream that inflates past it, is an IdxFormatError 'too-large' before the
+   * memory is spent. loadMnist passes each catalog file's exact size.
+   */
+  maxBytes?: number;
 }
+
+/** Default cap on decompressed IDX data: 2.7x MNIST's largest file (47 MB), small enough to keep a bomb's cost bounded. */
+export const DEFAULT_MAX_IDX_BYTES = 128 * 1024 * 1024;
 
 const DTYPES: Record<number, { dtype: IdxDtype; size: number }> = {
   0x08: { dtype: 'uint8', size: 1 },
@@ -74,7 +83,7 @@ function decodeRaw(bytes: Uint8Array, what: string): IdxArray {
   }
   const n = (totalBytes - headerBytes) / elementSize;
   if (dtype === 'uint8') return { dtype, shape, data: bytes.slice(headerBytes) };
-  if (dtype === 'int8') return { dtype, shape, data: new Int8Array(bytes.slice(headerBytes).buffer) };
+  if (dtype === 'int8') return { dtype, shape, data: new Int8Array(bytes.slice(headerBytes).buffer) }; // slice copies: bytes is a plain Uint8Array
   const view = new DataView(bytes.buffer, bytes.byteOffset + headerBytes, n * elementSize);
   // IDX is big-endian; DataView reads it portably on any host
   switch (dtype) {
@@ -101,8 +110,12 @@ function decodeRaw(bytes: Uint8Array, what: string): IdxArray {
   }
 }
 
+/**
+ * A plain Uint8Array over exactly the caller's bytes. A Node Buffer is a Uint8Array whose `slice` is a
+ * view and whose `.buffer` is often a shared pool, so everything below works on this re-wrapped view.
+ */
 function toBytes(input: Uint8Array | ArrayBuffer): Uint8Array {
-  return input instanceof Uint8Array ? input : new Uint8Array(input);
+  return input instanceof Uint8Array ? new Uint8Array(input.buffer, input.byteOffset, input.byteLength) : new Uint8Array(input);
 }
 
 /**
@@ -111,7 +124,7 @@ function toBytes(input: Uint8Array | ArrayBuffer): Uint8Array {
  * anything is allocated, so corrupt headers cannot trigger huge allocations.
  */
 export function parseIdx(input: Uint8Array | ArrayBuffer, options: ParseIdxOptions = {}): IdxArray {
-  const { gzip: gz = 'auto', name = 'IDX data' } = options;
+  const { gzip: gz = 'auto', name = 'IDX data', maxBytes = DEFAULT_MAX_IDX_BYTES } = options;
   const bytes = toBytes(input);
   const compressed = isGzip(bytes);
   if (gz === true && !compressed) {
@@ -125,15 +138,17 @@ export function parseIdx(input: Uint8Array | ArrayBuffer, options: ParseIdxOptio
       return header ? header.totalBytes : undefined;
     },
     name,
+    maxBytes,
   );
   return decodeRaw(raw, name);
 }
 
-/** Decompresses when the bytes are gzip (bounded like parseIdx), else returns them unchanged. */
-export function idxBytes(input: Uint8Array | ArrayBuffer, name = 'IDX data'): Uint8Array {
+/** Decompresses when the bytes are gzip (bounded like parseIdx), else returns them unchanged. A string is the name. */
+export function idxBytes(input: Uint8Array | ArrayBuffer, options: string | Pick<ParseIdxOptions, 'name' | 'maxBytes'> = {}): Uint8Array {
+  const { name = 'IDX data', maxBytes = DEFAULT_MAX_IDX_BYTES } = typeof options === 'string' ? { name: options } : options;
   const bytes = toBytes(input);
   if (!isGzip(bytes)) return bytes;
-  return gunzipBounded(bytes, (head) => readHeader(head, name)?.totalBytes, name);
+  return gunzipBounded(bytes, (head) => readHeader(head, name)?.totalBytes, name, maxBytes);
 }
 
 function dtypeOf(data: IdxData): IdxDtype {

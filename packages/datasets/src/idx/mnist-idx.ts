@@ -6,6 +6,8 @@ export interface DecodeMnistOptions {
   /** Names for error messages. */
   imagesName?: string;
   labelsName?: string;
+  /** Caps on the decompressed size of each file (see ParseIdxOptions.maxBytes). */
+  maxBytes?: { images?: number; labels?: number };
 }
 
 /**
@@ -14,8 +16,8 @@ export interface DecodeMnistOptions {
  */
 export function decodeMnist(images: Uint8Array | ArrayBuffer, labels: Uint8Array | ArrayBuffer, options: DecodeMnistOptions = {}): ImageSet {
   const { imagesName = 'images', labelsName = 'labels' } = options;
-  const img = parseIdx(images, { name: imagesName });
-  const lab = parseIdx(labels, { name: labelsName });
+  const img = parseIdx(images, { name: imagesName, maxBytes: options.maxBytes?.images });
+  const lab = parseIdx(labels, { name: labelsName, maxBytes: options.maxBytes?.labels });
   if (img.dtype !== 'uint8' || lab.dtype !== 'uint8') {
     throw new IdxFormatError('wrong-dtype', `${imagesName}/${labelsName}: expected uint8 images and labels, got ${img.dtype} and ${lab.dtype}`);
   }

@@ -10,6 +10,18 @@ export const MNIST_FILES: Record<MnistSplit, { images: string; labels: string }>
 };
 
 /**
+ * Decompressed (IDX) size of each file, the same for all three variants (60,000 / 10,000 images of
+ * 28x28 uint8 plus the header). Inflation and downloads are capped at it, so a decompression bomb or an
+ * endless body under one of these names costs at most this much memory.
+ */
+export const MNIST_IDX_BYTES: Record<string, number> = {
+  'train-images-idx3-ubyte.gz': 16 + 60_000 * 28 * 28,
+  'train-labels-idx1-ubyte.gz': 8 + 60_000,
+  't10k-images-idx3-ubyte.gz': 16 + 10_000 * 28 * 28,
+  't10k-labels-idx1-ubyte.gz': 8 + 10_000,
+};
+
+/**
  * Accepted SHA-256 digests of one file. A file passes when the digest of its bytes is in `sha256`
  * (the .gz as distributed) or the digest of its decompressed IDX payload is in `idxSha256`; the latter
  * accepts a copy that was re-compressed (different gzip header, same data).

@@ -19,6 +19,18 @@ export interface DownloadOptions {
   fetch: FetchLike;
   /** Abort a request when no bytes arrive for this long (connect or mid-body). */
   timeoutMs: number;
+  /**
+   * Abort a request that has not finished after this long, however steadily bytes arrive (a server
+   * dripping a byte at a time never trips timeoutMs). That mirror is then skipped, not retried.
+   */
+  deadlineMs: number;
+  /** Most bytes one file may have: a larger Content-Length, or a body that grows past it, moves to the next mirror. */
+  maxBytes: number;
+  /**
+   * Refuse plain-http URLs (except loopback): set when the file has no known checksum, so that nothing
+   * on the network path can substitute it.
+   */
+  requireHttps: boolean;
   /** Extra tries per mirror after transient failures (network errors, timeouts, 5xx, truncated bodies). */
   retries: number;
   /** First backoff delay; doubles with each retry. */
@@ -38,16 +50,23 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 async function fetchOnce(url: string, file: string, attempt: number, options: DownloadOptions): Promise<Uint8Array> {
   const controller = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let overDeadline = false;
+  const deadline = setTimeout(() => {
+    overDeadline = true;
+    controller.abort();
+  }, options.deadlineMs);
   const arm = () => {
     clearTimeout(timer);
     timer = setTimeout(() => controller.abort(), options.timeoutMs);
   };
+  const pastDeadline = (loaded: number) => new PermanentError(`not finished within the ${options.deadlineMs} ms deadline (${loaded} bytes received)`);
   arm();
   try {
     let res: Response;
     try {
       res = await options.fetch(url, { signal: controller.signal });
     } catch (e) {
+      if (overDeadline) throw pastDeadline(0);
       throw new TransientError(controller.signal.aborted ? `no response within ${options.timeoutMs} ms` : `request failed: ${describe(e)}`);
     }
     if (!res.ok) {
@@ -59,6 +78,10 @@ async function fetchOnce(url: string, file: string, attempt: number, options: Do
     // with Content-Encoding the length header counts encoded bytes, not what the body yields
     const lengthHeader = res.headers.get('content-length');
     const total = lengthHeader !== null && !res.headers.get('content-encoding') ? Number(lengthHeader) : undefined;
+    if (total !== undefined && total > options.maxBytes) {
+      await res.body?.cancel().catch(() => undefined);
+      throw new PermanentError(`Content-Length ${total} exceeds the ${options.maxBytes}-byte cap for ${file}`);
+    }
     const chunks: Uint8Array[] = [];
     let loaded = 0;
     options.onProgress?.({ file, url, loaded, total, attempt });
@@ -69,11 +92,17 @@ async function fetchOnce(url: string, file: string, attempt: number, options: Do
         arm();
         const { done, value } = await reader.read();
         if (done) break;
-        chunks.push(value);
         loaded += value.length;
+        if (loaded > options.maxBytes) {
+          controller.abort();
+          throw new PermanentError(`body exceeds the ${options.maxBytes}-byte cap for ${file}`);
+        }
+        chunks.push(value);
         options.onProgress?.({ file, url, loaded, total, attempt });
       }
     } catch (e) {
+      if (e instanceof PermanentError) throw e;
+      if (overDeadline) throw pastDeadline(loaded);
       throw new TransientError(
         controller.signal.aborted ? `stalled: no data for ${options.timeoutMs} ms after ${loaded} bytes` : `body interrupted after ${loaded} bytes: ${describe(e)}`,
       );
@@ -90,7 +119,20 @@ async function fetchOnce(url: string, file: string, attempt: number, options: Do
     return bytes;
   } finally {
     clearTimeout(timer);
+    clearTimeout(deadline);
   }
+}
+
+/** Plain http is refused where requireHttps, except on loopback (nothing on a network path can change it). */
+function insecure(url: string): boolean {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return false; // fetch reports a malformed URL itself
+  }
+  if (u.protocol !== 'http:') return false;
+  return !(u.hostname === 'localhost' || u.hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(u.hostname));
 }
 
 function describe(e: unknown): string {
@@ -110,6 +152,10 @@ export async function downloadVerified(file: string, options: DownloadOptions): 
   let checksumFailures = 0;
   for (const mirror of options.mirrors) {
     const url = `${mirror.endsWith('/') ? mirror : `${mirror}/`}${file}`;
+    if (options.requireHttps && insecure(url)) {
+      attempts.push({ url, error: 'skipped: plain http without a known checksum for this file could be substituted in transit' });
+      continue;
+    }
     for (let attempt = 0; attempt <= options.retries; attempt++) {
       if (attempt > 0) await sleep(options.backoffMs * 2 ** (attempt - 1));
       try {

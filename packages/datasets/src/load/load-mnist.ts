@@ -1,8 +1,8 @@
 import { ChecksumError, DataNotFoundError, DatasetInputError } from '../errors';
 import type { ImageSet } from '../image-set';
-import { parseIdx } from '../idx/idx';
+import { DEFAULT_MAX_IDX_BYTES, parseIdx } from '../idx/idx';
 import { decodeMnist } from '../idx/mnist-idx';
-import { MNIST_CHECKSUMS, MNIST_FILES, MNIST_MIRRORS, MNIST_VARIANTS } from './catalog';
+import { MNIST_CHECKSUMS, MNIST_FILES, MNIST_IDX_BYTES, MNIST_MIRRORS, MNIST_VARIANTS } from './catalog';
 import type { FileChecksum, MnistSplit, MnistVariant } from './catalog';
 import { downloadVerified } from './download';
 import type { DownloadProgress, FetchLike } from './download';
@@ -29,6 +29,8 @@ export interface LoadMnistOptions {
   fetch?: FetchLike;
   /** Per-request idle timeout in ms. Default 30000. */
   timeoutMs?: number;
+  /** Per-request deadline in ms, however steadily bytes arrive; that mirror is then skipped. Default 600000 (10 min). */
+  deadlineMs?: number;
   /** Extra tries per mirror for transient failures. Default 2. */
   retries?: number;
   /** First retry delay in ms (doubles). Default 500. */
@@ -51,7 +53,7 @@ const NAMES: Record<MnistVariant, string> = { mnist: 'MNIST', 'fashion-mnist': '
 
 /** Shared by the Node and browser entry points; `platform` supplies the default store. */
 export async function loadMnistWith(platform: Platform, options: LoadMnistOptions = {}): Promise<MnistSet> {
-  const { variant = 'mnist', split = 'train', download = false, timeoutMs = 30_000, retries = 2, backoffMs = 500 } = options;
+  const { variant = 'mnist', split = 'train', download = false, timeoutMs = 30_000, deadlineMs = 600_000, retries = 2, backoffMs = 500 } = options;
   if (!MNIST_VARIANTS.includes(variant)) throw new DatasetInputError(`loadMnist: variant must be one of ${MNIST_VARIANTS.join(', ')}, got ${String(variant)}`);
   if (split !== 'train' && split !== 'test') throw new DatasetInputError(`loadMnist: split must be 'train' or 'test', got ${String(split)}`);
   const store = options.store ?? (await platform.defaultStore(variant, options.root));
@@ -65,10 +67,10 @@ export async function loadMnistWith(platform: Platform, options: LoadMnistOption
     const spec = checksums[file];
     // a decompressed copy (name without .gz) is accepted too
     for (const candidate of [file, file.replace(/\.gz$/, '')]) {
-      const bytes = await store.read(candidate);
+      const bytes = await store.read(candidate, fileCap(file));
       if (!bytes) continue;
       try {
-        await verifyChecksum(bytes, spec, store.describe(candidate));
+        await verifyChecksum(bytes, spec, store.describe(candidate), MNIST_IDX_BYTES[file]);
         found.set(file, bytes);
       } catch (e) {
         if (!(e instanceof ChecksumError) || !download) throw e;
@@ -97,14 +99,17 @@ export async function loadMnistWith(platform: Platform, options: LoadMnistOption
       mirrors: options.mirrors ?? MNIST_MIRRORS[variant],
       fetch: fetchImpl,
       timeoutMs,
+      deadlineMs,
+      maxBytes: fileCap(file),
+      requireHttps: !hasDigest(checksums[file]),
       retries,
       backoffMs,
       onProgress: options.onProgress,
       verify: async (b, url) => {
         const spec = checksums[file];
-        await verifyChecksum(b, spec, url);
+        await verifyChecksum(b, spec, url, MNIST_IDX_BYTES[file]);
         // without a known checksum, a download must at least be well-formed gzip'd IDX before it is stored
-        if (!spec) parseIdx(b, { gzip: true, name: url });
+        if (!spec) parseIdx(b, { gzip: true, name: url, maxBytes: MNIST_IDX_BYTES[file] });
       },
     });
     await store.write(file, bytes);
@@ -114,7 +119,16 @@ export async function loadMnistWith(platform: Platform, options: LoadMnistOption
   const set = decodeMnist(found.get(files.images) as Uint8Array, found.get(files.labels) as Uint8Array, {
     imagesName: store.describe(files.images),
     labelsName: store.describe(files.labels),
+    maxBytes: { images: MNIST_IDX_BYTES[files.images], labels: MNIST_IDX_BYTES[files.labels] },
   });
   return { ...set, variant, split };
 }
 
+function hasDigest(spec: FileChecksum | null | undefined): boolean {
+  return !!spec && ((spec.sha256?.length ?? 0) > 0 || (spec.idxSha256?.length ?? 0) > 0);
+}
+
+/** Most bytes a file of this name may have on disk or on the wire: its IDX size plus gzip's framing (stored blocks: 5 bytes per 64 KiB). */
+function fileCap(file: string): number {
+  return Math.ceil((MNIST_IDX_BYTES[file] ?? DEFAULT_MAX_IDX_BYTES) * 1.001) + 1024;
+}

@@ -2,8 +2,11 @@
 export interface DataStore {
   /** Human-readable location for messages (a directory path, a cache name). */
   readonly location: string;
-  /** The file's bytes, or undefined when it is not there. */
-  read(name: string): Promise<Uint8Array | undefined>;
+  /**
+   * The file's bytes, or undefined when it is not there. With `maxBytes`, a larger file is refused
+   * (IdxFormatError 'too-large') before it is read, where the store can tell its size first.
+   */
+  read(name: string, maxBytes?: number): Promise<Uint8Array | undefined>;
   /** Stores bytes so that readers see either nothing or the whole file (temp file + rename). */
   write(name: string, bytes: Uint8Array): Promise<void>;
   /** Path or key of a file, for messages. */
@@ -18,7 +21,8 @@ export function memoryStore(location = 'memory'): DataStore & { files: Map<strin
     files,
     read: async (name) => files.get(name),
     write: async (name, bytes) => {
-      files.set(name, bytes.slice());
+      // a copy the caller cannot change later (Buffer#slice would be a view)
+      files.set(name, new Uint8Array(bytes));
     },
     describe: (name) => `${location}/${name}`,
   };

@@ -4,7 +4,23 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 
-export type Fault = 'ok' | '404' | '500-once' | 'truncate' | 'corrupt' | 'reset' | 'stall-body' | 'stall-headers';
+export type Fault =
+  | 'ok'
+  | '404'
+  | '500-once'
+  | 'truncate'
+  | 'corrupt'
+  | 'reset'
+  | 'stall-body'
+  | 'stall-headers'
+  // never idle long enough for the idle timeout: one byte every DRIP_MS
+  | 'drip'
+  // a chunked body that never ends
+  | 'endless'
+  // promises a terabyte in Content-Length
+  | 'huge-length';
+
+export const DRIP_MS = 50;
 
 export interface TestServer {
   url(fault: Fault): string;
@@ -56,6 +72,29 @@ export async function startTestServer(dir: string): Promise<TestServer> {
         return; // never finishes
       case 'stall-headers':
         return; // never answers
+      case 'drip': {
+        res.writeHead(200, headers);
+        let at = 0;
+        const timer = setInterval(() => {
+          if (at < body.length) res.write(body.subarray(at, ++at));
+        }, DRIP_MS);
+        res.on('close', () => clearInterval(timer));
+        return;
+      }
+      case 'endless': {
+        res.writeHead(200, { 'content-type': 'application/gzip' });
+        const chunk = Buffer.alloc(1 << 16);
+        const pump = () => {
+          while (!res.destroyed && res.write(chunk));
+        };
+        res.on('drain', pump);
+        pump();
+        return;
+      }
+      case 'huge-length':
+        res.writeHead(200, { ...headers, 'content-length': String(1e12) });
+        res.write(body.subarray(0, 1000));
+        return;
       default:
         res.writeHead(400).end();
     }

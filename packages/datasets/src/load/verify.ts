@@ -7,7 +7,7 @@ import { sha256Hex } from './sha256';
  * Throws ChecksumError unless the bytes (or their decompressed IDX payload) have an accepted SHA-256.
  * With no checksum known (null/undefined) the file is accepted unverified; parsing still validates it.
  */
-export async function verifyChecksum(bytes: Uint8Array, spec: FileChecksum | null | undefined, where: string): Promise<void> {
+export async function verifyChecksum(bytes: Uint8Array, spec: FileChecksum | null | undefined, where: string, maxBytes?: number): Promise<void> {
   if (!spec) return;
   const fileSums = spec.sha256 ?? [];
   const idxSums = spec.idxSha256 ?? [];
@@ -18,7 +18,7 @@ export async function verifyChecksum(bytes: Uint8Array, spec: FileChecksum | nul
   if (idxSums.length > 0) {
     let raw: Uint8Array | undefined;
     try {
-      raw = idxBytes(bytes, where);
+      raw = idxBytes(bytes, { name: where, maxBytes });
     } catch {
       raw = undefined; // not decompressible: certainly not the expected data
     }

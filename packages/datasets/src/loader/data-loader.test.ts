@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { DataLoader, DatasetInputError, MNIST_MEAN, MNIST_STD, normalize, scaleTo } from '../index';
+import { DataLoader, DatasetInputError, MNIST_MEAN, MNIST_STD, normalize, normalizePixels, scaleTo } from '../index';
 
 function data(count: number) {
   const x = new Float32Array(count * 4).map((_, i) => i);
@@ -65,6 +65,16 @@ describe('DataLoader', () => {
     const xs = batch?.x.dataSync() as Float32Array;
     for (let i = 0; i < ys.length; i++) expect(xs[i * 4]).toBe((ys[i] as number) * 4);
     tf.dispose([batch?.x as tf.Tensor, batch?.y as tf.Tensor]);
+  });
+
+  it('normalizes pixels in memory exactly like the normalize() transform', () => {
+    const x = new Float32Array([0, 1, 0.5, 0.25]);
+    const t = tf.tensor1d(x);
+    const viaTensor = normalize()(t);
+    const inMemory = normalizePixels(x);
+    Array.from(viaTensor.dataSync()).forEach((v, i) => expect(inMemory[i]).toBeCloseTo(v, 6));
+    expect(Array.from(normalizePixels([2], 1, 4))).toEqual([0.25]);
+    tf.dispose([t, viaTensor]);
   });
 
   it('applies transforms without leaking tensors', () => {

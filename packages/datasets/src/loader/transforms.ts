@@ -12,6 +12,13 @@ export function normalize(mean: number = MNIST_MEAN, std: number = MNIST_STD): T
   return (x) => tf.div(tf.sub(x, mean), std);
 }
 
+/** The same (x - mean) / std on pixels in memory, before they become a tensor (a DataLoader's x, one drawn digit). */
+export function normalizePixels(pixels: ArrayLike<number>, mean: number = MNIST_MEAN, std: number = MNIST_STD): Float32Array {
+  const out = new Float32Array(pixels.length);
+  for (let i = 0; i < pixels.length; i++) out[i] = ((pixels[i] ?? 0) - mean) / std;
+  return out;
+}
+
 /** Maps [0, 1] pixels linearly to [lo, hi] (e.g. scaleTo(-0.5, 1.5) for Montavon's coding, scaleTo(-1, 1) for tanh). */
 export function scaleTo(lo: number, hi: number): Transform {
   return (x) => tf.add(tf.mul(x, hi - lo), lo);

@@ -4,8 +4,20 @@ import { pairedDigits, syntheticDigits } from '@logitlab/datasets';
 import { manualSeed } from '@logitlab/layers';
 import { mseLoss } from '@logitlab/losses';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SumPoolExplainer } from './sumpool-explainer';
-import { batches, trainEpoch } from './test-support';
+import { SumPoolExplainer } from '@logitlab/models';
+// the models package's test-only training helpers (not exported from its index)
+import { batches, trainEpoch } from '../../models/src/test-support';
+import { type Composite } from './composites';
+import { explain, type ExplainOptions } from './explain';
+import { wSquareRule, zBoxRule, zPlusRule } from './rules';
+
+const BOUNDS = [-0.5, 1.5] as const;
+/** Deep Taylor with zB, z+ or w^2 on the pixel layer, z+ above (Montavon et al. 2017). */
+const deepTaylorWith: Record<'zB' | 'zPlus' | 'wSquare', Composite> = {
+  zB: { first: zBoxRule(...BOUNDS), dense: zPlusRule() },
+  zPlus: { first: zPlusRule(), dense: zPlusRule() },
+  wSquare: { first: wSquareRule(), dense: zPlusRule() },
+};
 
 // The cpu backend trains this net at ~60-200 samples/s; wasm (with @logitlab/backends' kernels) at thousands.
 beforeAll(async () => {
@@ -41,7 +53,7 @@ describe('SumPoolExplainer trained on two-digit images (Montavon et al. 2017 set
     }
     optimizer.dispose();
     x = tf.tensor4d(test.images, [test.count, 28, 56, 1]);
-  });
+  }, 900_000); // training 4 epochs on a shared 2-core machine can take minutes
 
   afterAll(() => {
     x.dispose();
@@ -57,10 +69,17 @@ describe('SumPoolExplainer trained on two-digit images (Montavon et al. 2017 set
     for (const layer of [model.fc1, model.fc2]) expect(tf.max(layer.bias!).dataSync()[0]).toBeLessThanOrEqual(0);
   });
 
+  it("the 'deepTaylor' composite is zB on fc1, z+ above", () => {
+    const a = explain(model, x, { composite: 'deepTaylor', bounds: BOUNDS });
+    const b = explain(model, x, { composite: deepTaylorWith.zB });
+    expect(tf.tidy(() => tf.max(tf.abs(tf.sub(a.relevance, b.relevance))).dataSync()[0])).toBe(0);
+    tf.dispose([a.relevance, b.relevance]);
+  });
+
   for (const inputRule of ['zB', 'zPlus', 'wSquare'] as const) {
     it(`Deep Taylor (${inputRule}) conserves f(x) to 1e-4 and is non-negative on trained weights`, () => {
       const before = tf.memory().numTensors;
-      const { relevance, conservation } = model.explain(x, { inputRule });
+      const { relevance, conservation } = explain(model, x, { composite: deepTaylorWith[inputRule] });
       expect(tf.memory().numTensors).toBe(before + 1);
       let fired = 0;
       let worst = 0;
@@ -104,14 +123,14 @@ describe('SumPoolExplainer trained on two-digit images (Montavon et al. 2017 set
 
   it('puts most of each heatmap on the half that holds the 0-3 digit', () => {
     const summary: Record<string, { mean: number; majority: number; n: number }> = {};
-    const cases = [
-      ['zB', { inputRule: 'zB' }],
-      ['zPlus', { inputRule: 'zPlus' }],
-      ['wSquare', { inputRule: 'wSquare' }],
+    const cases: [string, ExplainOptions][] = [
+      ['zB', { composite: deepTaylorWith.zB }],
+      ['zPlus', { composite: deepTaylorWith.zPlus }],
+      ['wSquare', { composite: deepTaylorWith.wSquare }],
       ['sensitivity', { method: 'sensitivity' }],
-    ] as const;
+    ];
     for (const [name, options] of cases) {
-      const { relevance } = model.explain(x, options);
+      const { relevance } = explain(model, x, options);
       const shares = targetHalfShares(relevance);
       relevance.dispose();
       summary[name] = {

@@ -1,0 +1,49 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CommanderError } from 'commander';
+import { compositeNames, methods } from '@logitlab/explain';
+import { describe, expect, it } from 'vitest';
+import { EXPLAIN_COMPOSITES, EXPLAIN_METHODS } from './names';
+import { type Actions, buildProgram } from './program';
+
+const noop = async (): Promise<void> => {};
+
+async function parse(args: string[]): Promise<{ opts?: unknown; error?: CommanderError }> {
+  let opts: unknown;
+  const actions: Actions = { train: noop, evaluate: noop, backends: noop, bench: noop, experiment: noop, tour: noop, explain: async (o) => void (opts = o) };
+  const program = buildProgram(actions, { exitOverride: true, writeErr: () => {}, writeOut: () => {} });
+  try {
+    await program.parseAsync(args, { from: 'user' });
+    return { opts };
+  } catch (e) {
+    if (!(e instanceof CommanderError)) throw e;
+    return { error: e };
+  }
+}
+
+describe('logitlab explain flags', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'explain-flags-'));
+  fs.writeFileSync(path.join(dir, 'config.json'), '{}');
+
+  it('lists exactly the methods and composites of @logitlab/explain', () => {
+    expect(EXPLAIN_METHODS).toEqual([...methods]);
+    expect(EXPLAIN_COMPOSITES).toEqual([...compositeNames]);
+  });
+
+  it('parses method, composite, target and image count with defaults', async () => {
+    expect((await parse(['explain', dir])).opts).toMatchObject({ checkpoint: dir, method: 'lrp', images: 8 });
+    const { opts } = await parse(['explain', dir, '--method', 'integratedGradients', '--target', '3', '--images', '2', '--composite', 'deepTaylor']);
+    expect(opts).toMatchObject({ method: 'integratedGradients', target: 3, images: 2, composite: 'deepTaylor' });
+  });
+
+  it.each([
+    [['--method', 'deconvnet']],
+    [['--composite', 'zennit']],
+    [['--target', '-1']],
+    [['--images', '0']],
+  ])('rejects %j', async (flags) => {
+    const { error } = await parse(['explain', dir, ...flags]);
+    expect(error).toBeInstanceOf(CommanderError);
+  });
+});

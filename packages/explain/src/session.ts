@@ -1,0 +1,86 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Module } from '@logitlab/layers';
+import { ExplainTargetError } from './errors';
+import { hookedForward, type LayerHook, type OutputChoice } from './forward';
+
+/** What every method shares: the model, its module names, where attribution starts, and the requested targets. */
+export interface Session {
+  readonly model: Module;
+  readonly names: ReadonlyMap<Module, string>;
+  readonly output: OutputChoice;
+  readonly target: number | readonly number[] | Int32Array | undefined;
+}
+
+export interface Scores {
+  /** Start scores (pre-head logits or f(x)), row-major [N, K]. */
+  scores: Float32Array;
+  classes: number;
+  /** Target class per sample. */
+  target: Int32Array;
+  /** scores[i, target[i]]. */
+  explained: Float32Array;
+}
+
+/** Resolves the target per sample: the given class(es), else the highest-scoring class. */
+function resolveTarget(session: Session, scores: Float32Array, n: number, k: number): Int32Array {
+  const t = session.target;
+  const out = new Int32Array(n);
+  if (t === undefined) {
+    for (let i = 0; i < n; i++) {
+      let best = 0;
+      for (let j = 1; j < k; j++) if (scores[i * k + j]! > scores[i * k + best]!) best = j;
+      out[i] = best;
+    }
+    return out;
+  }
+  const list = typeof t === 'number' ? Array.from({ length: n }, () => t) : Array.from(t);
+  if (list.length !== n) throw new ExplainTargetError(`target has ${list.length} entries for a batch of ${n}; give one class index, or one per sample`);
+  list.forEach((c, i) => {
+    if (!Number.isInteger(c) || c < 0 || c >= k) throw new ExplainTargetError(`target ${c} (sample ${i}) is out of range: the model scores ${k} classes, so expected an integer in [0, ${k - 1}]`);
+    out[i] = c;
+  });
+  return out;
+}
+
+function scoresOf(start: tf.Tensor2D, session: Session, fixed?: Int32Array): Scores {
+  const [n, k] = start.shape;
+  const scores = start.dataSync() as Float32Array;
+  const target = fixed ?? resolveTarget(session, scores, n, k);
+  const explained = new Float32Array(n);
+  for (let i = 0; i < n; i++) explained[i] = scores[i * k + target[i]!]!;
+  return { scores: Float32Array.from(scores), classes: k, target, explained };
+}
+
+/** Forward only: the start scores of x and the resolved targets. */
+export function forwardScores(session: Session, x: tf.Tensor, target?: Int32Array): Scores {
+  const start = tf.tidy(() => hookedForward(session.model, x, session.names, null, session.output));
+  try {
+    return scoresOf(start, session, target);
+  } finally {
+    start.dispose();
+  }
+}
+
+/** value = t; the gradient is dy * t, so a one-hot seed above it becomes R = one-hot * score (LRP starts at the score itself). */
+const seedByValue = tf.customGrad(((t: tf.Tensor, save: tf.GradSaveFunc) => {
+  save([t]);
+  return { value: tf.clone(t), gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, saved[0]!) };
+}) as never) as (t: tf.Tensor) => tf.Tensor;
+
+/**
+ * One forward + backward pass: d(score of the target)/dx, or with `byValue` the relevance an LRP
+ * hook hands back when the target's score itself is the top relevance. `hook` makes a fresh layer
+ * hook per pass. Targets come resolved (and checked) from a `forwardScores` pass: nothing may throw
+ * while the gradient tape records, or the tape's saved tensors would leak. The caller disposes `grad`.
+ */
+export function backward(session: Session, x: tf.Tensor, hook: (() => LayerHook) | null, byValue: boolean, fixed: Int32Array): { grad: tf.Tensor; scores: Scores } {
+  let scores: Scores | null = null;
+  const grad = tf.grad((xx: tf.Tensor) => {
+    const start = hookedForward(session.model, xx, session.names, hook ? hook() : null, session.output);
+    scores = scoresOf(start, session, fixed);
+    // tf.oneHot needs depth >= 2; a single-output model's only class is 0
+    const mask = scores.classes === 1 ? tf.onesLike(start) : tf.oneHot(tf.tensor1d(scores.target, 'int32'), scores.classes);
+    return tf.sum(tf.mul(mask, byValue ? seedByValue(start) : start));
+  })(x);
+  return { grad, scores: scores! };
+}
