@@ -45,7 +45,8 @@ function findNodeGyp() {
   const candidates = [process.env.npm_config_node_gyp];
   for (const from of [root, path.dirname(process.execPath)]) {
     try {
-      candidates.push(require.resolve('node-gyp/bin/node-gyp.js', { paths: [from] }));
+      // built at run time: node-gyp ships with npm and pnpm, it is not a dependency of this package
+      candidates.push(require.resolve(['node-gyp', 'bin', 'node-gyp.js'].join('/'), { paths: [from] }));
     } catch {}
   }
   const npmDir = path.resolve(process.execPath, '..', '..', 'lib', 'node_modules');
