@@ -2,10 +2,12 @@
 // Packs every published package, installs the tarballs into a fresh project OUTSIDE the workspace
 // with plain npm, and trains a tiny model there with plain node, once as ESM and once as CJS.
 // Catches missing files, wrong `exports`, missing gradient registration and wrong peer dependencies.
+// Then runs every package README's example blocks there, as written (README code blocks are tests).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { packageExamples } from './readme-examples.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const packages = fs.readdirSync(path.join(root, 'packages')).filter((d) => fs.existsSync(path.join(root, 'packages', d, 'package.json')));
@@ -26,7 +28,7 @@ fs.mkdirSync(app);
 fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'pack-test-app', private: true, version: '0.0.0' }, null, 2));
 run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error',
   ...files.map((f) => path.join(tarballs, f)),
-  '@tensorflow/tfjs-core@4.22.0', '@tensorflow/tfjs-backend-cpu@4.22.0'], app);
+  '@tensorflow/tfjs-core@4.22.0', '@tensorflow/tfjs-backend-cpu@4.22.0', '@tensorflow/tfjs-backend-wasm@4.22.0'], app);
 
 const body = (imp) => `
 ${imp}
@@ -59,16 +61,24 @@ require('@logitlab/datasets'); require('@logitlab/metrics'); require('@logitlab/
 (async () => {${body('')}})().catch((e) => { console.error(e); process.exit(1); });
 `);
 
+// Every package README's runnable examples, as written, each in its own file (see readme-examples.mjs).
+const examples = packageExamples(root).map((e, i) => {
+  const file = `readme-${e.pkg}-${i}.mjs`;
+  fs.writeFileSync(path.join(app, file), `${e.code}\n`);
+  return { file, label: `${e.file}:${e.line}` };
+});
+
+const checks = [{ file: 'esm.mjs', label: 'esm.mjs' }, { file: 'cjs.cjs', label: 'cjs.cjs' }, ...examples];
 let failed = 0;
-for (const file of ['esm.mjs', 'cjs.cjs']) {
+for (const { file, label } of checks) {
   try {
-    const out = run('node', [file], app);
-    console.log(`ok   ${file}: ${out.trim().split('\n').pop()}`);
-  } catch {
+    const out = execFileSync('node', [file], { cwd: app, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', timeout: 300_000 });
+    console.log(`ok   ${label}: ${out.trim().split('\n').pop() ?? ''}`);
+  } catch (err) {
     failed++;
-    console.log(`FAIL ${file}`);
+    console.log(`FAIL ${label}\n${String(err.stderr ?? err.message).trim().split('\n').slice(0, 8).join('\n')}`);
   }
 }
 fs.rmSync(work, { recursive: true, force: true });
-console.log(`pack-test: ${2 - failed} passed, ${failed} failed`);
+console.log(`pack-test: ${checks.length - failed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

@@ -7,6 +7,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { countsOf } from './test-counts.mjs';
+import { stepEnv } from './test-env.mjs';
 
 const vitestJson = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'logitlab-test-')), 'vitest.json');
 const steps = [
@@ -19,23 +21,9 @@ for (const extra of ['scripts/test-dist.mjs', 'scripts/check-packages.mjs', 'scr
   if (fs.existsSync(extra)) steps.push([extra, 'node', [extra]]);
 }
 
-/** Test counts a step printed: vitest's JSON report, node --test's "# pass/# fail", or "N passed, N failed". */
-function countsOf(name, output) {
-  if (name.startsWith('vitest') && fs.existsSync(vitestJson)) {
-    const report = JSON.parse(fs.readFileSync(vitestJson, 'utf8'));
-    return { passed: report.numPassedTests, failed: report.numFailedTests, skipped: report.numPendingTests ?? 0 };
-  }
-  const pass = [...output.matchAll(/^# pass (\d+)$/gm)].map((m) => Number(m[1]));
-  const fail = [...output.matchAll(/^# fail (\d+)$/gm)].map((m) => Number(m[1]));
-  if (pass.length) return { passed: pass.reduce((a, b) => a + b, 0), failed: fail.reduce((a, b) => a + b, 0), skipped: 0 };
-  const plain = [...output.matchAll(/(\d+) passed, (\d+) failed/g)].pop();
-  if (plain) return { passed: Number(plain[1]), failed: Number(plain[2]), skipped: 0 };
-  return null;
-}
-
 function runStep(cmd, args) {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: stepEnv(process.env, process.stdout.isTTY === true) });
     let output = '';
     child.stdout.on('data', (d) => {
       output += d;
@@ -53,7 +41,7 @@ for (const [name, cmd, args] of steps) {
   console.log(`\n=== ${name}`);
   const { code, output } = await runStep(cmd, args);
   const secs = ((Date.now() - t0) / 1000).toFixed(0);
-  const counts = countsOf(name, output);
+  const counts = countsOf(name, output, vitestJson);
   if (counts) for (const k of Object.keys(total)) total[k] += counts[k];
   // A step that fails without counting a failed test (lint, typecheck, build) counts as one failure.
   if (code !== 0) {

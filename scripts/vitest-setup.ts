@@ -7,7 +7,11 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
+// what @logitlab/backends does for users' scripts: no "install tfjs-node" banner in every test file
+import { quietCpuBanner } from '@logitlab/backends';
 import { beforeAll } from 'vitest';
+
+quietCpuBanner();
 
 beforeAll(async () => {
   if (tf.getBackend() !== 'cpu') await tf.setBackend('cpu');

@@ -1,5 +1,6 @@
-import { DataLoader, DataNotFoundError, type ImageSet, loadMnist, normalizePixels, syntheticDigits } from '@logitlab/datasets';
+import { DataLoader, DataNotFoundError, DownloadError, type ImageSet, defaultDataDir, loadMnist, normalizePixels, syntheticDigits } from '@logitlab/datasets';
 import { UsageError } from './errors';
+import { isPseudoFsPath } from './out-path';
 import type { ExperimentContext } from './experiments/types';
 import type { MnistVariant } from './options';
 
@@ -33,12 +34,50 @@ function synthetic(seed: number, trainCount: number, testCount: number): DigitDa
   };
 }
 
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * A failed --download in one line: which file, how many mirrors and attempts, the distinct reasons
+ * (not every attempt's URL and error, which repeat), and what to do instead.
+ */
+export function summariseDownloadError(err: DownloadError, variant: MnistVariant, dir: string): UsageError {
+  const hosts = [...new Set(err.attempts.map((a) => hostOf(a.url)))];
+  // the same failure at each mirror differs only by its host name: say it once
+  const reasons = [...new Set(err.attempts.map((a) => a.error.replaceAll(hostOf(a.url), '<mirror>').replace(/\s*\n\s*/g, ' ').slice(0, 120)))];
+  const shown = reasons.slice(0, 2).join('; ') + (reasons.length > 2 ? `; and ${reasons.length - 2} other reason(s)` : '');
+  return new UsageError(
+    `--download: could not download ${err.file} (${err.attempts.length} attempt(s) at ${hosts.length} mirror(s): ${hosts.join(', ')}): ${shown}. ` +
+      `Without network use --data synthetic, or put the four ${variant} IDX files (*-ubyte.gz) in ${dir} or in any folder passed as --data <dir>`,
+    1,
+  );
+}
+
+async function load(options: Parameters<typeof loadMnist>[0] & { variant: MnistVariant }): Promise<ImageSet> {
+  const envDir = process.env.LOGITLAB_DATA_DIR;
+  // recursive mkdir under /proc never returns: refuse before loadMnist creates its cache directory
+  if (!options.root && envDir && isPseudoFsPath(envDir)) {
+    throw new UsageError(`LOGITLAB_DATA_DIR=${envDir} is on a kernel pseudo file system, not storage; point it at a real directory`, 1);
+  }
+  try {
+    return await loadMnist(options);
+  } catch (err) {
+    if (err instanceof DownloadError) throw summariseDownloadError(err, options.variant, options.root ?? (await defaultDataDir(options.variant)));
+    throw err;
+  }
+}
+
 async function fromMnist(variant: MnistVariant, root: string | undefined, download: boolean, trainCount: number, testCount: number): Promise<DigitData> {
-  const test = await loadMnist({ variant, split: 'test', root, download });
+  const test = await load({ variant, split: 'test', root, download });
   let train: ImageSet;
   let note = '';
   try {
-    train = await loadMnist({ variant, split: 'train', root, download });
+    train = await load({ variant, split: 'train', root, download });
   } catch (err) {
     // A directory with only the 10k test set (like ../shared/data/mnist) still trains: split it.
     if (!(err instanceof DataNotFoundError) || !root) throw err;
@@ -93,6 +132,8 @@ export async function loadDigits(ctx: ExperimentContext, { trainCount, testCount
 }
 
 /** MNIST's standard normalisation (the seed notebooks' transforms.Normalize((0.1307,), (0.3081,))), from datasets. */
+/** MNIST's normalisation constants (datasets owns them; re-exported for the commands that undo it). */
+export { MNIST_MEAN, MNIST_STD } from '@logitlab/datasets';
 export const normalised = (images: Float32Array): Float32Array => normalizePixels(images);
 
 /** Batches of [B, 28, 28, 1] images with int32 class labels. */

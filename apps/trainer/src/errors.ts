@@ -3,7 +3,7 @@
  * message as ONE line and exits non-zero, never with a stack trace.
  */
 export class UsageError extends Error {
-  override readonly name = 'UsageError';
+  override readonly name: string = 'UsageError';
   constructor(
     message: string,
     readonly exitCode = 2,

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { writeFileAtomicSync } from '@logitlab/core/node';
+import { UsageError } from './errors';
 
 /**
  * JSON through @logitlab/core's atomic write, so a reader (or a run resumed after SIGKILL) sees either
@@ -15,6 +16,22 @@ export function jsonReplacer(_key: string, value: unknown): unknown {
   return value;
 }
 
+/** A JSON file the user can fix by hand (config.json of a run) that does not parse: names the file. */
+export class InvalidJsonFileError extends UsageError {
+  override readonly name = 'InvalidJsonFileError';
+  constructor(
+    readonly file: string,
+    detail: string,
+  ) {
+    super(`${file} is not valid JSON (${detail}); fix or delete the file`, 1);
+  }
+}
+
 export function readJson<T>(file: string): T {
-  return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+  const text = fs.readFileSync(file, 'utf8');
+  try {
+    return JSON.parse(text) as T;
+  } catch (err) {
+    throw new InvalidJsonFileError(file, err instanceof Error ? err.message : String(err));
+  }
 }

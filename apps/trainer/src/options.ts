@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from './errors';
+import { unknownName } from './suggest';
 
 export const BACKENDS = ['auto', 'cpu', 'wasm', 'native', 'webgl', 'webgpu', 'tensorflow', 'tensorflow-gpu'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
@@ -53,7 +54,7 @@ export function parseLearningRate(value: string, flag = '--lr'): number {
 
 export function parseBackend(value: string): BackendChoice {
   const found = BACKENDS.find((b) => b === value);
-  if (!found) throw new UsageError(`--backend: unknown backend '${value}', expected one of ${BACKENDS.join(', ')}`);
+  if (!found) throw new UsageError(`--backend: ${unknownName('backend', value, BACKENDS)}`);
   return found;
 }
 

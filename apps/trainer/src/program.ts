@@ -1,5 +1,8 @@
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from './errors';
+import { checkOutDir } from './out-path';
+import { unknownName } from './suggest';
+import { version } from '../package.json';
 import { EXPERIMENT_NAMES, EXPLAIN_COMPOSITES, EXPLAIN_METHODS, MODEL_NAMES } from './names';
 import {
   BACKENDS,
@@ -35,7 +38,7 @@ function addCommonOptions(cmd: Command, { quickDefault = false } = {}): Command 
     .option('--batch-size <n>', 'batch size (default: per experiment)', flag((v) => parsePositiveInt(v, '--batch-size')))
     .option('--lr <rate>', 'learning rate (default: per experiment)', flag((v) => parseLearningRate(v)))
     .option('--seed <n>', 'random seed (default: the experiment number)', flag((v) => parseNonNegativeInt(v, '--seed')))
-    .option('--out <dir>', 'run directory (default: runs/<name>-<timestamp>)')
+    .option('--out <dir>', 'run directory (default: runs/<name>-<timestamp>)', flag((v) => checkOutDir(v)))
     .option('--quick', `small data and few epochs (synthetic data unless --data is given)${quickDefault ? ' (default for tour)' : ''}`)
     .option('--resume <dir>', 'continue an interrupted run from its last checkpoint', flag((v) => parseRunDir(v)));
 }
@@ -71,10 +74,19 @@ function parseSeconds(value: string): number {
   return n;
 }
 
+/** One of `allowed`, with a "did you mean" for a typo (commander's own choices() has none). */
+function oneOf(allowed: readonly string[], what: string): (value: string) => string {
+  return (value: string) => {
+    if (!allowed.includes(value)) throw new UsageError(unknownName(what, value, allowed));
+    return value;
+  };
+}
+
 function listOf(allowed: readonly string[], what: string): (value: string) => string[] {
   return (value: string) => {
     const items = value.split(',').map((s) => s.trim()).filter(Boolean);
     const bad = items.filter((i) => !allowed.includes(i));
+    if (bad.length === 1) throw new UsageError(`${unknownName(what, bad[0]!, allowed)} (a comma-separated list)`);
     if (bad.length || items.length === 0) throw new UsageError(`unknown ${what} '${bad.join(',') || value}', expected a comma-separated list of ${allowed.join(', ')}`);
     return items;
   };
@@ -92,6 +104,7 @@ export function buildProgram(actions: Actions, { exitOverride = false, writeErr,
   if (exitOverride) program.exitOverride();
   program
     .description('Train, explain and inspect neural networks on TensorFlow.js; reproduces the six logitlab experiments.')
+    .version(version, '-V, --version', 'print the logitlab version')
     .showHelpAfterError(false)
     .enablePositionalOptions();
 
@@ -99,7 +112,7 @@ export function buildProgram(actions: Actions, { exitOverride = false, writeErr,
     program
       .command('train')
       .description(`train one model and save its checkpoint, metrics and report`)
-      .addArgument(new Argument('<model>', 'model to train').choices(MODEL_NAMES))
+      .addArgument(new Argument('<model>', `model to train: ${MODEL_NAMES.join(', ')}`).argParser(flag(oneOf(MODEL_NAMES, 'model'))))
       .addOption(new Option('--head <head>', 'convnet output head').choices(['logits', 'logSoftmax', 'softmax', 'sigmoid']).default('logSoftmax')),
   ).action(async (model: string, raw: RawCommonOptions & { head?: string }) => {
     await actions.train(model, { ...resolveCommonOptions(raw), head: raw.head });
@@ -125,7 +138,7 @@ export function buildProgram(actions: Actions, { exitOverride = false, writeErr,
     .addOption(new Option('--composite <name>', 'LRP composite (default: deepTaylor for sumpool, epsilonGammaBox for convnet, epsilonPlus for bn-mlp)').choices(EXPLAIN_COMPOSITES))
     .option('--target <class>', 'class to explain (default: each image\'s predicted class)', flag((v) => parseNonNegativeInt(v, '--target')))
     .option('--images <n>', 'images to explain', flag((v) => parsePositiveInt(v, '--images')), 8)
-    .option('--out <dir>', 'where to write the heatmaps (default: the run directory)')
+    .option('--out <dir>', 'where to write the heatmaps (default: the run directory)', flag((v) => checkOutDir(v)))
     .action(async (dir: string, raw: { backend: CommonOptions['backend']; method: string; composite?: string; target?: number; images: number; out?: string }) => {
       await actions.explain({ checkpoint: dir, backend: raw.backend, images: raw.images, method: raw.method, composite: raw.composite, target: raw.target, out: raw.out });
     });
@@ -157,7 +170,7 @@ export function buildProgram(actions: Actions, { exitOverride = false, writeErr,
     program
       .command('experiment')
       .description('run one experiment and write its report')
-      .addArgument(new Argument('<name>', 'experiment').choices(EXPERIMENT_NAMES)),
+      .addArgument(new Argument('<name>', `experiment: ${EXPERIMENT_NAMES.join(', ')}`).argParser(flag(oneOf(EXPERIMENT_NAMES, 'experiment')))),
   ).action(async (name: string, raw: RawCommonOptions) => {
     await actions.experiment(name, resolveCommonOptions(raw));
   });

@@ -44,6 +44,7 @@ describe.skipIf(!built)('logitlab CLI (built, plain node)', () => {
   it('answers bad input with one line and a non-zero exit, never a stack trace', () => {
     const runDir = path.join(tmp, 'not-a-run');
     fs.mkdirSync(runDir, { recursive: true });
+    fs.writeFileSync(path.join(runDir, 'config.json.bak'), '{}');
     const cases: [string[], RegExp][] = [
       [['experiment', 'nope'], /invalid for argument 'name'/],
       [['tuor'], /unknown command 'tuor'/],
@@ -54,6 +55,11 @@ describe.skipIf(!built)('logitlab CLI (built, plain node)', () => {
       [['experiment', 'heads', '--data', path.join(tmp, 'missing-dir')], /nor a readable directory/],
       [['experiment', 'heads', '--resume', runDir], /not a run directory/],
       [['bench', '--workloads', 'resnet'], /unknown workload 'resnet'/],
+      [['experiment', 'haeds'], /did you mean 'heads'\?/],
+      [['train', 'convnett'], /did you mean 'convnet'\?/],
+      [['experiment', 'heads', '--backend', 'wsam'], /did you mean 'wasm'\?/],
+      [['experiment', 'heads', '--out', '/proc/self/run'], /kernel pseudo file system/],
+      [['experiment', 'heads', '--out', path.join(runDir, 'config.json.bak', 'x')], /ENOTDIR/],
     ];
     for (const [args, message] of cases) {
       const r = logitlab(args, 60_000);

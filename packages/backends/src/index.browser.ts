@@ -1,9 +1,13 @@
 // @logitlab/backends, browser entry (bundlers pick it through the "browser" export condition): picks, loads and makes trainable any TensorFlow.js backend.
 import { browserAdapter } from './browser/adapter';
 import type { BackendInfo, BackendName, BackendStatus, UseBackendOptions } from './types';
+import { quietCpuBanner } from './quiet-cpu';
 import { createBackendApi } from './use-backend';
 
 export * from './shared-exports';
+
+// a cpu backend the app registered before importing us stays quiet too
+quietCpuBanner();
 
 const api = createBackendApi(browserAdapter);
 

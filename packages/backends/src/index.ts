@@ -1,9 +1,13 @@
 // @logitlab/backends, Node entry: picks, loads and makes trainable any TensorFlow.js backend.
 import { nodeAdapter } from './node/adapter';
 import type { BackendInfo, BackendName, BackendStatus, UseBackendOptions } from './types';
+import { quietCpuBanner } from './quiet-cpu';
 import { createBackendApi } from './use-backend';
 
 export * from './shared-exports';
+
+// a cpu backend the app registered before importing us stays quiet too
+quietCpuBanner();
 
 const api = createBackendApi(nodeAdapter);
 

@@ -5,3 +5,4 @@ export { GradientsNotRegisteredError, registerAllGradients } from './gradients';
 export { registerWasmTrainingKernels } from './wasm/register';
 export { AUTO_ORDER, BACKEND_PACKAGES, TFJS_VERSION } from './packages';
 export { registeredVariables } from './engine-compat';
+export { quietCpuBanner } from './quiet-cpu';

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendNotInstalledError, BackendUnavailableError, NoBackendAvailableError, UnknownBackendError, isBackendName } from './errors';
 import { registerAllGradients } from './gradients';
+import { quietCpuBanner } from './quiet-cpu';
 import { ALL_BACKENDS, AUTO_ORDER, BACKEND_PACKAGES } from './packages';
 import { errorMessage } from './platform';
 import type { PlatformAdapter, WasmModule } from './platform';
@@ -80,6 +81,7 @@ export function createBackendApi(adapter: PlatformAdapter): BackendApi {
 
   async function activate(name: ConcreteBackendName, options: UseBackendOptions): Promise<BackendInfo> {
     const mod = await load(name);
+    quietCpuBanner();
     const started =
       name === 'wasm' ? await startWasm(mod as unknown as WasmModule, options)
       : name === 'native' ? await startNative(mod, options)
@@ -122,6 +124,12 @@ export function createBackendApi(adapter: PlatformAdapter): BackendApi {
     const previous = tf.engine().backendName;
     const result: BackendStatus[] = [];
     for (const name of ALL_BACKENDS) {
+      const { platforms } = BACKEND_PACKAGES[name];
+      if (!platforms.includes(adapter.platform)) {
+        // never loaded here: a browser backend is not "installed" in Node even when its package is on disk
+        result.push({ name, installed: false, works: false, reason: `runs only in ${platforms.join(' and ')}, not in the ${adapter.platform}` });
+        continue;
+      }
       try {
         await activate(name, {});
         result.push({ name, installed: true, works: true });

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { StateDictError } from './errors';
+import { checkSingleCopy } from './single-copy';
 
 /** Named tensors in PyTorch layout (`fc1.weight` is [out, in], conv weights are [out, in, kh, kw]). */
 export type StateDict = Record<string, tf.Tensor>;
@@ -60,6 +61,7 @@ export abstract class Module {
   }
 
   protected registerParameter(name: string, value: tf.Tensor, layout: Omit<Slot, 'value'> = { torchShape: value.shape }): tf.Variable {
+    checkSingleCopy();
     const v = tf.variable(value, true);
     value.dispose();
     this.params.set(name, { ...layout, value: v });

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '@logitlab/core';
+import { checkSingleCopy } from './single-copy';
 
 /**
  * The global generator behind default initialisation and dropout masks, PyTorch's
@@ -10,6 +11,7 @@ const generator = new Rng(0x2f6b_4a1d);
 
 /** Seeds the global generator; the same seed gives the same initial weights and dropout masks. */
 export function manualSeed(seed: number): void {
+  checkSingleCopy();
   if (!Number.isFinite(seed)) throw new RangeError(`manualSeed expects a finite number, got ${seed}`);
   generator.state = Math.trunc(seed);
 }

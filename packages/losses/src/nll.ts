@@ -23,10 +23,12 @@ export function pickedNll(logProbs: tf.Tensor, target: tf.Tensor, c: number, wei
   // so an out-of-range target makes its loss NaN (fit's NaN check names the step) without a read-back here
   const inRange = tf.logicalAnd(tf.greaterEqual(flatT, 0), tf.less(flatT, c));
   const safeT = tf.where(tf.logicalAnd(valid, inRange), flatT, tf.zerosLike(flatT));
-  // gather the target's log-probability from the flattened [m * c] tensor: a one-hot multiply turns a -Infinity
-  // non-target (masked logits) into 0 * -Infinity = NaN, and gather with batchDims has no gradient in tfjs
-  const flatIndex = tf.add(tf.mul(tf.range(0, m, 1, 'int32'), tf.scalar(c, 'int32')), safeT);
-  const picked = tf.gather(tf.reshape(logProbs, [m * c]), flatIndex);
+  // select the target's log-probability with a one-hot mask, not a one-hot multiply: 0 * -Infinity (a masked
+  // non-target logit) is NaN. Not a gather either: its gradient, UnsortedSegmentSum, is a JS loop on wasm and
+  // builds an [m * C, m] mask on cpu (10 GB for a per-pixel batch of 64 MNIST images)
+  const lp2 = tf.reshape(logProbs, [m, c]);
+  const hit = tf.cast(tf.oneHot(safeT, c), 'bool');
+  const picked = tf.sum(tf.where(hit, lp2, tf.zerosLike(lp2)), -1);
   const validF = tf.cast(valid, 'float32');
   const w = weight ? tf.mul(tf.gather(weight, safeT), validF) : validF;
   // select, not multiply: an ignored target is parked on class 0, whose log-probability may be -Infinity

@@ -40,7 +40,7 @@ export type VaeLossResult = {
   ratio: tf.Tensor;
 };
 
-// A ratio outside [1/RATIO_WARN, RATIO_WARN] on the first call at a site gets a warning.
+// beta * KL above RATIO_WARN times the reconstruction (or beta below 1/RATIO_WARN) gets a warning.
 const RATIO_WARN = 100;
 
 /**
@@ -71,15 +71,16 @@ export function vaeLoss({ reconstruction, input, mu, logVar }: VaeLossInputs, op
   return result;
 }
 
-// Calls per site that may be read back while no verdict is possible yet (KL still exactly at the prior).
+// Calls per site that may be read back while no verdict is possible yet (KL still near the prior).
 const MAX_PROBES = 5;
 const probes = new Map<string, number>();
 
 function reportBalance(r: VaeLossResult, beta: number): void {
   if (!pitfallWarningsEnabled()) return;
   const site = callSite();
-  const n = probes.get(site) ?? 0;
-  if (n >= MAX_PROBES || !shouldCheck('vae-balance', site)) return;
+  if (!shouldCheck('vae-balance', site)) return;
+  // a site is marked checked after MAX_PROBES calls; after resetPitfallWarnings the count starts again
+  const n = (probes.get(site) ?? 0) % MAX_PROBES;
   probes.set(site, n + 1);
   const rec = tf.tidy(() => tf.mean(r.reconstruction));
   const kl = tf.tidy(() => tf.mean(r.kl));
@@ -87,11 +88,14 @@ function reportBalance(r: VaeLossResult, beta: number): void {
   const klV = kl.dataSync()[0] ?? 0;
   tf.dispose([rec, kl]);
   const ratio = (beta * klV) / recV;
-  // an encoder exactly at the prior (KL 0, e.g. zero-initialised heads) says nothing about balance yet
-  if (beta * klV === 0 && n + 1 < MAX_PROBES) return;
   // judged once per call site: balance is decided by how the loss is built, not by one batch
-  if (Number.isFinite(ratio) && ratio <= RATIO_WARN && ratio >= 1 / RATIO_WARN) {
-    markPitfallChecked('vae-balance', site);
+  const kLDrowns = !Number.isFinite(ratio) ? beta * klV !== 0 : ratio > RATIO_WARN;
+  // a tiny beta switches the KL term off whatever the KL is (the model trains as a plain autoencoder)
+  const betaOff = beta > 0 && beta < 1 / RATIO_WARN && ratio < 1 / RATIO_WARN;
+  if (!kLDrowns && !betaOff) {
+    // A KL far below the reconstruction is how every VAE starts (its encoder begins near the prior,
+    // KL ~ 0, and the KL grows as it learns): no verdict from that; probe again later, then stop.
+    if (ratio >= 1 / RATIO_WARN || n + 1 >= MAX_PROBES) markPitfallChecked('vae-balance', site);
     return;
   }
   warnPitfall(

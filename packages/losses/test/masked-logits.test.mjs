@@ -1,5 +1,5 @@
-// Plain-node check of the BUILT package: crossEntropy picks the target with a gather, whose gradient
-// (UnsortedSegmentSum) must be registered in plain Node and on wasm, where tfjs ships none.
+// Plain-node check of the BUILT package: crossEntropy on masked (-Infinity) logits gives PyTorch's finite
+// loss and gradients on cpu and wasm, with the gradients the dist registers in plain Node.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';

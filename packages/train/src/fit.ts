@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { manualSeed, type Module } from '@logitlab/layers';
 import { latestCheckpoint, loadCheckpoint, readCheckpointInfo } from './checkpoint';
-import { CheckpointError, TrainError } from './errors';
+import { ArchitectureMismatchError, CheckpointError, TrainError } from './errors';
 import { evaluate } from './evaluate';
 import { LossReader } from './loss-reader';
 import type { CheckpointStorage } from './storage';
@@ -81,6 +81,8 @@ export async function fit<M extends Module, O = tf.Tensor>(model: M, options: Fi
   const resumeBytes = options.resume instanceof Uint8Array ? options.resume : options.resume ? await latestCheckpoint(options.resume) : undefined;
   if (resumeBytes) {
     const saved = readCheckpointInfo(resumeBytes);
+    // a checkpoint of another model is that, whatever seed it was trained with: say so first
+    if (options.arch !== undefined && saved.arch !== undefined && options.arch !== saved.arch) throw new ArchitectureMismatchError(options.arch, saved.arch);
     if (seed !== undefined && saved.seed !== undefined && seed !== saved.seed) {
       throw new CheckpointError(`fit was given seed ${seed} but the checkpoint was trained with seed ${saved.seed}; expected the same seed (or omit it)`);
     }

@@ -39,11 +39,11 @@ function configOf(command: string, name: string, seed: number, opts: CommonOptio
  * Runs one experiment into `dir` with the backend already set up. On --resume the stored config's
  * experiment, seed and quick flag win, so the continued run trains the same thing.
  */
-export async function runExperimentIn(name: string, dir: string, opts: CommonOptions, backend: string): Promise<Summary> {
+export async function runExperimentIn(name: string, dir: string, opts: CommonOptions, backend: string, parent?: RunDir): Promise<Summary> {
   const load = EXPERIMENTS[name];
   if (!load) throw new UsageError(`unknown experiment '${name}', expected one of ${EXPERIMENT_NAMES.join(', ')}`);
   const experiment = await load();
-  const run = new RunDir(dir);
+  const run = new RunDir(dir, parent);
   let effective = opts;
   let seed = opts.seed ?? experiment.seed;
   if (opts.resume) {
@@ -123,7 +123,7 @@ export async function tourCommand(opts: CommonOptions & { only?: string[] }): Pr
       log(`[${name}] already finished in ${path.relative(process.cwd(), dir) || dir}`);
     } else {
       const resume = opts.resume && fs.existsSync(path.join(dir, 'config.json')) ? dir : undefined;
-      s = await runExperimentIn(name, dir, { ...opts, out: dir, resume }, backend.name);
+      s = await runExperimentIn(name, dir, { ...opts, out: dir, resume }, backend.name, tour);
     }
     summaries[name] = s;
     rows.push([`[${name}](${name}/report.md)`, headline(name, s), formatDuration(s.durationSec ?? NaN)]);

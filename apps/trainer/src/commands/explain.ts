@@ -4,7 +4,8 @@ import { type Explanation, type ExplainOptions, type Method, explain, randomisat
 import { manualSeed } from '@logitlab/layers';
 import { pixelFlipping, relevanceMassAccuracy, relevanceRankAccuracy } from '@logitlab/metrics';
 import { setupBackend } from '../backend';
-import { MNIST_MEAN, MNIST_STD, loadDigits, normalised } from '../data';
+import { MNIST_MEAN, MNIST_STD } from '@logitlab/datasets';
+import { loadDigits, normalised } from '../data';
 import { UsageError } from '../errors';
 import { writeJsonAtomic } from '../fsutil';
 import type { BackendChoice, CommonOptions } from '../options';

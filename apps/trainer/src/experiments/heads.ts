@@ -32,6 +32,11 @@ interface HeadResult {
   resumedFromEpoch: number;
 }
 
+/** "12.3 points below" / "0.4 points above" / "level with": a gap in accuracy points, in the direction the numbers say. */
+export function pointsGap(points: number): string {
+  return points === 0 ? 'level with' : `${fmt(Math.abs(points), 1)} points ${points > 0 ? 'below' : 'above'}`;
+}
+
 /** Experiment 1: the same convnet, seed and data with four output heads; only log-probabilities into NLL is right. */
 export const heads: Experiment = {
   name: 'heads',
@@ -46,15 +51,20 @@ export const heads: Experiment = {
     const data = await loadDigits(ctx, { trainCount: quick ? 6000 : 60000, testCount: quick ? 1000 : 10000 });
     const testX = normalised(data.test.images);
 
-    const warnings: string[] = [];
+    // Warnings are kept in metrics.jsonl too: a resumed run does not train the finished heads again,
+    // so their warnings would otherwise be missing from its report.
+    const warnings: string[] = ctx.run.readMetrics().flatMap((m) => (m.type === 'warning' && typeof m.message === 'string' ? [m.message] : []));
+    let currentTag = '';
     setPitfallWarningSink((message) => {
       warnings.push(message);
+      ctx.run.logMetric({ type: 'warning', tag: currentTag, message });
     });
     const results: Record<string, HeadResult> = {};
     const steps: StepLoss[] = [];
     try {
       for (const spec of HEADS) {
         const tag = `${spec.head}+${spec.lossName}`;
+        currentTag = tag;
         manualSeed(ctx.seed); // same initial weights for every head
         const model = new MnistConvNet({ head: spec.head });
         const optimizer = tf.train.momentum(lr, 0.5);
@@ -84,6 +94,12 @@ export const heads: Experiment = {
     const best = Math.max(r('logSoftmax').testAccuracy, r('logits').testAccuracy);
     const gapSigmoid = (r('logSoftmax').testAccuracy - r('sigmoid').testAccuracy) * 100;
     const gapSoftmax = (r('logSoftmax').testAccuracy - r('softmax').testAccuracy) * 100;
+    // sentences quote the run's own numbers: the direction of a gap, where a loss started and ended
+    const lossPath = (h: ConvNetHead) => {
+      const spec = HEADS.find((x) => x.head === h)!;
+      const first = steps.find((x) => x.tag === `${h}+${spec.lossName}`)?.loss;
+      return `${h}'s training loss went from ${fmt(first ?? NaN, 3)} at the first step to ${fmt(r(h).finalLoss, 3)} in the last epoch`;
+    };
     const report = new Report('Experiment 1: output heads and the NLL loss')
       .paragraph(
         `The PyTorch MNIST convnet trained four times with the same seed (${ctx.seed}), initial weights and data (${data.source}), ` +
@@ -97,9 +113,9 @@ export const heads: Experiment = {
       .image('loss-curves.png', 'training loss curves')
       .heading('What the numbers say')
       .bullets([
-        `**log-softmax + nllLoss** (${fmt(r('logSoftmax').testAccuracy, 3)}) and **logits + crossEntropy** (${fmt(r('logits').testAccuracy, 3)}) are the same objective: crossEntropy applies logSoftmax itself. Their losses start near ln 10 = 2.30 and fall toward 0.`,
-        `**sigmoid + nllLoss** reaches ${fmt(r('sigmoid').testAccuracy, 3)} (${fmt(gapSigmoid, 1)} points below log-softmax). nllLoss returns -input[target]: it expects LOG-probabilities. Given sigmoid outputs it minimises -sigmoid(z_target), which only pushes the target's logit up, never the others down, and its gradient sigma(1-sigma) vanishes as units saturate. Its loss is bounded in [-1, 0] (final ${fmt(r('sigmoid').finalLoss)}), so a "loss" below zero is the tell-tale sign.`,
-        `**softmax + nllLoss** reaches ${fmt(r('softmax').testAccuracy, 3)} (${fmt(gapSoftmax, 1)} points below). It minimises -p(target), which is not a proper scoring rule: the gradient is p(1-p)-shaped, tiny exactly where the model is confidently wrong (p near 0), where log-loss pushes hardest. Its loss sits in [-1, 0] too (final ${fmt(r('softmax').finalLoss)}).`,
+        `**log-softmax + nllLoss** (${fmt(r('logSoftmax').testAccuracy, 3)}) and **logits + crossEntropy** (${fmt(r('logits').testAccuracy, 3)}) are the same objective: crossEntropy applies logSoftmax itself. ${lossPath('logSoftmax')}; ${lossPath('logits')} (chance level is ln 10 = 2.30).`,
+        `**sigmoid + nllLoss** reaches ${fmt(r('sigmoid').testAccuracy, 3)} (${pointsGap(gapSigmoid)} log-softmax). nllLoss returns -input[target]: it expects LOG-probabilities. Given sigmoid outputs it minimises -sigmoid(z_target), which only pushes the target's logit up, never the others down, and its gradient sigma(1-sigma) vanishes as units saturate. Its loss is bounded in [-1, 0] (final ${fmt(r('sigmoid').finalLoss)}), so a "loss" below zero is the tell-tale sign.`,
+        `**softmax + nllLoss** reaches ${fmt(r('softmax').testAccuracy, 3)} (${pointsGap(gapSoftmax)} log-softmax). It minimises -p(target), which is not a proper scoring rule: the gradient is p(1-p)-shaped, tiny exactly where the model is confidently wrong (p near 0), where log-loss pushes hardest. Its loss sits in [-1, 0] too (final ${fmt(r('softmax').finalLoss)}).`,
         `The fix is one of the two correct pairings: logSoftmax + nllLoss, or raw logits + crossEntropy (numerically safest, see the logits experiment). Best accuracy here: ${fmt(best, 3)}.`,
       ]);
     if (warnings.length) {

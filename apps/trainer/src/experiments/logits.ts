@@ -20,6 +20,15 @@ interface Method {
   loss: (logits: tf.Tensor2D, target: tf.Tensor1D) => tf.Tensor;
 }
 
+/** One colour per method in every figure of this report (and the float64 reference in black). */
+export const METHOD_COLORS: Record<string, string> = {
+  'crossEntropy(logits)': '#1f77b4',
+  'nllLoss(logSoftmax(logits))': '#2ca02c',
+  'nllLoss(log(softmax(logits)))': '#d62728',
+  'nllLoss(softmax(logits))': '#ff7f0e',
+  'exact (float64)': '#000000',
+};
+
 const METHODS: Method[] = [
   { key: 'crossEntropy', label: 'crossEntropy(logits)', loss: (z, t) => crossEntropy(z, t, { reduction: 'none' }) },
   { key: 'nllLogSoftmax', label: 'nllLoss(logSoftmax(logits))', loss: (z, t) => nllLoss(logSoftmax(z), t, { reduction: 'none' }) },
@@ -46,6 +55,41 @@ export function classify(loss: number, grad: ArrayLike<number>, exact: { loss: n
   return gradErr > 1e-3 ? 'wrong gradient' : 'ok';
 }
 
+interface ResultRow {
+  scale: number;
+  case: string;
+  target: number;
+  loss: number;
+  gradNorm: number;
+  gradFinite: boolean;
+  status: Status;
+}
+
+/** The row where a method first broke, or undefined. */
+function firstBroken(rows: ResultRow[], at: { scale: number; case: string } | null): ResultRow | undefined {
+  return at ? rows.find((r) => r.scale === at.scale && r.case === at.case) : undefined;
+}
+
+/** What log(softmax(z)) did where it broke, in the words of its own numbers (loss value, gradient state). */
+export function logOfSoftmaxSentence(rows: ResultRow[], at: { scale: number; status: Status; case: string } | null): string {
+  const r = firstBroken(rows, at);
+  if (!at || !r) return '**nllLoss(log(softmax(z)))** did not break here.';
+  const gap = at.scale * (Math.max(...BASE) - (BASE[r.target] ?? 0));
+  const grad = r.gradFinite ? `a finite gradient of norm ${fmt(r.gradNorm)}` : 'a NaN gradient';
+  return (
+    `**nllLoss(log(softmax(z)))** breaks at scale ${at.scale} (${at.status}, ${at.case}${gap > 0 ? `, the target's logit ${fmt(gap)} below the largest` : ''}): the loss there is ${fmt(r.loss)} with ${grad}. ` +
+    `At that scale softmax rounds ${gap > 0 ? "the target's" : "the other classes'"} probability to exactly 0 in float32 and log(0) = -Infinity${r.gradFinite ? '' : '; one NaN gradient destroys every weight it reaches'}.`
+  );
+}
+
+/** What nllLoss(softmax(z)) returned, from its numbers at the largest scale of the confidently wrong case. */
+export function softmaxSentence(rows: ResultRow[], at: { scale: number; status: Status; case: string } | null): string {
+  const last = rows.filter((r) => r.target === CASES[1]!.target).at(-1);
+  const head = `**nllLoss(softmax(z))** ${at ? `is wrong from scale ${at.scale} (${at.status})` : 'did not break here'}: it returns -p(target), a number in [-1, 0], not the cross-entropy.`;
+  if (!last) return head;
+  return `${head} For the confidently wrong prediction at scale ${last.scale} it returns ${fmt(last.loss)} with a gradient of norm ${fmt(last.gradNorm)}${last.gradNorm < 1e-6 ? ': the model is told nothing exactly when it is most wrong' : ''}. nllLoss expects log-probabilities.`;
+}
+
 /** Experiment 5: the same loss computed four ways as the logits grow; where each one breaks. */
 export const logits: Experiment = {
   name: 'logits',
@@ -55,7 +99,7 @@ export const logits: Experiment = {
   async run(ctx): Promise<Summary> {
     const warned = pitfallWarningsEnabled();
     setPitfallWarnings(false); // the wrong pairings are the point here, not a mistake to warn about
-    const results: Record<string, { scale: number; case: string; target: number; loss: number; expected: number; gradMaxAbsError: number; gradNorm: number; status: Status }[]> = {};
+    const results: Record<string, { scale: number; case: string; target: number; loss: number; expected: number; gradMaxAbsError: number; gradNorm: number; gradFinite: boolean; status: Status }[]> = {};
     try {
       for (const m of METHODS) {
         results[m.key] = [];
@@ -74,7 +118,7 @@ export const logits: Experiment = {
             let status = classify(loss, grad, exact);
             const exactNorm = Math.sqrt(exact.grad.reduce((a, g) => a + g * g, 0));
             if (status === 'wrong value' && exactNorm > 0.1 && gradNorm < 1e-6) status = 'vanishing gradient';
-            results[m.key]!.push({ scale, case: c.name, target: c.target, loss, expected: exact.loss, gradMaxAbsError, gradNorm, status });
+            results[m.key]!.push({ scale, case: c.name, target: c.target, loss, expected: exact.loss, gradMaxAbsError, gradNorm, gradFinite: grad.every(Number.isFinite), status });
           }
         }
       }
@@ -94,20 +138,20 @@ export const logits: Experiment = {
 
     const chartRows: Row[] = [];
     for (const m of METHODS) {
-      for (const r of results[m.key]!.filter((x) => x.target === 9)) chartRows.push({ scale: r.scale, loss: Math.abs(r.loss) > 0 ? Math.abs(r.loss) : null, method: m.label });
+      for (const r of results[m.key]!.filter((x) => x.target === 9)) chartRows.push({ scale: r.scale, loss: Number.isFinite(r.loss) ? (Math.abs(r.loss) > 0 ? Math.abs(r.loss) : null) : r.loss, method: m.label });
     }
     for (const s of SCALES) chartRows.push({ scale: s, loss: exactCrossEntropy(BASE.map((v) => v * s), 9).loss, method: 'exact (float64)' });
     ctx.run.writeFile(
       'loss-vs-scale.png',
-      await renderChartPng(lineChartSpec({ title: 'Loss of a confidently wrong prediction vs logit scale', rows: chartRows, x: 'scale', y: 'loss', series: 'method', xTitle: 'logit scale', yTitle: '|loss| (missing points: NaN / Infinity / 0)', logX: true, logY: true, points: true, width: 520 })),
+      await renderChartPng(lineChartSpec({ title: 'Loss of a confidently wrong prediction vs logit scale', rows: chartRows, x: 'scale', y: 'loss', series: 'method', xTitle: 'logit scale', yTitle: '|loss| (x on the axis: NaN / Inf; missing: 0)', logX: true, logY: true, points: true, width: 520, seriesColors: METHOD_COLORS, markNonFinite: true })),
     );
     const gradRows: Row[] = [];
     for (const m of METHODS) {
-      for (const r of results[m.key]!.filter((x) => x.target === 9)) gradRows.push({ scale: r.scale, gradNorm: r.gradNorm > 0 ? r.gradNorm : null, method: m.label });
+      for (const r of results[m.key]!.filter((x) => x.target === 9)) gradRows.push({ scale: r.scale, gradNorm: r.gradFinite ? (r.gradNorm > 0 ? r.gradNorm : null) : NaN, method: m.label });
     }
     ctx.run.writeFile(
       'gradient-vs-scale.png',
-      await renderChartPng(lineChartSpec({ title: 'Gradient norm w.r.t. the logits (confidently wrong case)', rows: gradRows, x: 'scale', y: 'gradNorm', series: 'method', xTitle: 'logit scale', yTitle: '||dL/dz|| (missing: NaN or 0)', logX: true, logY: true, points: true, width: 520 })),
+      await renderChartPng(lineChartSpec({ title: 'Gradient norm w.r.t. the logits (confidently wrong case)', rows: gradRows, x: 'scale', y: 'gradNorm', series: 'method', xTitle: 'logit scale', yTitle: '||dL/dz|| (x on the axis: NaN; missing: 0)', logX: true, logY: true, points: true, width: 520, seriesColors: METHOD_COLORS, markNonFinite: true })),
     );
 
     const report = new Report('Experiment 5: logits, log-probabilities and probabilities at growing scales')
@@ -137,10 +181,10 @@ export const logits: Experiment = {
       .image('gradient-vs-scale.png', 'gradient norm vs scale')
       .heading('What the numbers say')
       .bullets([
-        `**crossEntropy on logits** ${breaksAt.crossEntropy ? `broke at ${breaksAt.crossEntropy.scale}` : 'is exact at every scale up to 1e5'}: it computes log-softmax as z - max(z) - log(sum(exp(z - max(z)))), so nothing overflows or underflows, and the gradient softmax(z) - onehot stays bounded.`,
+        `**crossEntropy on logits** ${breaksAt.crossEntropy ? `broke at ${breaksAt.crossEntropy.scale}` : `is exact at every scale up to ${SCALES.at(-1)}`}: it computes log-softmax as z - max(z) - log(sum(exp(z - max(z)))), so nothing overflows or underflows, and the gradient softmax(z) - onehot stays bounded.`,
         `**nllLoss(logSoftmax(z))** is the same computation split in two and ${breaksAt.nllLogSoftmax ? `broke at ${breaksAt.nllLogSoftmax.scale}` : 'is equally exact'}.`,
-        `**nllLoss(log(softmax(z)))** ${breaksAt.nllLogOfSoftmax ? `breaks at scale ${breaksAt.nllLogOfSoftmax.scale} (${breaksAt.nllLogOfSoftmax.status})` : 'did not break here'}: softmax rounds the wrong class's probability to exactly 0 in float32 once the logit gap exceeds ~100, log(0) = -Infinity, the loss becomes +Infinity and its gradient (1/p times 0) NaN. One NaN gradient destroys every weight it reaches.`,
-        `**nllLoss(softmax(z))** ${breaksAt.nllSoftmax ? `is wrong from scale ${breaksAt.nllSoftmax.scale} (${breaksAt.nllSoftmax.status})` : 'did not break here'}: it returns -p(target), a number in [-1, 0], not the cross-entropy. For a confidently wrong prediction -p is ~0 and so is its gradient: the model is told nothing exactly when it is most wrong. nllLoss expects log-probabilities.`,
+        logOfSoftmaxSentence(results.nllLogOfSoftmax!, breaksAt.nllLogOfSoftmax ?? null),
+        softmaxSentence(results.nllSoftmax!, breaksAt.nllSoftmax ?? null),
         `Lesson: give losses LOGITS (crossEntropy, binaryCrossEntropyWithLogits) or log-probabilities from logSoftmax, never probabilities.`,
       ]);
     ctx.run.writeReport(report.toString());

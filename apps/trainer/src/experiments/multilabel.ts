@@ -104,7 +104,8 @@ export const multilabel: Experiment = {
     let two = 0;
     for (let r = 0; r < test.count; r++) if (distinct(r) === 2) two++;
 
-    await writeLossCurves(ctx, 'loss-curves.png', steps, { title: 'Training loss', seriesName: 'head' });
+    // BCE-with-logits and softmax cross-entropy are different quantities: one panel (and y axis) each
+    await writeLossCurves(ctx, 'loss-curves.png', steps, { title: 'Training loss', seriesName: 'head', panels: true });
     const bars: Row[] = heads.flatMap((h) => [
       { head: h.key, subset: 'all images', accuracy: results[h.key]!.subsetAccuracy },
       { head: h.key, subset: 'two different digits', accuracy: results[h.key]!.subsetAccuracyTwoDigits },

@@ -10,7 +10,9 @@ import { composeGrid, encodePng, greyImage, scaleImage } from '../plot/image';
 import { Report, fmt } from '../report';
 import { type StepLoss, trainModel } from '../training';
 import { latentObjective, spread, writeLossCurves } from './common';
+import { digitLikeShare, knnAccuracy } from './sample-measures';
 import type { Experiment, Summary } from './types';
+import { clusterSentence, samplesSentence } from './vae-sentences';
 
 const LATENT = 30;
 const BETAS = [0.5, 1, 5];
@@ -23,6 +25,10 @@ interface RunResult {
   /** Held-out mean per-image KL(q(z|x) || N(0, I)); null for the autoencoder (no posterior). */
   kl: number | null;
   finalTrainLoss: number;
+  /** Share of its 10 prior samples closer to a held-out digit than to a flat grey image. */
+  digitLikeShare: number;
+  /** Leave-one-out 5-NN digit accuracy of the latent means (the t-SNE points). */
+  knnAccuracy: number;
   /** KL on the training data after each epoch's first and last evaluation (training curve). */
   tag: string;
 }
@@ -71,6 +77,8 @@ export const vaeBeta: Experiment = {
     const trainX = toTanhRange(data.train.images);
     const testX = toTanhRange(data.test.images);
     const tsneCount = Math.min(quick ? 300 : 1000, data.test.count);
+    // held-out digits a sample is compared with ("is it digit-like?")
+    const reference = testX.subarray(0, Math.min(1000, data.test.count) * 784);
 
     const variants = [{ model: 'autoencoder' as const, beta: null }, ...BETAS.map((beta) => ({ model: 'vae' as const, beta }))];
     const runs: RunResult[] = [];
@@ -79,8 +87,12 @@ export const vaeBeta: Experiment = {
     const reconRows = [shownIdx.map((i) => scaleImage(greyImage(testX, 28, 28, { offset: i * 784, range: [-1, 1] }), 2))];
     const sampleRows: ReturnType<typeof scaleImage>[][] = [];
     const latentRows: Row[] = [];
-    const warnings: string[] = [];
-    setPitfallWarningSink((message) => warnings.push(message));
+    // kept in metrics.jsonl too, so a resumed run's report still lists the warnings of models it does not retrain
+    const warnings: string[] = ctx.run.readMetrics().flatMap((m) => (m.type === 'warning' && typeof m.message === 'string' ? [m.message] : []));
+    setPitfallWarningSink((message) => {
+      warnings.push(message);
+      ctx.run.logMetric({ type: 'warning', message });
+    });
     try {
       for (const v of variants) {
         const tag = v.model === 'vae' ? `vae-beta${v.beta}` : 'autoencoder';
@@ -101,13 +113,15 @@ export const vaeBeta: Experiment = {
           });
           steps.push(...trained.steps);
           const ev = evaluateLatent(model, testX);
-          runs.push({ model: v.model, beta: v.beta, reconstructionLoss: ev.rec, kl: ev.kl, finalTrainLoss: trained.finalLoss, tag });
+          const samples = tf.tidy(() => model.sample(10, ctx.seed).dataSync() as Float32Array);
+          const digitLike = digitLikeShare(samples, reference, 784);
+          const knn = knnAccuracy(ev.mu.subarray(0, tsneCount * LATENT), data.test.labels, LATENT);
+          runs.push({ model: v.model, beta: v.beta, reconstructionLoss: ev.rec, kl: ev.kl, finalTrainLoss: trained.finalLoss, digitLikeShare: digitLike, knnAccuracy: knn, tag });
           ctx.log(`${tag}: held-out reconstruction ${fmt(ev.rec, 2)}, KL ${ev.kl === null ? '-' : fmt(ev.kl, 2)}`);
 
           // figures: reconstructions of the same test digits, samples from the prior, t-SNE of mu
           const shown = tf.tidy(() => model.reconstruct(tf.tensor2d(Float32Array.from(shownIdx.flatMap((i) => Array.from(testX.subarray(i * 784, (i + 1) * 784)))), [shownIdx.length, 784])).dataSync() as Float32Array);
           reconRows.push(shownIdx.map((_, j) => scaleImage(greyImage(shown, 28, 28, { offset: j * 784, range: [-1, 1] }), 2)));
-          const samples = tf.tidy(() => model.sample(10, ctx.seed).dataSync() as Float32Array);
           sampleRows.push(Array.from({ length: 10 }, (_, j) => scaleImage(greyImage(samples, 28, 28, { offset: j * 784, range: [-1, 1] }), 2)));
           const emb = tsne2d(ev.mu.subarray(0, tsneCount * LATENT), { count: tsneCount, seed: ctx.seed, iterations: quick ? 300 : 500 });
           for (let i = 0; i < tsneCount; i++) latentRows.push({ x: emb[2 * i]!, y: emb[2 * i + 1]!, digit: String(data.test.labels[i]), model: tag });
@@ -130,7 +144,6 @@ export const vaeBeta: Experiment = {
     const vaes = runs.filter((r) => r.model === 'vae');
     const klFalls = vaes.every((r, i) => i === 0 || (r.kl ?? 0) <= (vaes[i - 1]!.kl ?? 0));
     const recRises = vaes.every((r, i) => i === 0 || r.reconstructionLoss >= vaes[i - 1]!.reconstructionLoss);
-    const ae = runs.find((r) => r.model === 'autoencoder')!;
     const report = new Report('Experiment 6: autoencoder vs beta-VAE')
       .paragraph(
         `Linear encoder 784 -> ${LATENT} (mu, and logVar for the VAE), linear decoder ${LATENT} -> 784 with tanh, pixels scaled to [-1, 1], MSE reconstruction summed per image; the VAE adds beta * KL(q(z|x) || N(0, I)) with ONE reduction for both terms (vaeLoss). ` +
@@ -151,8 +164,8 @@ export const vaeBeta: Experiment = {
       .heading('What the numbers say')
       .bullets([
         `The KL term is a price on information in the code: as beta grows from ${BETAS.join(' to ')}, the held-out KL ${klFalls ? 'falls' : 'does not fall monotonically'} (${vaes.map((r) => fmt(r.kl, 1)).join(' -> ')}) and reconstruction error ${recRises ? 'rises' : 'does not rise monotonically'} (${vaes.map((r) => fmt(r.reconstructionLoss, 1)).join(' -> ')}). That is the beta-VAE trade-off: a code closer to the prior, paid for in detail.`,
-        `The autoencoder, with no KL term, reconstructs best (${fmt(ae.reconstructionLoss, 1)}) but nothing makes its codes look like N(0, I): decoding prior samples gives the first row of the samples grid, which is why it is no generator. The VAEs' samples are blurry but digit-like, more so for larger beta.`,
-        `The t-SNE maps show digits clustering in every model's latent space; the KL term trades some of that separation for a smooth, filled-in code.`,
+        samplesSentence(runs),
+        clusterSentence(runs),
       ]);
     if (warnings.length) report.heading('Warnings logitlab raised').bullets([...new Set(warnings)].map((w) => `\`${w}\``));
     ctx.run.writeReport(report.toString());
@@ -166,7 +179,7 @@ export const vaeBeta: Experiment = {
       batchSize,
       lr,
       latent: LATENT,
-      runs: runs.map(({ model, beta, reconstructionLoss, kl, finalTrainLoss }) => ({ model, beta, reconstructionLoss, kl, finalTrainLoss })),
+      runs: runs.map((r) => ({ model: r.model, beta: r.beta, reconstructionLoss: r.reconstructionLoss, kl: r.kl, finalTrainLoss: r.finalTrainLoss, digitLikeShare: r.digitLikeShare, knnAccuracy: r.knnAccuracy })),
       klFallsWithBeta: klFalls,
       reconstructionRisesWithBeta: recRises,
     };

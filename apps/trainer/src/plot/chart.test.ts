@@ -33,4 +33,42 @@ describe('charts (vega-lite -> SVG -> resvg PNG)', () => {
     const bars = barChartSpec({ title: 'acc', rows: [{ head: 'a', accuracy: 0.9 }, { head: 'b', accuracy: 0.1 }], category: 'head', value: 'accuracy' });
     for (const spec of [scatter, bars]) expect(decodePng(await renderChartPng(spec, { scale: 1 })).width).toBeGreaterThan(100);
   });
+
+  it('keeps one colour per series across figures and marks non-finite points instead of dropping them', () => {
+    const seriesColors = { a: '#ff0000', b: '#00ff00' };
+    const rows = [
+      { x: 1, y: 2, s: 'b' },
+      { x: 2, y: NaN, s: 'b' },
+    ];
+    const spec = lineChartSpec({ title: 't', rows, x: 'x', y: 'y', series: 's', seriesColors, markNonFinite: true }) as unknown as {
+      layer: { data: { values: Record<string, unknown>[] }; encoding: { color: { scale?: { domain: string[]; range: string[] } } } }[];
+    };
+    expect(spec.layer[0]!.encoding.color.scale).toEqual({ domain: ['a', 'b'], range: ['#ff0000', '#00ff00'] });
+    expect(spec.layer[1]!.data.values).toEqual([{ x: 2, y: null, s: 'b', label: 'NaN' }]);
+  });
+});
+
+function angle(labels: string[]): number {
+  const spec = barChartSpec({ title: 'acc', rows: labels.map((head) => ({ head, accuracy: 0.5 })), category: 'head', value: 'accuracy' }) as unknown as { encoding: { x: { axis: { labelAngle: number } } } };
+  return spec.encoding.x.axis.labelAngle;
+}
+
+describe('chart layout', () => {
+  it('gives different quantities their own panel and y axis', async () => {
+    const rows = [
+      { step: 0, loss: 0.7, head: 'bce' },
+      { step: 1, loss: 0.2, head: 'bce' },
+      { step: 0, loss: 2.3, head: 'softmax' },
+      { step: 1, loss: 1.9, head: 'softmax' },
+    ];
+    const spec = lineChartSpec({ title: 'two losses', rows, x: 'step', y: 'loss', series: 'head', panels: true }) as unknown as Record<string, unknown>;
+    expect(spec.facet).toMatchObject({ row: { field: 'head' } });
+    expect(spec.resolve).toEqual({ scale: { y: 'independent' } });
+    expect(decodePng(await renderChartPng(spec as never, { scale: 1 })).height).toBeGreaterThan(250);
+  });
+
+  it('tilts bar labels that would overlap side by side', () => {
+    expect(angle(['logSoftmax+nllLoss', 'sigmoid+nllLoss', 'softmax+nllLoss', 'logits+crossEntropy'])).toBe(-30);
+    expect(angle(['a', 'b'])).toBe(0);
+  });
 });

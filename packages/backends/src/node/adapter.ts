@@ -20,6 +20,9 @@ export const nodeAdapter: PlatformAdapter = {
   },
   isNotInstalled: isModuleNotFound,
   defaultWasmThreads() {
+    // a test runner (or a user) running several Node processes side by side shares the cores out
+    const fromEnv = Number(process.env.LOGITLAB_WASM_THREADS);
+    if (Number.isSafeInteger(fromEnv) && fromEnv >= 1) return fromEnv;
     return Math.max(1, Math.min(MAX_DEFAULT_THREADS, this.hardwareThreads()));
   },
   hardwareThreads() {

@@ -1,3 +1,4 @@
+import { IdxFormatError } from '../errors';
 import type { DataStore } from './store';
 import { memoryStore } from './store';
 
@@ -34,16 +35,42 @@ export function browserStore(variant: string, root?: string): DataStore {
   return {
     location: `${prefix} and ${base.location}`,
     describe: (name) => `${prefix}${name}`,
-    async read(name) {
-      const cached = await base.read(name);
+    async read(name, maxBytes) {
+      const cached = await base.read(name, maxBytes);
       if (cached) return cached;
+      let res: Response;
       try {
-        const res = await fetch(`${prefix}${name}`);
-        return res.ok ? new Uint8Array(await res.arrayBuffer()) : undefined;
+        res = await fetch(`${prefix}${name}`);
       } catch {
         return undefined;
       }
+      if (!res.ok || !res.body) return undefined;
+      return readCapped(res.body, `${prefix}${name}`, maxBytes);
     },
     write: (name, bytes) => base.write(name, bytes),
   };
+}
+
+/** Reads a body, refusing it (IdxFormatError 'too-large') as soon as it grows past maxBytes: an endless body costs nothing. */
+async function readCapped(body: ReadableStream<Uint8Array>, url: string, maxBytes = Infinity): Promise<Uint8Array> {
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw new IdxFormatError('too-large', `${url}: more than the ${maxBytes} bytes this file may have`);
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(total);
+  let off = 0;
+  for (const c of chunks) {
+    out.set(c, off);
+    off += c.length;
+  }
+  return out;
 }

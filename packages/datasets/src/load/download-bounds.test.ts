@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DownloadError, encodeMnist, loadMnist, sha256Hex, syntheticDigits } from '../index';
+import { DownloadError, encodeMnist, IdxFormatError, loadMnist, sha256Hex, syntheticDigits } from '../index';
 import type { FileChecksum, LoadMnistOptions } from '../index';
 import { startTestServer } from './test-server';
 import type { Fault, TestServer } from './test-server';
@@ -112,5 +112,17 @@ describe('plain-http mirrors', () => {
     const { promise } = load(['http://mirror.example/mnist/'], { fetch });
     await promise.catch(() => undefined);
     expect(urls).toEqual(['http://mirror.example/mnist/t10k-images-idx3-ubyte.gz']);
+  });
+});
+
+describe('browser store served from a root URL', () => {
+  it('refuses an endless body at the file cap instead of reading it all', { timeout: 20_000 }, async () => {
+    const { browserStore } = await import('./browser-store');
+    const store = browserStore('mnist', server.url('endless'));
+    const error = await store.read('t10k-labels-idx1-ubyte.gz', 11_043).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IdxFormatError);
+    expect((error as IdxFormatError).reason).toBe('too-large');
+    const ok = browserStore('mnist', server.url('ok'));
+    expect((await ok.read('t10k-labels-idx1-ubyte.gz', 11_043))?.length).toBe(fs.statSync(path.join(served, 't10k-labels-idx1-ubyte.gz')).size);
   });
 });

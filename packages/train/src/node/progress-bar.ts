@@ -1,9 +1,19 @@
 import type { Module } from '@logitlab/layers';
 import { type Callback, formatProgress, progress, progressTracker, type TrainContext } from '@logitlab/train';
 
+/**
+ * The part of a terminal stream the bar uses (process.stderr is one). Declared here rather than as
+ * NodeJS.WriteStream so this package's public types do not need @types/node.
+ */
+export interface ProgressStream {
+  write(chunk: string): unknown;
+  /** A TTY gets the live bar; anything else gets plain periodic lines. */
+  isTTY?: boolean;
+}
+
 export interface ProgressBarOptions {
-  /** Where to draw; default process.stderr. */
-  stream?: NodeJS.WriteStream;
+  /** Where to draw; default process.stderr. A TTY stream must be a full tty.WriteStream (cli-progress moves the cursor). */
+  stream?: ProgressStream;
   /** Seconds between plain lines when the stream is not a TTY (CI logs). Default 10. */
   intervalSeconds?: number;
   /** Starts the bar and every line (which model is training when one program trains several). */
@@ -22,7 +32,7 @@ type BarModule = { SingleBar: new (options: Record<string, unknown>, preset?: un
  * periodic lines otherwise, so CI logs stay readable. One line per epoch either way.
  */
 export function progressBar<M extends Module = Module>(options: ProgressBarOptions = {}): Callback<M> {
-  const stream = options.stream ?? process.stderr;
+  const stream: ProgressStream = options.stream ?? process.stderr;
   const { label } = options;
   if (!stream.isTTY) return progress<M>({ log: (line) => stream.write(`${line}\n`), intervalSeconds: options.intervalSeconds ?? 10, label });
   const prefix = label ? `${label} ` : '';
