@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
 """PyTorch side of `logitlab bench`: the same four workloads, shapes, optimizer and timing protocol.
 
-Run by the bench (one process per workload, interleaved with the logitlab runs) as
-    python3 torch_bench.py --workload convnet --repeats 5 --warmup 3 --steps 10 --threads 2
-and prints ONE JSON line: {"name", "trainSamplesPerSec", "inferSamplesPerSec", "peakRssMB", "torch"}.
+Run by the bench (one process per workload and BLAS thread count, interleaved with the logitlab runs) as
+    OPENBLAS_NUM_THREADS=1 python3 torch_bench.py --workload convnet --repeats 5 --warmup 3 --steps 10 --threads 2
+and prints ONE JSON line: {"name", "trainSamplesPerSec", "inferSamplesPerSec", "peakRssMB", "torch", "blasThreads"}.
+`--sgemm N` instead measures the BLAS under torch (OpenBLAS when libopenblas0-pthread provides libblas.so.3):
+the GFLOP/s of an N x N x N float32 matmul, the roofline the bench reports per workload.
 Timing: untimed warm-up (at least `warmup` steps AND `warmup-sec` seconds: oneDNN needs ~20 steps before
 it reaches full speed), then `repeats` timed blocks of `steps` steps each; samples/s is the median over blocks. Random data, fixed seed; nothing is downloaded.
 """
 import argparse
 import json
+import os
 import re
 import resource
 import statistics
@@ -122,9 +125,28 @@ def workload(name):
     raise SystemExit(f"unknown workload '{name}', expected convnet, sumpool-mlp, vae or bn-mlp")
 
 
+def blas_threads():
+    """OPENBLAS_NUM_THREADS as OpenBLAS read it at load time (None when unset: OpenBLAS then uses every core)."""
+    v = os.environ.get("OPENBLAS_NUM_THREADS")
+    return int(v) if v and v.isdigit() else None
+
+
+def sgemm(n, repeats):
+    """Best-of-`repeats` GFLOP/s of an n x n x n float32 matmul (torch.mm calls the system BLAS sgemm)."""
+    a, b = torch.randn(n, n), torch.randn(n, n)
+    torch.mm(a, b)
+    best = 0.0
+    for _ in range(max(3, repeats)):
+        t0 = time.perf_counter()
+        torch.mm(a, b)
+        best = max(best, 2 * n ** 3 / (time.perf_counter() - t0) / 1e9)
+    return {"sgemmN": n, "gflops": best, "threads": torch.get_num_threads(), "blasThreads": blas_threads(), "torch": torch.__version__}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--workload", required=True)
+    ap.add_argument("--workload")
+    ap.add_argument("--sgemm", type=int, default=0, help="measure an N^3 float32 matmul instead (GFLOP/s)")
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--steps", type=int, default=10)
@@ -135,6 +157,11 @@ def main():
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
+    if args.sgemm:
+        print(json.dumps(sgemm(args.sgemm, args.repeats)))
+        return
+    if not args.workload:
+        raise SystemExit("--workload or --sgemm is required")
     model, batch, x, y, loss_fn = workload(args.workload)
     opt = torch.optim.SGD(model.parameters(), lr=args.lr if args.lr is not None else LR[args.workload])
 
@@ -180,6 +207,7 @@ def main():
         "peakRssMB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
+        "blasThreads": blas_threads(),
         # Debian's python3-torch says BLAS_INFO=generic: its Linear layers use a reference GEMM
         "blas": (re.search(r"BLAS_INFO=(\w+)", torch.__config__.show()) or [None, "unknown"])[1],
     }))

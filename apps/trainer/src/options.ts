@@ -3,7 +3,7 @@ import path from 'node:path';
 import { UsageError } from './errors';
 import { unknownName } from './suggest';
 
-export const BACKENDS = ['auto', 'cpu', 'wasm', 'webgl', 'webgpu', 'tensorflow', 'tensorflow-gpu'] as const;
+export const BACKENDS = ['auto', 'cpu', 'wasm', 'native', 'webgl', 'webgpu', 'tensorflow', 'tensorflow-gpu'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
 
 export const MNIST_VARIANTS = ['mnist', 'fashion-mnist', 'kmnist'] as const;

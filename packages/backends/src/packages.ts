@@ -8,11 +8,21 @@ interface BackendPackage {
   /** Name the package registers the backend under in tfjs-core. */
   tfjsName: string;
   platforms: readonly Platform[];
+  /** How to install it, when not `npm install <packageName>@<tfjs version>`. */
+  install?: string;
 }
 
 export const BACKEND_PACKAGES: Record<ConcreteBackendName, BackendPackage> = {
   cpu: { packageName: '@tensorflow/tfjs-backend-cpu', tfjsName: 'cpu', platforms: ['node', 'browser'] },
   wasm: { packageName: '@tensorflow/tfjs-backend-wasm', tfjsName: 'wasm', platforms: ['node', 'browser'] },
+  // our addon (oneDNN + OpenBLAS) over tfjs-backend-cpu's storage and kernels; built at install when the
+  // system has the libraries
+  native: {
+    packageName: '@logitlab/native',
+    tfjsName: 'native',
+    platforms: ['node'],
+    install: 'apt-get install libdnnl-dev libopenblas-dev && npm install @logitlab/native',
+  },
   webgl: { packageName: '@tensorflow/tfjs-backend-webgl', tfjsName: 'webgl', platforms: ['browser'] },
   webgpu: { packageName: '@tensorflow/tfjs-backend-webgpu', tfjsName: 'webgpu', platforms: ['browser'] },
   tensorflow: { packageName: '@tensorflow/tfjs-node', tfjsName: 'tensorflow', platforms: ['node'] },
@@ -21,12 +31,13 @@ export const BACKEND_PACKAGES: Record<ConcreteBackendName, BackendPackage> = {
 
 /** Fastest first: what 'auto' tries, in order. */
 export const AUTO_ORDER: Record<Platform, readonly ConcreteBackendName[]> = {
-  node: ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'],
+  node: ['native', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'],
   browser: ['webgpu', 'webgl', 'wasm', 'cpu'],
 };
 
-export const ALL_BACKENDS: readonly ConcreteBackendName[] = ['cpu', 'wasm', 'webgl', 'webgpu', 'tensorflow', 'tensorflow-gpu'];
+export const ALL_BACKENDS: readonly ConcreteBackendName[] = ['cpu', 'wasm', 'native', 'webgl', 'webgpu', 'tensorflow', 'tensorflow-gpu'];
 
 export function installCommand(packageName: string): string {
-  return `npm install ${packageName}@${TFJS_VERSION}`;
+  const own = Object.values(BACKEND_PACKAGES).find((p) => p.packageName === packageName)?.install;
+  return own ?? `npm install ${packageName}@${TFJS_VERSION}`;
 }

@@ -29,6 +29,11 @@ export interface PlatformAdapter {
    * slower than wasm), or undefined to take it. Asking for the backend by name still uses it.
    */
   autoSkipReason?(name: ConcreteBackendName): Promise<string | undefined>;
+  /**
+   * Node only: registers and starts the 'native' backend from the imported @logitlab/native module;
+   * rejects with a BackendUnavailableError naming the reason (addon not built, libraries missing).
+   */
+  startNative?(native: Record<string, unknown>, threads: number | undefined): Promise<{ started: boolean; threads: number }>;
 }
 
 export function errorMessage(error: unknown): string {

@@ -1,4 +1,4 @@
-export type BackendName = 'cpu' | 'wasm' | 'webgl' | 'webgpu' | 'tensorflow' | 'tensorflow-gpu' | 'auto';
+export type BackendName = 'cpu' | 'wasm' | 'native' | 'webgl' | 'webgpu' | 'tensorflow' | 'tensorflow-gpu' | 'auto';
 export type ConcreteBackendName = Exclude<BackendName, 'auto'>;
 export type Platform = 'node' | 'browser';
 
@@ -20,7 +20,7 @@ export type WasmBinaryName = 'tfjs-backend-wasm.wasm' | 'tfjs-backend-wasm-simd.
 
 export interface UseBackendOptions {
   /**
-   * wasm only: threads for XNNPACK. Default: Node, the logical cores (capped at 4); browser, the
+   * wasm: threads for XNNPACK; native: threads for oneDNN and OpenBLAS (default: every logical core). Default: Node, the logical cores (capped at 4); browser, the
    * logical cores when the page is cross-origin isolated, else 1. Fixed once the wasm backend started.
    */
   threads?: number;

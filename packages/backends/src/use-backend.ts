@@ -54,6 +54,14 @@ export function createBackendApi(adapter: PlatformAdapter): BackendApi {
     return started || adapter.startWasm(wasm, 1, options, startWasmBackend);
   }
 
+  let nativeThreads = 1;
+  async function startNative(mod: Record<string, unknown>, options: UseBackendOptions): Promise<boolean> {
+    if (!adapter.startNative) throw new BackendUnavailableError('native', `it runs only in Node, not in the ${adapter.platform}`);
+    const r = await adapter.startNative(mod, options.threads);
+    nativeThreads = r.threads;
+    return r.started;
+  }
+
   async function describe(name: ConcreteBackendName, mod: Record<string, unknown>): Promise<BackendInfo> {
     const version = [mod[`version_${name}`], mod.version, tf.version_core].find((v): v is string => typeof v === 'string')!;
     let simd = false;
@@ -61,6 +69,9 @@ export function createBackendApi(adapter: PlatformAdapter): BackendApi {
     if (name === 'wasm') {
       simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
       threads = (mod as unknown as WasmModule).getThreadsCount();
+    } else if (name === 'native') {
+      simd = true; // oneDNN and OpenBLAS pick AVX2 / AVX-512 kernels at run time
+      threads = nativeThreads;
     } else if (name === 'tensorflow' || name === 'tensorflow-gpu') {
       simd = true; // libtensorflow's CPU kernels are vectorised (AVX) builds
       threads = adapter.hardwareThreads();
@@ -71,7 +82,10 @@ export function createBackendApi(adapter: PlatformAdapter): BackendApi {
   async function activate(name: ConcreteBackendName, options: UseBackendOptions): Promise<BackendInfo> {
     const mod = await load(name);
     quietCpuBanner();
-    const started = name === 'wasm' ? await startWasm(mod as unknown as WasmModule, options) : await tf.setBackend(BACKEND_PACKAGES[name].tfjsName);
+    const started =
+      name === 'wasm' ? await startWasm(mod as unknown as WasmModule, options)
+      : name === 'native' ? await startNative(mod, options)
+      : await tf.setBackend(BACKEND_PACKAGES[name].tfjsName);
     if (!started) throw new BackendUnavailableError(name, 'tfjs could not initialise it on this machine (see its warning above)');
     await tf.ready();
     // A backend can start and still fail on its first kernel (e.g. a GPU without the needed features).

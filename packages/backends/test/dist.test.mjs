@@ -10,8 +10,8 @@ import assert from 'node:assert/strict';
 const pkgDir = path.resolve(import.meta.dirname, '..');
 
 // The body runs inside an async function with `tf` and `backends` in scope; it prints one JSON line.
-const BODY = `
-  const info = await backends.useBackend('cpu');
+const body = (backend) => `
+  const info = await backends.useBackend('${backend}');
   const out = { info, grads: {} };
   const x = tf.randomNormal([2, 8, 8, 3], 0, 1, 'float32', 1);
   const w = tf.randomNormal([3, 3, 3, 4], 0, 0.3, 'float32', 2);
@@ -51,7 +51,8 @@ const BODY = `
   console.log(JSON.stringify(out));
 `;
 
-function runIn(format) {
+function runIn(format, backend = 'cpu') {
+  const BODY = body(backend);
   const script = format === 'esm'
     ? `import * as tf from '@tensorflow/tfjs-core'; import * as backends from '@logitlab/backends'; await (async () => {${BODY}})();`
     : `const tf = require('@tensorflow/tfjs-core'); const backends = require('@logitlab/backends'); (async () => {${BODY}})().catch((e) => { console.error(e); process.exit(1); });`;
@@ -60,10 +61,22 @@ function runIn(format) {
   return JSON.parse(stdout.trim().split('\n').pop());
 }
 
-for (const format of ['esm', 'cjs']) {
-  test(`${format} build: cpu backend, every gradient registered, training lowers the loss`, () => {
-    const out = runIn(format);
-    assert.equal(out.info.name, 'cpu');
+// native only where its addon is built (CI builds it: LOGITLAB_REQUIRE_NATIVE=1 makes a missing one fail)
+const nativeBuilt = (() => {
+  try {
+    execFileSync(process.execPath, ['--input-type=module', '-e', "import { loadNative } from '@logitlab/native'; process.exit(loadNative().ok ? 0 : 1)"], { cwd: pkgDir });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+const backendsToTest = ['cpu', ...(nativeBuilt || process.env.LOGITLAB_REQUIRE_NATIVE === '1' ? ['native'] : [])];
+if (!backendsToTest.includes('native')) console.warn('SKIPPED native dist tests: @logitlab/native is not built here');
+
+for (const [format, backend] of ['esm', 'cjs'].flatMap((f) => backendsToTest.map((b) => [f, b]))) {
+  test(`${format} build: ${backend} backend, every gradient registered, training lowers the loss`, () => {
+    const out = runIn(format, backend);
+    assert.equal(out.info.name, backend);
     assert.equal(out.info.platform, 'node');
     for (const [name, g] of Object.entries(out.grads)) {
       assert.equal(g.error, undefined, `gradient of ${name} failed: ${g.error}`);

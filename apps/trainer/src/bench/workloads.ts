@@ -16,8 +16,54 @@ export interface Workload {
   x: tf.Tensor;
   y: tf.Tensor;
   loss: (model: Module, x: tf.Tensor, y: tf.Tensor) => tf.Scalar;
+  /** Multiply-add FLOPs (x2) per sample of the convolutions and matmuls; see `WORKLOAD_FLOPS`. */
+  flops: WorkloadFlops;
   dispose(): void;
 }
+
+export interface WorkloadFlops {
+  inferPerSample: number;
+  trainPerSample: number;
+}
+
+const dense = (i: number, o: number): number => 2 * i * o;
+const conv = (oh: number, ow: number, ci: number, co: number, k: number): number => 2 * oh * ow * ci * co * k * k;
+
+/**
+ * Work per sample counted from the layer shapes (GEMM and convolution FLOPs only; elementwise ops are
+ * ignored): inference = forward; training = forward + weight gradients (same cost as forward) + input
+ * gradients of every layer but one fed by the data (PyTorch skips those, and so do our layers).
+ * Used only to print the GFLOP/s each side achieves next to the machine's sgemm roofline.
+ */
+export function workloadFlops(layers: { cost: number; dataInput: boolean }[]): WorkloadFlops {
+  const fwd = layers.reduce((a, l) => a + l.cost, 0);
+  const inputGrads = layers.filter((l) => !l.dataInput).reduce((a, l) => a + l.cost, 0);
+  return { inferPerSample: fwd, trainPerSample: 2 * fwd + inputGrads };
+}
+
+export const WORKLOAD_FLOPS: Record<string, WorkloadFlops> = {
+  convnet: workloadFlops([
+    { cost: conv(24, 24, 1, 10, 5), dataInput: true },
+    { cost: conv(8, 8, 10, 20, 5), dataInput: false },
+    { cost: dense(320, 50), dataInput: false },
+    { cost: dense(50, 10), dataInput: false },
+  ]),
+  'sumpool-mlp': workloadFlops([
+    { cost: dense(1568, 400), dataInput: true },
+    { cost: dense(100, 400), dataInput: false },
+  ]),
+  // mu and logVar both read the data; the decoder reads the sampled latent
+  vae: workloadFlops([
+    { cost: 2 * dense(784, 30), dataInput: true },
+    { cost: dense(30, 784), dataInput: false },
+  ]),
+  // the first Linear reads BatchNorm's output, whose affine parameters need its input gradient
+  'bn-mlp': workloadFlops([
+    { cost: dense(784, 256), dataInput: false },
+    { cost: dense(256, 128), dataInput: false },
+    { cost: dense(128, 10), dataInput: false },
+  ]),
+};
 
 /** Deterministic uniform [0, 1) values without touching the global generator the models use. */
 function uniform(n: number, seed: number): Float32Array {
@@ -44,6 +90,7 @@ function make(name: string, batch: number, model: Module, x: tf.Tensor, y: tf.Te
     name,
     batch,
     lr: LR[name] ?? 0.01,
+    flops: WORKLOAD_FLOPS[name] ?? { inferPerSample: 0, trainPerSample: 0 },
     model,
     x,
     y,

@@ -5,24 +5,34 @@ import { listBackends } from '@logitlab/backends';
 import { setupBackend } from '../backend';
 import { type ExplainBenchRow, measureExplain } from '../bench/explain';
 import { type BenchRow, measureWorkload } from '../bench/measure';
-import { type TorchRow, findTorchPython, runTorchWorkload, torchScriptPath } from '../bench/torch';
+import { type SgemmRow, type TorchRow, blasThreadChoices, findTorchPython, runTorchBest, runTorchSgemm, torchScriptPath } from '../bench/torch';
+import { WORKLOAD_FLOPS } from '../bench/workloads';
+import { profileWorkload } from '../bench/profile';
 import { writeJsonAtomic } from '../fsutil';
 import type { BackendChoice } from '../options';
 import { BENCH_WORKLOADS, type BenchFlags } from '../program';
 import { fmt, markdownTable } from '../report';
 
 /** Backends that can run in Node at all; webgl / webgpu are browser-only. */
-const NODE_BACKENDS = ['cpu', 'wasm', 'tensorflow', 'tensorflow-gpu'];
+const NODE_BACKENDS = ['cpu', 'wasm', 'native', 'tensorflow', 'tensorflow-gpu'];
+
+/** Square size of the sgemm roofline measurement (large enough for OpenBLAS to reach its peak). */
+const SGEMM_N = 1024;
 
 export interface BenchResult {
-  machine: { cpu: string; cores: number; node: string; tfjs: string; platform: string };
+  /** loadAverage: the 1-minute load average when the bench started and when it ended (a shared machine's noise). */
+  machine: { cpu: string; cores: number; node: string; tfjs: string; platform: string; loadAverage: [number, number] };
   settings: { repeats: number; warmup: number; warmupSec: number; steps: number; threads: number };
-  workloads: (BenchRow & { pytorchTrainRatio?: number; pytorchInferRatio?: number })[];
+  workloads: (BenchRow & { pytorchTrainRatio?: number; pytorchInferRatio?: number; trainGflops: number; inferGflops: number })[];
   pytorch: (TorchRow | { name: string; error: string })[] | null;
   pytorchSkipped?: string;
+  /** Measured sgemm GFLOP/s of the BLAS under PyTorch (the best over OPENBLAS_NUM_THREADS choices). */
+  roofline?: SgemmRow;
   /** Explaining a convnet batch with LRP vs forward + backward (one backend: wasm when chosen, it is the one explanations run on). */
   explain?: ExplainBenchRow;
 }
+
+const gflops = (samplesPerSec: number, flopsPerSample: number): number => (samplesPerSec * flopsPerSample) / 1e9;
 
 function log(line: string): void {
   process.stderr.write(`${line}\n`);
@@ -50,12 +60,14 @@ export function benchTable(result: BenchResult): string {
       w.peakRssMB,
       t ? Math.round(t.trainSamplesPerSec) : '-',
       t ? Math.round(t.inferSamplesPerSec) : '-',
+      fmt(w.trainGflops, 1),
+      t ? fmt(gflops(t.trainSamplesPerSec, WORKLOAD_FLOPS[w.name]?.trainPerSample ?? 0), 1) : '-',
       w.pytorchTrainRatio !== undefined ? `${fmt(w.pytorchTrainRatio, 2)}x` : '-',
       w.pytorchInferRatio !== undefined ? `${fmt(w.pytorchInferRatio, 2)}x` : '-',
     ];
   });
   return markdownTable(
-    ['workload', 'backend', 'train samples/s', 'infer samples/s', 'leaked tensors/step', 'peak RSS MB', 'PyTorch train/s', 'PyTorch infer/s', 'train ratio', 'infer ratio'],
+    ['workload', 'backend', 'train samples/s', 'infer samples/s', 'leaked tensors/step', 'peak RSS MB', 'PyTorch train/s', 'PyTorch infer/s', 'train GFLOP/s', 'PyTorch train GFLOP/s', 'train ratio', 'infer ratio'],
     rows,
   );
 }
@@ -80,6 +92,16 @@ export async function benchCommand(flags: BenchFlags): Promise<void> {
   log(`bench: ${workloads.join(', ')} on ${backends.join(', ')}; ${flags.repeats} repeat(s) of up to ${flags.steps} steps after >= ${flags.warmup} warm-up steps and ${flags.warmupSec} s; ${flags.threads} threads`);
   log(torchPython ? `bench: PyTorch ${torchPython.version} via ${torchPython.python}` : `bench: PyTorch side skipped: ${pytorchSkipped}`);
 
+  const loadAtStart = os.loadavg()[0] ?? 0;
+  let roofline: SgemmRow | undefined;
+  if (torchPython && script) {
+    for (const blas of blasThreadChoices(flags.threads)) {
+      const r = runTorchSgemm(torchPython.python, script, SGEMM_N, flags.threads, blas);
+      if (!('error' in r) && (!roofline || r.gflops > roofline.gflops)) roofline = r;
+    }
+    if (roofline) log(`bench: roofline: sgemm ${SGEMM_N}^3 ${fmt(roofline.gflops, 1)} GFLOP/s (OPENBLAS_NUM_THREADS=${roofline.blasThreads})`);
+  }
+
   const rows: BenchResult['workloads'] = [];
   const torchRows: NonNullable<BenchResult['pytorch']> = [];
   let active = '';
@@ -89,18 +111,25 @@ export async function benchCommand(flags: BenchFlags): Promise<void> {
         await setupBackend(backend as BackendChoice, { threads: flags.threads });
         active = backend;
       }
-      const row = await measureWorkload(name, backend, settings);
+      const measured = await measureWorkload(name, backend, settings);
+      const f = WORKLOAD_FLOPS[name] ?? { inferPerSample: 0, trainPerSample: 0 };
+      const row = { ...measured, trainGflops: gflops(measured.trainSamplesPerSec, f.trainPerSample), inferGflops: gflops(measured.inferSamplesPerSec, f.inferPerSample) };
       log(`  ${name} on ${backend}: train ${Math.round(row.trainSamplesPerSec)}/s, infer ${Math.round(row.inferSamplesPerSec)}/s, leaked ${fmt(row.leakedTensorsPerStep)}/step`);
       rows.push(row);
+      if (process.env.LOGITLAB_BENCH_PROFILE === '1') {
+        const p = await profileWorkload(name, backend);
+        log(`    profile: step ${fmt(p.stepMs, 2)} ms, in kernels ${fmt(p.kernelMs, 2)} ms (${p.kernels.reduce((a, k) => a + k.callsPerStep, 0)} kernel calls)`);
+        for (const k of p.kernels.slice(0, 14)) log(`      ${k.kernel.padEnd(24)} ${fmt(k.msPerStep, 3).padStart(8)} ms  x${k.callsPerStep}`);
+      }
     }
     if (torchPython && script) {
-      const t = runTorchWorkload(torchPython.python, script, name, settings);
+      const t = runTorchBest(torchPython.python, script, name, settings);
       if ('error' in t) {
         torchRows.push({ name, error: t.error });
         log(`  ${name} on PyTorch failed: ${t.error}`);
       } else {
         torchRows.push(t);
-        log(`  ${name} on PyTorch: train ${Math.round(t.trainSamplesPerSec)}/s, infer ${Math.round(t.inferSamplesPerSec)}/s`);
+        log(`  ${name} on PyTorch: train ${Math.round(t.trainSamplesPerSec)}/s (OpenBLAS ${t.trainBlasThreads} thr), infer ${Math.round(t.inferSamplesPerSec)}/s (${t.inferBlasThreads} thr)`);
         for (const row of rows.filter((x) => x.name === name)) {
           row.pytorchTrainRatio = ratio(row.trainSamplesPerSec, t.trainSamplesPerSec);
           row.pytorchInferRatio = ratio(row.inferSamplesPerSec, t.inferSamplesPerSec);
@@ -120,22 +149,25 @@ export async function benchCommand(flags: BenchFlags): Promise<void> {
 
   const cpus = os.cpus();
   const result: BenchResult = {
-    machine: { cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, node: process.version, tfjs: tf.version_core, platform: `${os.platform()} ${os.arch()}` },
+    machine: { cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, node: process.version, tfjs: tf.version_core, platform: `${os.platform()} ${os.arch()}`, loadAverage: [loadAtStart, os.loadavg()[0] ?? 0] },
     settings,
     workloads: rows,
     pytorch: torchPython ? torchRows : null,
     ...(pytorchSkipped ? { pytorchSkipped } : {}),
+    ...(roofline ? { roofline } : {}),
     ...(explainRow ? { explain: explainRow } : {}),
   };
   process.stdout.write(`\n${benchTable(result)}\n\n`);
   process.stdout.write(`machine: ${result.machine.cpu}, ${result.machine.cores} cores, Node ${result.machine.node}, tfjs ${result.machine.tfjs}. Ratios (logitlab / PyTorch) are the claim, not absolute numbers.\n`);
-  const torchRow = (result.pytorch ?? []).find((t): t is TorchRow => 'blas' in t);
-  if (torchRow?.blas === 'generic') {
-    process.stdout.write(`note: this PyTorch was built with BLAS_INFO=generic (a reference GEMM), so its Linear layers are slow; the MLP ratios flatter logitlab. Its convolutions use oneDNN, so the convnet ratio is the fair one.\n`);
+  if (roofline) {
+    process.stdout.write(
+      `roofline: sgemm ${SGEMM_N}x${SGEMM_N}x${SGEMM_N} float32 through PyTorch's BLAS: ${fmt(roofline.gflops, 1)} GFLOP/s ` +
+        `(${roofline.threads} threads, OPENBLAS_NUM_THREADS=${roofline.blasThreads}); GFLOP/s columns count conv + matmul FLOPs only.\n`,
+    );
   }
-  if (flags.json) {
-    const file = path.resolve(flags.json);
-    writeJsonAtomic(file, result);
-    process.stdout.write(`wrote ${file}\n`);
-  }
+  process.stdout.write(`PyTorch: torch intra-op threads = ${flags.threads}, the better of OPENBLAS_NUM_THREADS=${blasThreadChoices(flags.threads).join(' and ')} per workload.\n`);
+  // results always land in a file as well: README numbers are generated from it (scripts/bench-readme.mjs)
+  const file = path.resolve(flags.json ?? path.join('bench-results', 'latest.json'));
+  writeJsonAtomic(file, result);
+  process.stdout.write(`wrote ${file}\n`);
 }

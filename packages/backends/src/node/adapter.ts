@@ -4,6 +4,7 @@ import { BACKEND_PACKAGES } from '../packages';
 import { isModuleNotFound } from '../platform';
 import type { PlatformAdapter } from '../platform';
 import { startWasmWithThreads } from './wasm-threads';
+import { startNativeBackend } from './native';
 
 const MAX_DEFAULT_THREADS = 4;
 
@@ -26,6 +27,9 @@ export const nodeAdapter: PlatformAdapter = {
   },
   hardwareThreads() {
     return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  },
+  startNative(native, threads) {
+    return startNativeBackend(native, threads ?? this.hardwareThreads(), () => this.importBackend('cpu'));
   },
   async startWasm(wasm, threads, _options, start) {
     if (threads <= 1) {

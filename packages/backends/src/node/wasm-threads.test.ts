@@ -25,10 +25,23 @@ describe('wasm threads in Node', () => {
     cpu.forEach((expected, i) => expect(relativeError(wasm[i]!, expected)).toBeLessThan(1e-4));
   });
 
-  it("'auto' picks wasm in Node when tfjs-node is not installed", async () => {
+  it("'auto' picks native in Node where its addon is built, else wasm (tfjs-node is not installed)", async () => {
+    const nativeLoads = await import('@logitlab/native').then((m) => m.loadNative().ok, () => false);
+    const expected = nativeLoads ? 'native' : 'wasm';
     const info = await useBackend('auto');
+    expect(info.name).toBe(expected);
+    expect(tf.getBackend()).toBe(expected);
+  });
+
+  it("'auto' falls back to wasm when native cannot start, and says why", async () => {
+    const { createBackendApi } = await import('../use-backend');
+    const { nodeAdapter } = await import('./adapter');
+    const api = createBackendApi({ ...nodeAdapter, startNative: async () => Promise.reject(new Error('no libdnnl.so.2 in this test')) });
+    const info = await api.useBackend('auto');
     expect(info.name).toBe('wasm');
-    expect(tf.getBackend()).toBe('wasm');
+    const native = (await api.listBackends()).find((b) => b.name === 'native');
+    expect(native).toMatchObject({ installed: true, works: false });
+    expect(native?.reason).toMatch(/no libdnnl\.so\.2 in this test/);
   });
 
   it('writes the pthread worker script to the temp dir, not next to the package', () => {

@@ -1,9 +1,9 @@
 // The seed convnet (conv 1->10 k5, maxpool 2, relu, conv 10->20 k5, maxpool 2, relu, dense 320->50 relu,
-// dense 50->10) trains on wasm with the same gradients as on cpu.
+// dense 50->10) trains on wasm and on native with the same gradients as on cpu.
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../index';
-import { onBackend, relativeError } from './test-util';
+import { type TrainedBackend, onBackend, relativeError, untestableReason } from './test-util';
 
 const B = 8;
 
@@ -36,7 +36,7 @@ function makeConvnet() {
   return { params, loss, dispose };
 }
 
-async function gradientsOn(backend: 'cpu' | 'wasm') {
+async function gradientsOn(backend: 'cpu' | TrainedBackend) {
   return onBackend(backend, () => {
     const net = makeConvnet();
     const { value, grads } = tf.variableGrads(net.loss);
@@ -48,14 +48,22 @@ async function gradientsOn(backend: 'cpu' | 'wasm') {
   });
 }
 
-beforeAll(async () => {
-  await useBackend('wasm', { threads: 1 });
-});
+const BACKENDS: TrainedBackend[] = ['wasm', 'native'];
+const skip: Partial<Record<TrainedBackend, string>> = {};
+for (const b of BACKENDS) skip[b] = await untestableReason(b);
 
-describe('seed convnet on wasm', () => {
+describe.each(BACKENDS)('seed convnet on %s', (backend) => {
+  if (skip[backend]) {
+    it.skip(`${backend}: ${skip[backend]}`, () => undefined);
+    return;
+  }
+  beforeAll(async () => {
+    await useBackend(backend, { threads: 1 });
+  });
+
   it('has the same loss and gradients as on cpu', async () => {
     const cpu = await gradientsOn('cpu');
-    const wasm = await gradientsOn('wasm');
+    const wasm = await gradientsOn(backend);
     expect(Math.abs(wasm.loss - cpu.loss) / cpu.loss).toBeLessThan(1e-5);
     const cpuGrads = Object.values(cpu.grads);
     const wasmGrads = Object.values(wasm.grads);
@@ -66,7 +74,7 @@ describe('seed convnet on wasm', () => {
   });
 
   it('trains: 5 SGD steps lower the loss, without leaking tensors', async () => {
-    await onBackend('wasm', () => undefined);
+    await onBackend(backend, () => undefined);
     const net = makeConvnet();
     const opt = tf.train.sgd(0.1);
     const before = tf.memory().numTensors;

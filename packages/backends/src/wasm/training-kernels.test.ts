@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../index';
-import { gradsOn, onBackend, relativeError } from './test-util';
+import { type TrainedBackend, gradsOn, onBackend, relativeError, untestableReason } from './test-util';
 
 const TOL = 1e-4;
 const poolInput = () => [rnd([2, 9, 9, 3], 3)];
@@ -12,11 +12,17 @@ function rnd(shape: number[], seed: number, scale = 1) {
   return tf.randomNormal(shape, 0, scale, 'float32', seed);
 }
 
-async function expectSameGrads(f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: () => tf.Tensor[]) {
+// the backends whose kernels these tests check; native only where its addon is built
+const BACKENDS: TrainedBackend[] = ['wasm', 'native'];
+const skip: Partial<Record<TrainedBackend, string>> = {};
+// one at a time: each probe switches the active backend
+for (const b of BACKENDS) skip[b] = await untestableReason(b);
+
+async function expectSameGradsOn(backend: TrainedBackend, f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: () => tf.Tensor[]) {
   const cpu = await gradsOn('cpu', f, inputs);
-  const tensorsBefore = await onBackend('wasm', () => tf.memory().numTensors);
+  const tensorsBefore = await onBackend(backend, () => tf.memory().numTensors);
   const dataBefore = tf.engine().backend.numDataIds();
-  const wasm = await gradsOn('wasm', f, inputs);
+  const wasm = await gradsOn(backend, f, inputs);
   // no leaked tensors, and the kernels freed their intermediates on the backend
   expect(tf.memory().numTensors).toBe(tensorsBefore);
   expect(tf.engine().backend.numDataIds()).toBe(dataBefore);
@@ -26,11 +32,16 @@ async function expectSameGrads(f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: () 
   });
 }
 
-beforeAll(async () => {
-  await useBackend('wasm', { threads: 1 });
-});
+describe.each(BACKENDS)('%s gradients equal cpu gradients', (backend) => {
+  const expectSameGrads = (f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: () => tf.Tensor[]) => expectSameGradsOn(backend, f, inputs);
+  beforeAll(async () => {
+    if (!skip[backend]) await useBackend(backend, { threads: 1 });
+  });
+  if (skip[backend]) {
+    it.skip(`${backend}: ${skip[backend]}`, () => undefined);
+    return;
+  }
 
-describe('wasm gradients equal cpu gradients', () => {
   // [input shape, filter size, stride, padding]: stride 1 and 2, valid and same, odd sizes, even kernels
   const convCases: Array<[number[], number, number, 'valid' | 'same', number]> = [
     [[2, 7, 7, 3], 3, 1, 'valid', 4],
@@ -133,10 +144,61 @@ describe('wasm gradients equal cpu gradients', () => {
   it('gather (its gradient is UnsortedSegmentSum, which wasm lacks)', async () => {
     await expectSameGrads((x) => tf.gather(x!, tf.tensor1d([0, 2, 2, 4, 1], 'int32')).square().sum(), () => [rnd([5, 3], 19)]);
   });
-});
 
-describe('fused ops on wasm (bias + relu inside the kernel)', () => {
-  it('fused conv2d and fused matMul have cpu-equal gradients', async () => {
+  // the native backend's own elementwise kernels: every broadcast pattern the models make, and a general one
+  // (tfjs's SquaredDifference gradient does not reduce broadcast axes, so its operands are full-shape here)
+  it.each([
+    [[4, 3, 5], [5]],
+    [[4, 3, 5], [3, 1]],
+    [[4, 1, 5], [1, 3, 1]],
+    [[6], []],
+    [[2, 3], [2, 3]],
+  ])('broadcast arithmetic %j with %j', async (sa, sb) => {
+    await expectSameGrads(
+      (x, y) => tf.addN([x!.add(y!), x!.sub(y!).mul(x!), x!.div(y!.abs().add(1)), tf.squaredDifference(x!.add(y!), x!.mul(y!))]).sum(),
+      () => [rnd(sa, 30), rnd(sb, 31)],
+    );
+  });
+
+  it.each([[[0, 3, 1, 2]], [[3, 2, 1, 0]], [[0, 1, 3, 2]], [[0, 1, 2, 3]]])('transpose %j', async (perm) => {
+    await expectSameGrads((x) => tf.transpose(x!, perm).mul(tf.linspace(-1, 1, 120).reshape(perm.map((p) => [2, 3, 4, 5][p]!))).sum(), () => [rnd([2, 3, 4, 5], 33)]);
+  });
+
+  it.each([[[2, 1, 3]], [[1, 4, 1]], [[1, 1, 1]]])('tile %j', async (reps) => {
+    await expectSameGrads((x) => tf.tile(x!, reps).square().mul(tf.linspace(-1, 1, 24 * reps[0]! * reps[1]! * reps[2]!).reshape([2 * reps[0]!, 3 * reps[1]!, 4 * reps[2]!])).sum(), () => [rnd([2, 3, 4], 34)]);
+  });
+
+  it.each([[[0]], [[0, 1]], [[2]], [[1]], [[0, 2]], [[0, 1, 2]]])('sum and mean over axes %j', async (axes) => {
+    await expectSameGrads((x) => tf.sum(x!, axes).square().sum().add(tf.mean(x!, axes, true).square().sum()), () => [rnd([4, 3, 5], 32)]);
+  });
+
+  it('comparisons (dropout masks) give cpu bool tensors, NaN compares false, with broadcasting', async () => {
+    const values = [-1, 0, 0.5, Number.NaN, 2, 0.5];
+    const run = () => {
+      const x = tf.tensor2d(values, [2, 3]);
+      const ops = [tf.greater, tf.greaterEqual, tf.less, tf.lessEqual].map((op) => op(x, tf.tensor1d([0.5, 0, 0.5])));
+      const got = ops.map((t) => [t.dtype, Array.from(t.dataSync())]);
+      tf.dispose([x, ...ops]);
+      return got;
+    };
+    const mine = await onBackend(backend, run);
+    const cpu = await onBackend('cpu', run);
+    expect(mine).toEqual(cpu);
+  });
+
+  it('unary ops keep NaN and Step routes 0 and negatives to alpha', async () => {
+    await onBackend(backend, () => undefined);
+    const x = tf.tensor1d([-2, -0, 0, 0.5, Number.NaN, 3]);
+    const ops = [(t: tf.Tensor) => tf.relu(t), (t: tf.Tensor) => tf.step(t, 0.25), (t: tf.Tensor) => tf.neg(t), (t: tf.Tensor) => tf.square(t)];
+    const got = ops.map((op) => Array.from(tf.tidy(() => op(x)).dataSync()));
+    await onBackend('cpu', () => undefined);
+    const xc = tf.tensor1d([-2, -0, 0, 0.5, Number.NaN, 3]);
+    const want = ops.map((op) => Array.from(tf.tidy(() => op(xc)).dataSync()));
+    tf.dispose([x, xc]);
+    expect(got).toEqual(want);
+  });
+
+  it('fused conv2d and fused matMul (bias + relu inside the kernel) have cpu-equal gradients', async () => {
     await expectSameGrads(
       (x, w, b) => tf.fused.conv2d({ x: x as tf.Tensor4D, filter: w as tf.Tensor4D, strides: 1, pad: 'valid', bias: b, activation: 'relu' }).square().sum(),
       () => [rnd([2, 10, 10, 3], 22), rnd([3, 3, 3, 4], 23, 0.3), rnd([4], 24)],
@@ -149,6 +211,10 @@ describe('fused ops on wasm (bias + relu inside the kernel)', () => {
 });
 
 describe('wasm kernels', () => {
+  beforeAll(async () => {
+    await useBackend('wasm', { threads: 1 });
+  });
+
   it('Identity shares the data (no copy) and each tensor keeps it alive', async () => {
     await onBackend('wasm', () => undefined);
     const x = tf.tensor2d([1, -2, 3, 4], [2, 2]);

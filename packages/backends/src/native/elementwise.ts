@@ -1,0 +1,85 @@
+// Native elementwise and reduction kernels: tfjs-backend-cpu's generic broadcasting loops (an index
+// computation per element) and its Sum (a transpose first) dominated a training step once the
+// convolutions and matmuls were native. float32 only; everything else falls back to the cpu kernel.
+import { backend_util, util } from '@tensorflow/tfjs-core';
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { type Args, type Fallback, type Kernel, NotNative, f32, output, withFallback } from './kernel-util';
+import type { NativeAddon } from './types';
+
+const shape32 = (s: readonly number[]) => Int32Array.from(s);
+
+export function elementwiseKernels(
+  addon: NativeAddon, binary: Record<string, number>, unary: Record<string, number>, compare: Record<string, number> = {},
+): Record<string, (fallback: Fallback) => Kernel> {
+  const out: Record<string, (fallback: Fallback) => Kernel> = {};
+  // comparisons (dropout masks): bool outputs, stored as bytes like tfjs-cpu's
+  for (const [name, code] of Object.entries(compare)) {
+    out[name] = (fallback) =>
+      withFallback(fallback, name, ({ inputs, backend }: Args): TensorInfo => {
+        const { a, b } = inputs;
+        const av = f32(backend, a);
+        const bv = f32(backend, b);
+        const shape = backend_util.assertAndGetBroadcastShape(a!.shape, b!.shape);
+        const o = new Uint8Array(util.sizeFromShape(shape));
+        addon.compare(code, av, shape32(a!.shape), bv, shape32(b!.shape), o, shape32(shape));
+        return backend.makeTensorInfo(shape, 'bool', o);
+      });
+  }
+  for (const [name, code] of Object.entries(binary)) {
+    out[name] = (fallback) =>
+      withFallback(fallback, name, ({ inputs, backend }: Args): TensorInfo => {
+        const { a, b } = inputs;
+        const av = f32(backend, a);
+        const bv = f32(backend, b);
+        const shape = backend_util.assertAndGetBroadcastShape(a!.shape, b!.shape);
+        return output(backend, shape, (o) => addon.binary(code, av, shape32(a!.shape), bv, shape32(b!.shape), o, shape32(shape)));
+      });
+  }
+  for (const [name, code] of Object.entries(unary)) {
+    out[name] = (fallback) =>
+      withFallback(fallback, name, ({ inputs, backend, attrs }: Args): TensorInfo => {
+        const x = inputs.x!;
+        const xv = f32(backend, x);
+        const alpha = name === 'Step' ? ((attrs as { alpha?: number } | undefined)?.alpha ?? 0) : 0;
+        return output(backend, [...x.shape], (y) => addon.unary(code, xv, y, alpha));
+      });
+  }
+  const reduce = (name: 'Sum' | 'Mean') => (fallback: Fallback) =>
+    withFallback(fallback, name, ({ inputs, backend, attrs }: Args): TensorInfo => {
+      const x = inputs.x!;
+      const { axis, keepDims } = attrs as { axis: number | number[]; keepDims: boolean };
+      // oxlint-disable-next-line unicorn/no-array-sort -- sorts a fresh copy; toSorted is ES2023
+      const axes = [...util.parseAxisParam(axis, x.shape)].sort((p, q) => p - q);
+      // one contiguous block of axes: [outer, reduced, inner]; anything else goes to the cpu kernel
+      if (axes.length === 0 || axes.some((ax, i) => i > 0 && ax !== axes[i - 1]! + 1)) throw new NotNative();
+      const xv = f32(backend, x);
+      const first = axes[0]!;
+      const last = axes.at(-1)!;
+      const outer = util.sizeFromShape(x.shape.slice(0, first));
+      const reduced = util.sizeFromShape(x.shape.slice(first, last + 1));
+      const inner = util.sizeFromShape(x.shape.slice(last + 1));
+      const shape = keepDims ? x.shape.map((d, i) => (i >= first && i <= last ? 1 : d)) : x.shape.filter((_, i) => i < first || i > last);
+      const scale = name === 'Mean' ? 1 / reduced : 1;
+      return output(backend, shape, (o) => addon.reduceSum(xv, o, outer, reduced, inner, scale));
+    });
+  // cpu's Transpose computes a multi-index per element (the convnet's NHWC -> NCHW flatten, ~4 ms a step)
+  out.Transpose = (fallback) =>
+    withFallback(fallback, 'Transpose', ({ inputs, backend, attrs }: Args): TensorInfo => {
+      const x = inputs.x!;
+      const { perm } = attrs as { perm: number[] };
+      const xv = f32(backend, x);
+      return output(backend, perm.map((p) => x.shape[p]!), (o) => addon.transpose(xv, shape32(x.shape), Int32Array.from(perm), o));
+    });
+  // cpu's Tile builds a multi-index per element too (BatchNorm gradients tile their statistics)
+  out.Tile = (fallback) =>
+    withFallback(fallback, 'Tile', ({ inputs, backend, attrs }: Args): TensorInfo => {
+      const x = inputs.x!;
+      const { reps } = attrs as { reps: number[] };
+      if (reps.length !== x.shape.length) throw new NotNative();
+      const xv = f32(backend, x);
+      return output(backend, x.shape.map((d, i) => d * reps[i]!), (o) => addon.tile(xv, shape32(x.shape), Int32Array.from(reps), o));
+    });
+  out.Sum = reduce('Sum');
+  out.Mean = reduce('Mean');
+  return out;
+}

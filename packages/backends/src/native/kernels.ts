@@ -1,0 +1,136 @@
+// Native kernels for the 'native' backend (see register.ts). Inputs are read straight from the cpu-style
+// backend's Float32Arrays and outputs written into fresh ones the backend then owns: no copies. Anything
+// outside what the addon does (other dtypes, NCHW, PReLU, odd broadcasts) goes to the cpu kernel.
+import { backend_util, util } from '@tensorflow/tfjs-core';
+import { type Fallback, type Kernel, NotNative, f32, output, withFallback } from './kernel-util';
+import type { NativeAddon } from './types';
+
+type Pad = 'valid' | 'same' | number | backend_util.ExplicitPadding;
+type Rounding = 'floor' | 'round' | 'ceil' | undefined;
+type Pair = number | [number, number];
+
+function convGeom(c: backend_util.Conv2DInfo): Int32Array {
+  if (c.dataFormat !== 'channelsLast') throw new NotNative();
+  return Int32Array.from([
+    c.batchSize, c.inHeight, c.inWidth, c.inChannels, c.outHeight, c.outWidth, c.outChannels,
+    c.filterHeight, c.filterWidth, c.strideHeight, c.strideWidth, c.dilationHeight, c.dilationWidth, c.padInfo.top, c.padInfo.left,
+  ]);
+}
+
+function poolGeom(c: backend_util.Conv2DInfo): Int32Array {
+  return Int32Array.from([
+    c.batchSize, c.inHeight, c.inWidth, c.inChannels, c.outHeight, c.outWidth,
+    c.filterHeight, c.filterWidth, c.strideHeight, c.strideWidth, c.dilationHeight, c.dilationWidth, c.padInfo.top, c.padInfo.left,
+  ]);
+}
+
+function activationCode(codes: Record<string, number>, activation: unknown): number {
+  const code = codes[typeof activation === 'string' ? activation : 'linear'];
+  if (code === undefined) throw new NotNative(); // prelu, or a future activation: the cpu kernel applies it
+  return code;
+}
+
+/** The native kernel factories, each given the cpu kernel it replaces. */
+export function nativeKernels(addon: NativeAddon, codes: Record<string, number>): Record<string, (fallback: Fallback) => Kernel> {
+  const conv2d = (fused: boolean) => (fallback: Fallback) =>
+    withFallback(fallback, fused ? 'FusedConv2D' : 'Conv2D', ({ inputs, backend, attrs }) => {
+      const { x, filter, bias, preluActivationWeights } = inputs;
+      const a = attrs as { strides: Pair; pad: Pad; dataFormat: 'NHWC' | 'NCHW'; dilations: Pair; dimRoundingMode?: Rounding; activation?: string; leakyreluAlpha?: number };
+      if (preluActivationWeights) throw new NotNative();
+      const c = backend_util.computeConv2DInfo(
+        x!.shape as [number, number, number, number], filter!.shape as [number, number, number, number], a.strides, a.dilations ?? 1, a.pad,
+        a.dimRoundingMode, false, backend_util.convertConv2DDataFormat(a.dataFormat ?? 'NHWC'),
+      );
+      const geom = convGeom(c);
+      const b = bias ? f32(backend, bias) : null;
+      if (b && b.length !== c.outChannels) throw new NotNative();
+      const act = fused ? activationCode(codes, a.activation) : 0;
+      const xv = f32(backend, x);
+      const wv = f32(backend, filter);
+      return output(backend, [...c.outShape], (y) => addon.conv2dForward(geom, xv, wv, b, y, act, a.leakyreluAlpha ?? 0.2));
+    });
+
+  const matMul = (fused: boolean) => (fallback: Fallback) =>
+    withFallback(fallback, fused ? '_FusedMatMul' : 'BatchMatMul', ({ inputs, backend, attrs }) => {
+      const { a, b, bias, preluActivationWeights } = inputs;
+      const at = attrs as { transposeA: boolean; transposeB: boolean; activation?: string; leakyreluAlpha?: number };
+      if (preluActivationWeights) throw new NotNative();
+      const ra = a!.shape.length;
+      const rb = b!.shape.length;
+      const m = at.transposeA ? a!.shape[ra - 1]! : a!.shape[ra - 2]!;
+      const k = at.transposeA ? a!.shape[ra - 2]! : a!.shape[ra - 1]!;
+      const n = at.transposeB ? b!.shape[rb - 2]! : b!.shape[rb - 1]!;
+      const kb = at.transposeB ? b!.shape[rb - 1]! : b!.shape[rb - 2]!;
+      if (k !== kb) throw new NotNative(); // the cpu kernel raises tfjs's error
+      const outerA = a!.shape.slice(0, -2);
+      const outerB = b!.shape.slice(0, -2);
+      const batchA = util.sizeFromShape(outerA);
+      const batchB = util.sizeFromShape(outerB);
+      // same batch shape, or one side a single matrix broadcast over the other's batch
+      if (!(util.arraysEqual(outerA, outerB) || batchA === 1 || batchB === 1)) throw new NotNative();
+      const outer = batchA >= batchB ? outerA : outerB;
+      const bv = bias ? f32(backend, bias) : null;
+      if (bv && !(bv.length === 1 || (bv.length === n && bias!.shape.at(-1) === n))) throw new NotNative();
+      const act = fused ? activationCode(codes, at.activation) : 0;
+      const av = f32(backend, a);
+      const bm = f32(backend, b);
+      return output(backend, [...outer, m, n], (c) =>
+        addon.matMul(av, bm, c, batchA, batchB, m, n, k, at.transposeA, at.transposeB, bv, act, at.leakyreluAlpha ?? 0.2));
+    });
+
+  return {
+    Conv2D: conv2d(false),
+    FusedConv2D: conv2d(true),
+    BatchMatMul: matMul(false),
+    _FusedMatMul: matMul(true),
+
+    Conv2DBackpropInput: (fallback) =>
+      withFallback(fallback, 'Conv2DBackpropInput', ({ inputs, backend, attrs }) => {
+        const { dy, filter } = inputs;
+        const a = attrs as { inputShape: [number, number, number, number]; strides: Pair; pad: Pad; dataFormat: 'NHWC' | 'NCHW'; dimRoundingMode?: Rounding };
+        const c = backend_util.computeConv2DInfo(
+          a.inputShape, filter!.shape as [number, number, number, number], a.strides, 1, a.pad, a.dimRoundingMode, false,
+          backend_util.convertConv2DDataFormat(a.dataFormat ?? 'NHWC'),
+        );
+        const geom = convGeom(c);
+        const dyv = f32(backend, dy);
+        const wv = f32(backend, filter);
+        return output(backend, [...a.inputShape], (dx) => addon.conv2dBackwardData(geom, dyv, wv, dx));
+      }),
+
+    Conv2DBackpropFilter: (fallback) =>
+      withFallback(fallback, 'Conv2DBackpropFilter', ({ inputs, backend, attrs }) => {
+        const { x, dy } = inputs;
+        const a = attrs as { filterShape: [number, number, number, number]; strides: Pair; pad: Pad; dataFormat: 'NHWC' | 'NCHW'; dimRoundingMode?: Rounding };
+        const c = backend_util.computeConv2DInfo(
+          x!.shape as [number, number, number, number], a.filterShape, a.strides, 1, a.pad, a.dimRoundingMode, false,
+          backend_util.convertConv2DDataFormat(a.dataFormat ?? 'NHWC'),
+        );
+        const geom = convGeom(c);
+        const xv = f32(backend, x);
+        const dyv = f32(backend, dy);
+        return output(backend, [...a.filterShape], (dw) => addon.conv2dBackwardFilter(geom, xv, dyv, dw));
+      }),
+
+    MaxPool: (fallback) =>
+      withFallback(fallback, 'MaxPool', ({ inputs, backend, attrs }) => {
+        const a = attrs as { filterSize: Pair; strides: Pair; pad: Pad; dimRoundingMode?: Rounding };
+        const x = inputs.x!;
+        const c = backend_util.computePool2DInfo(x.shape as [number, number, number, number], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
+        const geom = poolGeom(c);
+        const xv = f32(backend, x);
+        return output(backend, [...c.outShape], (y) => addon.maxPool(geom, xv, y));
+      }),
+
+    MaxPoolGrad: (fallback) =>
+      withFallback(fallback, 'MaxPoolGrad', ({ inputs, backend, attrs }) => {
+        const a = attrs as { filterSize: Pair; strides: Pair; pad: Pad; dimRoundingMode?: Rounding };
+        const { dy, input } = inputs;
+        const c = backend_util.computePool2DInfo(input!.shape as [number, number, number, number], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
+        const geom = poolGeom(c);
+        const xv = f32(backend, input);
+        const dyv = f32(backend, dy);
+        return output(backend, [...input!.shape], (dx) => addon.maxPoolGrad(geom, xv, dyv, dx));
+      }),
+  };
+}

@@ -1,0 +1,276 @@
+// Activations applied in place after a GEMM (the fused matmul's epilogue). Same formulas as
+// tfjs-backend-cpu's fused activations.
+#include <cmath>
+
+#include "common.h"
+
+void applyActivation(float* y, size_t n, int act, float alpha) {
+  switch (act) {
+    case kLinear: return;
+    case kRelu:
+#pragma omp parallel for simd if (n > 65536)
+      for (size_t i = 0; i < n; i++) y[i] = y[i] < 0.f ? 0.f : y[i];
+      return;
+    case kRelu6:
+#pragma omp parallel for simd if (n > 65536)
+      for (size_t i = 0; i < n; i++) y[i] = y[i] < 0.f ? 0.f : (y[i] > 6.f ? 6.f : y[i]);
+      return;
+    case kElu:
+      for (size_t i = 0; i < n; i++) y[i] = y[i] >= 0.f ? y[i] : std::expm1(y[i]);
+      return;
+    case kSigmoid:
+      for (size_t i = 0; i < n; i++) y[i] = 1.f / (1.f + std::exp(-y[i]));
+      return;
+    case kLeakyRelu:
+      for (size_t i = 0; i < n; i++) y[i] = y[i] < 0.f ? alpha * y[i] : y[i];
+      return;
+    default: throw std::invalid_argument("unsupported activation code " + std::to_string(act));
+  }
+}
+
+namespace {
+
+template <class T, class F>
+void sameShape(const float* a, const float* b, T* out, size_t n, F f) {
+#pragma omp parallel for simd if (n > 262144)
+  for (size_t i = 0; i < n; i++) out[i] = f(a[i], b[i]);
+}
+
+template <class T, class F>
+void binaryWith(const float* a, const std::vector<int64_t>& aShape, const float* b, const std::vector<int64_t>& bShape, T* out,
+                const std::vector<int64_t>& outShape, F f) {
+  const size_t rank = outShape.size();
+  size_t n = 1, na = 1, nb = 1;
+  for (auto d : outShape) n *= static_cast<size_t>(d);
+  for (auto d : aShape) na *= static_cast<size_t>(d);
+  for (auto d : bShape) nb *= static_cast<size_t>(d);
+  if (na == n && nb == n) return sameShape(a, b, out, n, f);
+  if (nb == 1) {
+    const float v = b[0];
+#pragma omp simd
+    for (size_t i = 0; i < n; i++) out[i] = f(a[i], v);  // the output has a's size
+    return;
+  }
+  if (na == 1) {
+    const float v = a[0];
+#pragma omp simd
+    for (size_t i = 0; i < n; i++) out[i] = f(v, b[i]);
+    return;
+  }
+  // right-aligned strides of each operand over the output shape (0 on broadcast axes)
+  std::vector<int64_t> sa(rank, 0), sb(rank, 0);
+  int64_t stA = 1, stB = 1;
+  for (size_t k = 0; k < rank; k++) {
+    const size_t o = rank - 1 - k;
+    const int64_t da = k < aShape.size() ? aShape[aShape.size() - 1 - k] : 1;
+    const int64_t db = k < bShape.size() ? bShape[bShape.size() - 1 - k] : 1;
+    sa[o] = da == 1 ? 0 : stA;
+    sb[o] = db == 1 ? 0 : stB;
+    stA *= da;
+    stB *= db;
+  }
+  const int64_t inner = outShape[rank - 1];
+  const int64_t ia = sa[rank - 1], ib = sb[rank - 1];
+  const size_t rows = n / static_cast<size_t>(inner);
+  std::vector<int64_t> idx(rank, 0);
+  int64_t offA = 0, offB = 0;
+  for (size_t r = 0; r < rows; r++) {
+    T* o = out + r * inner;
+    const float* pa = a + offA;
+    const float* pb = b + offB;
+    if (ia == 1 && ib == 1) {
+#pragma omp simd
+      for (int64_t j = 0; j < inner; j++) o[j] = f(pa[j], pb[j]);
+    } else if (ia == 1) {
+      const float v = pb[0];
+#pragma omp simd
+      for (int64_t j = 0; j < inner; j++) o[j] = f(pa[j], v);
+    } else if (ib == 1) {
+      const float v = pa[0];
+#pragma omp simd
+      for (int64_t j = 0; j < inner; j++) o[j] = f(v, pb[j]);
+    } else {
+      for (int64_t j = 0; j < inner; j++) o[j] = f(pa[j * ia], pb[j * ib]);
+    }
+    // odometer over the outer axes
+    for (int64_t k = static_cast<int64_t>(rank) - 2; k >= 0; k--) {
+      idx[k]++;
+      offA += sa[k];
+      offB += sb[k];
+      if (idx[k] < outShape[k]) break;
+      offA -= sa[k] * outShape[k];
+      offB -= sb[k] * outShape[k];
+      idx[k] = 0;
+    }
+  }
+}
+
+}  // namespace
+
+void binaryOp(int op, const float* a, const std::vector<int64_t>& aShape, const float* b, const std::vector<int64_t>& bShape, float* out,
+              const std::vector<int64_t>& outShape) {
+  if (outShape.empty()) {
+    binaryOp(op, a, {1}, b, {1}, out, {1});
+    return;
+  }
+  switch (op) {
+    case kAdd: return binaryWith(a, aShape, b, bShape, out, outShape, [](float x, float y) { return x + y; });
+    case kSub: return binaryWith(a, aShape, b, bShape, out, outShape, [](float x, float y) { return x - y; });
+    case kMul: return binaryWith(a, aShape, b, bShape, out, outShape, [](float x, float y) { return x * y; });
+    case kDiv: return binaryWith(a, aShape, b, bShape, out, outShape, [](float x, float y) { return x / y; });
+    case kSquaredDifference:
+      return binaryWith(a, aShape, b, bShape, out, outShape, [](float x, float y) { return (x - y) * (x - y); });
+    default: throw std::invalid_argument("unsupported binary op " + std::to_string(op));
+  }
+}
+
+void compareOp(int op, const float* a, const std::vector<int64_t>& aShape, const float* b, const std::vector<int64_t>& bShape, uint8_t* out,
+               const std::vector<int64_t>& outShape) {
+  if (outShape.empty()) {
+    compareOp(op, a, {1}, b, {1}, out, {1});
+    return;
+  }
+  // NaN compares false, as in JS
+  switch (op) {
+    case 0: return binaryWith(a, aShape, b, bShape, out, outShape, [](float x, float y) -> uint8_t { return x > y; });
+    case 1: return binaryWith(a, aShape, b, bShape, out, outShape, [](float x, float y) -> uint8_t { return x >= y; });
+    case 2: return binaryWith(a, aShape, b, bShape, out, outShape, [](float x, float y) -> uint8_t { return x < y; });
+    case 3: return binaryWith(a, aShape, b, bShape, out, outShape, [](float x, float y) -> uint8_t { return x <= y; });
+    default: throw std::invalid_argument("unsupported comparison " + std::to_string(op));
+  }
+}
+
+void unaryOp(int op, const float* x, float* y, size_t n, float alpha) {
+  switch (op) {
+    // Math.max(0, x): NaN stays NaN
+    case kURelu:
+#pragma omp simd
+      for (size_t i = 0; i < n; i++) y[i] = x[i] > 0.f ? x[i] : (x[i] != x[i] ? x[i] : 0.f);
+      return;
+    case kUStep:
+#pragma omp simd
+      for (size_t i = 0; i < n; i++) y[i] = x[i] != x[i] ? x[i] : (x[i] > 0.f ? 1.f : alpha);
+      return;
+    case kUNeg:
+#pragma omp simd
+      for (size_t i = 0; i < n; i++) y[i] = -x[i];
+      return;
+    case kUSquare:
+#pragma omp simd
+      for (size_t i = 0; i < n; i++) y[i] = x[i] * x[i];
+      return;
+    case kUSqrt:
+      for (size_t i = 0; i < n; i++) y[i] = std::sqrt(x[i]);
+      return;
+    case kUExp:
+      for (size_t i = 0; i < n; i++) y[i] = std::exp(x[i]);
+      return;
+    case kUTanh:
+      // expm1 form (accurate near 0), saturating beyond |x| = 9; measured no faster than tanhf on the loaded VM
+      for (size_t i = 0; i < n; i++) {
+        const float v = x[i];
+        if (v > 9.f) y[i] = 1.f;
+        else if (v < -9.f) y[i] = -1.f;
+        else {
+          const float e = std::expm1(2.f * v);
+          y[i] = e / (e + 2.f);
+        }
+      }
+      return;
+    case kUSigmoid:
+      for (size_t i = 0; i < n; i++) y[i] = 1.f / (1.f + std::exp(-x[i]));
+      return;
+    case kULog:
+      for (size_t i = 0; i < n; i++) y[i] = std::log(x[i]);
+      return;
+    default: throw std::invalid_argument("unsupported unary op " + std::to_string(op));
+  }
+}
+
+void reduceSum(const float* x, float* out, int64_t outer, int64_t reduced, int64_t inner, float scale) {
+  for (int64_t o = 0; o < outer; o++) {
+    const float* src = x + o * reduced * inner;
+    float* dst = out + o * inner;
+    if (inner == 1) {
+      // a row sum: in double like the cpu kernel's JS accumulator
+      double s = 0;
+#pragma omp simd reduction(+ : s)
+      for (int64_t r = 0; r < reduced; r++) s += src[r];
+      dst[0] = static_cast<float>(s * scale);
+      continue;
+    }
+    for (int64_t j = 0; j < inner; j++) dst[j] = 0.f;
+    for (int64_t r = 0; r < reduced; r++) {
+      const float* row = src + r * inner;
+#pragma omp simd
+      for (int64_t j = 0; j < inner; j++) dst[j] += row[j];
+    }
+    if (scale != 1.f) {
+      for (int64_t j = 0; j < inner; j++) dst[j] *= scale;
+    }
+  }
+}
+
+void transpose(const float* x, const std::vector<int64_t>& shape, const std::vector<int64_t>& perm, float* out) {
+  const size_t rank = shape.size();
+  if (perm.size() != rank) throw std::invalid_argument("perm must have one entry per axis");
+  std::vector<int64_t> inStride(rank, 1), outShape(rank), stride(rank);
+  for (int64_t k = static_cast<int64_t>(rank) - 2; k >= 0; k--) inStride[k] = inStride[k + 1] * shape[k + 1];
+  int64_t n = 1;
+  for (size_t i = 0; i < rank; i++) {
+    if (perm[i] < 0 || perm[i] >= static_cast<int64_t>(rank)) throw std::invalid_argument("perm entry out of range");
+    outShape[i] = shape[perm[i]];
+    stride[i] = inStride[perm[i]];
+    n *= outShape[i];
+  }
+  if (n == 0) return;
+  if (rank == 0) {
+    out[0] = x[0];
+    return;
+  }
+  const int64_t inner = outShape[rank - 1], innerStride = stride[rank - 1];
+  std::vector<int64_t> idx(rank, 0);
+  int64_t off = 0;
+  for (int64_t o = 0; o < n; o += inner) {
+    float* dst = out + o;
+    const float* src = x + off;
+    for (int64_t j = 0; j < inner; j++) dst[j] = src[j * innerStride];
+    for (int64_t k = static_cast<int64_t>(rank) - 2; k >= 0; k--) {
+      idx[k]++;
+      off += stride[k];
+      if (idx[k] < outShape[k]) break;
+      off -= stride[k] * outShape[k];
+      idx[k] = 0;
+    }
+  }
+}
+
+void tile(const float* x, const std::vector<int64_t>& shape, const std::vector<int64_t>& reps, float* out) {
+  const size_t rank = shape.size();
+  if (reps.size() != rank) throw std::invalid_argument("reps must have one entry per axis");
+  if (rank == 0) {
+    out[0] = x[0];
+    return;
+  }
+  std::vector<int64_t> outShape(rank), inStride(rank, 1);
+  for (int64_t k = static_cast<int64_t>(rank) - 2; k >= 0; k--) inStride[k] = inStride[k + 1] * shape[k + 1];
+  int64_t n = 1;
+  for (size_t i = 0; i < rank; i++) {
+    outShape[i] = shape[i] * reps[i];
+    n *= outShape[i];
+  }
+  if (n == 0) return;
+  const int64_t inner = outShape[rank - 1], innerIn = shape[rank - 1];
+  std::vector<int64_t> idx(rank, 0);
+  for (int64_t o = 0; o < n; o += inner) {
+    int64_t off = 0;
+    for (size_t k = 0; k + 1 < rank; k++) off += (idx[k] % shape[k]) * inStride[k];
+    const float* src = x + off;
+    float* dst = out + o;
+    for (int64_t j = 0; j < inner; j++) dst[j] = src[j % innerIn];
+    for (int64_t k = static_cast<int64_t>(rank) - 2; k >= 0; k--) {
+      if (++idx[k] < outShape[k]) break;
+      idx[k] = 0;
+    }
+  }
+}

@@ -1,0 +1,62 @@
+// MatMul / BatchMatMul (all transposes) and _FusedMatMul on OpenBLAS's cblas_sgemm, row-major, zero
+// copy. LOGITLAB_NATIVE_GEMM=dnnl switches to oneDNN's sgemm (same OpenMP pool as the convolutions),
+// kept as a measured alternative.
+#include <cblas.h>
+#include <dnnl.h>
+
+#include <cstdlib>
+#include <cstring>
+
+#include "common.h"
+
+namespace {
+
+bool useDnnl() {
+  static const bool dnnl = [] {
+    const char* v = std::getenv("LOGITLAB_NATIVE_GEMM");
+    return v != nullptr && std::strcmp(v, "dnnl") == 0;
+  }();
+  return dnnl;
+}
+
+void sgemm(bool transA, bool transB, int64_t m, int64_t n, int64_t k, const float* a, const float* b, float* c) {
+  const int64_t lda = transA ? m : k, ldb = transB ? k : n;
+  if (useDnnl()) {
+    dnnl_sgemm(transA ? 'T' : 'N', transB ? 'T' : 'N', m, n, k, 1.f, a, lda, b, ldb, 0.f, c, n);
+    return;
+  }
+  cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, (blasint)m, (blasint)n,
+              (blasint)k, 1.f, a, (blasint)lda, b, (blasint)ldb, 0.f, c, (blasint)n);
+}
+
+}  // namespace
+
+void batchMatMul(int64_t batchA, int64_t batchB, int64_t m, int64_t n, int64_t k, bool transA, bool transB, const float* a,
+                 const float* b, float* c, const float* bias, int64_t biasLength, int act, float alpha) {
+  const int64_t batch = batchA > batchB ? batchA : batchB;
+  if (!transA && batchB == 1 && batchA > 1) {
+    // one shared right-hand side: the batch folds into the rows of one larger GEMM
+    sgemm(false, transB, batch * m, n, k, a, b, c);
+  } else {
+    for (int64_t i = 0; i < batch; i++) {
+      sgemm(transA, transB, m, n, k, a + (batchA == 1 ? 0 : i * m * k), b + (batchB == 1 ? 0 : i * k * n), c + i * m * n);
+    }
+  }
+  const size_t total = static_cast<size_t>(batch * m * n);
+  if (bias != nullptr) {
+    if (biasLength == 1) {
+      const float v = bias[0];
+#pragma omp parallel for simd if (total > 65536)
+      for (size_t i = 0; i < total; i++) c[i] += v;
+    } else {
+      const int64_t rows = batch * m;
+#pragma omp parallel for if (total > 65536)
+      for (int64_t r = 0; r < rows; r++) {
+        float* row = c + r * n;
+#pragma omp simd
+        for (int64_t j = 0; j < n; j++) row[j] += bias[j];
+      }
+    }
+  }
+  applyActivation(c, total, act, alpha);
+}

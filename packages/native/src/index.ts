@@ -1,0 +1,82 @@
+// Loads the addon compiled at install (build/Release/logitlab_native.node). Loading never throws: when
+// the addon is missing or cannot load (no libdnnl.so.2 at run time, another architecture), the result
+// says why in one line, and the apt line that fixes it.
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Activation codes the fused kernels apply in place (same formulas as tfjs-backend-cpu's). */
+export const ACTIVATIONS = { linear: 0, relu: 1, relu6: 2, elu: 3, sigmoid: 4, leakyrelu: 5 } as const;
+export type NativeActivation = keyof typeof ACTIVATIONS;
+/** Binary op codes (tfjs kernel name -> code), same formulas as tfjs-backend-cpu's. */
+export const BINARY = { Add: 0, Sub: 1, Multiply: 2, RealDiv: 3, SquaredDifference: 4 } as const;
+/** Comparison codes (tfjs kernel name -> code); outputs are bool. */
+export const COMPARE = { Greater: 0, GreaterEqual: 1, Less: 2, LessEqual: 3 } as const;
+/** Unary op codes (tfjs kernel name -> code). */
+export const UNARY = { Relu: 0, Step: 1, Neg: 2, Exp: 3, Tanh: 4, Square: 5, Sqrt: 6, Sigmoid: 7, Log: 8 } as const;
+
+/** The one Debian line that makes the native backend build (with g++ and make, which most machines have). */
+export const APT_INSTALL = 'apt-get install libdnnl-dev libopenblas-dev';
+
+/**
+ * Conv geometry, NHWC activations and [kh, kw, ci, co] filters:
+ * [N, H, W, Ci, OH, OW, Co, KH, KW, strideH, strideW, dilationH, dilationW, padTop, padLeft].
+ * Pool geometry: [N, H, W, C, OH, OW, KH, KW, strideH, strideW, dilationH, dilationW, padTop, padLeft].
+ * Every output array is written in full; inputs are read only. All arrays are Float32Arrays used in place.
+ */
+export interface NativeAddon {
+  conv2dForward(geom: Int32Array, x: Float32Array, filter: Float32Array, bias: Float32Array | null, y: Float32Array, activation: number, alpha: number): void;
+  conv2dBackwardData(geom: Int32Array, dy: Float32Array, filter: Float32Array, dx: Float32Array): void;
+  conv2dBackwardFilter(geom: Int32Array, x: Float32Array, dy: Float32Array, dw: Float32Array): void;
+  /** oneDNN's implementation names for a geometry (forward, backward data, backward weights). */
+  convImpl(geom: Int32Array): string;
+  /** c[batch, m, n] = op(a)[batch, m, k] x op(b)[batch, k, n] (+ bias of 1 or n) then activation; a batch of 1 broadcasts. */
+  matMul(
+    a: Float32Array, b: Float32Array, c: Float32Array, batchA: number, batchB: number, m: number, n: number, k: number,
+    transA: boolean, transB: boolean, bias: Float32Array | null, activation: number, alpha: number,
+  ): void;
+  maxPool(geom: Int32Array, x: Float32Array, y: Float32Array): void;
+  maxPoolGrad(geom: Int32Array, x: Float32Array, dy: Float32Array, dx: Float32Array): void;
+  /** Threads for oneDNN / our loops (OpenMP) and OpenBLAS. */
+  /** out = a (op) b with numpy broadcasting; codes in BINARY. */
+  binary(op: number, a: Float32Array, aShape: Int32Array, b: Float32Array, bShape: Int32Array, out: Float32Array, outShape: Int32Array): void;
+  /** out = a (cmp) b as 0/1 bytes with broadcasting; codes in COMPARE. */
+  compare(op: number, a: Float32Array, aShape: Int32Array, b: Float32Array, bShape: Int32Array, out: Uint8Array, outShape: Int32Array): void;
+  /** y = op(x) elementwise; codes in UNARY; alpha is Step's value for x <= 0. */
+  unary(op: number, x: Float32Array, y: Float32Array, alpha: number): void;
+  /** x viewed as [outer, reduced, inner] summed over the middle axis, times scale (1 / reduced for a mean). */
+  reduceSum(x: Float32Array, out: Float32Array, outer: number, reduced: number, inner: number, scale: number): void;
+  /** out = x transposed by perm (output axis i is input axis perm[i]). */
+  transpose(x: Float32Array, shape: Int32Array, perm: Int32Array, out: Float32Array): void;
+  /** out = x repeated reps[i] times along axis i. */
+  tile(x: Float32Array, shape: Int32Array, reps: Int32Array, out: Float32Array): void;
+  setThreads(threads: number): void;
+  info(): { dnnl: string; openblas: string; threads: number };
+}
+
+export type NativeLoad = { ok: true; addon: NativeAddon; path: string } | { ok: false; reason: string; fix: string };
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..');
+let cached: NativeLoad | undefined;
+
+/** The addon, or why it is not there. Cached: the first call decides for the process. */
+export function loadNative(): NativeLoad {
+  if (cached) return cached;
+  const file = path.join(root, 'build', 'Release', 'logitlab_native.node');
+  const failed = path.join(root, 'build', 'BUILD_FAILED');
+  if (!fs.existsSync(file)) {
+    const reason = fs.existsSync(failed) ? fs.readFileSync(failed, 'utf8').trim() : 'the addon was not built (its install script did not run)';
+    cached = { ok: false, reason, fix: `${APT_INSTALL}, then: pnpm rebuild @logitlab/native` };
+    return cached;
+  }
+  try {
+    const addon = createRequire(import.meta.url)(file) as NativeAddon;
+    cached = { ok: true, addon, path: file };
+  } catch (err) {
+    const reason = (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? 'load failed';
+    cached = { ok: false, reason: `the addon does not load: ${reason}`, fix: APT_INSTALL };
+  }
+  return cached;
+}
