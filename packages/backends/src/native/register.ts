@@ -3,6 +3,7 @@
 // NHWC cases it can and hands everything else to the cpu kernel it replaces, so no op is lost.
 import { getKernel, getKernelsForBackend, registerBackend, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import type { BackendValues, DataId, DataType, KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
+import { batchNormKernel } from './batchnorm';
 import { elementwiseKernels } from './elementwise';
 import { nativeKernels } from './kernels';
 import { BufferPool } from './pool';
@@ -50,7 +51,8 @@ export function registerNativeBackend(cpu: CpuModule, native: NativeModule, addo
   for (const k of getKernelsForBackend('cpu')) {
     if (getKernel(k.kernelName, NATIVE_BACKEND) == null) registerKernel({ ...k, backendName: NATIVE_BACKEND });
   }
-  const kernels = { ...nativeKernels(addon, native.ACTIVATIONS), ...elementwiseKernels(addon, native.BINARY, native.UNARY, native.COMPARE) };
+  const kernels = { ...nativeKernels(addon, native.ACTIVATIONS), ...elementwiseKernels(addon, native.BINARY, native.UNARY, native.COMPARE),
+    FusedBatchNorm: batchNormKernel };
   for (const [kernelName, make] of Object.entries(kernels)) {
     const stock: KernelConfig | undefined = getKernel(kernelName, 'cpu');
     const fallback: KernelFunc | undefined = stock?.kernelFunc;

