@@ -13,7 +13,7 @@ const alias = Object.fromEntries([
 ]);
 
 // Sized for the 2-core CI machine, and for one that other processes keep busy: at most 2 workers,
-// and each worker's wasm backend gets its share of the cores instead of one thread per core each.
+// and each worker's wasm and native backends get their share of the cores instead of one thread per core each.
 const cores = Math.max(1, os.availableParallelism());
 const workers = Math.min(2, cores);
 const wasmThreads = String(Math.max(1, Math.floor(cores / workers)));
@@ -36,7 +36,9 @@ export default defineConfig({
           include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'scripts/**/*.test.ts'],
           exclude: [...EXCLUDE, ...SLOW],
           maxWorkers: workers,
-          env: { LOGITLAB_WASM_THREADS: wasmThreads },
+          // the native backend's OpenMP/OpenBLAS pools get the same share (spinning pools that outnumber the cores
+          // made a 2-thread conv 7-30x slower than 1 thread)
+          env: { LOGITLAB_WASM_THREADS: wasmThreads, LOGITLAB_NATIVE_THREADS: wasmThreads },
           testTimeout: 300_000,
           hookTimeout: 300_000,
           sequence: { groupOrder: 0 },
@@ -50,7 +52,7 @@ export default defineConfig({
           exclude: EXCLUDE,
           fileParallelism: false,
           maxWorkers: 1,
-          env: { LOGITLAB_WASM_THREADS: String(Math.min(2, cores)) },
+          env: { LOGITLAB_WASM_THREADS: String(Math.min(2, cores)), LOGITLAB_NATIVE_THREADS: String(Math.min(2, cores)) },
           testTimeout: 900_000,
           hookTimeout: 900_000,
           sequence: { groupOrder: 1 },

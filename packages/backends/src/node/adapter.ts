@@ -8,6 +8,12 @@ import { startNativeBackend } from './native';
 
 const MAX_DEFAULT_THREADS = 4;
 
+// a test runner (or a user) running several Node processes side by side shares the cores out through these
+function threadsFromEnv(name: string): number | undefined {
+  const n = Number(process.env[name]);
+  return Number.isSafeInteger(n) && n >= 1 ? n : undefined;
+}
+
 export const nodeAdapter: PlatformAdapter = {
   platform: 'node',
   async importBackend(name) {
@@ -20,16 +26,14 @@ export const nodeAdapter: PlatformAdapter = {
   },
   isNotInstalled: isModuleNotFound,
   defaultWasmThreads() {
-    // a test runner (or a user) running several Node processes side by side shares the cores out
-    const fromEnv = Number(process.env.LOGITLAB_WASM_THREADS);
-    if (Number.isSafeInteger(fromEnv) && fromEnv >= 1) return fromEnv;
-    return Math.max(1, Math.min(MAX_DEFAULT_THREADS, this.hardwareThreads()));
+    return threadsFromEnv('LOGITLAB_WASM_THREADS') ?? Math.max(1, Math.min(MAX_DEFAULT_THREADS, this.hardwareThreads()));
   },
   hardwareThreads() {
     return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
   },
   startNative(native, threads) {
-    return startNativeBackend(native, threads ?? this.hardwareThreads(), () => this.importBackend('cpu'));
+    // OpenMP pools that outnumber the free cores spin against each other (a 2-thread conv ran 7-30x slower than 1 thread)
+    return startNativeBackend(native, threads ?? threadsFromEnv('LOGITLAB_NATIVE_THREADS') ?? this.hardwareThreads(), () => this.importBackend('cpu'));
   },
   async startWasm(wasm, threads, _options, start) {
     if (threads <= 1) {
