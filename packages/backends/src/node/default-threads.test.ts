@@ -21,26 +21,26 @@ describe('wasm threads by default in Node', () => {
   });
 });
 
+// a stand-in addon that records the count it is given and then throws, so no 'native' backend is registered
+const startWith = async (threads?: number) => {
+  const seen: number[] = [];
+  const addon = {
+    setThreads: (n: number) => {
+      seen.push(n);
+      throw new Error('stub addon');
+    },
+  };
+  const mod = { loadNative: () => ({ ok: true, addon, path: 'stub' }), ACTIVATIONS: {}, BINARY: {}, UNARY: {} };
+  await nodeAdapter.startNative!(mod, threads).catch(() => undefined);
+  return seen[0];
+};
+
 describe('native threads by default in Node', () => {
   const saved = process.env.LOGITLAB_NATIVE_THREADS;
   afterEach(() => {
     if (saved === undefined) delete process.env.LOGITLAB_NATIVE_THREADS;
     else process.env.LOGITLAB_NATIVE_THREADS = saved;
   });
-
-  // a stand-in addon that records the count it is given and then throws, so no 'native' backend is registered
-  const startWith = async (threads?: number) => {
-    const seen: number[] = [];
-    const addon = {
-      setThreads: (n: number) => {
-        seen.push(n);
-        throw new Error('stub addon');
-      },
-    };
-    const mod = { loadNative: () => ({ ok: true, addon, path: 'stub' }), ACTIVATIONS: {}, BINARY: {}, UNARY: {} };
-    await nodeAdapter.startNative!(mod, threads).catch(() => undefined);
-    return seen[0];
-  };
 
   it('honours LOGITLAB_NATIVE_THREADS when the caller gives no count, and an explicit count over it', async () => {
     process.env.LOGITLAB_NATIVE_THREADS = '1';
