@@ -885,6 +885,20 @@ const sampleStats = (page, sel = '#samples') =>
     return { n: cvs.length, variance: variance / cvs.length, saturated: saturated / cvs.length, values: all };
   });
 
+test('train: the hidden-layer VAE ([0, 1] pixels, BCE) trains in the worker, the loss falls', async () => {
+  const { page, errors } = await open('train?backend=wasm');
+  await page.selectOption('#train-model', 'vae-mlp');
+  await page.fill('#train-steps', '30');
+  await page.click('#train-start');
+  await page.waitForSelector('#page-train[data-train-state="done"]', { timeout: 300_000 });
+  const losses = await page.$eval('#page-train', (el) => JSON.parse(el.getAttribute('data-losses') ?? '[]'));
+  await page.close();
+  const mean = (a) => a.reduce((x, y) => x + y, 0) / a.length;
+  assert(losses.length === 30 && losses.every(Number.isFinite), `losses ${JSON.stringify(losses)}`);
+  assert(mean(losses.slice(-5)) < mean(losses.slice(0, 5)), `vae-mlp loss did not fall: ${losses.slice(0, 5)} ... ${losses.slice(-5)}`);
+  assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+});
+
 test('generate: the hidden-layer VAE gives readable samples, decodes, and the URL keeps the choice', async () => {
   const { page, errors } = await open('generate');
   const linear = await sampleStats(page);
