@@ -885,6 +885,9 @@ const sampleStats = (page, sel = '#samples') =>
     return { n: cvs.length, variance: variance / cvs.length, saturated: saturated / cvs.length, values: all };
   });
 
+const mean = (a) => a.reduce((x, y) => x + y, 0) / a.length;
+const fmt = (s) => `variance ${s.variance.toFixed(4)}, saturated ${s.saturated.toFixed(3)}`;
+
 test('train: the hidden-layer VAE ([0, 1] pixels, BCE) trains in the worker, the loss falls', async () => {
   const { page, errors } = await open('train?backend=wasm');
   await page.selectOption('#train-model', 'vae-mlp');
@@ -893,7 +896,6 @@ test('train: the hidden-layer VAE ([0, 1] pixels, BCE) trains in the worker, the
   await page.waitForSelector('#page-train[data-train-state="done"]', { timeout: 300_000 });
   const losses = await page.$eval('#page-train', (el) => JSON.parse(el.getAttribute('data-losses') ?? '[]'));
   await page.close();
-  const mean = (a) => a.reduce((x, y) => x + y, 0) / a.length;
   assert(losses.length === 30 && losses.every(Number.isFinite), `losses ${JSON.stringify(losses)}`);
   assert(mean(losses.slice(-5)) < mean(losses.slice(0, 5)), `vae-mlp loss did not fall: ${losses.slice(0, 5)} ... ${losses.slice(-5)}`);
   assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
@@ -922,7 +924,6 @@ test('generate: the hidden-layer VAE gives readable samples, decodes, and the UR
   const again = await sampleStats(page);
   await page.close();
   const diff = mlp.values.reduce((a, v, i) => a + Math.abs(v - (linear.values[i] ?? 0)), 0) / mlp.values.length;
-  const fmt = (s) => `variance ${s.variance.toFixed(4)}, saturated ${s.saturated.toFixed(3)}`;
   console.log(`       samples: linear VAE ${fmt(linear)}; vae-mlp ${fmt(mlp)}; mean |difference| ${diff.toFixed(3)}`);
   assert(mlp.n === linear.n && mlp.n > 0, `sample counts ${linear.n} vs ${mlp.n}`);
   assert(diff > 0.05, `vae-mlp samples barely differ from the linear VAE's (mean |difference| ${diff})`);
