@@ -909,6 +909,7 @@ test('generate: the hidden-layer VAE gives readable samples, decodes, and the UR
   await page.waitForFunction(() => document.querySelector('#page-generate .card:nth-child(2) h3')?.getAttribute('data-model') === 'vae-mlp');
   await nextRender(page, 'generate', renders0);
   const mlp = await sampleStats(page);
+  const quality = await page.$eval('#sample-quality', (p) => p.textContent);
   const betaDisabled = await page.$eval('#beta-select', (s) => s.disabled);
   const before = await page.$eval('#decoded', (c) => Number(c.getAttribute('data-decodes') ?? 0));
   const box = await page.locator('#latent-map').boundingBox();
@@ -932,6 +933,7 @@ test('generate: the hidden-layer VAE gives readable samples, decodes, and the UR
   // spatial variance does not, the linear VAE's speckle has as much as a digit's strokes).
   assert(mlp.saturated > 0.5, `vae-mlp samples look like grey noise: ${fmt(mlp)}`);
   assert(mlp.saturated > linear.saturated + 0.2, `vae-mlp samples (${fmt(mlp)}) are not much sharper than the linear VAE's (${fmt(linear)})`);
+  assert(/^\d+% of 100 prior samples are closer to a held-out \w+ digit/.test(quality ?? ''), `sample-quality label: '${quality}'`);
   assert(betaDisabled, 'beta select should be disabled for the beta-1-only vae-mlp');
   assert(Number.isFinite(ink) && ink > 0, `vae-mlp decoded an empty image (ink=${ink})`);
   assert(/[?&]vae=mlp/.test(url) && restored === 'mlp' && restoredModel === 'vae-mlp', `URL ${url} restored '${restored}' / '${restoredModel}'`);

@@ -9,6 +9,7 @@ import { LATENT_RANGE, latentRange } from '../models/coding';
 import { trainingDigits } from '../models/data';
 import { BETAS, type Beta, type ModelId, RECIPES } from '../models/recipes';
 import { decodePixels, encodePixels } from '../lib/pixels-codec';
+import { weightInfo } from '../models/weights';
 import { getModel, type ZooEntry } from '../models/zoo';
 import { readParam, writeParams } from '../state/url';
 import { blit, DrawCanvas } from '../ui/draw-canvas';
@@ -29,6 +30,8 @@ type VaeKind = 'linear' | 'mlp';
 interface Column {
   title: HTMLElement;
   badge: HTMLElement;
+  /** What make-weights measured of the shipped weights' samples (empty when nothing was, or other weights are in use). */
+  quality: HTMLElement;
   recon: HTMLCanvasElement;
   samples: HTMLElement;
   map: HTMLCanvasElement;
@@ -53,6 +56,7 @@ function column(kind: 'vae' | 'ae'): { el: HTMLElement; col: Column } {
   const col: Column = {
     title: h('h3', {}, kind === 'vae' ? 'VAE' : 'Autoencoder'),
     badge: h('span', { class: 'badge' }, 'loading…'),
+    quality: h('p', { class: 'sub', id: `sample-quality${suffix}` }),
     recon: canvas(84, 84, { id: `recon${suffix}`, role: 'img', 'aria-label': 'reconstruction of the digit' }),
     samples: h('div', { class: 'grid-images', id: `samples${suffix}`, role: 'group', 'aria-label': 'decoded random codes' }),
     map: canvas(MAP, MAP, {
@@ -84,6 +88,7 @@ function column(kind: 'vae' | 'ae'): { el: HTMLElement; col: Column } {
     h('div', { class: 'row' }, h('div', { class: 'map' }, col.recon, h('span', { class: 'muted recon-label' }, 'reconstruction')), h('div', { class: 'map' }, col.decoded, h('span', { class: 'muted' }, 'decoded point'))),
     h('p', { class: 'sub spaced' }, 'samples: decoded z ~ N(0, I)'),
     col.samples,
+    col.quality,
     h('p', { class: 'sub spaced' }, 'codes of 600 digits on their first two principal axes; point, drag or use the arrow keys to decode'),
     col.map,
     h('p', { class: 'sub spaced' }, `first ${SLIDERS} latent dimensions of the decoded code`),
@@ -259,6 +264,13 @@ export function createPage(root: HTMLElement): Page {
     ae.col.entry = a;
     vae.col.title.textContent = kind() === 'mlp' ? 'VAE 784-128-20, sigmoid' : `VAE, β = ${beta()}`;
     vae.col.title.dataset.model = id;
+    const info = await weightInfo(id);
+    const share = info?.metrics['priorSamplesDigitLike'];
+    const on = /mnist/i.test(info?.data ?? '') ? 'MNIST' : 'synthetic';
+    vae.col.quality.textContent =
+      v.source === 'pretrained' && share !== undefined
+        ? `${Math.round(share * 100)}% of 100 prior samples are closer to a held-out ${on} digit than to flat grey (measured by make-weights)`
+        : '';
     const point = (readParam('z') ?? '').split(',').map(Number);
     for (const c of [vae.col, ae.col]) {
       await mapLatents(c);
