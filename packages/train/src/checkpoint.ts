@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { getRngState, loadSafetensors, type Module, saveSafetensors, setRngState, type StateDict } from '@logitlab/layers';
-import { crc32 } from './crc32';
+import { crc32 } from '@logitlab/core';
 import { ArchitectureMismatchError, CheckpointError } from './errors';
 import { restoreOptimizerState, saveOptimizerState, validateOptimizerState } from './optimizer-state';
 import type { CheckpointStorage } from './storage';

@@ -1,6 +1,6 @@
 import { Gunzip, gzipSync } from 'fflate';
 import { IdxFormatError } from '../errors';
-import { crc32Update } from './crc32';
+import { crc32Update } from '@logitlab/core';
 
 export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;

@@ -1,5 +1,5 @@
-// gzip's trailer holds a CRC-32 of the uncompressed data; fflate's streaming inflater does not check it,
-// so we do, to turn a flipped bit in the deflate stream into an error instead of silently wrong pixels.
+// CRC-32 (IEEE 802.3, as zlib, gzip and PNG). Written here because Node 20's zlib has no crc32 and every
+// user (gzip trailers in datasets, checkpoint checksums in train) must also run in browsers.
 const TABLE = (() => {
   const t = new Uint32Array(256);
   for (let n = 0; n < 256; n++) {
@@ -10,8 +10,14 @@ const TABLE = (() => {
   return t;
 })();
 
+/** Continues a running CRC-32 (start from 0) over more bytes, for streamed data. */
 export function crc32Update(crc: number, bytes: Uint8Array): number {
   let c = ~crc >>> 0;
   for (let i = 0; i < bytes.length; i++) c = (TABLE[(c ^ (bytes[i] as number)) & 0xff] as number) ^ (c >>> 8);
   return ~c >>> 0;
+}
+
+/** CRC-32 of a whole buffer. */
+export function crc32(bytes: Uint8Array): number {
+  return crc32Update(0, bytes);
 }
