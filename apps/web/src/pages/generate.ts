@@ -266,10 +266,10 @@ export function createPage(root: HTMLElement): Page {
     vae.col.title.dataset.model = id;
     const info = await weightInfo(id);
     const share = info?.metrics['priorSamplesDigitLike'];
-    const on = /mnist/i.test(info?.data ?? '') ? 'MNIST' : 'synthetic';
+    const digits = /mnist/i.test(info?.data ?? '') ? 'MNIST' : 'synthetic';
     vae.col.quality.textContent =
       v.source === 'pretrained' && share !== undefined
-        ? `${Math.round(share * 100)}% of 100 prior samples are closer to a held-out ${on} digit than to flat grey (measured by make-weights)`
+        ? `${Math.round(share * 100)}% of 100 prior samples are closer to a held-out ${digits} digit than to flat grey (measured by make-weights)`
         : '';
     const point = (readParam('z') ?? '').split(',').map(Number);
     for (const c of [vae.col, ae.col]) {
