@@ -963,7 +963,7 @@ server?.close();
 if (process.env.E2E_UPDATE_DOCS) {
   const docs = path.join(repoRoot, 'docs/screenshots');
   fs.mkdirSync(docs, { recursive: true });
-  for (const f of ['classify-drawn.png', 'explain-picked.png', 'generate-decoded.png', 'train-done.png', 'phone-classify.png', 'phone-explain.png']) {
+  for (const f of ['classify-drawn.png', 'explain-picked.png', 'generate-decoded.png', 'train-done.png', 'phone-classify.png', 'phone-explain.png', 'generate-vae-mlp.png']) {
     if (fs.existsSync(path.join(shots, f))) fs.copyFileSync(path.join(shots, f), path.join(docs, f));
   }
 }
