@@ -23,8 +23,9 @@ const url = await new Promise((resolve, reject) => {
   vite.on('exit', (code) => reject(new Error(`vite dev exited with ${code}:\n${out}`)));
 });
 
+// Test-name filters pass through, as for run.mjs.
 console.log(`e2e against vite dev at ${url}`);
-const suite = spawn(process.execPath, [path.join(app, 'e2e', 'run.mjs')], { stdio: 'inherit', env: { ...process.env, E2E_BASE_URL: url } });
+const suite = spawn(process.execPath, [path.join(app, 'e2e', 'run.mjs'), ...process.argv.slice(2)], { stdio: 'inherit', env: { ...process.env, E2E_BASE_URL: url } });
 const code = await new Promise((resolve) => suite.on('exit', resolve));
 vite.kill();
 process.exit(code ?? 1);

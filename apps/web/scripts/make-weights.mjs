@@ -14,7 +14,8 @@ import { useBackend } from '@logitlab/backends';
 import { loadMnist, pairedDigits, splitImageSet, syntheticDigits } from '@logitlab/datasets';
 import { explain } from '@logitlab/explain';
 import { manualSeed, moduleToSafetensors } from '@logitlab/layers';
-import { gaussianKl, mseLoss, setPitfallWarnings } from '@logitlab/losses';
+import { binaryCrossEntropy, gaussianKl, mseLoss, setPitfallWarnings } from '@logitlab/losses';
+import { digitLikeShare } from '@logitlab/metrics';
 import { fitOptionsOf, RECIPE_IDS, recipe } from '@logitlab/recipes';
 import { evaluate, fit } from '@logitlab/train';
 
@@ -70,7 +71,7 @@ function save(id, model, metrics, description) {
 }
 
 /** The seeds each family of weights has always used (weights stay comparable across regenerations). */
-const SEEDS = { digits: { model: 1, loader: 1 }, pairs: { model: 2, loader: 2, train: 21, test: 22 }, latent: { model: 6, loader: 6 } };
+const SEEDS = { digits: { model: 1, loader: 1 }, pairs: { model: 2, loader: 2, train: 21, test: 22 }, latent: { model: 6, loader: 6 }, pixels: { model: 8, loader: 8, samples: 9 } };
 
 const asData = (s) => ({ images: s.images, count: s.count, targets: s.labels });
 
@@ -83,13 +84,25 @@ function setsFor(r) {
   return { train: { images: tr.images, count: tr.count, targets: tr.targets }, test: { images: te.images, count: te.count, targets: te.targets } };
 }
 
-/** Held-out reconstruction error (per-image sum) and KL of a latent model, z = mu. */
-function latentMetrics(model, test) {
+/**
+ * Held-out reconstruction error (per-image sum: squared error for tanh decoders on [-1, 1], BCE for
+ * sigmoid ones on [0, 1]) and KL of a latent model, z = mu; for a VAE also the share of 100 prior
+ * samples closer to a held-out digit than to flat grey (@logitlab/metrics' digitLikeShare, the
+ * measure of the trainer's VAE report), on the held-out digits as the model codes them.
+ */
+function latentMetrics(r, model, test) {
   return tf.tidy(() => {
-    const x = tf.tensor2d(test.images.map((p) => p * 2 - 1), [test.count, 784]);
+    const pixels = r.prepareInputs(test.images);
+    const x = tf.tensor2d(pixels, [test.count, 784]);
     const enc = model.encode(x);
-    const m = { reconstructionLoss: Number((mseLoss(model.decode(enc.mu), x, { reduction: 'sum' }).dataSync()[0] / test.count).toFixed(3)) };
-    if (enc.logVar) m.kl = Number(gaussianKl(enc.mu, enc.logVar).dataSync()[0].toFixed(3));
+    const rec = model.decode(enc.mu);
+    const err = r.data === 'pixels' ? binaryCrossEntropy(rec, x, { reduction: 'sum' }) : mseLoss(rec, x, { reduction: 'sum' });
+    const m = { reconstructionLoss: Number((err.dataSync()[0] / test.count).toFixed(3)) };
+    if (enc.logVar) {
+      m.kl = Number(gaussianKl(enc.mu, enc.logVar).dataSync()[0].toFixed(3));
+      const samples = model.sample(100, SEEDS.pixels.samples).dataSync();
+      m.priorSamplesDigitLike = digitLikeShare(Float32Array.from(samples), pixels, 784);
+    }
     return m;
   });
 }
@@ -121,7 +134,7 @@ for (const id of RECIPE_IDS.filter((i) => i !== 'bn-mlp' && (!only || only.split
   optimizer.dispose();
   model.eval();
   let metrics;
-  if (r.data === 'latent') metrics = latentMetrics(model, test);
+  if (r.data === 'latent' || r.data === 'pixels') metrics = latentMetrics(r, model, test);
   else {
     const res = await evaluate(model, r.loader(test, { batchSize: 500, seed: 0, shuffle: false }), opts.metrics, { forward: opts.forward });
     metrics = { heldOutAccuracy: Number(res.metrics.accuracy.toFixed(4)) };

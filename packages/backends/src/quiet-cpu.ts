@@ -15,6 +15,12 @@ function quiet(backend: unknown): void {
   if (backend != null && typeof backend === 'object' && 'firstUse' in backend) (backend as FirstUse).firstUse = false;
 }
 
+/** Turns the banner off on one MathBackendCPU instance (or subclass, e.g. the native backend) and returns it. */
+export function quietBackend<B extends object>(backend: B): B {
+  quiet(backend);
+  return backend;
+}
+
 /**
  * Silences the cpu backend's one-time "install tfjs-node" banner: on the instance if it exists, and
  * on every instance the registered factory makes later (tfjs builds backends lazily). Safe to call

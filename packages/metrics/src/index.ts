@@ -25,3 +25,4 @@ export { relevanceMassAccuracy, relevanceRankAccuracy, spearman, type GroundTrut
 export { pca2d, pcaProject, pcaLift, tsne2d, type Pca2d, type ProjectionOptions, type TsneOptions } from './latent';
 export { RunningMean, MeterGroup } from './meters';
 export { divergingColor, heatmapRgba, grayLevel, grayRgba, maxAbs, type Rgb } from './colormap';
+export { digitLikeShare, flatImage, knnAccuracy, nearestDistance } from './samples';

@@ -15,7 +15,7 @@ const dataFor = (kind: string): RecipeData =>
 
 // The contract every entry keeps, whatever its model: builds, feeds, trains a step through fit, scores, leaks nothing.
 describe('recipe registry contract', () => {
-  it('lists ten recipes: four convnet heads, bn-mlp, the explainer, three VAEs, the autoencoder', () => {
+  it('lists eleven recipes: four convnet heads, bn-mlp, the explainer, three linear VAEs, the autoencoder, the hidden-layer VAE', () => {
     expect(RECIPE_IDS).toEqual([
       'convnet-logits',
       'convnet-logSoftmax',
@@ -27,6 +27,7 @@ describe('recipe registry contract', () => {
       'vae-1',
       'vae-5',
       'autoencoder',
+      'vae-mlp',
     ]);
   });
 
@@ -74,6 +75,25 @@ describe('recipe registry contract', () => {
     expect(() => recipe('convnet')).toThrow(UnknownRecipeError);
     expect(() => recipe('convnet')).toThrow(/expected one of convnet-logits, .*did you mean convnet-logits or/);
     expect(() => recipe('resnet')).toThrow(/unknown recipe "resnet"/);
+  });
+});
+
+describe('vae-mlp', () => {
+  it('takes [0, 1] pixels as they are and decodes into (0, 1) through a hidden layer', () => {
+    const r = recipe('vae-mlp');
+    expect(r.data).toBe('pixels');
+    const px = Float32Array.from([0, 0.25, 1]);
+    expect(Array.from(r.prepareInputs(px))).toEqual([0, 0.25, 1]);
+    manualSeed(1);
+    const model = r.create();
+    expect(model.options.hidden).toBe(128);
+    const before = tf.memory().numTensors;
+    const out = model.sample(4, 1);
+    const v = out.dataSync();
+    expect(v.every((p) => p > 0 && p < 1)).toBe(true);
+    out.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
   });
 });
 

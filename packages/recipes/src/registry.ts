@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Module } from '@logitlab/layers';
 import type { Autoencoder, BnMlp, ConvNetHead, LatentOutput, MnistConvNet, SumPoolExplainer, Vae } from '@logitlab/models';
-import { autoencoder, type Beta, bnMlp, CONVNET_HEADS, convnet, explainer, VAE_BETAS, vae } from './entries';
+import { autoencoder, type Beta, bnMlp, CONVNET_HEADS, convnet, explainer, VAE_BETAS, vae, vaeMlp } from './entries';
 import { UnknownRecipeError } from './errors';
 import type { Recipe, RecipeFitOptions } from './types';
 
@@ -12,6 +12,7 @@ export type RecipeRegistry = { [K in `convnet-${ConvNetHead}`]: Recipe<MnistConv
   'bn-mlp': Recipe<BnMlp>;
   explainer: Recipe<SumPoolExplainer>;
   autoencoder: Recipe<Autoencoder, LatentBatch>;
+  'vae-mlp': Recipe<Vae, LatentBatch>;
 } & { [K in `vae-${Beta}`]: Recipe<Vae, LatentBatch> };
 
 export type RecipeId = keyof RecipeRegistry;
@@ -25,6 +26,7 @@ export const RECIPES: RecipeRegistry = {
   explainer,
   ...(Object.fromEntries(VAE_BETAS.map((b) => [`vae-${b}`, vae(b)])) as { [K in `vae-${Beta}`]: Recipe<Vae, LatentBatch> }),
   autoencoder,
+  'vae-mlp': vaeMlp,
 };
 
 /** Recipe ids in a stable order (pickers, --help). */

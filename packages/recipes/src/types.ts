@@ -6,9 +6,10 @@ import type { Batch, BatchMetric, ForwardFn, LossFn, LrScheduler } from '@logitl
 /**
  * What a recipe trains on, from [0, 1] pixels: 'digits' (28x28 images, normalised with MNIST's mean
  * and std, class labels), 'pairs' (Montavon two-digit images 28x56, raw pixels, regression targets
- * 100 / 0), 'latent' (digits scaled to [-1, 1] for tanh decoders, the input is the target).
+ * 100 / 0), 'latent' (digits scaled to [-1, 1] for tanh decoders, the input is the target),
+ * 'pixels' (digits as [0, 1] pixels for sigmoid decoders with a BCE reconstruction, the input is the target).
  */
-export type DataKind = 'digits' | 'pairs' | 'latent';
+export type DataKind = 'digits' | 'pairs' | 'latent' | 'pixels';
 
 /** Sizes of one variant: `quick` (tour, CI, in-page training) or `full`. */
 export interface RecipeVariant {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { manualSeed } from '@logitlab/layers';
 import { gaussianKl, mseLoss, setPitfallWarningSink } from '@logitlab/losses';
-import { tsne2d } from '@logitlab/metrics';
+import { digitLikeShare, knnAccuracy, tsne2d } from '@logitlab/metrics';
 import type { LatentModel, LatentOutput } from '@logitlab/models';
 import { fitOptionsOf, type Recipe, recipe, VAE_BETAS } from '@logitlab/recipes';
 import { loadDigits } from '../data';
@@ -10,7 +10,6 @@ import { composeGrid, encodePng, greyImage, scaleImage } from '../plot/image';
 import { Report, fmt } from '../report';
 import { type StepLoss, trainModel } from '../training';
 import { spread, writeLossCurves } from './common';
-import { digitLikeShare, knnAccuracy } from './sample-measures';
 import type { Experiment, Summary } from './types';
 import { clusterSentence, samplesSentence } from './vae-sentences';
 

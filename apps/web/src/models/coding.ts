@@ -14,3 +14,9 @@ export const EXPLAINER_RANGE: readonly [number, number] = [-0.5, 1.5];
 
 /** The tanh-decoder autoencoders see and produce [-1, 1]. */
 export const LATENT_RANGE: readonly [number, number] = [-1, 1];
+
+/** The sigmoid-decoder VAE (recipe vae-mlp) sees and produces [0, 1] pixels, as PyTorch's VAE example. */
+export const PIXEL_RANGE: readonly [number, number] = [0, 1];
+
+/** The range a latent model of `kind` codes pixels in. */
+export const latentRange = (kind: 'latent' | 'pixels'): readonly [number, number] => (kind === 'pixels' ? PIXEL_RANGE : LATENT_RANGE);

@@ -1,6 +1,6 @@
 import { DataLoader, normalize, pairedDigits, scaleTo, syntheticDigits, type ImageSet } from '@logitlab/datasets';
 import type { DataKind } from './recipes';
-import { EXPLAINER_RANGE, LATENT_RANGE } from './coding';
+import { EXPLAINER_RANGE, latentRange } from './coding';
 
 /**
  * Training data for the page: seeded synthetic digits (needs no download, ~30k images/s), and the
@@ -36,7 +36,8 @@ export function loaderFor(kind: DataKind, batchSize: number, { seed = 1, train =
     const pairs = pairedDigits(set, { count: train ? 6000 : set.count, seed, targetDigits: TARGET_DIGITS, range: EXPLAINER_RANGE });
     return new DataLoader({ x: pairs.images, xShape: [28, 56, 1], y: pairs.targets, yShape: [] }, opts);
   }
-  const transform = kind === 'latent' ? scaleTo(LATENT_RANGE[0], LATENT_RANGE[1]) : normalize();
-  const xShape = kind === 'latent' ? [784] : [28, 28, 1];
+  const latent = kind === 'latent' || kind === 'pixels';
+  const transform = latent ? scaleTo(...latentRange(kind)) : normalize();
+  const xShape = latent ? [784] : [28, 28, 1];
   return new DataLoader({ x: set.images, xShape, y: set.labels, yShape: [] }, { ...opts, transform });
 }

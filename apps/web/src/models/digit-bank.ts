@@ -26,9 +26,7 @@ export function digitBank(): Promise<DigitBank> {
 
 /** Downloads MNIST's test split through the loader (mirrors, checksums, cache); keeps synthetic on failure. */
 export async function downloadMnist(): Promise<DigitBank> {
-  // fetch passed bound: the loader's default calls an unbound globalThis.fetch, which browsers reject
-  // with "Illegal invocation".
-  const m = await loadMnist({ split: 'test', download: true, retries: 0, timeoutMs: 15_000, fetch: (url, init) => fetch(url, init) });
+  const m = await loadMnist({ split: 'test', download: true, retries: 0, timeoutMs: 15_000 });
   const b: DigitBank = { set: m, label: 'MNIST test digits', real: true };
   bank = Promise.resolve(b);
   for (const fn of listeners) fn(b);

@@ -1,6 +1,6 @@
 // The web's recipes ARE @logitlab/recipes' registry (no second copy). Below the re-export is a thin
-// adapter to the shape the pages used before they train through fit (the `web` helper removes it
-// when the Train page and the in-page fallback move to fit in a worker).
+// adapter that shapes each entry for the page: the worker's `fit` call takes its loss as
+// (model, x, y), and the pages need the in-page step budget, which is not part of a recipe.
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Module } from '@logitlab/layers';
 import type { ConvNetHead } from '@logitlab/models';
@@ -14,13 +14,13 @@ export const BETAS = VAE_BETAS;
 export type Beta = (typeof BETAS)[number];
 export type ConvNetId = `convnet-${ConvNetHead}`;
 export type VaeId = `vae-${Beta}`;
-export type ModelId = ConvNetId | 'explainer' | VaeId | 'autoencoder';
-export const MODEL_IDS: readonly ModelId[] = [...HEADS.map((h) => `convnet-${h}` as const), 'explainer', ...BETAS.map((b) => `vae-${b}` as const), 'autoencoder'];
+export type ModelId = ConvNetId | 'explainer' | VaeId | 'autoencoder' | 'vae-mlp';
+export const MODEL_IDS: readonly ModelId[] = [...HEADS.map((h) => `convnet-${h}` as const), 'explainer', ...BETAS.map((b) => `vae-${b}` as const), 'autoencoder', 'vae-mlp'];
 
 /** The page's own budget: steps it trains in the page when no shipped weights exist (not part of a recipe). */
-const QUICK_STEPS: Record<DataKind, number> = { digits: 150, pairs: 300, latent: 300 };
+const QUICK_STEPS: Record<DataKind, number> = { digits: 150, pairs: 300, latent: 300, pixels: 300 };
 
-/** The pre-fit page shape, derived from the registry entry. */
+/** The page's shape of a recipe, derived from the registry entry. */
 export interface Recipe {
   id: ModelId;
   label: string;

@@ -5,10 +5,11 @@ import { grayRgba } from '../lib/heatmap';
 import { boundsOf, lift, principalPlane, project, toLatent, toPixel, type Bounds, type Plane } from '../lib/latent';
 import { digitColor } from '../lib/palette';
 import { normalizeLikeMnist, toRange } from '../lib/preprocess';
-import { LATENT_RANGE } from '../models/coding';
+import { LATENT_RANGE, latentRange } from '../models/coding';
 import { trainingDigits } from '../models/data';
-import { BETAS, type Beta, type ModelId } from '../models/recipes';
+import { BETAS, type Beta, type ModelId, RECIPES } from '../models/recipes';
 import { decodePixels, encodePixels } from '../lib/pixels-codec';
+import { weightInfo } from '../models/weights';
 import { getModel, type ZooEntry } from '../models/zoo';
 import { readParam, writeParams } from '../state/url';
 import { blit, DrawCanvas } from '../ui/draw-canvas';
@@ -22,15 +23,22 @@ const SAMPLES = 8;
 /** Latent dimensions with a slider each (the code has 30). */
 const SLIDERS = 4;
 
+/** Which VAE the first column shows: the seed's linear one (beta chosen) or the hidden-layer sigmoid one. */
+type VaeKind = 'linear' | 'mlp';
+
 /** One model's column: reconstruction, prior samples, latent map, decoded click. */
 interface Column {
   title: HTMLElement;
   badge: HTMLElement;
+  /** What make-weights measured of the shipped weights' samples (empty when nothing was, or other weights are in use). */
+  quality: HTMLElement;
   recon: HTMLCanvasElement;
   samples: HTMLElement;
   map: HTMLCanvasElement;
   decoded: HTMLCanvasElement;
   entry: ZooEntry<LatentModel> | null;
+  /** How the model codes pixels: [-1, 1] for the tanh decoders, [0, 1] for the sigmoid VAE. */
+  range: readonly [number, number];
   plane: Plane | null;
   points: Float32Array;
   bounds: Bounds;
@@ -48,6 +56,7 @@ function column(kind: 'vae' | 'ae'): { el: HTMLElement; col: Column } {
   const col: Column = {
     title: h('h3', {}, kind === 'vae' ? 'VAE' : 'Autoencoder'),
     badge: h('span', { class: 'badge' }, 'loading…'),
+    quality: h('p', { class: 'sub', id: `sample-quality${suffix}` }),
     recon: canvas(84, 84, { id: `recon${suffix}`, role: 'img', 'aria-label': 'reconstruction of the digit' }),
     samples: h('div', { class: 'grid-images', id: `samples${suffix}`, role: 'group', 'aria-label': 'decoded random codes' }),
     map: canvas(MAP, MAP, {
@@ -59,6 +68,7 @@ function column(kind: 'vae' | 'ae'): { el: HTMLElement; col: Column } {
     }),
     decoded: canvas(84, 84, { id: `decoded${suffix}`, role: 'img', 'aria-label': 'the digit decoded from the chosen point' }),
     entry: null,
+    range: LATENT_RANGE,
     plane: null,
     points: new Float32Array(),
     bounds: { minX: -1, maxX: 1, minY: -1, maxY: 1 },
@@ -78,6 +88,7 @@ function column(kind: 'vae' | 'ae'): { el: HTMLElement; col: Column } {
     h('div', { class: 'row' }, h('div', { class: 'map' }, col.recon, h('span', { class: 'muted recon-label' }, 'reconstruction')), h('div', { class: 'map' }, col.decoded, h('span', { class: 'muted' }, 'decoded point'))),
     h('p', { class: 'sub spaced' }, 'samples: decoded z ~ N(0, I)'),
     col.samples,
+    col.quality,
     h('p', { class: 'sub spaced' }, 'codes of 600 digits on their first two principal axes; point, drag or use the arrow keys to decode'),
     col.map,
     h('p', { class: 'sub spaced' }, `first ${SLIDERS} latent dimensions of the decoded code`),
@@ -86,7 +97,7 @@ function column(kind: 'vae' | 'ae'): { el: HTMLElement; col: Column } {
   return { el, col };
 }
 
-const codeIn = (pixels: Float32Array): Float32Array => toRange(pixels, LATENT_RANGE);
+const codeIn = (c: Column, pixels: Float32Array): Float32Array => toRange(pixels, c.range);
 
 function drawMap(c: Column, labels: Int32Array): void {
   const ctx = c.map.getContext('2d');
@@ -114,7 +125,7 @@ function drawMap(c: Column, labels: Int32Array): void {
   }
 }
 
-/** Decodes `z` ([n, latent] row-major) with a column's model; values in LATENT_RANGE. */
+/** Decodes `z` ([n, latent] row-major) with a column's model; values in the column's range. */
 async function decode(c: Column, z: Float32Array, n: number): Promise<Float32Array> {
   const model = c.entry?.model;
   if (!model) return new Float32Array();
@@ -134,7 +145,7 @@ async function mapLatents(c: Column): Promise<void> {
   const set = trainingDigits();
   const n = Math.min(MAP_POINTS, set.count);
   const mu = await exclusive(async () => {
-    const x = tf.tensor2d(codeIn(set.images.subarray(0, n * 784)), [n, 784]);
+    const x = tf.tensor2d(codeIn(c, set.images.subarray(0, n * 784)), [n, 784]);
     const { mu: m, logVar } = model.encode(x);
     const values = (await m.data()) as Float32Array;
     tf.dispose([x, m, ...(logVar ? [logVar] : [])]);
@@ -160,9 +171,10 @@ async function mapLatents(c: Column): Promise<void> {
 async function decodeZ(c: Column): Promise<void> {
   if (!c.z) return;
   const img = await decode(c, c.z, 1);
-  blit(c.decoded, grayRgba(img, LATENT_RANGE), 28, 28);
+  blit(c.decoded, grayRgba(img, c.range), 28, 28);
   // Ink in [0, 784]: how much digit the decoding holds (the e2e test checks it changes).
-  const ink = img.reduce((s, v) => s + (v - LATENT_RANGE[0]) / (LATENT_RANGE[1] - LATENT_RANGE[0]), 0);
+  const [lo, hi] = c.range;
+  const ink = img.reduce((s, v) => s + (v - lo) / (hi - lo), 0);
   c.decoded.dataset.ink = ink.toFixed(4);
   c.decoded.dataset.decodes = String(Number(c.decoded.dataset.decodes ?? 0) + 1);
 }
@@ -200,9 +212,20 @@ export function createPage(root: HTMLElement): Page {
   const wantBeta = Number(readParam('beta'));
   const initialBeta = (BETAS as readonly number[]).includes(wantBeta) ? wantBeta : 1;
   const betaSelect = h('select', { id: 'beta-select', 'aria-label': 'VAE beta' }, ...BETAS.map((b) => h('option', { value: b, selected: b === initialBeta }, `β = ${b}`)));
+  // The seed's linear 784-30 VAE (tanh, MSE) shows the beta trade-off; its prior samples are mostly
+  // grey. The hidden-layer sigmoid VAE (recipe vae-mlp) is the one whose samples read as digits.
+  const initialKind: VaeKind = readParam('vae') === 'mlp' ? 'mlp' : 'linear';
+  const vaeSelect = h(
+    'select',
+    { id: 'vae-model', 'aria-label': 'VAE model' },
+    h('option', { value: 'linear', selected: initialKind === 'linear' }, 'linear 784-30 (seed)'),
+    h('option', { value: 'mlp', selected: initialKind === 'mlp' }, 'hidden layer 784-128-20'),
+  );
   const resample = h('button', { class: 'btn', id: 'resample' }, 'New samples');
   const clear = h('button', { class: 'btn' }, 'Clear');
-  pad.append(h('div', { class: 'toolbar' }, clear, resample), h('div', { class: 'toolbar' }, h('label', { for: 'beta-select' }, 'VAE weight of KL:'), betaSelect));
+  pad.append(h('div', { class: 'toolbar' }, clear, resample), h('div', { class: 'toolbar' }, h('label', { for: 'vae-model' }, 'VAE:'), vaeSelect),
+    h('div', { class: 'toolbar' }, h('label', { for: 'beta-select' }, 'VAE weight of KL:'), betaSelect),
+  );
   const legend = h('div', { class: 'legend' }, ...Array.from({ length: 10 }, (_, d) => {
     const s = h('span', {}, String(d));
     s.style.setProperty('--c', digitColor(d));
@@ -214,19 +237,40 @@ export function createPage(root: HTMLElement): Page {
   const ae = column('ae');
   root.append(
     h('h2', {}, 'Generate: VAE vs autoencoder'),
-    h('p', { class: 'lead' }, 'Both squeeze a digit through 30 numbers and decode it back. Only the VAE is trained to make its codes look like N(0, I), so only the VAE can generate: larger β trades sharper reconstructions for a smoother map.'),
+    h(
+      'p',
+      { class: 'lead' },
+      'Both squeeze a digit through a few numbers (30 in the linear models, 20 in the hidden-layer VAE) and decode it back. Only the VAE is trained to make its codes look like N(0, I), so only the VAE can generate: larger β trades sharper reconstructions for a smoother map, and a hidden layer makes its samples read as digits.',
+    ),
     h('div', { class: 'gen-grid' }, pad, vae.el, ae.el),
   );
 
   let seed = 1;
   let drawn = false;
   const beta = (): Beta => Number(betaSelect.value) as Beta;
+  const kind = (): VaeKind => (vaeSelect.value === 'mlp' ? 'mlp' : 'linear');
+  const vaeId = (): ModelId => (kind() === 'mlp' ? 'vae-mlp' : (`vae-${beta()}` as ModelId));
+  // The hidden-layer VAE is trained with beta 1 only.
+  const syncBeta = (): void => {
+    betaSelect.disabled = kind() === 'mlp';
+  };
+  syncBeta();
 
   async function load(): Promise<void> {
-    const [v, a] = await Promise.all([getModel<LatentModel>(`vae-${beta()}` as ModelId), getModel<LatentModel>('autoencoder')]);
+    const id = vaeId();
+    const [v, a] = await Promise.all([getModel<LatentModel>(id), getModel<LatentModel>('autoencoder')]);
     vae.col.entry = v;
+    vae.col.range = latentRange(RECIPES[id].data === 'pixels' ? 'pixels' : 'latent');
     ae.col.entry = a;
-    vae.col.title.textContent = `VAE, β = ${beta()}`;
+    vae.col.title.textContent = kind() === 'mlp' ? 'VAE 784-128-20, sigmoid' : `VAE, β = ${beta()}`;
+    vae.col.title.dataset.model = id;
+    const info = await weightInfo(id);
+    const share = info?.metrics['priorSamplesDigitLike'];
+    const digits = /mnist/i.test(info?.data ?? '') ? 'MNIST' : 'synthetic';
+    vae.col.quality.textContent =
+      v.source === 'pretrained' && share !== undefined
+        ? `${Math.round(share * 100)}% of 100 prior samples are closer to a held-out ${digits} digit than to flat grey (measured by make-weights)`
+        : '';
     const point = (readParam('z') ?? '').split(',').map(Number);
     for (const c of [vae.col, ae.col]) {
       await mapLatents(c);
@@ -252,7 +296,7 @@ export function createPage(root: HTMLElement): Page {
     c.samples.replaceChildren(
       ...Array.from({ length: SAMPLES }, (_, i) => {
         const cv = canvas(48, 48, { role: 'img', 'aria-label': `sample ${i + 1}: a decoded random code` });
-        blit(cv, grayRgba(imgs.subarray(i * 784, (i + 1) * 784), LATENT_RANGE), 28, 28);
+        blit(cv, grayRgba(imgs.subarray(i * 784, (i + 1) * 784), c.range), 28, 28);
         return cv;
       }),
     );
@@ -263,13 +307,13 @@ export function createPage(root: HTMLElement): Page {
     if (!model) return;
     const img = drawn ? normalizeLikeMnist(draw.read()).data : trainingDigits().images.subarray(0, 784);
     const out = await exclusive(async () => {
-      const x = tf.tensor2d(codeIn(img), [1, 784]);
+      const x = tf.tensor2d(codeIn(c, img), [1, 784]);
       const y = model.reconstruct(x);
       const v = (await y.data()) as Float32Array;
       tf.dispose([x, y]);
       return v;
     });
-    blit(c.recon, grayRgba(out, LATENT_RANGE), 28, 28);
+    blit(c.recon, grayRgba(out, c.range), 28, 28);
     const label = c.recon.parentElement?.querySelector('.recon-label');
     if (label) label.textContent = drawn ? 'reconstruction' : 'reconstruction of an example';
   }
@@ -339,6 +383,11 @@ export function createPage(root: HTMLElement): Page {
   });
   betaSelect.addEventListener('change', () => {
     writeParams({ beta: betaSelect.value });
+    void load().then(() => run.request());
+  });
+  vaeSelect.addEventListener('change', () => {
+    writeParams({ vae: kind() === 'mlp' ? 'mlp' : null });
+    syncBeta();
     void load().then(() => run.request());
   });
   on('weights', (id) => {

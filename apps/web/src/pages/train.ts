@@ -23,6 +23,7 @@ const COLORS: Record<string, string> = {
   'convnet-sigmoid': '#b42318',
   explainer: '#6b3fa0',
   autoencoder: '#4b5563',
+  'vae-mlp': '#9d174d',
 };
 const colorOf = (id: string): string => COLORS[id] ?? '#0e7490';
 

@@ -7,6 +7,8 @@ import { batchNormKernel } from './batchnorm';
 import { elementwiseKernels } from './elementwise';
 import { nativeKernels } from './kernels';
 import { BufferPool } from './pool';
+import { splitV } from './split';
+import { quietBackend } from '../quiet-cpu';
 import type { CpuModule, NativeAddon, NativeModule } from './types';
 
 export const NATIVE_BACKEND = 'native';
@@ -47,12 +49,17 @@ export function registerNativeBackend(cpu: CpuModule, native: NativeModule, addo
       return disposed;
     }
   }
-  registerBackend(NATIVE_BACKEND, () => new NativeBackend(), PRIORITY);
+  // a MathBackendCPU prints tfjs-node's install banner on first use; quiet it as the cpu backend is
+  registerBackend(NATIVE_BACKEND, () => quietBackend(new NativeBackend()), PRIORITY);
   for (const k of getKernelsForBackend('cpu')) {
     if (getKernel(k.kernelName, NATIVE_BACKEND) == null) registerKernel({ ...k, backendName: NATIVE_BACKEND });
   }
-  const kernels = { ...nativeKernels(addon, native.ACTIVATIONS), ...elementwiseKernels(addon, native.BINARY, native.UNARY, native.COMPARE),
-    FusedBatchNorm: batchNormKernel };
+  const kernels = {
+    ...nativeKernels(addon, native.ACTIVATIONS),
+    ...elementwiseKernels(addon, native.BINARY, native.UNARY, native.COMPARE),
+    FusedBatchNorm: batchNormKernel,
+    SplitV: splitV,
+  };
   for (const [kernelName, make] of Object.entries(kernels)) {
     const stock: KernelConfig | undefined = getKernel(kernelName, 'cpu');
     const fallback: KernelFunc | undefined = stock?.kernelFunc;

@@ -209,6 +209,19 @@ describe.each(BACKENDS)('%s gradients equal cpu gradients', (backend) => {
     await expectSameGrads((x) => tf.tile(x!, reps).square().mul(tf.linspace(-1, 1, 24 * reps[0]! * reps[1]! * reps[2]!).reshape([2 * reps[0]!, 3 * reps[1]!, 4 * reps[2]!])).sum(), () => [rnd([2, 3, 4], 34)]);
   });
 
+  // concat's gradient is SplitV: channel concats (UNet skips), leading and middle axes, -1 sizes
+  it.each([
+    [[2, 3, 4, 5], 3, [2, 3]],
+    [[2, 3, 4, 5], 0, [1, 1]],
+    [[2, 3, 4, 5], 1, [1, -1]],
+    [[6, 4], 1, [1, 2, 1]],
+  ])('concat and split %j on axis %i into %j', async (shape, axis, sizes) => {
+    await expectSameGrads((x, y) => {
+      const pieces = tf.split(tf.concat([x!, y!.mul(2)], axis), sizes.map((s) => (s === -1 ? -1 : s * 2)), axis);
+      return tf.addN(pieces.map((p, i) => p.square().mul(i + 1).sum()));
+    }, () => [rnd(shape, 35), rnd(shape, 36)]);
+  });
+
   it.each([[[0]], [[0, 1]], [[2]], [[1]], [[0, 2]], [[0, 1, 2]]])('sum and mean over axes %j', async (axes) => {
     await expectSameGrads((x) => tf.sum(x!, axes).square().sum().add(tf.mean(x!, axes, true).square().sum()), () => [rnd([4, 3, 5], 32)]);
   });

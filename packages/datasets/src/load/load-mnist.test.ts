@@ -33,6 +33,27 @@ afterAll(() => {
   for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
 });
 
+describe('loadMnist default fetch', () => {
+  it('calls the global fetch with the global object as `this` (browsers throw "Illegal invocation" otherwise)', async () => {
+    const saved = globalThis.fetch;
+    const thisValues: unknown[] = [];
+    // A browser-like fetch: it refuses any receiver but the global object.
+    globalThis.fetch = function (this: unknown) {
+      thisValues.push(this);
+      if (this !== globalThis) return Promise.reject(new TypeError('Illegal invocation'));
+      return Promise.resolve(new Response('missing', { status: 404 }));
+    } as typeof fetch;
+    try {
+      const error = await loadMnist({ split: 'test', root: tempDir(), download: true, retries: 0, mirrors: ['http://127.0.0.1:9/'] }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DownloadError);
+      expect(thisValues.length).toBeGreaterThan(0);
+      expect(thisValues.every((t) => t === globalThis)).toBe(true);
+    } finally {
+      globalThis.fetch = saved;
+    }
+  });
+});
+
 describe('loadMnist offline', () => {
   it('says where it looked and how to get data when nothing is there', async () => {
     const root = tempDir();

@@ -92,7 +92,9 @@ export async function loadMnistWith(platform: Platform, options: LoadMnistOption
     );
   }
 
-  const fetchImpl = options.fetch ?? (globalThis.fetch as FetchLike | undefined);
+  // Bound: the downloader calls it as a method of its options, and browsers reject a fetch whose
+  // `this` is not the global object ("Illegal invocation").
+  const fetchImpl = options.fetch ?? (globalThis.fetch ? (globalThis.fetch.bind(globalThis) as FetchLike) : undefined);
   for (const file of missing) {
     if (!fetchImpl) throw new DatasetInputError('loadMnist: no fetch available; pass options.fetch');
     const bytes = await downloadVerified(file, {

@@ -1,5 +1,5 @@
-// Measures behind the VAE report's sentences about samples and latent maps, so the report says
-// "digit-like" or "clusters" only where a number says so.
+// Measures of generated samples and latent codes, so a report (the trainer's VAE experiment, the web
+// demo's weights manifest) says "digit-like" or "clusters" only where a number says so.
 
 /** Mean over `samples` (rows of `dim` values) of the per-pixel mean squared distance to the nearest row of `reference`. */
 export function nearestDistance(samples: Float32Array, reference: Float32Array, dim: number): number {
