@@ -22,6 +22,8 @@ export interface TrainSpec<M extends Module, O = tf.Tensor> {
   /** What `loss` receives; default the model's output. A VAE returns reconstruction, mu and logVar. */
   forward?: ForwardFn<M, O>;
   afterStep?: FitOptions<M, O>['afterStep'];
+  /** Gradient clipping (by value, then by global norm), as fit applies it. */
+  gradClip?: FitOptions<M, O>['gradClip'];
   /** Read the losses from the device every N steps (a host round-trip), not every step. */
   checkEvery?: number;
 }
@@ -85,6 +87,7 @@ export async function trainModel<M extends Module, O = tf.Tensor>(ctx: Experimen
     arch: spec.arch,
     afterStep: spec.afterStep,
     checkEvery: spec.checkEvery,
+    gradClip: spec.gradClip,
     // the newest checkpoint of THIS tag (a run holds one per model); none yet: a fresh start
     resume: ctx.opts.resume ? await latestCheckpoint(storage, prefix) : undefined,
     callbacks: [
