@@ -13,7 +13,11 @@ if (!fs.existsSync(cli)) {
   process.exit(1);
 }
 const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'logitlab-bench-')), 'bench.json');
-const r = spawnSync(process.execPath, [cli, 'bench', '--repeats', '1', '--warmup', '1', '--steps', '2', '--warmup-sec', '0', '--json', out], { stdio: 'inherit' });
+const r = spawnSync(
+  process.execPath,
+  [cli, 'bench', '--repeats', '1', '--warmup', '1', '--steps', '2', '--warmup-sec', '0', '--json', out],
+  { stdio: 'inherit' },
+);
 if (r.status !== 0) {
   console.error(`bench-smoke: logitlab bench exited with ${r.status}`);
   process.exit(1);
@@ -38,4 +42,6 @@ if (problems.length) {
   console.error(`bench-smoke: FAILED\n  ${problems.join('\n  ')}`);
   process.exit(1);
 }
-console.log(`bench-smoke: ok (${result.workloads.length} rows, PyTorch ${result.pytorch ? 'compared' : `skipped: ${result.pytorchSkipped}`})`);
+console.log(
+  `bench-smoke: ok (${result.workloads.length} rows, PyTorch ${result.pytorch ? 'compared' : `skipped: ${result.pytorchSkipped}`})`,
+);

@@ -26,9 +26,20 @@ console.log(`packed ${files.length} packages: ${files.join(', ')}`);
 const app = path.join(work, 'app');
 fs.mkdirSync(app);
 fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'pack-test-app', private: true, version: '0.0.0' }, null, 2));
-run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error',
-  ...files.map((f) => path.join(tarballs, f)),
-  '@tensorflow/tfjs-core@4.22.0', '@tensorflow/tfjs-backend-cpu@4.22.0', '@tensorflow/tfjs-backend-wasm@4.22.0'], app);
+run(
+  'npm',
+  [
+    'install',
+    '--no-audit',
+    '--no-fund',
+    '--loglevel=error',
+    ...files.map((f) => path.join(tarballs, f)),
+    '@tensorflow/tfjs-core@4.22.0',
+    '@tensorflow/tfjs-backend-cpu@4.22.0',
+    '@tensorflow/tfjs-backend-wasm@4.22.0',
+  ],
+  app,
+);
 
 const body = (imp) => `
 ${imp}
@@ -47,19 +58,25 @@ for (let i = 0; i < 3; i++) {
 if (!(losses[2] < losses[0])) { console.error('loss did not fall', losses); process.exit(1); }
 console.log('trained 3 steps, loss', losses.map((v) => v.toFixed(4)).join(' -> '));
 `;
-fs.writeFileSync(path.join(app, 'esm.mjs'), body(`import * as tf from '@tensorflow/tfjs-core';
+fs.writeFileSync(
+  path.join(app, 'esm.mjs'),
+  body(`import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '@logitlab/backends';
 import { Sequential, Linear, ReLU, manualSeed } from '@logitlab/layers';
 import { crossEntropy } from '@logitlab/losses';
-import '@logitlab/datasets'; import '@logitlab/metrics'; import '@logitlab/models'; import '@logitlab/recipes'; import '@logitlab/train'; import '@logitlab/explain';`));
+import '@logitlab/datasets'; import '@logitlab/metrics'; import '@logitlab/models'; import '@logitlab/recipes'; import '@logitlab/train'; import '@logitlab/explain';`),
+);
 // CJS has no top-level await: wrap the same body.
-fs.writeFileSync(path.join(app, 'cjs.cjs'), `const tf = require('@tensorflow/tfjs-core');
+fs.writeFileSync(
+  path.join(app, 'cjs.cjs'),
+  `const tf = require('@tensorflow/tfjs-core');
 const { useBackend } = require('@logitlab/backends');
 const { Sequential, Linear, ReLU, manualSeed } = require('@logitlab/layers');
 const { crossEntropy } = require('@logitlab/losses');
 require('@logitlab/datasets'); require('@logitlab/metrics'); require('@logitlab/models'); require('@logitlab/recipes'); require('@logitlab/train'); require('@logitlab/explain');
 (async () => {${body('')}})().catch((e) => { console.error(e); process.exit(1); });
-`);
+`,
+);
 
 // Every package README's runnable examples, as written, each in its own file (see readme-examples.mjs).
 const examples = packageExamples(root).map((e, i) => {
@@ -76,7 +93,13 @@ for (const { file, label } of checks) {
     console.log(`ok   ${label}: ${out.trim().split('\n').pop() ?? ''}`);
   } catch (err) {
     failed++;
-    console.log(`FAIL ${label}\n${String(err.stderr ?? err.message).trim().split('\n').slice(0, 8).join('\n')}`);
+    console.log(
+      `FAIL ${label}\n${String(err.stderr ?? err.message)
+        .trim()
+        .split('\n')
+        .slice(0, 8)
+        .join('\n')}`,
+    );
   }
 }
 fs.rmSync(work, { recursive: true, force: true });

@@ -20,7 +20,8 @@ export function readmeExamples(markdown) {
     const end = lines.findIndex((l, j) => j > i && l.trim().startsWith(fence) && l.trim().replace(/[`~]/g, '') === '');
     const close = end === -1 ? lines.length : end;
     const [lang = '', ...flags] = info.trim().split(/\s+/);
-    if (RUNNABLE.has(lang.toLowerCase()) && !flags.some((f) => SKIP_FLAGS.has(f))) out.push({ line: i + 1, code: lines.slice(i + 1, close).join('\n') });
+    if (RUNNABLE.has(lang.toLowerCase()) && !flags.some((f) => SKIP_FLAGS.has(f)))
+      out.push({ line: i + 1, code: lines.slice(i + 1, close).join('\n') });
     i = close;
   }
   return out;

@@ -8,7 +8,27 @@ const root = path.resolve(import.meta.dirname, '..');
 
 describe('README examples', () => {
   it('takes js/mjs blocks, not ts, sh, fragments or browser snippets', () => {
-    const md = ['# x', '```sh', 'npm i x', '```', '```js', 'console.log(1);', '```', '```ts', 'type A = 1;', '```', '```js fragment', 'fit(a);', '```', '```js browser', 'x.onclick = 1;', '```', '```mjs', 'console.log(2);', '```'].join('\n');
+    const md = [
+      '# x',
+      '```sh',
+      'npm i x',
+      '```',
+      '```js',
+      'console.log(1);',
+      '```',
+      '```ts',
+      'type A = 1;',
+      '```',
+      '```js fragment',
+      'fit(a);',
+      '```',
+      '```js browser',
+      'x.onclick = 1;',
+      '```',
+      '```mjs',
+      'console.log(2);',
+      '```',
+    ].join('\n');
     expect(readmeExamples(md)).toEqual([
       { line: 5, code: 'console.log(1);' },
       { line: 17, code: 'console.log(2);' },
@@ -23,8 +43,11 @@ describe('README examples', () => {
 
   it('examples are JavaScript modules, not TypeScript (they run as .mjs)', () => {
     for (const e of packageExamples(root) as { file: string; line: number; code: string }[]) {
-      expect(e.code, `${e.file}:${e.line}`).not.toMatch(/^\s*(interface|type)\s+\w+|\bas\s+(const|unknown|[A-Z]\w*)\b|:\s*(number|string|boolean)\b[,)=]/m);
-      if (/\btf\./.test(e.code)) expect(e.code, `${e.file}:${e.line} uses tf without importing it`).toMatch(/import \* as tf from '@tensorflow\/tfjs-core'/);
+      expect(e.code, `${e.file}:${e.line}`).not.toMatch(
+        /^\s*(interface|type)\s+\w+|\bas\s+(const|unknown|[A-Z]\w*)\b|:\s*(number|string|boolean)\b[,)=]/m,
+      );
+      if (/\btf\./.test(e.code))
+        expect(e.code, `${e.file}:${e.line} uses tf without importing it`).toMatch(/import \* as tf from '@tensorflow\/tfjs-core'/);
     }
   });
 });

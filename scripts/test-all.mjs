@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The one test command (README, CI): lint, typecheck, build, unit + slow tests against src,
+// The one test command (README, CI): formatting, lint, typecheck, build, unit + slow tests against src,
 // then the built artefacts with plain node, package checks, browser e2e and a bench smoke run.
 // Each step's output is streamed and scanned for its test counts, so the closing line adds up
 // tests, not steps.
@@ -12,12 +12,20 @@ import { stepEnv } from './test-env.mjs';
 
 const vitestJson = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'logitlab-test-')), 'vitest.json');
 const steps = [
+  ['format', 'pnpm', ['format:check']],
   ['lint', 'pnpm', ['lint']],
   ['typecheck', 'pnpm', ['typecheck']],
   ['build', 'pnpm', ['build']],
   ['vitest (src)', 'pnpm', ['exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]],
 ];
-for (const extra of ['scripts/test-dist.mjs', 'scripts/check-packages.mjs', 'scripts/pack-test.mjs', 'apps/web/e2e/run.mjs', 'apps/web/e2e/dev.mjs', 'scripts/bench-smoke.mjs']) {
+for (const extra of [
+  'scripts/test-dist.mjs',
+  'scripts/check-packages.mjs',
+  'scripts/pack-test.mjs',
+  'apps/web/e2e/run.mjs',
+  'apps/web/e2e/dev.mjs',
+  'scripts/bench-smoke.mjs',
+]) {
   if (fs.existsSync(extra)) steps.push([extra, 'node', [extra]]);
 }
 

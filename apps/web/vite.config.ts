@@ -14,7 +14,8 @@ const srcEntry = (name: string, sub: string): string | undefined => {
   return candidates.map((c) => path.join(packagesDir, name, 'src', c)).find((f) => existsSync(f));
 };
 const alias = packages.flatMap((name) => {
-  const exportsMap = (JSON.parse(readFileSync(path.join(packagesDir, name, 'package.json'), 'utf8')) as { exports?: Record<string, unknown> }).exports ?? {};
+  const exportsMap =
+    (JSON.parse(readFileSync(path.join(packagesDir, name, 'package.json'), 'utf8')) as { exports?: Record<string, unknown> }).exports ?? {};
   const subpaths = Object.keys(exportsMap)
     .filter((k) => k.startsWith('./') && k !== './package.json')
     .map((k) => k.slice(2));

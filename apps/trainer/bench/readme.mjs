@@ -59,7 +59,8 @@ lines.push(
   `Measured by \`pnpm bench\` (${runs.length} run${runs.length > 1 ? 's, ranges over runs' : ''}): ${s.threads} thread${s.threads > 1 ? 's' : ''} on both sides, ` +
     `median of ${s.repeats} timed repeats of up to ${s.steps} steps after a time-based warm-up, SGD, random data. ` +
     `PyTorch ${torch.values().next().value?.[0]?.torch ?? '(not run)'} runs each workload right after logitlab in the same invocation, with torch intra-op threads = ${s.threads} ` +
-    (s.threads > 1 ? `and the better of OPENBLAS_NUM_THREADS=1 and ${s.threads}` : 'and OPENBLAS_NUM_THREADS=1') + `. Machine: ${m.cpu}, ${m.cores} cores, Node ${m.node}, tfjs ${m.tfjs}` +
+    (s.threads > 1 ? `and the better of OPENBLAS_NUM_THREADS=1 and ${s.threads}` : 'and OPENBLAS_NUM_THREADS=1') +
+    `. Machine: ${m.cpu}, ${m.cores} cores, Node ${m.node}, tfjs ${m.tfjs}` +
     (loads.length ? `, 1-minute load average ${range(loads, (v) => v.toFixed(1))} during the runs` : '') +
     (loads.length && Math.max(...loads) > m.cores
       ? ` (above the ${m.cores} cores: other jobs shared the machine and time-sliced both sides; rerun on a quiet machine for representative ratios)`
@@ -68,7 +69,9 @@ lines.push(
     `Ratios (logitlab / PyTorch, same run) are the claim, not absolute numbers.`,
 );
 lines.push('');
-lines.push('| workload | backend | train/s | infer/s | leaked tensors/step | train GFLOP/s | PyTorch train/s | PyTorch infer/s | PyTorch train GFLOP/s | **train ratio** | **infer ratio** |');
+lines.push(
+  '| workload | backend | train/s | infer/s | leaked tensors/step | train GFLOP/s | PyTorch train/s | PyTorch infer/s | PyTorch train GFLOP/s | **train ratio** | **infer ratio** |',
+);
 lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 const ratios = new Map(); // backend -> { train: [], infer: [], byWorkload }
 for (const [name, byBackend] of rows) {
@@ -80,10 +83,43 @@ for (const [name, byBackend] of rows) {
     r.byWorkload.set(name, { train: tr, infer: ir });
     ratios.set(backend, r);
     lines.push(
-      `| ${name} | ${backend} | ${range(list.map((w) => w.trainSamplesPerSec), int)} | ${range(list.map((w) => w.inferSamplesPerSec), int)} | ` +
-        `${range(list.map((w) => w.leakedTensorsPerStep), String)} | ${range(list.map((w) => w.trainGflops), (v) => v.toFixed(1))} | ` +
-        `${t.length ? range(t.map((p) => p.trainSamplesPerSec), int) : '-'} | ${t.length ? range(t.map((p) => p.inferSamplesPerSec), int) : '-'} | ` +
-        `${t.length ? range(t.map((p) => p.trainGflops), (v) => v.toFixed(1)) : '-'} | ${tr.length ? range(tr, x2) : '-'} | ${ir.length ? range(ir, x2) : '-'} |`,
+      `| ${name} | ${backend} | ${range(
+        list.map((w) => w.trainSamplesPerSec),
+        int,
+      )} | ${range(
+        list.map((w) => w.inferSamplesPerSec),
+        int,
+      )} | ` +
+        `${range(
+          list.map((w) => w.leakedTensorsPerStep),
+          String,
+        )} | ${range(
+          list.map((w) => w.trainGflops),
+          (v) => v.toFixed(1),
+        )} | ` +
+        `${
+          t.length
+            ? range(
+                t.map((p) => p.trainSamplesPerSec),
+                int,
+              )
+            : '-'
+        } | ${
+          t.length
+            ? range(
+                t.map((p) => p.inferSamplesPerSec),
+                int,
+              )
+            : '-'
+        } | ` +
+        `${
+          t.length
+            ? range(
+                t.map((p) => p.trainGflops),
+                (v) => v.toFixed(1),
+              )
+            : '-'
+        } | ${tr.length ? range(tr, x2) : '-'} | ${ir.length ? range(ir, x2) : '-'} |`,
     );
   }
 }

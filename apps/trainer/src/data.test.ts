@@ -4,10 +4,20 @@ import { summariseDownloadError } from './data';
 
 describe('a failed --download', () => {
   it('is one short line: the file, the mirrors once each, the distinct reasons, and what to do instead', () => {
-    const mirrors = ['https://ossci-datasets.s3.amazonaws.com/mnist/', 'https://storage.googleapis.com/cvdf-datasets/mnist/', 'https://yann.example/exdb/mnist/'];
-    const attempts = [1, 2, 3].flatMap(() => mirrors.map((m) => ({ url: `${m}train-images-idx3-ubyte.gz`, error: `fetch failed: getaddrinfo ENOTFOUND ${new URL(m).host}` })));
+    const mirrors = [
+      'https://ossci-datasets.s3.amazonaws.com/mnist/',
+      'https://storage.googleapis.com/cvdf-datasets/mnist/',
+      'https://yann.example/exdb/mnist/',
+    ];
+    const attempts = [1, 2, 3].flatMap(() =>
+      mirrors.map((m) => ({ url: `${m}train-images-idx3-ubyte.gz`, error: `fetch failed: getaddrinfo ENOTFOUND ${new URL(m).host}` })),
+    );
     const list = attempts.map((a) => `  ${a.url}: ${a.error}`).join('\n');
-    const err = new DownloadError(`could not download train-images-idx3-ubyte.gz from any of 3 mirror(s):\n${list}`, 'train-images-idx3-ubyte.gz', attempts);
+    const err = new DownloadError(
+      `could not download train-images-idx3-ubyte.gz from any of 3 mirror(s):\n${list}`,
+      'train-images-idx3-ubyte.gz',
+      attempts,
+    );
     const message = summariseDownloadError(err, 'mnist', '/data/mnist').message;
     expect(message).toContain('getaddrinfo ENOTFOUND <mirror>');
     expect(message).not.toContain('other reason');

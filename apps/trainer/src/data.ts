@@ -1,4 +1,13 @@
-import { DataLoader, DataNotFoundError, DownloadError, type ImageSet, defaultDataDir, loadMnist, normalizePixels, syntheticDigits } from '@logitlab/datasets';
+import {
+  DataLoader,
+  DataNotFoundError,
+  DownloadError,
+  type ImageSet,
+  defaultDataDir,
+  loadMnist,
+  normalizePixels,
+  syntheticDigits,
+} from '@logitlab/datasets';
 import { UsageError } from './errors';
 import { isPseudoFsPath } from './out-path';
 import type { ExperimentContext } from './experiments/types';
@@ -49,7 +58,16 @@ function hostOf(url: string): string {
 export function summariseDownloadError(err: DownloadError, variant: MnistVariant, dir: string): UsageError {
   const hosts = [...new Set(err.attempts.map((a) => hostOf(a.url)))];
   // the same failure at each mirror differs only by its host name: say it once
-  const reasons = [...new Set(err.attempts.map((a) => a.error.replaceAll(hostOf(a.url), '<mirror>').replace(/\s*\n\s*/g, ' ').slice(0, 120)))];
+  const reasons = [
+    ...new Set(
+      err.attempts.map((a) =>
+        a.error
+          .replaceAll(hostOf(a.url), '<mirror>')
+          .replace(/\s*\n\s*/g, ' ')
+          .slice(0, 120),
+      ),
+    ),
+  ];
   const shown = reasons.slice(0, 2).join('; ') + (reasons.length > 2 ? `; and ${reasons.length - 2} other reason(s)` : '');
   return new UsageError(
     `--download: could not download ${err.file} (${err.attempts.length} attempt(s) at ${hosts.length} mirror(s): ${hosts.join(', ')}): ${shown}. ` +
@@ -67,12 +85,19 @@ async function load(options: Parameters<typeof loadMnist>[0] & { variant: MnistV
   try {
     return await loadMnist(options);
   } catch (err) {
-    if (err instanceof DownloadError) throw summariseDownloadError(err, options.variant, options.root ?? (await defaultDataDir(options.variant)));
+    if (err instanceof DownloadError)
+      throw summariseDownloadError(err, options.variant, options.root ?? (await defaultDataDir(options.variant)));
     throw err;
   }
 }
 
-async function fromMnist(variant: MnistVariant, root: string | undefined, download: boolean, trainCount: number, testCount: number): Promise<DigitData> {
+async function fromMnist(
+  variant: MnistVariant,
+  root: string | undefined,
+  download: boolean,
+  trainCount: number,
+  testCount: number,
+): Promise<DigitData> {
   const test = await load({ variant, split: 'test', root, download });
   let train: ImageSet;
   let note = '';
@@ -104,7 +129,10 @@ async function fromMnist(variant: MnistVariant, root: string | undefined, downlo
  * directory of IDX files, synthetic digits, or by default MNIST when it is already cached and
  * synthetic digits otherwise (saying which). --quick without --data means synthetic.
  */
-export async function loadDigits(ctx: ExperimentContext, { trainCount, testCount }: { trainCount: number; testCount: number }): Promise<DigitData> {
+export async function loadDigits(
+  ctx: ExperimentContext,
+  { trainCount, testCount }: { trainCount: number; testCount: number },
+): Promise<DigitData> {
   const spec = ctx.opts.data;
   let data: DigitData;
   if (spec.kind === 'synthetic' || (spec.kind === 'default' && ctx.opts.quick)) {
@@ -135,7 +163,10 @@ export async function loadDigits(ctx: ExperimentContext, { trainCount, testCount
 export const normalised = (images: Float32Array): Float32Array => normalizePixels(images);
 
 /** Batches of [B, 28, 28, 1] images with int32 class labels. */
-export function digitLoader(set: ImageSet, { batchSize, seed, shuffle = true, normalise = true }: { batchSize: number; seed: number; shuffle?: boolean; normalise?: boolean }): DataLoader {
+export function digitLoader(
+  set: ImageSet,
+  { batchSize, seed, shuffle = true, normalise = true }: { batchSize: number; seed: number; shuffle?: boolean; normalise?: boolean },
+): DataLoader {
   return new DataLoader(
     { x: normalise ? normalised(set.images) : set.images, xShape: [set.height, set.width, 1], y: set.labels, yShape: [] },
     { batchSize, shuffle, seed, dropLast: false },

@@ -11,7 +11,15 @@ const noop = async (): Promise<void> => {};
 
 async function parse(args: string[]): Promise<{ opts?: unknown; error?: CommanderError }> {
   let opts: unknown;
-  const actions: Actions = { train: noop, evaluate: noop, backends: noop, bench: noop, experiment: noop, tour: noop, explain: async (o) => void (opts = o) };
+  const actions: Actions = {
+    train: noop,
+    evaluate: noop,
+    backends: noop,
+    bench: noop,
+    experiment: noop,
+    tour: noop,
+    explain: async (o) => void (opts = o),
+  };
   const program = buildProgram(actions, { exitOverride: true, writeErr: () => {}, writeOut: () => {} });
   try {
     await program.parseAsync(args, { from: 'user' });
@@ -33,17 +41,26 @@ describe('logitlab explain flags', () => {
 
   it('parses method, composite, target and image count with defaults', async () => {
     expect((await parse(['explain', dir])).opts).toMatchObject({ checkpoint: dir, method: 'lrp', images: 8 });
-    const { opts } = await parse(['explain', dir, '--method', 'integratedGradients', '--target', '3', '--images', '2', '--composite', 'deepTaylor']);
+    const { opts } = await parse([
+      'explain',
+      dir,
+      '--method',
+      'integratedGradients',
+      '--target',
+      '3',
+      '--images',
+      '2',
+      '--composite',
+      'deepTaylor',
+    ]);
     expect(opts).toMatchObject({ method: 'integratedGradients', target: 3, images: 2, composite: 'deepTaylor' });
   });
 
-  it.each([
-    [['--method', 'deconvnet']],
-    [['--composite', 'zennit']],
-    [['--target', '-1']],
-    [['--images', '0']],
-  ])('rejects %j', async (flags) => {
-    const { error } = await parse(['explain', dir, ...flags]);
-    expect(error).toBeInstanceOf(CommanderError);
-  });
+  it.each([[['--method', 'deconvnet']], [['--composite', 'zennit']], [['--target', '-1']], [['--images', '0']]])(
+    'rejects %j',
+    async (flags) => {
+      const { error } = await parse(['explain', dir, ...flags]);
+      expect(error).toBeInstanceOf(CommanderError);
+    },
+  );
 });

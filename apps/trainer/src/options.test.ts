@@ -3,7 +3,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from './errors';
-import { parseBackend, parseData, parseLearningRate, parseNonNegativeInt, parsePositiveInt, parseRunDir, resolveCommonOptions } from './options';
+import {
+  parseBackend,
+  parseData,
+  parseLearningRate,
+  parseNonNegativeInt,
+  parsePositiveInt,
+  parseRunDir,
+  resolveCommonOptions,
+} from './options';
 
 describe('flag parsers', () => {
   it('accepts positive integers and names the flag when rejecting', () => {

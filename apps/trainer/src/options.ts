@@ -11,10 +11,7 @@ export type MnistVariant = (typeof MNIST_VARIANTS)[number];
 
 /** Where training data comes from; `default` means "MNIST if cached, else synthetic" (decided at load time). */
 export type DataSpec =
-  | { kind: 'default' }
-  | { kind: 'synthetic' }
-  | { kind: 'mnist'; variant: MnistVariant }
-  | { kind: 'dir'; dir: string };
+  { kind: 'default' } | { kind: 'synthetic' } | { kind: 'mnist'; variant: MnistVariant } | { kind: 'dir'; dir: string };
 
 /** Flags shared by every training command; undefined means "the experiment's own default". */
 export interface CommonOptions {

@@ -124,7 +124,11 @@ describe('run directories', () => {
 
 describe('errors that reach the top of the CLI', () => {
   it('a raw error on a path outside the run (a data file) names it as unusable, not as a failed run write', () => {
-    const raw = Object.assign(new Error("EISDIR: illegal operation on a directory, read"), { code: 'EISDIR', syscall: 'read', path: '/data/mnist/t10k-images-idx3-ubyte.gz' });
+    const raw = Object.assign(new Error('EISDIR: illegal operation on a directory, read'), {
+      code: 'EISDIR',
+      syscall: 'read',
+      path: '/data/mnist/t10k-images-idx3-ubyte.gz',
+    });
     const e = asTopLevelError(raw, '/runs/a') as OutputPathError;
     expect(e).toBeInstanceOf(OutputPathError);
     expect(e.message).toBe("cannot use '/data/mnist/t10k-images-idx3-ubyte.gz': it is a directory, not a file (EISDIR)");

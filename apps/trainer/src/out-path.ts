@@ -34,7 +34,13 @@ const WHY: Record<string, string> = {
 };
 
 // Kernel pseudo file systems: mkdir there fails oddly or (procfs, recursive) never returns.
-const PSEUDO_FS: Record<number, string> = { 0x9fa0: 'procfs', 0x62656572: 'sysfs', 0x64626720: 'debugfs', 0x27e0eb: 'cgroup', 0x63677270: 'cgroup2' };
+const PSEUDO_FS: Record<number, string> = {
+  0x9fa0: 'procfs',
+  0x62656572: 'sysfs',
+  0x64626720: 'debugfs',
+  0x27e0eb: 'cgroup',
+  0x63677270: 'cgroup2',
+};
 const PSEUDO_ROOTS = ['/proc', '/sys', '/dev'];
 
 function errnoOf(err: unknown): { code: string; path?: string } | undefined {
@@ -80,7 +86,6 @@ export function writingTo<T>(file: string, purpose: string, write: () => T): T {
     throw asOutputError(err, file, purpose);
   }
 }
-
 
 /** The deepest part of `dir` that exists (lstat), or undefined when even the root cannot be read. */
 function existingAncestor(dir: string): { at: string; stat: fs.Stats } | undefined {

@@ -48,12 +48,23 @@ describe('command line', () => {
 
   it('runs the tour in quick mode unless --full', async () => {
     expect((await run(['tour'])).calls[0]![1][0]).toMatchObject({ quick: true });
-    expect((await run(['tour', '--full', '--only', 'logits,heads'])).calls[0]![1][0]).toMatchObject({ quick: false, only: ['logits', 'heads'] });
+    expect((await run(['tour', '--full', '--only', 'logits,heads'])).calls[0]![1][0]).toMatchObject({
+      quick: false,
+      only: ['logits', 'heads'],
+    });
   });
 
   it('parses bench flags with defaults', async () => {
     const { calls } = await run(['bench', '--repeats', '1', '--workloads', 'vae,bn-mlp', '--no-torch']);
-    expect(calls[0]![1][0]).toMatchObject({ repeats: 1, warmup: 3, warmupSec: 1.5, steps: 20, torch: false, threads: 2, workloads: ['vae', 'bn-mlp'] });
+    expect(calls[0]![1][0]).toMatchObject({
+      repeats: 1,
+      warmup: 3,
+      warmupSec: 1.5,
+      steps: 20,
+      torch: false,
+      threads: 2,
+      workloads: ['vae', 'bn-mlp'],
+    });
   });
 
   it.each([

@@ -32,22 +32,63 @@ function flag<T>(parse: (value: string) => T): (value: string) => T {
 function addCommonOptions(cmd: Command, { quickDefault = false } = {}): Command {
   return cmd
     .addOption(new Option('--backend <name>', `tfjs backend: ${BACKENDS.join(', ')}`).default('auto').argParser(flag(parseBackend)))
-    .option('--data <source>', 'synthetic | mnist | fashion-mnist | kmnist | <dir of IDX files> (default: MNIST if cached, else synthetic)', flag(parseData))
+    .option(
+      '--data <source>',
+      'synthetic | mnist | fashion-mnist | kmnist | <dir of IDX files> (default: MNIST if cached, else synthetic)',
+      flag(parseData),
+    )
     .option('--download', 'download the dataset if it is not cached (verified, atomic)')
-    .option('--epochs <n>', 'epochs (default: per experiment)', flag((v) => parsePositiveInt(v, '--epochs')))
-    .option('--batch-size <n>', 'batch size (default: per experiment)', flag((v) => parsePositiveInt(v, '--batch-size')))
-    .option('--lr <rate>', 'learning rate (default: per experiment)', flag((v) => parseLearningRate(v)))
-    .option('--seed <n>', 'random seed (default: the experiment number)', flag((v) => parseNonNegativeInt(v, '--seed')))
-    .option('--out <dir>', 'run directory (default: runs/<name>-<timestamp>)', flag((v) => checkOutDir(v)))
+    .option(
+      '--epochs <n>',
+      'epochs (default: per experiment)',
+      flag((v) => parsePositiveInt(v, '--epochs')),
+    )
+    .option(
+      '--batch-size <n>',
+      'batch size (default: per experiment)',
+      flag((v) => parsePositiveInt(v, '--batch-size')),
+    )
+    .option(
+      '--lr <rate>',
+      'learning rate (default: per experiment)',
+      flag((v) => parseLearningRate(v)),
+    )
+    .option(
+      '--seed <n>',
+      'random seed (default: the experiment number)',
+      flag((v) => parseNonNegativeInt(v, '--seed')),
+    )
+    .option(
+      '--out <dir>',
+      'run directory (default: runs/<name>-<timestamp>)',
+      flag((v) => checkOutDir(v)),
+    )
     .option('--quick', `small data and few epochs (synthetic data unless --data is given)${quickDefault ? ' (default for tour)' : ''}`)
-    .option('--resume <dir>', 'continue an interrupted run from its last checkpoint', flag((v) => parseRunDir(v)));
+    .option(
+      '--resume <dir>',
+      'continue an interrupted run from its last checkpoint',
+      flag((v) => parseRunDir(v)),
+    );
 }
 
 /** The actions the program dispatches to; injected so flag parsing can be tested without training. */
 export interface Actions {
   train(model: string, opts: CommonOptions & { head?: string }): Promise<void>;
-  evaluate(opts: { checkpoint: string; backend: CommonOptions['backend']; data: CommonOptions['data'] | undefined; download: boolean }): Promise<void>;
-  explain(opts: { checkpoint: string; backend: CommonOptions['backend']; images: number; method: string; composite?: string; target?: number; out?: string }): Promise<void>;
+  evaluate(opts: {
+    checkpoint: string;
+    backend: CommonOptions['backend'];
+    data: CommonOptions['data'] | undefined;
+    download: boolean;
+  }): Promise<void>;
+  explain(opts: {
+    checkpoint: string;
+    backend: CommonOptions['backend'];
+    images: number;
+    method: string;
+    composite?: string;
+    target?: number;
+    out?: string;
+  }): Promise<void>;
   backends(): Promise<void>;
   bench(opts: BenchFlags): Promise<void>;
   experiment(name: string, opts: CommonOptions): Promise<void>;
@@ -84,15 +125,26 @@ function oneOf(allowed: readonly string[], what: string): (value: string) => str
 
 function listOf(allowed: readonly string[], what: string): (value: string) => string[] {
   return (value: string) => {
-    const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+    const items = value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const bad = items.filter((i) => !allowed.includes(i));
     if (bad.length === 1) throw new UsageError(`${unknownName(what, bad[0]!, allowed)} (a comma-separated list)`);
-    if (bad.length || items.length === 0) throw new UsageError(`unknown ${what} '${bad.join(',') || value}', expected a comma-separated list of ${allowed.join(', ')}`);
+    if (bad.length || items.length === 0)
+      throw new UsageError(`unknown ${what} '${bad.join(',') || value}', expected a comma-separated list of ${allowed.join(', ')}`);
     return items;
   };
 }
 
-export function buildProgram(actions: Actions, { exitOverride = false, writeErr, writeOut }: { exitOverride?: boolean; writeErr?: (s: string) => void; writeOut?: (s: string) => void } = {}): Command {
+export function buildProgram(
+  actions: Actions,
+  {
+    exitOverride = false,
+    writeErr,
+    writeOut,
+  }: { exitOverride?: boolean; writeErr?: (s: string) => void; writeOut?: (s: string) => void } = {},
+): Command {
   const program = new Command('logitlab');
   // Output settings must be set before subcommands are created: commander copies them at creation.
   program.configureOutput({
@@ -113,7 +165,9 @@ export function buildProgram(actions: Actions, { exitOverride = false, writeErr,
       .command('train')
       .description(`train one model and save its checkpoint, metrics and report`)
       .addArgument(new Argument('<model>', `model to train: ${MODEL_NAMES.join(', ')}`).argParser(flag(oneOf(MODEL_NAMES, 'model'))))
-      .addOption(new Option('--head <head>', 'convnet output head').choices(['logits', 'logSoftmax', 'softmax', 'sigmoid']).default('logSoftmax')),
+      .addOption(
+        new Option('--head <head>', 'convnet output head').choices(['logits', 'logSoftmax', 'softmax', 'sigmoid']).default('logSoftmax'),
+      ),
   ).action(async (model: string, raw: RawCommonOptions & { head?: string }) => {
     await actions.train(model, { ...resolveCommonOptions(raw), head: raw.head });
   });
@@ -121,7 +175,11 @@ export function buildProgram(actions: Actions, { exitOverride = false, writeErr,
   program
     .command('evaluate')
     .description('evaluate a trained run (its last checkpoint) on test data')
-    .argument('<run-dir>', 'directory written by `logitlab train`', flag((v) => parseRunDir(v, 'run-dir')))
+    .argument(
+      '<run-dir>',
+      'directory written by `logitlab train`',
+      flag((v) => parseRunDir(v, 'run-dir')),
+    )
     .addOption(new Option('--backend <name>', 'tfjs backend').default('auto').argParser(flag(parseBackend)))
     .option('--data <source>', 'test data (default: what the run trained on)', flag(parseData))
     .option('--download', 'download the dataset if it is not cached')
@@ -132,16 +190,51 @@ export function buildProgram(actions: Actions, { exitOverride = false, writeErr,
   program
     .command('explain')
     .description('heatmaps and their evaluation for a trained convnet, bn-mlp or sumpool run (@logitlab/explain)')
-    .argument('<run-dir>', 'directory written by `logitlab train`', flag((v) => parseRunDir(v, 'run-dir')))
+    .argument(
+      '<run-dir>',
+      'directory written by `logitlab train`',
+      flag((v) => parseRunDir(v, 'run-dir')),
+    )
     .addOption(new Option('--backend <name>', 'tfjs backend').default('auto').argParser(flag(parseBackend)))
     .addOption(new Option('--method <name>', 'attribution method').choices(EXPLAIN_METHODS).default('lrp'))
-    .addOption(new Option('--composite <name>', 'LRP composite (default: deepTaylor for sumpool, epsilonGammaBox for convnet, epsilonPlus for bn-mlp)').choices(EXPLAIN_COMPOSITES))
-    .option('--target <class>', 'class to explain (default: each image\'s predicted class)', flag((v) => parseNonNegativeInt(v, '--target')))
-    .option('--images <n>', 'images to explain', flag((v) => parsePositiveInt(v, '--images')), 8)
-    .option('--out <dir>', 'where to write the heatmaps (default: the run directory)', flag((v) => checkOutDir(v)))
-    .action(async (dir: string, raw: { backend: CommonOptions['backend']; method: string; composite?: string; target?: number; images: number; out?: string }) => {
-      await actions.explain({ checkpoint: dir, backend: raw.backend, images: raw.images, method: raw.method, composite: raw.composite, target: raw.target, out: raw.out });
-    });
+    .addOption(
+      new Option(
+        '--composite <name>',
+        'LRP composite (default: deepTaylor for sumpool, epsilonGammaBox for convnet, epsilonPlus for bn-mlp)',
+      ).choices(EXPLAIN_COMPOSITES),
+    )
+    .option(
+      '--target <class>',
+      "class to explain (default: each image's predicted class)",
+      flag((v) => parseNonNegativeInt(v, '--target')),
+    )
+    .option(
+      '--images <n>',
+      'images to explain',
+      flag((v) => parsePositiveInt(v, '--images')),
+      8,
+    )
+    .option(
+      '--out <dir>',
+      'where to write the heatmaps (default: the run directory)',
+      flag((v) => checkOutDir(v)),
+    )
+    .action(
+      async (
+        dir: string,
+        raw: { backend: CommonOptions['backend']; method: string; composite?: string; target?: number; images: number; out?: string },
+      ) => {
+        await actions.explain({
+          checkpoint: dir,
+          backend: raw.backend,
+          images: raw.images,
+          method: raw.method,
+          composite: raw.composite,
+          target: raw.target,
+          out: raw.out,
+        });
+      },
+    );
 
   program
     .command('backends')
@@ -153,15 +246,49 @@ export function buildProgram(actions: Actions, { exitOverride = false, writeErr,
   program
     .command('bench')
     .description('training and inference throughput of four workloads per backend, side by side with PyTorch when available')
-    .option('--repeats <n>', 'timed repeats per measurement (median reported); 1 is a smoke run', flag((v) => parsePositiveInt(v, '--repeats')), 5)
-    .option('--warmup <n>', 'untimed warm-up steps', flag((v) => parseNonNegativeInt(v, '--warmup')), 3)
-    .option('--warmup-sec <s>', 'warm-up lasts at least this many seconds too', flag((v) => parseSeconds(v)), 1.5)
-    .option('--steps <n>', 'steps per timed repeat', flag((v) => parsePositiveInt(v, '--steps')), 20)
+    .option(
+      '--repeats <n>',
+      'timed repeats per measurement (median reported); 1 is a smoke run',
+      flag((v) => parsePositiveInt(v, '--repeats')),
+      5,
+    )
+    .option(
+      '--warmup <n>',
+      'untimed warm-up steps',
+      flag((v) => parseNonNegativeInt(v, '--warmup')),
+      3,
+    )
+    .option(
+      '--warmup-sec <s>',
+      'warm-up lasts at least this many seconds too',
+      flag((v) => parseSeconds(v)),
+      1.5,
+    )
+    .option(
+      '--steps <n>',
+      'steps per timed repeat',
+      flag((v) => parsePositiveInt(v, '--steps')),
+      20,
+    )
     .option('--json <file>', 'also write the results as JSON')
-    .option('--backends <list>', 'comma-separated backends (default: every installed one that works in Node)', flag(listOf(BACKENDS.filter((b) => b !== 'auto'), 'backend')))
+    .option(
+      '--backends <list>',
+      'comma-separated backends (default: every installed one that works in Node)',
+      flag(
+        listOf(
+          BACKENDS.filter((b) => b !== 'auto'),
+          'backend',
+        ),
+      ),
+    )
     .option('--workloads <list>', `comma-separated subset of ${BENCH_WORKLOADS.join(', ')}`, flag(listOf(BENCH_WORKLOADS, 'workload')))
     .option('--no-torch', 'skip the PyTorch side-by-side run')
-    .option('--threads <n>', 'threads for both logitlab (wasm) and PyTorch', flag((v) => parsePositiveInt(v, '--threads')), 2)
+    .option(
+      '--threads <n>',
+      'threads for both logitlab (wasm) and PyTorch',
+      flag((v) => parsePositiveInt(v, '--threads')),
+      2,
+    )
     .action(async (raw: BenchFlags) => {
       await actions.bench(raw);
     });
@@ -170,7 +297,9 @@ export function buildProgram(actions: Actions, { exitOverride = false, writeErr,
     program
       .command('experiment')
       .description('run one experiment and write its report')
-      .addArgument(new Argument('<name>', `experiment: ${EXPERIMENT_NAMES.join(', ')}`).argParser(flag(oneOf(EXPERIMENT_NAMES, 'experiment')))),
+      .addArgument(
+        new Argument('<name>', `experiment: ${EXPERIMENT_NAMES.join(', ')}`).argParser(flag(oneOf(EXPERIMENT_NAMES, 'experiment'))),
+      ),
   ).action(async (name: string, raw: RawCommonOptions) => {
     await actions.experiment(name, resolveCommonOptions(raw));
   });
@@ -178,7 +307,7 @@ export function buildProgram(actions: Actions, { exitOverride = false, writeErr,
   addCommonOptions(
     program
       .command('tour')
-      .description('all six experiments in quick mode (the README\'s main job; < 10 min on 2 cores)')
+      .description("all six experiments in quick mode (the README's main job; < 10 min on 2 cores)")
       .option('--only <list>', 'comma-separated subset of experiments', flag(listOf(EXPERIMENT_NAMES, 'experiment')))
       .option('--full', 'full-size experiments instead of quick ones'),
     { quickDefault: true },

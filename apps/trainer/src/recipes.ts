@@ -70,7 +70,8 @@ export async function buildRecipe(name: string, head: string | undefined, ctx: E
   }
   const testX = r.prepareInputs(test.images);
   const evaluate = async (): Promise<Record<string, number>> => {
-    if (r.data === 'digits') return { testAccuracy: accuracyOf(await predict(model, testX, [...r.sampleShape], { map: argmaxLast }), test.targets ?? []) };
+    if (r.data === 'digits')
+      return { testAccuracy: accuracyOf(await predict(model, testX, [...r.sampleShape], { map: argmaxLast }), test.targets ?? []) };
     if (r.data === 'pairs') {
       const f = await predict(model, testX, [...r.sampleShape]);
       let ok = 0;
@@ -82,7 +83,9 @@ export async function buildRecipe(name: string, head: string | undefined, ctx: E
       lm.eval();
       const x = tf.tensor2d(testX, [test.count, 784]);
       const enc = lm.encode(x);
-      const m: Record<string, number> = { reconstructionLoss: mseLoss(lm.decode(enc.mu), x, { reduction: 'sum' }).dataSync()[0]! / test.count };
+      const m: Record<string, number> = {
+        reconstructionLoss: mseLoss(lm.decode(enc.mu), x, { reduction: 'sum' }).dataSync()[0]! / test.count,
+      };
       if (enc.logVar) m.kl = gaussianKl(enc.mu, enc.logVar).dataSync()[0]!;
       return m;
     });
@@ -96,7 +99,8 @@ export async function buildRecipe(name: string, head: string | undefined, ctx: E
     batchSize,
     lr,
     source,
-    train: (tag) => trainModel(ctx, { tag, model, optimizer, epochs, data: r.loader(train, { batchSize, seed: ctx.seed }), loss, forward, afterStep }),
+    train: (tag) =>
+      trainModel(ctx, { tag, model, optimizer, epochs, data: r.loader(train, { batchSize, seed: ctx.seed }), loss, forward, afterStep }),
     evaluate,
   };
 }

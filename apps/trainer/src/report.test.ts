@@ -14,12 +14,23 @@ describe('report building', () => {
   });
 
   it('builds tables with numeric columns right-aligned and pipes escaped', () => {
-    const t = markdownTable(['head', 'accuracy'], [['a|b', 0.5], ['c', 0.25]]);
+    const t = markdownTable(
+      ['head', 'accuracy'],
+      [
+        ['a|b', 0.5],
+        ['c', 0.25],
+      ],
+    );
     expect(t.split('\n')).toEqual(['| head | accuracy |', '|---|---:|', '| a\\|b | 0.5 |', '| c | 0.25 |']);
   });
 
   it('assembles sections, tables and relative image links', () => {
-    const md = new Report('Title').paragraph('Intro.').table(['k', 'v'], [['x', 1]]).image('loss curve.png', 'loss', 'Caption.').bullets(['one', 'two']).toString();
+    const md = new Report('Title')
+      .paragraph('Intro.')
+      .table(['k', 'v'], [['x', 1]])
+      .image('loss curve.png', 'loss', 'Caption.')
+      .bullets(['one', 'two'])
+      .toString();
     expect(md.startsWith('# Title\n\nIntro.\n\n| k | v |')).toBe(true);
     expect(md).toContain('![loss](loss%20curve.png)\n\n*Caption.*');
     expect(md).toContain('- one\n- two');

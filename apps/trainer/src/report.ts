@@ -8,7 +8,10 @@ export function fmt(value: unknown, digits = 4): string {
     const abs = Math.abs(value);
     if (abs !== 0 && (abs >= 1e6 || abs < 1e-3)) return value.toExponential(2);
     // trailing zeros say nothing about a measurement: 0.5000 -> 0.5
-    return value.toFixed(digits).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+    return value
+      .toFixed(digits)
+      .replace(/(\.\d*?)0+$/, '$1')
+      .replace(/\.$/, '');
   }
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   if (value === undefined || value === null) return '-';

@@ -81,7 +81,9 @@ export class RunDir {
   /** Appends one JSON line; a line is small, and appends of whole lines survive a kill between them. */
   logMetric(record: Record<string, unknown>): void {
     const file = this.file('metrics.jsonl');
-    writingTo(file, 'metrics', () => fs.appendFileSync(file, `${JSON.stringify({ time: new Date().toISOString(), ...record }, jsonReplacer)}\n`));
+    writingTo(file, 'metrics', () =>
+      fs.appendFileSync(file, `${JSON.stringify({ time: new Date().toISOString(), ...record }, jsonReplacer)}\n`),
+    );
   }
 
   readMetrics(): Record<string, unknown>[] {

@@ -16,7 +16,9 @@ describe('did you mean', () => {
 
 describe('the --resume command printed on Ctrl-C', () => {
   it('repeats the arguments with --resume <dir> in place of --out', () => {
-    expect(resumeCommand(['experiment', 'heads', '--quick', '--out', 'runs/a'], '/w/runs/a', '/w')).toBe('logitlab experiment heads --quick --resume runs/a');
+    expect(resumeCommand(['experiment', 'heads', '--quick', '--out', 'runs/a'], '/w/runs/a', '/w')).toBe(
+      'logitlab experiment heads --quick --resume runs/a',
+    );
     expect(resumeCommand(['tour', '--out=/x y', '--epochs', '1'], '/x y', '/w')).toBe(`logitlab tour --epochs 1 --resume '/x y'`);
   });
 });

@@ -28,7 +28,15 @@ function setup(dir: string, resume: boolean, logs: string[] = []) {
   const model = new Sequential(new Linear(4, 8), new ReLU(), new Dropout(0.2), new Linear(8, 1));
   const optimizer = tf.train.momentum(0.05, 0.9); // has slot variables that must survive a resume
   const data = new DataLoader({ x, xShape: [4], y, yShape: [1] }, { batchSize: 16, shuffle: true, seed: 3 });
-  const spec = { tag: 'tiny+mlp', arch: 'tiny-mlp', model, optimizer, data, loss: (o: tf.Tensor, t: tf.Tensor) => mseLoss(o, t), checkEvery: 2 };
+  const spec = {
+    tag: 'tiny+mlp',
+    arch: 'tiny-mlp',
+    model,
+    optimizer,
+    data,
+    loss: (o: tf.Tensor, t: tf.Tensor) => mseLoss(o, t),
+    checkEvery: 2,
+  };
   return { ctx, spec, dispose: () => (model.dispose(), optimizer.dispose()) };
 }
 

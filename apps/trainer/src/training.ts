@@ -1,7 +1,19 @@
 import path from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Module } from '@logitlab/layers';
-import { type BatchSource, type Callback, type CheckpointStorage, type EpochLogs, type FitOptions, type ForwardFn, type LossFn, checkpoint, fit, latestCheckpoint, metricLogger } from '@logitlab/train';
+import {
+  type BatchSource,
+  type Callback,
+  type CheckpointStorage,
+  type EpochLogs,
+  type FitOptions,
+  type ForwardFn,
+  type LossFn,
+  checkpoint,
+  fit,
+  latestCheckpoint,
+  metricLogger,
+} from '@logitlab/train';
 import { fileStorage, jsonlFileSink } from '@logitlab/train/node';
 import type { ExperimentContext } from './experiments/types';
 

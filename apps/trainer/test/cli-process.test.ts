@@ -52,7 +52,12 @@ describe.skipIf(!built)('logitlab as a process (built, plain node)', () => {
 
   it('LOGITLAB_DATA_DIR on /proc is refused in one line instead of spinning in mkdir', () => {
     const dir = path.join(tmp, 'proc-data');
-    const r = spawnSync(process.execPath, [cli, 'experiment', 'heads', '--data', 'mnist', '--download', '--out', dir], { cwd: tmp, encoding: 'utf8', timeout: 120_000, env: { ...env, LOGITLAB_DATA_DIR: '/proc/self' } });
+    const r = spawnSync(process.execPath, [cli, 'experiment', 'heads', '--data', 'mnist', '--download', '--out', dir], {
+      cwd: tmp,
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: { ...env, LOGITLAB_DATA_DIR: '/proc/self' },
+    });
     expect(r.error).toBeUndefined(); // not killed by the timeout
     expect(oneLineError(r)).toMatch(/LOGITLAB_DATA_DIR=\/proc\/self is on a kernel pseudo file system/);
     expect(fs.existsSync(dir)).toBe(false);
@@ -67,7 +72,11 @@ describe.skipIf(!built)('logitlab as a process (built, plain node)', () => {
 
   it('keeps training when stdout is closed early (| head -1), instead of dying of EPIPE', async () => {
     const dir = path.join(tmp, 'epipe');
-    const child = spawn(process.execPath, [cli, 'train', 'bn-mlp', '--quick', '--epochs', '1', '--out', dir], { cwd: tmp, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli, 'train', 'bn-mlp', '--quick', '--epochs', '1', '--out', dir], {
+      cwd: tmp,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.stdout.once('data', () => child.stdout.destroy()); // what `head -1` does after its line
@@ -79,12 +88,17 @@ describe.skipIf(!built)('logitlab as a process (built, plain node)', () => {
 
   it('Ctrl-C prints the command that resumes the run', async () => {
     const dir = path.join(tmp, 'interrupted');
-    const child = spawn(process.execPath, [cli, 'train', 'convnet', '--quick', '--epochs', '3', '--out', dir], { cwd: tmp, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli, 'train', 'convnet', '--quick', '--epochs', '3', '--out', dir], {
+      cwd: tmp,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     const deadline = Date.now() + 240_000;
-    while (!fs.existsSync(path.join(dir, 'metrics.jsonl')) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 100));
+    while (!fs.existsSync(path.join(dir, 'metrics.jsonl')) && Date.now() < deadline && child.exitCode === null)
+      await new Promise((r) => setTimeout(r, 100));
     child.kill('SIGINT');
     expect(await exited).toBe(130);
     const line = stderr.trim().split('\n').at(-1)!;
@@ -93,7 +107,11 @@ describe.skipIf(!built)('logitlab as a process (built, plain node)', () => {
 
   it('a resumed heads run keeps the pitfall warnings of the heads it does not train again', () => {
     const dir = path.join(tmp, 'heads');
-    const warnings = () => fs.readFileSync(path.join(dir, 'report.md'), 'utf8').split('\n').filter((l) => l.startsWith('- `nllLoss'));
+    const warnings = () =>
+      fs
+        .readFileSync(path.join(dir, 'report.md'), 'utf8')
+        .split('\n')
+        .filter((l) => l.startsWith('- `nllLoss'));
     expect(logitlab(['experiment', 'heads', '--quick', '--epochs', '1', '--out', dir], 600_000).status).toBe(0);
     const first = warnings();
     expect(first.length).toBeGreaterThanOrEqual(2); // sigmoid and softmax outputs into nllLoss

@@ -85,7 +85,10 @@ describe.skipIf(!built)('logitlab CLI (built, plain node)', () => {
     // pretend the run was a convnet: its checkpoint holds a BnMlp
     const cfg = readJson<Json>(path.join(dir, 'config.json'));
     fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ ...cfg, model: 'convnet', head: 'logits' }));
-    fs.copyFileSync(path.join(dir, 'checkpoints/bn-mlp-epoch-00001.safetensors'), path.join(dir, 'checkpoints/convnet-epoch-00001.safetensors'));
+    fs.copyFileSync(
+      path.join(dir, 'checkpoints/bn-mlp-epoch-00001.safetensors'),
+      path.join(dir, 'checkpoints/convnet-epoch-00001.safetensors'),
+    );
     const r = logitlab(['evaluate', dir]);
     expect(r.status).not.toBe(0);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
@@ -95,8 +98,12 @@ describe.skipIf(!built)('logitlab CLI (built, plain node)', () => {
   it('continues from the last checkpoint after SIGKILL', async () => {
     const dir = path.join(tmp, 'killed');
     const ckptDir = path.join(dir, 'checkpoints');
-    const checkpoints = () => (fs.existsSync(ckptDir) ? fs.readdirSync(ckptDir).filter((f) => /^convnet-epoch-\d+\.safetensors$/.test(f)) : []);
-    const child: ChildProcess = spawn(process.execPath, [cli, 'train', 'convnet', '--quick', '--epochs', '4', '--out', dir], { cwd: tmp, stdio: 'ignore' });
+    const checkpoints = () =>
+      fs.existsSync(ckptDir) ? fs.readdirSync(ckptDir).filter((f) => /^convnet-epoch-\d+\.safetensors$/.test(f)) : [];
+    const child: ChildProcess = spawn(process.execPath, [cli, 'train', 'convnet', '--quick', '--epochs', '4', '--out', dir], {
+      cwd: tmp,
+      stdio: 'ignore',
+    });
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
     const deadline = Date.now() + 300_000;
     while (checkpoints().length === 0 && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 100));
@@ -112,23 +119,33 @@ describe.skipIf(!built)('logitlab CLI (built, plain node)', () => {
     expect(resumedFrom).toBeGreaterThanOrEqual(1);
     expect(resumedFrom).toBeLessThan(4);
     expect(r.stdout).toContain(`resumed from checkpoint after epoch ${resumedFrom}/4`);
-    const epochs = fs.readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Json).filter((m) => m.type === 'epoch').map((m) => m.epoch);
+    const epochs = fs
+      .readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Json)
+      .filter((m) => m.type === 'epoch')
+      .map((m) => m.epoch);
     expect([...new Set(epochs)].sort()).toEqual([0, 1, 2, 3]); // oxlint-disable-line unicorn/no-array-sort
     expect(num(summary, 'metrics.testAccuracy')).toBeGreaterThan(0.5);
     expect(fs.readdirSync(ckptDir)).toEqual(['convnet-epoch-00004.safetensors']); // the newest only, no temp file left behind
   }, 600_000);
 
-  it.skipIf(!haveMnist)('runs heads and deep-taylor on real MNIST digits from a directory', () => {
-    const out = path.join(tmp, 'mnist');
-    const r = logitlab(['tour', '--only', 'heads,deep-taylor', '--data', mnistDir, '--epochs', '1', '--out', out]);
-    expect(r.status, r.stderr).toBe(0);
-    for (const name of ['heads', 'deep-taylor']) {
-      const s = readJson<Json>(path.join(out, name, 'summary.json'));
-      expect(s.realData).toBe(true);
-      expect(String(s.data)).toContain(mnistDir);
-    }
-    expect(num(readJson<Json>(path.join(out, 'heads/summary.json')), 'results.logSoftmax.testAccuracy')).toBeGreaterThan(0.5);
-  }, 600_000);
+  it.skipIf(!haveMnist)(
+    'runs heads and deep-taylor on real MNIST digits from a directory',
+    () => {
+      const out = path.join(tmp, 'mnist');
+      const r = logitlab(['tour', '--only', 'heads,deep-taylor', '--data', mnistDir, '--epochs', '1', '--out', out]);
+      expect(r.status, r.stderr).toBe(0);
+      for (const name of ['heads', 'deep-taylor']) {
+        const s = readJson<Json>(path.join(out, name, 'summary.json'));
+        expect(s.realData).toBe(true);
+        expect(String(s.data)).toContain(mnistDir);
+      }
+      expect(num(readJson<Json>(path.join(out, 'heads/summary.json')), 'results.logSoftmax.testAccuracy')).toBeGreaterThan(0.5);
+    },
+    600_000,
+  );
 
   it('runs the quick tour: every experiment reports its fields with sensible numbers', () => {
     const out = path.join(tmp, 'tour');
@@ -138,9 +155,11 @@ describe.skipIf(!built)('logitlab CLI (built, plain node)', () => {
     console.log(`[trainer e2e] tour --quick took ${((Date.now() - t0) / 1000).toFixed(0)} s`);
     const s = (name: string) => readJson<Json>(path.join(out, name, 'summary.json'));
     for (const name of ['heads', 'deep-taylor', 'segmentation', 'multilabel', 'batchnorm', 'logits', 'vae-beta', 'explain-convnet']) {
-      for (const f of ['summary.json', 'report.md', 'config.json']) expect(fs.existsSync(path.join(out, name, f)), `${name}/${f}`).toBe(true);
+      for (const f of ['summary.json', 'report.md', 'config.json'])
+        expect(fs.existsSync(path.join(out, name, f)), `${name}/${f}`).toBe(true);
       const report = fs.readFileSync(path.join(out, name, 'report.md'), 'utf8');
-      for (const [, img] of report.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)) expect(fs.existsSync(path.join(out, name, decodeURI(img!))), `${name}: ${img}`).toBe(true);
+      for (const [, img] of report.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g))
+        expect(fs.existsSync(path.join(out, name, decodeURI(img!))), `${name}: ${img}`).toBe(true);
     }
     expect(fs.existsSync(path.join(out, 'report.md'))).toBe(true);
 
@@ -154,7 +173,8 @@ describe.skipIf(!built)('logitlab CLI (built, plain node)', () => {
     expect(num(dt, 'testAccuracy')).toBeGreaterThan(0.8);
     expect(num(dt, 'conservation.maxRelError')).toBeLessThan(1e-4);
     expect(num(dt, 'aopc.deepTaylor')).toBeGreaterThan(num(dt, 'aopc.sensitivity'));
-    for (const m of ['deepTaylor', 'sensitivity', 'integratedGradients']) expect(num(dt, `relevanceMassOnStroke.${m}`)).toBeGreaterThanOrEqual(0);
+    for (const m of ['deepTaylor', 'sensitivity', 'integratedGradients'])
+      expect(num(dt, `relevanceMassOnStroke.${m}`)).toBeGreaterThanOrEqual(0);
     expect(num(dt, 'aopc.deepTaylor')).toBeGreaterThan(num(dt, 'aopc.random'));
     // the heatmaps point at the 0-3 digit: most relevance on its half
     expect(num(dt, 'relevanceOnTargetDigit.deepTaylor')).toBeGreaterThan(0.55);
@@ -174,7 +194,12 @@ describe.skipIf(!built)('logitlab CLI (built, plain node)', () => {
     expect(at(lg, 'breaksAt.nllSoftmax')).not.toBeNull();
 
     const runs = s('vae-beta').runs as { model: string; beta: number | null; reconstructionLoss: number; kl: number | null }[];
-    expect(runs.map((x) => [x.model, x.beta])).toEqual([['autoencoder', null], ['vae', 0.5], ['vae', 1], ['vae', 5]]);
+    expect(runs.map((x) => [x.model, x.beta])).toEqual([
+      ['autoencoder', null],
+      ['vae', 0.5],
+      ['vae', 1],
+      ['vae', 5],
+    ]);
     const vaes = runs.filter((x) => x.model === 'vae');
     expect(vaes[2]!.kl!).toBeLessThan(vaes[0]!.kl!);
     expect(vaes[2]!.reconstructionLoss).toBeGreaterThan(vaes[0]!.reconstructionLoss);

@@ -7,7 +7,11 @@ import { fileURLToPath } from 'node:url';
 
 const app = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // NO_COLOR keeps the address vite prints free of colour codes
-const vite = spawn('pnpm', ['exec', 'vite', '--host', '127.0.0.1', '--port', '5199'], { cwd: app, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NO_COLOR: '1' } });
+const vite = spawn('pnpm', ['exec', 'vite', '--host', '127.0.0.1', '--port', '5199'], {
+  cwd: app,
+  stdio: ['ignore', 'pipe', 'inherit'],
+  env: { ...process.env, NO_COLOR: '1' },
+});
 
 const url = await new Promise((resolve, reject) => {
   let out = '';
@@ -25,7 +29,10 @@ const url = await new Promise((resolve, reject) => {
 
 // Test-name filters pass through, as for run.mjs.
 console.log(`e2e against vite dev at ${url}`);
-const suite = spawn(process.execPath, [path.join(app, 'e2e', 'run.mjs'), ...process.argv.slice(2)], { stdio: 'inherit', env: { ...process.env, E2E_BASE_URL: url } });
+const suite = spawn(process.execPath, [path.join(app, 'e2e', 'run.mjs'), ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  env: { ...process.env, E2E_BASE_URL: url },
+});
 const code = await new Promise((resolve) => suite.on('exit', resolve));
 vite.kill();
 process.exit(code ?? 1);

@@ -88,7 +88,8 @@ const base = process.env.E2E_BASE_URL ?? `http://127.0.0.1:${server.address().po
 const browser = await chromium.launch({ executablePath: browserPath, headless: true, args: FLAGS });
 // Each test gets its own context, so storage (IndexedDB: the remembered backend and weights) never
 // leaks from one test into the next; a test that checks persistence reloads within its context.
-const newContext = (viewport = { width: 1320, height: 900 }) => browser.newContext({ viewport, deviceScaleFactor: 1, acceptDownloads: true });
+const newContext = (viewport = { width: 1320, height: 900 }) =>
+  browser.newContext({ viewport, deviceScaleFactor: 1, acceptDownloads: true });
 fs.mkdirSync(shots, { recursive: true });
 
 /**
@@ -149,7 +150,9 @@ async function drawSeven(page, selector, grid = 28) {
 }
 
 const headOutputs = (page) =>
-  page.$$eval('.head-card', (cards) => Object.fromEntries(cards.map((c) => [c.getAttribute('data-head'), JSON.parse(c.getAttribute('data-outputs') ?? '[]')])));
+  page.$$eval('.head-card', (cards) =>
+    Object.fromEntries(cards.map((c) => [c.getAttribute('data-head'), JSON.parse(c.getAttribute('data-outputs') ?? '[]')])),
+  );
 const topPrediction = (page) => page.$eval('.head-card[data-head="logSoftmax"]', (c) => Number(c.getAttribute('data-top')));
 
 // ---------- tests ----------
@@ -192,7 +195,15 @@ test('classify: touch strokes draw too, and renders leak no tensors', async () =
         const r = pad.getBoundingClientRect();
         const ev = (type, [gx, gy]) =>
           pad.dispatchEvent(
-            new PointerEvent(type, { pointerId: 7, pointerType: 'touch', isPrimary: true, bubbles: true, cancelable: true, clientX: r.left + (gx / 28) * r.width, clientY: r.top + (gy / 28) * r.height }),
+            new PointerEvent(type, {
+              pointerId: 7,
+              pointerType: 'touch',
+              isPrimary: true,
+              bubbles: true,
+              cancelable: true,
+              clientX: r.left + (gx / 28) * r.width,
+              clientY: r.top + (gy / 28) * r.height,
+            }),
           );
         ev('pointerdown', pts[0]);
         for (const p of pts.slice(1)) ev('pointermove', p);
@@ -202,7 +213,12 @@ test('classify: touch strokes draw too, and renders leak no tensors', async () =
     );
   const settle = () => page.waitForFunction(() => !document.querySelector('#page-classify')?.hasAttribute('data-busy'));
   let n = await renders(page, 'classify');
-  await touchStroke([[14, 4], [14, 12], [14, 18], [14, 24]]);
+  await touchStroke([
+    [14, 4],
+    [14, 12],
+    [14, 18],
+    [14, 24],
+  ]);
   await nextRender(page, 'classify', n);
   await settle();
   const ink = await page.$eval('#page-classify .draw-pad', (c) => {
@@ -214,7 +230,11 @@ test('classify: touch strokes draw too, and renders leak no tensors', async () =
   const before = await tensors();
   for (const x of [8, 18, 22]) {
     n = await renders(page, 'classify');
-    await touchStroke([[x, 6], [x + 2, 14], [x, 22]]);
+    await touchStroke([
+      [x, 6],
+      [x + 2, 14],
+      [x, 22],
+    ]);
     await nextRender(page, 'classify', n);
     await settle();
   }
@@ -360,7 +380,8 @@ test('phone (390 x 844): no page wider than the screen, compact header', async (
   }
   await page.close();
   console.log(`  phone widths: ${JSON.stringify(widths)}; header ${header.toFixed(0)} px of 844`);
-  for (const [tab, w] of Object.entries(widths)) assert(w.scroll <= w.viewport, `${tab}: page is ${w.scroll} px wide on a ${w.viewport} px screen`);
+  for (const [tab, w] of Object.entries(widths))
+    assert(w.scroll <= w.viewport, `${tab}: page is ${w.scroll} px wide on a ${w.viewport} px screen`);
   assert(header <= 0.15 * 844, `header takes ${header.toFixed(0)} px (${((header / 844) * 100).toFixed(0)}% of the screen)`);
   assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
 });
@@ -376,7 +397,9 @@ test('tabs follow the ARIA tabs pattern (arrow keys, roving tabindex, aria-contr
       selected: [...document.querySelectorAll('[role="tab"]')].filter((t) => t.getAttribute('aria-selected') === 'true').map((t) => t.id),
       tabbable: [...document.querySelectorAll('[role="tab"]')].filter((t) => t.tabIndex === 0).map((t) => t.id),
       visible: [...document.querySelectorAll('[role="tabpanel"]')].filter((p) => !p.hidden).map((p) => p.id),
-      controls: [...document.querySelectorAll('[role="tab"]')].every((t) => document.getElementById(t.getAttribute('aria-controls') ?? '')?.getAttribute('role') === 'tabpanel'),
+      controls: [...document.querySelectorAll('[role="tab"]')].every(
+        (t) => document.getElementById(t.getAttribute('aria-controls') ?? '')?.getAttribute('role') === 'tabpanel',
+      ),
     }));
     seen.push(s);
   }
@@ -384,7 +407,10 @@ test('tabs follow the ARIA tabs pattern (arrow keys, roving tabindex, aria-contr
   const expected = ['explain', 'generate', 'train', 'classify', 'train', 'train', 'classify'];
   seen.forEach((s, i) => {
     const want = `tab-${expected[i]}`;
-    assert(s.focused === want && s.selected.join() === want && s.tabbable.join() === want, `step ${i}: ${JSON.stringify(s)}, expected ${want}`);
+    assert(
+      s.focused === want && s.selected.join() === want && s.tabbable.join() === want,
+      `step ${i}: ${JSON.stringify(s)}, expected ${want}`,
+    );
     assert(s.visible.join() === `page-${expected[i]}`, `step ${i}: visible panels ${s.visible}`);
     assert(s.controls, 'a tab does not control a tabpanel');
   });
@@ -432,7 +458,9 @@ test('accessibility: every canvas has a text alternative, text contrast >= 4.5:1
           const r = ratio(rgb(st.color).slice(0, 3), bgOf(el));
           if (r < 4.5) low.push(`${el.tagName.toLowerCase()}.${el.className} "${el.textContent.trim().slice(0, 30)}" ${r.toFixed(2)}`);
         }
-        const bars = [...(panel?.querySelectorAll('.bar .fill') ?? [])].map((f) => ratio(rgb(getComputedStyle(f).backgroundColor), bgOf(f.parentElement)));
+        const bars = [...(panel?.querySelectorAll('.bar .fill') ?? [])].map((f) =>
+          ratio(rgb(getComputedStyle(f).backgroundColor), bgOf(f.parentElement)),
+        );
         return { tab: tabName, unlabeled, low, minBar: bars.length ? Math.min(...bars) : null };
       }, tab),
     );
@@ -530,7 +558,11 @@ for (const backend of ['cpu', 'wasm']) {
     await page.selectOption('#train-model', 'convnet-logits');
     await page.fill('#train-steps', '5000');
     await page.click('#train-start');
-    await page.waitForFunction(() => JSON.parse(document.querySelector('#page-train')?.getAttribute('data-losses') ?? '[]').length >= 2, null, { timeout: 180_000 });
+    await page.waitForFunction(
+      () => JSON.parse(document.querySelector('#page-train')?.getAttribute('data-losses') ?? '[]').length >= 2,
+      null,
+      { timeout: 180_000 },
+    );
     const stepsBefore = await lossCount(page);
     // At least 5 s, and until a step lands meanwhile (a cpu step takes seconds on a loaded machine).
     const intervals = [];
@@ -544,7 +576,9 @@ for (const backend of ['cpu', 'wasm']) {
     await page.waitForSelector('#page-train[data-train-state="stopped"]', { timeout: 180_000 });
     await page.close();
     const q = p95(intervals);
-    console.log(`  ${backend}: ${intervals.length} frames in ${(intervals.reduce((a, b) => a + b, 0) / 1000).toFixed(1)} s, p95 interval ${q.toFixed(1)} ms, max ${Math.max(...intervals).toFixed(0)} ms; ${stepsAfter - stepsBefore} steps meanwhile (${worker.rate} steps/s on ${worker.backend})`);
+    console.log(
+      `  ${backend}: ${intervals.length} frames in ${(intervals.reduce((a, b) => a + b, 0) / 1000).toFixed(1)} s, p95 interval ${q.toFixed(1)} ms, max ${Math.max(...intervals).toFixed(0)} ms; ${stepsAfter - stepsBefore} steps meanwhile (${worker.rate} steps/s on ${worker.backend})`,
+    );
     assert(worker.backend === backend, `the worker trained on ${worker.backend}, not ${backend}`);
     assert(stepsAfter > stepsBefore, 'no training steps while frames were measured');
     assert(q <= 50, `p95 frame interval ${q.toFixed(1)} ms > 50 ms`);
@@ -609,13 +643,25 @@ test('Stop / Use these weights / Revert: other tabs change only when asked, labe
   const reverted = await logitsHead(page);
   await page.screenshot({ path: path.join(shots, 'classify-reverted.png'), fullPage: true });
   await page.close();
-  assert(maxDiff(afterStop.outputs, shipped.outputs) === 0, `Stop changed the Classify outputs by ${maxDiff(afterStop.outputs, shipped.outputs)}`);
-  assert(afterStop.accuracy === shipped.accuracy && /MNIST/.test(shipped.accuracy ?? ''), `label '${afterStop.accuracy}' vs '${shipped.accuracy}'`);
+  assert(
+    maxDiff(afterStop.outputs, shipped.outputs) === 0,
+    `Stop changed the Classify outputs by ${maxDiff(afterStop.outputs, shipped.outputs)}`,
+  );
+  assert(
+    afterStop.accuracy === shipped.accuracy && /MNIST/.test(shipped.accuracy ?? ''),
+    `label '${afterStop.accuracy}' vs '${shipped.accuracy}'`,
+  );
   assert(maxDiff(used.outputs, shipped.outputs) > 1e-3, 'Use these weights did not change the outputs');
-  assert(used.source === 'trained in page' && /measured in this page/.test(used.accuracy ?? ''), `after Use: '${used.source}', '${used.accuracy}'`);
+  assert(
+    used.source === 'trained in page' && /measured in this page/.test(used.accuracy ?? ''),
+    `after Use: '${used.source}', '${used.accuracy}'`,
+  );
   assert(backendAfterReload === 'wasm', `backend after reload: ${backendAfterReload}`);
   assert(reloaded.source === 'trained in page', `after reload the weights are '${reloaded.source}'`);
-  assert(reverted.source === 'pretrained' && reverted.accuracy === shipped.accuracy, `after Revert: '${reverted.source}', '${reverted.accuracy}'`);
+  assert(
+    reverted.source === 'pretrained' && reverted.accuracy === shipped.accuracy,
+    `after Revert: '${reverted.source}', '${reverted.accuracy}'`,
+  );
   assert(maxDiff(reverted.outputs, shipped.outputs) < 1e-5, `Revert left outputs off by ${maxDiff(reverted.outputs, shipped.outputs)}`);
   assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
 });
@@ -634,7 +680,7 @@ test('train: softmax and sigmoid runs show the pitfall warning; earlier runs sta
   }
   const datasets = await page.evaluate(() => {
     const c = [...document.querySelectorAll('#loss-chart')][0];
-    return c ? window.Chart?.getChart?.(c)?.data.datasets.length ?? Number(c.dataset.runs ?? 0) : 0;
+    return c ? (window.Chart?.getChart?.(c)?.data.datasets.length ?? Number(c.dataset.runs ?? 0)) : 0;
   });
   const runs = await page.$eval('#page-train', (el) => Number(el.dataset.runs ?? 0));
   await page.screenshot({ path: path.join(shots, 'train-done.png'), fullPage: true });
@@ -680,10 +726,17 @@ test('weights round-trip through a safetensors download and upload', async () =>
   const conv1 = header['conv1.weight'];
   assert(download.suggestedFilename() === 'convnet-logits.safetensors', `file name ${download.suggestedFilename()}`);
   assert(conv1 && conv1.dtype === 'F32' && conv1.shape.join('x') === '10x1x5x5', `conv1.weight header: ${JSON.stringify(conv1)}`);
-  const end = Math.max(...Object.entries(header).filter(([k]) => k !== '__metadata__').map(([, v]) => v.data_offsets[1]));
+  const end = Math.max(
+    ...Object.entries(header)
+      .filter(([k]) => k !== '__metadata__')
+      .map(([, v]) => v.data_offsets[1]),
+  );
   assert(8 + n + end === bytes.length, `header offsets end at ${8 + n + end}, file has ${bytes.length} bytes`);
   assert(uploaded.source === 'uploaded', `after upload the weights are '${uploaded.source}'`);
-  assert(maxDiff(uploaded.outputs, shipped.outputs) < 1e-5, `uploaded weights give outputs off by ${maxDiff(uploaded.outputs, shipped.outputs)}`);
+  assert(
+    maxDiff(uploaded.outputs, shipped.outputs) < 1e-5,
+    `uploaded weights give outputs off by ${maxDiff(uploaded.outputs, shipped.outputs)}`,
+  );
   assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
 });
 
@@ -727,11 +780,17 @@ test('a shared URL reproduces the view (tab, backend, drawing, explained class, 
     const d = maxDiff(a.heads[head], b.heads[head]);
     assert(d < 0.05 * Math.max(1, ...a.heads[head].map(Math.abs)), `${head}: outputs differ by ${d}`);
   }
-  assert(b.explain.head === 'softmax' && b.explain.target === '2' && b.explain.method === 'gradientTimesInput', `explain view ${JSON.stringify(b.explain)}`);
+  assert(
+    b.explain.head === 'softmax' && b.explain.target === '2' && b.explain.method === 'gradientTimesInput',
+    `explain view ${JSON.stringify(b.explain)}`,
+  );
   assert(url2.slice(url2.indexOf('#')) === url.slice(url.indexOf('#')), 'the restored view writes a different URL');
   assert(gState.beta === '5' && gState.url.includes('z=0.250,0.700'), `generate state ${JSON.stringify(gState)}`);
   assert(eRule === 'epsilonPlus', `explain composite ${eRule}`);
-  assert(errors.length + errors2.length + g.errors.length + e.errors.length === 0, `console errors: ${[...errors, ...errors2, ...g.errors, ...e.errors].join(' | ')}`);
+  assert(
+    errors.length + errors2.length + g.errors.length + e.errors.length === 0,
+    `console errors: ${[...errors, ...errors2, ...g.errors, ...e.errors].join(' | ')}`,
+  );
 });
 
 // ---------- heatmaps for a drawn digit ----------
@@ -748,11 +807,18 @@ test('classify: a heatmap for the drawn digit for every class, with each method'
       await page.waitForFunction(
         ([m, t]) => {
           const el = document.querySelector('#classify-explain');
-          return el?.dataset.method === m && el?.dataset.target === t && !document.querySelector('#page-classify')?.hasAttribute('data-busy');
+          return (
+            el?.dataset.method === m && el?.dataset.target === t && !document.querySelector('#page-classify')?.hasAttribute('data-busy')
+          );
         },
         [method, String(d)],
       );
-      maps[`${method}:${d}`] = await page.$eval('#classify-heatmap', (c) => ({ lit: Number(c.closest('.card')?.dataset.lit), scale: Number(c.dataset.scale), label: c.getAttribute('aria-label'), px: c.toDataURL() }));
+      maps[`${method}:${d}`] = await page.$eval('#classify-heatmap', (c) => ({
+        lit: Number(c.closest('.card')?.dataset.lit),
+        scale: Number(c.dataset.scale),
+        label: c.getAttribute('aria-label'),
+        px: c.toDataURL(),
+      }));
     }
   }
   // LRP (once @logitlab/explain provides it): every composite explains too.
@@ -764,7 +830,10 @@ test('classify: a heatmap for the drawn digit for every class, with each method'
       await page.waitForFunction(() => !document.querySelector('#page-classify')?.hasAttribute('data-busy'));
       await page.waitForTimeout(100);
       await page.waitForFunction(() => !document.querySelector('#page-classify')?.hasAttribute('data-busy'));
-      maps[`lrp/${composite}`] = await page.$eval('#classify-heatmap', (c) => ({ lit: Number(c.closest('.card')?.dataset.lit), scale: Number(c.dataset.scale) }));
+      maps[`lrp/${composite}`] = await page.$eval('#classify-heatmap', (c) => ({
+        lit: Number(c.closest('.card')?.dataset.lit),
+        scale: Number(c.dataset.scale),
+      }));
     }
   }
   await page.$eval('#classify-heatmap-opacity', (s) => {
@@ -773,7 +842,8 @@ test('classify: a heatmap for the drawn digit for every class, with each method'
   });
   await page.screenshot({ path: path.join(shots, 'classify-drawn.png'), fullPage: true });
   await page.close();
-  for (const [k, m] of Object.entries(maps)) assert(m.lit > 0 && m.scale > 0, `${k}: empty heatmap (${JSON.stringify({ lit: m.lit, scale: m.scale })})`);
+  for (const [k, m] of Object.entries(maps))
+    assert(m.lit > 0 && m.scale > 0, `${k}: empty heatmap (${JSON.stringify({ lit: m.lit, scale: m.scale })})`);
   for (const method of methods) {
     const distinct = new Set(Array.from({ length: 10 }, (_, d) => maps[`${method}:${d}`].px)).size;
     assert(distinct === 10, `${method}: only ${distinct} distinct heatmaps for 10 classes`);
@@ -784,7 +854,10 @@ test('classify: a heatmap for the drawn digit for every class, with each method'
 
 test('classify: the layer view shows every stage for the drawn digit, live', async () => {
   const { page, errors } = await open('classify');
-  const stages = () => page.$$eval('#layer-view canvas', (cs) => cs.map((c) => ({ max: Number(c.dataset.max), label: c.getAttribute('aria-label'), px: c.toDataURL() })));
+  const stages = () =>
+    page.$$eval('#layer-view canvas', (cs) =>
+      cs.map((c) => ({ max: Number(c.dataset.max), label: c.getAttribute('aria-label'), px: c.toDataURL() })),
+    );
   const blank = await stages();
   await drawSeven(page, '#page-classify .draw-pad');
   await page.waitForFunction(() => !document.querySelector('#page-classify')?.hasAttribute('data-busy'));
@@ -814,13 +887,21 @@ test('explain: real MNIST picker digits through the datasets loader (checksummed
     const name = new URL(route.request().url()).pathname.split('/').pop();
     return route.fulfill({
       body: fs.readFileSync(path.join(mnistDir, name)),
-      headers: { 'Content-Type': 'application/octet-stream', 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin' },
+      headers: {
+        'Content-Type': 'application/octet-stream',
+        'Access-Control-Allow-Origin': '*',
+        'Cross-Origin-Resource-Policy': 'cross-origin',
+      },
     });
   });
   const { page, errors } = await open('explain', { context });
   const before = await page.$eval('#explain-bank', (el) => el.textContent);
   await page.click('#explain-mnist');
-  await page.waitForFunction(() => /^examples: (MNIST test digits$|synthetic)/.test(document.querySelector('#explain-bank')?.textContent ?? ''), null, { timeout: 120_000 });
+  await page.waitForFunction(
+    () => /^examples: (MNIST test digits$|synthetic)/.test(document.querySelector('#explain-bank')?.textContent ?? ''),
+    null,
+    { timeout: 120_000 },
+  );
   const label = await page.$eval('#explain-bank', (el) => el.textContent);
   assert(/^examples: MNIST test digits$/.test(label ?? ''), `after the download the label says '${label}' (${served} files served)`);
   const n = await renders(page, 'explain');
@@ -906,7 +987,9 @@ test('generate: the hidden-layer VAE gives readable samples, decodes, and the UR
   const linear = await sampleStats(page);
   const renders0 = await renders(page, 'generate');
   await page.selectOption('#vae-model', 'mlp');
-  await page.waitForFunction(() => document.querySelector('#page-generate .card:nth-child(2) h3')?.getAttribute('data-model') === 'vae-mlp');
+  await page.waitForFunction(
+    () => document.querySelector('#page-generate .card:nth-child(2) h3')?.getAttribute('data-model') === 'vae-mlp',
+  );
   await nextRender(page, 'generate', renders0);
   const mlp = await sampleStats(page);
   const quality = await page.$eval('#sample-quality', (p) => p.textContent);
@@ -932,12 +1015,21 @@ test('generate: the hidden-layer VAE gives readable samples, decodes, and the UR
   // near-black / near-white pixels separates them (measured: vae-mlp 0.74, linear VAE 0.24; the
   // spatial variance does not, the linear VAE's speckle has as much as a digit's strokes).
   assert(mlp.saturated > 0.5, `vae-mlp samples look like grey noise: ${fmt(mlp)}`);
-  assert(mlp.saturated > linear.saturated + 0.2, `vae-mlp samples (${fmt(mlp)}) are not much sharper than the linear VAE's (${fmt(linear)})`);
+  assert(
+    mlp.saturated > linear.saturated + 0.2,
+    `vae-mlp samples (${fmt(mlp)}) are not much sharper than the linear VAE's (${fmt(linear)})`,
+  );
   assert(/^\d+% of 100 prior samples are closer to a held-out \w+ digit/.test(quality ?? ''), `sample-quality label: '${quality}'`);
   assert(betaDisabled, 'beta select should be disabled for the beta-1-only vae-mlp');
   assert(Number.isFinite(ink) && ink > 0, `vae-mlp decoded an empty image (ink=${ink})`);
-  assert(/[?&]vae=mlp/.test(url) && restored === 'mlp' && restoredModel === 'vae-mlp', `URL ${url} restored '${restored}' / '${restoredModel}'`);
-  assert(again.values.every((v, i) => v === mlp.values[i]), 'the restored page shows other samples than before the reload');
+  assert(
+    /[?&]vae=mlp/.test(url) && restored === 'mlp' && restoredModel === 'vae-mlp',
+    `URL ${url} restored '${restored}' / '${restoredModel}'`,
+  );
+  assert(
+    again.values.every((v, i) => v === mlp.values[i]),
+    'the restored page shows other samples than before the reload',
+  );
   assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
 });
 
@@ -953,7 +1045,11 @@ for (const { name, fn } of tests) {
     console.log(`  ok   ${name} (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
   } catch (e) {
     failed++;
-    console.log(`  FAIL ${name} (${((Date.now() - t0) / 1000).toFixed(1)}s)\n       ${String(e?.message ?? e).split('\n').join('\n       ')}`);
+    console.log(
+      `  FAIL ${name} (${((Date.now() - t0) / 1000).toFixed(1)}s)\n       ${String(e?.message ?? e)
+        .split('\n')
+        .join('\n       ')}`,
+    );
   }
 }
 await browser.close();
@@ -963,7 +1059,15 @@ server?.close();
 if (process.env.E2E_UPDATE_DOCS) {
   const docs = path.join(repoRoot, 'docs/screenshots');
   fs.mkdirSync(docs, { recursive: true });
-  for (const f of ['classify-drawn.png', 'explain-picked.png', 'generate-decoded.png', 'train-done.png', 'phone-classify.png', 'phone-explain.png', 'generate-vae-mlp.png']) {
+  for (const f of [
+    'classify-drawn.png',
+    'explain-picked.png',
+    'generate-decoded.png',
+    'train-done.png',
+    'phone-classify.png',
+    'phone-explain.png',
+    'generate-vae-mlp.png',
+  ]) {
     if (fs.existsSync(path.join(shots, f))) fs.copyFileSync(path.join(shots, f), path.join(docs, f));
   }
 }

@@ -58,7 +58,13 @@ manifest.generatedBy = 'apps/web/scripts/make-weights.mjs';
 manifest.files ??= {};
 
 function save(id, model, metrics, description) {
-  const metadata = { model: id, data: data.source, recipe: description, architecture: model.toString(), ...Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, String(v)])) };
+  const metadata = {
+    model: id,
+    data: data.source,
+    recipe: description,
+    architecture: model.toString(),
+    ...Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, String(v)])),
+  };
   const bytes = moduleToSafetensors(model, metadata);
   const file = `${id}.safetensors`;
   // Atomic: a half-written asset must never be served.
@@ -71,7 +77,12 @@ function save(id, model, metrics, description) {
 }
 
 /** The seeds each family of weights has always used (weights stay comparable across regenerations). */
-const SEEDS = { digits: { model: 1, loader: 1 }, pairs: { model: 2, loader: 2, train: 21, test: 22 }, latent: { model: 6, loader: 6 }, pixels: { model: 8, loader: 8, samples: 9 } };
+const SEEDS = {
+  digits: { model: 1, loader: 1 },
+  pairs: { model: 2, loader: 2, train: 21, test: 22 },
+  latent: { model: 6, loader: 6 },
+  pixels: { model: 8, loader: 8, samples: 9 },
+};
 
 const asData = (s) => ({ images: s.images, count: s.count, targets: s.labels });
 
@@ -81,7 +92,10 @@ function setsFor(r) {
   const pairs = r.variants[variant].pairs;
   const tr = pairedDigits(data.train, { count: pairs.train, seed: SEEDS.pairs.train });
   const te = pairedDigits(data.test, { count: Math.min(pairs.test, 1000), seed: SEEDS.pairs.test });
-  return { train: { images: tr.images, count: tr.count, targets: tr.targets }, test: { images: te.images, count: te.count, targets: te.targets } };
+  return {
+    train: { images: tr.images, count: tr.count, targets: tr.targets },
+    test: { images: te.images, count: te.count, targets: te.targets },
+  };
 }
 
 /**
@@ -129,8 +143,17 @@ for (const id of RECIPE_IDS.filter((i) => i !== 'bn-mlp' && (!only || only.split
   const optimizer = r.makeOptimizer();
   const opts = fitOptionsOf(r);
   const t0 = Date.now();
-  const progress = { onEpochEnd: (_ctx, logs) => console.log(`  ${id}: epoch ${logs.epoch + 1}/${v.epochs}, loss ${logs.loss.toFixed(4)}, ${((Date.now() - t0) / 1000).toFixed(0)}s`) };
-  await fit(model, { ...opts, optimizer, data: r.loader(train, { batchSize: v.batchSize, seed: seeds.loader }), epochs: v.epochs, callbacks: [progress] });
+  const progress = {
+    onEpochEnd: (_ctx, logs) =>
+      console.log(`  ${id}: epoch ${logs.epoch + 1}/${v.epochs}, loss ${logs.loss.toFixed(4)}, ${((Date.now() - t0) / 1000).toFixed(0)}s`),
+  };
+  await fit(model, {
+    ...opts,
+    optimizer,
+    data: r.loader(train, { batchSize: v.batchSize, seed: seeds.loader }),
+    epochs: v.epochs,
+    callbacks: [progress],
+  });
   optimizer.dispose();
   model.eval();
   let metrics;

@@ -12,11 +12,25 @@ const info = await useBackend(backend, { threads: Number(threadsArg) });
 
 const v = (shape, seed, std) => tf.tidy(() => tf.variable(tf.randomNormal(shape, 0, std, 'float32', seed)));
 const p = {
-  w1: v([5, 5, 1, 10], 1, 0.2), b1: v([10], 2, 0.1), w2: v([5, 5, 10, 20], 3, 0.06), b2: v([20], 4, 0.1),
-  w3: v([320, 50], 5, 0.05), b3: v([50], 6, 0.1), w4: v([50, 10], 7, 0.1), b4: v([10], 8, 0.1),
+  w1: v([5, 5, 1, 10], 1, 0.2),
+  b1: v([10], 2, 0.1),
+  w2: v([5, 5, 10, 20], 3, 0.06),
+  b2: v([20], 4, 0.1),
+  w3: v([320, 50], 5, 0.05),
+  b3: v([50], 6, 0.1),
+  w4: v([50, 10], 7, 0.1),
+  b4: v([10], 8, 0.1),
 };
 const x = tf.randomUniform([B, 28, 28, 1], 0, 1, 'float32', 9);
-const y = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from({ length: B }, (_, i) => i % 10), 'int32'), 10));
+const y = tf.tidy(() =>
+  tf.oneHot(
+    tf.tensor1d(
+      Array.from({ length: B }, (_, i) => i % 10),
+      'int32',
+    ),
+    10,
+  ),
+);
 const opt = tf.train.sgd(0.01);
 
 // relu(maxPool(z)) == maxPool(relu(z)), so the fused variant applies bias + relu inside the conv.
@@ -57,4 +71,13 @@ for (let r = 0; r < reps; r++) {
 }
 rates.sort((a, b) => a - b);
 const median = rates[Math.floor(rates.length / 2)];
-console.log(JSON.stringify({ backend: info.name, threads: info.threads, simd: info.simd, fused, trainSamplesPerSec: Math.round(median), leakedTensors: tf.memory().numTensors - tensorsBefore }));
+console.log(
+  JSON.stringify({
+    backend: info.name,
+    threads: info.threads,
+    simd: info.simd,
+    fused,
+    trainSamplesPerSec: Math.round(median),
+    leakedTensors: tf.memory().numTensors - tensorsBefore,
+  }),
+);

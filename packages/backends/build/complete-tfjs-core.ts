@@ -59,39 +59,48 @@ export function completeTfjsCore(): Plugin {
   const publicNames = new Set(Object.keys(require(CORE) as object));
 
   const moduleKey = (importer: string, spec: string) =>
-    path.relative(distDir, path.resolve(path.dirname(importer), spec)).replace(/\\/g, '/').replace(/\.js$/, '');
+    path
+      .relative(distDir, path.resolve(path.dirname(importer), spec))
+      .replace(/\\/g, '/')
+      .replace(/\.js$/, '');
 
   let counter = 0;
   function rewrite(file: string, source: string): string {
-    return source.replace(/import\s+(\*\s+as\s+(\w+)|\{([^}]*)\})\s+from\s+'(\.[^']+)';/g, (whole, _c, nsAlias: string | undefined, names: string | undefined, spec: string) => {
-      const key = moduleKey(file, spec);
-      if (BUNDLED.some((re) => re.test(key))) return whole; // bundled as-is
-      const ns = NAMESPACES[key];
-      if (nsAlias) {
-        if (!ns) throw new Error(`complete-tfjs-core: no public namespace for '${key}' (imported by ${file})`);
-        return `import { ${ns} as ${nsAlias} } from '${CORE}';`;
-      }
-      const specifiers = (names ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-      const fromCore: string[] = [];
-      const fromInternals: string[] = [];
-      const fromNamespace: string[] = [];
-      for (const specifier of specifiers) {
-        const name = specifier.split(/\s+as\s+/)[0]!;
-        if (publicNames.has(name)) fromCore.push(specifier);
-        else if (ns) fromNamespace.push(specifier.replace(/\s+as\s+/, ': '));
-        else if (INTERNAL_NAMES.has(name)) fromInternals.push(specifier);
-        // A private op (e.g. ops/max_pool_grad): bundle that file too; its own imports get rewritten.
-        else return whole;
-      }
-      const out: string[] = [];
-      if (fromCore.length) out.push(`import { ${fromCore.join(', ')} } from '${CORE}';`);
-      if (fromInternals.length) out.push(`import { ${fromInternals.join(', ')} } from '${INTERNALS}';`);
-      if (fromNamespace.length) {
-        const local = `__ns_${ns}_${counter++}`;
-        out.push(`import { ${ns} as ${local} } from '${CORE}';`, `const { ${fromNamespace.join(', ')} } = ${local};`);
-      }
-      return out.join('\n');
-    });
+    return source.replace(
+      /import\s+(\*\s+as\s+(\w+)|\{([^}]*)\})\s+from\s+'(\.[^']+)';/g,
+      (whole, _c, nsAlias: string | undefined, names: string | undefined, spec: string) => {
+        const key = moduleKey(file, spec);
+        if (BUNDLED.some((re) => re.test(key))) return whole; // bundled as-is
+        const ns = NAMESPACES[key];
+        if (nsAlias) {
+          if (!ns) throw new Error(`complete-tfjs-core: no public namespace for '${key}' (imported by ${file})`);
+          return `import { ${ns} as ${nsAlias} } from '${CORE}';`;
+        }
+        const specifiers = (names ?? '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+        const fromCore: string[] = [];
+        const fromInternals: string[] = [];
+        const fromNamespace: string[] = [];
+        for (const specifier of specifiers) {
+          const name = specifier.split(/\s+as\s+/)[0]!;
+          if (publicNames.has(name)) fromCore.push(specifier);
+          else if (ns) fromNamespace.push(specifier.replace(/\s+as\s+/, ': '));
+          else if (INTERNAL_NAMES.has(name)) fromInternals.push(specifier);
+          // A private op (e.g. ops/max_pool_grad): bundle that file too; its own imports get rewritten.
+          else return whole;
+        }
+        const out: string[] = [];
+        if (fromCore.length) out.push(`import { ${fromCore.join(', ')} } from '${CORE}';`);
+        if (fromInternals.length) out.push(`import { ${fromInternals.join(', ')} } from '${INTERNALS}';`);
+        if (fromNamespace.length) {
+          const local = `__ns_${ns}_${counter++}`;
+          out.push(`import { ${ns} as ${local} } from '${CORE}';`, `const { ${fromNamespace.join(', ')} } = ${local};`);
+        }
+        return out.join('\n');
+      },
+    );
   }
 
   return {
@@ -101,7 +110,11 @@ export function completeTfjsCore(): Plugin {
         path: path.join(distDir, `${args.path.slice(`${CORE}/dist/`.length).replace(/\.js$/, '')}.js`),
       }));
       build.onResolve({ filter: new RegExp(`^${INTERNALS}$`) }, () => ({ path: INTERNALS, namespace: 'tfjs-internals' }));
-      build.onLoad({ filter: /.*/, namespace: 'tfjs-internals' }, () => ({ contents: INTERNALS_SOURCE, loader: 'js', resolveDir: distDir }));
+      build.onLoad({ filter: /.*/, namespace: 'tfjs-internals' }, () => ({
+        contents: INTERNALS_SOURCE,
+        loader: 'js',
+        resolveDir: distDir,
+      }));
       build.onLoad({ filter: /[\\/]@tensorflow[\\/]tfjs-core[\\/]dist[\\/].*\.js$/ }, (args) => ({
         // the inline source maps of tfjs-core's files would only bloat our dist
         contents: rewrite(args.path, readFileSync(args.path, 'utf8').replace(/^\/\/# sourceMappingURL=.*$/m, '')),

@@ -32,7 +32,9 @@ export class BackendUnavailableError extends LogitlabError {
 export class UnknownBackendError extends LogitlabError {
   override name = 'UnknownBackendError';
   constructor(name: unknown) {
-    super(`Unknown backend ${JSON.stringify(name)}; expected one of 'auto', 'cpu', 'wasm', 'native', 'webgl', 'webgpu', 'tensorflow', 'tensorflow-gpu'.`);
+    super(
+      `Unknown backend ${JSON.stringify(name)}; expected one of 'auto', 'cpu', 'wasm', 'native', 'webgl', 'webgpu', 'tensorflow', 'tensorflow-gpu'.`,
+    );
   }
 }
 

@@ -50,5 +50,7 @@ export function errorMessage(error: unknown): string {
 export function isModuleNotFound(error: unknown, packageName: string): boolean {
   const message = errorMessage(error);
   const named = message.includes(`'${packageName}'`) || message.includes(`"${packageName}"`);
-  return named && /Cannot find (module|package)|Could not resolve|Failed to resolve|Failed to fetch dynamically imported module/i.test(message);
+  return (
+    named && /Cannot find (module|package)|Could not resolve|Failed to resolve|Failed to fetch dynamically imported module/i.test(message)
+  );
 }

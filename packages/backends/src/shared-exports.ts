@@ -1,5 +1,14 @@
 // Everything both entry points export besides useBackend/listBackends.
-export type { BackendInfo, BackendName, BackendStatus, ConcreteBackendName, Platform, UseBackendOptions, WasmBinaryName, WasmPaths } from './types';
+export type {
+  BackendInfo,
+  BackendName,
+  BackendStatus,
+  ConcreteBackendName,
+  Platform,
+  UseBackendOptions,
+  WasmBinaryName,
+  WasmPaths,
+} from './types';
 export { BackendNotInstalledError, BackendUnavailableError, NoBackendAvailableError, UnknownBackendError } from './errors';
 export { GradientsNotRegisteredError, registerAllGradients } from './gradients';
 export { registerWasmTrainingKernels } from './wasm/register';

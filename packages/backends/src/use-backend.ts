@@ -83,9 +83,11 @@ export function createBackendApi(adapter: PlatformAdapter): BackendApi {
     const mod = await load(name);
     quietCpuBanner();
     const started =
-      name === 'wasm' ? await startWasm(mod as unknown as WasmModule, options)
-      : name === 'native' ? await startNative(mod, options)
-      : await tf.setBackend(BACKEND_PACKAGES[name].tfjsName);
+      name === 'wasm'
+        ? await startWasm(mod as unknown as WasmModule, options)
+        : name === 'native'
+          ? await startNative(mod, options)
+          : await tf.setBackend(BACKEND_PACKAGES[name].tfjsName);
     if (!started) throw new BackendUnavailableError(name, 'tfjs could not initialise it on this machine (see its warning above)');
     await tf.ready();
     // A backend can start and still fail on its first kernel (e.g. a GPU without the needed features).
@@ -127,7 +129,12 @@ export function createBackendApi(adapter: PlatformAdapter): BackendApi {
       const { platforms } = BACKEND_PACKAGES[name];
       if (!platforms.includes(adapter.platform)) {
         // never loaded here: a browser backend is not "installed" in Node even when its package is on disk
-        result.push({ name, installed: false, works: false, reason: `runs only in ${platforms.join(' and ')}, not in the ${adapter.platform}` });
+        result.push({
+          name,
+          installed: false,
+          works: false,
+          reason: `runs only in ${platforms.join(' and ')}, not in the ${adapter.platform}`,
+        });
         continue;
       }
       try {

@@ -53,9 +53,10 @@ const body = (backend) => `
 
 function runIn(format, backend = 'cpu') {
   const BODY = body(backend);
-  const script = format === 'esm'
-    ? `import * as tf from '@tensorflow/tfjs-core'; import * as backends from '@logitlab/backends'; await (async () => {${BODY}})();`
-    : `const tf = require('@tensorflow/tfjs-core'); const backends = require('@logitlab/backends'); (async () => {${BODY}})().catch((e) => { console.error(e); process.exit(1); });`;
+  const script =
+    format === 'esm'
+      ? `import * as tf from '@tensorflow/tfjs-core'; import * as backends from '@logitlab/backends'; await (async () => {${BODY}})();`
+      : `const tf = require('@tensorflow/tfjs-core'); const backends = require('@logitlab/backends'); (async () => {${BODY}})().catch((e) => { console.error(e); process.exit(1); });`;
   const args = format === 'esm' ? ['--input-type=module', '-e', script] : ['--input-type=commonjs', '-e', script];
   const stdout = execFileSync(process.execPath, args, { cwd: pkgDir, encoding: 'utf8' });
   return JSON.parse(stdout.trim().split('\n').pop());
@@ -64,7 +65,11 @@ function runIn(format, backend = 'cpu') {
 // native only where its addon is built (CI builds it: LOGITLAB_REQUIRE_NATIVE=1 makes a missing one fail)
 const nativeBuilt = (() => {
   try {
-    execFileSync(process.execPath, ['--input-type=module', '-e', "import { loadNative } from '@logitlab/native'; process.exit(loadNative().ok ? 0 : 1)"], { cwd: pkgDir });
+    execFileSync(
+      process.execPath,
+      ['--input-type=module', '-e', "import { loadNative } from '@logitlab/native'; process.exit(loadNative().ok ? 0 : 1)"],
+      { cwd: pkgDir },
+    );
     return true;
   } catch {
     return false;

@@ -54,7 +54,8 @@ function traceCalls(model: Module, x: tf.Tensor): Call[] {
 function affineOf(bn: BatchNorm, name: string): { a: tf.Tensor1D; c: tf.Tensor1D } {
   const mean = bn.runningMean;
   const variance = bn.runningVar;
-  if (!mean || !variance) throw new ExplainModelError(`cannot canonize BatchNorm '${name}': without running statistics it normalises by batch statistics`);
+  if (!mean || !variance)
+    throw new ExplainModelError(`cannot canonize BatchNorm '${name}': without running statistics it normalises by batch statistics`);
   return tf.tidy(() => {
     const inv = tf.rsqrt(tf.add(variance, bn.eps));
     const a = (bn.weight ? tf.mul(bn.weight, inv) : inv) as tf.Tensor1D;
@@ -111,7 +112,9 @@ export function canonize(model: Module, x: tf.Tensor, names: ReadonlyMap<Module,
         } else if (next instanceof Linear || (next instanceof Conv2d && unpadded(next))) {
           replace(next, mergeBefore(next, current(next), a, c));
         } else {
-          throw new ExplainModelError(`cannot canonize BatchNorm '${name}': it neither follows nor feeds a Linear or unpadded Conv2d directly`);
+          throw new ExplainModelError(
+            `cannot canonize BatchNorm '${name}': it neither follows nor feeds a Linear or unpadded Conv2d directly`,
+          );
         }
       } finally {
         tf.dispose([a, c]);

@@ -35,7 +35,10 @@ export interface CompositeOptions {
 }
 
 function needBounds(name: string, bounds: readonly [number, number] | undefined): [number, number] {
-  if (!bounds) throw new ExplainOptionsError(`composite '${name}' needs bounds: [low, high], the input domain of zB (e.g. [0, 1] for pixels in [0, 1])`);
+  if (!bounds)
+    throw new ExplainOptionsError(
+      `composite '${name}' needs bounds: [low, high], the input domain of zB (e.g. [0, 1] for pixels in [0, 1])`,
+    );
   const [low, high] = bounds;
   if (!(Number.isFinite(low) && Number.isFinite(high) && low < high)) {
     throw new ExplainOptionsError(`bounds must be [low, high] with finite low < high, got [${low}, ${high}]`);
@@ -88,16 +91,23 @@ export function ruleFor(composite: Composite, module: Module, name: string, firs
 export function checkComposite(composite: Composite, names: ReadonlyMap<Module, string>): void {
   const all = [...names.values()];
   for (const key of Object.keys(composite.byName ?? {})) {
-    if (!all.includes(key)) throw new ExplainOptionsError(`composite.byName names layer '${key}', which the model does not have; layers: ${all.filter(Boolean).join(', ')}`);
+    if (!all.includes(key))
+      throw new ExplainOptionsError(
+        `composite.byName names layer '${key}', which the model does not have; layers: ${all.filter(Boolean).join(', ')}`,
+      );
   }
   for (const [m, name] of names) {
     const kind = layerKind(m);
     if (kind === 'dense' || kind === 'conv') {
       if (ruleFor(composite, m, name, false) === null && ruleFor(composite, m, name, true) === null) {
-        throw new ExplainModelError(`composite '${composite.name ?? 'custom'}' gives no rule for layer '${name}' (${m.constructor.name}); set ${kind}, byType or byName`);
+        throw new ExplainModelError(
+          `composite '${composite.name ?? 'custom'}' gives no rule for layer '${name}' (${m.constructor.name}); set ${kind}, byType or byName`,
+        );
       }
     } else if (kind === null && m.children().length === 0 && m.numParameters() > 0 && !isBatchNorm(m)) {
-      throw new ExplainModelError(`no LRP rule for layer '${name}' (${m.constructor.name}); give one in composite.byName or composite.byType`);
+      throw new ExplainModelError(
+        `no LRP rule for layer '${name}' (${m.constructor.name}); give one in composite.byName or composite.byType`,
+      );
     }
   }
 }

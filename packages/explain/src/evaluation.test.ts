@@ -9,13 +9,25 @@ describe('evaluation over any model', () => {
   it('scoreFunction scores the pre-head logit of the target, so pixel flipping works on a classifier', async () => {
     // a linear "classifier": class 0 scores 2 x0 + x1, class 1 scores -x0
     const net = new Sequential(new Linear(2, 2, { bias: false }));
-    (net.at(0) as Linear).weight.assign(tf.tensor2d([[2, -1], [1, 0]]));
+    (net.at(0) as Linear).weight.assign(
+      tf.tensor2d([
+        [2, -1],
+        [1, 0],
+      ]),
+    );
     const score = scoreFunction(net, { sampleShape: [2], target: 0 });
     expect(Array.from(await score(Float32Array.from([1, 1, 3, 0]), 2))).toEqual([3, 6]);
     // gradient x input ranks x0 first (2 vs 1): flipping it to 0 drops the score by 2 at step 1
     const x = tf.tensor2d([[1, 1]]);
     const e = explain(net, x, { method: 'gradientTimesInput', target: 0 });
-    const pf = await pixelFlipping(score, x.dataSync(), { count: 1, relevance: e.relevance.dataSync(), steps: 2, pixelsPerStep: 1, perturbation: 'min', range: [0, 1] });
+    const pf = await pixelFlipping(score, x.dataSync(), {
+      count: 1,
+      relevance: e.relevance.dataSync(),
+      steps: 2,
+      pixelsPerStep: 1,
+      perturbation: 'min',
+      range: [0, 1],
+    });
     expect(Array.from(pf.scores)).toEqual([3, 1, 0]);
     tf.dispose([x, e.relevance]);
     net.dispose();

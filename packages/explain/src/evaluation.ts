@@ -64,9 +64,15 @@ export interface RandomisationStep {
  * model's heatmaps. An explanation that depends on the model should decorrelate quickly. The
  * trained weights are restored afterwards, also on error.
  */
-export function randomisationCheck(model: Module, x: tf.Tensor, options: ExplainOptions = {}, { seed = 0 }: RandomisationOptions = {}): RandomisationStep[] {
+export function randomisationCheck(
+  model: Module,
+  x: tf.Tensor,
+  options: ExplainOptions = {},
+  { seed = 0 }: RandomisationOptions = {},
+): RandomisationStep[] {
+  const leaves = model.namedModules().filter(([, m]) => m.children().length === 0 && m.parameters().length > 0);
   // oxlint-disable-next-line unicorn/no-array-reverse -- reverses a fresh filtered copy; toReversed is ES2023
-  const layers = model.namedModules().filter(([, m]) => m.children().length === 0 && m.parameters().length > 0).reverse();
+  const layers = leaves.reverse();
   if (layers.length === 0) throw new ExplainInputError('randomisationCheck needs a model with parameters');
   if (options.target !== undefined && typeof options.target !== 'number' && Array.from(options.target).length !== x.shape[0]) {
     throw new ExplainOptionsError('randomisationCheck: target must have one entry per sample');
@@ -92,7 +98,11 @@ export function randomisationCheck(model: Module, x: tf.Tensor, options: Explain
       const e = explain(model, x, { ...options, target });
       const data = e.relevance.dataSync();
       e.relevance.dispose();
-      steps.push({ layer: name, spearman: meanCorrelation(spearman(refData, data, n).perImage), spearmanAbs: meanCorrelation(spearman(refAbs, data.map(Math.abs), n).perImage) });
+      steps.push({
+        layer: name,
+        spearman: meanCorrelation(spearman(refData, data, n).perImage),
+        spearmanAbs: meanCorrelation(spearman(refAbs, data.map(Math.abs), n).perImage),
+      });
     }
   } finally {
     for (const [p, copy] of saved) {

@@ -65,7 +65,12 @@ describe('seed convnet with PyTorch-trained weights, against the PyTorch referen
     const before = tf.memory().numTensors;
     const e = explain(model, x, options);
     expect(Array.from(e.target), `${label}: default target is the predicted class`).toEqual(c.target);
-    expect(Array.from(e.score).map((v, i) => v - c.logits.data[i * 10 + c.target[i]!]!).every((d) => Math.abs(d) < 1e-4), `${label}: starts at the pre-head logit`).toBe(true);
+    expect(
+      Array.from(e.score)
+        .map((v, i) => v - c.logits.data[i * 10 + c.target[i]!]!)
+        .every((d) => Math.abs(d) < 1e-4),
+      `${label}: starts at the pre-head logit`,
+    ).toBe(true);
     expectMapClose(e.relevance, expected, label);
     e.relevance.dispose();
     expect(tf.memory().numTensors, `${label}: no leaks`).toBe(before);
@@ -86,7 +91,8 @@ describe('seed convnet with PyTorch-trained weights, against the PyTorch referen
     check({ method: 'sensitivity' }, sensF, 'sensitivity');
   });
 
-  it('integratedGradients (midpoint rule, zero baseline)', () => check({ method: 'integratedGradients', steps: c.integratedGradients.steps }, c.integratedGradients.relevance, 'IG'));
+  it('integratedGradients (midpoint rule, zero baseline)', () =>
+    check({ method: 'integratedGradients', steps: c.integratedGradients.steps }, c.integratedGradients.relevance, 'IG'));
 
   it('smoothGrad (the same seeded noise)', () => {
     const { n, sigma, seed, relevance } = c.smoothGrad;
@@ -105,7 +111,10 @@ describe('sum-pool network (Montavon et al. 2017), against the PyTorch reference
   const draw = (key: string): tf.Tensor => {
     const { seed, shape, low, high } = s.seeds[key]!;
     const rng = new Rng(seed);
-    return tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.uniform(low, high)), shape);
+    return tf.tensor(
+      Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.uniform(low, high)),
+      shape,
+    );
   };
   const model = new SumPoolExplainer();
   const state = Object.fromEntries(['fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias'].map((k) => [k, draw(k)]));

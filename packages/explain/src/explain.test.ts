@@ -1,5 +1,18 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { BatchNorm1d, BatchNorm2d, Conv2d, Dropout, Flatten, Linear, LogSoftmax, MaxPool2d, ReLU, Sequential, SumPool1d, manualSeed } from '@logitlab/layers';
+import {
+  BatchNorm1d,
+  BatchNorm2d,
+  Conv2d,
+  Dropout,
+  Flatten,
+  Linear,
+  LogSoftmax,
+  MaxPool2d,
+  ReLU,
+  Sequential,
+  SumPool1d,
+  manualSeed,
+} from '@logitlab/layers';
 import { BnMlp, MnistConvNet } from '@logitlab/models';
 import { describe, expect, it } from 'vitest';
 import type { Composite } from './composites';
@@ -14,7 +27,17 @@ const maxDiff = (a: tf.Tensor, b: tf.Tensor): number => tf.tidy(() => maxAbs(tf.
 
 /** A small convnet with biases, max-pooling and a log-softmax head. */
 function convnet(): Sequential {
-  return new Sequential(new Conv2d(1, 4, 3), new ReLU(), new MaxPool2d(2), new Flatten(), new Linear(36, 8), new ReLU(), new Dropout(0.5), new Linear(8, 5), new LogSoftmax());
+  return new Sequential(
+    new Conv2d(1, 4, 3),
+    new ReLU(),
+    new MaxPool2d(2),
+    new Flatten(),
+    new Linear(36, 8),
+    new ReLU(),
+    new Dropout(0.5),
+    new Linear(8, 5),
+    new LogSoftmax(),
+  );
 }
 
 /** Random running statistics, so canonisation has something to merge. */
@@ -33,7 +56,15 @@ function dense(w: number[][]) {
 describe('propagate (hand-computed, dense layer weights [in, out])', () => {
   it('z+ redistributes by positive contributions only', () => {
     // unit 0: x0 w00 = 1 (x1 w10 = -2 is dropped); unit 1: 2 and 2
-    const r = propagate(zPlusRule(), dense([[1, 2], [-1, 1]]), tf.tensor2d([[1, 2]]), tf.tensor2d([[3, 8]]));
+    const r = propagate(
+      zPlusRule(),
+      dense([
+        [1, 2],
+        [-1, 1],
+      ]),
+      tf.tensor2d([[1, 2]]),
+      tf.tensor2d([[3, 8]]),
+    );
     expect(Array.from(r.dataSync())).toEqual([7, 4].map((v) => expect.closeTo(v, 5)));
   });
   it('zB spends relevance on the distance of each pixel from the bound its weight points to', () => {
@@ -106,8 +137,16 @@ describe('identities of the LRP literature', () => {
 describe('BatchNorm canonisation', () => {
   const cases: [string, () => Sequential | BnMlp, number[]][] = [
     ['BatchNorm -> Dropout -> Linear (BnMlp, merged into the next Linear)', () => new BnMlp({ sizes: [12, 10, 6, 3] }), [5, 12]],
-    ['Linear -> BatchNorm1d (merged into the previous Linear)', () => new Sequential(new Linear(12, 10), new BatchNorm1d(10), new ReLU(), new Linear(10, 3)), [5, 12]],
-    ['Conv2d -> BatchNorm2d', () => new Sequential(new Conv2d(1, 3, 3, { padding: 1 }), new BatchNorm2d(3), new ReLU(), new Flatten(), new Linear(48, 3)), [5, 4, 4, 1]],
+    [
+      'Linear -> BatchNorm1d (merged into the previous Linear)',
+      () => new Sequential(new Linear(12, 10), new BatchNorm1d(10), new ReLU(), new Linear(10, 3)),
+      [5, 12],
+    ],
+    [
+      'Conv2d -> BatchNorm2d',
+      () => new Sequential(new Conv2d(1, 3, 3, { padding: 1 }), new BatchNorm2d(3), new ReLU(), new Flatten(), new Linear(48, 3)),
+      [5, 4, 4, 1],
+    ],
   ];
   for (const [label, build, shape] of cases) {
     it(`${label}: LRP-epsilon -> 0 still equals gradient x input; weights and modes untouched`, () => {
@@ -144,7 +183,15 @@ describe('targets, heads and options', () => {
   const x = tf.randomUniform([3, 8, 8, 1], 0, 1, 'float32', 5);
 
   it('starts at the pre-head logit; output: model starts at the log-probability', () => {
-    const logits = tf.tidy(() => (net.at(7) as Linear).call(tf.relu((net.at(4) as Linear).call((net.at(3) as Flatten).call(tf.maxPool(tf.relu((net.at(0) as Conv2d).call(x)) as tf.Tensor4D, 2, 2, 'valid'))))));
+    const logits = tf.tidy(() =>
+      (net.at(7) as Linear).call(
+        tf.relu(
+          (net.at(4) as Linear).call(
+            (net.at(3) as Flatten).call(tf.maxPool(tf.relu((net.at(0) as Conv2d).call(x)) as tf.Tensor4D, 2, 2, 'valid')),
+          ),
+        ),
+      ),
+    );
     const lv = logits.dataSync();
     const auto = explain(net, x, { method: 'gradient', target: [0, 1, 2] });
     const model = explain(net, x, { method: 'gradient', target: [0, 1, 2], output: 'model' });
@@ -171,7 +218,9 @@ describe('targets, heads and options', () => {
     expect(() => explain(net, x, { composite: 'zennit' as never })).toThrow(/unknown composite 'zennit'/);
     expect(() => explain(net, x, { composite: 'deepTaylor' })).toThrow(/needs bounds/);
     expect(() => explain(net, x, { composite: 'deepTaylor', bounds: [1, 0] })).toThrow(/low < high/);
-    expect(() => explain(net, x, { composite: { byName: { conv9: zPlusRule() }, conv: zPlusRule(), dense: zPlusRule() } })).toThrow(/conv9/);
+    expect(() => explain(net, x, { composite: { byName: { conv9: zPlusRule() }, conv: zPlusRule(), dense: zPlusRule() } })).toThrow(
+      /conv9/,
+    );
     expect(() => explain(net, x, { composite: { conv: zPlusRule() } })).toThrow(ExplainModelError);
     expect(() => explain(net, x, { target: 5 })).toThrow(ExplainTargetError);
     expect(() => explain(net, x, { target: [0, 1] })).toThrow(/2 entries for a batch of 3/);

@@ -11,8 +11,18 @@ import { lrpHook } from './lrp';
 import { occlusion, type OcclusionOptions } from './occlusion';
 import { backward, forwardScores, type Session } from './session';
 
-export type Method = 'lrp' | 'gradient' | 'sensitivity' | 'gradientTimesInput' | 'integratedGradients' | 'smoothGrad' | 'gradCam' | 'occlusion';
-export const methods: readonly Method[] = ['lrp', 'gradient', 'sensitivity', 'gradientTimesInput', 'integratedGradients', 'smoothGrad', 'gradCam', 'occlusion'];
+export type Method =
+  'lrp' | 'gradient' | 'sensitivity' | 'gradientTimesInput' | 'integratedGradients' | 'smoothGrad' | 'gradCam' | 'occlusion';
+export const methods: readonly Method[] = [
+  'lrp',
+  'gradient',
+  'sensitivity',
+  'gradientTimesInput',
+  'integratedGradients',
+  'smoothGrad',
+  'gradCam',
+  'occlusion',
+];
 
 export interface ExplainOptions {
   /** Default 'lrp'. */
@@ -105,7 +115,8 @@ export function explain(model: Module, x: tf.Tensor, options: ExplainOptions = {
   const { method = 'lrp', output = 'auto' } = options;
   if (!methods.includes(method)) throw new ExplainOptionsError(`unknown method '${String(method)}', expected one of ${methods.join(', ')}`);
   if (output !== 'auto' && output !== 'model') throw new ExplainOptionsError(`output must be 'auto' or 'model', got '${String(output)}'`);
-  if (x.rank < 2 || x.shape[0] === 0) throw new ExplainInputError(`explain needs a batch [N, ...] with N >= 1, got shape [${x.shape.join(', ')}]`);
+  if (x.rank < 2 || x.shape[0] === 0)
+    throw new ExplainInputError(`explain needs a batch [N, ...] with N >= 1, got shape [${x.shape.join(', ')}]`);
   if (x.dtype !== 'float32') throw new ExplainInputError(`explain needs float32 input, got ${x.dtype}`);
   const names = new Map(model.namedModules().map(([name, m]) => [m, name] as const));
   const session: Session = { model, names, output, target: options.target };
@@ -124,7 +135,8 @@ export function explain(model: Module, x: tf.Tensor, options: ExplainOptions = {
       case 'gradCam':
         return gradCam(session, x, options.layer);
       case 'occlusion':
-        if (options.baseline !== undefined && typeof options.baseline !== 'number') throw new ExplainOptionsError('occlusion baseline must be a number');
+        if (options.baseline !== undefined && typeof options.baseline !== 'number')
+          throw new ExplainOptionsError('occlusion baseline must be a number');
         return occlusion(session, x, { window: options.window, stride: options.stride, baseline: options.baseline });
     }
   });

@@ -41,7 +41,13 @@ function isHeadOf(out: tf.Tensor, logits: tf.Tensor): boolean {
  * head applied to the last layer's output (MnistConvNet's logSoftmax, a Sequential ending in Softmax),
  * that layer's output: the pre-head logits. Run it inside tf.tidy (or tf.grad).
  */
-export function hookedForward(model: Module, x: tf.Tensor, names: ReadonlyMap<Module, string>, hook: LayerHook | null, output: OutputChoice): tf.Tensor2D {
+export function hookedForward(
+  model: Module,
+  x: tf.Tensor,
+  names: ReadonlyMap<Module, string>,
+  hook: LayerHook | null,
+  output: OutputChoice,
+): tf.Tensor2D {
   const candidates: tf.Tensor[] = [];
   let last: { source: tf.Tensor; copy: tf.Tensor } | null = null;
   let index = 0;

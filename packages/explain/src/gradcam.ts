@@ -10,7 +10,8 @@ import { backward, forwardScores, type Session } from './session';
  */
 export function gradCam(session: Session, x: tf.Tensor, layer: string | undefined): Attribution {
   const names = [...session.names.values()].filter(Boolean);
-  if (layer === undefined) throw new ExplainOptionsError(`gradCam needs layer: the name of a convolution layer, one of ${names.join(', ')}`);
+  if (layer === undefined)
+    throw new ExplainOptionsError(`gradCam needs layer: the name of a convolution layer, one of ${names.join(', ')}`);
   const module = [...session.names].find(([, n]) => n === layer)?.[0];
   if (!module) throw new ExplainOptionsError(`unknown layer '${layer}', expected one of ${names.join(', ')}`);
   if (x.rank !== 4) throw new ExplainOptionsError(`gradCam needs image input [N, H, W, C], got [${x.shape.join(', ')}]`);
@@ -42,7 +43,9 @@ export function gradCam(session: Session, x: tf.Tensor, layer: string | undefine
     const a = activation as tf.Tensor | null;
     const g = gradient as tf.Tensor | null;
     if (!a || !g || a.rank !== 4) {
-      throw new ExplainOptionsError(`gradCam layer '${layer}' must produce [N, h, w, C] maps on the path to the score; got ${a ? `[${a.shape.join(', ')}]` : 'no output'}`);
+      throw new ExplainOptionsError(
+        `gradCam layer '${layer}' must produce [N, h, w, C] maps on the path to the score; got ${a ? `[${a.shape.join(', ')}]` : 'no output'}`,
+      );
     }
     const [, hh, ww, c] = x.shape as [number, number, number, number];
     const relevance = tf.tidy(() => {

@@ -23,13 +23,19 @@ export function gradientMethod(session: Session, x: tf.Tensor, kind: GradientKin
 export function baselineTensor(x: tf.Tensor, baseline: number | tf.Tensor | undefined): tf.Tensor {
   if (baseline === undefined || typeof baseline === 'number') return tf.fill(x.shape, baseline ?? 0);
   if (baseline.size !== x.size && baseline.size * x.shape[0]! !== x.size) {
-    throw new ExplainOptionsError(`baseline has shape [${baseline.shape.join(', ')}]; expected x's shape [${x.shape.join(', ')}] or one sample of it`);
+    throw new ExplainOptionsError(
+      `baseline has shape [${baseline.shape.join(', ')}]; expected x's shape [${x.shape.join(', ')}] or one sample of it`,
+    );
   }
   return tf.broadcastTo(tf.reshape(baseline, baseline.size === x.size ? x.shape : [1, ...x.shape.slice(1)]), x.shape);
 }
 
 /** Integrated gradients, midpoint rule: (x - b) * mean_k grad f(b + (k + 0.5) / steps (x - b)). */
-export function integratedGradients(session: Session, x: tf.Tensor, { baseline, steps = 32 }: { baseline?: number | tf.Tensor; steps?: number }): Attribution {
+export function integratedGradients(
+  session: Session,
+  x: tf.Tensor,
+  { baseline, steps = 32 }: { baseline?: number | tf.Tensor; steps?: number },
+): Attribution {
   if (!Number.isInteger(steps) || steps < 1) throw new ExplainOptionsError(`steps must be a positive integer, got ${steps}`);
   const b = tf.tidy(() => baselineTensor(x, baseline));
   try {
@@ -71,7 +77,11 @@ export function normalNoise(count: number, seed: number): Float32Array {
  * of standard deviation `sigma` (default 0.15 of x's value range). Noise sample k of the batch is
  * normalNoise(n * size, seed)[k * size, (k + 1) * size).
  */
-export function smoothGrad(session: Session, x: tf.Tensor, { n = 16, sigma, seed = 0 }: { n?: number; sigma?: number; seed?: number }): Attribution {
+export function smoothGrad(
+  session: Session,
+  x: tf.Tensor,
+  { n = 16, sigma, seed = 0 }: { n?: number; sigma?: number; seed?: number },
+): Attribution {
   if (!Number.isInteger(n) || n < 1) throw new ExplainOptionsError(`n must be a positive integer, got ${n}`);
   const s = sigma ?? tf.tidy(() => 0.15 * (tf.max(x).dataSync()[0]! - tf.min(x).dataSync()[0]!));
   if (!(s >= 0)) throw new ExplainOptionsError(`sigma must be >= 0, got ${s}`);

@@ -37,7 +37,18 @@ export function linearMap(m: Module, params?: Params): LinearMap | null {
   if (m instanceof SumPool2d) return windowSum(m.size, m.size, 'valid');
   if (m instanceof AvgPool2d) {
     const [ph, pw] = m.padding;
-    return windowSum(m.kernelSize, m.stride, ph === 0 && pw === 0 ? 'valid' : [[0, 0], [ph, ph], [pw, pw], [0, 0]]);
+    return windowSum(
+      m.kernelSize,
+      m.stride,
+      ph === 0 && pw === 0
+        ? 'valid'
+        : [
+            [0, 0],
+            [ph, ph],
+            [pw, pw],
+            [0, 0],
+          ],
+    );
   }
   return null;
 }
@@ -66,7 +77,17 @@ function conv(m: Conv2d, { weight, bias }: Params): LinearMap {
   if (m.dilation[0] !== 1 || m.dilation[1] !== 1) {
     throw new ExplainModelError(`LRP supports Conv2d with dilation 1, got dilation [${m.dilation.join(', ')}]`);
   }
-  const pad: Pad = m.padding === 'same' ? 'same' : m.padding[0] === 0 && m.padding[1] === 0 ? 'valid' : [[0, 0], [m.padding[0], m.padding[0]], [m.padding[1], m.padding[1]], [0, 0]];
+  const pad: Pad =
+    m.padding === 'same'
+      ? 'same'
+      : m.padding[0] === 0 && m.padding[1] === 0
+        ? 'valid'
+        : [
+            [0, 0],
+            [m.padding[0], m.padding[0]],
+            [m.padding[1], m.padding[1]],
+            [0, 0],
+          ];
   return {
     weight,
     bias,

@@ -37,14 +37,19 @@ export function lrpHook(composite: Composite, canon: Canonization | null): Layer
     if (kind === null) {
       if (module instanceof ReLU || module instanceof Tanh || module instanceof Sigmoid) return passThrough(forward)(input);
       if (module.numParameters() > 0) {
-        throw new ExplainModelError(`no LRP rule for layer '${name}' (${module.constructor.name}); give one in composite.byName or composite.byType`);
+        throw new ExplainModelError(
+          `no LRP rule for layer '${name}' (${module.constructor.name}); give one in composite.byName or composite.byType`,
+        );
       }
       return forward(input);
     }
     const first = kind !== 'pool' && !firstSeen;
     if (kind !== 'pool') firstSeen = true;
     const rule = ruleFor(composite, module, name, first);
-    if (rule === null) throw new ExplainModelError(`composite '${composite.name ?? 'custom'}' gives no rule for layer '${name}' (${module.constructor.name})`);
+    if (rule === null)
+      throw new ExplainModelError(
+        `composite '${composite.name ?? 'custom'}' gives no rule for layer '${name}' (${module.constructor.name})`,
+      );
     const merged = canon?.params.get(module);
     const map = linearMap(module, merged)!;
     const value: Unary = merged ? (x) => map.apply(x, map.weight, map.bias) : forward;

@@ -14,7 +14,8 @@ export interface OcclusionOptions {
 
 const pair = (v: number | readonly [number, number], name: string): [number, number] => {
   const p: [number, number] = typeof v === 'number' ? [v, v] : [v[0], v[1]];
-  if (!p.every((d) => Number.isInteger(d) && d >= 1)) throw new ExplainOptionsError(`${name} must be a positive integer or a pair of them, got ${JSON.stringify(v)}`);
+  if (!p.every((d) => Number.isInteger(d) && d >= 1))
+    throw new ExplainOptionsError(`${name} must be a positive integer or a pair of them, got ${JSON.stringify(v)}`);
   return p;
 };
 
@@ -24,7 +25,8 @@ const pair = (v: number | readonly [number, number], name: string): [number, num
  */
 export function occlusion(session: Session, x: tf.Tensor, { window, stride = 1, baseline = 0 }: OcclusionOptions): Attribution {
   if (window === undefined) throw new ExplainOptionsError('occlusion needs window: [h, w] for images, a length for flat inputs');
-  if (x.rank !== 4 && x.rank !== 2) throw new ExplainOptionsError(`occlusion needs [N, H, W, C] or [N, D] input, got [${x.shape.join(', ')}]`);
+  if (x.rank !== 4 && x.rank !== 2)
+    throw new ExplainOptionsError(`occlusion needs [N, H, W, C] or [N, D] input, got [${x.shape.join(', ')}]`);
   const [n, h, w, c] = x.rank === 4 ? (x.shape as [number, number, number, number]) : [x.shape[0]!, 1, x.shape[1]!, 1];
   const [kh, kw] = x.rank === 4 ? pair(window, 'window') : [1, pair(window as number, 'window')[0]];
   const [sh, sw] = x.rank === 4 ? pair(stride, 'stride') : [1, pair(stride as number, 'stride')[0]];
@@ -44,7 +46,9 @@ export function occlusion(session: Session, x: tf.Tensor, { window, stride = 1, 
     ps.forEach(([r, q], j) => {
       batch.set(xs, j * x.size);
       for (let i = 0; i < n; i++) {
-        for (let y = r; y < r + kh; y++) for (let z = q; z < q + kw; z++) batch.fill(baseline, j * x.size + ((i * h + y) * w + z) * c, j * x.size + ((i * h + y) * w + z + 1) * c);
+        for (let y = r; y < r + kh; y++)
+          for (let z = q; z < q + kw; z++)
+            batch.fill(baseline, j * x.size + ((i * h + y) * w + z) * c, j * x.size + ((i * h + y) * w + z + 1) * c);
       }
     });
     const target = Int32Array.from({ length: ps.length * n }, (_, k) => scores.target[k % n]!);

@@ -35,7 +35,11 @@ const TINY = 1e-9;
 
 /** LRP-epsilon: z_j = b_j + sum_i x_i w_ij, R_i = sum_j x_i w_ij R_j / (z_j + epsilon sign(z_j)). */
 export function epsilonRule(epsilon = 1e-6): Rule {
-  return { name: `epsilon(${epsilon})`, stabilizer: epsilon, groups: [{ coefficient: 1, terms: [{ sign: 1, input: identity, weight: identity, bias: identity }] }] };
+  return {
+    name: `epsilon(${epsilon})`,
+    stabilizer: epsilon,
+    groups: [{ coefficient: 1, terms: [{ sign: 1, input: identity, weight: identity, bias: identity }] }],
+  };
 }
 
 /** LRP-0 without bias: relevance in proportion to x_i w_ij. On a sum- or average-pool (no weights) this is x_i / sum(window). */
@@ -48,14 +52,26 @@ export function zPlusRule(): Rule {
   return {
     name: 'zPlus',
     stabilizer: TINY,
-    groups: [{ coefficient: 1, terms: [{ sign: 1, input: positive, weight: positive }, { sign: 1, input: negative, weight: negative }] }],
+    groups: [
+      {
+        coefficient: 1,
+        terms: [
+          { sign: 1, input: positive, weight: positive },
+          { sign: 1, input: negative, weight: negative },
+        ],
+      },
+    ],
   };
 }
 
 /** LRP-gamma: w -> w + gamma w+, b -> b + gamma b+ (favours positive contributions). */
 export function gammaRule(gamma = 0.25): Rule {
   const lift = (t: tf.Tensor): tf.Tensor => tf.add(t, tf.mul(gamma, tf.relu(t)));
-  return { name: `gamma(${gamma})`, stabilizer: 1e-6, groups: [{ coefficient: 1, terms: [{ sign: 1, input: identity, weight: lift, bias: lift }] }] };
+  return {
+    name: `gamma(${gamma})`,
+    stabilizer: 1e-6,
+    groups: [{ coefficient: 1, terms: [{ sign: 1, input: identity, weight: lift, bias: lift }] }],
+  };
 }
 
 /** zB for inputs in a box [low, high]: z_ij = x_i w_ij - low w+_ij - high w-_ij, every term >= 0 inside the box; biases ignored. */
@@ -82,13 +98,29 @@ export function alphaBetaRule(alpha = 2, beta = 1): Rule {
     name: `alpha${alpha}beta${beta}`,
     stabilizer: TINY,
     groups: [
-      { coefficient: alpha, terms: [{ sign: 1, input: positive, weight: positive }, { sign: 1, input: negative, weight: negative }] },
-      { coefficient: -beta, terms: [{ sign: 1, input: positive, weight: negative }, { sign: 1, input: negative, weight: positive }] },
+      {
+        coefficient: alpha,
+        terms: [
+          { sign: 1, input: positive, weight: positive },
+          { sign: 1, input: negative, weight: negative },
+        ],
+      },
+      {
+        coefficient: -beta,
+        terms: [
+          { sign: 1, input: positive, weight: negative },
+          { sign: 1, input: negative, weight: positive },
+        ],
+      },
     ],
   };
 }
 
 /** w^2 for an unbounded input domain: relevance follows squared weights, ignoring x. */
 export function wSquareRule(): Rule {
-  return { name: 'wSquare', stabilizer: TINY, groups: [{ coefficient: 1, terms: [{ sign: 1, input: (x) => tf.onesLike(x), weight: (w) => tf.square(w) }] }] };
+  return {
+    name: 'wSquare',
+    stabilizer: TINY,
+    groups: [{ coefficient: 1, terms: [{ sign: 1, input: (x) => tf.onesLike(x), weight: (w) => tf.square(w) }] }],
+  };
 }

@@ -34,9 +34,13 @@ function resolveTarget(session: Session, scores: Float32Array, n: number, k: num
     return out;
   }
   const list = typeof t === 'number' ? Array.from({ length: n }, () => t) : Array.from(t);
-  if (list.length !== n) throw new ExplainTargetError(`target has ${list.length} entries for a batch of ${n}; give one class index, or one per sample`);
+  if (list.length !== n)
+    throw new ExplainTargetError(`target has ${list.length} entries for a batch of ${n}; give one class index, or one per sample`);
   list.forEach((c, i) => {
-    if (!Number.isInteger(c) || c < 0 || c >= k) throw new ExplainTargetError(`target ${c} (sample ${i}) is out of range: the model scores ${k} classes, so expected an integer in [0, ${k - 1}]`);
+    if (!Number.isInteger(c) || c < 0 || c >= k)
+      throw new ExplainTargetError(
+        `target ${c} (sample ${i}) is out of range: the model scores ${k} classes, so expected an integer in [0, ${k - 1}]`,
+      );
     out[i] = c;
   });
   return out;
@@ -73,7 +77,13 @@ const seedByValue = tf.customGrad(((t: tf.Tensor, save: tf.GradSaveFunc) => {
  * hook per pass. Targets come resolved (and checked) from a `forwardScores` pass: nothing may throw
  * while the gradient tape records, or the tape's saved tensors would leak. The caller disposes `grad`.
  */
-export function backward(session: Session, x: tf.Tensor, hook: (() => LayerHook) | null, byValue: boolean, fixed: Int32Array): { grad: tf.Tensor; scores: Scores } {
+export function backward(
+  session: Session,
+  x: tf.Tensor,
+  hook: (() => LayerHook) | null,
+  byValue: boolean,
+  fixed: Int32Array,
+): { grad: tf.Tensor; scores: Scores } {
   let scores: Scores | null = null;
   const grad = tf.grad((xx: tf.Tensor) => {
     const start = hookedForward(session.model, xx, session.names, hook ? hook() : null, session.output);

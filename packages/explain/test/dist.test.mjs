@@ -28,7 +28,10 @@ function run(kind) {
     kind === 'esm'
       ? `import * as tf from '@tensorflow/tfjs-core'; import * as backends from '@logitlab/backends'; import * as layers from '@logitlab/layers'; import * as explain from '@logitlab/explain';\n${BODY}`
       : `const tf = require('@tensorflow/tfjs-core'); const backends = require('@logitlab/backends'); const layers = require('@logitlab/layers'); const explain = require('@logitlab/explain');\n(async () => {${BODY}})();`;
-  const out = execFileSync(process.execPath, [`--input-type=${kind === 'esm' ? 'module' : 'commonjs'}`, '-e', script], { cwd: pkgDir, encoding: 'utf8' });
+  const out = execFileSync(process.execPath, [`--input-type=${kind === 'esm' ? 'module' : 'commonjs'}`, '-e', script], {
+    cwd: pkgDir,
+    encoding: 'utf8',
+  });
   return JSON.parse(out.trim().split('\n').at(-1));
 }
 

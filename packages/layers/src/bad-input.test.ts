@@ -86,7 +86,11 @@ describe('loadStateDict is all or nothing', () => {
   const cases: Array<[string, (d: StateDict) => void, RegExp]> = [
     ['a disposed tensor midway', (d) => d['1.running_mean']!.dispose(), /1\.running_mean: the tensor is disposed/],
     ['a disposed last tensor', (d) => d['2.bias']!.dispose(), /2\.bias: the tensor is disposed/],
-    ['a wrong shape at the end', (d) => replace(d, '2.bias', tf.zeros([3])), /2\.bias: size mismatch: checkpoint has \[3\], model expects \[2\]/],
+    [
+      'a wrong shape at the end',
+      (d) => replace(d, '2.bias', tf.zeros([3])),
+      /2\.bias: size mismatch: checkpoint has \[3\], model expects \[2\]/,
+    ],
     ['a string tensor', (d) => replace(d, '1.weight', tf.tensor(['a', 'b', 'c', 'd'])), /1\.weight: dtype string cannot be loaded/],
     ['a plain array', (d) => replaceRaw(d, '2.weight', [[1, 2]]), /2\.weight: expected a tf\.Tensor, got an array/],
     ['null', (d) => replaceRaw(d, '0.bias', null), /0\.bias: expected a tf\.Tensor, got null/],

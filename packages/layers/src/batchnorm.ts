@@ -37,8 +37,10 @@ abstract class BatchNormBase extends Module {
     { eps = 1e-5, momentum = 0.1, affine = true, trackRunningStats = true }: BatchNormOptions = {},
   ) {
     super();
-    if (!Number.isInteger(numFeatures) || numFeatures < 1) throw new OptionError(`BatchNorm numFeatures must be a positive integer, got ${numFeatures}`);
-    if (momentum !== null && !(momentum >= 0 && momentum <= 1)) throw new OptionError(`BatchNorm momentum must be in [0, 1] or null, got ${momentum}`);
+    if (!Number.isInteger(numFeatures) || numFeatures < 1)
+      throw new OptionError(`BatchNorm numFeatures must be a positive integer, got ${numFeatures}`);
+    if (momentum !== null && !(momentum >= 0 && momentum <= 1))
+      throw new OptionError(`BatchNorm momentum must be in [0, 1] or null, got ${momentum}`);
     this.eps = eps;
     this.momentum = momentum;
     this.affine = affine;
@@ -90,7 +92,14 @@ abstract class BatchNormBase extends Module {
     requireFloatInput(`${this.kind}(${this.numFeatures})`, x);
     const useBatchStats = this.training || !this.trackRunningStats;
     if (!useBatchStats) {
-      return tf.batchNorm(x, this.mean as tf.Tensor1D, this.variance as tf.Tensor1D, this.bias ?? undefined, this.weight ?? undefined, this.eps);
+      return tf.batchNorm(
+        x,
+        this.mean as tf.Tensor1D,
+        this.variance as tf.Tensor1D,
+        this.bias ?? undefined,
+        this.weight ?? undefined,
+        this.eps,
+      );
     }
     const perChannel = x.size / this.numFeatures;
     if (this.training && perChannel <= 1) {

@@ -5,13 +5,19 @@ export type Pair = number | [number, number];
 
 export function pair(v: Pair, what: string): [number, number] {
   const p: [number, number] = typeof v === 'number' ? [v, v] : [v[0], v[1]];
-  if (!p.every((n) => Number.isInteger(n) && n >= 0)) throw new OptionError(`${what} must be a non-negative integer or a pair of them, got ${JSON.stringify(v)}`);
+  if (!p.every((n) => Number.isInteger(n) && n >= 0))
+    throw new OptionError(`${what} must be a non-negative integer or a pair of them, got ${JSON.stringify(v)}`);
   return p;
 }
 
 /** tfjs's explicit padding for NHWC: symmetric, as PyTorch pads. */
 export function explicitPad([ph, pw]: [number, number]): [[number, number], [number, number], [number, number], [number, number]] {
-  return [[0, 0], [ph, ph], [pw, pw], [0, 0]];
+  return [
+    [0, 0],
+    [ph, ph],
+    [pw, pw],
+    [0, 0],
+  ];
 }
 
 /**
@@ -24,12 +30,24 @@ export function dilateKernel(w: tf.Tensor4D, [dh, dw]: [number, number]): tf.Ten
     let k = w;
     const [kh, kw, ci, co] = k.shape;
     if (dh > 1) {
-      const spread = tf.pad(tf.reshape(k, [kh, 1, kw, ci, co]), [[0, 0], [0, dh - 1], [0, 0], [0, 0], [0, 0]]);
+      const spread = tf.pad(tf.reshape(k, [kh, 1, kw, ci, co]), [
+        [0, 0],
+        [0, dh - 1],
+        [0, 0],
+        [0, 0],
+        [0, 0],
+      ]);
       k = tf.slice(tf.reshape(spread, [kh * dh, kw, ci, co]), [0, 0, 0, 0], [(kh - 1) * dh + 1, kw, ci, co]) as tf.Tensor4D;
     }
     if (dw > 1) {
       const h = k.shape[0];
-      const spread = tf.pad(tf.reshape(k, [h, kw, 1, ci, co]), [[0, 0], [0, 0], [0, dw - 1], [0, 0], [0, 0]]);
+      const spread = tf.pad(tf.reshape(k, [h, kw, 1, ci, co]), [
+        [0, 0],
+        [0, 0],
+        [0, dw - 1],
+        [0, 0],
+        [0, 0],
+      ]);
       k = tf.slice(tf.reshape(spread, [h, kw * dw, ci, co]), [0, 0, 0, 0], [h, (kw - 1) * dw + 1, ci, co]) as tf.Tensor4D;
     }
     return k;

@@ -36,7 +36,9 @@ export class Conv2d extends Module {
     this.stride = pair(stride, 'stride');
     this.dilation = pair(dilation, 'dilation');
     if (this.stride.includes(0) || this.dilation.includes(0) || this.kernelSize.includes(0)) {
-      throw new OptionError(`Conv2d kernelSize, stride and dilation must be positive, got ${JSON.stringify({ kernelSize, stride, dilation })}`);
+      throw new OptionError(
+        `Conv2d kernelSize, stride and dilation must be positive, got ${JSON.stringify({ kernelSize, stride, dilation })}`,
+      );
     }
     if (padding === 'same' && (this.stride[0] !== 1 || this.stride[1] !== 1)) {
       throw new OptionError("padding='same' is not supported for strided convolutions (as in PyTorch)");
@@ -78,7 +80,9 @@ export class Conv2d extends Module {
 
   private run(x: tf.Tensor, withBias: boolean): tf.Tensor {
     if (x.rank !== 4 || x.shape[3] !== this.inChannels) {
-      throw new ShapeError(`Conv2d(${this.inChannels}, ${this.outChannels}) expects NHWC input [N, H, W, ${this.inChannels}], got [${x.shape.join(', ')}]`);
+      throw new ShapeError(
+        `Conv2d(${this.inChannels}, ${this.outChannels}) expects NHWC input [N, H, W, ${this.inChannels}], got [${x.shape.join(', ')}]`,
+      );
     }
     requireFloatInput(`Conv2d(${this.inChannels}, ${this.outChannels})`, x);
     return tf.tidy(() => {
@@ -88,7 +92,9 @@ export class Conv2d extends Module {
       const [ph, pw] = this.padding === 'same' ? [0, 0] : this.padding;
       const [, h, w] = x.shape as [number, number, number, number];
       if (h + 2 * ph < eh || w + 2 * pw < ew) {
-        throw new ShapeError(`Conv2d: input [${x.shape.join(', ')}] with padding (${ph}, ${pw}) is smaller than the (dilated) kernel (${eh}, ${ew})`);
+        throw new ShapeError(
+          `Conv2d: input [${x.shape.join(', ')}] with padding (${ph}, ${pw}) is smaller than the (dilated) kernel (${eh}, ${ew})`,
+        );
       }
       const pad = this.padding === 'same' ? 'same' : ph === 0 && pw === 0 ? 'valid' : explicitPad([ph, pw]);
       const x4 = x as tf.Tensor4D;

@@ -11,7 +11,9 @@ registerPitfallSource();
 export function modulesInTrainMode(model: Module): string[] {
   return model
     .namedModules()
-    .filter(([, m]) => m.training && (m instanceof BatchNorm1d || m instanceof BatchNorm2d || m instanceof Dropout || m instanceof Dropout2d))
+    .filter(
+      ([, m]) => m.training && (m instanceof BatchNorm1d || m instanceof BatchNorm2d || m instanceof Dropout || m instanceof Dropout2d),
+    )
     .map(([name, m]) => `${name || '(root)'} (${m.constructor.name})`);
 }
 

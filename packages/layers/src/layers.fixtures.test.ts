@@ -5,7 +5,8 @@ import { expectClose, toTensor, type FixtureTensor } from '../../../scripts/test
 import { AvgPool2d, BatchNorm1d, BatchNorm2d, Conv2d, Linear, MaxPool2d, type Module, type Pair } from './index';
 
 // read at run time rather than imported: TypeScript would otherwise infer a type for every number
-const load = <T>(name: string): { torch: string; cases: T[] } => JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8'));
+const load = <T>(name: string): { torch: string; cases: T[] } =>
+  JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8'));
 
 interface LayerCase {
   name: string;
@@ -29,7 +30,11 @@ function build(c: LayerCase): Module {
     case 'MaxPool2d':
       return new MaxPool2d(o['kernel_size'] as Pair, { stride: p('stride'), padding: p('padding') });
     case 'AvgPool2d':
-      return new AvgPool2d(o['kernel_size'] as Pair, { stride: p('stride'), padding: p('padding'), countIncludePad: o['countIncludePad'] !== false });
+      return new AvgPool2d(o['kernel_size'] as Pair, {
+        stride: p('stride'),
+        padding: p('padding'),
+        countIncludePad: o['countIncludePad'] !== false,
+      });
     case 'Linear':
       return new Linear(o['in'] as number, o['out'] as number);
     default:
@@ -44,7 +49,11 @@ describe(`layers against PyTorch ${layerFixtures.torch} fixtures (NCHW transpose
     it(c.name, () => {
       const before = tf.memory().numTensors;
       const layer = build(c);
-      const dict = Object.fromEntries(Object.entries(c.inputs).filter(([k]) => k !== 'x').map(([k, v]) => [k, toTensor(v)]));
+      const dict = Object.fromEntries(
+        Object.entries(c.inputs)
+          .filter(([k]) => k !== 'x')
+          .map(([k, v]) => [k, toTensor(v)]),
+      );
       if (Object.keys(dict).length) layer.loadStateDict(dict);
       const x0 = toTensor(c.inputs['x']!);
       const x = tf.variable(x0, true);

@@ -51,7 +51,10 @@ describe('initialisation', () => {
 describe('Linear', () => {
   it('computes x W^T + b and exports weight as [out, in]', () => {
     const l = new Linear(3, 2);
-    const w = tf.tensor2d([[1, 2, 3], [4, 5, 6]]);
+    const w = tf.tensor2d([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     const b = tf.tensor1d([0.5, -1]);
     l.loadStateDict({ weight: w, bias: b });
     const x = tf.tensor2d([[1, 0, -1]]);
@@ -105,9 +108,15 @@ describe('Conv2d and pools', () => {
     expect(profile.kernelNames).not.toContain('Conv2DBackpropInput');
     tf.dispose(profile.result as tf.Tensor[]);
     // the recorded path (conv2d + add) gives the fused kernel's loss and gradients
-    const pad: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [1, 1], [1, 1], [0, 0]];
+    const pad: [[number, number], [number, number], [number, number], [number, number]] = [
+      [0, 0],
+      [1, 1],
+      [1, 1],
+      [0, 0],
+    ];
     const { value, grads } = tf.variableGrads(loss, [conv.weight, conv.bias!]);
-    const fusedLoss = (w: tf.Tensor, b: tf.Tensor): tf.Scalar => tf.sum(tf.square(tf.fused.conv2d({ x: x as tf.Tensor4D, filter: w as tf.Tensor4D, strides: 1, pad, bias: b })));
+    const fusedLoss = (w: tf.Tensor, b: tf.Tensor): tf.Scalar =>
+      tf.sum(tf.square(tf.fused.conv2d({ x: x as tf.Tensor4D, filter: w as tf.Tensor4D, strides: 1, pad, bias: b })));
     const expected = tf.grads(fusedLoss)([conv.weight, conv.bias!]);
     const expectedLoss = tf.tidy(() => fusedLoss(conv.weight, conv.bias!));
     expect(value.dataSync()[0]).toBeCloseTo(expectedLoss.dataSync()[0]!, 3);
@@ -220,7 +229,10 @@ describe('Dropout', () => {
 describe('BatchNorm', () => {
   it('updates running stats in forward, uses them in eval, and rejects one value per channel', () => {
     const bn = new BatchNorm1d(2);
-    const x = tf.tensor2d([[1, 10], [3, 30]]);
+    const x = tf.tensor2d([
+      [1, 10],
+      [3, 30],
+    ]);
     const y = bn.call(x);
     // normalised with the biased variance: +-1 / sqrt(1 + eps)
     expect(y.dataSync()[0]).toBeCloseTo(-1 / Math.sqrt(1 + 1e-5), 5);
@@ -239,7 +251,14 @@ describe('BatchNorm', () => {
 
   it('trains under optimizer.minimize without leaking and without the optimizer touching buffers', () => {
     manualSeed(0);
-    const model = new Sequential(new Conv2d(1, 2, 3, { padding: 1 }), new BatchNorm2d(2), new ReLU(), new Flatten(), new Linear(2 * 4 * 4, 3), new LogSoftmax());
+    const model = new Sequential(
+      new Conv2d(1, 2, 3, { padding: 1 }),
+      new BatchNorm2d(2),
+      new ReLU(),
+      new Flatten(),
+      new Linear(2 * 4 * 4, 3),
+      new LogSoftmax(),
+    );
     const x = tf.randomNormal([4, 4, 4, 1], 0, 1, 'float32', 1);
     const opt = tf.train.sgd(0.1);
     const start = tf.memory().numTensors;

@@ -44,11 +44,13 @@ export class Linear extends Module {
   forward(x: tf.Tensor): tf.Tensor {
     const last = x.shape[x.rank - 1];
     if (x.rank < 1 || last !== this.inFeatures) {
-      throw new ShapeError(`Linear(${this.inFeatures}, ${this.outFeatures}) expects input [..., ${this.inFeatures}], got [${x.shape.join(', ')}]`);
+      throw new ShapeError(
+        `Linear(${this.inFeatures}, ${this.outFeatures}) expects input [..., ${this.inFeatures}], got [${x.shape.join(', ')}]`,
+      );
     }
     requireFloatInput(`Linear(${this.inFeatures}, ${this.outFeatures})`, x);
     return tf.tidy(() => {
-      const x2 = x.rank === 2 ? (x as tf.Tensor2D) : tf.reshape(x, [-1, this.inFeatures]) as tf.Tensor2D;
+      const x2 = x.rank === 2 ? (x as tf.Tensor2D) : (tf.reshape(x, [-1, this.inFeatures]) as tf.Tensor2D);
       // fused matMul adds the bias in the same kernel (one pass less on wasm / webgl)
       const y = tf.fused.matMul({ a: x2, b: this.weight as tf.Tensor2D, bias: this.bias ?? undefined });
       return x.rank === 2 ? y : tf.reshape(y, [...x.shape.slice(0, -1), this.outFeatures]);

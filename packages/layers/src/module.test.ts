@@ -20,7 +20,10 @@ describe('Module', () => {
     const m = new Affine();
     const sd = m.stateDict();
     expect(sd['weight']?.shape).toEqual([2, 3]);
-    const w = tf.tensor2d([[1, 2, 3], [4, 5, 6]]);
+    const w = tf.tensor2d([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     m.loadStateDict({ weight: w });
     expect(Array.from(m.w.dataSync())).toEqual([1, 4, 2, 5, 3, 6]);
     expect(() => m.loadStateDict({ weight: tf.zeros([3, 2]) })).toThrow(StateDictError);

@@ -136,7 +136,9 @@ export abstract class Module {
    */
   loadStateDict(dict: StateDict, { strict = true }: { strict?: boolean } = {}): { missingKeys: string[]; unexpectedKeys: string[] } {
     if (typeof dict !== 'object' || dict === null || Array.isArray(dict)) {
-      throw new StateDictError(`loadStateDict expects an object of named tensors, got ${dict === null ? 'null' : Array.isArray(dict) ? 'an array' : typeof dict}`);
+      throw new StateDictError(
+        `loadStateDict expects an object of named tensors, got ${dict === null ? 'null' : Array.isArray(dict) ? 'an array' : typeof dict}`,
+      );
     }
     const slots = new Map([...this.namedSlots('params'), ...this.namedSlots('bufs')]);
     // own keys only: "constructor" or "__proto__" must not be found on Object.prototype
@@ -172,7 +174,11 @@ export abstract class Module {
       }
     } catch (e) {
       tf.dispose(converted);
-      throw new StateDictError(`loadStateDict: converting ${present[converted.length]?.[0] ?? 'a tensor'} failed: ${(e as Error).message}`, missingKeys, unexpectedKeys);
+      throw new StateDictError(
+        `loadStateDict: converting ${present[converted.length]?.[0] ?? 'a tensor'} failed: ${(e as Error).message}`,
+        missingKeys,
+        unexpectedKeys,
+      );
     }
     present.forEach(([, slot], i) => {
       const v = converted[i] as tf.Tensor;
@@ -221,12 +227,14 @@ const LOADABLE = new Set(['float32', 'int32', 'bool']);
 /** Why a state-dict value cannot be loaded into a slot of this PyTorch shape, or undefined when it can. */
 function checkValue(t: unknown, torchShape: readonly number[]): string | undefined {
   if (!(t instanceof tf.Tensor)) {
-    const what = t === null ? 'null' : Array.isArray(t) ? 'an array' : typeof t === 'object' ? (t.constructor?.name ?? 'an object') : typeof t;
+    const what =
+      t === null ? 'null' : Array.isArray(t) ? 'an array' : typeof t === 'object' ? (t.constructor?.name ?? 'an object') : typeof t;
     return `expected a tf.Tensor, got ${what}`;
   }
   if (t.isDisposed) return 'the tensor is disposed';
   if (!LOADABLE.has(t.dtype)) return `dtype ${t.dtype} cannot be loaded (expected float32, int32 or bool)`;
-  if (!sameShape(t.shape, torchShape)) return `size mismatch: checkpoint has [${t.shape.join(', ')}], model expects [${torchShape.join(', ')}]`;
+  if (!sameShape(t.shape, torchShape))
+    return `size mismatch: checkpoint has [${t.shape.join(', ')}], model expects [${torchShape.join(', ')}]`;
   return undefined;
 }
 

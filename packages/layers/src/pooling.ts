@@ -15,9 +15,12 @@ function poolGeometry(name: string, kernel: Pair, stride: Pair | undefined, padd
   const k = pair(kernel, `${name} kernelSize`);
   const s = pair(stride ?? kernel, `${name} stride`);
   const p = pair(padding, `${name} padding`);
-  if (k.includes(0) || s.includes(0)) throw new OptionError(`${name} kernelSize and stride must be positive, got ${JSON.stringify({ kernel, stride })}`);
+  if (k.includes(0) || s.includes(0))
+    throw new OptionError(`${name} kernelSize and stride must be positive, got ${JSON.stringify({ kernel, stride })}`);
   if (p[0] > k[0] / 2 || p[1] > k[1] / 2) {
-    throw new OptionError(`${name}: pad should be at most half of effective kernel size, got padding ${JSON.stringify(padding)} for kernel ${JSON.stringify(kernel)}`);
+    throw new OptionError(
+      `${name}: pad should be at most half of effective kernel size, got padding ${JSON.stringify(padding)} for kernel ${JSON.stringify(kernel)}`,
+    );
   }
   return { k, s, p };
 }

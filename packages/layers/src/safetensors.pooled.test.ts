@@ -51,7 +51,14 @@ describe('safetensors from a Buffer that is a slice of a larger pool', () => {
     for (const pad of [1, 3, 13, 4096]) {
       const { tensors } = loadSafetensors(pooled(bytes, pad));
       const got = Object.fromEntries(Object.entries(tensors).map(([k, t]) => [k, Array.from(t.dataSync())]));
-      expect(got, `pad ${pad}`).toEqual({ f32: [1.5, -2, 3.25], f16: [1, -2, 0.5], bf16: [1, -3], i64: [7, -9], i8: [-5, 6], u8: [200, 1] });
+      expect(got, `pad ${pad}`).toEqual({
+        f32: [1.5, -2, 3.25],
+        f16: [1, -2, 0.5],
+        bf16: [1, -3],
+        i64: [7, -9],
+        i8: [-5, 6],
+        u8: [200, 1],
+      });
       tf.dispose(Object.values(tensors));
     }
   });

@@ -29,7 +29,10 @@ afterEach(() => {
 });
 
 /** Builds a safetensors buffer by hand, for the dtypes logitlab never writes. */
-function handMade(entries: Record<string, { dtype: string; shape: number[]; bytes: Uint8Array }>, tweak?: (h: Record<string, unknown>) => void): Uint8Array {
+function handMade(
+  entries: Record<string, { dtype: string; shape: number[]; bytes: Uint8Array }>,
+  tweak?: (h: Record<string, unknown>) => void,
+): Uint8Array {
   const header: Record<string, unknown> = {};
   let off = 0;
   const parts: Uint8Array[] = [];
@@ -55,7 +58,11 @@ const bytesOf = (a: Float64Array | BigInt64Array | Int32Array) => new Uint8Array
 
 describe('safetensors', () => {
   it('loads a state dict exported by PyTorch and reproduces its eval outputs', () => {
-    const fixture = JSON.parse(readFileSync(new URL('./fixtures/torch_model.json', import.meta.url), 'utf8')) as { x: FixtureTensor; y: FixtureTensor; keys: string[] };
+    const fixture = JSON.parse(readFileSync(new URL('./fixtures/torch_model.json', import.meta.url), 'utf8')) as {
+      x: FixtureTensor;
+      y: FixtureTensor;
+      keys: string[];
+    };
     const bytes = readFileSync(new URL('./fixtures/torch_model.safetensors', import.meta.url));
     const model = new Sequential(
       new Conv2d(1, 4, 3, { padding: 1 }),
@@ -87,7 +94,15 @@ describe('safetensors', () => {
   });
 
   it('round-trips float32, int32 and bool tensors with metadata', () => {
-    const dict = { a: tf.tensor2d([[1.5, -2], [3, 4]]), 'b.c': tf.tensor1d([1, -7, 2147483647], 'int32'), d: tf.tensor1d([true, false, true], 'bool'), e: tf.scalar(2.5) };
+    const dict = {
+      a: tf.tensor2d([
+        [1.5, -2],
+        [3, 4],
+      ]),
+      'b.c': tf.tensor1d([1, -7, 2147483647], 'int32'),
+      d: tf.tensor1d([true, false, true], 'bool'),
+      e: tf.scalar(2.5),
+    };
     const bytes = saveSafetensors(dict, { note: 'hi' });
     const headerLen = Number(new DataView(bytes.buffer).getBigUint64(0, true));
     expect((8 + headerLen) % 8).toBe(0);
@@ -123,13 +138,37 @@ describe('safetensors', () => {
       ['too short', good.subarray(0, 5)],
       ['truncated data', good.subarray(0, good.length - 1)],
       ['trailing bytes', new Uint8Array([...good, 0])],
-      ['header past the end', (() => { const b = good.slice(); new DataView(b.buffer).setBigUint64(0, 10n ** 6n, true); return b; })()],
-      ['huge header length', (() => { const b = good.slice(); new DataView(b.buffer).setBigUint64(0, 2n ** 62n, true); return b; })()],
+      [
+        'header past the end',
+        (() => {
+          const b = good.slice();
+          new DataView(b.buffer).setBigUint64(0, 10n ** 6n, true);
+          return b;
+        })(),
+      ],
+      [
+        'huge header length',
+        (() => {
+          const b = good.slice();
+          new DataView(b.buffer).setBigUint64(0, 2n ** 62n, true);
+          return b;
+        })(),
+      ],
       ['unknown dtype', handMade({ a: { dtype: 'C64', shape: [1], bytes: new Uint8Array(8) } })],
       ['shape/offsets mismatch', handMade({ a: { dtype: 'F32', shape: [3], bytes: new Uint8Array(8) } })],
       ['negative dim', handMade({ a: { dtype: 'F32', shape: [-1], bytes: new Uint8Array(0) } })],
-      ['gap', handMade({ a: { dtype: 'U8', shape: [1], bytes: new Uint8Array(1) } }, (h) => { (h['a'] as { data_offsets: number[] }).data_offsets = [1, 2]; })],
-      ['non-string metadata', handMade({}, (h) => { h['__metadata__'] = { n: 1 }; })],
+      [
+        'gap',
+        handMade({ a: { dtype: 'U8', shape: [1], bytes: new Uint8Array(1) } }, (h) => {
+          (h['a'] as { data_offsets: number[] }).data_offsets = [1, 2];
+        }),
+      ],
+      [
+        'non-string metadata',
+        handMade({}, (h) => {
+          h['__metadata__'] = { n: 1 };
+        }),
+      ],
     ];
     const badJson = good.slice();
     badJson[8] = 0x7b + 1; // '{' -> '|'
@@ -138,7 +177,13 @@ describe('safetensors', () => {
   });
 
   it('never throws anything but SafetensorsError on random truncations and byte flips (fuzz)', () => {
-    const dict = { w: tf.tensor2d([[1, 2], [3, 4]]), n: tf.scalar(3, 'int32') };
+    const dict = {
+      w: tf.tensor2d([
+        [1, 2],
+        [3, 4],
+      ]),
+      n: tf.scalar(3, 'int32'),
+    };
     const good = saveSafetensors(dict, { k: 'v' });
     tf.dispose(Object.values(dict));
     let seed = 7;

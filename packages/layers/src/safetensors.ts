@@ -80,14 +80,16 @@ export function loadSafetensors(bytes: Uint8Array | ArrayBuffer): { tensors: Sta
   const n = view.getBigUint64(0, true);
   if (n > BigInt(MAX_HEADER)) throw new SafetensorsError(`safetensors header length ${n} exceeds the ${MAX_HEADER}-byte limit`);
   const headerLen = Number(n);
-  if (8 + headerLen > buf.length) throw new SafetensorsError(`truncated safetensors: header claims ${headerLen} bytes but only ${buf.length - 8} follow`);
+  if (8 + headerLen > buf.length)
+    throw new SafetensorsError(`truncated safetensors: header claims ${headerLen} bytes but only ${buf.length - 8} follow`);
   let header: unknown;
   try {
     header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(8, 8 + headerLen)));
   } catch (e) {
     throw new SafetensorsError(`safetensors header is not valid UTF-8 JSON: ${(e as Error).message}`);
   }
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new SafetensorsError('safetensors header must be a JSON object');
+  if (typeof header !== 'object' || header === null || Array.isArray(header))
+    throw new SafetensorsError('safetensors header must be a JSON object');
   const data = buf.subarray(8 + headerLen);
   // null prototypes: a tensor or metadata key named "__proto__" must be stored, not set the prototype (and leak)
   const metadata: SafetensorsMetadata = Object.create(null) as SafetensorsMetadata;
@@ -109,12 +111,17 @@ export function loadSafetensors(bytes: Uint8Array | ArrayBuffer): { tensors: Sta
   let expectedStart = 0;
   for (const [name, e] of sorted) {
     const [begin, end] = e.data_offsets;
-    if (begin !== expectedStart) throw new SafetensorsError(`tensor "${name}" starts at byte ${begin}, expected ${expectedStart} (gap or overlap)`);
+    if (begin !== expectedStart)
+      throw new SafetensorsError(`tensor "${name}" starts at byte ${begin}, expected ${expectedStart} (gap or overlap)`);
     const need = e.shape.reduce((a, b) => a * b, 1) * (BYTES[e.dtype] ?? 0);
-    if (end - begin !== need) throw new SafetensorsError(`tensor "${name}" ${e.dtype}[${e.shape.join(', ')}] needs ${need} bytes, offsets give ${end - begin}`);
+    if (end - begin !== need)
+      throw new SafetensorsError(`tensor "${name}" ${e.dtype}[${e.shape.join(', ')}] needs ${need} bytes, offsets give ${end - begin}`);
     expectedStart = end;
   }
-  if (expectedStart !== data.length) throw new SafetensorsError(`safetensors data is ${data.length} bytes but the header describes ${expectedStart} (truncated or trailing bytes)`);
+  if (expectedStart !== data.length)
+    throw new SafetensorsError(
+      `safetensors data is ${data.length} bytes but the header describes ${expectedStart} (truncated or trailing bytes)`,
+    );
   const tensors: StateDict = Object.create(null) as StateDict;
   try {
     for (const [name, e] of entries) tensors[name] = decode(name, e, data.subarray(e.data_offsets[0], e.data_offsets[1]));
@@ -128,8 +135,12 @@ export function loadSafetensors(bytes: Uint8Array | ArrayBuffer): { tensors: Sta
 function checkEntry(name: string, raw: unknown): Entry {
   const e = raw as Partial<Entry> | null;
   if (typeof e !== 'object' || e === null) throw new SafetensorsError(`header entry "${name}" must be an object`);
-  if (typeof e.dtype !== 'string' || !(e.dtype in BYTES)) throw new SafetensorsError(`tensor "${name}" has unsupported dtype ${JSON.stringify(e.dtype)}; expected one of ${Object.keys(BYTES).join(', ')}`);
-  if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new SafetensorsError(`tensor "${name}" has an invalid shape ${JSON.stringify(e.shape)}`);
+  if (typeof e.dtype !== 'string' || !(e.dtype in BYTES))
+    throw new SafetensorsError(
+      `tensor "${name}" has unsupported dtype ${JSON.stringify(e.dtype)}; expected one of ${Object.keys(BYTES).join(', ')}`,
+    );
+  if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isSafeInteger(d) && d >= 0))
+    throw new SafetensorsError(`tensor "${name}" has an invalid shape ${JSON.stringify(e.shape)}`);
   const o = e.data_offsets;
   if (!Array.isArray(o) || o.length !== 2 || !o.every((d) => Number.isSafeInteger(d) && d >= 0) || o[0] > o[1]) {
     throw new SafetensorsError(`tensor "${name}" has invalid data_offsets ${JSON.stringify(o)}`);
@@ -158,7 +169,8 @@ function decode(name: string, e: Entry, raw: Uint8Array): tf.Tensor {
       const out = new Int32Array(count);
       for (let i = 0; i < count; i++) {
         const v = dv.getBigInt64(8 * i, true);
-        if (v > 2147483647n || v < -2147483648n) throw new SafetensorsError(`tensor "${name}" holds int64 value ${v} at index ${i}, outside int32 range (tfjs has no int64)`);
+        if (v > 2147483647n || v < -2147483648n)
+          throw new SafetensorsError(`tensor "${name}" holds int64 value ${v} at index ${i}, outside int32 range (tfjs has no int64)`);
         out[i] = Number(v);
       }
       return tf.tensor(out, e.shape, 'int32');
@@ -172,7 +184,11 @@ function decode(name: string, e: Entry, raw: Uint8Array): tf.Tensor {
     case 'U8':
       return tf.tensor(Int32Array.from(bytes), e.shape, 'int32');
     case 'BOOL':
-      return tf.tensor(Uint8Array.from(bytes, (b) => (b ? 1 : 0)), e.shape, 'bool');
+      return tf.tensor(
+        Uint8Array.from(bytes, (b) => (b ? 1 : 0)),
+        e.shape,
+        'bool',
+      );
     default:
       throw new SafetensorsError(`tensor "${name}" has unsupported dtype ${e.dtype}`);
   }

@@ -62,7 +62,19 @@ function mutateFile(good: Uint8Array, r: Rng): { kind: string; bytes: Uint8Array
   const data2 = data.slice();
   let json: string | undefined;
   let lengthDelta = 0;
-  const kind = r.pick(['dtype', 'shape', 'offsets', 'rename', 'delete', 'metadata', 'header-length', 'data', 'not-object', 'duplicate-key', 'entry-junk']);
+  const kind = r.pick([
+    'dtype',
+    'shape',
+    'offsets',
+    'rename',
+    'delete',
+    'metadata',
+    'header-length',
+    'data',
+    'not-object',
+    'duplicate-key',
+    'entry-junk',
+  ]);
   switch (kind) {
     case 'dtype':
       entry.dtype = r.next() < 0.8 ? r.pick(DTYPES) : r.pick(JUNK);
@@ -163,7 +175,8 @@ describe('safetensors and state-dict probe (seeded)', () => {
       try {
         loadSafetensorsInto(m, bytes, { strict });
       } catch (e) {
-        if (!(e instanceof SafetensorsError || e instanceof StateDictError)) throw new Error(`case ${i} (${kind}) threw ${String(e)}`, { cause: e });
+        if (!(e instanceof SafetensorsError || e instanceof StateDictError))
+          throw new Error(`case ${i} (${kind}) threw ${String(e)}`, { cause: e });
         outcome = e.name;
         expect(snapshot(m), `case ${i} (${kind}) changed the model`).toBe(clean);
       }

@@ -9,7 +9,10 @@ import * as esm from '@logitlab/layers';
 
 const cjs = createRequire(import.meta.url)('@logitlab/layers');
 
-for (const [format, layers] of [['esm', esm], ['cjs', cjs]]) {
+for (const [format, layers] of [
+  ['esm', esm],
+  ['cjs', cjs],
+]) {
   test(`loadSafetensors decodes F32 and F16 from a pooled Buffer (${format})`, () => {
     const bytes = layers.saveSafetensors({ w: tf.tensor1d([1.5, -2]) });
     const pooled = Buffer.concat([Buffer.alloc(3, 7), bytes]).subarray(3);

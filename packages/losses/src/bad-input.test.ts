@@ -31,7 +31,11 @@ const value = (f: () => tf.Tensor): number[] => {
 };
 
 const z = () => tf.zeros([0, 3]);
-const logits = () => tf.tensor2d([[0, 1, 2], [2, 1, 0]]);
+const logits = () =>
+  tf.tensor2d([
+    [0, 1, 2],
+    [2, 1, 0],
+  ]);
 
 describe('empty inputs give NaN means, as in PyTorch', () => {
   const cases: Array<[string, () => tf.Tensor]> = [
@@ -55,7 +59,11 @@ describe('out-of-range class targets', () => {
     expect(() => tf.tidy(() => crossEntropy(logits(), tf.tensor1d([0, 5], 'int32')))).toThrow(TargetOutOfBoundsError);
   });
   it('make the loss NaN with validate: false, never a silent 0 contribution', () => {
-    for (const t of [[0, 3], [0, -1], [0, 1000]]) {
+    for (const t of [
+      [0, 3],
+      [0, -1],
+      [0, 1000],
+    ]) {
       expect(value(() => crossEntropy(logits(), tf.tensor1d(t, 'int32'), { validate: false }))[0], `ce ${t}`).toBeNaN();
       expect(value(() => nllLoss(logits(), tf.tensor1d(t, 'int32'), { validate: false }))[0], `nll ${t}`).toBeNaN();
       const none = value(() => crossEntropy(logits(), tf.tensor1d(t, 'int32'), { validate: false, reduction: 'none' }));

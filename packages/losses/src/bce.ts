@@ -78,7 +78,9 @@ export function binaryCrossEntropy(probs: tf.Tensor, target: tf.Tensor, options:
     const [lo = 0, hi = 0] = range.dataSync();
     range.dispose();
     if (!(lo >= 0 && hi <= 1)) {
-      throw new LossValueError(`${fn}: all elements of input should be between 0 and 1, got range [${lo}, ${hi}] (pass logits to binaryCrossEntropyWithLogits instead)`);
+      throw new LossValueError(
+        `${fn}: all elements of input should be between 0 and 1, got range [${lo}, ${hi}] (pass logits to binaryCrossEntropyWithLogits instead)`,
+      );
     }
   }
   return tf.tidy(() => {

@@ -24,7 +24,8 @@ export function requireSameShape(fn: string, a: tf.Tensor, b: tf.Tensor, names =
 export function checkWeight(fn: string, weight: tf.Tensor | undefined, c: number): void {
   if (!weight) return;
   requireFloat(fn, 'weight', weight);
-  if (weight.rank !== 1 || weight.shape[0] !== c) throw new LossShapeError(`${fn}: weight must have shape [${c}] (one per class), got ${shapeStr(weight)}`);
+  if (weight.rank !== 1 || weight.shape[0] !== c)
+    throw new LossShapeError(`${fn}: weight must have shape [${c}] (one per class), got ${shapeStr(weight)}`);
 }
 
 /**
@@ -35,10 +36,13 @@ export function checkWeight(fn: string, weight: tf.Tensor | undefined, c: number
 export function checkClassTargets(fn: string, input: tf.Tensor, target: tf.Tensor, ignoreIndex: number, validate: boolean): number {
   const c = input.shape[input.rank - 1] ?? 0;
   if (input.rank < 1) throw new LossShapeError(`${fn}: input must have a class axis (last), got a scalar`);
-  if (target.dtype !== 'int32') throw new LossDtypeError(`${fn}: class-index targets must be int32, got ${target.dtype} ${shapeStr(target)}`);
+  if (target.dtype !== 'int32')
+    throw new LossDtypeError(`${fn}: class-index targets must be int32, got ${target.dtype} ${shapeStr(target)}`);
   const expected = input.shape.slice(0, -1);
   if (target.rank !== expected.length || target.shape.some((d, i) => d !== expected[i])) {
-    throw new LossShapeError(`${fn}: target ${shapeStr(target)} must have shape [${expected.join(', ')}] for input ${shapeStr(input)} (classes on the last axis)`);
+    throw new LossShapeError(
+      `${fn}: target ${shapeStr(target)} must have shape [${expected.join(', ')}] for input ${shapeStr(input)} (classes on the last axis)`,
+    );
   }
   if (validate && target.size > 0) {
     const range = tf.tidy(() => {

@@ -26,7 +26,8 @@ export function crossEntropy(logits: tf.Tensor, target: tf.Tensor, options: Cros
   const { weight, ignoreIndex = -100, labelSmoothing = 0, reduction = 'mean', validate = true } = options;
   checkReduction(reduction, ['mean', 'sum', 'none'], 'crossEntropy');
   requireFloat('crossEntropy', 'input (logits)', logits);
-  if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) throw new LossOptionError(`crossEntropy: labelSmoothing must be in [0, 1], got ${labelSmoothing}`);
+  if (!(labelSmoothing >= 0 && labelSmoothing <= 1))
+    throw new LossOptionError(`crossEntropy: labelSmoothing must be in [0, 1], got ${labelSmoothing}`);
   const c = logits.shape[logits.rank - 1] ?? 0;
   checkWeight('crossEntropy', weight, c);
   const probTargets = target.dtype === 'float32' && target.rank === logits.rank;
@@ -57,7 +58,14 @@ export function crossEntropy(logits: tf.Tensor, target: tf.Tensor, options: Cros
   });
 }
 
-function probabilityTargets(logp: tf.Tensor, target: tf.Tensor, c: number, weight: tf.Tensor | undefined, eps: number, reduction: Reduction): tf.Tensor {
+function probabilityTargets(
+  logp: tf.Tensor,
+  target: tf.Tensor,
+  c: number,
+  weight: tf.Tensor | undefined,
+  eps: number,
+  reduction: Reduction,
+): tf.Tensor {
   const t = eps > 0 ? tf.add(tf.mul(target, 1 - eps), eps / c) : target;
   const weighted = weight ? tf.mul(tf.mul(logp, t), weight) : tf.mul(logp, t);
   const perRow = tf.neg(tf.sum(weighted, -1));

@@ -81,7 +81,12 @@ describe('shapes of reductions', () => {
     const none = crossEntropy(logits, t, { reduction: 'none' });
     expect(none.shape).toEqual([2, 3, 3]);
     const lp = tf.tidy(() => tf.mul(tf.ones([4, 2]), Math.log(0.5)));
-    const tgt = tf.tensor2d([[1, 0], [1, 0], [1, 0], [1, 0]]);
+    const tgt = tf.tensor2d([
+      [1, 0],
+      [1, 0],
+      [1, 0],
+      [1, 0],
+    ]);
     const bm = klDiv(lp, tgt, { reduction: 'batchmean' });
     expect(bm.dataSync()[0]).toBeCloseTo(Math.log(2));
     const x = tf.ones([3, 5]);
@@ -106,7 +111,10 @@ describe('shapes of reductions', () => {
   });
 
   it('nllLoss names sigmoid-like inputs', () => {
-    const sig = tf.tensor2d([[0.9, 0.7], [0.2, 0.6]]);
+    const sig = tf.tensor2d([
+      [0.9, 0.7],
+      [0.2, 0.6],
+    ]);
     const t = tf.tensor1d([0, 1], 'int32');
     tf.dispose(nllLoss(sig, t));
     expect(warnings[0]).toMatch(/sigmoid outputs/);

@@ -7,10 +7,4 @@ export { klDiv, gaussianKl, type KlDivOptions, type GaussianKlOptions } from './
 export { vaeLoss, type VaeLossInputs, type VaeLossOptions, type VaeLossResult } from './vae';
 export type { Reduction } from './reduce';
 export { LossError, LossShapeError, LossDtypeError, TargetOutOfBoundsError, LossValueError, LossOptionError } from './errors';
-export {
-  setPitfallWarnings,
-  pitfallWarningsEnabled,
-  setPitfallWarningSink,
-  resetPitfallWarnings,
-  type PitfallSink,
-} from '@logitlab/core';
+export { setPitfallWarnings, pitfallWarningsEnabled, setPitfallWarningSink, resetPitfallWarnings, type PitfallSink } from '@logitlab/core';

@@ -86,7 +86,10 @@ describe(`losses against PyTorch ${fixtures.torch} fixtures`, () => {
       const diff = Object.keys(c.grads);
       const upstream = toTensor(c.upstream);
       const f = (...xs: tf.Tensor[]) => run(c, { ...inputs, ...Object.fromEntries(diff.map((k, i) => [k, xs[i]!])) });
-      const { value, grads } = tf.valueAndGrads(f)(diff.map((k) => inputs[k]!), upstream);
+      const { value, grads } = tf.valueAndGrads(f)(
+        diff.map((k) => inputs[k]!),
+        upstream,
+      );
       expectClose(value, c.output, `${c.name} output`);
       diff.forEach((k, i) => expectClose(grads[i]!, c.grads[k]!, `${c.name} d/d${k}`));
       tf.dispose([value, ...grads, upstream, ...Object.values(inputs)]);

@@ -39,7 +39,10 @@ const value = (t: tf.Tensor): number => {
 
 describe('crossEntropy basics', () => {
   it('equals -log softmax at the target and matches nllLoss(logSoftmax)', () => {
-    const logits = tf.tensor2d([[1, 2, 3], [1, 0, -1]]);
+    const logits = tf.tensor2d([
+      [1, 2, 3],
+      [1, 0, -1],
+    ]);
     const target = tf.tensor1d([2, 0], 'int32');
     const ce = value(crossEntropy(logits, target));
     const lse1 = Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3));
@@ -63,7 +66,10 @@ describe('crossEntropy basics', () => {
   });
 
   it('is finite at logits of 1e4 (loss and gradient)', () => {
-    const logits = tf.tensor2d([[10000, -10000, 0], [-10000, 10000, 10000]]);
+    const logits = tf.tensor2d([
+      [10000, -10000, 0],
+      [-10000, 10000, 10000],
+    ]);
     const target = tf.tensor1d([1, 0], 'int32');
     const lv = tf.variable(logits, true, 'ce-logits');
     const { value: v, grads } = tf.variableGrads(() => crossEntropy(lv, target) as tf.Scalar, [lv]);
@@ -80,7 +86,10 @@ describe('crossEntropy basics', () => {
 
 describe('pitfall guards', () => {
   it('crossEntropy warns once per call site when given probabilities', () => {
-    const probs = tf.tensor2d([[0.2, 0.8], [0.5, 0.5]]);
+    const probs = tf.tensor2d([
+      [0.2, 0.8],
+      [0.5, 0.5],
+    ]);
     const t = tf.tensor1d([1, 0], 'int32');
     for (let i = 0; i < 3; i++) crossEntropy(probs, t).dispose();
     expect(warnings.length).toBe(1);
@@ -95,7 +104,10 @@ describe('pitfall guards', () => {
   });
 
   it('nllLoss warns on softmax outputs and positive values but not on log-probabilities', () => {
-    const probs = tf.tensor2d([[0.2, 0.8], [0.5, 0.5]]);
+    const probs = tf.tensor2d([
+      [0.2, 0.8],
+      [0.5, 0.5],
+    ]);
     const t = tf.tensor1d([1, 0], 'int32');
     nllLoss(probs, t).dispose();
     expect(warnings[0]).toMatch(/softmax outputs.*logSoftmax/);

@@ -18,7 +18,10 @@ interface Case {
   upstream: Tensor;
   grads: Record<string, Tensor>;
 }
-const fixtures = JSON.parse(readFileSync(new URL('./fixtures/masked-logits.json', import.meta.url), 'utf8')) as { torch: string; cases: Case[] };
+const fixtures = JSON.parse(readFileSync(new URL('./fixtures/masked-logits.json', import.meta.url), 'utf8')) as {
+  torch: string;
+  cases: Case[];
+};
 
 const num = (v: Num): number => (typeof v === 'number' ? v : Number(v));
 const toTensor = (f: Tensor) => tf.tensor(f.data.map(num), f.shape, f.dtype);
@@ -50,7 +53,15 @@ describe(`losses on masked (-Infinity) logits against PyTorch ${fixtures.torch}`
   afterAll(() => setPitfallWarnings(true));
 
   it("gives the issue's two values", () => {
-    const ce = tf.tidy(() => crossEntropy(tf.tensor2d([[-Infinity, 0, 0], [0, 1, 2]]), tf.tensor1d([1, 1], 'int32')));
+    const ce = tf.tidy(() =>
+      crossEntropy(
+        tf.tensor2d([
+          [-Infinity, 0, 0],
+          [0, 1, 2],
+        ]),
+        tf.tensor1d([1, 1], 'int32'),
+      ),
+    );
     const nll = tf.tidy(() => nllLoss(tf.tensor2d([[-Infinity, -Math.LN2, -Math.LN2]]), tf.tensor1d([1], 'int32')));
     expect(ce.dataSync()[0]).toBeCloseTo(1.0504, 4);
     expect(nll.dataSync()[0]).toBeCloseTo(Math.LN2, 4); // the issue's 0.6931
@@ -64,7 +75,10 @@ describe(`losses on masked (-Infinity) logits against PyTorch ${fixtures.torch}`
       const diff = Object.keys(c.grads);
       const upstream = toTensor(c.upstream);
       const f = (...xs: tf.Tensor[]) => run(c, { ...inputs, ...Object.fromEntries(diff.map((k, i) => [k, xs[i]!])) });
-      const { value, grads } = tf.valueAndGrads(f)(diff.map((k) => inputs[k]!), upstream);
+      const { value, grads } = tf.valueAndGrads(f)(
+        diff.map((k) => inputs[k]!),
+        upstream,
+      );
       expectSame(value, c.output, `${c.name} output`);
       diff.forEach((k, i) => expectSame(grads[i]!, c.grads[k]!, `${c.name} d/d${k}`));
       tf.dispose([value, ...grads, upstream, ...Object.values(inputs)]);

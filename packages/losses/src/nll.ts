@@ -66,7 +66,11 @@ function warnIfNotLogProbs(x: tf.Tensor): void {
   if (!positive) return;
   const probs = looksLikeProbabilities(sample.rows, false);
   const sumOne = probs && looksLikeProbabilities(sample.rows, true);
-  const what = sumOne ? 'rows that look like softmax outputs' : probs ? 'values in [0, 1] that look like sigmoid outputs' : 'positive values';
+  const what = sumOne
+    ? 'rows that look like softmax outputs'
+    : probs
+      ? 'values in [0, 1] that look like sigmoid outputs'
+      : 'positive values';
   warnPitfall(
     'nll-not-log-probs',
     sample.site,

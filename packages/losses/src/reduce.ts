@@ -4,7 +4,8 @@ import { LossOptionError } from './errors';
 export type Reduction = 'mean' | 'sum' | 'none';
 
 export function checkReduction<R extends string>(reduction: R, allowed: readonly R[], fn: string): R {
-  if (!allowed.includes(reduction)) throw new LossOptionError(`${fn}: reduction must be one of ${allowed.map((r) => `'${r}'`).join(', ')}, got '${reduction}'`);
+  if (!allowed.includes(reduction))
+    throw new LossOptionError(`${fn}: reduction must be one of ${allowed.map((r) => `'${r}'`).join(', ')}, got '${reduction}'`);
   return reduction;
 }
 

@@ -55,11 +55,16 @@ export function vaeLoss({ reconstruction, input, mu, logVar }: VaeLossInputs, op
   if (!(beta >= 0)) throw new LossOptionError(`vaeLoss: beta must be >= 0, got ${beta}`);
   requireSameShape('vaeLoss', reconstruction, input, ['reconstruction', 'input']);
   if (reconstruction.rank < 1 || mu.rank < 1 || mu.shape[0] !== reconstruction.shape[0]) {
-    throw new LossShapeError(`vaeLoss: reconstruction [${reconstruction.shape.join(', ')}] and mu [${mu.shape.join(', ')}] must share the batch axis`);
+    throw new LossShapeError(
+      `vaeLoss: reconstruction [${reconstruction.shape.join(', ')}] and mu [${mu.shape.join(', ')}] must share the batch axis`,
+    );
   }
   const n = reconstruction.shape[0] ?? 1;
   const result = tf.tidy(() => {
-    const elementwise = kind === 'mse' ? mseLoss(reconstruction, input, { reduction: 'none' }) : binaryCrossEntropy(reconstruction, input, { reduction: 'none' });
+    const elementwise =
+      kind === 'mse'
+        ? mseLoss(reconstruction, input, { reduction: 'none' })
+        : binaryCrossEntropy(reconstruction, input, { reduction: 'none' });
     const perSample = tf.sum(tf.reshape(elementwise, [n, -1]), -1);
     const rec = reduction === 'none' ? perSample : reduction === 'sum' ? tf.sum(perSample) : mean(perSample);
     const kl = gaussianKl(mu, logVar, { reduction });

@@ -10,7 +10,10 @@ for (const backend of ['cpu', 'wasm']) {
   test(`crossEntropy on a -Infinity logit is finite with finite gradients (${backend}, built dist)`, async () => {
     await useBackend(backend);
     setPitfallWarnings(false);
-    const logits = tf.tensor2d([[-Infinity, 0, 0], [0, 1, 2]]);
+    const logits = tf.tensor2d([
+      [-Infinity, 0, 0],
+      [0, 1, 2],
+    ]);
     const target = tf.tensor1d([1, 1], 'int32');
     const { value, grads } = tf.valueAndGrads((x) => crossEntropy(x, target))([logits]);
     assert.ok(Math.abs(value.dataSync()[0] - 1.0504) < 1e-4, `loss ${value.dataSync()[0]}`);

@@ -10,7 +10,10 @@ test('crossEntropy on probabilities warns once per user call site (built dist)',
   await useBackend('cpu');
   const warnings = [];
   setPitfallWarningSink((message) => warnings.push(message));
-  const probs = tf.tensor2d([[0.7, 0.2, 0.1], [0.1, 0.8, 0.1]]);
+  const probs = tf.tensor2d([
+    [0.7, 0.2, 0.1],
+    [0.1, 0.8, 0.1],
+  ]);
   const target = tf.tensor1d([0, 1], 'int32');
   for (let i = 0; i < 3; i++) crossEntropy(probs, target).dispose(); // one call site, three calls
   crossEntropy(probs, target).dispose(); // a second call site

@@ -39,7 +39,9 @@ export function expectedCalibrationError(probs: Numeric, target: Numeric, option
   const p = values(probs, 'probs');
   const n = t.length;
   if (n === 0 || p.length % n !== 0 || p.length === n) {
-    throw new MetricInputError(`probs have ${p.length} values for ${n} targets; expected N x numClasses probabilities with numClasses >= 2`);
+    throw new MetricInputError(
+      `probs have ${p.length} values for ${n} targets; expected N x numClasses probabilities with numClasses >= 2`,
+    );
   }
   const c = p.length / n;
   const count = new Float64Array(numBins);

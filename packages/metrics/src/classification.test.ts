@@ -22,7 +22,11 @@ describe('classification metrics', () => {
 
   it('accepts tensors without taking ownership or leaking', () => {
     const before = tf.memory().numTensors;
-    const p = tf.tensor2d([[0.1, 0.9], [0.8, 0.2], [0.3, 0.7]]);
+    const p = tf.tensor2d([
+      [0.1, 0.9],
+      [0.8, 0.2],
+      [0.3, 0.7],
+    ]);
     const t = tf.tensor1d([1, 1, 1], 'int32');
     expect(accuracy(p, t)).toBeCloseTo(2 / 3, 12);
     expect(p.isDisposed).toBe(false);

@@ -70,7 +70,11 @@ export function classificationReport(pred: Numeric, target: Numeric, options: Cl
     total += support;
     correct += tp;
   }
-  const mean = (k: keyof ClassScores) => safeDiv(perClass.reduce((a, s) => a + s[k], 0), n);
+  const mean = (k: keyof ClassScores) =>
+    safeDiv(
+      perClass.reduce((a, s) => a + s[k], 0),
+      n,
+    );
   return {
     accuracy: safeDiv(correct, total),
     perClass,

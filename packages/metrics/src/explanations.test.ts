@@ -30,7 +30,14 @@ describe('pixelFlipping / AOPC', () => {
     // image 1 (x = [1,0,1,1], R = [4,0,2,1]): order 0,2,3,1 -> f = 7, 3, 1, 0 -> drops 0,4,6,7 -> 17/4
     // mean AOPC = (5 + 4.25) / 2 = 4.625 ; mean f0 = 8.5 ; normalised 4.625 / 8.5
     const calls: number[] = [];
-    const r = await pixelFlipping(linear(calls), images, { count: 2, relevance, steps: 3, pixelsPerStep: 1, perturbation: 'min', range: [0, 1] });
+    const r = await pixelFlipping(linear(calls), images, {
+      count: 2,
+      relevance,
+      steps: 3,
+      pixelsPerStep: 1,
+      perturbation: 'min',
+      range: [0, 1],
+    });
     expect(Array.from(r.scores)).toEqual([10, 6, 3, 1, 7, 3, 1, 0]);
     expect(Array.from(r.curve)).toEqual([8.5, 4.5, 2, 0.5]);
     expect(r.aopc).toBeCloseTo(4.625, 12);
@@ -42,7 +49,12 @@ describe('pixelFlipping / AOPC', () => {
   it('k pixels per step, non-overlapping: k = 2, L = 2', async () => {
     // image 0: f = 10, 3, 0 -> drops 0,7,10 -> 17/3
     const r = await pixelFlipping(linear([]), images.subarray(0, 4), {
-      count: 1, relevance: relevance.subarray(0, 4), steps: 2, pixelsPerStep: 2, perturbation: 'min', range: [0, 1],
+      count: 1,
+      relevance: relevance.subarray(0, 4),
+      steps: 2,
+      pixelsPerStep: 2,
+      perturbation: 'min',
+      range: [0, 1],
     });
     expect(Array.from(r.scores)).toEqual([10, 3, 0]);
     expect(r.aopc).toBeCloseTo(17 / 3, 12);
@@ -50,7 +62,15 @@ describe('pixelFlipping / AOPC', () => {
 
   it('batchSize splits a step into several calls with the same result', async () => {
     const calls: number[] = [];
-    const r = await pixelFlipping(linear(calls), images, { count: 2, relevance, steps: 3, pixelsPerStep: 1, perturbation: 'min', range: [0, 1], batchSize: 1 });
+    const r = await pixelFlipping(linear(calls), images, {
+      count: 2,
+      relevance,
+      steps: 3,
+      pixelsPerStep: 1,
+      perturbation: 'min',
+      range: [0, 1],
+      batchSize: 1,
+    });
     expect(calls).toEqual([1, 1, 1, 1, 1, 1, 1, 1]);
     expect(r.aopc).toBeCloseTo(4.625, 12);
   });
@@ -89,6 +109,8 @@ describe('pixelFlipping / AOPC', () => {
   });
 
   it('rejects a score function that returns the wrong number of scores', async () => {
-    await expect(pixelFlipping(() => new Float32Array(1), images, { count: 2, relevance, steps: 1 })).rejects.toThrow(/returned 1 values for 2 images/);
+    await expect(pixelFlipping(() => new Float32Array(1), images, { count: 2, relevance, steps: 1 })).rejects.toThrow(
+      /returned 1 values for 2 images/,
+    );
   });
 });

@@ -99,7 +99,9 @@ export async function pixelFlipping(f: ScoreFn, images: Numeric, options: PixelF
   if (x.length % count !== 0) throw new MetricInputError(`images have ${x.length} values, not a multiple of count = ${count}`);
   const d = x.length / count;
   if (steps * pixelsPerStep > d) {
-    throw new MetricInputError(`steps x pixelsPerStep = ${steps * pixelsPerStep} exceeds the ${d} pixels of an image; pixels are perturbed at most once`);
+    throw new MetricInputError(
+      `steps x pixelsPerStep = ${steps * pixelsPerStep} exceeds the ${d} pixels of an image; pixels are perturbed at most once`,
+    );
   }
   const [lo, hi] = options.range ?? minMax(x);
   // Separate streams, so the noise is the same whichever order (relevance or random) is evaluated.
@@ -152,7 +154,14 @@ function summarise(scores: Float32Array, count: number, steps: number): PixelFli
   return { curve, scores, aopc, aopcNormalized: aopc / meanF0, meanF0 };
 }
 
-function pixelOrders(options: PixelFlippingOptions, order: 'relevance' | 'random', length: number, count: number, d: number, rng: Rng): Int32Array[] {
+function pixelOrders(
+  options: PixelFlippingOptions,
+  order: 'relevance' | 'random',
+  length: number,
+  count: number,
+  d: number,
+  rng: Rng,
+): Int32Array[] {
   if (order === 'random') return Array.from({ length: count }, () => rng.permutation(d));
   if (options.relevance === undefined) throw new MetricInputError("order 'relevance' needs options.relevance (or use order: 'random')");
   const r = values(options.relevance, 'relevance');

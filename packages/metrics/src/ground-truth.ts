@@ -70,7 +70,7 @@ function ranks(v: ArrayLike<number>, off: number, n: number): Float64Array {
   // oxlint-disable-next-line unicorn/no-array-sort -- sorts a fresh index array; toSorted is ES2023
   const idx = Array.from({ length: n }, (_, j) => j).sort((a, b) => (v[off + a] as number) - (v[off + b] as number));
   const out = new Float64Array(n);
-  for (let s = 0; s < n; ) {
+  for (let s = 0; s < n;) {
     let e = s;
     while (e + 1 < n && v[off + idx[e + 1]!] === v[off + idx[s]!]) e++;
     const rank = (s + e) / 2 + 1;

@@ -21,7 +21,8 @@ export interface TsneOptions extends ProjectionOptions {
 function rows(data: Numeric, count: number): Float64Array[] {
   checkPositiveInt(count, 'count');
   const x = values(data, 'data');
-  if (x.length % count !== 0 || x.length === 0) throw new MetricInputError(`data has ${x.length} values, not a non-empty multiple of count = ${count}`);
+  if (x.length % count !== 0 || x.length === 0)
+    throw new MetricInputError(`data has ${x.length} values, not a non-empty multiple of count = ${count}`);
   const d = x.length / count;
   for (let i = 0; i < x.length; i++) {
     if (!Number.isFinite(x[i] as number)) throw new MetricInputError(`data[${i}] = ${x[i]}; expected finite values`);
@@ -95,7 +96,8 @@ export function pca2d(data: Numeric, options: ProjectionOptions): Pca2d {
 export function pcaProject(pca: Pca2d, data: Numeric): Float64Array {
   const d = pca.mean.length;
   const x = values(data, 'data');
-  if (d === 0 || x.length % d !== 0) throw new MetricInputError(`data has ${x.length} values, not a multiple of the ${d} dimensions PCA was fitted on`);
+  if (d === 0 || x.length % d !== 0)
+    throw new MetricInputError(`data has ${x.length} values, not a multiple of the ${d} dimensions PCA was fitted on`);
   const n = x.length / d;
   const [a1, a2] = pca.axes;
   const out = new Float64Array(n * 2);

@@ -22,7 +22,11 @@ export interface MultiLabelReport {
   macroF1: number;
 }
 
-function binarize(pred: Numeric, target: Numeric, { numLabels, threshold = 0.5 }: MultiLabelOptions): { p: Uint8Array; t: Uint8Array; n: number } {
+function binarize(
+  pred: Numeric,
+  target: Numeric,
+  { numLabels, threshold = 0.5 }: MultiLabelOptions,
+): { p: Uint8Array; t: Uint8Array; n: number } {
   checkPositiveInt(numLabels, 'numLabels');
   const pv = values(pred, 'predictions');
   const tv = values(target, 'target');

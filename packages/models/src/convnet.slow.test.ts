@@ -26,7 +26,12 @@ it('MnistConvNet (logits head, crossEntropy) reaches >= 95% on held-out syntheti
   for (let epoch = 0; epoch < 3; epoch++) {
     model.train();
     losses = losses.concat(
-      trainEpoch(model.parameters(), optimizer, batches(train.images, [28, 28, 1], train.labels, 1, 64), (x, y) => crossEntropy(model.call(x), y) as tf.Scalar),
+      trainEpoch(
+        model.parameters(),
+        optimizer,
+        batches(train.images, [28, 28, 1], train.labels, 1, 64),
+        (x, y) => crossEntropy(model.call(x), y) as tf.Scalar,
+      ),
     );
   }
   // Adam's moment slots are created on the first step and then reused: nothing else may accumulate

@@ -36,7 +36,8 @@ export class MnistConvNet extends Module {
 
   constructor({ head = 'logSoftmax', convDropout = 0.5, dropout = 0.5 }: MnistConvNetOptions = {}) {
     super();
-    if (!HEADS.includes(head)) throw new ModelOptionsError(`MnistConvNet: unknown head '${String(head)}', expected one of ${HEADS.join(', ')}`);
+    if (!HEADS.includes(head))
+      throw new ModelOptionsError(`MnistConvNet: unknown head '${String(head)}', expected one of ${HEADS.join(', ')}`);
     this.head = head;
     this.conv1 = this.registerModule('conv1', new Conv2d(1, 10, 5));
     this.conv2 = this.registerModule('conv2', new Conv2d(10, 20, 5));

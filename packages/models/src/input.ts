@@ -8,7 +8,9 @@ import { ModelInputError } from './errors';
 export function flattenBatch(x: tf.Tensor, size: number, model: string): tf.Tensor2D {
   const n = x.shape[0] ?? 0;
   if (x.rank < 2 || x.size !== n * size) {
-    throw new ModelInputError(`${model} expects a batch of ${size} values per sample ([N, ${size}] or an image batch), got [${x.shape.join(', ')}]`);
+    throw new ModelInputError(
+      `${model} expects a batch of ${size} values per sample ([N, ${size}] or an image batch), got [${x.shape.join(', ')}]`,
+    );
   }
   return x.rank === 2 ? (x as tf.Tensor2D) : tf.reshape(x, [n, size]);
 }

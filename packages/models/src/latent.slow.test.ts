@@ -39,7 +39,9 @@ describe('latent models on the cpu backend', () => {
     const [rec1, kl1] = evaluate();
     const first = losses.slice(0, 5).reduce((a, b) => a + b) / 5;
     const last = losses.slice(-5).reduce((a, b) => a + b) / 5;
-    console.log(`vae: train loss ${first.toFixed(1)} -> ${last.toFixed(1)}, held-out reconstruction ${rec0!.toFixed(1)} -> ${rec1!.toFixed(1)}, kl ${kl1!.toFixed(1)}`);
+    console.log(
+      `vae: train loss ${first.toFixed(1)} -> ${last.toFixed(1)}, held-out reconstruction ${rec0!.toFixed(1)} -> ${rec1!.toFixed(1)}, kl ${kl1!.toFixed(1)}`,
+    );
     expect(last).toBeLessThan(0.6 * first);
     expect(rec1).toBeLessThan(0.6 * rec0!);
     expect(Number.isFinite(kl1)).toBe(true);

@@ -27,7 +27,10 @@ export interface LatentOutput {
 
 export type ResolvedLatentOptions = Required<Omit<LatentModelOptions, 'hidden'>> & { hidden: number | undefined };
 
-export function resolveLatentOptions(model: string, { input = 784, latent = 30, hidden, decoderActivation = 'tanh' }: LatentModelOptions): ResolvedLatentOptions {
+export function resolveLatentOptions(
+  model: string,
+  { input = 784, latent = 30, hidden, decoderActivation = 'tanh' }: LatentModelOptions,
+): ResolvedLatentOptions {
   for (const [k, v] of Object.entries({ input, latent, ...(hidden === undefined ? {} : { hidden }) })) {
     if (!Number.isInteger(v) || v < 1) throw new ModelOptionsError(`${model}: ${k} must be a positive integer, got ${v}`);
   }
@@ -39,7 +42,9 @@ export function resolveLatentOptions(model: string, { input = 784, latent = 30, 
 
 /** latent -> [hidden, ReLU] -> input; the output nonlinearity is applied by `decode`. */
 export function buildDecoder({ input, latent, hidden }: ResolvedLatentOptions): Sequential {
-  return hidden === undefined ? new Sequential(new Linear(latent, input)) : new Sequential(new Linear(latent, hidden), new ReLU(), new Linear(hidden, input));
+  return hidden === undefined
+    ? new Sequential(new Linear(latent, input))
+    : new Sequential(new Linear(latent, hidden), new ReLU(), new Linear(hidden, input));
 }
 
 /** input -> hidden, ReLU (only built when there is a hidden layer). */

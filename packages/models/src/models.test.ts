@@ -1,5 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Dropout, MaxPool2d, Module, StateDictError, loadSafetensors, manualSeed, moduleToSafetensors, loadSafetensorsInto } from '@logitlab/layers';
+import {
+  Dropout,
+  MaxPool2d,
+  Module,
+  StateDictError,
+  loadSafetensors,
+  manualSeed,
+  moduleToSafetensors,
+  loadSafetensorsInto,
+} from '@logitlab/layers';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ModelInputError, ModelOptionsError, UnknownModelError } from './errors';
@@ -84,7 +93,15 @@ describe('modelFactory', () => {
       modelFactory('unet', { classes: 3, width: 4 }),
       modelFactory('multilabel', { hidden: [16] }),
     ];
-    expect(built.map((m) => m.constructor.name)).toEqual(['MnistConvNet', 'BnMlp', 'SumPoolExplainer', 'Vae', 'Autoencoder', 'UNetSmall', 'MultiLabelHead']);
+    expect(built.map((m) => m.constructor.name)).toEqual([
+      'MnistConvNet',
+      'BnMlp',
+      'SumPoolExplainer',
+      'Vae',
+      'Autoencoder',
+      'UNetSmall',
+      'MultiLabelHead',
+    ]);
     expect((built[0] as MnistConvNet).head).toBe('logits');
     expect((built[3] as Vae).options.latent).toBe(2);
     for (const m of built) expect(m).toBeInstanceOf(Module);
@@ -284,7 +301,18 @@ describe('Vae and Autoencoder', () => {
     expect(tf.max(tf.abs(r)).dataSync()[0]).toBeLessThanOrEqual(1);
     const sd = vae.stateDict();
     expect(new Set(Object.keys(sd))).toEqual(
-      new Set(['decoder.0.bias', 'decoder.0.weight', 'decoder.2.bias', 'decoder.2.weight', 'encoder.0.bias', 'encoder.0.weight', 'log_var.bias', 'log_var.weight', 'mu.bias', 'mu.weight']),
+      new Set([
+        'decoder.0.bias',
+        'decoder.0.weight',
+        'decoder.2.bias',
+        'decoder.2.weight',
+        'encoder.0.bias',
+        'encoder.0.weight',
+        'log_var.bias',
+        'log_var.weight',
+        'mu.bias',
+        'mu.weight',
+      ]),
     );
     for (const o of [a, b, c, e]) tf.dispose([o.reconstruction, o.mu, o.z, o.logVar!]);
     tf.dispose([x, r, ...Object.values(sd)]);

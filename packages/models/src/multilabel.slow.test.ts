@@ -23,7 +23,12 @@ it('MultiLabelHead learns which digits are present (BCE with logits)', () => {
   const model = new MultiLabelHead({ hidden: [512] });
   const optimizer = tf.train.adam(1e-3);
   for (let epoch = 0; epoch < 5; epoch++) {
-    trainEpoch(model.parameters(), optimizer, batches(train.images, [28, 56, 1], train.multiHot, 10, 32), (x, y) => binaryCrossEntropyWithLogits(model.call(x), y) as tf.Scalar);
+    trainEpoch(
+      model.parameters(),
+      optimizer,
+      batches(train.images, [28, 56, 1], train.multiHot, 10, 32),
+      (x, y) => binaryCrossEntropyWithLogits(model.call(x), y) as tf.Scalar,
+    );
   }
   const x = tf.tensor4d(test.images, [test.count, 28, 56, 1]);
   const logits = tf.tidy(() => model.call(x).dataSync());
@@ -37,7 +42,9 @@ it('MultiLabelHead learns which digits are present (BCE with logits)', () => {
     }
     if (same) exact++;
   }
-  console.log(`multi-label subset accuracy ${(exact / test.count).toFixed(3)}, label accuracy ${(labelsRight / test.count / 10).toFixed(3)}`);
+  console.log(
+    `multi-label subset accuracy ${(exact / test.count).toFixed(3)}, label accuracy ${(labelsRight / test.count / 10).toFixed(3)}`,
+  );
   expect(exact / test.count).toBeGreaterThan(0.5);
   expect(labelsRight / test.count / 10).toBeGreaterThan(0.9);
   tf.dispose(x);

@@ -45,7 +45,9 @@ it('UNetSmall learns per-pixel digit classes (crossEntropy on logits)', () => {
       if (pred[i] === m) right++;
     }
   }
-  console.log(`unet: loss ${first.toFixed(3)} -> ${last.toFixed(3)}, strokes found ${(found / strokes).toFixed(3)}, with the right digit ${(right / strokes).toFixed(3)}`);
+  console.log(
+    `unet: loss ${first.toFixed(3)} -> ${last.toFixed(3)}, strokes found ${(found / strokes).toFixed(3)}, with the right digit ${(right / strokes).toFixed(3)}`,
+  );
   expect(last).toBeLessThan(0.5 * first);
   // 200 steps find the strokes; naming their digit needs far longer training (the trainer's job)
   expect(found / strokes).toBeGreaterThan(0.6);

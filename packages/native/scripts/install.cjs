@@ -23,7 +23,8 @@ function fail(reason) {
 }
 
 if (process.env.LOGITLAB_NATIVE_SKIP_BUILD) fail('LOGITLAB_NATIVE_SKIP_BUILD is set');
-if (process.platform !== 'linux' || process.arch !== 'x64') fail(`only linux x64 is supported, this is ${process.platform} ${process.arch}`);
+if (process.platform !== 'linux' || process.arch !== 'x64')
+  fail(`only linux x64 is supported, this is ${process.platform} ${process.arch}`);
 
 // Node's headers: the prefix of the running node (Debian's nodejs ships them in /usr/include/node) or
 // npm's nodedir setting; node-gyp would otherwise download them.

@@ -26,23 +26,58 @@ export const APT_INSTALL = 'apt-get install libdnnl-dev libopenblas-dev';
  * Every output array is written in full; inputs are read only. All arrays are Float32Arrays used in place.
  */
 export interface NativeAddon {
-  conv2dForward(geom: Int32Array, x: Float32Array, filter: Float32Array, bias: Float32Array | null, y: Float32Array, activation: number, alpha: number): void;
+  conv2dForward(
+    geom: Int32Array,
+    x: Float32Array,
+    filter: Float32Array,
+    bias: Float32Array | null,
+    y: Float32Array,
+    activation: number,
+    alpha: number,
+  ): void;
   conv2dBackwardData(geom: Int32Array, dy: Float32Array, filter: Float32Array, dx: Float32Array): void;
   conv2dBackwardFilter(geom: Int32Array, x: Float32Array, dy: Float32Array, dw: Float32Array): void;
   /** oneDNN's implementation names for a geometry (forward, backward data, backward weights). */
   convImpl(geom: Int32Array): string;
   /** c[batch, m, n] = op(a)[batch, m, k] x op(b)[batch, k, n] (+ bias of 1 or n) then activation; a batch of 1 broadcasts. */
   matMul(
-    a: Float32Array, b: Float32Array, c: Float32Array, batchA: number, batchB: number, m: number, n: number, k: number,
-    transA: boolean, transB: boolean, bias: Float32Array | null, activation: number, alpha: number,
+    a: Float32Array,
+    b: Float32Array,
+    c: Float32Array,
+    batchA: number,
+    batchB: number,
+    m: number,
+    n: number,
+    k: number,
+    transA: boolean,
+    transB: boolean,
+    bias: Float32Array | null,
+    activation: number,
+    alpha: number,
   ): void;
   maxPool(geom: Int32Array, x: Float32Array, y: Float32Array): void;
   maxPoolGrad(geom: Int32Array, x: Float32Array, dy: Float32Array, dx: Float32Array): void;
   /** Threads for oneDNN / our loops (OpenMP) and OpenBLAS. */
   /** out = a (op) b with numpy broadcasting; codes in BINARY. */
-  binary(op: number, a: Float32Array, aShape: Int32Array, b: Float32Array, bShape: Int32Array, out: Float32Array, outShape: Int32Array): void;
+  binary(
+    op: number,
+    a: Float32Array,
+    aShape: Int32Array,
+    b: Float32Array,
+    bShape: Int32Array,
+    out: Float32Array,
+    outShape: Int32Array,
+  ): void;
   /** out = a (cmp) b as 0/1 bytes with broadcasting; codes in COMPARE. */
-  compare(op: number, a: Float32Array, aShape: Int32Array, b: Float32Array, bShape: Int32Array, out: Uint8Array, outShape: Int32Array): void;
+  compare(
+    op: number,
+    a: Float32Array,
+    aShape: Int32Array,
+    b: Float32Array,
+    bShape: Int32Array,
+    out: Uint8Array,
+    outShape: Int32Array,
+  ): void;
   /** y = op(x) elementwise; codes in UNARY; alpha is Step's value for x <= 0. */
   unary(op: number, x: Float32Array, y: Float32Array, alpha: number): void;
   /** x viewed as [outer, reduced, inner] summed over the middle axis, times scale (1 / reduced for a mean). */
@@ -67,7 +102,9 @@ export function loadNative(): NativeLoad {
   const file = path.join(root, 'build', 'Release', 'logitlab_native.node');
   const failed = path.join(root, 'build', 'BUILD_FAILED');
   if (!fs.existsSync(file)) {
-    const reason = fs.existsSync(failed) ? fs.readFileSync(failed, 'utf8').trim() : 'the addon was not built (its install script did not run)';
+    const reason = fs.existsSync(failed)
+      ? fs.readFileSync(failed, 'utf8').trim()
+      : 'the addon was not built (its install script did not run)';
     cached = { ok: false, reason, fix: `${APT_INSTALL}, then: pnpm rebuild @logitlab/native` };
     return cached;
   }

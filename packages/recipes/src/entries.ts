@@ -105,7 +105,10 @@ export type Beta = (typeof VAE_BETAS)[number];
  */
 export function latentObjective(out: LatentBatchOutput, beta: number, reconstruction: 'mse' | 'bce' = 'mse'): tf.Tensor {
   if (!out.logVar) {
-    const perImage = reconstruction === 'mse' ? mseLoss(out.reconstruction, out.input, { reduction: 'sum' }) : binaryCrossEntropy(out.reconstruction, out.input, { reduction: 'sum' });
+    const perImage =
+      reconstruction === 'mse'
+        ? mseLoss(out.reconstruction, out.input, { reduction: 'sum' })
+        : binaryCrossEntropy(out.reconstruction, out.input, { reduction: 'sum' });
     return tf.div(perImage, out.input.shape[0] ?? 1);
   }
   return vaeLoss(

@@ -21,7 +21,7 @@ describe('earlyStopping', () => {
       data: loader(32, 1, 16),
       epochs: 7,
       validation: { data: loader(16, 2, 16, false), metrics: { score: () => scores[epoch]! } },
-      callbacks: [{ onEpochEnd: (_c, logs) => void (snapshots[logs.epoch] = weights(model), epoch++) }, stopper],
+      callbacks: [{ onEpochEnd: (_c, logs) => void ((snapshots[logs.epoch] = weights(model)), epoch++) }, stopper],
     });
     expect(res.history.map((h) => h['val_score'])).toEqual([3, 2, 2.5, 2.6]);
     expect(res.stopReason).toBe('earlyStopping');
@@ -35,7 +35,13 @@ describe('earlyStopping', () => {
 
   it('names the missing monitor', async () => {
     const model = mlp(1);
-    const err = await fit(model, { loss: ce, optimizer: tf.train.sgd(0.1), data: loader(16, 1, 16), epochs: 2, callbacks: [earlyStopping()] }).catch((e: unknown) => e);
+    const err = await fit(model, {
+      loss: ce,
+      optimizer: tf.train.sgd(0.1),
+      data: loader(16, 1, 16),
+      epochs: 2,
+      callbacks: [earlyStopping()],
+    }).catch((e: unknown) => e);
     expect((err as Error).message).toMatch(/monitors "val_loss" but the epoch logs have \[epoch, steps, loss, seconds\]/);
     model.dispose();
   });
@@ -45,7 +51,14 @@ describe('metricLogger', () => {
   it('writes one JSON line per step and per epoch', async () => {
     const lines: string[] = [];
     const model = mlp(1);
-    const res = await fit(model, { loss: ce, optimizer: tf.train.sgd(0.1), data: loader(48, 1, 16), epochs: 2, checkEvery: 2, callbacks: [metricLogger((l) => void lines.push(l), { extra: { run: 'a' } })] });
+    const res = await fit(model, {
+      loss: ce,
+      optimizer: tf.train.sgd(0.1),
+      data: loader(48, 1, 16),
+      epochs: 2,
+      checkEvery: 2,
+      callbacks: [metricLogger((l) => void lines.push(l), { extra: { run: 'a' } })],
+    });
     const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     const steps = parsed.filter((p) => p['type'] === 'step');
     expect(steps.map((s) => s['step'])).toEqual([0, 1, 2, 3, 4, 5]);

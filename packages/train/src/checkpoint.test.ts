@@ -39,7 +39,16 @@ async function run(
   const model = mlp(options.initSeed ?? 11, 0.3); // dropout draws from the layers' RNG every step
   const optimizer = make();
   const callbacks = options.storage ? [checkpoint({ storage: options.storage, keepLast: 2 })] : [];
-  const res = await fit(model, { loss: ce, optimizer, data: loader(96, 12, 7), epochs, seed: 42, callbacks, resume: options.resume, ...options.extra?.() });
+  const res = await fit(model, {
+    loss: ce,
+    optimizer,
+    data: loader(96, 12, 7),
+    epochs,
+    seed: 42,
+    callbacks,
+    resume: options.resume,
+    ...options.extra?.(),
+  });
   const w = weights(model);
   optimizer.dispose();
   model.dispose();
@@ -68,11 +77,19 @@ describe('checkpoints and resume', () => {
   const basics: Record<string, [() => tf.Optimizer, Extra]> = {
     'adam + oneCycleLR + accumulation + clipping + decoupled decay': [
       () => tf.train.adam(0.01),
-      () => ({ accumulateSteps: 3, gradClip: { maxNorm: 0.5, value: 0.2 }, weightDecay: { value: 0.01, mode: 'decoupled' }, scheduler: oneCycleLR({ maxLr: 0.05, totalSteps: 20 }) }),
+      () => ({
+        accumulateSteps: 3,
+        gradClip: { maxNorm: 0.5, value: 0.2 },
+        weightDecay: { value: 0.01, mode: 'decoupled' },
+        scheduler: oneCycleLR({ maxLr: 0.05, totalSteps: 20 }),
+      }),
     ],
     'momentum + reduceLROnPlateau + l2 decay': [
       () => tf.train.momentum(0.05, 0.9),
-      () => ({ weightDecay: { value: 0.001, mode: 'l2' }, scheduler: reduceLROnPlateau({ monitor: 'loss', patience: 0, factor: 0.5, threshold: 0.99 }) }),
+      () => ({
+        weightDecay: { value: 0.001, mode: 'l2' },
+        scheduler: reduceLROnPlateau({ monitor: 'loss', patience: 0, factor: 0.5, threshold: 0.99 }),
+      }),
     ],
   };
   for (const [kind, [make, extra]] of Object.entries(basics)) {
@@ -96,10 +113,14 @@ describe('checkpoints and resume', () => {
     await run(make, 1, { storage, extra: () => ({ accumulateSteps: 2, scheduler: stepLR({ stepSize: 1 }) }) });
     const model = mlp(5);
     const before = weights(model);
-    for (const extra of [{ accumulateSteps: 3, scheduler: stepLR({ stepSize: 1 }) }, { accumulateSteps: 2, scheduler: stepLR({ stepSize: 2 }) }, { accumulateSteps: 2 }]) {
-      await expect(fit(model, { loss: ce, optimizer: make(), data: loader(96, 12, 7), epochs: 2, seed: 42, resume: storage, ...extra })).rejects.toThrow(
-        /expected the same per-step options and scheduler/,
-      );
+    for (const extra of [
+      { accumulateSteps: 3, scheduler: stepLR({ stepSize: 1 }) },
+      { accumulateSteps: 2, scheduler: stepLR({ stepSize: 2 }) },
+      { accumulateSteps: 2 },
+    ]) {
+      await expect(
+        fit(model, { loss: ce, optimizer: make(), data: loader(96, 12, 7), epochs: 2, seed: 42, resume: storage, ...extra }),
+      ).rejects.toThrow(/expected the same per-step options and scheduler/);
     }
     expect(weights(model)).toEqual(before);
     model.dispose();
@@ -109,7 +130,14 @@ describe('checkpoints and resume', () => {
     const storage = memoryStorage();
     const model = mlp(1);
     const optimizer = tf.train.sgd(0.1);
-    await fit(model, { loss: ce, optimizer, data: loader(32, 1, 16), epochs: 5, seed: 3, callbacks: [checkpoint({ storage, keepLast: 2 })] });
+    await fit(model, {
+      loss: ce,
+      optimizer,
+      data: loader(32, 1, 16),
+      epochs: 5,
+      seed: 3,
+      callbacks: [checkpoint({ storage, keepLast: 2 })],
+    });
     expect(await listCheckpoints(storage)).toEqual(['checkpoint-epoch-00004.safetensors', 'checkpoint-epoch-00005.safetensors']);
     const info = readCheckpointInfo((await latestCheckpoint(storage))!);
     expect(info).toMatchObject({ epoch: 5, step: 10, seed: 3, optimizer: 'SGD' });
@@ -121,8 +149,18 @@ describe('checkpoints and resume', () => {
     const storage = memoryStorage();
     const model = mlp(1);
     const optimizer = tf.train.sgd(0.1);
-    await fit(model, { loss: ce, optimizer, data: loader(16, 1, 16), epochs: 5, callbacks: [checkpoint({ storage, keepLast: 10, every: 2, prefix: 'run' })] });
-    expect(await listCheckpoints(storage, 'run')).toEqual(['run-epoch-00002.safetensors', 'run-epoch-00004.safetensors', 'run-epoch-00005.safetensors']);
+    await fit(model, {
+      loss: ce,
+      optimizer,
+      data: loader(16, 1, 16),
+      epochs: 5,
+      callbacks: [checkpoint({ storage, keepLast: 10, every: 2, prefix: 'run' })],
+    });
+    expect(await listCheckpoints(storage, 'run')).toEqual([
+      'run-epoch-00002.safetensors',
+      'run-epoch-00004.safetensors',
+      'run-epoch-00005.safetensors',
+    ]);
     optimizer.dispose();
     model.dispose();
   });
@@ -148,16 +186,34 @@ describe('checkpoints and resume', () => {
   it('records the architecture and refuses a resume into another one before touching any weight', async () => {
     const storage = memoryStorage();
     const model = mlp(1);
-    await fit(model, { loss: ce, optimizer: tf.train.sgd(0.1), data: loader(16, 1, 16), epochs: 1, arch: 'Mlp(2-16-2)', callbacks: [checkpoint({ storage })] });
+    await fit(model, {
+      loss: ce,
+      optimizer: tf.train.sgd(0.1),
+      data: loader(16, 1, 16),
+      epochs: 1,
+      arch: 'Mlp(2-16-2)',
+      callbacks: [checkpoint({ storage })],
+    });
     const bytes = (await latestCheckpoint(storage))!;
     expect(readCheckpointInfo(bytes).arch).toBe('Mlp(2-16-2)');
     // same shapes, so only the recorded architecture can tell them apart
     const other = mlp(2);
     const before = weights(other);
-    const err = await fit(other, { loss: ce, optimizer: tf.train.sgd(0.1), data: loader(16, 1, 16), epochs: 2, arch: 'Other(2-16-2)', resume: storage }).catch((e: unknown) => e);
+    const err = await fit(other, {
+      loss: ce,
+      optimizer: tf.train.sgd(0.1),
+      data: loader(16, 1, 16),
+      epochs: 2,
+      arch: 'Other(2-16-2)',
+      resume: storage,
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ArchitectureMismatchError);
     expect(err).toBeInstanceOf(CheckpointError);
-    expect(err).toMatchObject({ expected: 'Other(2-16-2)', found: 'Mlp(2-16-2)', message: expect.stringMatching(/holds a Mlp\(2-16-2\), but this model is a Other\(2-16-2\)/) });
+    expect(err).toMatchObject({
+      expected: 'Other(2-16-2)',
+      found: 'Mlp(2-16-2)',
+      message: expect.stringMatching(/holds a Mlp\(2-16-2\), but this model is a Other\(2-16-2\)/),
+    });
     expect(weights(other)).toEqual(before);
     // no arch on either side: only the strict state-dict check applies
     await expect(loadCheckpoint(bytes, other, tf.train.sgd(0.1))).resolves.toMatchObject({ epoch: 1 });
@@ -173,7 +229,9 @@ describe('checkpoints and resume', () => {
     const bytes = (await latestCheckpoint(storage))!;
     expect(readCheckpointInfo(bytes).arch).toBe(relu.toString());
     const tanh = new Sequential(new Linear(2, 16), new Tanh(), new Linear(16, 2)); // identical state-dict keys and shapes
-    const err = await fit(tanh, { loss: ce, optimizer: sgd(), data: loader(16, 1, 16), epochs: 2, resume: storage }).catch((e: unknown) => e);
+    const err = await fit(tanh, { loss: ce, optimizer: sgd(), data: loader(16, 1, 16), epochs: 2, resume: storage }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(ArchitectureMismatchError);
     expect((err as Error).message).toMatch(/first difference at line 3: "\(1\): ReLU\(\)" in the checkpoint, "\(1\): Tanh\(\)" here/);
     for (const m of [relu, tanh]) m.dispose();
@@ -231,7 +289,10 @@ describe('checkpoints and resume', () => {
     const variants: Record<string, [Record<string, string>, Record<string, tf.Tensor>]> = {
       'slots not JSON': [{ ...metadata, optimizerSlots: '[oops' }, tensors],
       'slots not strings': [{ ...metadata, optimizerSlots: '[1, 2]' }, tensors],
-      'slot of no parameter': [{ ...metadata, optimizerSlots: metadata['optimizerSlots']!.replace('0.weight/m', 'nope.weight/m') }, tensors],
+      'slot of no parameter': [
+        { ...metadata, optimizerSlots: metadata['optimizerSlots']!.replace('0.weight/m', 'nope.weight/m') },
+        tensors,
+      ],
       'slot of the wrong shape': [metadata, { ...tensors, 'optimizer.00001': tf.zeros([3, 3]) }],
       'training not JSON': [{ ...metadata, training: '{' }, tensors],
       'epoch not a number': [{ ...metadata, epoch: 'x' }, tensors],
@@ -256,8 +317,17 @@ describe('checkpoints and resume', () => {
   it('refuses to resume with a different seed', async () => {
     const storage = memoryStorage();
     const model = mlp(1);
-    await fit(model, { loss: ce, optimizer: tf.train.sgd(0.1), data: loader(16, 1, 16), epochs: 1, seed: 5, callbacks: [checkpoint({ storage })] });
-    await expect(fit(mlp(1), { loss: ce, optimizer: tf.train.sgd(0.1), data: loader(16, 1, 16), epochs: 2, seed: 6, resume: storage })).rejects.toThrow(/seed 6 .* seed 5/);
+    await fit(model, {
+      loss: ce,
+      optimizer: tf.train.sgd(0.1),
+      data: loader(16, 1, 16),
+      epochs: 1,
+      seed: 5,
+      callbacks: [checkpoint({ storage })],
+    });
+    await expect(
+      fit(mlp(1), { loss: ce, optimizer: tf.train.sgd(0.1), data: loader(16, 1, 16), epochs: 2, seed: 6, resume: storage }),
+    ).rejects.toThrow(/seed 6 .* seed 5/);
   });
 
   it('saving and loading checkpoints leaks no tensors', async () => {

@@ -36,7 +36,11 @@ export interface LoadCheckpointOptions {
   arch?: string;
 }
 
-type SaveInfo = Omit<CheckpointInfo, 'optimizer' | 'rngState' | 'arch' | 'training'> & { rngState?: number; arch?: string; training?: TrainingState };
+type SaveInfo = Omit<CheckpointInfo, 'optimizer' | 'rngState' | 'arch' | 'training'> & {
+  rngState?: number;
+  arch?: string;
+  training?: TrainingState;
+};
 
 /**
  * One safetensors file: `model.<key>` (the PyTorch-layout state dict, so `model.*` loads in
@@ -84,16 +88,26 @@ export function readCheckpointInfo(bytes: Uint8Array): CheckpointInfo {
  * All or nothing: the checksum, every metadata field, every name and shape are checked first, so a
  * failed load (always a CheckpointError) changes neither the model nor the optimizer.
  */
-export async function loadCheckpoint(bytes: Uint8Array, model: Module, optimizer?: tf.Optimizer, options: LoadCheckpointOptions = {}): Promise<CheckpointInfo> {
+export async function loadCheckpoint(
+  bytes: Uint8Array,
+  model: Module,
+  optimizer?: tf.Optimizer,
+  options: LoadCheckpointOptions = {},
+): Promise<CheckpointInfo> {
   const { tensors, metadata } = decode(bytes);
   try {
     const meta = parseInfo(metadata);
-    if (options.arch !== undefined && meta.arch !== undefined && options.arch !== meta.arch) throw new ArchitectureMismatchError(options.arch, meta.arch);
+    if (options.arch !== undefined && meta.arch !== undefined && options.arch !== meta.arch)
+      throw new ArchitectureMismatchError(options.arch, meta.arch);
     if (optimizer && optimizer.iterations !== 0) {
-      throw new CheckpointError(`cannot resume into an optimizer that has already taken ${optimizer.iterations} steps; expected a fresh one`);
+      throw new CheckpointError(
+        `cannot resume into an optimizer that has already taken ${optimizer.iterations} steps; expected a fresh one`,
+      );
     }
     if (optimizer && meta.optimizer !== optimizer.getClassName()) {
-      throw new CheckpointError(`checkpoint was written with optimizer ${meta.optimizer}; expected it to be resumed with the same, got ${optimizer.getClassName()}`);
+      throw new CheckpointError(
+        `checkpoint was written with optimizer ${meta.optimizer}; expected it to be resumed with the same, got ${optimizer.getClassName()}`,
+      );
     }
     const modelDict: StateDict = {};
     for (const [k, t] of Object.entries(tensors)) if (k.startsWith('model.')) modelDict[k.slice(6)] = t;
@@ -148,14 +162,20 @@ function decode(bytes: Uint8Array): ReturnType<typeof loadSafetensors> {
   }
   try {
     if (out.metadata['format'] !== FORMAT) {
-      throw new CheckpointError(`safetensors file has format "${out.metadata['format'] ?? ''}"; expected a ${FORMAT} (plain weights load with loadSafetensorsInto)`);
+      throw new CheckpointError(
+        `safetensors file has format "${out.metadata['format'] ?? ''}"; expected a ${FORMAT} (plain weights load with loadSafetensorsInto)`,
+      );
     }
     const version = out.metadata['version'];
-    if (version !== '1' && version !== VERSION) throw new CheckpointError(`checkpoint version "${version ?? ''}"; expected 1 or ${VERSION}`);
+    if (version !== '1' && version !== VERSION)
+      throw new CheckpointError(`checkpoint version "${version ?? ''}"; expected 1 or ${VERSION}`);
     const stored = out.metadata['checksum'];
     if (version !== '1' || stored !== undefined) {
-      const actual = `crc32:${crc32(bytes.subarray(dataStart(bytes))).toString(16).padStart(8, '0')}`;
-      if (stored !== actual) throw new CheckpointError(`checkpoint checksum is ${stored ?? '(missing)'} but its data hashes to ${actual}; the file is corrupt`);
+      const actual = `crc32:${crc32(bytes.subarray(dataStart(bytes)))
+        .toString(16)
+        .padStart(8, '0')}`;
+      if (stored !== actual)
+        throw new CheckpointError(`checkpoint checksum is ${stored ?? '(missing)'} but its data hashes to ${actual}; the file is corrupt`);
     }
   } catch (e) {
     tf.dispose(Object.values(out.tensors));
@@ -180,12 +200,14 @@ function slotNames(text: string | undefined): string[] {
 function parseInfo(m: Record<string, string>): CheckpointInfo {
   const num = (k: string) => {
     const v = Number(m[k]);
-    if (m[k] === undefined || m[k] === '' || !Number.isInteger(v) || v < 0) throw new CheckpointError(`checkpoint metadata ${k} = "${m[k] ?? ''}"; expected a non-negative integer`);
+    if (m[k] === undefined || m[k] === '' || !Number.isInteger(v) || v < 0)
+      throw new CheckpointError(`checkpoint metadata ${k} = "${m[k] ?? ''}"; expected a non-negative integer`);
     return v;
   };
   const seedText = m['seed'];
   const seed = seedText ? Number(seedText) : undefined;
-  if (seed !== undefined && !Number.isFinite(seed)) throw new CheckpointError(`checkpoint metadata seed = "${seedText}"; expected a number or nothing`);
+  if (seed !== undefined && !Number.isFinite(seed))
+    throw new CheckpointError(`checkpoint metadata seed = "${seedText}"; expected a number or nothing`);
   const optimizer = m['optimizer'];
   if (!optimizer) throw new CheckpointError('checkpoint metadata has no optimizer class name; the file is corrupt');
   slotNames(m['optimizerSlots']);

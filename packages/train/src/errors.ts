@@ -19,7 +19,9 @@ export class NonFiniteLossError extends TrainError {
     readonly batch: number,
     readonly loss: number,
   ) {
-    super(`loss became ${loss} at epoch ${epoch}, step ${step} (batch ${batch} of the epoch); expected a finite loss. Lower the learning rate or check the inputs, head and loss pairing.`);
+    super(
+      `loss became ${loss} at epoch ${epoch}, step ${step} (batch ${batch} of the epoch); expected a finite loss. Lower the learning rate or check the inputs, head and loss pairing.`,
+    );
   }
 }
 
@@ -39,7 +41,9 @@ export class ArchitectureMismatchError extends CheckpointError {
     readonly expected: string,
     readonly found: string,
   ) {
-    super(`checkpoint holds a ${found}, but this model is a ${expected}; expected a checkpoint of the same architecture${firstDifference(expected, found)}`);
+    super(
+      `checkpoint holds a ${found}, but this model is a ${expected}; expected a checkpoint of the same architecture${firstDifference(expected, found)}`,
+    );
   }
 }
 

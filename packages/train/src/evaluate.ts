@@ -62,7 +62,8 @@ export async function evaluate<M extends Module, O = tf.Tensor>(
               hostSums[i]! += v * n;
               return sums[i] as tf.Tensor;
             }
-            if (v.size !== 1) throw new TrainError(`metric "${name}" returned shape [${v.shape.join(', ')}]; expected a scalar (a mean over the batch)`);
+            if (v.size !== 1)
+              throw new TrainError(`metric "${name}" returned shape [${v.shape.join(', ')}]; expected a scalar (a mean over the batch)`);
             return tf.add(sums[i] as tf.Tensor, tf.mul(tf.cast(tf.reshape(v, []), 'float32'), n));
           });
         });
@@ -80,7 +81,8 @@ export async function evaluate<M extends Module, O = tf.Tensor>(
     };
     if (options.collect) {
       result.outputs = concat(outs, Float32Array);
-      result.targets = tgts[0] instanceof Int32Array ? concat(tgts as Int32Array[], Int32Array) : concat(tgts as Float32Array[], Float32Array);
+      result.targets =
+        tgts[0] instanceof Int32Array ? concat(tgts as Int32Array[], Int32Array) : concat(tgts as Float32Array[], Float32Array);
     }
     return result;
   } finally {

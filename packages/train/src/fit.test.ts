@@ -5,14 +5,20 @@ import { Linear, Module } from '@logitlab/layers';
 import { batchAccuracy, evaluate, fit, NonFiniteLossError, TrainError } from './index';
 import { loader, mlp } from './test-helpers';
 
-
 describe('fit', () => {
   it('trains a tiny MLP on a toy problem, with validation, without leaking tensors', async () => {
     const model = mlp(1);
     const optimizer = tf.train.adam(0.05);
     const data = loader(256, 1);
     const val = loader(128, 2, 64, false);
-    const res = await fit(model, { loss: crossEntropy, optimizer, data, epochs: 6, seed: 1, validation: { data: val, metrics: { accuracy: batchAccuracy } } });
+    const res = await fit(model, {
+      loss: crossEntropy,
+      optimizer,
+      data,
+      epochs: 6,
+      seed: 1,
+      validation: { data: val, metrics: { accuracy: batchAccuracy } },
+    });
     expect(res.history).toHaveLength(6);
     expect(res.steps).toBe(6 * 16);
     expect(res.losses).toHaveLength(96);
@@ -32,7 +38,14 @@ describe('fit', () => {
     const data = loader(64, 3);
     await fit(model, { loss: crossEntropy, optimizer, data, epochs: 1, checkEvery: 3 }); // warm-up: kernels, constants
     const before = tf.memory().numTensors;
-    await fit(model, { loss: crossEntropy, optimizer, data, epochs: 2, checkEvery: 3, validation: { data, metrics: { accuracy: batchAccuracy } } });
+    await fit(model, {
+      loss: crossEntropy,
+      optimizer,
+      data,
+      epochs: 2,
+      checkEvery: 3,
+      validation: { data, metrics: { accuracy: batchAccuracy } },
+    });
     await evaluate(model, data, { accuracy: batchAccuracy }, { collect: true });
     expect(tf.memory().numTensors).toBe(before);
     optimizer.dispose();
@@ -92,7 +105,12 @@ describe('fit', () => {
   it('rejects a loss that is not a scalar', async () => {
     const model = mlp(4);
     const optimizer = tf.train.sgd(0.1);
-    const err = await fit(model, { loss: (o, y) => crossEntropy(o, y, { reduction: 'none' }), optimizer, data: loader(16, 1), epochs: 1 }).catch((e: unknown) => e);
+    const err = await fit(model, {
+      loss: (o, y) => crossEntropy(o, y, { reduction: 'none' }),
+      optimizer,
+      data: loader(16, 1),
+      epochs: 1,
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TrainError);
     expect((err as Error).message).toMatch(/expected a scalar/);
     optimizer.dispose();

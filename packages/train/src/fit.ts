@@ -10,7 +10,18 @@ import type { LrScheduler } from './schedulers';
 import { checkStepOptions, type GradClip, Stepper, type WeightDecay } from './step';
 import type { CheckpointStorage } from './storage';
 import { describeTraining, restoreTraining, type TrainingState } from './training-state';
-import type { BatchMetric, BatchSource, Callback, EpochLogs, FitResult, ForwardFn, LossFn, StepRecord, StopReason, TrainContext } from './types';
+import type {
+  BatchMetric,
+  BatchSource,
+  Callback,
+  EpochLogs,
+  FitResult,
+  ForwardFn,
+  LossFn,
+  StepRecord,
+  StopReason,
+  TrainContext,
+} from './types';
 
 export interface ValidationOptions<O> {
   data: BatchSource;
@@ -94,7 +105,14 @@ export async function fit<M extends Module, O = tf.Tensor>(model: M, options: Fi
   if (!Number.isInteger(checkEvery) || checkEvery < 1) throw new TrainError(`checkEvery must be a positive integer; got ${checkEvery}`);
   checkStepOptions(options);
   const accumulateSteps = options.accumulateSteps ?? 1;
-  const stepper = new Stepper(model, { loss, forward: options.forward, optimizer, trainable: options.trainable, gradClip: options.gradClip, weightDecay: options.weightDecay });
+  const stepper = new Stepper(model, {
+    loss,
+    forward: options.forward,
+    optimizer,
+    trainable: options.trainable,
+    gradClip: options.gradClip,
+    weightDecay: options.weightDecay,
+  });
   const forward = options.forward ?? ((m: M, b: { x: tf.Tensor }) => m.call(b.x) as O);
   const training: TrainingState = describeTraining({ ...options, accumulateSteps });
   const arch = options.arch ?? model.toString();
@@ -102,14 +120,18 @@ export async function fit<M extends Module, O = tf.Tensor>(model: M, options: Fi
   let initialEpoch = 0;
   let step = 0;
   let seed = options.seed;
-  const resumeBytes = options.resume instanceof Uint8Array ? options.resume : options.resume ? await latestCheckpoint(options.resume) : undefined;
+  const resumeBytes =
+    options.resume instanceof Uint8Array ? options.resume : options.resume ? await latestCheckpoint(options.resume) : undefined;
   if (scheduler) setOptimizerLearningRate(optimizer, scheduler.init(optimizerLearningRate(optimizer)));
   if (resumeBytes) {
     const saved = readCheckpointInfo(resumeBytes);
     // a checkpoint of another model is that, whatever seed it was trained with: say so first
-    if (options.arch !== undefined && saved.arch !== undefined && options.arch !== saved.arch) throw new ArchitectureMismatchError(options.arch, saved.arch);
+    if (options.arch !== undefined && saved.arch !== undefined && options.arch !== saved.arch)
+      throw new ArchitectureMismatchError(options.arch, saved.arch);
     if (seed !== undefined && saved.seed !== undefined && seed !== saved.seed) {
-      throw new CheckpointError(`fit was given seed ${seed} but the checkpoint was trained with seed ${saved.seed}; expected the same seed (or omit it)`);
+      throw new CheckpointError(
+        `fit was given seed ${seed} but the checkpoint was trained with seed ${saved.seed}; expected the same seed (or omit it)`,
+      );
     }
     // before any weight is written: a resume with another schedule or per-step options would not be the same run
     restoreTraining(saved.training, training, scheduler, { dryRun: true });
@@ -235,13 +257,23 @@ export async function fit<M extends Module, O = tf.Tensor>(model: M, options: Fi
       }
       if (scheduler) {
         logs['lr'] = optimizerLearningRate(optimizer);
-        if (scheduler.interval === 'epoch') setOptimizerLearningRate(optimizer, scheduler.step(scheduler.monitor === undefined ? undefined : monitored(logs, scheduler.monitor)));
+        if (scheduler.interval === 'epoch')
+          setOptimizerLearningRate(
+            optimizer,
+            scheduler.step(scheduler.monitor === undefined ? undefined : monitored(logs, scheduler.monitor)),
+          );
       }
       logs.seconds = (Date.now() - started) / 1000;
       history.push(logs);
       await emit('onEpochEnd', logs);
     }
-    const result: FitResult = { history, losses, epochs: initialEpoch + history.length, steps: step, stopReason: stopReason ?? 'completed' };
+    const result: FitResult = {
+      history,
+      losses,
+      epochs: initialEpoch + history.length,
+      steps: step,
+      stopReason: stopReason ?? 'completed',
+    };
     if (stopMessage !== undefined) result.stopMessage = stopMessage;
     await emit('onTrainEnd', result);
     return result;
@@ -254,6 +286,9 @@ export async function fit<M extends Module, O = tf.Tensor>(model: M, options: Fi
 
 function monitored(logs: EpochLogs, key: string): number {
   const value = logs[key];
-  if (value === undefined) throw new TrainError(`the scheduler monitors "${key}" but the epoch logs have [${Object.keys(logs).join(', ')}]; add validation or pick one of those`);
+  if (value === undefined)
+    throw new TrainError(
+      `the scheduler monitors "${key}" but the epoch logs have [${Object.keys(logs).join(', ')}]; add validation or pick one of those`,
+    );
   return value;
 }

@@ -17,7 +17,19 @@ export {
 export type { TrainingState } from './training-state';
 export { evaluate, type EvaluateOptions, type EvaluateResult } from './evaluate';
 export { TrainError, NonFiniteLossError, CheckpointError, ArchitectureMismatchError } from './errors';
-export type { Batch, BatchSource, ForwardFn, LossFn, BatchMetric, StepRecord, EpochLogs, TrainContext, Callback, FitResult, StopReason } from './types';
+export type {
+  Batch,
+  BatchSource,
+  ForwardFn,
+  LossFn,
+  BatchMetric,
+  StepRecord,
+  EpochLogs,
+  TrainContext,
+  Callback,
+  FitResult,
+  StopReason,
+} from './types';
 export { batchAccuracy } from './batch-metrics';
 export { memoryStorage, type CheckpointStorage } from './storage';
 export {

@@ -52,25 +52,36 @@ export function validateOptimizerState(optimizer: tf.Optimizer, model: Module, n
   names.forEach((name, i) => {
     const t = tensors[i] as tf.Tensor;
     if (name === 'iter' || EXTRAS.includes(name)) {
-      if (t.rank !== 0) throw new CheckpointError(`checkpoint optimizer slot "${name}" has shape [${t.shape.join(', ')}]; expected a scalar`);
-      if (name !== 'iter' && !hasExtras) throw new CheckpointError(`checkpoint optimizer slot "${name}" is Adam's; optimizer ${optimizer.getClassName()} has none`);
+      if (t.rank !== 0)
+        throw new CheckpointError(`checkpoint optimizer slot "${name}" has shape [${t.shape.join(', ')}]; expected a scalar`);
+      if (name !== 'iter' && !hasExtras)
+        throw new CheckpointError(`checkpoint optimizer slot "${name}" is Adam's; optimizer ${optimizer.getClassName()} has none`);
       return;
     }
-    const key = [...params.keys()].filter((k) => name.startsWith(`${k}/`)).reduce<string | undefined>((best, k) => (!best || k.length > best.length ? k : best), undefined);
-    if (key === undefined) throw new CheckpointError(`checkpoint optimizer slot "${name}" belongs to no parameter of the model; expected "<parameter>/<slot>"`);
+    const key = [...params.keys()]
+      .filter((k) => name.startsWith(`${k}/`))
+      .reduce<string | undefined>((best, k) => (!best || k.length > best.length ? k : best), undefined);
+    if (key === undefined)
+      throw new CheckpointError(`checkpoint optimizer slot "${name}" belongs to no parameter of the model; expected "<parameter>/<slot>"`);
     const p = params.get(key) as tf.Variable;
     if (!sameShape(t.shape, p.shape)) {
-      throw new CheckpointError(`checkpoint optimizer slot "${name}" has shape [${t.shape.join(', ')}]; expected [${p.shape.join(', ')}] like parameter ${key}`);
+      throw new CheckpointError(
+        `checkpoint optimizer slot "${name}" has shape [${t.shape.join(', ')}]; expected [${p.shape.join(', ')}] like parameter ${key}`,
+      );
     }
   });
   if (hasExtras && !EXTRAS.every((e) => names.includes(e)) && names.length > 1) {
-    throw new CheckpointError(`checkpoint holds Adam slots but not its bias-correction products (${EXTRAS.join(', ')}); the file is incomplete`);
+    throw new CheckpointError(
+      `checkpoint holds Adam slots but not its bias-correction products (${EXTRAS.join(', ')}); the file is incomplete`,
+    );
   }
 }
 
 export async function restoreOptimizerState(optimizer: tf.Optimizer, model: Module, names: string[], tensors: tf.Tensor[]): Promise<void> {
   if (optimizer.iterations !== 0) {
-    throw new CheckpointError(`cannot restore into an optimizer that has already taken ${optimizer.iterations} steps; expected a fresh optimizer`);
+    throw new CheckpointError(
+      `cannot restore into an optimizer that has already taken ${optimizer.iterations} steps; expected a fresh optimizer`,
+    );
   }
   const byKey = new Map(model.namedParameters().map(([key, v]) => [key, v.name]));
   const slots: Parameters<tf.Optimizer['setWeights']>[0] = [];
@@ -83,7 +94,9 @@ export async function restoreOptimizerState(optimizer: tf.Optimizer, model: Modu
   try {
     await optimizer.setWeights(slots);
   } catch (e) {
-    throw new CheckpointError(`optimizer ${optimizer.getClassName()} rejected the checkpoint's state (${(e as Error).message}); was it saved from another optimizer?`);
+    throw new CheckpointError(
+      `optimizer ${optimizer.getClassName()} rejected the checkpoint's state (${(e as Error).message}); was it saved from another optimizer?`,
+    );
   }
   const [beta1Power, beta2Power] = EXTRAS.map((e) => extras.get(e));
   if (beta1Power && beta2Power) writeBiasCorrection(optimizer, { beta1Power, beta2Power });
@@ -95,7 +108,8 @@ function translate(slot: string, map: Map<string, string>, what: string): string
   for (const from of map.keys()) {
     if (slot.startsWith(`${from}/`) && (!best || from.length > best.length)) best = from;
   }
-  if (best === undefined) throw new CheckpointError(`${what} "${slot}" belongs to no parameter of the model; expected "<parameter>/<slot>"`);
+  if (best === undefined)
+    throw new CheckpointError(`${what} "${slot}" belongs to no parameter of the model; expected "<parameter>/<slot>"`);
   return `${map.get(best)}${slot.slice(best.length)}`;
 }
 

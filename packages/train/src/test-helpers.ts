@@ -26,7 +26,9 @@ export function loader(count: number, seed: number, batchSize = 16, shuffle = tr
 /** A tiny MLP; with dropout so resume tests exercise the RNG stream. */
 export function mlp(seed: number, dropout = 0): Sequential {
   manualSeed(seed);
-  return dropout > 0 ? new Sequential(new Linear(2, 16), new ReLU(), new Dropout(dropout), new Linear(16, 2)) : new Sequential(new Linear(2, 16), new ReLU(), new Linear(16, 2));
+  return dropout > 0
+    ? new Sequential(new Linear(2, 16), new ReLU(), new Dropout(dropout), new Linear(16, 2))
+    : new Sequential(new Linear(2, 16), new ReLU(), new Linear(16, 2));
 }
 
 export function weights(model: { stateDict(): Record<string, tf.Tensor> }): Record<string, number[]> {

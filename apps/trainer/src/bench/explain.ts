@@ -28,11 +28,17 @@ function timeMs(fn: () => void, repeats: number): number {
 }
 
 /** Explaining a batch of convnet images with each LRP composite vs one forward + backward pass, on the current backend. */
-export function measureExplain(backend: string, { batch = 64, repeats = 5, composites = ['epsilonPlus', 'epsilonGammaBox', 'deepTaylor'] as CompositeName[] } = {}): ExplainBenchRow {
+export function measureExplain(
+  backend: string,
+  { batch = 64, repeats = 5, composites = ['epsilonPlus', 'epsilonGammaBox', 'deepTaylor'] as CompositeName[] } = {},
+): ExplainBenchRow {
   manualSeed(0);
   const model = new MnistConvNet({ head: 'logSoftmax' });
   const x = tf.randomUniform([batch, 28, 28, 1], 0, 1, 'float32', 1);
-  const y = tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 10), 'int32');
+  const y = tf.tensor1d(
+    Array.from({ length: batch }, (_, i) => i % 10),
+    'int32',
+  );
   try {
     const forwardBackwardMs = timeMs(() => {
       const { value, grads } = tf.variableGrads(() => crossEntropy(model.call(x), y) as tf.Scalar);

@@ -10,7 +10,12 @@ describe('bench FLOP counts (the GFLOP/s columns)', () => {
   });
 
   it('skip the input gradient only of layers fed by the data', () => {
-    expect(workloadFlops([{ cost: 10, dataInput: true }, { cost: 4, dataInput: false }])).toEqual({ inferPerSample: 14, trainPerSample: 32 });
+    expect(
+      workloadFlops([
+        { cost: 10, dataInput: true },
+        { cost: 4, dataInput: false },
+      ]),
+    ).toEqual({ inferPerSample: 14, trainPerSample: 32 });
   });
 
   it('have an entry for every workload', () => {

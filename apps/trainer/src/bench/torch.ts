@@ -45,7 +45,13 @@ export function blasThreadChoices(threads: number): number[] {
 }
 
 /** GFLOP/s of PyTorch's BLAS on an n^3 float32 matmul: the machine's GEMM roofline for the bench. */
-export function runTorchSgemm(python: string, script: string, n: number, threads: number, blasThreads: number): SgemmRow | { error: string } {
+export function runTorchSgemm(
+  python: string,
+  script: string,
+  n: number,
+  threads: number,
+  blasThreads: number,
+): SgemmRow | { error: string } {
   return runScript<SgemmRow>(python, [script, '--sgemm', String(n), '--threads', String(threads), '--repeats', '5'], threads, blasThreads);
 }
 
@@ -79,7 +85,21 @@ export function runTorchWorkload(
   o: TorchRunOptions,
   blasThreads = 1,
 ): TorchRow | { error: string } {
-  const args = [script, '--workload', name, '--repeats', String(o.repeats), '--warmup', String(Math.max(1, o.warmup)), '--warmup-sec', String(o.warmupSec), '--steps', String(o.steps), '--threads', String(o.threads)];
+  const args = [
+    script,
+    '--workload',
+    name,
+    '--repeats',
+    String(o.repeats),
+    '--warmup',
+    String(Math.max(1, o.warmup)),
+    '--warmup-sec',
+    String(o.warmupSec),
+    '--steps',
+    String(o.steps),
+    '--threads',
+    String(o.threads),
+  ];
   return runScript<TorchRow>(python, args, o.threads, blasThreads);
 }
 
@@ -98,8 +118,10 @@ export function runTorchBest(python: string, script: string, name: string, o: To
     }
     if (!best) best = { ...t, trainBlasThreads: blas, inferBlasThreads: blas };
     else {
-      if (t.trainSamplesPerSec > best.trainSamplesPerSec) Object.assign(best, { trainSamplesPerSec: t.trainSamplesPerSec, trainBlasThreads: blas });
-      if (t.inferSamplesPerSec > best.inferSamplesPerSec) Object.assign(best, { inferSamplesPerSec: t.inferSamplesPerSec, inferBlasThreads: blas });
+      if (t.trainSamplesPerSec > best.trainSamplesPerSec)
+        Object.assign(best, { trainSamplesPerSec: t.trainSamplesPerSec, trainBlasThreads: blas });
+      if (t.inferSamplesPerSec > best.inferSamplesPerSec)
+        Object.assign(best, { inferSamplesPerSec: t.inferSamplesPerSec, inferBlasThreads: blas });
       best.peakRssMB = Math.max(best.peakRssMB, t.peakRssMB);
     }
   }

@@ -79,7 +79,10 @@ function uniform(n: number, seed: number): Float32Array {
 }
 
 function labels(n: number, classes: number, seed: number): tf.Tensor1D {
-  return tf.tensor1d(Array.from(uniform(n, seed), (u) => Math.floor(u * classes)), 'int32');
+  return tf.tensor1d(
+    Array.from(uniform(n, seed), (u) => Math.floor(u * classes)),
+    'int32',
+  );
 }
 
 // small where a summed / 100-scaled loss would otherwise diverge into a dead network
@@ -106,18 +109,37 @@ export function buildWorkload(name: string): Workload {
   switch (name) {
     case 'convnet': {
       const b = 64;
-      const x = tf.tensor4d(uniform(b * 784, 1).map((u) => u * 2 - 1), [b, 28, 28, 1]);
-      return make(name, b, new MnistConvNet({ head: 'logSoftmax' }), x, labels(b, 10, 2), (m, xx, yy) => nllLoss(m.call(xx), yy, { validate: false }) as tf.Scalar);
+      const x = tf.tensor4d(
+        uniform(b * 784, 1).map((u) => u * 2 - 1),
+        [b, 28, 28, 1],
+      );
+      return make(
+        name,
+        b,
+        new MnistConvNet({ head: 'logSoftmax' }),
+        x,
+        labels(b, 10, 2),
+        (m, xx, yy) => nllLoss(m.call(xx), yy, { validate: false }) as tf.Scalar,
+      );
     }
     case 'sumpool-mlp': {
       const b = 64;
-      const x = tf.tensor2d(uniform(b * 1568, 3).map((u) => u * 2 - 0.5), [b, 1568]);
-      const y = tf.tensor2d(Array.from(uniform(b, 4), (u) => (u > 0.5 ? 100 : 0)), [b, 1]);
+      const x = tf.tensor2d(
+        uniform(b * 1568, 3).map((u) => u * 2 - 0.5),
+        [b, 1568],
+      );
+      const y = tf.tensor2d(
+        Array.from(uniform(b, 4), (u) => (u > 0.5 ? 100 : 0)),
+        [b, 1],
+      );
       return make(name, b, new SumPoolExplainer(), x, y, (m, xx, yy) => mseLoss(m.call(xx), yy) as tf.Scalar);
     }
     case 'vae': {
       const b = 128;
-      const x = tf.tensor2d(uniform(b * 784, 5).map((u) => u * 2 - 1), [b, 784]);
+      const x = tf.tensor2d(
+        uniform(b * 784, 5).map((u) => u * 2 - 1),
+        [b, 784],
+      );
       const vae = new Vae({ input: 784, latent: 30, decoderActivation: 'tanh' });
       return make(name, b, vae, x, x.clone(), (m, xx) => {
         const out = (m as Vae).forwardWithLatent(xx);
@@ -128,8 +150,18 @@ export function buildWorkload(name: string): Workload {
     }
     case 'bn-mlp': {
       const b = 64;
-      const x = tf.tensor2d(uniform(b * 784, 6).map((u) => u * 2 - 1), [b, 784]);
-      return make(name, b, new BnMlp({ sizes: [784, 256, 128, 10], dropout: 0.2 }), x, labels(b, 10, 7), (m, xx, yy) => crossEntropy(m.call(xx), yy, { validate: false }) as tf.Scalar);
+      const x = tf.tensor2d(
+        uniform(b * 784, 6).map((u) => u * 2 - 1),
+        [b, 784],
+      );
+      return make(
+        name,
+        b,
+        new BnMlp({ sizes: [784, 256, 128, 10], dropout: 0.2 }),
+        x,
+        labels(b, 10, 7),
+        (m, xx, yy) => crossEntropy(m.call(xx), yy, { validate: false }) as tf.Scalar,
+      );
     }
     default:
       throw new RangeError(`unknown workload '${name}'`);

@@ -18,5 +18,7 @@ export async function backendsCommand(): Promise<void> {
     process.stdout.write(`native: to enable it: ${NATIVE_APT_LINE} && pnpm rebuild @logitlab/native\n`);
   }
   const auto = await useBackend('auto');
-  process.stdout.write(`\nauto -> ${auto.name} (${auto.platform}, simd: ${auto.simd ? 'yes' : 'no'}, threads: ${auto.threads}, tfjs ${auto.version})\n`);
+  process.stdout.write(
+    `\nauto -> ${auto.name} (${auto.platform}, simd: ${auto.simd ? 'yes' : 'no'}, threads: ${auto.threads}, tfjs ${auto.version})\n`,
+  );
 }

@@ -5,7 +5,15 @@ import { listBackends } from '@logitlab/backends';
 import { setupBackend } from '../backend';
 import { type ExplainBenchRow, measureExplain } from '../bench/explain';
 import { type BenchRow, measureWorkload } from '../bench/measure';
-import { type SgemmRow, type TorchRow, blasThreadChoices, findTorchPython, runTorchBest, runTorchSgemm, torchScriptPath } from '../bench/torch';
+import {
+  type SgemmRow,
+  type TorchRow,
+  blasThreadChoices,
+  findTorchPython,
+  runTorchBest,
+  runTorchSgemm,
+  torchScriptPath,
+} from '../bench/torch';
 import { WORKLOAD_FLOPS } from '../bench/workloads';
 import { profileWorkload } from '../bench/profile';
 import { writeJsonAtomic } from '../fsutil';
@@ -67,7 +75,20 @@ export function benchTable(result: BenchResult): string {
     ];
   });
   return markdownTable(
-    ['workload', 'backend', 'train samples/s', 'infer samples/s', 'leaked tensors/step', 'peak RSS MB', 'PyTorch train/s', 'PyTorch infer/s', 'train GFLOP/s', 'PyTorch train GFLOP/s', 'train ratio', 'infer ratio'],
+    [
+      'workload',
+      'backend',
+      'train samples/s',
+      'infer samples/s',
+      'leaked tensors/step',
+      'peak RSS MB',
+      'PyTorch train/s',
+      'PyTorch infer/s',
+      'train GFLOP/s',
+      'PyTorch train GFLOP/s',
+      'train ratio',
+      'infer ratio',
+    ],
     rows,
   );
 }
@@ -89,7 +110,9 @@ export async function benchCommand(flags: BenchFlags): Promise<void> {
     torchPython = findTorchPython();
     if (!torchPython) pytorchSkipped = 'no python3 that imports torch (Debian: apt-get install python3-torch)';
   }
-  log(`bench: ${workloads.join(', ')} on ${backends.join(', ')}; ${flags.repeats} repeat(s) of up to ${flags.steps} steps after >= ${flags.warmup} warm-up steps and ${flags.warmupSec} s; ${flags.threads} threads`);
+  log(
+    `bench: ${workloads.join(', ')} on ${backends.join(', ')}; ${flags.repeats} repeat(s) of up to ${flags.steps} steps after >= ${flags.warmup} warm-up steps and ${flags.warmupSec} s; ${flags.threads} threads`,
+  );
   log(torchPython ? `bench: PyTorch ${torchPython.version} via ${torchPython.python}` : `bench: PyTorch side skipped: ${pytorchSkipped}`);
 
   const loadAtStart = os.loadavg()[0] ?? 0;
@@ -99,7 +122,8 @@ export async function benchCommand(flags: BenchFlags): Promise<void> {
       const r = runTorchSgemm(torchPython.python, script, SGEMM_N, flags.threads, blas);
       if (!('error' in r) && (!roofline || r.gflops > roofline.gflops)) roofline = r;
     }
-    if (roofline) log(`bench: roofline: sgemm ${SGEMM_N}^3 ${fmt(roofline.gflops, 1)} GFLOP/s (OPENBLAS_NUM_THREADS=${roofline.blasThreads})`);
+    if (roofline)
+      log(`bench: roofline: sgemm ${SGEMM_N}^3 ${fmt(roofline.gflops, 1)} GFLOP/s (OPENBLAS_NUM_THREADS=${roofline.blasThreads})`);
   }
 
   const rows: BenchResult['workloads'] = [];
@@ -113,13 +137,22 @@ export async function benchCommand(flags: BenchFlags): Promise<void> {
       }
       const measured = await measureWorkload(name, backend, settings);
       const f = WORKLOAD_FLOPS[name] ?? { inferPerSample: 0, trainPerSample: 0 };
-      const row = { ...measured, trainGflops: gflops(measured.trainSamplesPerSec, f.trainPerSample), inferGflops: gflops(measured.inferSamplesPerSec, f.inferPerSample) };
-      log(`  ${name} on ${backend}: train ${Math.round(row.trainSamplesPerSec)}/s, infer ${Math.round(row.inferSamplesPerSec)}/s, leaked ${fmt(row.leakedTensorsPerStep)}/step`);
+      const row = {
+        ...measured,
+        trainGflops: gflops(measured.trainSamplesPerSec, f.trainPerSample),
+        inferGflops: gflops(measured.inferSamplesPerSec, f.inferPerSample),
+      };
+      log(
+        `  ${name} on ${backend}: train ${Math.round(row.trainSamplesPerSec)}/s, infer ${Math.round(row.inferSamplesPerSec)}/s, leaked ${fmt(row.leakedTensorsPerStep)}/step`,
+      );
       rows.push(row);
       if (process.env.LOGITLAB_BENCH_PROFILE === '1') {
         const p = await profileWorkload(name, backend);
-        log(`    profile: step ${fmt(p.stepMs, 2)} ms, in kernels ${fmt(p.kernelMs, 2)} ms (${p.kernels.reduce((a, k) => a + k.callsPerStep, 0)} kernel calls)`);
-        for (const k of p.kernels.slice(0, 14)) log(`      ${k.kernel.padEnd(24)} ${fmt(k.msPerStep, 3).padStart(8)} ms  x${k.callsPerStep}`);
+        log(
+          `    profile: step ${fmt(p.stepMs, 2)} ms, in kernels ${fmt(p.kernelMs, 2)} ms (${p.kernels.reduce((a, k) => a + k.callsPerStep, 0)} kernel calls)`,
+        );
+        for (const k of p.kernels.slice(0, 14))
+          log(`      ${k.kernel.padEnd(24)} ${fmt(k.msPerStep, 3).padStart(8)} ms  x${k.callsPerStep}`);
       }
     }
     if (torchPython && script) {
@@ -129,7 +162,9 @@ export async function benchCommand(flags: BenchFlags): Promise<void> {
         log(`  ${name} on PyTorch failed: ${t.error}`);
       } else {
         torchRows.push(t);
-        log(`  ${name} on PyTorch: train ${Math.round(t.trainSamplesPerSec)}/s (OpenBLAS ${t.trainBlasThreads} thr), infer ${Math.round(t.inferSamplesPerSec)}/s (${t.inferBlasThreads} thr)`);
+        log(
+          `  ${name} on PyTorch: train ${Math.round(t.trainSamplesPerSec)}/s (OpenBLAS ${t.trainBlasThreads} thr), infer ${Math.round(t.inferSamplesPerSec)}/s (${t.inferBlasThreads} thr)`,
+        );
         for (const row of rows.filter((x) => x.name === name)) {
           row.pytorchTrainRatio = ratio(row.trainSamplesPerSec, t.trainSamplesPerSec);
           row.pytorchInferRatio = ratio(row.inferSamplesPerSec, t.inferSamplesPerSec);
@@ -144,12 +179,21 @@ export async function benchCommand(flags: BenchFlags): Promise<void> {
     await setupBackend(explainBackend as BackendChoice, { threads: flags.threads });
     explainRow = measureExplain(explainBackend, { repeats: flags.repeats });
     const parts = Object.entries(explainRow.lrpMs).map(([c, ms]) => `${c} ${fmt(ms, 3)} ms (${fmt(explainRow!.ratio[c]!, 2)}x)`);
-    log(`  explain convnet batch ${explainRow.batch} on ${explainBackend}: forward+backward ${fmt(explainRow.forwardBackwardMs, 3)} ms; LRP ${parts.join(', ')}`);
+    log(
+      `  explain convnet batch ${explainRow.batch} on ${explainBackend}: forward+backward ${fmt(explainRow.forwardBackwardMs, 3)} ms; LRP ${parts.join(', ')}`,
+    );
   }
 
   const cpus = os.cpus();
   const result: BenchResult = {
-    machine: { cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, node: process.version, tfjs: tf.version_core, platform: `${os.platform()} ${os.arch()}`, loadAverage: [loadAtStart, os.loadavg()[0] ?? 0] },
+    machine: {
+      cpu: cpus[0]?.model ?? 'unknown',
+      cores: cpus.length,
+      node: process.version,
+      tfjs: tf.version_core,
+      platform: `${os.platform()} ${os.arch()}`,
+      loadAverage: [loadAtStart, os.loadavg()[0] ?? 0],
+    },
     settings,
     workloads: rows,
     pytorch: torchPython ? torchRows : null,
@@ -158,14 +202,18 @@ export async function benchCommand(flags: BenchFlags): Promise<void> {
     ...(explainRow ? { explain: explainRow } : {}),
   };
   process.stdout.write(`\n${benchTable(result)}\n\n`);
-  process.stdout.write(`machine: ${result.machine.cpu}, ${result.machine.cores} cores, Node ${result.machine.node}, tfjs ${result.machine.tfjs}. Ratios (logitlab / PyTorch) are the claim, not absolute numbers.\n`);
+  process.stdout.write(
+    `machine: ${result.machine.cpu}, ${result.machine.cores} cores, Node ${result.machine.node}, tfjs ${result.machine.tfjs}. Ratios (logitlab / PyTorch) are the claim, not absolute numbers.\n`,
+  );
   if (roofline) {
     process.stdout.write(
       `roofline: sgemm ${SGEMM_N}x${SGEMM_N}x${SGEMM_N} float32 through PyTorch's BLAS: ${fmt(roofline.gflops, 1)} GFLOP/s ` +
         `(${roofline.threads} threads, OPENBLAS_NUM_THREADS=${roofline.blasThreads}); GFLOP/s columns count conv + matmul FLOPs only.\n`,
     );
   }
-  process.stdout.write(`PyTorch: torch intra-op threads = ${flags.threads}, the better of OPENBLAS_NUM_THREADS=${blasThreadChoices(flags.threads).join(' and ')} per workload.\n`);
+  process.stdout.write(
+    `PyTorch: torch intra-op threads = ${flags.threads}, the better of OPENBLAS_NUM_THREADS=${blasThreadChoices(flags.threads).join(' and ')} per workload.\n`,
+  );
   // results always land in a file as well: README numbers are generated from it (scripts/bench-readme.mjs)
   const file = path.resolve(flags.json ?? path.join('bench-results', 'latest.json'));
   writeJsonAtomic(file, result);

@@ -31,7 +31,13 @@ function configOf(command: string, name: string, seed: number, opts: CommonOptio
     experiment: name,
     seed,
     quick: opts.quick,
-    options: { ...opts, data: describeData(opts.data), dataSpec: opts.data, argv: process.argv.slice(2), startedAt: new Date().toISOString() },
+    options: {
+      ...opts,
+      data: describeData(opts.data),
+      dataSpec: opts.data,
+      argv: process.argv.slice(2),
+      startedAt: new Date().toISOString(),
+    },
   };
 }
 
@@ -51,7 +57,14 @@ export async function runExperimentIn(name: string, dir: string, opts: CommonOpt
     if (stored.experiment !== name) throw new UsageError(`--resume: ${dir} is a '${stored.experiment}' run, not '${name}'`);
     seed = stored.seed;
     const o = stored.options as Partial<CommonOptions> & { dataSpec?: CommonOptions['data'] };
-    effective = { ...opts, quick: stored.quick, epochs: opts.epochs ?? o.epochs, batchSize: opts.batchSize ?? o.batchSize, lr: opts.lr ?? o.lr, data: o.dataSpec ?? opts.data };
+    effective = {
+      ...opts,
+      quick: stored.quick,
+      epochs: opts.epochs ?? o.epochs,
+      batchSize: opts.batchSize ?? o.batchSize,
+      lr: opts.lr ?? o.lr,
+      data: o.dataSpec ?? opts.data,
+    };
   } else {
     run.writeConfig(configOf('experiment', name, seed, opts));
   }
@@ -81,7 +94,8 @@ export async function experimentCommand(name: string, opts: CommonOptions): Prom
 
 /** Headline numbers of each experiment for the tour's index report. */
 function headline(name: string, s: Summary): string {
-  const g = (p: string): unknown => p.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), s);
+  const g = (p: string): unknown =>
+    p.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), s);
   switch (name) {
     case 'heads':
       return ['logSoftmax', 'logits', 'softmax', 'sigmoid'].map((h) => `${h} ${fmt(g(`results.${h}.testAccuracy`), 3)}`).join(', ');
@@ -97,7 +111,9 @@ function headline(name: string, s: Summary): string {
       return String(g('conclusion') ?? '');
     case 'vae-beta': {
       const runs = (s.runs as { model: string; beta: number | null; reconstructionLoss: number; kl: number }[] | undefined) ?? [];
-      return runs.map((r) => `${r.model}${r.beta != null ? ` b=${r.beta}` : ''}: rec ${fmt(r.reconstructionLoss, 2)} kl ${fmt(r.kl, 2)}`).join('; ');
+      return runs
+        .map((r) => `${r.model}${r.beta != null ? ` b=${r.beta}` : ''}: rec ${fmt(r.reconstructionLoss, 2)} kl ${fmt(r.kl, 2)}`)
+        .join('; ');
     }
     default:
       return '';
@@ -129,10 +145,18 @@ export async function tourCommand(opts: CommonOptions & { only?: string[] }): Pr
     rows.push([`[${name}](${name}/report.md)`, headline(name, s), formatDuration(s.durationSec ?? NaN)]);
   }
   const total = (performance.now() - t0) / 1000;
-  tour.writeSummary({ experiment: 'tour', backend: backend.name, quick: opts.quick, durationSec: Math.round(total * 10) / 10, experiments: summaries });
+  tour.writeSummary({
+    experiment: 'tour',
+    backend: backend.name,
+    quick: opts.quick,
+    durationSec: Math.round(total * 10) / 10,
+    experiments: summaries,
+  });
   tour.writeReport(
     new Report('logitlab tour')
-      .paragraph(`All experiments${opts.quick ? ' in quick mode' : ''} on the **${backend.description}** backend, in ${formatDuration(total)}. Each row links to its full report.`)
+      .paragraph(
+        `All experiments${opts.quick ? ' in quick mode' : ''} on the **${backend.description}** backend, in ${formatDuration(total)}. Each row links to its full report.`,
+      )
       .table(['experiment', 'headline', 'time'], rows)
       .toString(),
   );

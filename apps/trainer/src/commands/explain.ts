@@ -49,7 +49,9 @@ async function inputsFor(kind: string, ctx: ReturnType<typeof context>, images: 
     const { pairedDigits } = await import('@logitlab/datasets');
     const pairs = pairedDigits(digits.test, { count: Math.max(images * 4, 40), seed: seed * 10 + 2 });
     const px = 28 * 56;
-    const idx = Array.from({ length: pairs.count }, (_, i) => i).filter((i) => pairs.targets[i]! > 50).slice(0, images);
+    const idx = Array.from({ length: pairs.count }, (_, i) => i)
+      .filter((i) => pairs.targets[i]! > 50)
+      .slice(0, images);
     const x = new Float32Array(idx.length * px);
     const masks = new Float32Array(idx.length * px);
     idx.forEach((i, k) => {
@@ -60,14 +62,34 @@ async function inputsFor(kind: string, ctx: ReturnType<typeof context>, images: 
       }
     });
     const labels = idx.map((i, k) => `#${k}: digits ${pairs.digits[2 * i]} ${pairs.digits[2 * i + 1]}`);
-    return { x, count: idx.length, sampleShape: [28, 56, 1], height: 28, width: 56, range: [-0.5, 1.5], masks, labels, maskName: "the 0-3 digit's stroke" };
+    return {
+      x,
+      count: idx.length,
+      sampleShape: [28, 56, 1],
+      height: 28,
+      width: 56,
+      range: [-0.5, 1.5],
+      masks,
+      labels,
+      maskName: "the 0-3 digit's stroke",
+    };
   }
   const n = Math.min(images, digits.test.count);
   const raw = digits.test.images.subarray(0, n * 784);
   const masks = Float32Array.from(raw, (v) => (v > 0.5 ? 1 : 0));
   const labels = Array.from({ length: n }, (_, i) => `#${i}: label ${digits.test.labels[i]}`);
   const range: [number, number] = [(0 - MNIST_MEAN) / MNIST_STD, (1 - MNIST_MEAN) / MNIST_STD];
-  return { x: normalised(raw), count: n, sampleShape: kind === 'bn-mlp' ? [784] : [28, 28, 1], height: 28, width: 28, range, masks, labels, maskName: "the digit's stroke" };
+  return {
+    x: normalised(raw),
+    count: n,
+    sampleShape: kind === 'bn-mlp' ? [784] : [28, 28, 1],
+    height: 28,
+    width: 28,
+    range,
+    masks,
+    labels,
+    maskName: "the digit's stroke",
+  };
 }
 
 function defaultComposite(kind: string): string {
@@ -82,7 +104,8 @@ function defaultComposite(kind: string): string {
 export async function explainCommand(o: ExplainFlags): Promise<void> {
   const { config, checkpoint } = await readTrainRun(o.checkpoint);
   const kind = config.model;
-  if (!['convnet', 'bn-mlp', 'sumpool'].includes(kind)) throw new UsageError(`explain works on convnet, bn-mlp and sumpool runs; ${o.checkpoint} trained '${kind}'`);
+  if (!['convnet', 'bn-mlp', 'sumpool'].includes(kind))
+    throw new UsageError(`explain works on convnet, bn-mlp and sumpool runs; ${o.checkpoint} trained '${kind}'`);
   const backend = await setupBackend(o.backend);
   const out = new RunDir(o.out ? path.resolve(o.out) : o.checkpoint);
   const opts: CommonOptions = { backend: o.backend, data: config.options.dataSpec, download: false, quick: config.quick };
@@ -141,7 +164,9 @@ export async function explainCommand(o: ExplainFlags): Promise<void> {
     const name = `explain-${method}${composite ? `-${composite}` : ''}`;
     const figure = out.writeFile(
       `${name}.png`,
-      await renderChartPng(heatmapFigureSpec({ title: `${arch}: ${label}`, height: inp.height, width: inp.width, panels, range: inp.range, pixel: 3 })),
+      await renderChartPng(
+        heatmapFigureSpec({ title: `${arch}: ${label}`, height: inp.height, width: inp.width, panels, range: inp.range, pixel: 3 }),
+      ),
     );
     const numbers = {
       model: kind,
@@ -165,8 +190,12 @@ export async function explainCommand(o: ExplainFlags): Promise<void> {
     log(`${arch}: ${label} on ${inp.count} image(s), backend ${backend.name}`);
     log(`  conservation: max |sum R - score| / |score| = ${fmt(conserved)}`);
     log(`  relevance mass accuracy on ${inp.maskName}: ${fmt(mass.mean, 3)}; rank accuracy ${fmt(rank.mean, 3)}`);
-    log(`  AOPC (normalised, ${steps} steps of 4 pixels): ${fmt(pf.aopcNormalized, 3)} vs ${fmt(pfRandom.aopcNormalized, 3)} for a random order`);
-    log(`  randomisation check (Spearman with the trained model's heatmaps, cascading from the top): ${sanity.map((s) => `${s.layer} ${fmt(s.spearman, 3)}`).join(', ')}`);
+    log(
+      `  AOPC (normalised, ${steps} steps of 4 pixels): ${fmt(pf.aopcNormalized, 3)} vs ${fmt(pfRandom.aopcNormalized, 3)} for a random order`,
+    );
+    log(
+      `  randomisation check (Spearman with the trained model's heatmaps, cascading from the top): ${sanity.map((s) => `${s.layer} ${fmt(s.spearman, 3)}`).join(', ')}`,
+    );
     log(`wrote ${figure} and ${json}`);
   } finally {
     model.dispose();

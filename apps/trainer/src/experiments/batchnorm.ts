@@ -11,7 +11,12 @@ import type { Experiment, Summary } from './types';
 
 /** Host copies of every buffer (running_mean, running_var, num_batches_tracked). */
 function snapshot(model: BnMlp, filter = (_name: string) => true): Map<string, Float32Array> {
-  return new Map(model.namedBuffers().filter(([k]) => filter(k)).map(([k, v]) => [k, Float32Array.from(v.dataSync())]));
+  return new Map(
+    model
+      .namedBuffers()
+      .filter(([k]) => filter(k))
+      .map(([k, v]) => [k, Float32Array.from(v.dataSync())]),
+  );
 }
 
 function changed(before: Map<string, Float32Array>, after: Map<string, Float32Array>): boolean {
@@ -53,7 +58,10 @@ export const batchnorm: Experiment = {
     manualSeed(ctx.seed);
     const model = rec.create();
     const optimizer = rec.makeOptimizer(lr);
-    const loader = rec.loader({ images: data.train.images, count: data.train.count, targets: data.train.labels }, { batchSize, seed: ctx.seed });
+    const loader = rec.loader(
+      { images: data.train.images, count: data.train.count, targets: data.train.labels },
+      { batchSize, seed: ctx.seed },
+    );
     try {
       // 1. Does a forward pass in train mode (no optimizer) move the running stats?
       loader.setEpoch(0);
@@ -75,23 +83,37 @@ export const batchnorm: Experiment = {
       probeOptimizer.applyGradients(grads as Parameters<typeof probeOptimizer.applyGradients>[0]);
       probeOptimizer.dispose();
       const runningStatsChangedByOptimizerStep = changed(before, snapshot(model, isStat));
-      const parametersChangedByOptimizerStep = model.namedParameters().some(([, p], i) => maxAbsDiff(Float32Array.from(p.dataSync()), paramsBefore[i]!) > 0);
+      const parametersChangedByOptimizerStep = model
+        .namedParameters()
+        .some(([, p], i) => maxAbsDiff(Float32Array.from(p.dataSync()), paramsBefore[i]!) > 0);
       tf.dispose([value, ...Object.values(grads), probe.x, probe.y]);
 
       // 3. Does eval mode use the running stats? Then a sample's output cannot depend on the rest of its batch.
       const n = Math.min(64, data.test.count);
       const batchA = tf.tensor4d(testX.subarray(0, n * 784), [n, 28, 28, 1]);
-      const batchB = tf.tidy(() => tf.concat([tf.slice(batchA, [0, 0, 0, 0], [1, -1, -1, -1]), tf.mul(tf.reverse(tf.slice(batchA, [1, 0, 0, 0], [n - 1, -1, -1, -1]), 0), 0.5)]));
+      const batchB = tf.tidy(() =>
+        tf.concat([
+          tf.slice(batchA, [0, 0, 0, 0], [1, -1, -1, -1]),
+          tf.mul(tf.reverse(tf.slice(batchA, [1, 0, 0, 0], [n - 1, -1, -1, -1]), 0), 0.5),
+        ]),
+      );
       model.eval();
       const evalDiff = maxAbsDiff(firstRow(model, batchA, 7), firstRow(model, batchB, 7));
       model.train();
       const trainDiff = maxAbsDiff(firstRow(model, batchA, 7), firstRow(model, batchB, 7));
       tf.dispose([batchA, batchB]);
       const evalUsesRunningStats = evalDiff < 1e-5;
-      ctx.log(`forward moves running stats: ${runningStatsChangedByForward}; optimizer step: ${runningStatsChangedByOptimizerStep}; eval uses running stats: ${evalUsesRunningStats}`);
+      ctx.log(
+        `forward moves running stats: ${runningStatsChangedByForward}; optimizer step: ${runningStatsChangedByOptimizerStep}; eval uses running stats: ${evalUsesRunningStats}`,
+      );
 
       // 4. Train, tracing the running stats of the second BatchNorm (256 features) after every step.
-      const bnKey = model.namedBuffers().map(([k]) => k).find((k) => k.startsWith('net.4.') && k.endsWith('running_mean'))?.replace(/running_mean$/, '') ?? 'net.4.';
+      const bnKey =
+        model
+          .namedBuffers()
+          .map(([k]) => k)
+          .find((k) => k.startsWith('net.4.') && k.endsWith('running_mean'))
+          ?.replace(/running_mean$/, '') ?? 'net.4.';
       const buffers = new Map(model.namedBuffers());
       const meanVar = buffers.get(`${bnKey}running_mean`)!;
       const varVar = buffers.get(`${bnKey}running_var`)!;
@@ -114,8 +136,34 @@ export const batchnorm: Experiment = {
       });
       await writeLossCurves(ctx, 'loss-curve.png', trained.steps, { title: 'BnMlp: training loss' });
       if (trace.length) {
-        ctx.run.writeFile('running-mean.png', await renderChartPng(lineChartSpec({ title: `running_mean of ${bnKey.replace(/\.$/, '')} (4 channels) per step`, rows: trace, x: 'step', y: 'runningMean', series: 'channel', xTitle: 'training step', yTitle: 'running mean' })));
-        ctx.run.writeFile('running-var.png', await renderChartPng(lineChartSpec({ title: `running_var of ${bnKey.replace(/\.$/, '')} (4 channels) per step`, rows: trace, x: 'step', y: 'runningVar', series: 'channel', xTitle: 'training step', yTitle: 'running variance' })));
+        ctx.run.writeFile(
+          'running-mean.png',
+          await renderChartPng(
+            lineChartSpec({
+              title: `running_mean of ${bnKey.replace(/\.$/, '')} (4 channels) per step`,
+              rows: trace,
+              x: 'step',
+              y: 'runningMean',
+              series: 'channel',
+              xTitle: 'training step',
+              yTitle: 'running mean',
+            }),
+          ),
+        );
+        ctx.run.writeFile(
+          'running-var.png',
+          await renderChartPng(
+            lineChartSpec({
+              title: `running_var of ${bnKey.replace(/\.$/, '')} (4 channels) per step`,
+              rows: trace,
+              x: 'step',
+              y: 'runningVar',
+              series: 'channel',
+              xTitle: 'training step',
+              yTitle: 'running variance',
+            }),
+          ),
+        );
       }
 
       // 5. Accuracy in eval mode (running stats, no dropout) vs "forgot model.eval()" (batch stats + dropout).
@@ -138,17 +186,42 @@ export const batchnorm: Experiment = {
       ctx.log(`test accuracy eval mode ${fmt(evalAccuracy, 4)}, train mode ${fmt(trainModeAccuracy, 4)}`);
 
       const report = new Report('Experiment 4: BatchNorm running statistics')
-        .paragraph(`BnMlp 784-256-128-10 (BatchNorm -> Dropout(0.2) -> Linear blocks), SGD lr ${lr} momentum 0.9, ${epochs} epoch(s), batch ${batchSize}, ${data.source}, backend ${ctx.backend}. Every answer below is measured on the model, not assumed.`)
+        .paragraph(
+          `BnMlp 784-256-128-10 (BatchNorm -> Dropout(0.2) -> Linear blocks), SGD lr ${lr} momentum 0.9, ${epochs} epoch(s), batch ${batchSize}, ${data.source}, backend ${ctx.backend}. Every answer below is measured on the model, not assumed.`,
+        )
         .table(
           ['question', 'measured', 'how'],
           [
-            ['Does a forward pass in train mode change running_mean / running_var?', yes(runningStatsChangedByForward), 'snapshot, one forward without any optimizer, compare'],
-            ['Does the optimizer step change them?', yes(runningStatsChangedByOptimizerStep), 'snapshot after forward+backward, apply the gradients, compare'],
-            ['Does the optimizer step change the parameters (sanity check)?', yes(parametersChangedByOptimizerStep), 'same step, compare weights'],
-            ['Does eval mode use the running stats?', yes(evalUsesRunningStats), `sample 0's output with two different batch-mates: max diff ${fmt(evalDiff)} in eval mode vs ${fmt(trainDiff)} in train mode`],
+            [
+              'Does a forward pass in train mode change running_mean / running_var?',
+              yes(runningStatsChangedByForward),
+              'snapshot, one forward without any optimizer, compare',
+            ],
+            [
+              'Does the optimizer step change them?',
+              yes(runningStatsChangedByOptimizerStep),
+              'snapshot after forward+backward, apply the gradients, compare',
+            ],
+            [
+              'Does the optimizer step change the parameters (sanity check)?',
+              yes(parametersChangedByOptimizerStep),
+              'same step, compare weights',
+            ],
+            [
+              'Does eval mode use the running stats?',
+              yes(evalUsesRunningStats),
+              `sample 0's output with two different batch-mates: max diff ${fmt(evalDiff)} in eval mode vs ${fmt(trainDiff)} in train mode`,
+            ],
           ],
         )
-        .table(['evaluation mode', 'test accuracy'], [['model.eval() (running stats, no dropout)', evalAccuracy], ['left in train mode (batch stats + dropout)', trainModeAccuracy], ['gap (points)', gap * 100]])
+        .table(
+          ['evaluation mode', 'test accuracy'],
+          [
+            ['model.eval() (running stats, no dropout)', evalAccuracy],
+            ['left in train mode (batch stats + dropout)', trainModeAccuracy],
+            ['gap (points)', gap * 100],
+          ],
+        )
         .image('running-mean.png', 'running mean traces')
         .image('running-var.png', 'running variance traces')
         .image('loss-curve.png', 'training loss')

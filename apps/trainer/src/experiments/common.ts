@@ -49,9 +49,26 @@ export function accuracyOf(pred: ArrayLike<number>, labels: ArrayLike<number>): 
 }
 
 /** Loss curves of several trained models as one PNG (series = tag). */
-export async function writeLossCurves(ctx: ExperimentContext, file: string, steps: StepLoss[], { title, logY = false, seriesName = 'model', panels = false }: { title: string; logY?: boolean; seriesName?: string; panels?: boolean }): Promise<string> {
+export async function writeLossCurves(
+  ctx: ExperimentContext,
+  file: string,
+  steps: StepLoss[],
+  { title, logY = false, seriesName = 'model', panels = false }: { title: string; logY?: boolean; seriesName?: string; panels?: boolean },
+): Promise<string> {
   const rows: Row[] = steps.map((s) => ({ step: s.step, loss: s.loss, [seriesName]: s.tag }));
-  const png = await renderChartPng(lineChartSpec({ title, rows, x: 'step', y: 'loss', series: seriesName, xTitle: 'training step', yTitle: 'training loss', logY, panels }));
+  const png = await renderChartPng(
+    lineChartSpec({
+      title,
+      rows,
+      x: 'step',
+      y: 'loss',
+      series: seriesName,
+      xTitle: 'training step',
+      yTitle: 'training loss',
+      logY,
+      panels,
+    }),
+  );
   ctx.run.writeFile(file, png);
   return file;
 }

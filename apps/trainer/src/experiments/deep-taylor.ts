@@ -41,14 +41,26 @@ function targetShare(relevance: Float32Array, targetOnLeft: boolean[]): number {
 
 /** "A leads, then B, C" from a record of scores (higher is better), so the sentence follows the numbers. */
 function ranking(scores: Record<string, number>): string {
-  const names: Record<string, string> = { deepTaylor: 'Deep Taylor', sensitivity: 'sensitivity', integratedGradients: 'integrated gradients', random: 'a random order' };
+  const names: Record<string, string> = {
+    deepTaylor: 'Deep Taylor',
+    sensitivity: 'sensitivity',
+    integratedGradients: 'integrated gradients',
+    random: 'a random order',
+  };
   // oxlint-disable-next-line unicorn/no-array-sort -- sorts a fresh array of entries
   const order = Object.entries(scores).sort((a, b) => b[1] - a[1]);
-  return `${names[order[0]![0]] ?? order[0]![0]} leads, then ${order.slice(1).map(([k]) => names[k] ?? k).join(', ')}`;
+  return `${names[order[0]![0]] ?? order[0]![0]} leads, then ${order
+    .slice(1)
+    .map(([k]) => names[k] ?? k)
+    .join(', ')}`;
 }
 
 /** Relevance maps of `x` ([n, 1568]) in batches, with the per-image conservation errors. */
-function explainAll(model: SumPoolExplainer, x: Float32Array, options: ExplainOptions): { relevance: Float32Array; relError: Float32Array; output: Float32Array } {
+function explainAll(
+  model: SumPoolExplainer,
+  x: Float32Array,
+  options: ExplainOptions,
+): { relevance: Float32Array; relError: Float32Array; output: Float32Array } {
   const n = x.length / PX;
   const relevance = new Float32Array(x.length);
   const relError = new Float32Array(n);
@@ -119,7 +131,11 @@ export const deepTaylor: Experiment = {
       const rankOf = (r: Float32Array) => relevanceRankAccuracy(r, strokes, positives.length).mean;
       const strokeShare = strokes.reduce((a, b) => a + b, 0) / strokes.length;
       const mass = { deepTaylor: massOf(dt.relevance), sensitivity: massOf(sens.relevance), integratedGradients: massOf(ig.relevance) };
-      const rankAccuracy = { deepTaylor: rankOf(dt.relevance), sensitivity: rankOf(sens.relevance), integratedGradients: rankOf(ig.relevance) };
+      const rankAccuracy = {
+        deepTaylor: rankOf(dt.relevance),
+        sensitivity: rankOf(sens.relevance),
+        integratedGradients: rankOf(ig.relevance),
+      };
       const positiveOutputs = dt.output.filter((v) => v > 0);
       const conservedOn = Array.from(dt.relError).filter((_, i) => dt.output[i]! > 0);
       const maxRelError = conservedOn.length ? Math.max(...conservedOn) : NaN;
@@ -127,18 +143,34 @@ export const deepTaylor: Experiment = {
       for (const v of dt.relevance) minRelevance = Math.min(minRelevance, v);
 
       const score = async (batch: Float32Array, n: number) => predict(model, batch, [PX], { batchSize: Math.max(n, 1) });
-      const flip = { count: positives.length, steps: 100, pixelsPerStep: 4, perturbation: 'uniform' as const, range: RANGE, seed: ctx.seed };
+      const flip = {
+        count: positives.length,
+        steps: 100,
+        pixelsPerStep: 4,
+        perturbation: 'uniform' as const,
+        range: RANGE,
+        seed: ctx.seed,
+      };
       const pfDt = await pixelFlipping(score, x, { ...flip, relevance: dt.relevance });
       const pfSens = await pixelFlipping(score, x, { ...flip, relevance: sens.relevance });
       const pfIg = await pixelFlipping(score, x, { ...flip, relevance: ig.relevance });
       const pfRandom = await pixelFlipping(score, x, { ...flip, order: 'random' });
-      const aopc = { deepTaylor: pfDt.aopcNormalized, sensitivity: pfSens.aopcNormalized, integratedGradients: pfIg.aopcNormalized, random: pfRandom.aopcNormalized };
+      const aopc = {
+        deepTaylor: pfDt.aopcNormalized,
+        sensitivity: pfSens.aopcNormalized,
+        integratedGradients: pfIg.aopcNormalized,
+        random: pfRandom.aopcNormalized,
+      };
       // a positive pair holds one 0-3 digit (target-and-distractor): which side it is on
       const targetOnLeft = positives.map((i) => test.digits[2 * i]! <= 3);
       const onTarget = { deepTaylor: targetShare(dt.relevance, targetOnLeft), sensitivity: targetShare(sens.relevance, targetOnLeft) };
       ctx.log(`relevance on the 0-3 digit's half: deepTaylor ${fmt(onTarget.deepTaylor, 3)}, sensitivity ${fmt(onTarget.sensitivity, 3)}`);
-      ctx.log(`relevance mass on the 0-3 digit's stroke: deepTaylor ${fmt(mass.deepTaylor, 3)}, sensitivity ${fmt(mass.sensitivity, 3)}, integrated gradients ${fmt(mass.integratedGradients, 3)}`);
-      ctx.log(`AOPC (normalised): deepTaylor ${fmt(aopc.deepTaylor, 3)}, sensitivity ${fmt(aopc.sensitivity, 3)}, integrated gradients ${fmt(aopc.integratedGradients, 3)}, random ${fmt(aopc.random, 3)}; conservation max rel. error ${fmt(maxRelError)}`);
+      ctx.log(
+        `relevance mass on the 0-3 digit's stroke: deepTaylor ${fmt(mass.deepTaylor, 3)}, sensitivity ${fmt(mass.sensitivity, 3)}, integrated gradients ${fmt(mass.integratedGradients, 3)}`,
+      );
+      ctx.log(
+        `AOPC (normalised): deepTaylor ${fmt(aopc.deepTaylor, 3)}, sensitivity ${fmt(aopc.sensitivity, 3)}, integrated gradients ${fmt(aopc.integratedGradients, 3)}, random ${fmt(aopc.random, 3)}; conservation max rel. error ${fmt(maxRelError)}`,
+      );
 
       // figure: each method's heatmap over the input, one row per image, with column titles and a colour bar
       const shown = Math.min(8, positives.length);
@@ -146,18 +178,42 @@ export const deepTaylor: Experiment = {
       for (let i = 0; i < shown; i++) {
         const image = x.subarray(i * PX, (i + 1) * PX);
         const row = `#${i}: digits ${test.digits[2 * positives[i]!]} ${test.digits[2 * positives[i]! + 1]}, f(x) ${fmt(dt.output[i]!, 3)}`;
-        for (const [column, r] of [['Deep Taylor', dt.relevance], ['sensitivity', sens.relevance], ['integrated gradients', ig.relevance]] as const) {
+        for (const [column, r] of [
+          ['Deep Taylor', dt.relevance],
+          ['sensitivity', sens.relevance],
+          ['integrated gradients', ig.relevance],
+        ] as const) {
           panels.push({ row, column, image, relevance: r.subarray(i * PX, (i + 1) * PX) });
         }
       }
-      ctx.run.writeFile('heatmaps.png', await renderChartPng(heatmapFigureSpec({ title: 'Sum-pool network: relevance over the input', height: H, width: W, panels, range: RANGE, pixel: 3 })));
+      ctx.run.writeFile(
+        'heatmaps.png',
+        await renderChartPng(
+          heatmapFigureSpec({ title: 'Sum-pool network: relevance over the input', height: H, width: W, panels, range: RANGE, pixel: 3 }),
+        ),
+      );
       const curveRows: Row[] = [];
-      for (const [method, pf] of [['Deep Taylor', pfDt], ['sensitivity', pfSens], ['integrated gradients', pfIg], ['random', pfRandom]] as const) {
+      for (const [method, pf] of [
+        ['Deep Taylor', pfDt],
+        ['sensitivity', pfSens],
+        ['integrated gradients', pfIg],
+        ['random', pfRandom],
+      ] as const) {
         pf.curve.forEach((v, k) => curveRows.push({ perturbed: k * 4, f: v, method }));
       }
       ctx.run.writeFile(
         'pixel-flipping.png',
-        await renderChartPng(lineChartSpec({ title: 'Pixel flipping: mean f(x) as the most relevant pixels are perturbed', rows: curveRows, x: 'perturbed', y: 'f', series: 'method', xTitle: 'pixels perturbed (uniform noise)', yTitle: 'mean f(x)' })),
+        await renderChartPng(
+          lineChartSpec({
+            title: 'Pixel flipping: mean f(x) as the most relevant pixels are perturbed',
+            rows: curveRows,
+            x: 'perturbed',
+            y: 'f',
+            series: 'method',
+            xTitle: 'pixels perturbed (uniform noise)',
+            yTitle: 'mean f(x)',
+          }),
+        ),
       );
 
       const report = new Report('Experiment 2: Deep Taylor decomposition (Montavon et al. 2017)')
@@ -188,7 +244,11 @@ export const deepTaylor: Experiment = {
             ["share of sensitivity on the 0-3 digit's half", onTarget.sensitivity],
           ],
         )
-        .image('heatmaps.png', 'Deep Taylor | sensitivity | integrated gradients over the input', 'Each row: one positive test image (grey, coded -0.5 black to 1.5 white) with a method\'s relevance on top, scaled by its own max |R|: red positive, blue negative, transparent near zero (colour bar: R / max |R|).')
+        .image(
+          'heatmaps.png',
+          'Deep Taylor | sensitivity | integrated gradients over the input',
+          "Each row: one positive test image (grey, coded -0.5 black to 1.5 white) with a method's relevance on top, scaled by its own max |R|: red positive, blue negative, transparent near zero (colour bar: R / max |R|).",
+        )
         .image('pixel-flipping.png', 'pixel flipping curves')
         .image('loss-curve.png', 'training loss')
         .heading('What the numbers say')

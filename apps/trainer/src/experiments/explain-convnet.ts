@@ -61,7 +61,15 @@ export const explainConvnet: Experiment = {
       const optimizer = tf.train.momentum(lr, 0.5);
       try {
         const loader = digitLoader(data.train, { batchSize, seed: ctx.seed });
-        await trainModel(ctx, { tag: head, arch: `MnistConvNet(head=${head})`, model, optimizer, data: loader, epochs, loss: (o, y) => nllLoss(o, y, { validate: false }) as tf.Scalar });
+        await trainModel(ctx, {
+          tag: head,
+          arch: `MnistConvNet(head=${head})`,
+          model,
+          optimizer,
+          data: loader,
+          epochs,
+          loss: (o, y) => nllLoss(o, y, { validate: false }) as tf.Scalar,
+        });
         const testAccuracy = accuracyOf(await predict(model, testX, [28, 28, 1], { map: argmaxLast }), data.test.labels);
         const xt = tf.tensor4d(x, [picks.length, 28, 28, 1]);
         const options = { composite: 'epsilonGammaBox' as const, bounds: RANGE, target: classes };
@@ -73,9 +81,16 @@ export const explainConvnet: Experiment = {
           const strokeMass = relevanceMassAccuracy(r, strokes, picks.length).mean;
           const maxRelError = Math.max(...Array.from(e.conservation.relError));
           results.push({ head, testAccuracy, strokeMass, maxRelError, randomisation });
-          ctx.log(`${label}: test accuracy ${fmt(testAccuracy, 4)}, relevance mass on the strokes ${fmt(strokeMass, 3)}, randomisation ${randomisation.map((s) => `${s.layer} ${fmt(s.spearman, 3)}`).join(', ')}`);
+          ctx.log(
+            `${label}: test accuracy ${fmt(testAccuracy, 4)}, relevance mass on the strokes ${fmt(strokeMass, 3)}, randomisation ${randomisation.map((s) => `${s.layer} ${fmt(s.spearman, 3)}`).join(', ')}`,
+          );
           classes.forEach((c, k) => {
-            panels.push({ row: `digit ${c}`, column: short, image: x.subarray(k * 784, (k + 1) * 784), relevance: r.subarray(k * 784, (k + 1) * 784) });
+            panels.push({
+              row: `digit ${c}`,
+              column: short,
+              image: x.subarray(k * 784, (k + 1) * 784),
+              relevance: r.subarray(k * 784, (k + 1) * 784),
+            });
           });
         } finally {
           xt.dispose();
@@ -87,7 +102,16 @@ export const explainConvnet: Experiment = {
     }
     ctx.run.writeFile(
       'lrp-per-class.png',
-      await renderChartPng(heatmapFigureSpec({ title: 'LRP (epsilon-gamma-box) of each digit\'s own logit', height: 28, width: 28, panels, range: RANGE, pixel: 3 })),
+      await renderChartPng(
+        heatmapFigureSpec({
+          title: "LRP (epsilon-gamma-box) of each digit's own logit",
+          height: 28,
+          width: 28,
+          panels,
+          range: RANGE,
+          pixel: 3,
+        }),
+      ),
     );
 
     const [right, wrong] = results as [HeadExplanation, HeadExplanation];
@@ -105,10 +129,18 @@ export const explainConvnet: Experiment = {
           ['test accuracy', right.testAccuracy, wrong.testAccuracy],
           ['relevance mass on the digit strokes', right.strokeMass, wrong.strokeMass],
           ['max |sum R - logit| / |logit|', right.maxRelError, wrong.maxRelError],
-          ...right.randomisation.map((s, i) => [`Spearman with trained heatmaps, layers randomised down to ${s.layer}`, s.spearman, wrong.randomisation[i]?.spearman ?? NaN]),
+          ...right.randomisation.map((s, i) => [
+            `Spearman with trained heatmaps, layers randomised down to ${s.layer}`,
+            s.spearman,
+            wrong.randomisation[i]?.spearman ?? NaN,
+          ]),
         ],
       )
-      .image('lrp-per-class.png', 'LRP per class', 'Each row: a test digit (grey) with the LRP relevance of its own logit on top, red positive, blue negative, scaled per panel (colour bar: R / max |R|).')
+      .image(
+        'lrp-per-class.png',
+        'LRP per class',
+        'Each row: a test digit (grey) with the LRP relevance of its own logit on top, red positive, blue negative, scaled per panel (colour bar: R / max |R|).',
+      )
       .heading('What the numbers say')
       .bullets([
         `The right head reaches ${fmt(right.testAccuracy * 100, 3)}% test accuracy, the wrong one ${fmt(wrong.testAccuracy * 100, 3)}%; ${right.strokeMass > wrong.strokeMass ? 'the right head puts more' : right.strokeMass < wrong.strokeMass ? 'the wrong head puts more' : 'both put the same share'} of its positive relevance on the digit strokes (${fmt(right.strokeMass, 3)} vs ${fmt(wrong.strokeMass, 3)}).`,

@@ -54,7 +54,9 @@ export const heads: Experiment = {
 
     // Warnings are kept in metrics.jsonl too: a resumed run does not train the finished heads again,
     // so their warnings would otherwise be missing from its report.
-    const warnings: string[] = ctx.run.readMetrics().flatMap((m) => (m.type === 'warning' && typeof m.message === 'string' ? [m.message] : []));
+    const warnings: string[] = ctx.run
+      .readMetrics()
+      .flatMap((m) => (m.type === 'warning' && typeof m.message === 'string' ? [m.message] : []));
     let currentTag = '';
     setPitfallWarningSink((message) => {
       warnings.push(message);
@@ -71,11 +73,21 @@ export const heads: Experiment = {
         const model = rec.create();
         const optimizer = rec.makeOptimizer(lr);
         try {
-          const loader = rec.loader({ images: data.train.images, count: data.train.count, targets: data.train.labels }, { batchSize, seed: ctx.seed });
+          const loader = rec.loader(
+            { images: data.train.images, count: data.train.count, targets: data.train.labels },
+            { batchSize, seed: ctx.seed },
+          );
           const r = await trainModel(ctx, { tag, model, optimizer, data: loader, epochs, loss: fitOptionsOf(rec).loss });
           const pred = await predict(model, testX, [28, 28, 1], { map: argmaxLast });
           const testAccuracy = accuracyOf(pred, data.test.labels);
-          results[spec.head] = { head: spec.head, loss: spec.lossName, testAccuracy, finalLoss: r.finalLoss, epochLosses: r.history.map((h) => h.loss), resumedFromEpoch: r.resumedFromEpoch };
+          results[spec.head] = {
+            head: spec.head,
+            loss: spec.lossName,
+            testAccuracy,
+            finalLoss: r.finalLoss,
+            epochLosses: r.history.map((h) => h.loss),
+            resumedFromEpoch: r.resumedFromEpoch,
+          };
           steps.push(...r.steps);
           ctx.run.logMetric({ type: 'test', tag, testAccuracy });
           ctx.log(`${tag}: test accuracy ${fmt(testAccuracy, 4)}, final loss ${fmt(r.finalLoss)}`);
@@ -90,7 +102,12 @@ export const heads: Experiment = {
 
     await writeLossCurves(ctx, 'loss-curves.png', steps, { title: 'Training loss per head', seriesName: 'head' });
     const accRows: Row[] = HEADS.map((h) => ({ head: `${h.head}+${h.lossName}`, accuracy: results[h.head]?.testAccuracy ?? null }));
-    ctx.run.writeFile('test-accuracy.png', await renderChartPng(barChartSpec({ title: 'Test accuracy per head', rows: accRows, category: 'head', value: 'accuracy', valueTitle: 'test accuracy' })));
+    ctx.run.writeFile(
+      'test-accuracy.png',
+      await renderChartPng(
+        barChartSpec({ title: 'Test accuracy per head', rows: accRows, category: 'head', value: 'accuracy', valueTitle: 'test accuracy' }),
+      ),
+    );
 
     const r = (h: ConvNetHead) => results[h]!;
     const best = Math.max(r('logSoftmax').testAccuracy, r('logits').testAccuracy);
@@ -121,7 +138,10 @@ export const heads: Experiment = {
         `The fix is one of the two correct pairings: logSoftmax + nllLoss, or raw logits + crossEntropy (numerically safest, see the logits experiment). Best accuracy here: ${fmt(best, 3)}.`,
       ]);
     if (warnings.length) {
-      report.heading('Warnings logitlab raised while training').paragraph('The pitfall guards of @logitlab/losses flagged the wrong pairings as they happened:').bullets([...new Set(warnings)].map((w) => `\`${w}\``));
+      report
+        .heading('Warnings logitlab raised while training')
+        .paragraph('The pitfall guards of @logitlab/losses flagged the wrong pairings as they happened:')
+        .bullets([...new Set(warnings)].map((w) => `\`${w}\``));
     }
     ctx.run.writeReport(report.toString());
 

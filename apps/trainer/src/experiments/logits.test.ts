@@ -26,6 +26,7 @@ describe('logits experiment report', () => {
     expect(sentence).toContain(`the loss there is ${Number.isNaN(row.loss) ? 'NaN' : String(row.loss)}`);
     if (!Number.isFinite(row.loss) && !(row.loss > 0)) expect(sentence).not.toContain('+Infinity');
     expect(sentence).toContain(row.gradFinite ? 'finite gradient' : 'NaN gradient');
-    for (const f of ['loss-vs-scale.png', 'gradient-vs-scale.png']) expect(decodePng(fs.readFileSync(path.join(dir, f))).width).toBeGreaterThan(500);
+    for (const f of ['loss-vs-scale.png', 'gradient-vs-scale.png'])
+      expect(decodePng(fs.readFileSync(path.join(dir, f))).width).toBeGreaterThan(500);
   }, 300_000);
 });

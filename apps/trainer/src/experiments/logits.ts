@@ -32,7 +32,11 @@ export const METHOD_COLORS: Record<string, string> = {
 const METHODS: Method[] = [
   { key: 'crossEntropy', label: 'crossEntropy(logits)', loss: (z, t) => crossEntropy(z, t, { reduction: 'none' }) },
   { key: 'nllLogSoftmax', label: 'nllLoss(logSoftmax(logits))', loss: (z, t) => nllLoss(logSoftmax(z), t, { reduction: 'none' }) },
-  { key: 'nllLogOfSoftmax', label: 'nllLoss(log(softmax(logits)))', loss: (z, t) => nllLoss(tf.log(tf.softmax(z)), t, { reduction: 'none' }) },
+  {
+    key: 'nllLogOfSoftmax',
+    label: 'nllLoss(log(softmax(logits)))',
+    loss: (z, t) => nllLoss(tf.log(tf.softmax(z)), t, { reduction: 'none' }),
+  },
   { key: 'nllSoftmax', label: 'nllLoss(softmax(logits))', loss: (z, t) => nllLoss(tf.softmax(z), t, { reduction: 'none' }) },
 ];
 
@@ -99,7 +103,20 @@ export const logits: Experiment = {
   async run(ctx): Promise<Summary> {
     const warned = pitfallWarningsEnabled();
     setPitfallWarnings(false); // the wrong pairings are the point here, not a mistake to warn about
-    const results: Record<string, { scale: number; case: string; target: number; loss: number; expected: number; gradMaxAbsError: number; gradNorm: number; gradFinite: boolean; status: Status }[]> = {};
+    const results: Record<
+      string,
+      {
+        scale: number;
+        case: string;
+        target: number;
+        loss: number;
+        expected: number;
+        gradMaxAbsError: number;
+        gradNorm: number;
+        gradFinite: boolean;
+        status: Status;
+      }[]
+    > = {};
     try {
       for (const m of METHODS) {
         results[m.key] = [];
@@ -118,7 +135,17 @@ export const logits: Experiment = {
             let status = classify(loss, grad, exact);
             const exactNorm = Math.sqrt(exact.grad.reduce((a, g) => a + g * g, 0));
             if (status === 'wrong value' && exactNorm > 0.1 && gradNorm < 1e-6) status = 'vanishing gradient';
-            results[m.key]!.push({ scale, case: c.name, target: c.target, loss, expected: exact.loss, gradMaxAbsError, gradNorm, gradFinite: grad.every(Number.isFinite), status });
+            results[m.key]!.push({
+              scale,
+              case: c.name,
+              target: c.target,
+              loss,
+              expected: exact.loss,
+              gradMaxAbsError,
+              gradNorm,
+              gradFinite: grad.every(Number.isFinite),
+              status,
+            });
           }
         }
       }
@@ -138,20 +165,66 @@ export const logits: Experiment = {
 
     const chartRows: Row[] = [];
     for (const m of METHODS) {
-      for (const r of results[m.key]!.filter((x) => x.target === 9)) chartRows.push({ scale: r.scale, loss: Number.isFinite(r.loss) ? (Math.abs(r.loss) > 0 ? Math.abs(r.loss) : null) : r.loss, method: m.label });
+      for (const r of results[m.key]!.filter((x) => x.target === 9))
+        chartRows.push({
+          scale: r.scale,
+          loss: Number.isFinite(r.loss) ? (Math.abs(r.loss) > 0 ? Math.abs(r.loss) : null) : r.loss,
+          method: m.label,
+        });
     }
-    for (const s of SCALES) chartRows.push({ scale: s, loss: exactCrossEntropy(BASE.map((v) => v * s), 9).loss, method: 'exact (float64)' });
+    for (const s of SCALES)
+      chartRows.push({
+        scale: s,
+        loss: exactCrossEntropy(
+          BASE.map((v) => v * s),
+          9,
+        ).loss,
+        method: 'exact (float64)',
+      });
     ctx.run.writeFile(
       'loss-vs-scale.png',
-      await renderChartPng(lineChartSpec({ title: 'Loss of a confidently wrong prediction vs logit scale', rows: chartRows, x: 'scale', y: 'loss', series: 'method', xTitle: 'logit scale', yTitle: '|loss| (x on the axis: NaN / Inf; missing: 0)', logX: true, logY: true, points: true, width: 520, seriesColors: METHOD_COLORS, markNonFinite: true })),
+      await renderChartPng(
+        lineChartSpec({
+          title: 'Loss of a confidently wrong prediction vs logit scale',
+          rows: chartRows,
+          x: 'scale',
+          y: 'loss',
+          series: 'method',
+          xTitle: 'logit scale',
+          yTitle: '|loss| (x on the axis: NaN / Inf; missing: 0)',
+          logX: true,
+          logY: true,
+          points: true,
+          width: 520,
+          seriesColors: METHOD_COLORS,
+          markNonFinite: true,
+        }),
+      ),
     );
     const gradRows: Row[] = [];
     for (const m of METHODS) {
-      for (const r of results[m.key]!.filter((x) => x.target === 9)) gradRows.push({ scale: r.scale, gradNorm: r.gradFinite ? (r.gradNorm > 0 ? r.gradNorm : null) : NaN, method: m.label });
+      for (const r of results[m.key]!.filter((x) => x.target === 9))
+        gradRows.push({ scale: r.scale, gradNorm: r.gradFinite ? (r.gradNorm > 0 ? r.gradNorm : null) : NaN, method: m.label });
     }
     ctx.run.writeFile(
       'gradient-vs-scale.png',
-      await renderChartPng(lineChartSpec({ title: 'Gradient norm w.r.t. the logits (confidently wrong case)', rows: gradRows, x: 'scale', y: 'gradNorm', series: 'method', xTitle: 'logit scale', yTitle: '||dL/dz|| (x on the axis: NaN; missing: 0)', logX: true, logY: true, points: true, width: 520, seriesColors: METHOD_COLORS, markNonFinite: true })),
+      await renderChartPng(
+        lineChartSpec({
+          title: 'Gradient norm w.r.t. the logits (confidently wrong case)',
+          rows: gradRows,
+          x: 'scale',
+          y: 'gradNorm',
+          series: 'method',
+          xTitle: 'logit scale',
+          yTitle: '||dL/dz|| (x on the axis: NaN; missing: 0)',
+          logX: true,
+          logY: true,
+          points: true,
+          width: 520,
+          seriesColors: METHOD_COLORS,
+          markNonFinite: true,
+        }),
+      ),
     );
 
     const report = new Report('Experiment 5: logits, log-probabilities and probabilities at growing scales')
@@ -161,7 +234,11 @@ export const logits: Experiment = {
       )
       .table(
         ['method', 'breaks at scale', 'how'],
-        METHODS.map((m) => [m.label, breaksAt[m.key]?.scale ?? 'never', breaksAt[m.key] ? `${breaksAt[m.key]!.status} (${breaksAt[m.key]!.case})` : 'exact loss and gradient']),
+        METHODS.map((m) => [
+          m.label,
+          breaksAt[m.key]?.scale ?? 'never',
+          breaksAt[m.key] ? `${breaksAt[m.key]!.status} (${breaksAt[m.key]!.case})` : 'exact loss and gradient',
+        ]),
       );
     for (const c of CASES) {
       report.heading(`Target ${c.target}: ${c.name}`, 3).table(
@@ -188,6 +265,16 @@ export const logits: Experiment = {
         `Lesson: give losses LOGITS (crossEntropy, binaryCrossEntropyWithLogits) or log-probabilities from logSoftmax, never probabilities.`,
       ]);
     ctx.run.writeReport(report.toString());
-    return { experiment: 'logits', seed: ctx.seed, backend: ctx.backend, baseLogits: BASE, scales: SCALES, cases: CASES, breaksAt, conclusion, results };
+    return {
+      experiment: 'logits',
+      seed: ctx.seed,
+      backend: ctx.backend,
+      baseLogits: BASE,
+      scales: SCALES,
+      cases: CASES,
+      breaksAt,
+      conclusion,
+      results,
+    };
   },
 };

@@ -70,7 +70,17 @@ export const multilabel: Experiment = {
       },
     ] as const;
 
-    const results: Record<string, { subsetAccuracy: number; hammingLoss: number; macroF1: number; finalLoss: number; subsetAccuracyTwoDigits: number; subsetAccuracyOneDigit: number }> = {};
+    const results: Record<
+      string,
+      {
+        subsetAccuracy: number;
+        hammingLoss: number;
+        macroF1: number;
+        finalLoss: number;
+        subsetAccuracyTwoDigits: number;
+        subsetAccuracyOneDigit: number;
+      }
+    > = {};
     const steps: StepLoss[] = [];
     const distinct = (r: number) => {
       let k = 0;
@@ -82,8 +92,19 @@ export const multilabel: Experiment = {
       const model = new MultiLabelHead({ input: PX, hidden: [256], classes: LABELS });
       const optimizer = tf.train.adam(lr);
       try {
-        const loader = new DataLoader({ x: train.images, xShape: [PX], y: h.y, yShape: [LABELS] }, { batchSize, shuffle: true, seed: ctx.seed });
-        const r = await trainModel(ctx, { tag: h.key, arch: `MultiLabelHead(${PX}-256-${LABELS})`, model, optimizer, data: loader, epochs, loss: h.loss });
+        const loader = new DataLoader(
+          { x: train.images, xShape: [PX], y: h.y, yShape: [LABELS] },
+          { batchSize, shuffle: true, seed: ctx.seed },
+        );
+        const r = await trainModel(ctx, {
+          tag: h.key,
+          arch: `MultiLabelHead(${PX}-256-${LABELS})`,
+          model,
+          optimizer,
+          data: loader,
+          epochs,
+          loss: h.loss,
+        });
         steps.push(...r.steps);
         const prob = await predict(model, test.images, [PX], { map: h.prob });
         const rep = multiLabelReport(prob, test.multiHot, { numLabels: LABELS, threshold: 0.5 });
@@ -110,7 +131,19 @@ export const multilabel: Experiment = {
       { head: h.key, subset: 'all images', accuracy: results[h.key]!.subsetAccuracy },
       { head: h.key, subset: 'two different digits', accuracy: results[h.key]!.subsetAccuracyTwoDigits },
     ]);
-    ctx.run.writeFile('subset-accuracy.png', await renderChartPng(barChartSpec({ title: 'Subset accuracy (every label right)', rows: bars, category: 'head', value: 'accuracy', group: 'subset', valueTitle: 'subset accuracy' })));
+    ctx.run.writeFile(
+      'subset-accuracy.png',
+      await renderChartPng(
+        barChartSpec({
+          title: 'Subset accuracy (every label right)',
+          rows: bars,
+          category: 'head',
+          value: 'accuracy',
+          group: 'subset',
+          valueTitle: 'subset accuracy',
+        }),
+      ),
+    );
 
     const b = results.bceWithLogits!;
     const s = results.softmax!;

@@ -27,7 +27,8 @@ const UNET_WIDTH = 8; // small enough to train in the quick tour's budget on 2 c
 
 // target digits orange, distractors blue (category10's first two colours)
 const PALETTE: [number, number, number][] = [
-  [255, 127, 14], [31, 119, 180],
+  [255, 127, 14],
+  [31, 119, 180],
 ];
 
 /** A class-index mask as colours: background black, then the palette. */
@@ -62,7 +63,10 @@ export const segmentation: Experiment = {
     const optimizer = tf.train.adam(lr);
     const classWeight = tf.tensor1d(CLASS_WEIGHTS);
     try {
-      const loader = new DataLoader({ x: train.images, xShape: [H, W, 1], y: trainMasks, yShape: [H, W] }, { batchSize, shuffle: true, seed: ctx.seed });
+      const loader = new DataLoader(
+        { x: train.images, xShape: [H, W, 1], y: trainMasks, yShape: [H, W] },
+        { batchSize, shuffle: true, seed: ctx.seed },
+      );
       const trained = await trainModel(ctx, {
         tag: 'unet',
         arch: `UNetSmall(classes=${CLASSES}, width=${UNET_WIDTH})`,
@@ -99,8 +103,19 @@ export const segmentation: Experiment = {
           `A small U-Net maps each 28x56 two-digit image to 3 logits per pixel (background, a target digit 0-3, a distractor 4-9: the explainer's question asked of every pixel), trained with crossEntropy over the class axis ` +
             `(the logits are never squashed: crossEntropy applies logSoftmax itself). ${train.count} training pairs from ${digits.source}, ${epochs} epoch(s), Adam lr ${lr}, batch ${batchSize}, backend ${ctx.backend}.`,
         )
-        .table(['measure', 'value'], [['mean IoU (3 classes)', seg.meanIoU], ['pixel accuracy', seg.pixelAccuracy], ['final training loss', trained.finalLoss]])
-        .image('segmentations.png', 'image | true mask | predicted mask', 'Each row: input | true mask | predicted mask (background black, target digits orange, distractors blue).')
+        .table(
+          ['measure', 'value'],
+          [
+            ['mean IoU (3 classes)', seg.meanIoU],
+            ['pixel accuracy', seg.pixelAccuracy],
+            ['final training loss', trained.finalLoss],
+          ],
+        )
+        .image(
+          'segmentations.png',
+          'image | true mask | predicted mask',
+          'Each row: input | true mask | predicted mask (background black, target digits orange, distractors blue).',
+        )
         .heading('Per-class IoU')
         .table(['class', 'IoU'], perClass)
         .image('loss-curve.png', 'training loss')

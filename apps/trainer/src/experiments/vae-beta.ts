@@ -84,7 +84,9 @@ export const vaeBeta: Experiment = {
     const sampleRows: ReturnType<typeof scaleImage>[][] = [];
     const latentRows: Row[] = [];
     // kept in metrics.jsonl too, so a resumed run's report still lists the warnings of models it does not retrain
-    const warnings: string[] = ctx.run.readMetrics().flatMap((m) => (m.type === 'warning' && typeof m.message === 'string' ? [m.message] : []));
+    const warnings: string[] = ctx.run
+      .readMetrics()
+      .flatMap((m) => (m.type === 'warning' && typeof m.message === 'string' ? [m.message] : []));
     setPitfallWarningSink((message) => {
       warnings.push(message);
       ctx.run.logMetric({ type: 'warning', message });
@@ -93,7 +95,8 @@ export const vaeBeta: Experiment = {
       for (const v of variants) {
         const tag = v.model === 'vae' ? `vae-beta${v.beta}` : 'autoencoder';
         manualSeed(ctx.seed);
-        const rec: Recipe<LatentModel, LatentOutput & { input: tf.Tensor }> = v.beta === null ? recipe('autoencoder') : recipe(`vae-${v.beta}`);
+        const rec: Recipe<LatentModel, LatentOutput & { input: tf.Tensor }> =
+          v.beta === null ? recipe('autoencoder') : recipe(`vae-${v.beta}`);
         const model: LatentModel = rec.create();
         const optimizer = rec.makeOptimizer(lr);
         try {
@@ -105,18 +108,52 @@ export const vaeBeta: Experiment = {
           const samples = tf.tidy(() => model.sample(10, ctx.seed).dataSync() as Float32Array);
           const digitLike = digitLikeShare(samples, reference, 784);
           const knn = knnAccuracy(ev.mu.subarray(0, tsneCount * LATENT), data.test.labels, LATENT);
-          runs.push({ model: v.model, beta: v.beta, reconstructionLoss: ev.rec, kl: ev.kl, finalTrainLoss: trained.finalLoss, digitLikeShare: digitLike, knnAccuracy: knn, tag });
+          runs.push({
+            model: v.model,
+            beta: v.beta,
+            reconstructionLoss: ev.rec,
+            kl: ev.kl,
+            finalTrainLoss: trained.finalLoss,
+            digitLikeShare: digitLike,
+            knnAccuracy: knn,
+            tag,
+          });
           ctx.log(`${tag}: held-out reconstruction ${fmt(ev.rec, 2)}, KL ${ev.kl === null ? '-' : fmt(ev.kl, 2)}`);
 
           // figures: reconstructions of the same test digits, samples from the prior, t-SNE of mu
-          const shown = tf.tidy(() => model.reconstruct(tf.tensor2d(Float32Array.from(shownIdx.flatMap((i) => Array.from(testX.subarray(i * 784, (i + 1) * 784)))), [shownIdx.length, 784])).dataSync() as Float32Array);
+          const shown = tf.tidy(
+            () =>
+              model
+                .reconstruct(
+                  tf.tensor2d(Float32Array.from(shownIdx.flatMap((i) => Array.from(testX.subarray(i * 784, (i + 1) * 784)))), [
+                    shownIdx.length,
+                    784,
+                  ]),
+                )
+                .dataSync() as Float32Array,
+          );
           reconRows.push(shownIdx.map((_, j) => scaleImage(greyImage(shown, 28, 28, { offset: j * 784, range: [-1, 1] }), 2)));
-          sampleRows.push(Array.from({ length: 10 }, (_, j) => scaleImage(greyImage(samples, 28, 28, { offset: j * 784, range: [-1, 1] }), 2)));
+          sampleRows.push(
+            Array.from({ length: 10 }, (_, j) => scaleImage(greyImage(samples, 28, 28, { offset: j * 784, range: [-1, 1] }), 2)),
+          );
           const emb = tsne2d(ev.mu.subarray(0, tsneCount * LATENT), { count: tsneCount, seed: ctx.seed, iterations: quick ? 300 : 500 });
-          for (let i = 0; i < tsneCount; i++) latentRows.push({ x: emb[2 * i]!, y: emb[2 * i + 1]!, digit: String(data.test.labels[i]), model: tag });
+          for (let i = 0; i < tsneCount; i++)
+            latentRows.push({ x: emb[2 * i]!, y: emb[2 * i + 1]!, digit: String(data.test.labels[i]), model: tag });
           ctx.run.writeFile(
             `latent-${tag}.png`,
-            await renderChartPng(scatterSpec({ title: `${tag}: t-SNE of the latent means, coloured by digit`, rows: latentRows.filter((r) => r.model === tag), x: 'x', y: 'y', color: 'digit', xTitle: 't-SNE 1', yTitle: 't-SNE 2', width: 360, height: 360 })),
+            await renderChartPng(
+              scatterSpec({
+                title: `${tag}: t-SNE of the latent means, coloured by digit`,
+                rows: latentRows.filter((r) => r.model === tag),
+                x: 'x',
+                y: 'y',
+                color: 'digit',
+                xTitle: 't-SNE 1',
+                yTitle: 't-SNE 2',
+                width: 360,
+                height: 360,
+              }),
+            ),
           );
         } finally {
           model.dispose();
@@ -143,7 +180,11 @@ export const vaeBeta: Experiment = {
         runs.map((r) => [r.model, r.beta ?? '-', r.reconstructionLoss, r.kl ?? '-', r.finalTrainLoss]),
       )
       .heading('Reconstructions', 3)
-      .image('reconstructions.png', 'reconstructions', `Top row: held-out digits. Then one row per model: ${runs.map((r) => r.tag).join(', ')}.`)
+      .image(
+        'reconstructions.png',
+        'reconstructions',
+        `Top row: held-out digits. Then one row per model: ${runs.map((r) => r.tag).join(', ')}.`,
+      )
       .heading('Samples from the prior N(0, I)', 3)
       .image('samples.png', 'samples', `One row per model: ${runs.map((r) => r.tag).join(', ')}.`)
       .heading('Latent maps (t-SNE of mu, coloured by digit)', 3);
@@ -168,7 +209,15 @@ export const vaeBeta: Experiment = {
       batchSize,
       lr,
       latent: LATENT,
-      runs: runs.map((r) => ({ model: r.model, beta: r.beta, reconstructionLoss: r.reconstructionLoss, kl: r.kl, finalTrainLoss: r.finalTrainLoss, digitLikeShare: r.digitLikeShare, knnAccuracy: r.knnAccuracy })),
+      runs: runs.map((r) => ({
+        model: r.model,
+        beta: r.beta,
+        reconstructionLoss: r.reconstructionLoss,
+        kl: r.kl,
+        finalTrainLoss: r.finalTrainLoss,
+        digitLikeShare: r.digitLikeShare,
+        knnAccuracy: r.knnAccuracy,
+      })),
       klFallsWithBeta: klFalls,
       reconstructionRisesWithBeta: recRises,
     };

@@ -25,20 +25,34 @@ export function samplesSentence(runs: SampleScore[]): string {
     );
   }
   const list = runs.map((r) => `${r.tag} ${fmt(r.digitLikeShare * 100, 0)}%`).join(', ');
-  parts.push(`Share of 10 decoded prior samples that are closer to a held-out digit than to a flat grey image of the digits' mean intensity: ${list}.`);
+  parts.push(
+    `Share of 10 decoded prior samples that are closer to a held-out digit than to a flat grey image of the digits' mean intensity: ${list}.`,
+  );
   const like = vaes.filter((r) => r.digitLikeShare >= 0.5);
   if (vaes.length) {
     if (like.length === vaes.length) {
-      const trend = ordered(vaes.map((r) => r.digitLikeShare), 1) && vaes.at(-1)!.digitLikeShare > vaes[0]!.digitLikeShare ? ', more so for larger beta' : '';
+      const trend =
+        ordered(
+          vaes.map((r) => r.digitLikeShare),
+          1,
+        ) && vaes.at(-1)!.digitLikeShare > vaes[0]!.digitLikeShare
+          ? ', more so for larger beta'
+          : '';
       parts.push(`Every VAE's samples are mostly digit-like by this measure${trend}.`);
     } else if (like.length === 0) {
-      parts.push(`No VAE's samples are mostly digit-like by this measure: they are closer to grey than to a digit (more epochs or real data would be needed).`);
+      parts.push(
+        `No VAE's samples are mostly digit-like by this measure: they are closer to grey than to a digit (more epochs or real data would be needed).`,
+      );
     } else {
       parts.push(`Only ${like.map((r) => r.tag).join(', ')} produce mostly digit-like samples.`);
     }
   }
   if (ae && vaes.length) {
-    parts.push(ae.digitLikeShare < Math.min(...vaes.map((r) => r.digitLikeShare)) ? "The autoencoder's prior samples are the least digit-like: it is no generator." : "The autoencoder's prior samples are not the least digit-like here.");
+    parts.push(
+      ae.digitLikeShare < Math.min(...vaes.map((r) => r.digitLikeShare))
+        ? "The autoencoder's prior samples are the least digit-like: it is no generator."
+        : "The autoencoder's prior samples are not the least digit-like here.",
+    );
   }
   return parts.join(' ');
 }
@@ -50,7 +64,16 @@ export function clusterSentence(runs: SampleScore[]): string {
   const ae = runs.find((r) => r.model === 'autoencoder');
   const vaes = runs.filter((r) => r.model === 'vae');
   const cluster =
-    clustered.length === runs.length ? 'digits cluster in every model\'s latent space' : clustered.length === 0 ? 'digits do not cluster clearly in any model\'s latent space' : `digits cluster clearly only for ${clustered.map((r) => r.tag).join(', ')}`;
-  const trade = ae && vaes.length ? (vaes.every((r) => r.knnAccuracy < ae.knnAccuracy) ? '; every VAE separates them less than the autoencoder, the price of a smooth code near the prior' : '; the KL term did not cost separation here') : '';
+    clustered.length === runs.length
+      ? "digits cluster in every model's latent space"
+      : clustered.length === 0
+        ? "digits do not cluster clearly in any model's latent space"
+        : `digits cluster clearly only for ${clustered.map((r) => r.tag).join(', ')}`;
+  const trade =
+    ae && vaes.length
+      ? vaes.every((r) => r.knnAccuracy < ae.knnAccuracy)
+        ? '; every VAE separates them less than the autoencoder, the price of a smooth code near the prior'
+        : '; the KL term did not cost separation here'
+      : '';
   return `5-nearest-neighbour digit accuracy of the latent means (chance 0.1): ${list}: ${cluster}${trade}.`;
 }

@@ -29,8 +29,25 @@ describe('charts (vega-lite -> SVG -> resvg PNG)', () => {
   });
 
   it('builds scatter and bar specs that render', async () => {
-    const scatter = scatterSpec({ title: 'latent', rows: [{ x: 0, y: 1, digit: '3' }, { x: 1, y: 0, digit: '4' }], x: 'x', y: 'y', color: 'digit' });
-    const bars = barChartSpec({ title: 'acc', rows: [{ head: 'a', accuracy: 0.9 }, { head: 'b', accuracy: 0.1 }], category: 'head', value: 'accuracy' });
+    const scatter = scatterSpec({
+      title: 'latent',
+      rows: [
+        { x: 0, y: 1, digit: '3' },
+        { x: 1, y: 0, digit: '4' },
+      ],
+      x: 'x',
+      y: 'y',
+      color: 'digit',
+    });
+    const bars = barChartSpec({
+      title: 'acc',
+      rows: [
+        { head: 'a', accuracy: 0.9 },
+        { head: 'b', accuracy: 0.1 },
+      ],
+      category: 'head',
+      value: 'accuracy',
+    });
     for (const spec of [scatter, bars]) expect(decodePng(await renderChartPng(spec, { scale: 1 })).width).toBeGreaterThan(100);
   });
 
@@ -49,7 +66,12 @@ describe('charts (vega-lite -> SVG -> resvg PNG)', () => {
 });
 
 function angle(labels: string[]): number {
-  const spec = barChartSpec({ title: 'acc', rows: labels.map((head) => ({ head, accuracy: 0.5 })), category: 'head', value: 'accuracy' }) as unknown as { encoding: { x: { axis: { labelAngle: number } } } };
+  const spec = barChartSpec({
+    title: 'acc',
+    rows: labels.map((head) => ({ head, accuracy: 0.5 })),
+    category: 'head',
+    value: 'accuracy',
+  }) as unknown as { encoding: { x: { axis: { labelAngle: number } } } };
   return spec.encoding.x.axis.labelAngle;
 }
 
@@ -61,7 +83,10 @@ describe('chart layout', () => {
       { step: 0, loss: 2.3, head: 'softmax' },
       { step: 1, loss: 1.9, head: 'softmax' },
     ];
-    const spec = lineChartSpec({ title: 'two losses', rows, x: 'step', y: 'loss', series: 'head', panels: true }) as unknown as Record<string, unknown>;
+    const spec = lineChartSpec({ title: 'two losses', rows, x: 'step', y: 'loss', series: 'head', panels: true }) as unknown as Record<
+      string,
+      unknown
+    >;
     expect(spec.facet).toMatchObject({ row: { field: 'head' } });
     expect(spec.resolve).toEqual({ scale: { y: 'independent' } });
     expect(decodePng(await renderChartPng(spec as never, { scale: 1 })).height).toBeGreaterThan(250);

@@ -84,8 +84,20 @@ export function lineChartSpec(o: LineChartOptions): VegaLiteSpec {
       // dashes as well as colours: overlapping series (an exact method on top of the reference) stay visible
       ...(o.series
         ? {
-            color: { field: o.series, type: 'nominal', title: o.series, legend: { labelLimit: 320 }, ...(colorScale ? { scale: colorScale } : {}) },
-            strokeDash: { field: o.series, type: 'nominal', title: o.series, legend: { labelLimit: 320 }, ...(colorScale ? { scale: { domain: colorScale.domain } } : {}) },
+            color: {
+              field: o.series,
+              type: 'nominal',
+              title: o.series,
+              legend: { labelLimit: 320 },
+              ...(colorScale ? { scale: colorScale } : {}),
+            },
+            strokeDash: {
+              field: o.series,
+              type: 'nominal',
+              title: o.series,
+              legend: { labelLimit: 320 },
+              ...(colorScale ? { scale: { domain: colorScale.domain } } : {}),
+            },
           }
         : {}),
     },
@@ -93,7 +105,9 @@ export function lineChartSpec(o: LineChartOptions): VegaLiteSpec {
   const broken = o.markNonFinite
     ? o.rows.flatMap((r) => {
         const v = r[o.y];
-        return typeof v === 'number' && !Number.isFinite(v) && typeof r[o.x] === 'number' ? [{ ...r, [o.y]: null, label: nonFiniteName(v) }] : [];
+        return typeof v === 'number' && !Number.isFinite(v) && typeof r[o.x] === 'number'
+          ? [{ ...r, [o.y]: null, label: nonFiniteName(v) }]
+          : [];
       })
     : [];
   const finite = finiteRows(o.rows, [o.x, o.y]);
@@ -102,7 +116,14 @@ export function lineChartSpec(o: LineChartOptions): VegaLiteSpec {
       ...base,
       title: o.title,
       data: { values: finite },
-      facet: { row: { field: o.series, type: 'nominal', title: null, header: { labelFontWeight: 'bold', labelAngle: 0, labelAlign: 'left', labelOrient: 'top' } } },
+      facet: {
+        row: {
+          field: o.series,
+          type: 'nominal',
+          title: null,
+          header: { labelFontWeight: 'bold', labelAngle: 0, labelAlign: 'left', labelOrient: 'top' },
+        },
+      },
       spec: { width: o.width ?? 480, height: Math.round((o.height ?? 260) * 0.6), ...line },
       resolve: { scale: { y: 'independent' } },
     } as VegaLiteSpec;
@@ -110,13 +131,23 @@ export function lineChartSpec(o: LineChartOptions): VegaLiteSpec {
   const common = { ...base, title: o.title, width: o.width ?? 480, height: o.height ?? 260 };
   if (broken.length === 0) return { ...common, data: { values: finite }, ...line } as VegaLiteSpec;
   // non-finite points: a cross in the series' colour on the bottom edge, labelled NaN / +Inf
-  const color = o.series ? { field: o.series, type: 'nominal', legend: null, ...(colorScale ? { scale: colorScale } : {}) } : { value: 'black' };
+  const color = o.series
+    ? { field: o.series, type: 'nominal', legend: null, ...(colorScale ? { scale: colorScale } : {}) }
+    : { value: 'black' };
   return {
     ...common,
     layer: [
       { data: { values: finite }, ...line },
-      { data: { values: broken }, mark: { type: 'point', shape: 'cross', size: 90, filled: true, clip: false }, encoding: { x, y: { value: o.height ?? 260 }, color } },
-      { data: { values: broken }, mark: { type: 'text', dy: -10, fontSize: 9, clip: false }, encoding: { x, y: { value: o.height ?? 260 }, text: { field: 'label' }, color } },
+      {
+        data: { values: broken },
+        mark: { type: 'point', shape: 'cross', size: 90, filled: true, clip: false },
+        encoding: { x, y: { value: o.height ?? 260 }, color },
+      },
+      {
+        data: { values: broken },
+        mark: { type: 'text', dy: -10, fontSize: 9, clip: false },
+        encoding: { x, y: { value: o.height ?? 260 }, text: { field: 'label' }, color },
+      },
     ],
   } as VegaLiteSpec;
 }
@@ -146,7 +177,9 @@ export function scatterSpec(o: ScatterOptions): VegaLiteSpec {
     encoding: {
       x: { field: o.x, type: 'quantitative', title: o.xTitle ?? o.x, scale: { zero: false } },
       y: { field: o.y, type: 'quantitative', title: o.yTitle ?? o.y, scale: { zero: false } },
-      ...(o.color ? { color: { field: o.color, type: 'nominal', title: o.color, scale: { scheme: 'category10' }, legend: { labelLimit: 320 } } } : {}),
+      ...(o.color
+        ? { color: { field: o.color, type: 'nominal', title: o.color, scale: { scheme: 'category10' }, legend: { labelLimit: 320 } } }
+        : {}),
     },
   };
 }
@@ -181,7 +214,9 @@ export function barChartSpec(o: BarChartOptions): VegaLiteSpec {
     encoding: {
       x: { field: o.category, type: 'nominal', title: o.category, axis: { labelAngle: labelsFit(o) ? 0 : -30, labelLimit: 240 } },
       y: { field: o.value, type: 'quantitative', title: o.valueTitle ?? o.value },
-      ...(o.group ? { xOffset: { field: o.group }, color: { field: o.group, type: 'nominal', legend: { labelLimit: 320 } } } : { color: { field: o.category, type: 'nominal', legend: null } }),
+      ...(o.group
+        ? { xOffset: { field: o.group }, color: { field: o.group, type: 'nominal', legend: { labelLimit: 320 } } }
+        : { color: { field: o.category, type: 'nominal', legend: null } }),
     },
   };
 }

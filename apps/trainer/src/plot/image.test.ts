@@ -36,7 +36,11 @@ describe('PNG image writers', () => {
   it('writes a PNG that decodes to the same pixels', () => {
     const values = Float32Array.from({ length: 3 * 28 * 28 }, (_, i) => (i % 28) / 27);
     const png = imageGridPng(values, { count: 3, height: 28, width: 28, cols: 2, scale: 1 });
-    expect(Array.from(png.subarray(1, 4)).map((c) => String.fromCharCode(c)).join('')).toBe('PNG');
+    expect(
+      Array.from(png.subarray(1, 4))
+        .map((c) => String.fromCharCode(c))
+        .join(''),
+    ).toBe('PNG');
     const { width, height, rgba } = decodePng(png);
     expect([width, height]).toEqual([2 + 28 + 2 + 28 + 2, 2 + 28 + 2 + 28 + 2]);
     expect(rgba[(2 * width + 2 + 27) * 4]).toBe(255); // last column of the first digit is white

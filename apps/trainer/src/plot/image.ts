@@ -21,7 +21,12 @@ function checkSize(values: ArrayLike<number>, offset: number, height: number, wi
 }
 
 /** Grey image from values in `range` (clamped), e.g. [0, 1] for MNIST or [-0.5, 1.5] for the paper's coding. */
-export function greyImage(values: ArrayLike<number>, height: number, width: number, { offset = 0, range = [0, 1] as [number, number] } = {}): RgbImage {
+export function greyImage(
+  values: ArrayLike<number>,
+  height: number,
+  width: number,
+  { offset = 0, range = [0, 1] as [number, number] } = {},
+): RgbImage {
   checkSize(values, offset, height, width);
   const img = blank(width, height);
   const [lo, hi] = range;
@@ -95,7 +100,14 @@ export function decodePng(bytes: Uint8Array): { width: number; height: number; r
 /** A grid of grey images (count of them, `cols` per row), as a PNG. */
 export function imageGridPng(
   images: ArrayLike<number>,
-  { count, height, width, cols = 10, scale = 2, range = [0, 1] as [number, number] }: { count: number; height: number; width: number; cols?: number; scale?: number; range?: [number, number] },
+  {
+    count,
+    height,
+    width,
+    cols = 10,
+    scale = 2,
+    range = [0, 1] as [number, number],
+  }: { count: number; height: number; width: number; cols?: number; scale?: number; range?: [number, number] },
 ): Uint8Array {
   const rows: RgbImage[][] = [];
   for (let i = 0; i < count; i++) {

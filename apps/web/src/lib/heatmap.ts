@@ -17,7 +17,13 @@ export function litPixels(values: ArrayLike<number>, fraction = 0.05): number {
  * relevance colour, `opacity` 0 showing only the input and 1 only the heatmap. `scale` is the
  * symmetric colour scale (|R| at which colours saturate), shared with the legend.
  */
-export function overlayRgba(input: ArrayLike<number>, relevance: ArrayLike<number>, scale: number, opacity: number, [lo, hi]: readonly [number, number] = [0, 1]): Uint8ClampedArray {
+export function overlayRgba(
+  input: ArrayLike<number>,
+  relevance: ArrayLike<number>,
+  scale: number,
+  opacity: number,
+  [lo, hi]: readonly [number, number] = [0, 1],
+): Uint8ClampedArray {
   const gray = grayRgba(input, [lo, hi]);
   const heat = heatmapRgba(relevance, scale);
   const a = Math.max(0, Math.min(1, opacity));

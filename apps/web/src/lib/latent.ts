@@ -55,7 +55,11 @@ export interface Plane {
   axis2: Float32Array;
 }
 
-const asPca = (plane: Plane): Pca2d => ({ points: new Float64Array(0), mean: Float64Array.from(plane.mean), axes: [Float64Array.from(plane.axis1), Float64Array.from(plane.axis2)] });
+const asPca = (plane: Plane): Pca2d => ({
+  points: new Float64Array(0),
+  mean: Float64Array.from(plane.mean),
+  axes: [Float64Array.from(plane.axis1), Float64Array.from(plane.axis2)],
+});
 
 /** Coordinates of each `dim`-vector in `vectors` (row-major) on the plane (metrics' pcaProject). */
 export function project(plane: Plane, vectors: Float32Array): Float32Array {

@@ -6,7 +6,7 @@ const BLANK_RUN = 0; // marker byte: next byte holds a run length (1-255) of zer
 
 export function encodePixels(pixels: ArrayLike<number>): string {
   const out: number[] = [];
-  for (let i = 0; i < pixels.length; ) {
+  for (let i = 0; i < pixels.length;) {
     const q = Math.round(Math.max(0, Math.min(1, pixels[i] ?? 0)) * 254) + 1; // 1..255, 0 is the marker
     if (q === 1) {
       let run = 0;

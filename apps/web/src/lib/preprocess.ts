@@ -79,9 +79,7 @@ function sample(img: Gray, x: number, y: number): number {
   const ay = y - yf;
   const at = (xi: number, yi: number): number =>
     xi < 0 || yi < 0 || xi >= img.width || yi >= img.height ? 0 : (img.data[yi * img.width + xi] ?? 0);
-  return (
-    (1 - ay) * ((1 - ax) * at(xf, yf) + ax * at(xf + 1, yf)) + ay * ((1 - ax) * at(xf, yf + 1) + ax * at(xf + 1, yf + 1))
-  );
+  return (1 - ay) * ((1 - ax) * at(xf, yf) + ax * at(xf + 1, yf)) + ay * ((1 - ax) * at(xf, yf + 1) + ax * at(xf + 1, yf + 1));
 }
 
 /**

@@ -15,6 +15,11 @@ describe('recentRate', () => {
   it('is 0 without two distinct times', () => {
     expect(recentRate([])).toBe(0);
     expect(recentRate([{ step: 3, time: 5 }])).toBe(0);
-    expect(recentRate([{ step: 3, time: 5 }, { step: 4, time: 5 }])).toBe(0);
+    expect(
+      recentRate([
+        { step: 3, time: 5 },
+        { step: 4, time: 5 },
+      ]),
+    ).toBe(0);
   });
 });

@@ -30,7 +30,11 @@ export interface LoaderOptions {
 }
 
 /** A loader for a model's data kind and coding (training: shuffled, endless by epochs). */
-export function loaderFor(kind: DataKind, batchSize: number, { seed = 1, train = true, set = trainingDigits() }: LoaderOptions = {}): DataLoader {
+export function loaderFor(
+  kind: DataKind,
+  batchSize: number,
+  { seed = 1, train = true, set = trainingDigits() }: LoaderOptions = {},
+): DataLoader {
   const opts = { batchSize, shuffle: train, seed, dropLast: train };
   if (kind === 'pairs') {
     const pairs = pairedDigits(set, { count: train ? 6000 : set.count, seed, targetDigits: TARGET_DIGITS, range: EXPLAINER_RANGE });

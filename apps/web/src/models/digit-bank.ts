@@ -1,6 +1,5 @@
 import { loadMnist, syntheticDigits, type ImageSet } from '@logitlab/datasets';
 
-
 /** Digits for the pickers, and what they are (shown next to the pickers). */
 export interface DigitBank {
   set: ImageSet;
@@ -8,7 +7,11 @@ export interface DigitBank {
   real: boolean;
 }
 
-const synthetic = (): DigitBank => ({ set: syntheticDigits({ count: 300, seed: 4242 }), label: 'synthetic digits (offline fallback)', real: false });
+const synthetic = (): DigitBank => ({
+  set: syntheticDigits({ count: 300, seed: 4242 }),
+  label: 'synthetic digits (offline fallback)',
+  real: false,
+});
 
 let bank: Promise<DigitBank> | null = null;
 const listeners = new Set<(b: DigitBank) => void>();

@@ -15,7 +15,13 @@ export type Beta = (typeof BETAS)[number];
 export type ConvNetId = `convnet-${ConvNetHead}`;
 export type VaeId = `vae-${Beta}`;
 export type ModelId = ConvNetId | 'explainer' | VaeId | 'autoencoder' | 'vae-mlp';
-export const MODEL_IDS: readonly ModelId[] = [...HEADS.map((h) => `convnet-${h}` as const), 'explainer', ...BETAS.map((b) => `vae-${b}` as const), 'autoencoder', 'vae-mlp'];
+export const MODEL_IDS: readonly ModelId[] = [
+  ...HEADS.map((h) => `convnet-${h}` as const),
+  'explainer',
+  ...BETAS.map((b) => `vae-${b}` as const),
+  'autoencoder',
+  'vae-mlp',
+];
 
 /** The page's own budget: steps it trains in the page when no shipped weights exist (not part of a recipe). */
 const QUICK_STEPS: Record<DataKind, number> = { digits: 150, pairs: 300, latent: 300, pixels: 300 };

@@ -47,12 +47,16 @@ async function loadPretrained(entry: ZooEntry): Promise<void> {
   status(`no shipped weights for ${id}: training it in a worker (${recipe.quickSteps} steps)…`);
   const run = new TrainRun(
     { id, steps: recipe.quickSteps, backend: 'wasm' },
-    { onLosses: (p) => p.at(-1) && p.at(-1)!.step % 25 === 0 && status(`training ${id} in a worker: step ${p.at(-1)!.step}/${recipe.quickSteps}`) },
+    {
+      onLosses: (p) =>
+        p.at(-1) && p.at(-1)!.step % 25 === 0 && status(`training ${id} in a worker: step ${p.at(-1)!.step}/${recipe.quickSteps}`),
+    },
   );
   const result = await run.done;
   await exclusive(() => loadSafetensorsInto(model, result.weights));
   entry.source = 'trained in page';
-  entry.measured = result.heldOut?.accuracy == null ? null : { accuracy: result.heldOut.accuracy, on: 'synthetic digits, measured in this page' };
+  entry.measured =
+    result.heldOut?.accuracy == null ? null : { accuracy: result.heldOut.accuracy, on: 'synthetic digits, measured in this page' };
   status(`${id} trained in the page`);
 }
 

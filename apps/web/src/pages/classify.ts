@@ -26,21 +26,37 @@ function picker(): HTMLElement {
     'div',
     { class: 'picker classify-picker', id: 'classify-pick', role: 'group', 'aria-label': 'put an example digit on the pad' },
     h('span', { class: 'muted' }, 'example:'),
-    ...Array.from({ length: 10 }, (_, d) => h('button', { class: 'btn', 'data-digit': d, 'aria-label': `put an example ${d} on the pad` }, String(d))),
+    ...Array.from({ length: 10 }, (_, d) =>
+      h('button', { class: 'btn', 'data-digit': d, 'aria-label': `put an example ${d} on the pad` }, String(d)),
+    ),
   );
 }
 
 export function createPage(root: HTMLElement): Page {
   const pad = h('div', { class: 'card pad-card' });
-  const preview = canvas(84, 84, { class: 'preview', role: 'img', 'aria-label': 'what the networks see: the drawing centred and scaled like MNIST, 28 by 28' });
+  const preview = canvas(84, 84, {
+    class: 'preview',
+    role: 'img',
+    'aria-label': 'what the networks see: the drawing centred and scaled like MNIST, 28 by 28',
+  });
   const clear = h('button', { class: 'btn', id: 'classify-clear' }, 'Clear');
   const bankLabel = h('span', { class: 'muted', id: 'classify-bank' }, '');
   pad.append(h('h3', {}, 'Draw a digit'));
-  const draw = new DrawCanvas(pad, { width: 28, height: 28, scale: 10, pen: 2.4, label: 'digit drawing pad: draw with a mouse, pen or finger, or put an example digit on it with the buttons below' });
+  const draw = new DrawCanvas(pad, {
+    width: 28,
+    height: 28,
+    scale: 10,
+    pen: 2.4,
+    label: 'digit drawing pad: draw with a mouse, pen or finger, or put an example digit on it with the buttons below',
+  });
   pad.append(picker(), bankLabel, h('div', { class: 'toolbar' }, clear, h('span', { class: 'muted' }, 'network input:'), preview));
 
   const live = h('p', { class: 'visually-hidden', id: 'classify-live', 'aria-live': 'polite' });
-  const blankNote = h('p', { class: 'note', id: 'classify-blank' }, 'The pad is blank, yet every head answers: a classifier has no "none of these" output, so read its confidence with care.');
+  const blankNote = h(
+    'p',
+    { class: 'note', id: 'classify-blank' },
+    'The pad is blank, yet every head answers: a classifier has no "none of these" output, so read its confidence with care.',
+  );
   const heads = h('div', { class: 'heads' });
   const cards = new Map<ConvNetHead, HTMLElement>();
   for (const head of HEADS) {
@@ -62,8 +78,16 @@ export function createPage(root: HTMLElement): Page {
   }
 
   // Explanation of one head's output for one class, chosen by pressing a bar.
-  const methodSelect = h('select', { id: 'classify-method', 'aria-label': 'explanation method' }, ...METHODS.map((m) => h('option', { value: m }, METHOD_LABELS[m])));
-  const compositeSelect = h('select', { id: 'classify-composite', 'aria-label': 'LRP composite' }, ...COMPOSITES.map((c) => h('option', { value: c }, c)));
+  const methodSelect = h(
+    'select',
+    { id: 'classify-method', 'aria-label': 'explanation method' },
+    ...METHODS.map((m) => h('option', { value: m }, METHOD_LABELS[m])),
+  );
+  const compositeSelect = h(
+    'select',
+    { id: 'classify-composite', 'aria-label': 'LRP composite' },
+    ...COMPOSITES.map((c) => h('option', { value: c }, c)),
+  );
   const compositeLabel = h('label', { for: 'classify-composite' }, 'composite');
   const heatmap = new HeatmapView({ id: 'classify-heatmap', width: 28, height: 28, scale: 8 });
   const why = h('h3', { id: 'classify-why' }, 'Why?');
@@ -83,12 +107,20 @@ export function createPage(root: HTMLElement): Page {
     'div',
     { class: 'card', id: 'classify-layers' },
     layersTitle,
-    h('p', { class: 'sub' }, 'Every layer of the convnet for your digit, live: each tile is one feature map (red positive, blue negative, per-layer scale).'),
+    h(
+      'p',
+      { class: 'sub' },
+      'Every layer of the convnet for your digit, live: each tile is one feature map (red positive, blue negative, per-layer scale).',
+    ),
     layers.el,
   );
   root.append(
     h('h2', {}, 'Classify: one network, four output heads'),
-    h('p', { class: 'lead' }, 'The same convnet trained four times, differing only in its last layer and the loss it was paired with. Draw a digit and compare what each head outputs.'),
+    h(
+      'p',
+      { class: 'lead' },
+      'The same convnet trained four times, differing only in its last layer and the loss it was paired with. Draw a digit and compare what each head outputs.',
+    ),
     live,
     h('div', { class: 'row' }, pad, heads),
     h('div', { class: 'row spaced-row' }, explainCard, layersCard),
@@ -134,7 +166,12 @@ export function createPage(root: HTMLElement): Page {
         const pressed = target.head === head && (target.digit ?? -1) === d;
         const bar = h(
           'button',
-          { class: `bar${d === top ? ' top' : ''}`, 'data-digit': d, 'aria-pressed': String(pressed), 'aria-label': `${head} output for ${d}: ${fmt(v, 3)}; explain` },
+          {
+            class: `bar${d === top ? ' top' : ''}`,
+            'data-digit': d,
+            'aria-pressed': String(pressed),
+            'aria-label': `${head} output for ${d}: ${fmt(v, 3)}; explain`,
+          },
           h('span', {}, String(d)),
           h('div', { class: 'track' }, fill),
           h('span', { class: 'val' }, fmt(v, 3)),
@@ -185,8 +222,18 @@ export function createPage(root: HTMLElement): Page {
     layersTitle.textContent = `Inside the network (${target.head} head)`;
     const shown = relevance.digit;
     why.textContent = `Why ${shown}? (${target.head} head, ${METHOD_LABELS[method]})`;
-    heatmap.set(img.data, relevance.values, [0, 1], `relevance of each input pixel for the ${target.head} head's output ${shown}, by ${METHOD_LABELS[method]}; colour scale ±${fmt(maxAbs(relevance.values), 3)}`);
-    Object.assign(explainCard.dataset, { head: target.head, target: String(shown), method, lit: String(relevance.values.filter((v) => Math.abs(v) > 0.05 * maxAbs(relevance.values)).length) });
+    heatmap.set(
+      img.data,
+      relevance.values,
+      [0, 1],
+      `relevance of each input pixel for the ${target.head} head's output ${shown}, by ${METHOD_LABELS[method]}; colour scale ±${fmt(maxAbs(relevance.values), 3)}`,
+    );
+    Object.assign(explainCard.dataset, {
+      head: target.head,
+      target: String(shown),
+      method,
+      lit: String(relevance.values.filter((v) => Math.abs(v) > 0.05 * maxAbs(relevance.values)).length),
+    });
     const ink = raw.data.some((v) => v > 0.05);
     blankNote.classList.toggle('invisible', ink);
     live.textContent = ink

@@ -38,14 +38,22 @@ function picker(side: 'left' | 'right'): HTMLElement {
     'div',
     { class: 'picker', id: `pick-${side}`, role: 'group', 'aria-label': `put an example digit on the ${side} half` },
     h('span', { class: 'muted' }, `${side}:`),
-    ...Array.from({ length: 10 }, (_, d) => h('button', { class: 'btn', 'data-digit': d, 'aria-label': `put a ${d} on the ${side}` }, String(d))),
+    ...Array.from({ length: 10 }, (_, d) =>
+      h('button', { class: 'btn', 'data-digit': d, 'aria-label': `put a ${d} on the ${side}` }, String(d)),
+    ),
   );
 }
 
 export function createPage(root: HTMLElement): Page {
   const pad = h('div', { class: 'card pad-card' });
   pad.append(h('h3', {}, 'Two digits, side by side'));
-  const draw = new DrawCanvas(pad, { width: W, height: H, scale: 8, pen: 2.2, label: 'two-digit drawing pad: draw, or put example digits on each half with the buttons below' });
+  const draw = new DrawCanvas(pad, {
+    width: W,
+    height: H,
+    scale: 8,
+    pen: 2.2,
+    label: 'two-digit drawing pad: draw, or put example digits on each half with the buttons below',
+  });
   const clear = h('button', { class: 'btn', id: 'explain-clear' }, 'Clear');
   const bankLabel = h('span', { class: 'muted', id: 'explain-bank' }, '');
   const getMnist = h('button', { class: 'btn', id: 'explain-mnist' }, 'Use real MNIST digits');
@@ -70,8 +78,16 @@ export function createPage(root: HTMLElement): Page {
     note,
   );
 
-  const ruleSelect = h('select', { id: 'explain-rule', 'aria-label': 'LRP composite' }, ...Object.entries(RULES).map(([k, v]) => h('option', { value: k }, v)));
-  const compareSelect = h('select', { id: 'explain-compare', 'aria-label': 'method to compare with' }, ...Object.entries(COMPARE).map(([k, v]) => h('option', { value: k }, v)));
+  const ruleSelect = h(
+    'select',
+    { id: 'explain-rule', 'aria-label': 'LRP composite' },
+    ...Object.entries(RULES).map(([k, v]) => h('option', { value: k }, v)),
+  );
+  const compareSelect = h(
+    'select',
+    { id: 'explain-compare', 'aria-label': 'method to compare with' },
+    ...Object.entries(COMPARE).map(([k, v]) => h('option', { value: k }, v)),
+  );
   ruleSelect.value = 'deepTaylor';
   const r = readParam('explain-composite');
   if (r && r in RULES) ruleSelect.value = r;
@@ -84,7 +100,14 @@ export function createPage(root: HTMLElement): Page {
     'div',
     { class: 'card explain-card' },
     h('h3', {}, 'Where the evidence is'),
-    h('div', { class: 'controls' }, h('label', { for: 'explain-rule' }, 'composite'), ruleSelect, h('label', { for: 'explain-compare' }, 'compare with'), compareSelect),
+    h(
+      'div',
+      { class: 'controls' },
+      h('label', { for: 'explain-rule' }, 'composite'),
+      ruleSelect,
+      h('label', { for: 'explain-compare' }, 'compare with'),
+      compareSelect,
+    ),
     h(
       'div',
       { class: 'maps' },
@@ -94,7 +117,11 @@ export function createPage(root: HTMLElement): Page {
   );
   root.append(
     h('h2', {}, 'Explain: Deep Taylor decomposition'),
-    h('p', { class: 'lead' }, `The Montavon et al. (2017) sum-pooling network answers "is there a ${TARGETS}?". Deep Taylor redistributes its output onto the pixels and conserves it: the relevances add up to f(x). Sensitivity analysis does not.`),
+    h(
+      'p',
+      { class: 'lead' },
+      `The Montavon et al. (2017) sum-pooling network answers "is there a ${TARGETS}?". Deep Taylor redistributes its output onto the pixels and conserves it: the relevances add up to f(x). Sensitivity analysis does not.`,
+    ),
     h('div', { class: 'explain-grid' }, pad, h('div', { class: 'stack' }, out, maps)),
   );
 
@@ -113,16 +140,30 @@ export function createPage(root: HTMLElement): Page {
       }, [...model.parameters(), ...model.namedBuffers().map(([, b]) => b)]);
       const [deepTaylor, sensitivity] = (await Promise.all([value.dt.relevance.data(), value.sens.relevance.data()])) as Float32Array[];
       tf.dispose([value.dt.relevance, value.sens.relevance]);
-      return { deepTaylor: deepTaylor ?? new Float32Array(), sensitivity: sensitivity ?? new Float32Array(), conservation: value.dt.conservation, sensitivitySum: value.sens.conservation.total[0] ?? NaN, backend };
+      return {
+        deepTaylor: deepTaylor ?? new Float32Array(),
+        sensitivity: sensitivity ?? new Float32Array(),
+        conservation: value.dt.conservation,
+        sensitivitySum: value.sens.conservation.total[0] ?? NaN,
+        backend,
+      };
     });
-    note.textContent = result.backend === tf.getBackend() ? '' : `computed on ${result.backend}: explain() reads conservation synchronously, which ${tf.getBackend()} cannot do reliably`;
+    note.textContent =
+      result.backend === tf.getBackend()
+        ? ''
+        : `computed on ${result.backend}: explain() reads conservation synchronously, which ${tf.getBackend()} cannot do reliably`;
     const f = result.conservation.output[0] ?? NaN;
     const total = result.conservation.total[0] ?? NaN;
     const relError = result.conservation.relError[0] ?? NaN;
     const input = draw.read().data;
     const half = halfShares(result.deepTaylor, W);
     const compare = COMPARE[compareSelect.value as CompareName];
-    dt.set(input, result.deepTaylor, [0, 1], `LRP relevance map, composite ${ruleSelect.value}: ${(half.left * 100).toFixed(0)}% of the positive relevance on the left digit, ${(half.right * 100).toFixed(0)}% on the right`);
+    dt.set(
+      input,
+      result.deepTaylor,
+      [0, 1],
+      `LRP relevance map, composite ${ruleSelect.value}: ${(half.left * 100).toFixed(0)}% of the positive relevance on the left digit, ${(half.right * 100).toFixed(0)}% on the right`,
+    );
     sens.set(input, result.sensitivity, [0, 1], `${compare} map of the same input`);
     shares.textContent = `positive relevance: left half ${(half.left * 100).toFixed(1)}%, right half ${(half.right * 100).toFixed(1)}%`;
     const lit = litPixels(result.deepTaylor);
@@ -133,13 +174,23 @@ export function createPage(root: HTMLElement): Page {
       h('dt', {}, `Σ relevance (${ruleSelect.value})`),
       h('dd', {}, fmt(total, 4)),
       h('dt', {}, '|Σ R − f(x)| / f(x)'),
-      h('dd', { class: relError < 1e-3 || f <= 0 ? '' : 'error' }, f > 0 ? (relError === 0 ? '0 (exact in float32)' : relError.toExponential(2)) : 'f(x) = 0: nothing to explain'),
+      h(
+        'dd',
+        { class: relError < 1e-3 || f <= 0 ? '' : 'error' },
+        f > 0 ? (relError === 0 ? '0 (exact in float32)' : relError.toExponential(2)) : 'f(x) = 0: nothing to explain',
+      ),
       h('dt', {}, 'Σ sensitivity'),
       h('dd', {}, `${fmt(result.sensitivitySum, 2)} (no relation to f)`),
     );
     source.textContent = [entry.source, accuracyLabel(entry)].filter(Boolean).join(' · ');
     source.className = `badge ${entry.source.split(' ')[0]}`;
-    Object.assign(root.dataset, { output: String(f), relevanceSum: String(total), relError: String(relError), lit: String(lit), leftShare: String(half.left) });
+    Object.assign(root.dataset, {
+      output: String(f),
+      relevanceSum: String(total),
+      relError: String(relError),
+      lit: String(lit),
+      leftShare: String(half.left),
+    });
     writeParams({ 'draw-explain': input.some((v) => v > 0.02) ? encodePixels(input) : null });
     markRendered(root);
   }, root);
@@ -166,7 +217,10 @@ export function createPage(root: HTMLElement): Page {
     });
   }
   draw.onChange(() => void run.request());
-  for (const [sel, key] of [[ruleSelect, 'explain-composite'], [compareSelect, 'compare']] as const) {
+  for (const [sel, key] of [
+    [ruleSelect, 'explain-composite'],
+    [compareSelect, 'compare'],
+  ] as const) {
     sel.addEventListener('change', () => {
       writeParams({ [key]: sel.value });
       void run.request();

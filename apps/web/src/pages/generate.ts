@@ -84,8 +84,19 @@ function column(kind: 'vae' | 'ae'): { el: HTMLElement; col: Column } {
     'div',
     { class: 'card' },
     h('div', { class: 'toolbar' }, col.title, col.badge),
-    h('p', { class: 'sub' }, kind === 'vae' ? 'KL term pulls codes towards N(0, I): the prior is a map of digits.' : 'No prior: codes go wherever reconstruction wants; random codes decode to noise.'),
-    h('div', { class: 'row' }, h('div', { class: 'map' }, col.recon, h('span', { class: 'muted recon-label' }, 'reconstruction')), h('div', { class: 'map' }, col.decoded, h('span', { class: 'muted' }, 'decoded point'))),
+    h(
+      'p',
+      { class: 'sub' },
+      kind === 'vae'
+        ? 'KL term pulls codes towards N(0, I): the prior is a map of digits.'
+        : 'No prior: codes go wherever reconstruction wants; random codes decode to noise.',
+    ),
+    h(
+      'div',
+      { class: 'row' },
+      h('div', { class: 'map' }, col.recon, h('span', { class: 'muted recon-label' }, 'reconstruction')),
+      h('div', { class: 'map' }, col.decoded, h('span', { class: 'muted' }, 'decoded point')),
+    ),
     h('p', { class: 'sub spaced' }, 'samples: decoded z ~ N(0, I)'),
     col.samples,
     col.quality,
@@ -208,10 +219,20 @@ async function decodeLatest(c: Column, px: number, py: number): Promise<void> {
 export function createPage(root: HTMLElement): Page {
   const pad = h('div', { class: 'card pad-card' });
   pad.append(h('h3', {}, 'Draw a digit to reconstruct'));
-  const draw = new DrawCanvas(pad, { width: 28, height: 28, scale: 8, pen: 2.4, label: 'digit drawing pad: what you draw is reconstructed by both models' });
+  const draw = new DrawCanvas(pad, {
+    width: 28,
+    height: 28,
+    scale: 8,
+    pen: 2.4,
+    label: 'digit drawing pad: what you draw is reconstructed by both models',
+  });
   const wantBeta = Number(readParam('beta'));
   const initialBeta = (BETAS as readonly number[]).includes(wantBeta) ? wantBeta : 1;
-  const betaSelect = h('select', { id: 'beta-select', 'aria-label': 'VAE beta' }, ...BETAS.map((b) => h('option', { value: b, selected: b === initialBeta }, `β = ${b}`)));
+  const betaSelect = h(
+    'select',
+    { id: 'beta-select', 'aria-label': 'VAE beta' },
+    ...BETAS.map((b) => h('option', { value: b, selected: b === initialBeta }, `β = ${b}`)),
+  );
   // The seed's linear 784-30 VAE (tanh, MSE) shows the beta trade-off; its prior samples are mostly
   // grey. The hidden-layer sigmoid VAE (recipe vae-mlp) is the one whose samples read as digits.
   const initialKind: VaeKind = readParam('vae') === 'mlp' ? 'mlp' : 'linear';
@@ -223,14 +244,20 @@ export function createPage(root: HTMLElement): Page {
   );
   const resample = h('button', { class: 'btn', id: 'resample' }, 'New samples');
   const clear = h('button', { class: 'btn' }, 'Clear');
-  pad.append(h('div', { class: 'toolbar' }, clear, resample), h('div', { class: 'toolbar' }, h('label', { for: 'vae-model' }, 'VAE:'), vaeSelect),
+  pad.append(
+    h('div', { class: 'toolbar' }, clear, resample),
+    h('div', { class: 'toolbar' }, h('label', { for: 'vae-model' }, 'VAE:'), vaeSelect),
     h('div', { class: 'toolbar' }, h('label', { for: 'beta-select' }, 'VAE weight of KL:'), betaSelect),
   );
-  const legend = h('div', { class: 'legend' }, ...Array.from({ length: 10 }, (_, d) => {
-    const s = h('span', {}, String(d));
-    s.style.setProperty('--c', digitColor(d));
-    return s;
-  }));
+  const legend = h(
+    'div',
+    { class: 'legend' },
+    ...Array.from({ length: 10 }, (_, d) => {
+      const s = h('span', {}, String(d));
+      s.style.setProperty('--c', digitColor(d));
+      return s;
+    }),
+  );
   pad.append(h('p', { class: 'sub spaced' }, 'map colours:'), legend);
 
   const vae = column('vae');
@@ -279,10 +306,6 @@ export function createPage(root: HTMLElement): Page {
       c.click ??= fromLink ? { x: (point[0] ?? 0.5) * MAP, y: (point[1] ?? 0.5) * MAP } : { x: MAP / 2, y: MAP / 2 };
     }
   }
-
-
-
-
 
   async function samples(c: Column): Promise<void> {
     const model = c.entry?.model;

@@ -63,8 +63,19 @@ export function createPage(root: HTMLElement): Page {
     'div',
     { class: 'card train-form' },
     h('h3', {}, 'Train a model in a worker'),
-    h('div', { class: 'form' }, h('label', { for: 'train-model' }, 'model'), modelSelect, h('label', { for: 'train-steps' }, 'steps'), steps),
-    h('p', { class: 'sub' }, 'Adam on seeded synthetic digits (no download), in a Web Worker: the page stays responsive. The other tabs keep their weights until you press "Use these weights".'),
+    h(
+      'div',
+      { class: 'form' },
+      h('label', { for: 'train-model' }, 'model'),
+      modelSelect,
+      h('label', { for: 'train-steps' }, 'steps'),
+      steps,
+    ),
+    h(
+      'p',
+      { class: 'sub' },
+      'Adam on seeded synthetic digits (no download), in a Web Worker: the page stays responsive. The other tabs keep their weights until you press "Use these weights".',
+    ),
     h('div', { class: 'toolbar' }, start, pause, stop),
     progress,
     warnings,
@@ -76,7 +87,12 @@ export function createPage(root: HTMLElement): Page {
   const inUse = h('div', { class: 'log', id: 'weights-in-use' }, '…');
   const revert = h('button', { class: 'btn', id: 'weights-revert' }, 'Revert to pretrained');
   const download = h('button', { class: 'btn', id: 'weights-download' }, 'Download .safetensors');
-  const upload = h('input', { type: 'file', id: 'weights-upload', accept: '.safetensors,application/octet-stream', class: 'visually-hidden' });
+  const upload = h('input', {
+    type: 'file',
+    id: 'weights-upload',
+    accept: '.safetensors,application/octet-stream',
+    class: 'visually-hidden',
+  });
   const uploadLabel = h('label', { for: 'weights-upload', class: 'btn', tabindex: 0, role: 'button' }, 'Upload .safetensors');
   const weightsNote = h('div', { class: 'log', id: 'weights-note', role: 'status' });
   const weightsCard = h(
@@ -95,13 +111,27 @@ export function createPage(root: HTMLElement): Page {
   const charts = h(
     'div',
     { class: 'charts' },
-    h('div', { class: 'card' }, h('h3', {}, 'loss (solid: training batch, dashed: held out)'), h('div', { class: 'chart-box' }, lossCanvas)),
+    h(
+      'div',
+      { class: 'card' },
+      h('h3', {}, 'loss (solid: training batch, dashed: held out)'),
+      h('div', { class: 'chart-box' }, lossCanvas),
+    ),
     h('div', { class: 'card' }, h('h3', {}, 'held-out accuracy'), h('div', { class: 'chart-box' }, accCanvas)),
   );
   root.append(
     h('h2', {}, 'Train: watch it learn'),
-    h('p', { class: 'lead' }, 'Train any model from the other tabs, with live curves; earlier runs stay on the chart so the four heads compare side by side. Try the softmax or sigmoid head to see nllLoss fail to teach them.'),
-    h('div', { class: 'row' }, h('div', { class: 'stack' }, form, weightsCard), h('div', { class: 'stack grow' }, charts, h('div', { class: 'toolbar' }, clearCharts))),
+    h(
+      'p',
+      { class: 'lead' },
+      'Train any model from the other tabs, with live curves; earlier runs stay on the chart so the four heads compare side by side. Try the softmax or sigmoid head to see nllLoss fail to teach them.',
+    ),
+    h(
+      'div',
+      { class: 'row' },
+      h('div', { class: 'stack' }, form, weightsCard),
+      h('div', { class: 'stack grow' }, charts, h('div', { class: 'toolbar' }, clearCharts)),
+    ),
   );
 
   let lossChart: LineChart | null = null;
@@ -151,8 +181,17 @@ export function createPage(root: HTMLElement): Page {
     const heldLoss: Point[] = [];
     const heldAcc: Point[] = [];
     lossChart?.data.datasets.push({ label, data: lossData, borderColor: color, backgroundColor: color, borderWidth: 1.5, pointRadius: 0 });
-    lossChart?.data.datasets.push({ label: `${label} held out`, data: heldLoss, borderColor: color, backgroundColor: color, borderDash: [5, 4], borderWidth: 1.5, pointRadius: 2 });
-    if (RECIPES[id].accuracy) accChart?.data.datasets.push({ label, data: heldAcc, borderColor: color, backgroundColor: color, borderWidth: 1.5, pointRadius: 2 });
+    lossChart?.data.datasets.push({
+      label: `${label} held out`,
+      data: heldLoss,
+      borderColor: color,
+      backgroundColor: color,
+      borderDash: [5, 4],
+      borderWidth: 1.5,
+      pointRadius: 2,
+    });
+    if (RECIPES[id].accuracy)
+      accChart?.data.datasets.push({ label, data: heldAcc, borderColor: color, backgroundColor: color, borderWidth: 1.5, pointRadius: 2 });
     warnings.replaceChildren();
     root.dataset.losses = '[]';
     root.dataset.warnings = '0';
@@ -186,8 +225,12 @@ export function createPage(root: HTMLElement): Page {
           const rate = recentRate(points);
           root.dataset.losses = JSON.stringify(losses);
           root.dataset.stepsPerSec = rate.toFixed(2);
-          if (last) progress.textContent = `step ${last.step}/${total} · loss ${fmt(last.loss, 4)} · ${rate.toFixed(1)} steps/s (last 5 s) on ${backend}`;
-          lossCanvas.setAttribute('aria-label', `training loss per step: run ${label}, step ${last?.step ?? 0}, loss ${fmt(last?.loss ?? NaN, 4)}`);
+          if (last)
+            progress.textContent = `step ${last.step}/${total} · loss ${fmt(last.loss, 4)} · ${rate.toFixed(1)} steps/s (last 5 s) on ${backend}`;
+          lossCanvas.setAttribute(
+            'aria-label',
+            `training loss per step: run ${label}, step ${last?.step ?? 0}, loss ${fmt(last?.loss ?? NaN, 4)}`,
+          );
           scheduleRedraw();
         },
         onHeldOut: (p) => {
@@ -232,7 +275,12 @@ export function createPage(root: HTMLElement): Page {
     if (!pending) return;
     const { id, result: r } = pending;
     const acc = r.heldOut?.accuracy;
-    void adoptWeights(id, r.weights, 'trained in page', acc == null ? null : { accuracy: acc, on: 'synthetic digits, measured in this page' }).then(async () => {
+    void adoptWeights(
+      id,
+      r.weights,
+      'trained in page',
+      acc == null ? null : { accuracy: acc, on: 'synthetic digits, measured in this page' },
+    ).then(async () => {
       result.textContent = `The other tabs now use these ${id} weights (${r.steps} steps).`;
       pending = null;
       use.disabled = true;

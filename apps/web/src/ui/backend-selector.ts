@@ -78,7 +78,9 @@ export class BackendSelector {
       // reliably (software adapters return zeros or lose the device), so they pause while it is active.
       setPitfallWarnings(info.name !== 'webgpu');
       if (name !== 'auto') this.state.works[name] = { works: true };
-      status(`backend ${describe(info)} ready (tfjs ${info.version}, ${crossOriginIsolated ? 'cross-origin isolated' : 'not isolated: wasm runs single-threaded'})`);
+      status(
+        `backend ${describe(info)} ready (tfjs ${info.version}, ${crossOriginIsolated ? 'cross-origin isolated' : 'not isolated: wasm runs single-threaded'})`,
+      );
       emit('backend', info.name);
       return info;
     } catch (e) {

@@ -29,8 +29,19 @@ export class HeatmapView {
   private scaleValue = 0;
 
   constructor(private readonly opts: HeatmapViewOptions) {
-    this.canvas = canvas(opts.width * opts.scale, opts.height * opts.scale, { id: opts.id, role: 'img', 'aria-label': 'relevance map (not computed yet)' });
-    this.slider = h('input', { type: 'range', min: 0, max: 100, value: Math.round((opts.opacity ?? 0.7) * 100), id: `${opts.id}-opacity`, 'aria-label': 'heatmap opacity over the input' });
+    this.canvas = canvas(opts.width * opts.scale, opts.height * opts.scale, {
+      id: opts.id,
+      role: 'img',
+      'aria-label': 'relevance map (not computed yet)',
+    });
+    this.slider = h('input', {
+      type: 'range',
+      min: 0,
+      max: 100,
+      value: Math.round((opts.opacity ?? 0.7) * 100),
+      id: `${opts.id}-opacity`,
+      'aria-label': 'heatmap opacity over the input',
+    });
     const bar = canvas(120, 10, { class: 'legend-bar', 'aria-hidden': 'true' });
     const ctx = bar.getContext('2d');
     if (ctx) {
@@ -47,7 +58,14 @@ export class HeatmapView {
       'div',
       { class: 'heatmap-view' },
       this.canvas,
-      h('div', { class: 'legend-scale', id: `${opts.id}-legend` }, this.legendLo, bar, this.legendHi, h('span', { class: 'muted' }, 'against · 0 · for')),
+      h(
+        'div',
+        { class: 'legend-scale', id: `${opts.id}-legend` },
+        this.legendLo,
+        bar,
+        this.legendHi,
+        h('span', { class: 'muted' }, 'against · 0 · for'),
+      ),
       h('label', { class: 'muted opacity' }, 'overlay on input ', this.slider),
       this.hover,
     );
@@ -80,6 +98,11 @@ export class HeatmapView {
 
   private draw(): void {
     if (!this.relevance.length) return;
-    blit(this.canvas, overlayRgba(this.input, this.relevance, this.scaleValue, this.opacity, this.range), this.opts.width, this.opts.height);
+    blit(
+      this.canvas,
+      overlayRgba(this.input, this.relevance, this.scaleValue, this.opacity, this.range),
+      this.opts.width,
+      this.opts.height,
+    );
   }
 }

@@ -46,7 +46,10 @@ export class LayerView {
       const cols = stage.h === 1 ? Math.min(stage.maps, 25) : 10;
       const t = tile(stage, cols);
       const scale = maxAbs(stage.values);
-      const rgba = heatmapRgba(t.values.map((v) => (Number.isNaN(v) ? 0 : v)), scale);
+      const rgba = heatmapRgba(
+        t.values.map((v) => (Number.isNaN(v) ? 0 : v)),
+        scale,
+      );
       // gaps drawn in the page colour, so maps read as separate tiles
       for (let p = 0; p < t.values.length; p++) if (Number.isNaN(t.values[p] ?? 0)) rgba.set([246, 247, 249, 255], p * 4);
       const px = Math.max(2, Math.floor(280 / t.width));
@@ -55,7 +58,10 @@ export class LayerView {
       blit(row.canvas, rgba, t.width, t.height);
       const active = Array.from(stage.values).filter((v) => v > 0).length;
       row.caption.textContent = `${stage.name} · scale ±${fmt(scale, 3)}`;
-      row.canvas.setAttribute('aria-label', `${stage.name}: ${active} of ${stage.values.length} values positive, largest magnitude ${fmt(scale, 3)}`);
+      row.canvas.setAttribute(
+        'aria-label',
+        `${stage.name}: ${active} of ${stage.values.length} values positive, largest magnitude ${fmt(scale, 3)}`,
+      );
       row.canvas.dataset.max = String(scale);
     });
   }

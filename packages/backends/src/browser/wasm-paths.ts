@@ -7,6 +7,9 @@ export function bundledWasmPaths(): Record<WasmBinaryName, string> {
   return {
     'tfjs-backend-wasm.wasm': new URL('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm.wasm', import.meta.url).href,
     'tfjs-backend-wasm-simd.wasm': new URL('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-simd.wasm', import.meta.url).href,
-    'tfjs-backend-wasm-threaded-simd.wasm': new URL('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.wasm', import.meta.url).href,
+    'tfjs-backend-wasm-threaded-simd.wasm': new URL(
+      '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.wasm',
+      import.meta.url,
+    ).href,
   };
 }

@@ -9,7 +9,10 @@ import type { NativeAddon } from './types';
 const shape32 = (s: readonly number[]) => Int32Array.from(s);
 
 export function elementwiseKernels(
-  addon: NativeAddon, binary: Record<string, number>, unary: Record<string, number>, compare: Record<string, number> = {},
+  addon: NativeAddon,
+  binary: Record<string, number>,
+  unary: Record<string, number>,
+  compare: Record<string, number> = {},
 ): Record<string, (fallback: Fallback) => Kernel> {
   const out: Record<string, (fallback: Fallback) => Kernel> = {};
   // comparisons (dropout masks): bool outputs, stored as bytes like tfjs-cpu's
@@ -68,7 +71,11 @@ export function elementwiseKernels(
       const x = inputs.x!;
       const { perm } = attrs as { perm: number[] };
       const xv = f32(backend, x);
-      return output(backend, perm.map((p) => x.shape[p]!), (o) => addon.transpose(xv, shape32(x.shape), Int32Array.from(perm), o));
+      return output(
+        backend,
+        perm.map((p) => x.shape[p]!),
+        (o) => addon.transpose(xv, shape32(x.shape), Int32Array.from(perm), o),
+      );
     });
   // cpu's Tile builds a multi-index per element too (BatchNorm gradients tile their statistics)
   out.Tile = (fallback) =>
@@ -77,7 +84,11 @@ export function elementwiseKernels(
       const { reps } = attrs as { reps: number[] };
       if (reps.length !== x.shape.length) throw new NotNative();
       const xv = f32(backend, x);
-      return output(backend, x.shape.map((d, i) => d * reps[i]!), (o) => addon.tile(xv, shape32(x.shape), Int32Array.from(reps), o));
+      return output(
+        backend,
+        x.shape.map((d, i) => d * reps[i]!),
+        (o) => addon.tile(xv, shape32(x.shape), Int32Array.from(reps), o),
+      );
     });
   // cpu's Cast from bool to float32 shares the Uint8Array storage under a float32 dtype, which
   // every native kernel downstream must refuse (dropout's mask multiply fell back: 0.45 ms vs 0.03 ms native);

@@ -12,15 +12,40 @@ type Pair = number | [number, number];
 function convGeom(c: backend_util.Conv2DInfo): Int32Array {
   if (c.dataFormat !== 'channelsLast') throw new NotNative();
   return Int32Array.from([
-    c.batchSize, c.inHeight, c.inWidth, c.inChannels, c.outHeight, c.outWidth, c.outChannels,
-    c.filterHeight, c.filterWidth, c.strideHeight, c.strideWidth, c.dilationHeight, c.dilationWidth, c.padInfo.top, c.padInfo.left,
+    c.batchSize,
+    c.inHeight,
+    c.inWidth,
+    c.inChannels,
+    c.outHeight,
+    c.outWidth,
+    c.outChannels,
+    c.filterHeight,
+    c.filterWidth,
+    c.strideHeight,
+    c.strideWidth,
+    c.dilationHeight,
+    c.dilationWidth,
+    c.padInfo.top,
+    c.padInfo.left,
   ]);
 }
 
 function poolGeom(c: backend_util.Conv2DInfo): Int32Array {
   return Int32Array.from([
-    c.batchSize, c.inHeight, c.inWidth, c.inChannels, c.outHeight, c.outWidth,
-    c.filterHeight, c.filterWidth, c.strideHeight, c.strideWidth, c.dilationHeight, c.dilationWidth, c.padInfo.top, c.padInfo.left,
+    c.batchSize,
+    c.inHeight,
+    c.inWidth,
+    c.inChannels,
+    c.outHeight,
+    c.outWidth,
+    c.filterHeight,
+    c.filterWidth,
+    c.strideHeight,
+    c.strideWidth,
+    c.dilationHeight,
+    c.dilationWidth,
+    c.padInfo.top,
+    c.padInfo.left,
   ]);
 }
 
@@ -35,11 +60,25 @@ export function nativeKernels(addon: NativeAddon, codes: Record<string, number>)
   const conv2d = (fused: boolean) => (fallback: Fallback) =>
     withFallback(fallback, fused ? 'FusedConv2D' : 'Conv2D', ({ inputs, backend, attrs }) => {
       const { x, filter, bias, preluActivationWeights } = inputs;
-      const a = attrs as { strides: Pair; pad: Pad; dataFormat: 'NHWC' | 'NCHW'; dilations: Pair; dimRoundingMode?: Rounding; activation?: string; leakyreluAlpha?: number };
+      const a = attrs as {
+        strides: Pair;
+        pad: Pad;
+        dataFormat: 'NHWC' | 'NCHW';
+        dilations: Pair;
+        dimRoundingMode?: Rounding;
+        activation?: string;
+        leakyreluAlpha?: number;
+      };
       if (preluActivationWeights) throw new NotNative();
       const c = backend_util.computeConv2DInfo(
-        x!.shape as [number, number, number, number], filter!.shape as [number, number, number, number], a.strides, a.dilations ?? 1, a.pad,
-        a.dimRoundingMode, false, backend_util.convertConv2DDataFormat(a.dataFormat ?? 'NHWC'),
+        x!.shape as [number, number, number, number],
+        filter!.shape as [number, number, number, number],
+        a.strides,
+        a.dilations ?? 1,
+        a.pad,
+        a.dimRoundingMode,
+        false,
+        backend_util.convertConv2DDataFormat(a.dataFormat ?? 'NHWC'),
       );
       const geom = convGeom(c);
       const b = bias ? f32(backend, bias) : null;
@@ -75,7 +114,8 @@ export function nativeKernels(addon: NativeAddon, codes: Record<string, number>)
       const av = f32(backend, a);
       const bm = f32(backend, b);
       return output(backend, [...outer, m, n], (c) =>
-        addon.matMul(av, bm, c, batchA, batchB, m, n, k, at.transposeA, at.transposeB, bv, act, at.leakyreluAlpha ?? 0.2));
+        addon.matMul(av, bm, c, batchA, batchB, m, n, k, at.transposeA, at.transposeB, bv, act, at.leakyreluAlpha ?? 0.2),
+      );
     });
 
   return {
@@ -87,9 +127,21 @@ export function nativeKernels(addon: NativeAddon, codes: Record<string, number>)
     Conv2DBackpropInput: (fallback) =>
       withFallback(fallback, 'Conv2DBackpropInput', ({ inputs, backend, attrs }) => {
         const { dy, filter } = inputs;
-        const a = attrs as { inputShape: [number, number, number, number]; strides: Pair; pad: Pad; dataFormat: 'NHWC' | 'NCHW'; dimRoundingMode?: Rounding };
+        const a = attrs as {
+          inputShape: [number, number, number, number];
+          strides: Pair;
+          pad: Pad;
+          dataFormat: 'NHWC' | 'NCHW';
+          dimRoundingMode?: Rounding;
+        };
         const c = backend_util.computeConv2DInfo(
-          a.inputShape, filter!.shape as [number, number, number, number], a.strides, 1, a.pad, a.dimRoundingMode, false,
+          a.inputShape,
+          filter!.shape as [number, number, number, number],
+          a.strides,
+          1,
+          a.pad,
+          a.dimRoundingMode,
+          false,
           backend_util.convertConv2DDataFormat(a.dataFormat ?? 'NHWC'),
         );
         const geom = convGeom(c);
@@ -101,9 +153,21 @@ export function nativeKernels(addon: NativeAddon, codes: Record<string, number>)
     Conv2DBackpropFilter: (fallback) =>
       withFallback(fallback, 'Conv2DBackpropFilter', ({ inputs, backend, attrs }) => {
         const { x, dy } = inputs;
-        const a = attrs as { filterShape: [number, number, number, number]; strides: Pair; pad: Pad; dataFormat: 'NHWC' | 'NCHW'; dimRoundingMode?: Rounding };
+        const a = attrs as {
+          filterShape: [number, number, number, number];
+          strides: Pair;
+          pad: Pad;
+          dataFormat: 'NHWC' | 'NCHW';
+          dimRoundingMode?: Rounding;
+        };
         const c = backend_util.computeConv2DInfo(
-          x!.shape as [number, number, number, number], a.filterShape, a.strides, 1, a.pad, a.dimRoundingMode, false,
+          x!.shape as [number, number, number, number],
+          a.filterShape,
+          a.strides,
+          1,
+          a.pad,
+          a.dimRoundingMode,
+          false,
           backend_util.convertConv2DDataFormat(a.dataFormat ?? 'NHWC'),
         );
         const geom = convGeom(c);
@@ -116,7 +180,14 @@ export function nativeKernels(addon: NativeAddon, codes: Record<string, number>)
       withFallback(fallback, 'MaxPool', ({ inputs, backend, attrs }) => {
         const a = attrs as { filterSize: Pair; strides: Pair; pad: Pad; dimRoundingMode?: Rounding };
         const x = inputs.x!;
-        const c = backend_util.computePool2DInfo(x.shape as [number, number, number, number], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
+        const c = backend_util.computePool2DInfo(
+          x.shape as [number, number, number, number],
+          a.filterSize,
+          a.strides,
+          1,
+          a.pad,
+          a.dimRoundingMode,
+        );
         const geom = poolGeom(c);
         const xv = f32(backend, x);
         return output(backend, [...c.outShape], (y) => addon.maxPool(geom, xv, y));
@@ -126,7 +197,14 @@ export function nativeKernels(addon: NativeAddon, codes: Record<string, number>)
       withFallback(fallback, 'MaxPoolGrad', ({ inputs, backend, attrs }) => {
         const a = attrs as { filterSize: Pair; strides: Pair; pad: Pad; dimRoundingMode?: Rounding };
         const { dy, input } = inputs;
-        const c = backend_util.computePool2DInfo(input!.shape as [number, number, number, number], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
+        const c = backend_util.computePool2DInfo(
+          input!.shape as [number, number, number, number],
+          a.filterSize,
+          a.strides,
+          1,
+          a.pad,
+          a.dimRoundingMode,
+        );
         const geom = poolGeom(c);
         const xv = f32(backend, input);
         const dyv = f32(backend, dy);

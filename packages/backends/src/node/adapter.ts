@@ -33,7 +33,9 @@ export const nodeAdapter: PlatformAdapter = {
   },
   startNative(native, threads) {
     // OpenMP pools that outnumber the free cores spin against each other (a 2-thread conv ran 7-30x slower than 1 thread)
-    return startNativeBackend(native, threads ?? threadsFromEnv('LOGITLAB_NATIVE_THREADS') ?? this.hardwareThreads(), () => this.importBackend('cpu'));
+    return startNativeBackend(native, threads ?? threadsFromEnv('LOGITLAB_NATIVE_THREADS') ?? this.hardwareThreads(), () =>
+      this.importBackend('cpu'),
+    );
   },
   async startWasm(wasm, threads, _options, start) {
     if (threads <= 1) {

@@ -12,7 +12,8 @@ export async function startNativeBackend(
   importCpu: () => Promise<Record<string, unknown>>,
 ): Promise<{ started: boolean; threads: number }> {
   const native = mod as unknown as NativeModule;
-  if (typeof native.loadNative !== 'function') throw new BackendUnavailableError('native', '@logitlab/native has no loadNative export (version mismatch?)');
+  if (typeof native.loadNative !== 'function')
+    throw new BackendUnavailableError('native', '@logitlab/native has no loadNative export (version mismatch?)');
   const loaded = native.loadNative();
   if (!loaded.ok) throw new BackendUnavailableError('native', `${loaded.reason}. Fix: ${loaded.fix}`);
   let cpu: CpuModule;
@@ -20,7 +21,11 @@ export async function startNativeBackend(
     cpu = (await importCpu()) as unknown as CpuModule;
   } catch (error) {
     const pkg = BACKEND_PACKAGES.cpu.packageName;
-    throw new BackendUnavailableError('native', `it builds on ${pkg}, which does not load (${errorMessage(error)}): ${installCommand(pkg)}`, { cause: error });
+    throw new BackendUnavailableError(
+      'native',
+      `it builds on ${pkg}, which does not load (${errorMessage(error)}): ${installCommand(pkg)}`,
+      { cause: error },
+    );
   }
   const n = Math.max(1, Math.floor(threads));
   registerNativeBackend(cpu, native, loaded.addon, n);

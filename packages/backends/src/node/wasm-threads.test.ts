@@ -6,7 +6,11 @@ import { useBackend } from '../index';
 import { gradsOn, relativeError } from '../wasm/test-util';
 import { workerScriptPath } from './wasm-threads';
 
-const convLoss = (x: tf.Tensor, w: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'valid').square().sum();
+const convLoss = (x: tf.Tensor, w: tf.Tensor) =>
+  tf
+    .conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'valid')
+    .square()
+    .sum();
 const convInputs = () => [tf.randomNormal([4, 12, 12, 10], 0, 1, 'float32', 1), tf.randomNormal([5, 5, 10, 20], 0, 0.1, 'float32', 2)];
 
 describe('wasm threads in Node', () => {
@@ -26,7 +30,10 @@ describe('wasm threads in Node', () => {
   });
 
   it("'auto' picks native in Node where its addon is built, else wasm (tfjs-node is not installed)", async () => {
-    const nativeLoads = await import('@logitlab/native').then((m) => m.loadNative().ok, () => false);
+    const nativeLoads = await import('@logitlab/native').then(
+      (m) => m.loadNative().ok,
+      () => false,
+    );
     const expected = nativeLoads ? 'native' : 'wasm';
     const info = await useBackend('auto');
     expect(info.name).toBe(expected);

@@ -79,7 +79,8 @@ interface EmscriptenWorker {
 
 /** Lets Node exit while wasm's pthread workers idle. */
 function unrefWorkers(): void {
-  const backend = engine().registry.wasm as unknown as { wasm?: { PThread?: { runningWorkers?: EmscriptenWorker[]; unusedWorkers?: EmscriptenWorker[] } } } | undefined;
+  const backend = engine().registry.wasm as unknown as
+    { wasm?: { PThread?: { runningWorkers?: EmscriptenWorker[]; unusedWorkers?: EmscriptenWorker[] } } } | undefined;
   const pthread = backend?.wasm?.PThread;
   if (!pthread) return;
   for (const worker of [...(pthread.runningWorkers ?? []), ...(pthread.unusedWorkers ?? [])]) {

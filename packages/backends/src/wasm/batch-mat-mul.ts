@@ -14,7 +14,13 @@ export function makeBatchMatMul(stock: KernelFunc) {
     const { transposeA, transposeB } = attrs as unknown as { transposeA: boolean; transposeB: boolean };
     const a = inputs.a!;
     const b = inputs.b!;
-    if ((!transposeA && !transposeB) || batchOf(a.shape) !== 1 || batchOf(b.shape) !== 1 || a.dtype !== 'float32' || b.dtype !== 'float32') {
+    if (
+      (!transposeA && !transposeB) ||
+      batchOf(a.shape) !== 1 ||
+      batchOf(b.shape) !== 1 ||
+      a.dtype !== 'float32' ||
+      b.dtype !== 'float32'
+    ) {
       return stock(args as never) as TensorInfo;
     }
     const swapLast2 = (t: TensorInfo) => {
@@ -27,7 +33,11 @@ export function makeBatchMatMul(stock: KernelFunc) {
     const b2 = transposeB ? swapLast2(b) : b;
     if (transposeA) temps.push(a2);
     if (transposeB) temps.push(b2);
-    const out = stock({ inputs: { a: a2, b: b2 }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } } as never) as TensorInfo;
+    const out = stock({
+      inputs: { a: a2, b: b2 },
+      backend,
+      attrs: { ...attrs, transposeA: false, transposeB: false },
+    } as never) as TensorInfo;
     free(backend, ...temps);
     return out;
   };

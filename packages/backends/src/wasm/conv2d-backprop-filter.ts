@@ -14,7 +14,9 @@ import { LogitlabError } from '@logitlab/core';
 export class UnsupportedDataFormatError extends LogitlabError {
   override name = 'UnsupportedDataFormatError';
   constructor(kernelName: string, dataFormat: unknown) {
-    super(`wasm ${kernelName}: data format ${JSON.stringify(dataFormat)} is not supported; expected 'NHWC' (the only layout wasm's Conv2D runs).`);
+    super(
+      `wasm ${kernelName}: data format ${JSON.stringify(dataFormat)} is not supported; expected 'NHWC' (the only layout wasm's Conv2D runs).`,
+    );
   }
 }
 
@@ -31,18 +33,36 @@ export function conv2dBackpropFilter({ inputs, backend, attrs }: KernelArgs): Te
   const format = backend_util.convertConv2DDataFormat(dataFormat);
   if (format !== 'channelsLast') throw new UnsupportedDataFormatError('Conv2DBackpropFilter', dataFormat);
   const info = backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode, false, format);
+    x.shape as [number, number, number, number],
+    filterShape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
+    format,
+  );
   const { top, bottom, left, right } = info.padInfo;
   const [kh, kw, ci, co] = filterShape;
 
   const xT = run('Transpose', backend, { x }, { perm: [3, 1, 2, 0] });
   const dyT = run('Transpose', backend, { x: dy }, { perm: [1, 2, 0, 3] });
-  let r = run('Conv2D', backend, { x: xT, filter: dyT }, {
-    strides: [1, 1],
-    dilations: [info.strideHeight, info.strideWidth],
-    pad: [[0, 0], [top, bottom], [left, right], [0, 0]],
-    dataFormat: 'NHWC',
-  });
+  let r = run(
+    'Conv2D',
+    backend,
+    { x: xT, filter: dyT },
+    {
+      strides: [1, 1],
+      dilations: [info.strideHeight, info.strideWidth],
+      pad: [
+        [0, 0],
+        [top, bottom],
+        [left, right],
+        [0, 0],
+      ],
+      dataFormat: 'NHWC',
+    },
+  );
   free(backend, xT, dyT);
   if (r.shape[1] !== kh || r.shape[2] !== kw) {
     const sliced = run('Slice', backend, { x: r }, { begin: [0, 0, 0, 0], size: [ci, kh, kw, co] });

@@ -23,22 +23,46 @@ export function makeConv2dBackpropInput(stock: KernelFunc) {
     };
     const format = backend_util.convertConv2DDataFormat(dataFormat);
     const info = backend_util.computeConv2DInfo(
-      inputShape, filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode, false, format);
+      inputShape,
+      filter.shape as [number, number, number, number],
+      strides,
+      1,
+      pad,
+      dimRoundingMode,
+      false,
+      format,
+    );
     const [kh, kw] = filter.shape as [number, number];
     const [, h, w] = inputShape;
     const [, oh, ow] = dy.shape as [number, number, number];
     const { top, left } = info.padInfo;
     const pads = [kh - 1 - top, h - oh + top, kw - 1 - left, w - ow + left];
-    if (format !== 'channelsLast' || info.strideHeight !== 1 || info.strideWidth !== 1 || pads.some((p) => p < 0) || dy.dtype !== 'float32') {
+    if (
+      format !== 'channelsLast' ||
+      info.strideHeight !== 1 ||
+      info.strideWidth !== 1 ||
+      pads.some((p) => p < 0) ||
+      dy.dtype !== 'float32'
+    ) {
       return stock(args as never) as TensorInfo;
     }
     const wT = rotateAndSwapChannels(backend, filter);
-    const dx = run('Conv2D', backend, { x: dy, filter: wT }, {
-      strides: [1, 1],
-      dilations: [1, 1],
-      pad: [[0, 0], [pads[0], pads[1]], [pads[2], pads[3]], [0, 0]],
-      dataFormat: 'NHWC',
-    });
+    const dx = run(
+      'Conv2D',
+      backend,
+      { x: dy, filter: wT },
+      {
+        strides: [1, 1],
+        dilations: [1, 1],
+        pad: [
+          [0, 0],
+          [pads[0], pads[1]],
+          [pads[2], pads[3]],
+          [0, 0],
+        ],
+        dataFormat: 'NHWC',
+      },
+    );
     free(backend, wT);
     return dx;
   };

@@ -10,8 +10,11 @@ type Shape4 = [number, number, number, number];
 
 function depthwiseInfo(xShape: Shape4, filterShape: Shape4, attrs: Record<string, unknown>) {
   const { strides, dilations, pad, dimRoundingMode, dataFormat } = attrs as {
-    strides: [number, number] | number; dilations: [number, number] | number; pad: Pad;
-    dimRoundingMode?: 'floor' | 'round' | 'ceil'; dataFormat?: 'NHWC' | 'NCHW';
+    strides: [number, number] | number;
+    dilations: [number, number] | number;
+    pad: Pad;
+    dimRoundingMode?: 'floor' | 'round' | 'ceil';
+    dataFormat?: 'NHWC' | 'NCHW';
   };
   if (dataFormat != null && dataFormat !== 'NHWC') throw new UnsupportedDataFormatError('depthwise backprop', dataFormat);
   return backend_util.computeConv2DInfo(xShape, filterShape, strides, dilations, pad, dimRoundingMode, true);

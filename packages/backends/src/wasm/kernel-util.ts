@@ -26,7 +26,12 @@ export class MissingWasmKernelError extends LogitlabError {
 }
 
 /** Runs the kernel currently registered for wasm under `name`. */
-export function run(name: string, backend: WasmBackendLike, inputs: Record<string, TensorInfo> | TensorInfo[], attrs: object = {}): TensorInfo {
+export function run(
+  name: string,
+  backend: WasmBackendLike,
+  inputs: Record<string, TensorInfo> | TensorInfo[],
+  attrs: object = {},
+): TensorInfo {
   const config = getKernel(name, 'wasm');
   if (config == null) throw new MissingWasmKernelError(name);
   return config.kernelFunc({ inputs: inputs as never, backend: backend as never, attrs: attrs as NamedAttrMap }) as TensorInfo;

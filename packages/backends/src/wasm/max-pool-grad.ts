@@ -13,8 +13,10 @@ export function maxPoolGrad({ inputs, backend, attrs }: KernelArgs): TensorInfo 
   const dy = inputs.dy!;
   const input = inputs.input!;
   const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as {
-    filterSize: [number, number] | number; strides: [number, number] | number;
-    pad: 'valid' | 'same' | number | backend_util.ExplicitPadding; dimRoundingMode?: 'floor' | 'round' | 'ceil';
+    filterSize: [number, number] | number;
+    strides: [number, number] | number;
+    pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
+    dimRoundingMode?: 'floor' | 'round' | 'ceil';
   };
   const c = backend_util.computePool2DInfo(input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
   const out = backend.makeOutput([...input.shape], 'float32');
@@ -23,8 +25,15 @@ export function maxPoolGrad({ inputs, backend, attrs }: KernelArgs): TensorInfo 
   const xv = backend.typedArrayFromHeap(input);
   const dyv = backend.typedArrayFromHeap(dy);
   const { batchSize, inHeight, inWidth, outHeight, outWidth, inChannels: ch } = c;
-  const pool2x2 = c.filterHeight === 2 && c.filterWidth === 2 && c.strideHeight === 2 && c.strideWidth === 2 &&
-    c.dilationHeight === 1 && c.dilationWidth === 1 && c.padInfo.top === 0 && c.padInfo.left === 0;
+  const pool2x2 =
+    c.filterHeight === 2 &&
+    c.filterWidth === 2 &&
+    c.strideHeight === 2 &&
+    c.strideWidth === 2 &&
+    c.dilationHeight === 1 &&
+    c.dilationWidth === 1 &&
+    c.padInfo.top === 0 &&
+    c.padInfo.left === 0;
   if (pool2x2) {
     maxPoolGrad2x2(xv, dyv, dx, c);
     return out;

@@ -19,10 +19,14 @@ function convBlock(h: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf.Tensor {
 
 function makeConvnet() {
   const params = {
-    w1: v([5, 5, 1, 10], 1, 0.2), b1: v([10], 2, 0.1),
-    w2: v([5, 5, 10, 20], 3, 0.06), b2: v([20], 4, 0.1),
-    w3: v([320, 50], 5, 0.05), b3: v([50], 6, 0.1),
-    w4: v([50, 10], 7, 0.1), b4: v([10], 8, 0.1),
+    w1: v([5, 5, 1, 10], 1, 0.2),
+    b1: v([10], 2, 0.1),
+    w2: v([5, 5, 10, 20], 3, 0.06),
+    b2: v([20], 4, 0.1),
+    w3: v([320, 50], 5, 0.05),
+    b3: v([50], 6, 0.1),
+    w4: v([50, 10], 7, 0.1),
+    b4: v([10], 8, 0.1),
   };
   const x = tf.randomUniform([B, 28, 28, 1], 0, 1, 'float32', 9);
   const y = tf.tidy(() => tf.oneHot(tf.tensor1d([0, 1, 2, 3, 4, 5, 6, 7], 'int32'), 10));

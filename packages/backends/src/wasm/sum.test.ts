@@ -28,11 +28,12 @@ describe('wasm Sum over leading axes (bias gradients)', () => {
     [[3, 4, 5], [0, 2], false], // not leading: stock path
     [[3, 4, 5], null, false],
   ] as const)('x%j axis %j keepDims %s equals cpu', async (shape, axis, keepDims) => {
-    const run = () => tf.tidy(() => {
-      const x = tf.randomNormal([...shape], 0, 1, 'float32', 31);
-      const y = tf.sum(x, (axis ?? undefined) as number | number[] | undefined, keepDims);
-      return { shape: y.shape, values: y.dataSync() };
-    });
+    const run = () =>
+      tf.tidy(() => {
+        const x = tf.randomNormal([...shape], 0, 1, 'float32', 31);
+        const y = tf.sum(x, (axis ?? undefined) as number | number[] | undefined, keepDims);
+        return { shape: y.shape, values: y.dataSync() };
+      });
     const cpu = await onBackend('cpu', run);
     const dataBefore = await onBackend('wasm', () => tf.engine().backend.numDataIds());
     const wasm = await onBackend('wasm', run);

@@ -43,7 +43,11 @@ export function relativeError(actual: ArrayLike<number>, expected: ArrayLike<num
 }
 
 /** Gradients of `f` at `inputs` on `backend`, as plain arrays (every tensor made here is disposed). */
-export async function gradsOn(backend: 'cpu' | TrainedBackend, f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: () => tf.Tensor[]): Promise<Float32Array[]> {
+export async function gradsOn(
+  backend: 'cpu' | TrainedBackend,
+  f: (...xs: tf.Tensor[]) => tf.Tensor,
+  inputs: () => tf.Tensor[],
+): Promise<Float32Array[]> {
   return onBackend(backend, () => {
     const xs = inputs();
     const gs = tf.grads(f)(xs);

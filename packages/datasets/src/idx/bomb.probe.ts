@@ -45,7 +45,10 @@ async function main(): Promise<void> {
   try {
     // the bomb as the images; small valid labels, so that loading reaches the images' decode
     fs.writeFileSync(path.join(dir, 't10k-images-idx3-ubyte.gz'), gz);
-    fs.writeFileSync(path.join(dir, 't10k-labels-idx1-ubyte.gz'), encodeMnist(syntheticDigits({ count: 10, seed: 0 }), { gzip: true }).labels);
+    fs.writeFileSync(
+      path.join(dir, 't10k-labels-idx1-ubyte.gz'),
+      encodeMnist(syntheticDigits({ count: 10, seed: 0 }), { gzip: true }).labels,
+    );
     const unverified = { 't10k-images-idx3-ubyte.gz': null, 't10k-labels-idx1-ubyte.gz': null };
     const results = {
       bytes: gz.length,

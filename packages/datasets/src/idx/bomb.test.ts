@@ -17,8 +17,14 @@ describe('decompression bombs', () => {
       env: { ...process.env, TSX_TSCONFIG_PATH: `${root}/tsconfig.json` },
       encoding: 'utf8',
     });
-    const r = JSON.parse(out.trim().split('\n').at(-1) as string) as Record<string, string> & { bytes: number; startMb: number; maxRssMb: number };
-    console.log(`bomb: ${r.bytes} byte gzip declaring 470 MB, inflating to 512 MiB; peak RSS of the probe process ${r.maxRssMb.toFixed(0)} MB (${r.startMb.toFixed(0)} MB at its start)`);
+    const r = JSON.parse(out.trim().split('\n').at(-1) as string) as Record<string, string> & {
+      bytes: number;
+      startMb: number;
+      maxRssMb: number;
+    };
+    console.log(
+      `bomb: ${r.bytes} byte gzip declaring 470 MB, inflating to 512 MiB; peak RSS of the probe process ${r.maxRssMb.toFixed(0)} MB (${r.startMb.toFixed(0)} MB at its start)`,
+    );
     expect(r.bytes).toBeLessThan(600_000);
     // a cached catalog file with a known digest: the IDX digest check inflates at most the catalog size
     expect(r.cachedWithChecksum).toMatch(/^ChecksumError: /);

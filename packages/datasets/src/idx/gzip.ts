@@ -17,7 +17,12 @@ export function gzip(bytes: Uint8Array): Uint8Array {
  * Memory therefore grows only with data that really decompresses, never past `maxBytes` plus one
  * chunk, whatever a corrupt header or gzip trailer claims: a decompression bomb is refused while it streams.
  */
-export function gunzipBounded(gz: Uint8Array, limitFor: (head: Uint8Array) => number | undefined, what: string, maxBytes: number): Uint8Array {
+export function gunzipBounded(
+  gz: Uint8Array,
+  limitFor: (head: Uint8Array) => number | undefined,
+  what: string,
+  maxBytes: number,
+): Uint8Array {
   if (gz.length < 18) throw new IdxFormatError('corrupt-gzip', `${what}: ${gz.length} bytes is too short for a gzip stream`);
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -30,10 +35,14 @@ export function gunzipBounded(gz: Uint8Array, limitFor: (head: Uint8Array) => nu
     if (limit === undefined) {
       limit = limitFor(concat(chunks, Math.min(total, 4 + 4 * 255)));
       if (limit !== undefined && limit > maxBytes) {
-        throw new IdxFormatError('too-large', `${what}: IDX header declares ${limit} bytes, more than the ${maxBytes} this file may decompress to`);
+        throw new IdxFormatError(
+          'too-large',
+          `${what}: IDX header declares ${limit} bytes, more than the ${maxBytes} this file may decompress to`,
+        );
       }
     }
-    if (total > maxBytes) throw new IdxFormatError('too-large', `${what}: decompresses to more than the ${maxBytes} bytes this file may hold`);
+    if (total > maxBytes)
+      throw new IdxFormatError('too-large', `${what}: decompresses to more than the ${maxBytes} bytes this file may hold`);
     if (limit !== undefined && total > limit) {
       throw new IdxFormatError('trailing-bytes', `${what}: decompresses to more than the ${limit} bytes its IDX header declares`);
     }
@@ -44,7 +53,10 @@ export function gunzipBounded(gz: Uint8Array, limitFor: (head: Uint8Array) => nu
     for (let off = 0; off < gz.length; off += step) inflater.push(gz.subarray(off, off + step), off + step >= gz.length);
   } catch (e) {
     if (e instanceof IdxFormatError) throw e;
-    throw new IdxFormatError('corrupt-gzip', `${what}: gzip stream is corrupt or truncated (${e instanceof Error ? e.message : String(e)})`);
+    throw new IdxFormatError(
+      'corrupt-gzip',
+      `${what}: gzip stream is corrupt or truncated (${e instanceof Error ? e.message : String(e)})`,
+    );
   }
   const view = new DataView(gz.buffer, gz.byteOffset, gz.byteLength);
   const storedCrc = view.getUint32(gz.length - 8, true);

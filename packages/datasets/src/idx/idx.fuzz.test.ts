@@ -23,7 +23,8 @@ function mutate(bytes: Uint8Array, rng: Rng): { kind: string; bytes: Uint8Array 
     }
     case 3: {
       // huge declared dimension in a raw header
-      if (out.length >= 16 && out[0] === 0) new DataView(out.buffer).setUint32(4 + 4 * rng.int(Math.min(3, out[3] ?? 1)), 0xffffffff - rng.int(1000), false);
+      if (out.length >= 16 && out[0] === 0)
+        new DataView(out.buffer).setUint32(4 + 4 * rng.int(Math.min(3, out[3] ?? 1)), 0xffffffff - rng.int(1000), false);
       return { kind: 'huge-dim', bytes: out };
     }
     case 4: {

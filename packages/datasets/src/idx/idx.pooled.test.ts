@@ -9,7 +9,12 @@ function pooled(bytes: Uint8Array, pad: number): Buffer {
 }
 
 describe('IDX from a Buffer that is a slice of a larger pool', () => {
-  const arrays: IdxData[] = [new Uint8Array([0, 7, 255]), new Int8Array([-128, -1, 5]), new Int16Array([-300, 2]), new Float32Array([1.5, -0.25])];
+  const arrays: IdxData[] = [
+    new Uint8Array([0, 7, 255]),
+    new Int8Array([-128, -1, 5]),
+    new Int16Array([-300, 2]),
+    new Float32Array([1.5, -0.25]),
+  ];
   for (const data of arrays) {
     for (const gzip of [false, true]) {
       it(`${data.constructor.name} ${gzip ? 'gzip' : 'raw'}`, () => {

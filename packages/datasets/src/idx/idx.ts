@@ -54,7 +54,8 @@ function readHeader(bytes: Uint8Array, what: string): Header | undefined {
   }
   const code = bytes[2] as number;
   const info = DTYPES[code];
-  if (!info) throw new IdxFormatError('unknown-dtype', `${what}: unknown IDX dtype code 0x${code.toString(16)}, expected one of 08 09 0b 0c 0d 0e`);
+  if (!info)
+    throw new IdxFormatError('unknown-dtype', `${what}: unknown IDX dtype code 0x${code.toString(16)}, expected one of 08 09 0b 0c 0d 0e`);
   const rank = bytes[3] as number;
   if (rank === 0) throw new IdxFormatError('bad-rank', `${what}: IDX rank is 0, expected at least 1 dimension`);
   const headerBytes = 4 + 4 * rank;
@@ -76,10 +77,16 @@ function decodeRaw(bytes: Uint8Array, what: string): IdxArray {
   const { dtype, shape, headerBytes, totalBytes, elementSize } = header;
   // compare declared and actual sizes before allocating anything
   if (totalBytes > bytes.length) {
-    throw new IdxFormatError('truncated', `${what}: header declares shape [${shape.join(', ')}] (${totalBytes} bytes) but only ${bytes.length} bytes are present`);
+    throw new IdxFormatError(
+      'truncated',
+      `${what}: header declares shape [${shape.join(', ')}] (${totalBytes} bytes) but only ${bytes.length} bytes are present`,
+    );
   }
   if (totalBytes < bytes.length) {
-    throw new IdxFormatError('trailing-bytes', `${what}: ${bytes.length - totalBytes} bytes after the ${totalBytes} that shape [${shape.join(', ')}] declares`);
+    throw new IdxFormatError(
+      'trailing-bytes',
+      `${what}: ${bytes.length - totalBytes} bytes after the ${totalBytes} that shape [${shape.join(', ')}] declares`,
+    );
   }
   const n = (totalBytes - headerBytes) / elementSize;
   if (dtype === 'uint8') return { dtype, shape, data: bytes.slice(headerBytes) };

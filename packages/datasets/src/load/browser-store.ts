@@ -23,7 +23,9 @@ export function browserStore(variant: string, root?: string): DataStore {
       },
       async write(name, bytes) {
         // put() stores the response only once the whole body is read, so no partial entry is visible
-        await (await caches.open(cacheName)).put(key(name), new Response(new Uint8Array(bytes), { headers: { 'content-type': 'application/octet-stream' } }));
+        await (
+          await caches.open(cacheName)
+        ).put(key(name), new Response(new Uint8Array(bytes), { headers: { 'content-type': 'application/octet-stream' } }));
       },
     };
   } else {

@@ -22,7 +22,10 @@ beforeAll(async () => {
   served = tempDir();
   const { images, labels } = encodeMnist(syntheticDigits({ count: 40, seed: 3 }), { gzip: true });
   checksums = {};
-  for (const [name, bytes] of [['t10k-images-idx3-ubyte.gz', images], ['t10k-labels-idx1-ubyte.gz', labels]] as const) {
+  for (const [name, bytes] of [
+    ['t10k-images-idx3-ubyte.gz', images],
+    ['t10k-labels-idx1-ubyte.gz', labels],
+  ] as const) {
     fs.writeFileSync(path.join(served, name), bytes);
     checksums[name] = { sha256: [await sha256Hex(bytes)] };
   }
@@ -62,13 +65,17 @@ async function expectFailure(faults: Fault[], message: RegExp): Promise<number> 
 }
 
 describe('downloads are bounded in time and bytes', () => {
-  it('a server dripping a byte every 50 ms (never idle for the 300 ms timeout) hits the 600 ms deadline, not retried', { timeout: 20_000 }, async () => {
-    const before = server.hits.get('drip') ?? 0;
-    const ms = await expectFailure(['drip'], /not finished within the 600 ms deadline \(\d+ bytes received\)/);
-    expect(ms).toBeLessThan(5000);
-    // deadline-exceeded skips the mirror: one request for the first file, then the run stops
-    expect((server.hits.get('drip') ?? 0) - before).toBe(1);
-  });
+  it(
+    'a server dripping a byte every 50 ms (never idle for the 300 ms timeout) hits the 600 ms deadline, not retried',
+    { timeout: 20_000 },
+    async () => {
+      const before = server.hits.get('drip') ?? 0;
+      const ms = await expectFailure(['drip'], /not finished within the 600 ms deadline \(\d+ bytes received\)/);
+      expect(ms).toBeLessThan(5000);
+      // deadline-exceeded skips the mirror: one request for the first file, then the run stops
+      expect((server.hits.get('drip') ?? 0) - before).toBe(1);
+    },
+  );
 
   it('an endless body stops at the file cap', { timeout: 20_000 }, async () => {
     await expectFailure(['endless'], /body exceeds the \d+-byte cap for t10k-images-idx3-ubyte\.gz/);
@@ -103,7 +110,9 @@ describe('plain-http mirrors', () => {
     });
     const error = await promise.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DownloadError);
-    expect((error as Error).message).toMatch(/http:\/\/mirror\.example\/mnist\/t10k-images-idx3-ubyte\.gz: skipped: plain http without a known checksum/);
+    expect((error as Error).message).toMatch(
+      /http:\/\/mirror\.example\/mnist\/t10k-images-idx3-ubyte\.gz: skipped: plain http without a known checksum/,
+    );
     expect(urls).toEqual(['https://secure.example/mnist/t10k-images-idx3-ubyte.gz']);
   });
 
@@ -123,6 +132,8 @@ describe('browser store served from a root URL', () => {
     expect(error).toBeInstanceOf(IdxFormatError);
     expect((error as IdxFormatError).reason).toBe('too-large');
     const ok = browserStore('mnist', server.url('ok'));
-    expect((await ok.read('t10k-labels-idx1-ubyte.gz', 11_043))?.length).toBe(fs.statSync(path.join(served, 't10k-labels-idx1-ubyte.gz')).size);
+    expect((await ok.read('t10k-labels-idx1-ubyte.gz', 11_043))?.length).toBe(
+      fs.statSync(path.join(served, 't10k-labels-idx1-ubyte.gz')).size,
+    );
   });
 });

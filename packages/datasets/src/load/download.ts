@@ -59,7 +59,8 @@ async function fetchOnce(url: string, file: string, attempt: number, options: Do
     clearTimeout(timer);
     timer = setTimeout(() => controller.abort(), options.timeoutMs);
   };
-  const pastDeadline = (loaded: number) => new PermanentError(`not finished within the ${options.deadlineMs} ms deadline (${loaded} bytes received)`);
+  const pastDeadline = (loaded: number) =>
+    new PermanentError(`not finished within the ${options.deadlineMs} ms deadline (${loaded} bytes received)`);
   arm();
   try {
     let res: Response;
@@ -104,7 +105,9 @@ async function fetchOnce(url: string, file: string, attempt: number, options: Do
       if (e instanceof PermanentError) throw e;
       if (overDeadline) throw pastDeadline(loaded);
       throw new TransientError(
-        controller.signal.aborted ? `stalled: no data for ${options.timeoutMs} ms after ${loaded} bytes` : `body interrupted after ${loaded} bytes: ${describe(e)}`,
+        controller.signal.aborted
+          ? `stalled: no data for ${options.timeoutMs} ms after ${loaded} bytes`
+          : `body interrupted after ${loaded} bytes: ${describe(e)}`,
       );
     }
     if (total !== undefined && Number.isFinite(total) && loaded !== total) {

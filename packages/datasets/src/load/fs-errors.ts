@@ -21,7 +21,12 @@ export function dataFileError(path: string, action: string, e: unknown): unknown
   const code = (e as { code?: unknown } | null)?.code;
   if (typeof code !== 'string') return e;
   const why = WHY[code] ?? (e as { message?: string }).message ?? code;
-  return new DataFileError(`cannot ${action} ${path}: ${why} (${code}). Choose another data directory with root or LOGITLAB_DATA_DIR.`, path, code, {
-    cause: e,
-  });
+  return new DataFileError(
+    `cannot ${action} ${path}: ${why} (${code}). Choose another data directory with root or LOGITLAB_DATA_DIR.`,
+    path,
+    code,
+    {
+      cause: e,
+    },
+  );
 }

@@ -11,7 +11,8 @@ import type { Fault, TestServer } from './test-server';
 
 const repoRoot = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../..');
 const mnistDir = path.resolve(repoRoot, '../shared/data/mnist');
-const haveMnist = fs.existsSync(path.join(mnistDir, 't10k-images-idx3-ubyte.gz')) && fs.existsSync(path.join(mnistDir, 't10k-labels-idx1-ubyte.gz'));
+const haveMnist =
+  fs.existsSync(path.join(mnistDir, 't10k-images-idx3-ubyte.gz')) && fs.existsSync(path.join(mnistDir, 't10k-labels-idx1-ubyte.gz'));
 if (!haveMnist) console.warn(`SKIPPED: real-MNIST loader tests need ${mnistDir}/t10k-{images-idx3,labels-idx1}-ubyte.gz`);
 
 const FIRST_LABELS = [7, 2, 1, 0, 4, 1, 4, 9];
@@ -44,7 +45,9 @@ describe('loadMnist default fetch', () => {
       return Promise.resolve(new Response('missing', { status: 404 }));
     } as typeof fetch;
     try {
-      const error = await loadMnist({ split: 'test', root: tempDir(), download: true, retries: 0, mirrors: ['http://127.0.0.1:9/'] }).catch((e: unknown) => e);
+      const error = await loadMnist({ split: 'test', root: tempDir(), download: true, retries: 0, mirrors: ['http://127.0.0.1:9/'] }).catch(
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(DownloadError);
       expect(thisValues.length).toBeGreaterThan(0);
       expect(thisValues.every((t) => t === globalThis)).toBe(true);
@@ -80,7 +83,10 @@ describe('loadMnist offline', () => {
       delete process.env.XDG_CACHE_HOME;
       expect(await defaultDataDir('mnist')).toBe(path.join(os.homedir(), '.cache', 'logitlab', 'mnist'));
     } finally {
-      for (const [k, v] of [['LOGITLAB_DATA_DIR', saved.a], ['XDG_CACHE_HOME', saved.b]] as const) {
+      for (const [k, v] of [
+        ['LOGITLAB_DATA_DIR', saved.a],
+        ['XDG_CACHE_HOME', saved.b],
+      ] as const) {
         if (v === undefined) delete process.env[k];
         else process.env[k] = v;
       }
@@ -117,7 +123,9 @@ describe.skipIf(!haveMnist)('loadMnist with the real MNIST test set', () => {
       expect(Array.from(set.labels.subarray(0, 8))).toEqual(FIRST_LABELS);
       expect(warnings.join()).toMatch(/t10k-labels-idx1-ubyte.gz: SHA-256 .* downloading a fresh copy/);
       expect(server.hits.get('ok')).toBe(1); // only the bad file was fetched
-      expect(fs.readFileSync(path.join(root, 't10k-labels-idx1-ubyte.gz'))).toEqual(fs.readFileSync(path.join(mnistDir, 't10k-labels-idx1-ubyte.gz')));
+      expect(fs.readFileSync(path.join(root, 't10k-labels-idx1-ubyte.gz'))).toEqual(
+        fs.readFileSync(path.join(mnistDir, 't10k-labels-idx1-ubyte.gz')),
+      );
     } finally {
       await server.close();
     }

@@ -53,9 +53,19 @@ const NAMES: Record<MnistVariant, string> = { mnist: 'MNIST', 'fashion-mnist': '
 
 /** Shared by the Node and browser entry points; `platform` supplies the default store. */
 export async function loadMnistWith(platform: Platform, options: LoadMnistOptions = {}): Promise<MnistSet> {
-  const { variant = 'mnist', split = 'train', download = false, timeoutMs = 30_000, deadlineMs = 600_000, retries = 2, backoffMs = 500 } = options;
-  if (!MNIST_VARIANTS.includes(variant)) throw new DatasetInputError(`loadMnist: variant must be one of ${MNIST_VARIANTS.join(', ')}, got ${String(variant)}`);
-  if (split !== 'train' && split !== 'test') throw new DatasetInputError(`loadMnist: split must be 'train' or 'test', got ${String(split)}`);
+  const {
+    variant = 'mnist',
+    split = 'train',
+    download = false,
+    timeoutMs = 30_000,
+    deadlineMs = 600_000,
+    retries = 2,
+    backoffMs = 500,
+  } = options;
+  if (!MNIST_VARIANTS.includes(variant))
+    throw new DatasetInputError(`loadMnist: variant must be one of ${MNIST_VARIANTS.join(', ')}, got ${String(variant)}`);
+  if (split !== 'train' && split !== 'test')
+    throw new DatasetInputError(`loadMnist: split must be 'train' or 'test', got ${String(split)}`);
   const store = options.store ?? (await platform.defaultStore(variant, options.root));
   const checksums = { ...MNIST_CHECKSUMS[variant], ...options.checksums };
   const warn = options.onWarning ?? ((m: string) => console.warn(m));

@@ -68,21 +68,25 @@ describe('file-system faults in loadMnist become DataFileError naming the path',
     expect(e.code).toBe('EACCES');
   });
 
-  it('refuses a data directory on procfs or sysfs at once (a recursive mkdir under /proc/self spins forever)', { timeout: 10_000 }, async () => {
-    const saved = process.env.LOGITLAB_DATA_DIR;
-    try {
-      process.env.LOGITLAB_DATA_DIR = '/proc/self';
-      const e = await errorOf(loadMnist({ split: 'test', download: true, fetch: fakeFetch(), checksums: unverified }));
-      expect(e.path).toBe('/proc/self/mnist');
-      expect(e.message).toMatch(/refusing data directory \/proc\/self\/mnist: .*procfs/);
-    } finally {
-      if (saved === undefined) delete process.env.LOGITLAB_DATA_DIR;
-      else process.env.LOGITLAB_DATA_DIR = saved;
-    }
-    for (const root of ['/proc/self/fd/x', '/sys/kernel/logitlab']) {
-      await errorOf(loadMnist({ split: 'test', root, download: true, fetch: fakeFetch(), checksums: unverified }));
-    }
-  });
+  it(
+    'refuses a data directory on procfs or sysfs at once (a recursive mkdir under /proc/self spins forever)',
+    { timeout: 10_000 },
+    async () => {
+      const saved = process.env.LOGITLAB_DATA_DIR;
+      try {
+        process.env.LOGITLAB_DATA_DIR = '/proc/self';
+        const e = await errorOf(loadMnist({ split: 'test', download: true, fetch: fakeFetch(), checksums: unverified }));
+        expect(e.path).toBe('/proc/self/mnist');
+        expect(e.message).toMatch(/refusing data directory \/proc\/self\/mnist: .*procfs/);
+      } finally {
+        if (saved === undefined) delete process.env.LOGITLAB_DATA_DIR;
+        else process.env.LOGITLAB_DATA_DIR = saved;
+      }
+      for (const root of ['/proc/self/fd/x', '/sys/kernel/logitlab']) {
+        await errorOf(loadMnist({ split: 'test', root, download: true, fetch: fakeFetch(), checksums: unverified }));
+      }
+    },
+  );
 
   it('a symlink into /proc is refused too', async () => {
     const link = path.join(tempDir(), 'data');
@@ -111,7 +115,8 @@ describe('file-system faults in loadMnist become DataFileError naming the path',
     const root = path.join(tempDir(), 'new', 'dir');
     const set = await loadMnist({ split: 'test', root, download: true, fetch: fakeFetch(), checksums: unverified });
     expect(set.count).toBe(5);
-    expect(fs.readdirSync(root).sort()).toEqual( // oxlint-disable-line unicorn/no-array-sort
-     [IMAGES, 't10k-labels-idx1-ubyte.gz']);
+    const names = fs.readdirSync(root);
+    // oxlint-disable-next-line unicorn/no-array-sort -- sorts the fresh array readdirSync returned
+    expect(names.sort()).toEqual([IMAGES, 't10k-labels-idx1-ubyte.gz']);
   });
 });

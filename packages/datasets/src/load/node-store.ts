@@ -4,7 +4,12 @@ import type { DataStore } from './store';
 
 // Node modules are imported lazily so that bundlers building for the browser never need them.
 async function nodeModules() {
-  const [fs, path, os, core] = await Promise.all([import('node:fs/promises'), import('node:path'), import('node:os'), import('@logitlab/core/node')]);
+  const [fs, path, os, core] = await Promise.all([
+    import('node:fs/promises'),
+    import('node:path'),
+    import('node:os'),
+    import('@logitlab/core/node'),
+  ]);
   return { fs, path, os, writeFileAtomic: core.writeFileAtomic };
 }
 
@@ -44,7 +49,8 @@ export async function nodeStore(dir: string): Promise<DataStore> {
         // stat first: a FIFO would block readFile forever, and a huge file would be read whole
         const st = await fs.stat(file);
         if (st.isDirectory()) throw dataFileError(file, 'read data file', { code: 'EISDIR' });
-        if (!st.isFile()) throw new DataFileError(`cannot read data file ${file}: it is not a regular file (a FIFO, socket or device?)`, file, undefined);
+        if (!st.isFile())
+          throw new DataFileError(`cannot read data file ${file}: it is not a regular file (a FIFO, socket or device?)`, file, undefined);
         if (maxBytes !== undefined && st.size > maxBytes) {
           throw new IdxFormatError('too-large', `${file}: ${st.size} bytes, more than the ${maxBytes} this file may have`);
         }
@@ -62,7 +68,8 @@ export async function nodeStore(dir: string): Promise<DataStore> {
   };
 }
 
-export const isNode = (): boolean => typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
+export const isNode = (): boolean =>
+  typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
 
 // statfs f_type magic numbers of Linux pseudo file systems: files cannot be stored there, and a recursive
 // mkdir below /proc/self spins forever instead of failing
@@ -95,7 +102,13 @@ async function refusePseudoFileSystem(root: string): Promise<void> {
     }
   }
   const real = await fs.realpath(probe).catch(() => probe);
-  const type = typeof fs.statfs === 'function' ? await fs.statfs(real).then((st) => Number(st.type), () => undefined) : undefined;
+  const type =
+    typeof fs.statfs === 'function'
+      ? await fs.statfs(real).then(
+          (st) => Number(st.type),
+          () => undefined,
+        )
+      : undefined;
   // the path prefix covers systems without statfs types (and containers that mount /proc oddly)
   const prefix = PSEUDO_ROOTS.find((r) => [real, root].some((p) => p === r || p.startsWith(`${r}/`)));
   const kind = (type === undefined ? undefined : PSEUDO_FS[type]) ?? (prefix ? `the ${prefix} pseudo file system` : undefined);

@@ -7,7 +7,12 @@ import { sha256Hex } from './sha256';
  * Throws ChecksumError unless the bytes (or their decompressed IDX payload) have an accepted SHA-256.
  * With no checksum known (null/undefined) the file is accepted unverified; parsing still validates it.
  */
-export async function verifyChecksum(bytes: Uint8Array, spec: FileChecksum | null | undefined, where: string, maxBytes?: number): Promise<void> {
+export async function verifyChecksum(
+  bytes: Uint8Array,
+  spec: FileChecksum | null | undefined,
+  where: string,
+  maxBytes?: number,
+): Promise<void> {
   if (!spec) return;
   const fileSums = spec.sha256 ?? [];
   const idxSums = spec.idxSha256 ?? [];

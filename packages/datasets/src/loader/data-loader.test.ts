@@ -23,7 +23,11 @@ describe('DataLoader', () => {
     const loader = new DataLoader(data(10), { batchSize: 4 });
     expect(loader.length).toBe(3);
     const batches = [...loader];
-    expect(batches.map((b) => b.x.shape)).toEqual([[4, 2, 2], [4, 2, 2], [2, 2, 2]]);
+    expect(batches.map((b) => b.x.shape)).toEqual([
+      [4, 2, 2],
+      [4, 2, 2],
+      [2, 2, 2],
+    ]);
     expect(batches[0]?.x.dtype).toBe('float32');
     expect(batches[0]?.y.dtype).toBe('int32');
     expect(Array.from(batches[2]?.y.dataSync() ?? [])).toEqual([8, 9]);
@@ -107,8 +111,12 @@ describe('DataLoader', () => {
     expect(() => new DataLoader(ok, { batchSize: 0 })).toThrow(/batchSize must be a positive integer, got 0/);
     expect(() => new DataLoader({ ...ok, y: new Int32Array(3) })).toThrow(/x holds 4 samples but y has 3 values/);
     expect(() => new DataLoader({ ...ok, x: new Float32Array(7) })).toThrow(/not a multiple of prod\(xShape\) = 4/);
-    expect(() => new DataLoader({ ...ok, x: new Float64Array(16) as unknown as Float32Array })).toThrow(/x must be a Float32Array or Int32Array, got Float64Array/);
-    expect(() => new DataLoader({ ...ok, y: [0, 1, 2, 3] as unknown as Int32Array })).toThrow(/y must be a Float32Array or Int32Array, got Array/);
+    expect(() => new DataLoader({ ...ok, x: new Float64Array(16) as unknown as Float32Array })).toThrow(
+      /x must be a Float32Array or Int32Array, got Float64Array/,
+    );
+    expect(() => new DataLoader({ ...ok, y: [0, 1, 2, 3] as unknown as Int32Array })).toThrow(
+      /y must be a Float32Array or Int32Array, got Array/,
+    );
     expect(() => new DataLoader({ ...ok, xShape: [2, 0] })).toThrow(DatasetInputError);
   });
 });

@@ -35,7 +35,8 @@ function size(shape: number[], what: string): number {
   if (!Array.isArray(shape)) throw new DatasetInputError(`DataLoader: ${what} must be an array of dimensions, got ${String(shape)}`);
   let n = 1;
   for (const d of shape) {
-    if (!Number.isInteger(d) || d <= 0) throw new DatasetInputError(`DataLoader: ${what} must hold positive integers, got [${shape.join(', ')}]`);
+    if (!Number.isInteger(d) || d <= 0)
+      throw new DatasetInputError(`DataLoader: ${what} must hold positive integers, got [${shape.join(', ')}]`);
     n *= d;
   }
   return n;
@@ -104,7 +105,8 @@ export class DataLoader implements Iterable<Batch> {
   }
 
   setEpoch(epoch: number): void {
-    if (!Number.isInteger(epoch) || epoch < 0) throw new DatasetInputError(`DataLoader.setEpoch: expected a non-negative integer, got ${epoch}`);
+    if (!Number.isInteger(epoch) || epoch < 0)
+      throw new DatasetInputError(`DataLoader.setEpoch: expected a non-negative integer, got ${epoch}`);
     this.epoch = epoch;
   }
 

@@ -86,7 +86,7 @@ const ids = (s: ImageSet) => new Set(Array.from({ length: s.count }, (_, i) => M
 const sourcesOf = (pairs: ReturnType<typeof pairedDigits>) => {
   const out = new Set<number>();
   for (let i = 0; i < pairs.count; i++) {
-    for (const side of [0, 28]) out.add(Math.round(((pairs.images[i * 28 * 56 + side] as number) + 0.5) / 2 * 1000));
+    for (const side of [0, 28]) out.add(Math.round((((pairs.images[i * 28 * 56 + side] as number) + 0.5) / 2) * 1000));
   }
   return out;
 };

@@ -45,11 +45,20 @@ export interface PairedSet {
  * and test pairs from sharing a source digit, build them from the two halves of splitImageSet.
  */
 export function pairedDigits(source: ImageSet, options: PairedDigitsOptions): PairedSet {
-  const { count, seed = 0, positives = 'target-and-distractor', targetDigits = [0, 1, 2, 3], range = [-0.5, 1.5], targetValues = [100, 0], maskThreshold = 0.5 } = options;
+  const {
+    count,
+    seed = 0,
+    positives = 'target-and-distractor',
+    targetDigits = [0, 1, 2, 3],
+    range = [-0.5, 1.5],
+    targetValues = [100, 0],
+    maskThreshold = 0.5,
+  } = options;
   if (source.height !== 28 || source.width !== 28) {
     throw new DatasetInputError(`pairedDigits: source images must be 28x28, got ${source.height}x${source.width}`);
   }
-  if (!Number.isInteger(count) || count < 0) throw new DatasetInputError(`pairedDigits: count must be a non-negative integer, got ${count}`);
+  if (!Number.isInteger(count) || count < 0)
+    throw new DatasetInputError(`pairedDigits: count must be a non-negative integer, got ${count}`);
   if (positives !== 'target-and-distractor' && positives !== 'any-target') {
     throw new DatasetInputError(`pairedDigits: positives must be 'target-and-distractor' or 'any-target', got ${String(positives)}`);
   }
@@ -60,13 +69,16 @@ export function pairedDigits(source: ImageSet, options: PairedDigitsOptions): Pa
   const byLabel: number[][] = Array.from({ length: 10 }, () => []);
   for (let i = 0; i < source.count; i++) {
     const l = source.labels[i] as number;
-    if (!Number.isInteger(l) || l < 0 || l > 9) throw new DatasetInputError(`pairedDigits: source label ${l} at index ${i} is not a digit 0..9`);
+    if (!Number.isInteger(l) || l < 0 || l > 9)
+      throw new DatasetInputError(`pairedDigits: source label ${l} at index ${i} is not a digit 0..9`);
     (byLabel[l] as number[]).push(i);
   }
   const targetList = [...targets].filter((d) => (byLabel[d] as number[]).length > 0);
   const distractors = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].filter((d) => !targets.has(d) && (byLabel[d] as number[]).length > 0);
   if (count > 0 && (targetList.length === 0 || distractors.length === 0)) {
-    throw new DatasetInputError(`pairedDigits: source needs at least one target digit (${[...targets].join(', ')}) and one distractor image`);
+    throw new DatasetInputError(
+      `pairedDigits: source needs at least one target digit (${[...targets].join(', ')}) and one distractor image`,
+    );
   }
   const anyDigits = [...targetList, ...distractors];
 
@@ -108,7 +120,10 @@ export function pairedDigits(source: ImageSet, options: PairedDigitsOptions): Pa
     multiHot[i * 10 + left] = 1;
     multiHot[i * 10 + right] = 1;
     out[i] = isPositive[i] ? targetValues[0] : targetValues[1];
-    for (const [side, digit] of [[0, left], [1, right]] as const) {
+    for (const [side, digit] of [
+      [0, left],
+      [1, right],
+    ] as const) {
       const src = pick(byLabel[digit] as number[]) * 784;
       for (let r = 0; r < H; r++) {
         const dst = i * H * W + r * W + side * 28;

@@ -9,7 +9,8 @@ export function subsetImageSet(set: ImageSet, indices: ArrayLike<number>): Image
   const labels = new Int32Array(indices.length);
   for (let i = 0; i < indices.length; i++) {
     const s = indices[i] as number;
-    if (!Number.isInteger(s) || s < 0 || s >= set.count) throw new DatasetInputError(`subsetImageSet: index ${s} is outside 0..${set.count - 1}`);
+    if (!Number.isInteger(s) || s < 0 || s >= set.count)
+      throw new DatasetInputError(`subsetImageSet: index ${s} is outside 0..${set.count - 1}`);
     images.set(set.images.subarray(s * size, (s + 1) * size), i * size);
     labels[i] = set.labels[s] as number;
   }

@@ -28,7 +28,13 @@ export function checkpoint<M extends Module = Module>(options: CheckpointOptions
     async onEpochEnd(ctx, logs) {
       const done = logs.epoch + 1;
       if (done % every !== 0 && done !== ctx.epochs) return;
-      const bytes = await saveCheckpoint(ctx.model, ctx.optimizer, { epoch: done, step: ctx.step, seed: ctx.seed, arch: ctx.arch, training: snapshotTraining(ctx.training, ctx.scheduler) });
+      const bytes = await saveCheckpoint(ctx.model, ctx.optimizer, {
+        epoch: done,
+        step: ctx.step,
+        seed: ctx.seed,
+        arch: ctx.arch,
+        training: snapshotTraining(ctx.training, ctx.scheduler),
+      });
       await storage.write(checkpointName(prefix, done), bytes);
       const names = await listCheckpoints(storage, prefix);
       for (const old of names.slice(0, Math.max(0, names.length - keepLast))) await storage.remove(old);

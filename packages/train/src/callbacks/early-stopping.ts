@@ -17,7 +17,9 @@ export interface EarlyStoppingOptions {
 }
 
 /** Stops training when `monitor` has not improved for `patience` epochs (Keras / Lightning semantics). */
-export function earlyStopping<M extends Module = Module>(options: EarlyStoppingOptions = {}): Callback<M> & { readonly bestEpoch: number; readonly best: number } {
+export function earlyStopping<M extends Module = Module>(
+  options: EarlyStoppingOptions = {},
+): Callback<M> & { readonly bestEpoch: number; readonly best: number } {
   const { monitor = 'val_loss', mode = 'min', patience = 3, minDelta = 0, restoreBestWeights = false } = options;
   let best = mode === 'min' ? Infinity : -Infinity;
   let bestEpoch = -1;
@@ -43,7 +45,9 @@ export function earlyStopping<M extends Module = Module>(options: EarlyStoppingO
     onEpochEnd(ctx, logs) {
       const value = logs[monitor];
       if (value === undefined) {
-        throw new TrainError(`earlyStopping monitors "${monitor}" but the epoch logs have [${Object.keys(logs).join(', ')}]; add validation or pick one of those`);
+        throw new TrainError(
+          `earlyStopping monitors "${monitor}" but the epoch logs have [${Object.keys(logs).join(', ')}]; add validation or pick one of those`,
+        );
       }
       const improved = mode === 'min' ? value < best - minDelta : value > best + minDelta;
       if (improved) {
@@ -57,7 +61,8 @@ export function earlyStopping<M extends Module = Module>(options: EarlyStoppingO
         return;
       }
       wait++;
-      if (wait >= patience) ctx.stop(`early stopping: ${monitor} did not improve for ${patience} epochs (best ${best} at epoch ${bestEpoch})`, 'earlyStopping');
+      if (wait >= patience)
+        ctx.stop(`early stopping: ${monitor} did not improve for ${patience} epochs (best ${best} at epoch ${bestEpoch})`, 'earlyStopping');
     },
     onTrainEnd(ctx) {
       if (bestState) ctx.model.loadStateDict(bestState);

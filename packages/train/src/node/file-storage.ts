@@ -11,7 +11,9 @@ import { CheckpointError, type CheckpointStorage } from '@logitlab/train';
 export function fileStorage(dir: string): CheckpointStorage & { readonly dir: string } {
   const path = (name: string) => {
     if (!/^[\w.-]+$/.test(name) || name.startsWith('.')) {
-      throw new CheckpointError(`checkpoint name "${name}" must be a plain file name (letters, digits, '.', '_', '-'; not starting with '.')`);
+      throw new CheckpointError(
+        `checkpoint name "${name}" must be a plain file name (letters, digits, '.', '_', '-'; not starting with '.')`,
+      );
     }
     return join(dir, name);
   };

@@ -32,7 +32,14 @@ describe('fileStorage', () => {
   it('checkpoints a run to disk and resumes from it', async () => {
     const storage = fileStorage(join(dir, 'run'));
     const a = mlp(1);
-    await fit(a, { loss: ce, optimizer: tf.train.sgd(0.1), data: loader(32, 1, 16), epochs: 3, seed: 1, callbacks: [checkpoint({ storage, keepLast: 1 })] });
+    await fit(a, {
+      loss: ce,
+      optimizer: tf.train.sgd(0.1),
+      data: loader(32, 1, 16),
+      epochs: 3,
+      seed: 1,
+      callbacks: [checkpoint({ storage, keepLast: 1 })],
+    });
     expect(await listCheckpoints(storage)).toEqual(['checkpoint-epoch-00003.safetensors']);
     const b = mlp(2);
     const res = await fit(b, { loss: ce, optimizer: tf.train.sgd(0.1), data: loader(32, 1, 16), epochs: 3, resume: storage });
@@ -47,15 +54,30 @@ describe('jsonlFileSink', () => {
   it('appends metric lines to a file', async () => {
     const file = join(dir, 'logs', 'metrics.jsonl');
     const model = mlp(1);
-    await fit(model, { loss: ce, optimizer: tf.train.sgd(0.1), data: loader(32, 1, 16), epochs: 1, callbacks: [metricLogger(jsonlFileSink(file))] });
-    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string });
+    await fit(model, {
+      loss: ce,
+      optimizer: tf.train.sgd(0.1),
+      data: loader(32, 1, 16),
+      epochs: 1,
+      callbacks: [metricLogger(jsonlFileSink(file))],
+    });
+    const lines = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string });
     expect(lines.map((l) => l.type)).toEqual(['step', 'step', 'epoch']);
     model.dispose();
   });
 });
 
 function capture(isTTY: boolean) {
-  const stream = Object.assign(new PassThrough(), { isTTY, columns: 100, cursorTo: () => true, clearLine: () => true, moveCursor: () => true });
+  const stream = Object.assign(new PassThrough(), {
+    isTTY,
+    columns: 100,
+    cursorTo: () => true,
+    clearLine: () => true,
+    moveCursor: () => true,
+  });
   let text = '';
   stream.on('data', (c: Buffer) => (text += c.toString()));
   return { stream: stream as unknown as NodeJS.WriteStream, text: () => text };
@@ -65,7 +87,13 @@ describe('progressBar', () => {
   it('prints plain lines when not a TTY', async () => {
     const out = capture(false);
     const model = mlp(1);
-    await fit(model, { loss: ce, optimizer: tf.train.sgd(0.1), data: loader(32, 1, 16), epochs: 2, callbacks: [progressBar({ stream: out.stream, intervalSeconds: 0, label: '[mlp]' })] });
+    await fit(model, {
+      loss: ce,
+      optimizer: tf.train.sgd(0.1),
+      data: loader(32, 1, 16),
+      epochs: 2,
+      callbacks: [progressBar({ stream: out.stream, intervalSeconds: 0, label: '[mlp]' })],
+    });
     expect(out.text()).toMatch(/^\[mlp\] epoch 1\/2 batch 1\/2 .*samples\/s eta \d+s$/m);
     expect(out.text()).toMatch(/^\[mlp\] epoch 2\/2 loss /m);
     expect(out.text()).not.toContain('\u001b['); // no escape codes in logs
@@ -75,7 +103,13 @@ describe('progressBar', () => {
   it('draws a cli-progress bar on a TTY and ends each epoch with a summary line', async () => {
     const out = capture(true);
     const model = mlp(1);
-    await fit(model, { loss: ce, optimizer: tf.train.sgd(0.1), data: loader(32, 1, 16), epochs: 2, callbacks: [progressBar({ stream: out.stream })] });
+    await fit(model, {
+      loss: ce,
+      optimizer: tf.train.sgd(0.1),
+      data: loader(32, 1, 16),
+      epochs: 2,
+      callbacks: [progressBar({ stream: out.stream })],
+    });
     expect(out.text()).toMatch(/epoch 1\/2 .*\d\/2 \| loss/);
     expect(out.text()).toMatch(/epoch 2\/2 loss \S+ seconds/);
     model.dispose();

@@ -34,7 +34,8 @@ type BarModule = { SingleBar: new (options: Record<string, unknown>, preset?: un
 export function progressBar<M extends Module = Module>(options: ProgressBarOptions = {}): Callback<M> {
   const stream: ProgressStream = options.stream ?? process.stderr;
   const { label } = options;
-  if (!stream.isTTY) return progress<M>({ log: (line) => stream.write(`${line}\n`), intervalSeconds: options.intervalSeconds ?? 10, label });
+  if (!stream.isTTY)
+    return progress<M>({ log: (line) => stream.write(`${line}\n`), intervalSeconds: options.intervalSeconds ?? 10, label });
   const prefix = label ? `${label} ` : '';
   const tracker = progressTracker();
   let bar: Bar | undefined;
