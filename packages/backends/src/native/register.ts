@@ -8,6 +8,7 @@ import { elementwiseKernels } from './elementwise';
 import { nativeKernels } from './kernels';
 import { BufferPool } from './pool';
 import { splitV } from './split';
+import { resizeNearestNeighborGrad } from './resize-grad';
 import { quietBackend } from '../quiet-cpu';
 import type { CpuModule, NativeAddon, NativeModule } from './types';
 
@@ -59,6 +60,7 @@ export function registerNativeBackend(cpu: CpuModule, native: NativeModule, addo
     ...elementwiseKernels(addon, native.BINARY, native.UNARY, native.COMPARE),
     FusedBatchNorm: batchNormKernel,
     SplitV: splitV,
+    ResizeNearestNeighborGrad: resizeNearestNeighborGrad,
   };
   for (const [kernelName, make] of Object.entries(kernels)) {
     const stock: KernelConfig | undefined = getKernel(kernelName, 'cpu');
