@@ -7,6 +7,7 @@ import { errorMessage } from './platform';
 import type { PlatformAdapter, WasmModule } from './platform';
 import type { BackendInfo, BackendName, BackendStatus, ConcreteBackendName, UseBackendOptions } from './types';
 import { registerWasmTrainingKernels } from './wasm/register';
+import { registerCpuFixes } from './cpu/register';
 
 // A threaded start that neither succeeds nor fails within this time is abandoned for 1 thread.
 const THREADED_START_TIMEOUT_MS = 30_000;
@@ -82,6 +83,7 @@ export function createBackendApi(adapter: PlatformAdapter): BackendApi {
   async function activate(name: ConcreteBackendName, options: UseBackendOptions): Promise<BackendInfo> {
     const mod = await load(name);
     quietCpuBanner();
+    if (name === 'cpu') registerCpuFixes();
     const started =
       name === 'wasm'
         ? await startWasm(mod as unknown as WasmModule, options)

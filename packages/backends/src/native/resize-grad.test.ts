@@ -2,6 +2,7 @@
 // wrong for batches of more than one image in tfjs-backend-cpu 4.22.0; see resize-grad.ts).
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { useBackend } from '../index';
 import { onBackend, untestableReason } from '../wasm/test-util';
 
 const skip = await untestableReason('native');
@@ -48,9 +49,12 @@ const cases: Array<[[number, number, number, number], [number, number], [boolean
   ],
 ];
 
-describe.skipIf(skip !== undefined)('native ResizeNearestNeighborGrad', () => {
+// cpu gets the same kernel through useBackend('cpu'); native registers it with its own kernels
+describe.each(['cpu', 'native'] as const)('%s ResizeNearestNeighborGrad', (backend) => {
+  if (backend === 'native' && skip !== undefined) return;
   it.each(cases)('x%j -> %j (alignCorners, halfPixelCenters = %j) equals the forward adjoint', async (shape, size, attrs) => {
-    const [got, want] = await onBackend('native', () => {
+    if (backend === 'cpu') await useBackend('cpu');
+    const [got, want] = await onBackend(backend, () => {
       const before = tf.memory().numTensors;
       const w = tf.randomNormal([shape[0], ...size, shape[3]], 0, 1, 'float32', 7);
       const x0 = tf.zeros(shape);
