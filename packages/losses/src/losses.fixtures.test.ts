@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { expectClose, toTensor, type FixtureTensor } from '../../../scripts/test-utils/fixture-utils';
+import { expectGradientCase, type GradientCase } from '../../../scripts/test-utils/fixture-utils';
 import {
   binaryCrossEntropy,
   binaryCrossEntropyWithLogits,
@@ -21,13 +21,8 @@ import {
 // read at run time rather than imported: TypeScript would otherwise infer a type for every number
 const fixtures = JSON.parse(readFileSync(new URL('./fixtures/losses.json', import.meta.url), 'utf8')) as { torch: string; cases: Case[] };
 
-interface Case {
-  name: string;
+interface Case extends GradientCase {
   options: Record<string, unknown> & { fn: string };
-  inputs: Record<string, FixtureTensor>;
-  output: FixtureTensor;
-  upstream: FixtureTensor;
-  grads: Record<string, FixtureTensor>;
 }
 
 type T = Record<string, tf.Tensor>;
@@ -80,20 +75,6 @@ describe(`losses against PyTorch ${fixtures.torch} fixtures`, () => {
   afterAll(() => setPitfallWarnings(true));
 
   for (const c of fixtures.cases) {
-    it(c.name, () => {
-      const before = tf.memory().numTensors;
-      const inputs: T = Object.fromEntries(Object.entries(c.inputs).map(([k, v]) => [k, toTensor(v)]));
-      const diff = Object.keys(c.grads);
-      const upstream = toTensor(c.upstream);
-      const f = (...xs: tf.Tensor[]) => run(c, { ...inputs, ...Object.fromEntries(diff.map((k, i) => [k, xs[i]!])) });
-      const { value, grads } = tf.valueAndGrads(f)(
-        diff.map((k) => inputs[k]!),
-        upstream,
-      );
-      expectClose(value, c.output, `${c.name} output`);
-      diff.forEach((k, i) => expectClose(grads[i]!, c.grads[k]!, `${c.name} d/d${k}`));
-      tf.dispose([value, ...grads, upstream, ...Object.values(inputs)]);
-      expect(tf.memory().numTensors).toBe(before);
-    });
+    it(c.name, () => expectGradientCase(c, run));
   }
 });
