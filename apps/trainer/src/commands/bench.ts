@@ -151,8 +151,7 @@ export async function benchCommand(flags: BenchFlags): Promise<void> {
         log(
           `    profile: step ${fmt(p.stepMs, 2)} ms, in kernels ${fmt(p.kernelMs, 2)} ms (${p.kernels.reduce((a, k) => a + k.callsPerStep, 0)} kernel calls)`,
         );
-        for (const k of p.kernels.slice(0, 14))
-          log(`      ${k.kernel.padEnd(24)} ${fmt(k.msPerStep, 3).padStart(8)} ms  x${k.callsPerStep}`);
+        for (const k of p.kernels) log(`      ${k.kernel.padEnd(24)} ${fmt(k.msPerStep, 3).padStart(8)} ms  x${k.callsPerStep}`);
       }
     }
     if (torchPython && script) {

@@ -3,7 +3,7 @@
 // convolutions and matmuls were native. float32 only; everything else falls back to the cpu kernel.
 import { backend_util, util } from '@tensorflow/tfjs-core';
 import type { DataType, TensorInfo } from '@tensorflow/tfjs-core';
-import { type Args, type Fallback, type Kernel, NotNative, f32, output, withFallback } from './kernel-util';
+import { type Args, type Fallback, type Kernel, NOT_NATIVE, f32, output, withFallback } from './kernel-util';
 import type { NativeAddon } from './types';
 
 const shape32 = (s: readonly number[]) => Int32Array.from(s);
@@ -54,7 +54,7 @@ export function elementwiseKernels(
       // oxlint-disable-next-line unicorn/no-array-sort -- sorts a fresh copy; toSorted is ES2023
       const axes = [...util.parseAxisParam(axis, x.shape)].sort((p, q) => p - q);
       // one contiguous block of axes: [outer, reduced, inner]; anything else goes to the cpu kernel
-      if (axes.length === 0 || axes.some((ax, i) => i > 0 && ax !== axes[i - 1]! + 1)) throw new NotNative();
+      if (axes.length === 0 || axes.some((ax, i) => i > 0 && ax !== axes[i - 1]! + 1)) throw NOT_NATIVE;
       const xv = f32(backend, x);
       const first = axes[0]!;
       const last = axes.at(-1)!;
@@ -82,7 +82,7 @@ export function elementwiseKernels(
     withFallback(fallback, 'Tile', ({ inputs, backend, attrs }: Args): TensorInfo => {
       const x = inputs.x!;
       const { reps } = attrs as { reps: number[] };
-      if (reps.length !== x.shape.length) throw new NotNative();
+      if (reps.length !== x.shape.length) throw NOT_NATIVE;
       const xv = f32(backend, x);
       return output(
         backend,
@@ -98,15 +98,15 @@ export function elementwiseKernels(
     withFallback(fallback, 'Cast', ({ inputs, backend, attrs }: Args): TensorInfo => {
       const x = inputs.x!;
       const { dtype } = attrs as { dtype: DataType };
-      if (x.dtype === dtype || !(x.dtype === 'bool' || x.dtype === 'int32' || x.dtype === 'float32')) throw new NotNative();
+      if (x.dtype === dtype || !(x.dtype === 'bool' || x.dtype === 'int32' || x.dtype === 'float32')) throw NOT_NATIVE;
       const values = backend.data.get(x.dataId).values;
-      if (!(values instanceof Uint8Array || values instanceof Int32Array || values instanceof Float32Array)) throw new NotNative();
+      if (!(values instanceof Uint8Array || values instanceof Int32Array || values instanceof Float32Array)) throw NOT_NATIVE;
       if (dtype === 'float32') {
         // int32 stays cpu's: its shared Int32Array keeps integers above 2 ** 24 exact, which a Float32Array would not
-        if (x.dtype !== 'bool') throw new NotNative();
+        if (x.dtype !== 'bool') throw NOT_NATIVE;
         return output(backend, [...x.shape], (o) => o.set(values));
       }
-      if (dtype !== 'bool') throw new NotNative();
+      if (dtype !== 'bool') throw NOT_NATIVE;
       const o = new Uint8Array(values.length);
       for (let i = 0; i < values.length; i++) o[i] = values[i] !== 0 ? 1 : 0;
       return backend.makeTensorInfo([...x.shape], 'bool', o);

@@ -14,11 +14,14 @@ export type Fallback = ((args: Args) => TensorInfo | TensorInfo[]) | undefined;
 
 /** Thrown by a native kernel for arguments it does not handle: the cpu kernel runs instead. */
 export class NotNative extends Error {}
+// One instance, thrown again and again: a fresh Error captures a stack trace (~10 us), and tfjs's
+// gradients send same-dtype Casts and other no-ops here many times a step.
+export const NOT_NATIVE = new NotNative('not a native case');
 
 export function f32(backend: CpuLikeBackend, t: TensorInfo | undefined): Float32Array {
-  if (t === undefined || t.dtype !== 'float32') throw new NotNative();
+  if (t === undefined || t.dtype !== 'float32') throw NOT_NATIVE;
   const values = backend.data.get(t.dataId).values;
-  if (!(values instanceof Float32Array)) throw new NotNative();
+  if (!(values instanceof Float32Array)) throw NOT_NATIVE;
   return values;
 }
 

@@ -2,7 +2,7 @@
 // backend's Float32Arrays and outputs written into fresh ones the backend then owns: no copies. Anything
 // outside what the addon does (other dtypes, NCHW, PReLU, odd broadcasts) goes to the cpu kernel.
 import { backend_util, util } from '@tensorflow/tfjs-core';
-import { type Fallback, type Kernel, NotNative, f32, output, withFallback } from './kernel-util';
+import { type Fallback, type Kernel, NOT_NATIVE, f32, output, withFallback } from './kernel-util';
 import type { NativeAddon } from './types';
 
 type Pad = 'valid' | 'same' | number | backend_util.ExplicitPadding;
@@ -10,7 +10,7 @@ type Rounding = 'floor' | 'round' | 'ceil' | undefined;
 type Pair = number | [number, number];
 
 function convGeom(c: backend_util.Conv2DInfo): Int32Array {
-  if (c.dataFormat !== 'channelsLast') throw new NotNative();
+  if (c.dataFormat !== 'channelsLast') throw NOT_NATIVE;
   return Int32Array.from([
     c.batchSize,
     c.inHeight,
@@ -51,7 +51,7 @@ function poolGeom(c: backend_util.Conv2DInfo): Int32Array {
 
 function activationCode(codes: Record<string, number>, activation: unknown): number {
   const code = codes[typeof activation === 'string' ? activation : 'linear'];
-  if (code === undefined) throw new NotNative(); // prelu, or a future activation: the cpu kernel applies it
+  if (code === undefined) throw NOT_NATIVE; // prelu, or a future activation: the cpu kernel applies it
   return code;
 }
 
@@ -69,7 +69,7 @@ export function nativeKernels(addon: NativeAddon, codes: Record<string, number>)
         activation?: string;
         leakyreluAlpha?: number;
       };
-      if (preluActivationWeights) throw new NotNative();
+      if (preluActivationWeights) throw NOT_NATIVE;
       const c = backend_util.computeConv2DInfo(
         x!.shape as [number, number, number, number],
         filter!.shape as [number, number, number, number],
@@ -82,7 +82,7 @@ export function nativeKernels(addon: NativeAddon, codes: Record<string, number>)
       );
       const geom = convGeom(c);
       const b = bias ? f32(backend, bias) : null;
-      if (b && b.length !== c.outChannels) throw new NotNative();
+      if (b && b.length !== c.outChannels) throw NOT_NATIVE;
       const act = fused ? activationCode(codes, a.activation) : 0;
       const xv = f32(backend, x);
       const wv = f32(backend, filter);
@@ -93,23 +93,23 @@ export function nativeKernels(addon: NativeAddon, codes: Record<string, number>)
     withFallback(fallback, fused ? '_FusedMatMul' : 'BatchMatMul', ({ inputs, backend, attrs }) => {
       const { a, b, bias, preluActivationWeights } = inputs;
       const at = attrs as { transposeA: boolean; transposeB: boolean; activation?: string; leakyreluAlpha?: number };
-      if (preluActivationWeights) throw new NotNative();
+      if (preluActivationWeights) throw NOT_NATIVE;
       const ra = a!.shape.length;
       const rb = b!.shape.length;
       const m = at.transposeA ? a!.shape[ra - 1]! : a!.shape[ra - 2]!;
       const k = at.transposeA ? a!.shape[ra - 2]! : a!.shape[ra - 1]!;
       const n = at.transposeB ? b!.shape[rb - 2]! : b!.shape[rb - 1]!;
       const kb = at.transposeB ? b!.shape[rb - 1]! : b!.shape[rb - 2]!;
-      if (k !== kb) throw new NotNative(); // the cpu kernel raises tfjs's error
+      if (k !== kb) throw NOT_NATIVE; // the cpu kernel raises tfjs's error
       const outerA = a!.shape.slice(0, -2);
       const outerB = b!.shape.slice(0, -2);
       const batchA = util.sizeFromShape(outerA);
       const batchB = util.sizeFromShape(outerB);
       // same batch shape, or one side a single matrix broadcast over the other's batch
-      if (!(util.arraysEqual(outerA, outerB) || batchA === 1 || batchB === 1)) throw new NotNative();
+      if (!(util.arraysEqual(outerA, outerB) || batchA === 1 || batchB === 1)) throw NOT_NATIVE;
       const outer = batchA >= batchB ? outerA : outerB;
       const bv = bias ? f32(backend, bias) : null;
-      if (bv && !(bv.length === 1 || (bv.length === n && bias!.shape.at(-1) === n))) throw new NotNative();
+      if (bv && !(bv.length === 1 || (bv.length === n && bias!.shape.at(-1) === n))) throw NOT_NATIVE;
       const act = fused ? activationCode(codes, at.activation) : 0;
       const av = f32(backend, a);
       const bm = f32(backend, b);
