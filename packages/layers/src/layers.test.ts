@@ -19,6 +19,7 @@ import {
   SumPool1d,
   SumPool2d,
   manualSeed,
+  randUniform,
   Module,
 } from './index';
 
@@ -204,6 +205,19 @@ describe('Dropout', () => {
     const b = new Dropout(0.5).call(x);
     expect(Array.from(a.dataSync())).toEqual(Array.from(b.dataSync()));
     tf.dispose([x, a, b]);
+  });
+
+  it('keeps the masks it drew before the one-pass mask: uniform draws >= p, scaled by 1/(1-p) in float32', () => {
+    for (const p of [0.2, 0.5, 1 / 3]) {
+      const x = tf.randomNormal([40, 30], 0, 1, 'float32', 5);
+      manualSeed(11);
+      const drawn = randUniform([40, 30]);
+      const before = tf.tidy(() => tf.mul(x, tf.mul(tf.cast(tf.greaterEqual(drawn, p), 'float32'), 1 / (1 - p))));
+      manualSeed(11);
+      const now = new Dropout(p).call(x);
+      expect(Array.from(now.dataSync())).toEqual(Array.from(before.dataSync()));
+      tf.dispose([x, drawn, before, now]);
+    }
   });
 
   it('Dropout2d drops whole channels', () => {

@@ -44,6 +44,20 @@ export function randUniform(shape: number[], low = 0, high = 1): tf.Tensor {
   return tf.tensor(data, shape, 'float32');
 }
 
+/**
+ * Dropout's scaled keep mask, 1 / (1 - p) where a uniform draw is >= p and 0 elsewhere: the same draws
+ * and float32 comparisons as `randUniform(shape) >= p` scaled on the backend, built here in one pass
+ * (three kernels fewer a dropout layer, and a cheaper gradient).
+ */
+export function dropoutMask(shape: number[], p: number): tf.Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const data = new Float32Array(n);
+  const threshold = Math.fround(p);
+  const scale = Math.fround(1 / (1 - p));
+  for (let i = 0; i < n; i++) data[i] = Math.fround(generator.next()) >= threshold ? scale : 0;
+  return tf.tensor(data, shape, 'float32');
+}
+
 /** A float32 tensor of standard normal samples (Box-Muller), e.g. for a VAE's reparameterisation noise. */
 export function randNormal(shape: number[], mean = 0, std = 1): tf.Tensor {
   const n = shape.reduce((a, b) => a * b, 1);
