@@ -276,6 +276,20 @@ napi_value Unary(napi_env env, napi_callback_info info) {
   });
 }
 
+// gradOp(op, dy, a, b | null, out): every array has dy's length; b only for squared difference
+napi_value GradOp(napi_env env, napi_callback_info info) {
+  return guarded(env, info, 5, [](napi_env env, napi_value* a, size_t) {
+    const int op = static_cast<int>(intArg(env, a[0], "op"));
+    auto dy = f32Arg(env, a[1], "dy"), x = f32Arg(env, a[2], "a"), y = f32ArgOrNull(env, a[3], "b"), out = f32Arg(env, a[4], "out");
+    const int64_t n = static_cast<int64_t>(dy.length);
+    need(x, n, "a");
+    need(out, n, "out");
+    if (op == kGSquaredDifference) need(y, n, "b");
+    gradOp(op, dy.data, x.data, y.data, out.data, static_cast<size_t>(n));
+    return undefinedValue(env);
+  });
+}
+
 // reduceSum(x, out, outer, reduced, inner, scale)
 napi_value ReduceSum(napi_env env, napi_callback_info info) {
   return guarded(env, info, 6, [](napi_env env, napi_value* a, size_t) {
@@ -359,6 +373,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"binary", nullptr, Binary, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"compare", nullptr, Compare, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"unary", nullptr, Unary, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gradOp", nullptr, GradOp, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"reduceSum", nullptr, ReduceSum, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"transpose", nullptr, Transpose, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"tile", nullptr, Tile, nullptr, nullptr, nullptr, napi_default, nullptr},

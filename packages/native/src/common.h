@@ -55,3 +55,8 @@ void tile(const float* x, const std::vector<int64_t>& shape, const std::vector<i
 // out[i] = a (cmp) b as 0/1 bytes (tfjs's bool storage), with binaryOp's broadcasting: 0 >, 1 >=, 2 <, 3 <=.
 void compareOp(int op, const float* a, const std::vector<int64_t>& aShape, const float* b, const std::vector<int64_t>& bShape, uint8_t* out,
                const std::vector<int64_t>& outShape);
+// Fused elementwise gradients (codes shared with GRAD in index.ts): out = the stock tfjs gradient of
+// the op for upstream dy; a is the saved output (tanh, sigmoid) or input (relu, squared difference's a), b
+// squared difference's other input (else unused). All arrays have n elements.
+enum GradOp : int { kGTanh = 0, kGSigmoid = 1, kGRelu = 2, kGSquaredDifference = 3 };
+void gradOp(int op, const float* dy, const float* a, const float* b, float* out, size_t n);

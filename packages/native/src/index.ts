@@ -16,6 +16,9 @@ export const COMPARE = { Greater: 0, GreaterEqual: 1, Less: 2, LessEqual: 3 } as
 /** Unary op codes (tfjs kernel name -> code). */
 export const UNARY = { Relu: 0, Step: 1, Neg: 2, Exp: 3, Tanh: 4, Square: 5, Sqrt: 6, Sigmoid: 7, Log: 8 } as const;
 
+/** Fused gradient codes (tfjs forward kernel name -> code); each gives the stock tfjs gradient's bits. */
+export const GRAD = { Tanh: 0, Sigmoid: 1, Relu: 2, SquaredDifference: 3 } as const;
+
 /** The one Debian line that makes the native backend build (with g++ and make, which most machines have). */
 export const APT_INSTALL = 'apt-get install libdnnl-dev libopenblas-dev';
 
@@ -80,6 +83,8 @@ export interface NativeAddon {
   ): void;
   /** y = op(x) elementwise; codes in UNARY; alpha is Step's value for x <= 0. */
   unary(op: number, x: Float32Array, y: Float32Array, alpha: number): void;
+  /** out = the stock tfjs gradient (codes in GRAD) for upstream dy; a = saved output or input, b = the other input (squared difference). */
+  gradOp(op: number, dy: Float32Array, a: Float32Array, b: Float32Array | null, out: Float32Array): void;
   /** x viewed as [outer, reduced, inner] summed over the middle axis, times scale (1 / reduced for a mean). */
   reduceSum(x: Float32Array, out: Float32Array, outer: number, reduced: number, inner: number, scale: number): void;
   /** out = x transposed by perm (output axis i is input axis perm[i]). */

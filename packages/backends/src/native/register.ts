@@ -5,6 +5,7 @@ import { getKernel, getKernelsForBackend, registerBackend, registerKernel, unreg
 import type { BackendValues, DataId, DataType, KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
 import { batchNormKernel } from './batchnorm';
 import { elementwiseKernels } from './elementwise';
+import { fusedGradKernels } from './fused-grad';
 import { nativeKernels } from './kernels';
 import { BufferPool } from './pool';
 import { splitV } from './split';
@@ -62,6 +63,11 @@ export function registerNativeBackend(cpu: CpuModule, native: NativeModule, addo
     SplitV: splitV,
     ResizeNearestNeighborGrad: resizeNearestNeighborGrad,
   };
+  // kernels tfjs has no cpu version of: registered only where the addon has them
+  const fusedGrads = native.GRAD && typeof addon.gradOp === 'function' ? fusedGradKernels(addon, native.GRAD) : {};
+  for (const [kernelName, make] of Object.entries(fusedGrads)) {
+    registerKernel({ kernelName, backendName: NATIVE_BACKEND, kernelFunc: make() as KernelFunc });
+  }
   for (const [kernelName, make] of Object.entries(kernels)) {
     const stock: KernelConfig | undefined = getKernel(kernelName, 'cpu');
     const fallback: KernelFunc | undefined = stock?.kernelFunc;

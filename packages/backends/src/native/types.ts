@@ -53,6 +53,8 @@ export interface NativeAddon {
   ): void;
   /** y = op(x) elementwise; codes in UNARY; alpha is Step's value for x <= 0. */
   unary(op: number, x: Float32Array, y: Float32Array, alpha: number): void;
+  /** out = the stock tfjs gradient (codes in GRAD) for upstream dy; a = saved output or input, b = the other input. */
+  gradOp(op: number, dy: Float32Array, a: Float32Array, b: Float32Array | null, out: Float32Array): void;
   /** x viewed as [outer, reduced, inner] summed over the middle axis, times scale (1 / reduced for a mean). */
   reduceSum(x: Float32Array, out: Float32Array, outer: number, reduced: number, inner: number, scale: number): void;
   /** out = x transposed by perm (output axis i is input axis perm[i]). */
@@ -70,6 +72,8 @@ export interface NativeModule {
   BINARY: Record<string, number>;
   UNARY: Record<string, number>;
   COMPARE?: Record<string, number>;
+  /** Absent in an addon built before the fused gradients: then the stock gradients run. */
+  GRAD?: Record<string, number>;
   APT_INSTALL: string;
 }
 
