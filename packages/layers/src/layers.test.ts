@@ -67,6 +67,29 @@ describe('Linear', () => {
     l.dispose();
   });
 
+  it('trains without an input gradient for a layer on data, with the fused eval-mode values and gradients', async () => {
+    const l = new Linear(6, 4);
+    const x = tf.randomNormal([5, 6], 0, 1, 'float32', 8);
+    const loss = (): tf.Scalar => tf.sum(tf.square(l.call(x)));
+    const profile = await tf.profile(() => {
+      const r = tf.variableGrads(loss);
+      return [r.value, ...Object.values(r.grads)];
+    });
+    // one GEMM forward and one for the weight gradient: none for x's
+    expect(profile.kernels.filter((k) => k.name === 'BatchMatMul' || k.name === '_FusedMatMul')).toHaveLength(2);
+    tf.dispose(profile.result as tf.Tensor[]);
+    const train = tf.variableGrads(loss, [l.weight, l.bias!]);
+    l.eval();
+    const fused = tf.variableGrads(loss, [l.weight, l.bias!]);
+    expect(train.value.dataSync()[0]).toBeCloseTo(fused.value.dataSync()[0]!, 4);
+    for (const v of [l.weight, l.bias!]) {
+      const want = fused.grads[v.name]!.dataSync();
+      train.grads[v.name]!.dataSync().forEach((g, k) => expect(g).toBeCloseTo(want[k]!, 4));
+    }
+    tf.dispose([x, train.value, fused.value, ...Object.values(train.grads), ...Object.values(fused.grads)]);
+    l.dispose();
+  });
+
   it('rejects a wrong feature count with a ShapeError naming the shape', () => {
     const l = new Linear(3, 2);
     const x = tf.zeros([4, 5]);
