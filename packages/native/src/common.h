@@ -60,3 +60,5 @@ void compareOp(int op, const float* a, const std::vector<int64_t>& aShape, const
 // squared difference's other input (else unused). All arrays have n elements.
 enum GradOp : int { kGTanh = 0, kGSigmoid = 1, kGRelu = 2, kGSquaredDifference = 3 };
 void gradOp(int op, const float* dy, const float* a, const float* b, float* out, size_t n);
+// Batch norm's normalisation with per-channel parameters folded into doubles: out = add + (x - sub) * mul.
+void batchNormApply(const float* x, float* out, size_t rows, size_t channels, const double* mul, const double* sub, const double* add);

@@ -12,6 +12,7 @@ import { splitV } from './split';
 import { resizeNearestNeighborGrad } from './resize-grad';
 import { quietBackend } from '../quiet-cpu';
 import type { CpuModule, NativeAddon, NativeModule } from './types';
+import type { Fallback } from './kernel-util';
 
 export const NATIVE_BACKEND = 'native';
 // below cpu (1) and wasm (2): tfjs must never pick it on its own
@@ -59,7 +60,7 @@ export function registerNativeBackend(cpu: CpuModule, native: NativeModule, addo
   const kernels = {
     ...nativeKernels(addon, native.ACTIVATIONS),
     ...elementwiseKernels(addon, native.BINARY, native.UNARY, native.COMPARE),
-    FusedBatchNorm: batchNormKernel,
+    FusedBatchNorm: (fallback: Fallback) => batchNormKernel(addon, fallback),
     SplitV: splitV,
     ResizeNearestNeighborGrad: resizeNearestNeighborGrad,
   };

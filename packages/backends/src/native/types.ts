@@ -55,6 +55,8 @@ export interface NativeAddon {
   unary(op: number, x: Float32Array, y: Float32Array, alpha: number): void;
   /** out = the stock tfjs gradient (codes in GRAD) for upstream dy; a = saved output or input, b = the other input. */
   gradOp(op: number, dy: Float32Array, a: Float32Array, b: Float32Array | null, out: Float32Array): void;
+  /** out = add + (x - sub) * mul per channel (the last axis), in doubles then float32; one Float64Array entry per channel. */
+  batchNorm(x: Float32Array, out: Float32Array, mul: Float64Array, sub: Float64Array, add: Float64Array): void;
   /** x viewed as [outer, reduced, inner] summed over the middle axis, times scale (1 / reduced for a mean). */
   reduceSum(x: Float32Array, out: Float32Array, outer: number, reduced: number, inner: number, scale: number): void;
   /** out = x transposed by perm (output axis i is input axis perm[i]). */
