@@ -71,6 +71,19 @@ describe('out-of-range class targets', () => {
       expect(none[1]).toBeNaN();
     }
   });
+  it('give the out-of-range row no gradient (its NaN loss is a constant), the in-range rows theirs', () => {
+    const x = logits();
+    const grad = (t: number[]) =>
+      tf.tidy(() =>
+        tf
+          .grad((l: tf.Tensor) => nllLoss(l, tf.tensor1d(t, 'int32'), { validate: false, reduction: 'sum' }))(x)
+          .arraySync(),
+      ) as number[][];
+    const [kept, bad] = grad([2, 7]);
+    expect(kept).toEqual([0, 0, -1]);
+    expect(bad).toEqual([0, 0, 0]);
+    x.dispose();
+  });
   it('the ignore index is still skipped with validate: false', () => {
     const [v] = value(() => crossEntropy(logits(), tf.tensor1d([2, -100], 'int32'), { validate: false }));
     expect(v).toBeCloseTo(0.4076, 4);
