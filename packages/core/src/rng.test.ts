@@ -46,6 +46,18 @@ describe('Rng', () => {
     expect(bulk.state).toBe(one.state);
   });
 
+  it('fills keep masks exactly as fround(next()) >= fround(p), for any p', () => {
+    for (const p of [0, 1e-9, 0.2, 0.5, 1 / 3, 0.999_999_9, 1, 1.5, -1]) {
+      const one = new Rng(21);
+      const bulk = new Rng(21);
+      const want = Float32Array.from({ length: 4000 }, () => (Math.fround(one.next()) >= Math.fround(p) ? 1.25 : 0));
+      const got = new Float32Array(4000);
+      bulk.fillMask(got, p, 1.25);
+      expect(Array.from(got), `p = ${p}`).toEqual(Array.from(want));
+      expect(bulk.state).toBe(one.state);
+    }
+  });
+
   it('keeps its samples in range', () => {
     const rng = new Rng(1);
     for (let i = 0; i < 1000; i++) {

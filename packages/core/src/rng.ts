@@ -52,6 +52,27 @@ export class Rng {
     this.s = s >>> 0;
   }
 
+  /**
+   * Fills `out` with `value` where a draw is >= p and 0 elsewhere: exactly `Math.fround(next()) >= Math.fround(p)
+   * ? value : 0` per element (dropout's keep mask), compared as integers against the first uint32 that
+   * passes, without a branch (a random keep/drop branch mispredicts: ~4 ns an element).
+   */
+  fillMask(out: Float32Array | Float64Array, p: number, value: number): void {
+    const threshold = firstPassing(Math.fround(p));
+    // signed compare of (x ^ 2^31) against (threshold - 2^31) = unsigned x >= threshold, all in int32
+    const bias = threshold - 0x8000_0000;
+    let s = this.s | 0;
+    for (let i = 0; i < out.length; i++) {
+      s = (s + 0x6d2b_79f5) | 0;
+      let t = Math.imul(s ^ (s >>> 15), s | 1);
+      t = t ^ ((t + Math.imul(t ^ (t >>> 7), t | 61)) | 0);
+      out[i] = value * +((t ^ (t >>> 14) ^ -0x8000_0000) >= bias);
+    }
+    this.s = s >>> 0;
+    // nothing passes (p >= 1): 0, also where value * 0 would be NaN (an infinite 1 / (1 - p))
+    if (threshold > 0xffff_ffff) out.fill(0);
+  }
+
   /** Uniform in [lo, hi). */
   uniform(lo: number, hi: number): number {
     return lo + (hi - lo) * this.next();
@@ -102,6 +123,18 @@ export class Rng {
     for (let i = 0; i < n; i++) out[i] = i;
     return this.shuffle(out);
   }
+}
+
+/** The smallest uint32 t with fround(t / 2^32) >= q (2^32 when none): the draws fround(next()) >= q accepts. */
+function firstPassing(q: number): number {
+  let lo = 0;
+  let hi = 0x1_0000_0000;
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (Math.fround(mid / 4294967296) >= q) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
 
 /** murmur3's 32-bit finaliser: every input bit flips each output bit with probability ~1/2. */

@@ -51,10 +51,7 @@ export function randUniform(shape: number[], low = 0, high = 1): tf.Tensor {
 export function dropoutMask(shape: number[], p: number): tf.Tensor {
   const n = shape.reduce((a, b) => a * b, 1);
   const data = new Float32Array(n);
-  generator.fillUniform(data);
-  const threshold = Math.fround(p);
-  const scale = Math.fround(1 / (1 - p));
-  for (let i = 0; i < n; i++) data[i] = data[i]! >= threshold ? scale : 0;
+  generator.fillMask(data, p, Math.fround(1 / (1 - p)));
   return tf.tensor(data, shape, 'float32');
 }
 
