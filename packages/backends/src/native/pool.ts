@@ -17,7 +17,8 @@ export class BufferPool {
   /** A buffer of n floats with arbitrary contents: the caller writes every element. */
   take(n: number): Float32Array {
     const reused = this.free.get(n)?.pop();
-    const a = reused ?? new Float32Array(n);
+    // off-heap even when tiny: N-API would move an on-heap one (n <= 16) on every call that takes it
+    const a = reused ?? new Float32Array(new ArrayBuffer(4 * n));
     if (reused) this.bytes -= a.byteLength;
     else this.mine.add(a.buffer as ArrayBuffer);
     this.handedOut.add(a);
