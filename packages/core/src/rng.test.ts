@@ -20,6 +20,32 @@ describe('Rng', () => {
     expect([b.next(), b.next()]).toEqual([a.next(), a.next()]);
   });
 
+  it('fills arrays with the numbers (and leaves the state) of as many next() calls', () => {
+    for (const seed of [0, 42, 0x7fff_ffff, 0xffff_fff0]) {
+      const one = new Rng(seed);
+      const bulk = new Rng(seed);
+      const want = Float64Array.from({ length: 300 }, () => -2 + 5 * one.next());
+      const got = new Float64Array(300);
+      bulk.fillUniform(got, -2, 3);
+      expect(Array.from(got)).toEqual(Array.from(want));
+      expect(bulk.state).toBe(one.state);
+      const f32 = new Float32Array(5);
+      bulk.fillUniform(f32);
+      expect(Array.from(f32)).toEqual(Array.from({ length: 5 }, () => Math.fround(one.next())));
+    }
+  });
+
+  it('fills arrays with normalPair() values in order, odd lengths dropping the last second value', () => {
+    const one = new Rng(9);
+    const bulk = new Rng(9);
+    const want: number[] = [];
+    for (let i = 0; i < 7; i += 2) want.push(...one.normalPair().map((v) => 0.5 + 2 * v));
+    const got = new Float64Array(7);
+    bulk.fillNormal(got, 0.5, 2);
+    expect(Array.from(got)).toEqual(want.slice(0, 7));
+    expect(bulk.state).toBe(one.state);
+  });
+
   it('keeps its samples in range', () => {
     const rng = new Rng(1);
     for (let i = 0; i < 1000; i++) {

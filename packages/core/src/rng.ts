@@ -35,6 +35,23 @@ export class Rng {
     return this.nextUint32() / 4294967296;
   }
 
+  /**
+   * Fills `out` with lo + (hi - lo) * next(), the same numbers as that many next() calls. The state lives
+   * in a local int32 for the loop: a uint32 above 2 ** 30 in a field is a heap number V8 boxes on every
+   * store, which made per-call next() ~12 ns a number (dropout masks: ~1 ms a bn-mlp step).
+   */
+  fillUniform(out: Float32Array | Float64Array, lo = 0, hi = 1): void {
+    const span = hi - lo;
+    let s = this.s | 0;
+    for (let i = 0; i < out.length; i++) {
+      s = (s + 0x6d2b_79f5) | 0;
+      let t = Math.imul(s ^ (s >>> 15), s | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      out[i] = lo + span * (((t ^ (t >>> 14)) >>> 0) / 4294967296);
+    }
+    this.s = s >>> 0;
+  }
+
   /** Uniform in [lo, hi). */
   uniform(lo: number, hi: number): number {
     return lo + (hi - lo) * this.next();
@@ -51,6 +68,16 @@ export class Rng {
     const u2 = this.next();
     const r = Math.sqrt(-2 * Math.log(u1));
     return [r * Math.cos(2 * Math.PI * u2), r * Math.sin(2 * Math.PI * u2)];
+  }
+
+  /** Fills `out` with mean + std * normalPair() values in order (the same numbers, without a pair array per draw). */
+  fillNormal(out: Float32Array | Float64Array, mean = 0, std = 1): void {
+    for (let i = 0; i < out.length; i += 2) {
+      const r = Math.sqrt(-2 * Math.log(1 - this.next()));
+      const angle = 2 * Math.PI * this.next();
+      out[i] = mean + std * (r * Math.cos(angle));
+      if (i + 1 < out.length) out[i + 1] = mean + std * (r * Math.sin(angle));
+    }
   }
 
   /** One standard normal sample (the first of a pair; the second is dropped so every call draws two uniforms). */

@@ -3,6 +3,7 @@ import { OptionError, ShapeError } from './errors';
 import { pyBool, pyFloat } from './describe';
 import { requireFloatInput } from './input-checks';
 import { Module } from './module';
+import { batchNormTrain } from './batchnorm-train';
 
 export interface BatchNormOptions {
   eps?: number;
@@ -105,19 +106,22 @@ abstract class BatchNormBase extends Module {
     if (this.training && perChannel <= 1) {
       throw new ShapeError(`Expected more than 1 value per channel when training, got input size [${x.shape.join(', ')}]`);
     }
-    const axes = [...Array(x.rank - 1).keys()];
-    const { mean, variance } = tf.moments(x, axes);
-    if (this.training && this.trackRunningStats) this.updateRunningStats(mean, variance, perChannel);
-    const y = tf.batchNorm(x, mean, variance, this.bias ?? undefined, this.weight ?? undefined, this.eps);
-    mean.dispose();
-    variance.dispose();
-    return y;
+    // channels last: every channel's values are one column of a [rows, C] view
+    const rows = tf.reshape(x, [perChannel, this.numFeatures]) as tf.Tensor2D;
+    const updateStats = this.training && this.trackRunningStats;
+    const y = batchNormTrain(rows, this.weight as tf.Tensor1D | null, this.bias as tf.Tensor1D | null, this.eps, ({ mean, variance }) => {
+      if (updateStats) this.updateRunningStats(mean, variance, perChannel);
+    });
+    rows.dispose();
+    const out = tf.reshape(y, x.shape);
+    y.dispose();
+    return out;
   }
 
   /**
-   * Buffer update as in PyTorch. No gradient flows through it: the new statistics are not on the
-   * path to the output, so the tape ignores them. assign() swaps the variables' data in place and
-   * the tidy frees the intermediates, so it is leak-free inside optimizer.minimize / tf.variableGrads.
+   * Buffer update as in PyTorch, run inside batchNormTrain's forward pass, where nothing is taped.
+   * assign() swaps the variables' data in place and the tidy frees the intermediates, so it is
+   * leak-free inside optimizer.minimize / tf.variableGrads.
    */
   private updateRunningStats(mean: tf.Tensor, variance: tf.Tensor, n: number): void {
     const rm = this.mean as tf.Variable;

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { OptionError, ShapeError } from './errors';
 import { pyFloat } from './describe';
 import { Module } from './module';
-import { randUniform } from './random';
+import { dropoutMask } from './random';
 
 function checkP(name: string, p: number): number {
   if (!(p >= 0 && p <= 1)) throw new OptionError(`${name} probability has to be between 0 and 1, but got ${p}`);
@@ -11,12 +11,9 @@ function checkP(name: string, p: number): number {
 
 /** Keeps each unit with probability 1 - p and scales kept ones by 1 / (1 - p) in train mode; identity in eval. */
 function dropWithMask(x: tf.Tensor, p: number, maskShape: number[]): tf.Tensor {
-  return tf.tidy(() => {
-    if (p === 1) return tf.zerosLike(x);
-    // the mask comes from the global generator (manualSeed), so runs are reproducible
-    const keep = tf.cast(tf.greaterEqual(randUniform(maskShape), p), 'float32');
-    return tf.mul(x, tf.mul(keep, 1 / (1 - p)));
-  });
+  if (p === 1) return tf.zerosLike(x);
+  // the mask comes from the global generator (manualSeed), so runs are reproducible
+  return tf.tidy(() => tf.mul(x, dropoutMask(maskShape, p)));
 }
 
 export class Dropout extends Module {

@@ -82,6 +82,8 @@ interface BnPass {
   y: FixtureTensor;
   upstream: FixtureTensor;
   gradX: FixtureTensor;
+  gradWeight: FixtureTensor;
+  gradBias: FixtureTensor;
   runningMean: FixtureTensor;
   runningVar: FixtureTensor;
   numBatchesTracked: number;
@@ -114,14 +116,21 @@ describe('BatchNorm against PyTorch: running stats over train passes, gradients,
       for (const [i, p] of c.passes.entries()) {
         const x = toTensor(p.x);
         const up = toTensor(p.upstream);
-        // one forward per pass (the running stats move once), value and input gradient together
-        const { value, grad } = tf.valueAndGrad((t: tf.Tensor) => bn.call(t))(x, up);
-        expectClose(value, p.y, `${c.name} pass ${i} output`);
-        expectClose(grad, p.gradX, `${c.name} pass ${i} d/dx`);
+        // one forward per pass (the running stats move once): output, input and affine gradients together
+        const xv = tf.variable(x);
+        let value: tf.Tensor | undefined;
+        const { value: loss, grads } = tf.variableGrads(() => {
+          value = tf.keep(bn.call(xv));
+          return tf.sum(tf.mul(value, up));
+        }, [xv, bn.weight!, bn.bias!]);
+        expectClose(value!, p.y, `${c.name} pass ${i} output`);
+        expectClose(grads[xv.name]!, p.gradX, `${c.name} pass ${i} d/dx`);
+        expectClose(grads[bn.weight!.name]!, p.gradWeight, `${c.name} pass ${i} d/dweight`);
+        expectClose(grads[bn.bias!.name]!, p.gradBias, `${c.name} pass ${i} d/dbias`);
         expectClose(bn.runningMean!, p.runningMean, `${c.name} pass ${i} running_mean`);
         expectClose(bn.runningVar!, p.runningVar, `${c.name} pass ${i} running_var`);
         expect(bn.numBatchesTracked!.dataSync()[0]).toBe(p.numBatchesTracked);
-        tf.dispose([x, up, value, grad]);
+        tf.dispose([x, xv, up, value!, loss, grads]);
       }
       bn.eval();
       const xe = toTensor(c.eval.x);

@@ -19,6 +19,7 @@ import {
   SumPool1d,
   SumPool2d,
   manualSeed,
+  randUniform,
   Module,
 } from './index';
 
@@ -63,6 +64,29 @@ describe('Linear', () => {
     const sd = l.stateDict();
     expect(sd['weight']!.shape).toEqual([2, 3]);
     tf.dispose([w, b, x, y, ...Object.values(sd)]);
+    l.dispose();
+  });
+
+  it('trains without an input gradient for a layer on data, with the fused eval-mode values and gradients', async () => {
+    const l = new Linear(6, 4);
+    const x = tf.randomNormal([5, 6], 0, 1, 'float32', 8);
+    const loss = (): tf.Scalar => tf.sum(tf.square(l.call(x)));
+    const profile = await tf.profile(() => {
+      const r = tf.variableGrads(loss);
+      return [r.value, ...Object.values(r.grads)];
+    });
+    // one GEMM forward and one for the weight gradient: none for x's
+    expect(profile.kernels.filter((k) => k.name === 'BatchMatMul' || k.name === '_FusedMatMul')).toHaveLength(2);
+    tf.dispose(profile.result as tf.Tensor[]);
+    const train = tf.variableGrads(loss, [l.weight, l.bias!]);
+    l.eval();
+    const fused = tf.variableGrads(loss, [l.weight, l.bias!]);
+    expect(train.value.dataSync()[0]).toBeCloseTo(fused.value.dataSync()[0]!, 4);
+    for (const v of [l.weight, l.bias!]) {
+      const want = fused.grads[v.name]!.dataSync();
+      train.grads[v.name]!.dataSync().forEach((g, k) => expect(g).toBeCloseTo(want[k]!, 4));
+    }
+    tf.dispose([x, train.value, fused.value, ...Object.values(train.grads), ...Object.values(fused.grads)]);
     l.dispose();
   });
 
@@ -204,6 +228,19 @@ describe('Dropout', () => {
     const b = new Dropout(0.5).call(x);
     expect(Array.from(a.dataSync())).toEqual(Array.from(b.dataSync()));
     tf.dispose([x, a, b]);
+  });
+
+  it('keeps the masks it drew before the one-pass mask: uniform draws >= p, scaled by 1/(1-p) in float32', () => {
+    for (const p of [0.2, 0.5, 1 / 3]) {
+      const x = tf.randomNormal([40, 30], 0, 1, 'float32', 5);
+      manualSeed(11);
+      const drawn = randUniform([40, 30]);
+      const before = tf.tidy(() => tf.mul(x, tf.mul(tf.cast(tf.greaterEqual(drawn, p), 'float32'), 1 / (1 - p))));
+      manualSeed(11);
+      const now = new Dropout(p).call(x);
+      expect(Array.from(now.dataSync())).toEqual(Array.from(before.dataSync()));
+      tf.dispose([x, drawn, before, now]);
+    }
   });
 
   it('Dropout2d drops whole channels', () => {

@@ -51,8 +51,16 @@ export class Linear extends Module {
     requireFloatInput(`Linear(${this.inFeatures}, ${this.outFeatures})`, x);
     return tf.tidy(() => {
       const x2 = x.rank === 2 ? (x as tf.Tensor2D) : (tf.reshape(x, [-1, this.inFeatures]) as tf.Tensor2D);
-      // fused matMul adds the bias in the same kernel (one pass less on wasm / webgl)
-      const y = tf.fused.matMul({ a: x2, b: this.weight as tf.Tensor2D, bias: this.bias ?? undefined });
+      // In train mode, matMul + add: fused matMul's custom gradient computes all three input gradients eagerly,
+      // so a layer fed by data paid for an input gradient nobody reads (PyTorch skips it: 19% of the sum-pool
+      // network's step, the VAE's two encoder heads too); these kernels' gradients are lazy per input, as
+      // Conv2d's. Eval mode keeps the fused kernel (the bias added in the GEMM's epilogue).
+      const w = this.weight as tf.Tensor2D;
+      const y = !this.bias
+        ? tf.matMul(x2, w)
+        : this.training
+          ? tf.add(tf.matMul(x2, w), this.bias)
+          : tf.fused.matMul({ a: x2, b: w, bias: this.bias });
       return x.rank === 2 ? y : tf.reshape(y, [...x.shape.slice(0, -1), this.outFeatures]);
     });
   }

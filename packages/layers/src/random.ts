@@ -39,8 +39,22 @@ export function nextFloat(): number {
 export function randUniform(shape: number[], low = 0, high = 1): tf.Tensor {
   const n = shape.reduce((a, b) => a * b, 1);
   const data = new Float32Array(n);
-  const span = high - low;
-  for (let i = 0; i < n; i++) data[i] = low + span * generator.next();
+  generator.fillUniform(data, low, high);
+  return tf.tensor(data, shape, 'float32');
+}
+
+/**
+ * Dropout's scaled keep mask, 1 / (1 - p) where a uniform draw is >= p and 0 elsewhere: the same draws
+ * and float32 comparisons as `randUniform(shape) >= p` scaled on the backend, built here in one pass
+ * (three kernels fewer a dropout layer, and a cheaper gradient).
+ */
+export function dropoutMask(shape: number[], p: number): tf.Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const data = new Float32Array(n);
+  generator.fillUniform(data);
+  const threshold = Math.fround(p);
+  const scale = Math.fround(1 / (1 - p));
+  for (let i = 0; i < n; i++) data[i] = data[i]! >= threshold ? scale : 0;
   return tf.tensor(data, shape, 'float32');
 }
 
@@ -48,10 +62,6 @@ export function randUniform(shape: number[], low = 0, high = 1): tf.Tensor {
 export function randNormal(shape: number[], mean = 0, std = 1): tf.Tensor {
   const n = shape.reduce((a, b) => a * b, 1);
   const data = new Float32Array(n);
-  for (let i = 0; i < n; i += 2) {
-    const [a, b] = generator.normalPair();
-    data[i] = mean + std * a;
-    if (i + 1 < n) data[i + 1] = mean + std * b;
-  }
+  generator.fillNormal(data, mean, std);
   return tf.tensor(data, shape, 'float32');
 }

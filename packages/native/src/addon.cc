@@ -279,6 +279,47 @@ napi_value Unary(napi_env env, napi_callback_info info) {
   });
 }
 
+// gradOp(op, dy, a, b | null, out): every array has dy's length; b only for squared difference
+napi_value GradOp(napi_env env, napi_callback_info info) {
+  return guarded(env, info, 5, [](napi_env env, napi_value* a, size_t) {
+    const int op = static_cast<int>(intArg(env, a[0], "op"));
+    auto dy = f32Arg(env, a[1], "dy"), x = f32Arg(env, a[2], "a"), y = f32ArgOrNull(env, a[3], "b"), out = f32Arg(env, a[4], "out");
+    const int64_t n = static_cast<int64_t>(dy.length);
+    need(x, n, "a");
+    need(out, n, "out");
+    if (op == kGSquaredDifference) need(y, n, "b");
+    gradOp(op, dy.data, x.data, y.data, out.data, static_cast<size_t>(n));
+    return undefinedValue(env);
+  });
+}
+
+// batchNorm(x, out, mul, sub, add): Float64Arrays of one value per channel (the last axis)
+napi_value BatchNorm(napi_env env, napi_callback_info info) {
+  return guarded(env, info, 5, [](napi_env env, napi_value* a, size_t) {
+    auto x = f32Arg(env, a[0], "x"), out = f32Arg(env, a[1], "out");
+    const double* params[3] = {nullptr, nullptr, nullptr};
+    size_t channels = 0;
+    for (int i = 0; i < 3; i++) {
+      bool isTyped = false;
+      napi_typedarray_type type;
+      size_t length = 0;
+      void* data = nullptr;
+      napi_is_typedarray(env, a[2 + i], &isTyped);
+      if (!isTyped || napi_get_typedarray_info(env, a[2 + i], &type, &length, &data, nullptr, nullptr) != napi_ok ||
+          type != napi_float64_array) {
+        throw std::invalid_argument("batchNorm parameters must be Float64Arrays");
+      }
+      if (i > 0 && length != channels) throw std::invalid_argument("batchNorm parameters must have one value per channel");
+      channels = length;
+      params[i] = static_cast<const double*>(data);
+    }
+    if (channels == 0 || x.length % channels != 0) throw std::invalid_argument("x's size is not a multiple of the channel count");
+    need(out, static_cast<int64_t>(x.length), "out");
+    batchNormApply(x.data, out.data, x.length / channels, channels, params[0], params[1], params[2]);
+    return undefinedValue(env);
+  });
+}
+
 // reduceSum(x, out, outer, reduced, inner, scale)
 napi_value ReduceSum(napi_env env, napi_callback_info info) {
   return guarded(env, info, 6, [](napi_env env, napi_value* a, size_t) {
@@ -368,6 +409,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"binary", nullptr, Binary, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"compare", nullptr, Compare, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"unary", nullptr, Unary, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"batchNorm", nullptr, BatchNorm, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gradOp", nullptr, GradOp, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"reduceSum", nullptr, ReduceSum, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"transpose", nullptr, Transpose, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"tile", nullptr, Tile, nullptr, nullptr, nullptr, napi_default, nullptr},
@@ -375,6 +418,10 @@ napi_value Init(napi_env env, napi_value exports) {
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  // the calling convention (ADDON_ABI in index.ts): 2 = shapes and geometry packed into one Int32Array
+  napi_value abi;
+  napi_create_int32(env, 2, &abi);
+  napi_set_named_property(env, exports, "abi", abi);
   return exports;
 }
 

@@ -75,3 +75,10 @@ void transpose(const float* x, Ints shape, Ints perm, float* out);
 void tile(const float* x, Ints shape, Ints reps, float* out);
 // out[i] = a (cmp) b as 0/1 bytes (tfjs's bool storage), with binaryOp's broadcasting: 0 >, 1 >=, 2 <, 3 <=.
 void compareOp(int op, const float* a, Ints aShape, const float* b, Ints bShape, uint8_t* out, Ints outShape);
+// Fused elementwise gradients (codes shared with GRAD in index.ts): out = the stock tfjs gradient of
+// the op for upstream dy; a is the saved output (tanh, sigmoid) or input (relu, squared difference's a), b
+// squared difference's other input (else unused). All arrays have n elements.
+enum GradOp : int { kGTanh = 0, kGSigmoid = 1, kGRelu = 2, kGSquaredDifference = 3 };
+void gradOp(int op, const float* dy, const float* a, const float* b, float* out, size_t n);
+// Batch norm's normalisation with per-channel parameters folded into doubles: out = add + (x - sub) * mul.
+void batchNormApply(const float* x, float* out, size_t rows, size_t channels, const double* mul, const double* sub, const double* add);

@@ -2,6 +2,7 @@
 // (same formulas as tfjs-backend-cpu's fused activations), reductions, transpose and tile.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "common.h"
 #include "vecmath.h"
@@ -282,7 +283,10 @@ void tile(const float* x, Ints shape, Ints reps, float* out) {
     for (size_t k = 0; k + 1 < rank; k++) off += (idx[k] % shape[k]) * inStride[k];
     const float* src = x + off;
     float* dst = out + o;
-    for (int64_t j = 0; j < inner; j++) dst[j] = src[j % innerIn];
+    // the last axis is innerIn values repeated: a fill for a broadcast scalar (a Sum's gradient), else copies
+    if (innerIn == 1) std::fill(dst, dst + inner, src[0]);
+    else
+      for (int64_t j = 0; j < inner; j += innerIn) std::memcpy(dst + j, src, static_cast<size_t>(innerIn) * sizeof(float));
     for (int64_t k = static_cast<int64_t>(rank) - 2; k >= 0; k--) {
       if (++idx[k] < outShape[k]) break;
       idx[k] = 0;

@@ -16,6 +16,15 @@ export const COMPARE = { Greater: 0, GreaterEqual: 1, Less: 2, LessEqual: 3 } as
 /** Unary op codes (tfjs kernel name -> code). */
 export const UNARY = { Relu: 0, Step: 1, Neg: 2, Exp: 3, Tanh: 4, Square: 5, Sqrt: 6, Sigmoid: 7, Log: 8 } as const;
 
+/** Fused gradient codes (tfjs forward kernel name -> code); each gives the stock tfjs gradient's bits. */
+export const GRAD = { Tanh: 0, Sigmoid: 1, Relu: 2, SquaredDifference: 3 } as const;
+
+/**
+ * The addon's calling convention, bumped when an entry point's arguments change (2: shapes and geometry packed
+ * into one Int32Array). An addon built from older sources reports another (or none) and is refused.
+ */
+export const ADDON_ABI = 2;
+
 /** The one Debian line that makes the native backend build (with g++ and make, which most machines have). */
 export const APT_INSTALL = 'apt-get install libdnnl-dev libopenblas-dev';
 
@@ -29,6 +38,8 @@ export const APT_INSTALL = 'apt-get install libdnnl-dev libopenblas-dev';
  * sizes are checked against the shapes, so a wrong call throws instead of writing out of bounds.
  */
 export interface NativeAddon {
+  /** The calling convention it was built with (see ADDON_ABI). */
+  readonly abi: number;
   conv2dForward(
     geom: Int32Array,
     x: Float32Array,
@@ -66,6 +77,10 @@ export interface NativeAddon {
   compare(op: number, a: Float32Array, b: Float32Array, out: Uint8Array, shapes: Int32Array): void;
   /** y = op(x) elementwise; codes in UNARY; alpha is Step's value for x <= 0. */
   unary(op: number, x: Float32Array, y: Float32Array, alpha: number): void;
+  /** out = the stock tfjs gradient (codes in GRAD) for upstream dy; a = saved output or input, b = the other input (squared difference). */
+  gradOp(op: number, dy: Float32Array, a: Float32Array, b: Float32Array | null, out: Float32Array): void;
+  /** out = add + (x - sub) * mul per channel (the last axis), in doubles then float32; one Float64Array entry per channel. */
+  batchNorm(x: Float32Array, out: Float32Array, mul: Float64Array, sub: Float64Array, add: Float64Array): void;
   /** x viewed as [outer, reduced, inner] summed over the middle axis, times scale (1 / reduced for a mean). */
   reduceSum(x: Float32Array, out: Float32Array, outer: number, reduced: number, inner: number, scale: number): void;
   /** out = x transposed by perm (output axis i is input axis perm[i]); dims packs [x's shape, perm]. */
@@ -97,7 +112,14 @@ export function loadNative(): NativeLoad {
   }
   try {
     const addon = createRequire(import.meta.url)(file) as NativeAddon;
-    cached = { ok: true, addon, path: file };
+    cached =
+      addon.abi === ADDON_ABI
+        ? { ok: true, addon, path: file }
+        : {
+            ok: false,
+            reason: `the addon was built from older sources (calling convention ${addon.abi ?? 1}, this package needs ${ADDON_ABI})`,
+            fix: 'pnpm rebuild @logitlab/native',
+          };
   } catch (err) {
     const reason = (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? 'load failed';
     cached = { ok: false, reason: `the addon does not load: ${reason}`, fix: APT_INSTALL };

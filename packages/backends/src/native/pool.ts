@@ -4,9 +4,9 @@
 // A buffer is reused only when nothing else can still see it: it was made here, handed out whole,
 // stored by exactly one tensor, never read by the user (dataSync/data return the backend's own array),
 // and never viewed by another array (tfjs-cpu's Slice returns subarray views of its input).
-// bn-mlp's step holds 19 outputs of one size at its peak and frees them together: with 8 per size, 59 of its
-// 197 outputs a step missed the pool (fresh, zero-filled, page-faulting buffers); with 64, none (7.2 MB pooled)
-const MAX_PER_SIZE = 64;
+// a training step keeps a dozen activations of one shape alive for its backward pass (8 sent ~1 MB a
+// bn-mlp step to fresh allocations: 4.4 -> 3.9 ms a step with 32)
+const MAX_PER_SIZE = 32;
 const MAX_BYTES = 256 * 1024 * 1024;
 
 export class BufferPool {
@@ -19,8 +19,7 @@ export class BufferPool {
   /** A buffer of n floats with arbitrary contents: the caller writes every element. */
   take(n: number): Float32Array {
     const reused = this.free.get(n)?.pop();
-    // off-heap even when tiny: N-API would move an on-heap one (n <= 16) on every call that takes it
-    const a = reused ?? new Float32Array(new ArrayBuffer(4 * n));
+    const a = reused ?? new Float32Array(n);
     if (reused) this.bytes -= a.byteLength;
     else this.mine.add(a.buffer as ArrayBuffer);
     this.handedOut.add(a);

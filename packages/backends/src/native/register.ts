@@ -5,12 +5,14 @@ import { getKernel, getKernelsForBackend, registerBackend, registerKernel, unreg
 import type { BackendValues, DataId, DataType, KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
 import { batchNormKernel } from './batchnorm';
 import { elementwiseKernels } from './elementwise';
+import { fusedGradKernels } from './fused-grad';
 import { nativeKernels } from './kernels';
 import { BufferPool } from './pool';
 import { splitV } from './split';
 import { resizeNearestNeighborGrad } from './resize-grad';
 import { quietBackend } from '../quiet-cpu';
 import type { CpuModule, NativeAddon, NativeModule } from './types';
+import type { Fallback } from './kernel-util';
 
 export const NATIVE_BACKEND = 'native';
 // below cpu (1) and wasm (2): tfjs must never pick it on its own
@@ -58,10 +60,15 @@ export function registerNativeBackend(cpu: CpuModule, native: NativeModule, addo
   const kernels = {
     ...nativeKernels(addon, native.ACTIVATIONS),
     ...elementwiseKernels(addon, native.BINARY, native.UNARY, native.COMPARE),
-    FusedBatchNorm: batchNormKernel,
+    FusedBatchNorm: (fallback: Fallback) => batchNormKernel(addon, fallback),
     SplitV: splitV,
     ResizeNearestNeighborGrad: resizeNearestNeighborGrad,
   };
+  // kernels tfjs has no cpu version of: registered only where the addon has them
+  const fusedGrads = native.GRAD && typeof addon.gradOp === 'function' ? fusedGradKernels(addon, native.GRAD) : {};
+  for (const [kernelName, make] of Object.entries(fusedGrads)) {
+    registerKernel({ kernelName, backendName: NATIVE_BACKEND, kernelFunc: make() as KernelFunc });
+  }
   for (const [kernelName, make] of Object.entries(kernels)) {
     const stock: KernelConfig | undefined = getKernel(kernelName, 'cpu');
     const fallback: KernelFunc | undefined = stock?.kernelFunc;

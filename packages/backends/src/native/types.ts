@@ -6,8 +6,9 @@ import type { BackendValues, DataId, DataType, KernelBackend, TensorInfo } from 
 
 export type NativeAddon = Native.NativeAddon;
 
-/** @logitlab/native's entry, as the Node adapter's dynamic import gives it. */
-export type NativeModule = Pick<typeof Native, 'loadNative' | 'ACTIVATIONS' | 'BINARY' | 'UNARY' | 'COMPARE' | 'APT_INSTALL'>;
+/** @logitlab/native's entry, as the Node adapter's dynamic import gives it (an older one may lack GRAD: then the stock gradients run). */
+export type NativeModule = Pick<typeof Native, 'loadNative' | 'ACTIVATIONS' | 'BINARY' | 'UNARY' | 'COMPARE' | 'APT_INSTALL'> &
+  Partial<Pick<typeof Native, 'GRAD'>>;
 
 /** What our kernels need of tfjs-backend-cpu's MathBackendCPU (the native backend is a subclass). */
 export interface CpuLikeBackend extends KernelBackend {
