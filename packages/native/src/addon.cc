@@ -5,8 +5,6 @@
 #include <cblas.h>
 #include <dnnl.hpp>
 
-#include <functional>
-
 #include "common.h"
 
 namespace {
@@ -17,16 +15,25 @@ void check(napi_env env, napi_status s, const char* what) {
 
 }  // namespace
 
-F32View f32Arg(napi_env env, napi_value value, const char* what) {
-  bool isTyped = false;
-  check(env, napi_is_typedarray(env, value, &isTyped), what);
-  if (!isTyped) throw std::invalid_argument(std::string(what) + " must be a Float32Array");
+namespace {
+
+// napi_get_typedarray_info fails for anything but a typed array, so no separate napi_is_typedarray
+template <class T>
+T* typedArg(napi_env env, napi_value value, napi_typedarray_type want, size_t* length, const char* what, const char* kind) {
   napi_typedarray_type type;
-  size_t length = 0;
   void* data = nullptr;
-  check(env, napi_get_typedarray_info(env, value, &type, &length, &data, nullptr, nullptr), what);
-  if (type != napi_float32_array) throw std::invalid_argument(std::string(what) + " must be a Float32Array");
-  return {static_cast<float*>(data), length};
+  if (napi_get_typedarray_info(env, value, &type, length, &data, nullptr, nullptr) != napi_ok || type != want) {
+    throw std::invalid_argument(std::string(what) + " must be a" + kind);
+  }
+  return static_cast<T*>(data);
+}
+
+}  // namespace
+
+F32View f32Arg(napi_env env, napi_value value, const char* what) {
+  size_t length = 0;
+  float* data = typedArg<float>(env, value, napi_float32_array, &length, what, " Float32Array");
+  return {data, length};
 }
 
 F32View f32ArgOrNull(napi_env env, napi_value value, const char* what) {
@@ -54,36 +61,35 @@ bool boolArg(napi_env env, napi_value value) {
   return v;
 }
 
-std::vector<int64_t> intsArg(napi_env env, napi_value value, const char* what) {
-  bool isTyped = false;
-  check(env, napi_is_typedarray(env, value, &isTyped), what);
-  std::vector<int64_t> out;
-  if (isTyped) {
-    napi_typedarray_type type;
-    size_t length = 0;
-    void* data = nullptr;
-    check(env, napi_get_typedarray_info(env, value, &type, &length, &data, nullptr, nullptr), what);
-    if (type != napi_int32_array) throw std::invalid_argument(std::string(what) + " must be an Int32Array");
-    const int32_t* v = static_cast<const int32_t*>(data);
-    out.assign(v, v + length);
-    return out;
+void intLists(napi_env env, napi_value value, Ints* lists, size_t count, const char* what) {
+  size_t length = 0;
+  const int32_t* v = typedArg<const int32_t>(env, value, napi_int32_array, &length, what, "n Int32Array");
+  if (length < count) throw std::invalid_argument(std::string(what) + " must start with " + std::to_string(count) + " lengths");
+  size_t at = count;
+  for (size_t i = 0; i < count; i++) {
+    if (v[i] < 0 || static_cast<size_t>(v[i]) > length - at) throw std::invalid_argument(std::string(what) + ": list lengths exceed the array");
+    lists[i] = {v + at, static_cast<size_t>(v[i])};
+    at += static_cast<size_t>(v[i]);
   }
-  uint32_t length = 0;
-  check(env, napi_get_array_length(env, value, &length), what);
-  for (uint32_t i = 0; i < length; i++) {
-    napi_value e;
-    check(env, napi_get_element(env, value, i, &e), what);
-    out.push_back(intArg(env, e, what));
-  }
-  return out;
 }
 
 namespace {
 
-using Body = std::function<napi_value(napi_env, napi_value*, size_t)>;
+// One packed list of `want` entries (conv and pool geometry), copied: their kernels key caches on it.
+std::vector<int64_t> geometryArg(napi_env env, napi_value value, size_t want, const char* what) {
+  Ints list;
+  intLists(env, value, &list, 1, what);
+  if (list.size != want) throw std::invalid_argument(std::string(what) + " must have " + std::to_string(want) + " entries");
+  return list.vec();
+}
+
+}  // namespace
+
+namespace {
 
 // Runs a kernel body, turning C++ exceptions (bad arguments, oneDNN errors) into JS errors.
-napi_value guarded(napi_env env, napi_callback_info info, size_t want, const Body& body) {
+template <class Body>
+napi_value guarded(napi_env env, napi_callback_info info, size_t want, Body body) {
   napi_value argv[16];
   size_t argc = 16;
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -118,7 +124,7 @@ int64_t convFilter(const std::vector<int64_t>& g) { return g.at(7) * g.at(8) * g
 // conv2dForward(geom, x, w, bias | null, y, act, alpha)
 napi_value Conv2dForward(napi_env env, napi_callback_info info) {
   return guarded(env, info, 7, [](napi_env env, napi_value* a, size_t) {
-    auto g = intsArg(env, a[0], "geometry");
+    auto g = geometryArg(env, a[0], 15, "conv geometry");
     auto x = f32Arg(env, a[1], "x"), w = f32Arg(env, a[2], "filter"), y = f32Arg(env, a[4], "y");
     auto bias = f32ArgOrNull(env, a[3], "bias");
     need(x, convIn(g), "x");
@@ -134,7 +140,7 @@ napi_value Conv2dForward(napi_env env, napi_callback_info info) {
 // conv2dBackwardData(geom, dy, w, dx)
 napi_value Conv2dBackwardData(napi_env env, napi_callback_info info) {
   return guarded(env, info, 4, [](napi_env env, napi_value* a, size_t) {
-    auto g = intsArg(env, a[0], "geometry");
+    auto g = geometryArg(env, a[0], 15, "conv geometry");
     auto dy = f32Arg(env, a[1], "dy"), w = f32Arg(env, a[2], "filter"), dx = f32Arg(env, a[3], "dx");
     need(dy, convOut(g), "dy");
     need(w, convFilter(g), "filter");
@@ -147,7 +153,7 @@ napi_value Conv2dBackwardData(napi_env env, napi_callback_info info) {
 // conv2dBackwardFilter(geom, x, dy, dw)
 napi_value Conv2dBackwardFilter(napi_env env, napi_callback_info info) {
   return guarded(env, info, 4, [](napi_env env, napi_value* a, size_t) {
-    auto g = intsArg(env, a[0], "geometry");
+    auto g = geometryArg(env, a[0], 15, "conv geometry");
     auto x = f32Arg(env, a[1], "x"), dy = f32Arg(env, a[2], "dy"), dw = f32Arg(env, a[3], "dw");
     need(x, convIn(g), "x");
     need(dy, convOut(g), "dy");
@@ -160,7 +166,7 @@ napi_value Conv2dBackwardFilter(napi_env env, napi_callback_info info) {
 // convImpl(geom) -> which oneDNN implementations run this geometry (for diagnostics)
 napi_value ConvImpl(napi_env env, napi_callback_info info) {
   return guarded(env, info, 1, [](napi_env env, napi_value* a, size_t) {
-    std::string s = convImplInfo(intsArg(env, a[0], "geometry"));
+    std::string s = convImplInfo(geometryArg(env, a[0], 15, "conv geometry"));
     napi_value out;
     napi_create_string_utf8(env, s.c_str(), s.size(), &out);
     return out;
@@ -190,7 +196,7 @@ napi_value MatMul(napi_env env, napi_callback_info info) {
 // maxPool(geom, x, y)
 napi_value MaxPool(napi_env env, napi_callback_info info) {
   return guarded(env, info, 3, [](napi_env env, napi_value* a, size_t) {
-    auto g = intsArg(env, a[0], "geometry");
+    auto g = geometryArg(env, a[0], 14, "pool geometry");
     auto x = f32Arg(env, a[1], "x"), y = f32Arg(env, a[2], "y");
     need(x, g.at(0) * g.at(1) * g.at(2) * g.at(3), "x");
     need(y, g.at(0) * g.at(4) * g.at(5) * g.at(3), "y");
@@ -202,7 +208,7 @@ napi_value MaxPool(napi_env env, napi_callback_info info) {
 // maxPoolGrad(geom, x, dy, dx)
 napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
   return guarded(env, info, 4, [](napi_env env, napi_value* a, size_t) {
-    auto g = intsArg(env, a[0], "geometry");
+    auto g = geometryArg(env, a[0], 14, "pool geometry");
     auto x = f32Arg(env, a[1], "x"), dy = f32Arg(env, a[2], "dy"), dx = f32Arg(env, a[3], "dx");
     need(x, g.at(0) * g.at(1) * g.at(2) * g.at(3), "x");
     need(dx, g.at(0) * g.at(1) * g.at(2) * g.at(3), "dx");
@@ -212,56 +218,53 @@ napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
   });
 }
 
-int64_t sizeOf(const std::vector<int64_t>& shape) {
+int64_t sizeOf(Ints shape) {
   int64_t n = 1;
-  for (auto d : shape) n *= d;
+  for (size_t i = 0; i < shape.size; i++) n *= shape[i];
   return n;
 }
 
-// binary(op, a, aShape, b, bShape, out, outShape)
+// s = [aShape, bShape, outShape]: both operands broadcast to the output shape (right-aligned numpy rules)
+void checkBroadcast(const Ints* s) {
+  const Ints &as = s[0], &bs = s[1], &os = s[2];
+  if (as.size > os.size || bs.size > os.size) throw std::invalid_argument("operand rank exceeds the output rank");
+  for (size_t k = 0; k < os.size; k++) {
+    const int64_t o = os[os.size - 1 - k];
+    const int64_t da = k < as.size ? as[as.size - 1 - k] : 1, db = k < bs.size ? bs[bs.size - 1 - k] : 1;
+    if (o < 0 || (da != o && da != 1) || (db != o && db != 1)) throw std::invalid_argument("shapes do not broadcast to the output shape");
+  }
+}
+
+// binary(op, a, b, out, shapes = packed [aShape, bShape, outShape])
 napi_value Binary(napi_env env, napi_callback_info info) {
-  return guarded(env, info, 7, [](napi_env env, napi_value* a, size_t) {
+  return guarded(env, info, 5, [](napi_env env, napi_value* a, size_t) {
     const int op = static_cast<int>(intArg(env, a[0], "op"));
-    auto A = f32Arg(env, a[1], "a"), B = f32Arg(env, a[3], "b"), out = f32Arg(env, a[5], "out");
-    auto as = intsArg(env, a[2], "aShape"), bs = intsArg(env, a[4], "bShape"), os = intsArg(env, a[6], "outShape");
-    if (as.size() > os.size() || bs.size() > os.size()) throw std::invalid_argument("operand rank exceeds the output rank");
-    for (size_t k = 0; k < os.size(); k++) {
-      const int64_t o = os[os.size() - 1 - k];
-      const int64_t da = k < as.size() ? as[as.size() - 1 - k] : 1, db = k < bs.size() ? bs[bs.size() - 1 - k] : 1;
-      if ((da != o && da != 1) || (db != o && db != 1)) throw std::invalid_argument("shapes do not broadcast to the output shape");
-    }
-    need(A, sizeOf(as), "a");
-    need(B, sizeOf(bs), "b");
-    need(out, sizeOf(os), "out");
-    binaryOp(op, A.data, as, B.data, bs, out.data, os);
+    auto A = f32Arg(env, a[1], "a"), B = f32Arg(env, a[2], "b"), out = f32Arg(env, a[3], "out");
+    Ints s[3];
+    intLists(env, a[4], s, 3, "shapes");
+    checkBroadcast(s);
+    need(A, sizeOf(s[0]), "a");
+    need(B, sizeOf(s[1]), "b");
+    need(out, sizeOf(s[2]), "out");
+    binaryOp(op, A.data, s[0], B.data, s[1], out.data, s[2]);
     return undefinedValue(env);
   });
 }
 
-// compare(op, a, aShape, b, bShape, out: Uint8Array, outShape)
+// compare(op, a, b, out: Uint8Array, shapes = packed [aShape, bShape, outShape])
 napi_value Compare(napi_env env, napi_callback_info info) {
-  return guarded(env, info, 7, [](napi_env env, napi_value* a, size_t) {
+  return guarded(env, info, 5, [](napi_env env, napi_value* a, size_t) {
     const int op = static_cast<int>(intArg(env, a[0], "op"));
-    auto A = f32Arg(env, a[1], "a"), B = f32Arg(env, a[3], "b");
-    auto as = intsArg(env, a[2], "aShape"), bs = intsArg(env, a[4], "bShape"), os = intsArg(env, a[6], "outShape");
-    bool isTyped = false;
-    napi_is_typedarray(env, a[5], &isTyped);
-    napi_typedarray_type type;
+    auto A = f32Arg(env, a[1], "a"), B = f32Arg(env, a[2], "b");
     size_t length = 0;
-    void* data = nullptr;
-    if (!isTyped || napi_get_typedarray_info(env, a[5], &type, &length, &data, nullptr, nullptr) != napi_ok || type != napi_uint8_array) {
-      throw std::invalid_argument("out must be a Uint8Array");
-    }
-    if (as.size() > os.size() || bs.size() > os.size()) throw std::invalid_argument("operand rank exceeds the output rank");
-    for (size_t k = 0; k < os.size(); k++) {
-      const int64_t o = os[os.size() - 1 - k];
-      const int64_t da = k < as.size() ? as[as.size() - 1 - k] : 1, db = k < bs.size() ? bs[bs.size() - 1 - k] : 1;
-      if ((da != o && da != 1) || (db != o && db != 1)) throw std::invalid_argument("shapes do not broadcast to the output shape");
-    }
-    need(A, sizeOf(as), "a");
-    need(B, sizeOf(bs), "b");
-    if (static_cast<int64_t>(length) < sizeOf(os)) throw std::invalid_argument("out is too small");
-    compareOp(op, A.data, as, B.data, bs, static_cast<uint8_t*>(data), os);
+    uint8_t* out = typedArg<uint8_t>(env, a[3], napi_uint8_array, &length, "out", " Uint8Array");
+    Ints s[3];
+    intLists(env, a[4], s, 3, "shapes");
+    checkBroadcast(s);
+    need(A, sizeOf(s[0]), "a");
+    need(B, sizeOf(s[1]), "b");
+    if (static_cast<int64_t>(length) < sizeOf(s[2])) throw std::invalid_argument("out is too small");
+    compareOp(op, A.data, s[0], B.data, s[1], out, s[2]);
     return undefinedValue(env);
   });
 }
@@ -329,27 +332,33 @@ napi_value ReduceSum(napi_env env, napi_callback_info info) {
   });
 }
 
-// transpose(x, shape, perm, out)
+// transpose(x, out, dims = packed [shape, perm])
 napi_value Transpose(napi_env env, napi_callback_info info) {
-  return guarded(env, info, 4, [](napi_env env, napi_value* a, size_t) {
-    auto x = f32Arg(env, a[0], "x"), out = f32Arg(env, a[3], "out");
-    auto shape = intsArg(env, a[1], "shape"), perm = intsArg(env, a[2], "perm");
-    need(x, sizeOf(shape), "x");
-    need(out, sizeOf(shape), "out");
-    transpose(x.data, shape, perm, out.data);
+  return guarded(env, info, 3, [](napi_env env, napi_value* a, size_t) {
+    auto x = f32Arg(env, a[0], "x"), out = f32Arg(env, a[1], "out");
+    Ints d[2];
+    intLists(env, a[2], d, 2, "dims");
+    for (size_t i = 0; i < d[0].size; i++) {
+      if (d[0][i] < 0) throw std::invalid_argument("shape entries must be >= 0");
+    }
+    need(x, sizeOf(d[0]), "x");
+    need(out, sizeOf(d[0]), "out");
+    transpose(x.data, d[0], d[1], out.data);
     return undefinedValue(env);
   });
 }
 
-// tile(x, shape, reps, out)
+// tile(x, out, dims = packed [shape, reps])
 napi_value Tile(napi_env env, napi_callback_info info) {
-  return guarded(env, info, 4, [](napi_env env, napi_value* a, size_t) {
-    auto x = f32Arg(env, a[0], "x"), out = f32Arg(env, a[3], "out");
-    auto shape = intsArg(env, a[1], "shape"), reps = intsArg(env, a[2], "reps");
-    if (reps.size() != shape.size()) throw std::invalid_argument("reps must have one entry per axis");
+  return guarded(env, info, 3, [](napi_env env, napi_value* a, size_t) {
+    auto x = f32Arg(env, a[0], "x"), out = f32Arg(env, a[1], "out");
+    Ints d[2];
+    intLists(env, a[2], d, 2, "dims");
+    const Ints &shape = d[0], &reps = d[1];
+    if (reps.size != shape.size) throw std::invalid_argument("reps must have one entry per axis");
     int64_t n = 1;
-    for (size_t i = 0; i < shape.size(); i++) {
-      if (reps[i] < 0) throw std::invalid_argument("reps must be >= 0");
+    for (size_t i = 0; i < shape.size; i++) {
+      if (reps[i] < 0 || shape[i] < 0) throw std::invalid_argument("shape and reps must be >= 0");
       n *= shape[i] * reps[i];
     }
     need(x, sizeOf(shape), "x");
@@ -409,6 +418,10 @@ napi_value Init(napi_env env, napi_value exports) {
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  // the calling convention (ADDON_ABI in index.ts): 2 = shapes and geometry packed into one Int32Array
+  napi_value abi;
+  napi_create_int32(env, 2, &abi);
+  napi_set_named_property(env, exports, "abi", abi);
   return exports;
 }
 

@@ -16,11 +16,33 @@ struct F32View {
 F32View f32Arg(napi_env env, napi_value value, const char* what);
 // An optional Float32Array (null/undefined -> data == nullptr).
 F32View f32ArgOrNull(napi_env env, napi_value value, const char* what);
-// An Int32Array or array of integers (shapes and kernel geometry).
-std::vector<int64_t> intsArg(napi_env env, napi_value value, const char* what);
+// A list of integers read in place from an Int32Array argument: a shape, a permutation, a geometry.
+struct Ints {
+  const int32_t* data = nullptr;
+  size_t size = 0;
+  int64_t operator[](size_t i) const { return data[i]; }
+  std::vector<int64_t> vec() const { return {data, data + size}; }
+};
+// The `count` lists the JS side packed into one Int32Array, [len_0 .. len_{count-1}, list_0..., list_1..., ...]
+// (packInts in packages/backends/src/native/ints.ts). One array for all of a call's shapes: a small typed array
+// lives on V8's heap and N-API copies it out on every call (~0.35 us each, measured). Throws unless it fits.
+void intLists(napi_env env, napi_value value, Ints* lists, size_t count, const char* what);
 int64_t intArg(napi_env env, napi_value value, const char* what);
 double numberArg(napi_env env, napi_value value, const char* what);
 bool boolArg(napi_env env, napi_value value);
+
+// body(i) for i < n, vectorized, on the OpenMP pool only above parallelMin: a `parallel ... if (false)`
+// region still enters libgomp, ~0.25 us a call (measured), more than a 256-element op costs.
+template <class F>
+inline void simdFor(size_t n, size_t parallelMin, F body) {
+  if (n > parallelMin) {
+#pragma omp parallel for simd
+    for (size_t i = 0; i < n; i++) body(i);
+  } else {
+#pragma omp simd
+    for (size_t i = 0; i < n; i++) body(i);
+  }
+}
 
 // Activation codes shared with the JS side (packages/native/src/index.ts ACTIVATIONS).
 enum Activation : int { kLinear = 0, kRelu = 1, kRelu6 = 2, kElu = 3, kSigmoid = 4, kLeakyRelu = 5 };
@@ -44,17 +66,15 @@ void applyActivation(float* y, size_t n, int act, float alpha);
 // block of axes ([outer, reduced, inner]). Codes shared with the JS side (BINARY / UNARY in index.ts).
 enum BinaryOp : int { kAdd = 0, kSub = 1, kMul = 2, kDiv = 3, kSquaredDifference = 4 };
 enum UnaryOp : int { kURelu = 0, kUStep = 1, kUNeg = 2, kUExp = 3, kUTanh = 4, kUSquare = 5, kUSqrt = 6, kUSigmoid = 7, kULog = 8 };
-void binaryOp(int op, const float* a, const std::vector<int64_t>& aShape, const float* b, const std::vector<int64_t>& bShape, float* out,
-              const std::vector<int64_t>& outShape);
+void binaryOp(int op, const float* a, Ints aShape, const float* b, Ints bShape, float* out, Ints outShape);
 void unaryOp(int op, const float* x, float* y, size_t n, float alpha);
 void reduceSum(const float* x, float* out, int64_t outer, int64_t reduced, int64_t inner, float scale);
 // out = x transposed by perm (out axis i is x axis perm[i]).
-void transpose(const float* x, const std::vector<int64_t>& shape, const std::vector<int64_t>& perm, float* out);
+void transpose(const float* x, Ints shape, Ints perm, float* out);
 // out (shape[i] * reps[i]) = x repeated reps[i] times along every axis.
-void tile(const float* x, const std::vector<int64_t>& shape, const std::vector<int64_t>& reps, float* out);
+void tile(const float* x, Ints shape, Ints reps, float* out);
 // out[i] = a (cmp) b as 0/1 bytes (tfjs's bool storage), with binaryOp's broadcasting: 0 >, 1 >=, 2 <, 3 <=.
-void compareOp(int op, const float* a, const std::vector<int64_t>& aShape, const float* b, const std::vector<int64_t>& bShape, uint8_t* out,
-               const std::vector<int64_t>& outShape);
+void compareOp(int op, const float* a, Ints aShape, const float* b, Ints bShape, uint8_t* out, Ints outShape);
 // Fused elementwise gradients (codes shared with GRAD in index.ts): out = the stock tfjs gradient of
 // the op for upstream dy; a is the saved output (tanh, sigmoid) or input (relu, squared difference's a), b
 // squared difference's other input (else unused). All arrays have n elements.

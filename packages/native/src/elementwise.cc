@@ -1,71 +1,118 @@
-// Activations applied in place after a GEMM (the fused matmul's epilogue). Same formulas as
-// tfjs-backend-cpu's fused activations.
+// Elementwise kernels: broadcast arithmetic, comparisons, unary math, the fused matmul's epilogue
+// (same formulas as tfjs-backend-cpu's fused activations), reductions, transpose and tile.
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 
 #include "common.h"
+#include "vecmath.h"
+
+namespace {
+
+// below this many elements a loop runs on the calling thread (waking the OpenMP pool costs more)
+constexpr size_t kParallelMin = 65536;
+constexpr size_t kBlock = 1024;
+
+// y[i] = finish(x[i], call(x[i])). g++ 12 does not vectorize a loop that has both a libmvec call and a select
+// (its if-conversion refuses loops with calls), so the call runs over a block into a buffer that stays in L1,
+// then the selects run over that block. y may be x (in place).
+template <class Call, class Finish>
+void inBlocks(const float* x, float* y, size_t n, Call call, Finish finish) {
+  auto block = [&](size_t k) {
+    float t[kBlock];
+    const size_t b = k * kBlock, m = std::min(kBlock, n - b);
+    const float* xb = x + b;
+    float* yb = y + b;
+#pragma omp simd
+    for (size_t i = 0; i < m; i++) t[i] = call(xb[i]);
+#pragma omp simd
+    for (size_t i = 0; i < m; i++) yb[i] = finish(xb[i], t[i]);
+  };
+  const size_t blocks = (n + kBlock - 1) / kBlock;
+  if (n > kParallelMin) {
+#pragma omp parallel for
+    for (size_t k = 0; k < blocks; k++) block(k);
+  } else {
+    for (size_t k = 0; k < blocks; k++) block(k);
+  }
+}
+
+// 1 / (1 + e^-x) from e = e^-|x|: for x < 0 it is e / (1 + e), which keeps its relative accuracy where
+// 1 + e^-x overflows (x < -88.7 gave 0 instead of a denormal). NaN stays NaN; -Inf gives 0, +Inf 1.
+void sigmoid(const float* x, float* y, size_t n) {
+  inBlocks(
+      x, y, n, [](float v) { return expf(-std::fabs(v)); },
+      [](float v, float e) {
+        const float s = 1.f / (1.f + e);
+        const float neg = e * s;
+        return v >= 0.f ? s : neg;
+      });
+}
+
+// x for x >= 0, else e^x - 1 (NaN stays NaN)
+void elu(const float* x, float* y, size_t n) {
+  inBlocks(x, y, n, [](float v) { return expm1f(v); }, [](float v, float e) { return v >= 0.f ? v : e; });
+}
+
+}  // namespace
 
 void applyActivation(float* y, size_t n, int act, float alpha) {
   switch (act) {
     case kLinear: return;
-    case kRelu:
-#pragma omp parallel for simd if (n > 65536)
-      for (size_t i = 0; i < n; i++) y[i] = y[i] < 0.f ? 0.f : y[i];
-      return;
-    case kRelu6:
-#pragma omp parallel for simd if (n > 65536)
-      for (size_t i = 0; i < n; i++) y[i] = y[i] < 0.f ? 0.f : (y[i] > 6.f ? 6.f : y[i]);
-      return;
-    case kElu:
-      for (size_t i = 0; i < n; i++) y[i] = y[i] >= 0.f ? y[i] : std::expm1(y[i]);
-      return;
-    case kSigmoid:
-      for (size_t i = 0; i < n; i++) y[i] = 1.f / (1.f + std::exp(-y[i]));
-      return;
-    case kLeakyRelu:
-      for (size_t i = 0; i < n; i++) y[i] = y[i] < 0.f ? alpha * y[i] : y[i];
-      return;
+    case kRelu: return simdFor(n, kParallelMin, [=](size_t i) { y[i] = y[i] < 0.f ? 0.f : y[i]; });
+    case kRelu6: return simdFor(n, kParallelMin, [=](size_t i) { y[i] = y[i] < 0.f ? 0.f : (y[i] > 6.f ? 6.f : y[i]); });
+    case kElu: return elu(y, y, n);
+    case kSigmoid: return sigmoid(y, y, n);
+    case kLeakyRelu: return simdFor(n, kParallelMin, [=](size_t i) { y[i] = y[i] < 0.f ? alpha * y[i] : y[i]; });
     default: throw std::invalid_argument("unsupported activation code " + std::to_string(act));
   }
 }
 
 namespace {
 
-template <class T, class F>
-void sameShape(const float* a, const float* b, T* out, size_t n, F f) {
-#pragma omp parallel for simd if (n > 262144)
-  for (size_t i = 0; i < n; i++) out[i] = f(a[i], b[i]);
+// Index arrays of the shape kernels: on the stack up to kInline entries (any real rank), else on the heap.
+class IndexScratch {
+ public:
+  explicit IndexScratch(size_t n) : p_(n <= kInline ? stack_ : (heap_.resize(n), heap_.data())) { std::fill(p_, p_ + n, 0); }
+  int64_t* get() { return p_; }
+
+ private:
+  static constexpr size_t kInline = 64;
+  int64_t stack_[kInline];
+  std::vector<int64_t> heap_;
+  int64_t* p_;
+};
+
+size_t sizeOf(Ints shape) {
+  size_t n = 1;
+  for (size_t i = 0; i < shape.size; i++) n *= static_cast<size_t>(shape[i]);
+  return n;
 }
 
 template <class T, class F>
-void binaryWith(const float* a, const std::vector<int64_t>& aShape, const float* b, const std::vector<int64_t>& bShape, T* out,
-                const std::vector<int64_t>& outShape, F f) {
-  const size_t rank = outShape.size();
-  size_t n = 1, na = 1, nb = 1;
-  for (auto d : outShape) n *= static_cast<size_t>(d);
-  for (auto d : aShape) na *= static_cast<size_t>(d);
-  for (auto d : bShape) nb *= static_cast<size_t>(d);
-  if (na == n && nb == n) return sameShape(a, b, out, n, f);
+void binaryWith(const float* a, Ints aShape, const float* b, Ints bShape, T* out, Ints outShape, F f) {
+  const size_t rank = outShape.size;
+  const size_t n = sizeOf(outShape), na = sizeOf(aShape), nb = sizeOf(bShape);
+  // a rank-0 output has one element, and so do its operands: the first case
+  if (na == n && nb == n) return simdFor(n, 262144, [=](size_t i) { out[i] = f(a[i], b[i]); });
   if (nb == 1) {
     const float v = b[0];
-#pragma omp simd
-    for (size_t i = 0; i < n; i++) out[i] = f(a[i], v);  // the output has a's size
-    return;
+    return simdFor(n, 262144, [=](size_t i) { out[i] = f(a[i], v); });  // the output has a's size
   }
   if (na == 1) {
     const float v = a[0];
-#pragma omp simd
-    for (size_t i = 0; i < n; i++) out[i] = f(v, b[i]);
-    return;
+    return simdFor(n, 262144, [=](size_t i) { out[i] = f(v, b[i]); });
   }
   // right-aligned strides of each operand over the output shape (0 on broadcast axes)
-  std::vector<int64_t> sa(rank, 0), sb(rank, 0);
+  IndexScratch scratch(3 * rank);
+  int64_t* sa = scratch.get();
+  int64_t* sb = sa + rank;
+  int64_t* idx = sb + rank;
   int64_t stA = 1, stB = 1;
   for (size_t k = 0; k < rank; k++) {
     const size_t o = rank - 1 - k;
-    const int64_t da = k < aShape.size() ? aShape[aShape.size() - 1 - k] : 1;
-    const int64_t db = k < bShape.size() ? bShape[bShape.size() - 1 - k] : 1;
+    const int64_t da = k < aShape.size ? aShape[aShape.size - 1 - k] : 1;
+    const int64_t db = k < bShape.size ? bShape[bShape.size - 1 - k] : 1;
     sa[o] = da == 1 ? 0 : stA;
     sb[o] = db == 1 ? 0 : stB;
     stA *= da;
@@ -74,7 +121,6 @@ void binaryWith(const float* a, const std::vector<int64_t>& aShape, const float*
   const int64_t inner = outShape[rank - 1];
   const int64_t ia = sa[rank - 1], ib = sb[rank - 1];
   const size_t rows = n / static_cast<size_t>(inner);
-  std::vector<int64_t> idx(rank, 0);
   int64_t offA = 0, offB = 0;
   for (size_t r = 0; r < rows; r++) {
     T* o = out + r * inner;
@@ -109,12 +155,7 @@ void binaryWith(const float* a, const std::vector<int64_t>& aShape, const float*
 
 }  // namespace
 
-void binaryOp(int op, const float* a, const std::vector<int64_t>& aShape, const float* b, const std::vector<int64_t>& bShape, float* out,
-              const std::vector<int64_t>& outShape) {
-  if (outShape.empty()) {
-    binaryOp(op, a, {1}, b, {1}, out, {1});
-    return;
-  }
+void binaryOp(int op, const float* a, Ints aShape, const float* b, Ints bShape, float* out, Ints outShape) {
   switch (op) {
     case kAdd: return binaryWith(a, aShape, b, bShape, out, outShape, [](float x, float y) { return x + y; });
     case kSub: return binaryWith(a, aShape, b, bShape, out, outShape, [](float x, float y) { return x - y; });
@@ -126,12 +167,7 @@ void binaryOp(int op, const float* a, const std::vector<int64_t>& aShape, const 
   }
 }
 
-void compareOp(int op, const float* a, const std::vector<int64_t>& aShape, const float* b, const std::vector<int64_t>& bShape, uint8_t* out,
-               const std::vector<int64_t>& outShape) {
-  if (outShape.empty()) {
-    compareOp(op, a, {1}, b, {1}, out, {1});
-    return;
-  }
+void compareOp(int op, const float* a, Ints aShape, const float* b, Ints bShape, uint8_t* out, Ints outShape) {
   // NaN compares false, as in JS
   switch (op) {
     case 0: return binaryWith(a, aShape, b, bShape, out, outShape, [](float x, float y) -> uint8_t { return x > y; });
@@ -145,43 +181,14 @@ void compareOp(int op, const float* a, const std::vector<int64_t>& aShape, const
 void unaryOp(int op, const float* x, float* y, size_t n, float alpha) {
   switch (op) {
     // Math.max(0, x): NaN stays NaN
-    case kURelu:
-#pragma omp simd
-      for (size_t i = 0; i < n; i++) y[i] = x[i] > 0.f ? x[i] : (x[i] != x[i] ? x[i] : 0.f);
-      return;
-    case kUStep:
-#pragma omp simd
-      for (size_t i = 0; i < n; i++) y[i] = x[i] != x[i] ? x[i] : (x[i] > 0.f ? 1.f : alpha);
-      return;
-    case kUNeg:
-#pragma omp simd
-      for (size_t i = 0; i < n; i++) y[i] = -x[i];
-      return;
-    case kUSquare:
-#pragma omp simd
-      for (size_t i = 0; i < n; i++) y[i] = x[i] * x[i];
-      return;
-    case kUSqrt:
-      for (size_t i = 0; i < n; i++) y[i] = std::sqrt(x[i]);
-      return;
-    case kUExp:
-      for (size_t i = 0; i < n; i++) y[i] = std::exp(x[i]);
-      return;
-    case kUTanh:
-      // expm1 form (accurate near 0), saturating beyond |x| = 9; measured no faster than tanhf on the loaded VM
-      for (size_t i = 0; i < n; i++) {
-        const float v = x[i];
-        if (v > 9.f) y[i] = 1.f;
-        else if (v < -9.f) y[i] = -1.f;
-        else {
-          const float e = std::expm1(2.f * v);
-          y[i] = e / (e + 2.f);
-        }
-      }
-      return;
-    case kUSigmoid:
-      for (size_t i = 0; i < n; i++) y[i] = 1.f / (1.f + std::exp(-x[i]));
-      return;
+    case kURelu: return simdFor(n, kParallelMin, [=](size_t i) { y[i] = x[i] > 0.f ? x[i] : (x[i] != x[i] ? x[i] : 0.f); });
+    case kUStep: return simdFor(n, kParallelMin, [=](size_t i) { y[i] = x[i] != x[i] ? x[i] : (x[i] > 0.f ? 1.f : alpha); });
+    case kUNeg: return simdFor(n, kParallelMin, [=](size_t i) { y[i] = -x[i]; });
+    case kUSquare: return simdFor(n, kParallelMin, [=](size_t i) { y[i] = x[i] * x[i]; });
+    case kUSqrt: return simdFor(n, kParallelMin, [=](size_t i) { y[i] = std::sqrt(x[i]); });
+    case kUExp: return simdFor(n, kParallelMin, [=](size_t i) { y[i] = expf(x[i]); });
+    case kUTanh: return simdFor(n, kParallelMin, [=](size_t i) { y[i] = tanhf(x[i]); });
+    case kUSigmoid: return sigmoid(x, y, n);
     case kULog:
       for (size_t i = 0; i < n; i++) y[i] = std::log(x[i]);
       return;
@@ -213,10 +220,15 @@ void reduceSum(const float* x, float* out, int64_t outer, int64_t reduced, int64
   }
 }
 
-void transpose(const float* x, const std::vector<int64_t>& shape, const std::vector<int64_t>& perm, float* out) {
-  const size_t rank = shape.size();
-  if (perm.size() != rank) throw std::invalid_argument("perm must have one entry per axis");
-  std::vector<int64_t> inStride(rank, 1), outShape(rank), stride(rank);
+void transpose(const float* x, Ints shape, Ints perm, float* out) {
+  const size_t rank = shape.size;
+  if (perm.size != rank) throw std::invalid_argument("perm must have one entry per axis");
+  IndexScratch scratch(4 * rank);
+  int64_t* inStride = scratch.get();
+  int64_t* outShape = inStride + rank;
+  int64_t* stride = outShape + rank;
+  int64_t* idx = stride + rank;
+  if (rank > 0) inStride[rank - 1] = 1;
   for (int64_t k = static_cast<int64_t>(rank) - 2; k >= 0; k--) inStride[k] = inStride[k + 1] * shape[k + 1];
   int64_t n = 1;
   for (size_t i = 0; i < rank; i++) {
@@ -231,7 +243,6 @@ void transpose(const float* x, const std::vector<int64_t>& shape, const std::vec
     return;
   }
   const int64_t inner = outShape[rank - 1], innerStride = stride[rank - 1];
-  std::vector<int64_t> idx(rank, 0);
   int64_t off = 0;
   for (int64_t o = 0; o < n; o += inner) {
     float* dst = out + o;
@@ -247,14 +258,18 @@ void transpose(const float* x, const std::vector<int64_t>& shape, const std::vec
   }
 }
 
-void tile(const float* x, const std::vector<int64_t>& shape, const std::vector<int64_t>& reps, float* out) {
-  const size_t rank = shape.size();
-  if (reps.size() != rank) throw std::invalid_argument("reps must have one entry per axis");
+void tile(const float* x, Ints shape, Ints reps, float* out) {
+  const size_t rank = shape.size;
+  if (reps.size != rank) throw std::invalid_argument("reps must have one entry per axis");
   if (rank == 0) {
     out[0] = x[0];
     return;
   }
-  std::vector<int64_t> outShape(rank), inStride(rank, 1);
+  IndexScratch scratch(3 * rank);
+  int64_t* outShape = scratch.get();
+  int64_t* inStride = outShape + rank;
+  int64_t* idx = inStride + rank;
+  inStride[rank - 1] = 1;
   for (int64_t k = static_cast<int64_t>(rank) - 2; k >= 0; k--) inStride[k] = inStride[k + 1] * shape[k + 1];
   int64_t n = 1;
   for (size_t i = 0; i < rank; i++) {
@@ -263,7 +278,6 @@ void tile(const float* x, const std::vector<int64_t>& shape, const std::vector<i
   }
   if (n == 0) return;
   const int64_t inner = outShape[rank - 1], innerIn = shape[rank - 1];
-  std::vector<int64_t> idx(rank, 0);
   for (int64_t o = 0; o < n; o += inner) {
     int64_t off = 0;
     for (size_t k = 0; k + 1 < rank; k++) off += (idx[k] % shape[k]) * inStride[k];

@@ -46,15 +46,20 @@ void batchMatMul(int64_t batchA, int64_t batchB, int64_t m, int64_t n, int64_t k
   if (bias != nullptr) {
     if (biasLength == 1) {
       const float v = bias[0];
-#pragma omp parallel for simd if (total > 65536)
-      for (size_t i = 0; i < total; i++) c[i] += v;
+      simdFor(total, 65536, [=](size_t i) { c[i] += v; });
     } else {
       const int64_t rows = batch * m;
-#pragma omp parallel for if (total > 65536)
-      for (int64_t r = 0; r < rows; r++) {
+      auto addRow = [=](int64_t r) {
         float* row = c + r * n;
 #pragma omp simd
         for (int64_t j = 0; j < n; j++) row[j] += bias[j];
+      };
+      // no `parallel ... if`: it enters libgomp even when false (see simdFor)
+      if (total > 65536) {
+#pragma omp parallel for
+        for (int64_t r = 0; r < rows; r++) addRow(r);
+      } else {
+        for (int64_t r = 0; r < rows; r++) addRow(r);
       }
     }
   }

@@ -19,16 +19,27 @@ export const UNARY = { Relu: 0, Step: 1, Neg: 2, Exp: 3, Tanh: 4, Square: 5, Sqr
 /** Fused gradient codes (tfjs forward kernel name -> code); each gives the stock tfjs gradient's bits. */
 export const GRAD = { Tanh: 0, Sigmoid: 1, Relu: 2, SquaredDifference: 3 } as const;
 
+/**
+ * The addon's calling convention, bumped when an entry point's arguments change (2: shapes and geometry packed
+ * into one Int32Array). An addon built from older sources reports another (or none) and is refused.
+ */
+export const ADDON_ABI = 2;
+
 /** The one Debian line that makes the native backend build (with g++ and make, which most machines have). */
 export const APT_INSTALL = 'apt-get install libdnnl-dev libopenblas-dev';
 
 /**
- * Conv geometry, NHWC activations and [kh, kw, ci, co] filters:
+ * Integer arguments (shapes, permutations, geometry) come packed, several lists in one Int32Array: first each
+ * list's length, then the lists' entries one after another ([2, 1, 4, 5, 7] is the lists [4, 5] and [7]).
+ * Conv geometry (one list), NHWC activations and [kh, kw, ci, co] filters:
  * [N, H, W, Ci, OH, OW, Co, KH, KW, strideH, strideW, dilationH, dilationW, padTop, padLeft].
  * Pool geometry: [N, H, W, C, OH, OW, KH, KW, strideH, strideW, dilationH, dilationW, padTop, padLeft].
- * Every output array is written in full; inputs are read only. All arrays are Float32Arrays used in place.
+ * Every output array is written in full; inputs are read only. All arrays are typed arrays used in place;
+ * sizes are checked against the shapes, so a wrong call throws instead of writing out of bounds.
  */
 export interface NativeAddon {
+  /** The calling convention it was built with (see ADDON_ABI). */
+  readonly abi: number;
   conv2dForward(
     geom: Int32Array,
     x: Float32Array,
@@ -60,27 +71,10 @@ export interface NativeAddon {
   ): void;
   maxPool(geom: Int32Array, x: Float32Array, y: Float32Array): void;
   maxPoolGrad(geom: Int32Array, x: Float32Array, dy: Float32Array, dx: Float32Array): void;
-  /** Threads for oneDNN / our loops (OpenMP) and OpenBLAS. */
-  /** out = a (op) b with numpy broadcasting; codes in BINARY. */
-  binary(
-    op: number,
-    a: Float32Array,
-    aShape: Int32Array,
-    b: Float32Array,
-    bShape: Int32Array,
-    out: Float32Array,
-    outShape: Int32Array,
-  ): void;
-  /** out = a (cmp) b as 0/1 bytes with broadcasting; codes in COMPARE. */
-  compare(
-    op: number,
-    a: Float32Array,
-    aShape: Int32Array,
-    b: Float32Array,
-    bShape: Int32Array,
-    out: Uint8Array,
-    outShape: Int32Array,
-  ): void;
+  /** out = a (op) b with numpy broadcasting; codes in BINARY; shapes packs [a's shape, b's, out's]. */
+  binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array, shapes: Int32Array): void;
+  /** out = a (cmp) b as 0/1 bytes with broadcasting; codes in COMPARE; shapes as for binary. */
+  compare(op: number, a: Float32Array, b: Float32Array, out: Uint8Array, shapes: Int32Array): void;
   /** y = op(x) elementwise; codes in UNARY; alpha is Step's value for x <= 0. */
   unary(op: number, x: Float32Array, y: Float32Array, alpha: number): void;
   /** out = the stock tfjs gradient (codes in GRAD) for upstream dy; a = saved output or input, b = the other input (squared difference). */
@@ -89,10 +83,11 @@ export interface NativeAddon {
   batchNorm(x: Float32Array, out: Float32Array, mul: Float64Array, sub: Float64Array, add: Float64Array): void;
   /** x viewed as [outer, reduced, inner] summed over the middle axis, times scale (1 / reduced for a mean). */
   reduceSum(x: Float32Array, out: Float32Array, outer: number, reduced: number, inner: number, scale: number): void;
-  /** out = x transposed by perm (output axis i is input axis perm[i]). */
-  transpose(x: Float32Array, shape: Int32Array, perm: Int32Array, out: Float32Array): void;
-  /** out = x repeated reps[i] times along axis i. */
-  tile(x: Float32Array, shape: Int32Array, reps: Int32Array, out: Float32Array): void;
+  /** out = x transposed by perm (output axis i is input axis perm[i]); dims packs [x's shape, perm]. */
+  transpose(x: Float32Array, out: Float32Array, dims: Int32Array): void;
+  /** out = x repeated reps[i] times along axis i; dims packs [x's shape, reps]. */
+  tile(x: Float32Array, out: Float32Array, dims: Int32Array): void;
+  /** Threads for oneDNN / our loops (OpenMP) and OpenBLAS. */
   setThreads(threads: number): void;
   info(): { dnnl: string; openblas: string; threads: number };
 }
@@ -117,7 +112,14 @@ export function loadNative(): NativeLoad {
   }
   try {
     const addon = createRequire(import.meta.url)(file) as NativeAddon;
-    cached = { ok: true, addon, path: file };
+    cached =
+      addon.abi === ADDON_ABI
+        ? { ok: true, addon, path: file }
+        : {
+            ok: false,
+            reason: `the addon was built from older sources (calling convention ${addon.abi ?? 1}, this package needs ${ADDON_ABI})`,
+            fix: 'pnpm rebuild @logitlab/native',
+          };
   } catch (err) {
     const reason = (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? 'load failed';
     cached = { ok: false, reason: `the addon does not load: ${reason}`, fix: APT_INSTALL };

@@ -4,9 +4,8 @@
 import { backend_util, util } from '@tensorflow/tfjs-core';
 import type { DataType, TensorInfo } from '@tensorflow/tfjs-core';
 import { type Args, type Fallback, type Kernel, NOT_NATIVE, f32, output, withFallback } from './kernel-util';
+import { packInts } from './ints';
 import type { NativeAddon } from './types';
-
-const shape32 = (s: readonly number[]) => Int32Array.from(s);
 
 export function elementwiseKernels(
   addon: NativeAddon,
@@ -23,8 +22,9 @@ export function elementwiseKernels(
         const av = f32(backend, a);
         const bv = f32(backend, b);
         const shape = backend_util.assertAndGetBroadcastShape(a!.shape, b!.shape);
-        const o = new Uint8Array(util.sizeFromShape(shape));
-        addon.compare(code, av, shape32(a!.shape), bv, shape32(b!.shape), o, shape32(shape));
+        // off-heap even when tiny (see ints.ts)
+        const o = new Uint8Array(new ArrayBuffer(util.sizeFromShape(shape)));
+        addon.compare(code, av, bv, o, packInts(a!.shape, b!.shape, shape));
         return backend.makeTensorInfo(shape, 'bool', o);
       });
   }
@@ -35,7 +35,7 @@ export function elementwiseKernels(
         const av = f32(backend, a);
         const bv = f32(backend, b);
         const shape = backend_util.assertAndGetBroadcastShape(a!.shape, b!.shape);
-        return output(backend, shape, (o) => addon.binary(code, av, shape32(a!.shape), bv, shape32(b!.shape), o, shape32(shape)));
+        return output(backend, shape, (o) => addon.binary(code, av, bv, o, packInts(a!.shape, b!.shape, shape)));
       });
   }
   for (const [name, code] of Object.entries(unary)) {
@@ -74,7 +74,7 @@ export function elementwiseKernels(
       return output(
         backend,
         perm.map((p) => x.shape[p]!),
-        (o) => addon.transpose(xv, shape32(x.shape), Int32Array.from(perm), o),
+        (o) => addon.transpose(xv, o, packInts(x.shape, perm)),
       );
     });
   // cpu's Tile builds a multi-index per element too (BatchNorm gradients tile their statistics)
@@ -87,7 +87,7 @@ export function elementwiseKernels(
       return output(
         backend,
         x.shape.map((d, i) => d * reps[i]!),
-        (o) => addon.tile(xv, shape32(x.shape), Int32Array.from(reps), o),
+        (o) => addon.tile(xv, o, packInts(x.shape, reps)),
       );
     });
   // cpu's Cast from bool to float32 shares the Uint8Array storage under a float32 dtype, which

@@ -3,6 +3,7 @@
 // outside what the addon does (other dtypes, NCHW, PReLU, odd broadcasts) goes to the cpu kernel.
 import { backend_util, util } from '@tensorflow/tfjs-core';
 import { type Fallback, type Kernel, NOT_NATIVE, f32, output, withFallback } from './kernel-util';
+import { packInts } from './ints';
 import type { NativeAddon } from './types';
 
 type Pad = 'valid' | 'same' | number | backend_util.ExplicitPadding;
@@ -11,7 +12,7 @@ type Pair = number | [number, number];
 
 function convGeom(c: backend_util.Conv2DInfo): Int32Array {
   if (c.dataFormat !== 'channelsLast') throw NOT_NATIVE;
-  return Int32Array.from([
+  return packInts([
     c.batchSize,
     c.inHeight,
     c.inWidth,
@@ -31,7 +32,7 @@ function convGeom(c: backend_util.Conv2DInfo): Int32Array {
 }
 
 function poolGeom(c: backend_util.Conv2DInfo): Int32Array {
-  return Int32Array.from([
+  return packInts([
     c.batchSize,
     c.inHeight,
     c.inWidth,

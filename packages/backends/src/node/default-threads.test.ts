@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { nodeAdapter } from './adapter';
+import { NATIVE_ABI } from './native';
 
 describe('wasm threads by default in Node', () => {
   const saved = process.env.LOGITLAB_WASM_THREADS;
@@ -25,6 +26,7 @@ describe('wasm threads by default in Node', () => {
 const startWith = async (threads?: number) => {
   const seen: number[] = [];
   const addon = {
+    abi: NATIVE_ABI,
     setThreads: (n: number) => {
       seen.push(n);
       throw new Error('stub addon');

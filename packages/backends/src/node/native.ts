@@ -6,6 +6,9 @@ import { errorMessage } from '../platform';
 import { NATIVE_BACKEND, registerNativeBackend } from '../native/register';
 import type { CpuModule, NativeModule } from '../native/types';
 
+/** The addon calling convention our kernels speak (@logitlab/native's ADDON_ABI; packed shapes: native/ints.ts). */
+export const NATIVE_ABI = 2;
+
 export async function startNativeBackend(
   mod: Record<string, unknown>,
   threads: number,
@@ -16,6 +19,12 @@ export async function startNativeBackend(
     throw new BackendUnavailableError('native', '@logitlab/native has no loadNative export (version mismatch?)');
   const loaded = native.loadNative();
   if (!loaded.ok) throw new BackendUnavailableError('native', `${loaded.reason}. Fix: ${loaded.fix}`);
+  if (loaded.addon.abi !== NATIVE_ABI) {
+    throw new BackendUnavailableError(
+      'native',
+      `@logitlab/native's addon speaks calling convention ${loaded.addon.abi ?? 1}, @logitlab/backends needs ${NATIVE_ABI}. Fix: install matching versions of both`,
+    );
+  }
   let cpu: CpuModule;
   try {
     cpu = (await importCpu()) as unknown as CpuModule;
