@@ -235,11 +235,11 @@ describe('Dropout', () => {
       const x = tf.randomNormal([40, 30], 0, 1, 'float32', 5);
       manualSeed(11);
       const drawn = randUniform([40, 30]);
-      const before = tf.tidy(() => tf.mul(x, tf.mul(tf.cast(tf.greaterEqual(drawn, p), 'float32'), 1 / (1 - p))));
+      const reference = tf.tidy(() => tf.mul(x, tf.mul(tf.cast(tf.greaterEqual(drawn, p), 'float32'), 1 / (1 - p))));
       manualSeed(11);
       const now = new Dropout(p).call(x);
-      expect(Array.from(now.dataSync())).toEqual(Array.from(before.dataSync()));
-      tf.dispose([x, drawn, before, now]);
+      expect(Array.from(now.dataSync())).toEqual(Array.from(reference.dataSync()));
+      tf.dispose([x, drawn, reference, now]);
     }
   });
 
