@@ -393,6 +393,8 @@ napi_value Info(napi_env env, napi_callback_info info) {
     napi_set_named_property(env, out, "openblas", v);
     napi_create_int32(env, omp_get_max_threads(), &v);
     napi_set_named_property(env, out, "threads", v);
+    napi_create_string_utf8(env, gemmLibrary(), NAPI_AUTO_LENGTH, &v);
+    napi_set_named_property(env, out, "gemm", v);
     return out;
   });
 }

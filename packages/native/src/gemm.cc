@@ -1,6 +1,8 @@
-// MatMul / BatchMatMul (all transposes) and _FusedMatMul on OpenBLAS's cblas_sgemm, row-major, zero
-// copy. LOGITLAB_NATIVE_GEMM=dnnl switches to oneDNN's sgemm (same OpenMP pool as the convolutions),
-// kept as a measured alternative.
+// MatMul / BatchMatMul (all transposes) and _FusedMatMul on oneDNN's sgemm, row-major, zero copy: the
+// same OpenMP pool as the convolutions and our loops. OpenBLAS's cblas_sgemm (LOGITLAB_NATIVE_GEMM=openblas)
+// brings a second, pthread pool: with 2 threads each pool's spinning workers took the cores the other
+// needed (sum-pool MLP training 9k vs 35k samples/s, VAE 25k vs 102k, measured in one session), and even
+// on 1 thread oneDNN's was the faster GEMM for these shapes (VAE 78k vs 92k, inference 332k vs 443k).
 #include <cblas.h>
 #include <dnnl.h>
 
@@ -14,10 +16,16 @@ namespace {
 bool useDnnl() {
   static const bool dnnl = [] {
     const char* v = std::getenv("LOGITLAB_NATIVE_GEMM");
-    return v != nullptr && std::strcmp(v, "dnnl") == 0;
+    return v == nullptr || std::strcmp(v, "openblas") != 0;
   }();
   return dnnl;
 }
+
+}  // namespace
+
+const char* gemmLibrary() { return useDnnl() ? "dnnl" : "openblas"; }
+
+namespace {
 
 void sgemm(bool transA, bool transB, int64_t m, int64_t n, int64_t k, const float* a, const float* b, float* c) {
   const int64_t lda = transA ? m : k, ldb = transB ? k : n;
