@@ -82,5 +82,5 @@ enum GradOp : int { kGTanh = 0, kGSigmoid = 1, kGRelu = 2, kGSquaredDifference =
 void gradOp(int op, const float* dy, const float* a, const float* b, float* out, size_t n);
 // Batch norm's normalisation with per-channel parameters folded into doubles: out = add + (x - sub) * mul.
 void batchNormApply(const float* x, float* out, size_t rows, size_t channels, const double* mul, const double* sub, const double* add);
-// Which library runs the GEMMs: "dnnl" (default) or "openblas" (LOGITLAB_NATIVE_GEMM=openblas).
+// Which library runs the GEMMs: oneDNN's brgemm matmul (default, cblas where it has none) or "openblas".
 const char* gemmLibrary();

@@ -1,43 +1,91 @@
-// MatMul / BatchMatMul (all transposes) and _FusedMatMul on oneDNN's sgemm, row-major, zero copy: the
-// same OpenMP pool as the convolutions and our loops. OpenBLAS's cblas_sgemm (LOGITLAB_NATIVE_GEMM=openblas)
-// brings a second, pthread pool: with 2 threads each pool's spinning workers took the cores the other
-// needed (sum-pool MLP training 9k vs 35k samples/s, VAE 25k vs 102k, measured in one session), and even
-// on 1 thread oneDNN's was the faster GEMM for these shapes (VAE 78k vs 92k, inference 332k vs 443k).
+// MatMul / BatchMatMul (all transposes) and _FusedMatMul, row-major, zero copy: on oneDNN's matmul
+// primitive where it has a brgemm implementation (the same OpenMP pool as the convolutions and our loops),
+// else on OpenBLAS's cblas_sgemm. Measured (1 thread, the VAE's [128, 784] x [784, 30]): brgemm 44 us,
+// cblas 85 us. With 2 threads, OpenBLAS's second (pthread) pool fights the OpenMP one for the cores: the
+// sum-pool MLP trained at 9k samples/s vs 35k with every GEMM on oneDNN.
+// Never oneDNN's sgemm API (dnnl_sgemm): its JIT kernels point the stack pointer into the heap, so any
+// signal delivered meanwhile (a CPU profiler's SIGPROF, a handled SIGINT) corrupts the heap (oneDNN issue
+// #4845; reproduced here under node --cpu-prof within seconds). LOGITLAB_NATIVE_GEMM=openblas forces cblas.
 #include <cblas.h>
-#include <dnnl.h>
 
 #include <cstdlib>
 #include <cstring>
+#include <dnnl.hpp>
+#include <map>
+#include <memory>
+#include <string>
+#include <tuple>
 
 #include "common.h"
 
 namespace {
 
-bool useDnnl() {
-  static const bool dnnl = [] {
+bool openblasOnly() {
+  static const bool forced = [] {
     const char* v = std::getenv("LOGITLAB_NATIVE_GEMM");
-    return v == nullptr || std::strcmp(v, "openblas") != 0;
+    return v != nullptr && std::strcmp(v, "openblas") == 0;
   }();
-  return dnnl;
+  return forced;
 }
 
-}  // namespace
-
-const char* gemmLibrary() { return useDnnl() ? "dnnl" : "openblas"; }
-
-namespace {
-
-void sgemm(bool transA, bool transB, int64_t m, int64_t n, int64_t k, const float* a, const float* b, float* c) {
+void cblas(bool transA, bool transB, int64_t m, int64_t n, int64_t k, const float* a, const float* b, float* c) {
   const int64_t lda = transA ? m : k, ldb = transB ? k : n;
-  if (useDnnl()) {
-    dnnl_sgemm(transA ? 'T' : 'N', transB ? 'T' : 'N', m, n, k, 1.f, a, lda, b, ldb, 0.f, c, n);
-    return;
-  }
   cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, (blasint)m, (blasint)n,
               (blasint)k, 1.f, a, (blasint)lda, b, (blasint)ldb, 0.f, c, (blasint)n);
 }
 
+// One primitive per GEMM shape, with memory objects whose data handles are set per call.
+struct Gemm {
+  dnnl::matmul op;
+  dnnl::memory a, b, c;
+};
+using Key = std::tuple<int64_t, int64_t, int64_t, bool, bool>;
+
+dnnl::engine& cpuEngine() {
+  static dnnl::engine eng(dnnl::engine::kind::cpu, 0);
+  return eng;
+}
+
+// null where oneDNN has no brgemm kernel for the shape on this CPU (its gemm:jit would be dnnl_sgemm's kernels)
+const Gemm* gemmFor(int64_t m, int64_t n, int64_t k, bool transA, bool transB) {
+  // per thread: a memory object's data handle is set per call (worker threads may load the addon too)
+  thread_local std::map<Key, std::unique_ptr<Gemm>> cache;
+  const Key key{m, n, k, transA, transB};
+  auto it = cache.find(key);
+  if (it != cache.end()) return it->second.get();
+  if (cache.size() >= 512) cache.clear();  // shapes of many batch sizes: start over rather than grow
+  using tag = dnnl::memory::format_tag;
+  using dt = dnnl::memory::data_type;
+  const dnnl::memory::desc amd({m, k}, dt::f32, transA ? tag::ba : tag::ab);
+  const dnnl::memory::desc bmd({k, n}, dt::f32, transB ? tag::ba : tag::ab);
+  const dnnl::memory::desc cmd({m, n}, dt::f32, tag::ab);
+  std::unique_ptr<Gemm> g;
+  try {
+    dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(amd, bmd, cmd), cpuEngine());
+    if (std::string(pd.impl_info_str()).rfind("brg", 0) == 0) {
+      g.reset(new Gemm{dnnl::matmul(pd), dnnl::memory(amd, cpuEngine(), DNNL_MEMORY_NONE), dnnl::memory(bmd, cpuEngine(), DNNL_MEMORY_NONE),
+                       dnnl::memory(cmd, cpuEngine(), DNNL_MEMORY_NONE)});
+    }
+  } catch (const dnnl::error&) {
+    // no matmul implementation for the shape: cblas runs it
+  }
+  return (cache[key] = std::move(g)).get();
+}
+
+void sgemm(bool transA, bool transB, int64_t m, int64_t n, int64_t k, const float* a, const float* b, float* c) {
+  const Gemm* g = openblasOnly() ? nullptr : gemmFor(m, n, k, transA, transB);
+  if (g == nullptr) return cblas(transA, transB, m, n, k, a, b, c);
+  auto& gm = const_cast<Gemm&>(*g);
+  gm.a.set_data_handle(const_cast<float*>(a));
+  gm.b.set_data_handle(const_cast<float*>(b));
+  gm.c.set_data_handle(c);
+  thread_local dnnl::stream stream(cpuEngine());
+  gm.op.execute(stream, {{DNNL_ARG_SRC, gm.a}, {DNNL_ARG_WEIGHTS, gm.b}, {DNNL_ARG_DST, gm.c}});
+}
+
 }  // namespace
+
+const char* gemmLibrary() { return openblasOnly() ? "openblas" : "onednn-brgemm (openblas where none)"; }
 
 void batchMatMul(int64_t batchA, int64_t batchB, int64_t m, int64_t n, int64_t k, bool transA, bool transB, const float* a,
                  const float* b, float* c, const float* bias, int64_t biasLength, int act, float alpha) {

@@ -89,7 +89,7 @@ export interface NativeAddon {
   tile(x: Float32Array, out: Float32Array, dims: Int32Array): void;
   /** Threads for oneDNN / our loops (OpenMP) and OpenBLAS. */
   setThreads(threads: number): void;
-  info(): { dnnl: string; openblas: string; threads: number; gemm?: 'dnnl' | 'openblas' };
+  info(): { dnnl: string; openblas: string; threads: number; gemm?: string };
 }
 
 export type NativeLoad = { ok: true; addon: NativeAddon; path: string } | { ok: false; reason: string; fix: string };
