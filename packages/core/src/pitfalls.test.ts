@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { callSite, resetPitfallWarnings, setPitfallWarningSink, warnPitfall } from './index';
 
 const withoutPosition = (line: string) => line.trim().replace(/:\d+:\d+\)?$/, '');
+const warnHere = () => warnPitfall('demo', callSite(), 'demo warning');
 
 describe('callSite', () => {
   it("names the caller's frame as the string stack prints it (file and function)", () => {
@@ -16,7 +17,6 @@ describe('callSite', () => {
     const seen: string[] = [];
     setPitfallWarningSink((message) => seen.push(message));
     resetPitfallWarnings();
-    const warnHere = () => warnPitfall('demo', callSite(), 'demo warning');
     for (let i = 0; i < 3; i++) warnHere();
     warnPitfall('demo', callSite(), 'demo warning');
     expect(seen).toHaveLength(2);
