@@ -106,12 +106,14 @@ abstract class BatchNormBase extends Module {
     if (this.training && perChannel <= 1) {
       throw new ShapeError(`Expected more than 1 value per channel when training, got input size [${x.shape.join(', ')}]`);
     }
-    // channels last: every channel's values are one column of a [rows, C] view
-    const rows = tf.reshape(x, [perChannel, this.numFeatures]) as tf.Tensor2D;
+    // channels last: every channel's values are one column of a [rows, C] view (already so for [N, C])
+    const flat = x.rank === 2;
+    const rows = flat ? (x as tf.Tensor2D) : (tf.reshape(x, [perChannel, this.numFeatures]) as tf.Tensor2D);
     const updateStats = this.training && this.trackRunningStats;
     const y = batchNormTrain(rows, this.weight as tf.Tensor1D | null, this.bias as tf.Tensor1D | null, this.eps, ({ mean, variance }) => {
       if (updateStats) this.updateRunningStats(mean, variance, perChannel);
     });
+    if (flat) return y;
     rows.dispose();
     const out = tf.reshape(y, x.shape);
     y.dispose();
