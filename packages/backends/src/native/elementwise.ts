@@ -17,35 +17,50 @@ export function elementwiseKernels(
   // comparisons (dropout masks): bool outputs, stored as bytes like tfjs-cpu's
   for (const [name, code] of Object.entries(compare)) {
     out[name] = (fallback) =>
-      withFallback(fallback, name, ({ inputs, backend }: Args): TensorInfo => {
-        const { a, b } = inputs;
-        const av = f32(backend, a);
-        const bv = f32(backend, b);
-        const shape = backend_util.assertAndGetBroadcastShape(a!.shape, b!.shape);
-        // off-heap even when tiny (see ints.ts)
-        const o = new Uint8Array(new ArrayBuffer(util.sizeFromShape(shape)));
-        addon.compare(code, av, bv, o, packInts(a!.shape, b!.shape, shape));
-        return backend.makeTensorInfo(shape, 'bool', o);
-      });
+      withFallback(
+        fallback,
+        name,
+        ({ inputs, backend }: Args): TensorInfo => {
+          const { a, b } = inputs;
+          const av = f32(backend, a);
+          const bv = f32(backend, b);
+          const shape = backend_util.assertAndGetBroadcastShape(a!.shape, b!.shape);
+          // off-heap even when tiny (see ints.ts)
+          const o = new Uint8Array(new ArrayBuffer(util.sizeFromShape(shape)));
+          addon.compare(code, av, bv, o, packInts(a!.shape, b!.shape, shape));
+          return backend.makeTensorInfo(shape, 'bool', o);
+        },
+        true,
+      );
   }
   for (const [name, code] of Object.entries(binary)) {
     out[name] = (fallback) =>
-      withFallback(fallback, name, ({ inputs, backend }: Args): TensorInfo => {
-        const { a, b } = inputs;
-        const av = f32(backend, a);
-        const bv = f32(backend, b);
-        const shape = backend_util.assertAndGetBroadcastShape(a!.shape, b!.shape);
-        return output(backend, shape, (o) => addon.binary(code, av, bv, o, packInts(a!.shape, b!.shape, shape)));
-      });
+      withFallback(
+        fallback,
+        name,
+        ({ inputs, backend }: Args): TensorInfo => {
+          const { a, b } = inputs;
+          const av = f32(backend, a);
+          const bv = f32(backend, b);
+          const shape = backend_util.assertAndGetBroadcastShape(a!.shape, b!.shape);
+          return output(backend, shape, (o) => addon.binary(code, av, bv, o, packInts(a!.shape, b!.shape, shape)));
+        },
+        true,
+      );
   }
   for (const [name, code] of Object.entries(unary)) {
     out[name] = (fallback) =>
-      withFallback(fallback, name, ({ inputs, backend, attrs }: Args): TensorInfo => {
-        const x = inputs.x!;
-        const xv = f32(backend, x);
-        const alpha = name === 'Step' ? ((attrs as { alpha?: number } | undefined)?.alpha ?? 0) : 0;
-        return output(backend, [...x.shape], (y) => addon.unary(code, xv, y, alpha));
-      });
+      withFallback(
+        fallback,
+        name,
+        ({ inputs, backend, attrs }: Args): TensorInfo => {
+          const x = inputs.x!;
+          const xv = f32(backend, x);
+          const alpha = name === 'Step' ? ((attrs as { alpha?: number } | undefined)?.alpha ?? 0) : 0;
+          return output(backend, [...x.shape], (y) => addon.unary(code, xv, y, alpha));
+        },
+        true,
+      );
   }
   const reduce = (name: 'Sum' | 'Mean') => (fallback: Fallback) =>
     withFallback(fallback, name, ({ inputs, backend, attrs }: Args): TensorInfo => {

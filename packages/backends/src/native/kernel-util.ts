@@ -33,9 +33,16 @@ export function output(backend: CpuLikeBackend, shape: number[], fill: (out: Flo
   return backend.makeTensorInfo(shape, 'float32', out);
 }
 
-/** Native when it can, else the cpu kernel (which also raises tfjs's own errors for bad arguments). */
-export function withFallback(fallback: Fallback, name: string, native: Kernel): Kernel {
+const allFloat32 = (inputs: NamedTensorInfoMap) => Object.values(inputs).every((t) => t === undefined || t.dtype === 'float32');
+
+/**
+ * Native when it can, else the cpu kernel (which also raises tfjs's own errors for bad arguments).
+ * `float32Only`: other dtypes go straight to the cpu kernel, without the throw (an int32 counter's add
+ * took 8 us a call through it).
+ */
+export function withFallback(fallback: Fallback, name: string, native: Kernel, float32Only = false): Kernel {
   return (args) => {
+    if (float32Only && fallback && !allFloat32(args.inputs)) return fallback(args) as TensorInfo;
     try {
       return native(args);
     } catch (error) {
