@@ -16,6 +16,7 @@ import {
 } from '../bench/torch';
 import { WORKLOAD_FLOPS } from '../bench/workloads';
 import { profileWorkload } from '../bench/profile';
+import { BENCH_CHILD_ENV, measureIsolated } from '../bench/isolated';
 import { writeJsonAtomic } from '../fsutil';
 import type { BackendChoice } from '../options';
 import { BENCH_WORKLOADS, type BenchFlags } from '../program';
@@ -129,13 +130,16 @@ export async function benchCommand(flags: BenchFlags): Promise<void> {
   const rows: BenchResult['workloads'] = [];
   const torchRows: NonNullable<BenchResult['pytorch']> = [];
   let active = '';
+  // several backends: each measured in its own process (see bench/isolated.ts); a child measures in-process
+  const cli = process.argv[1];
+  const isolate = backends.length > 1 && process.env[BENCH_CHILD_ENV] !== '1' && cli !== undefined;
   for (const name of workloads) {
     for (const backend of backends) {
-      if (active !== backend) {
+      if (!isolate && active !== backend) {
         await setupBackend(backend as BackendChoice, { threads: flags.threads });
         active = backend;
       }
-      const measured = await measureWorkload(name, backend, settings);
+      const measured = isolate ? measureIsolated(cli, name, backend, flags, log) : await measureWorkload(name, backend, settings);
       const f = WORKLOAD_FLOPS[name] ?? { inferPerSample: 0, trainPerSample: 0 };
       const row = {
         ...measured,
@@ -146,7 +150,7 @@ export async function benchCommand(flags: BenchFlags): Promise<void> {
         `  ${name} on ${backend}: train ${Math.round(row.trainSamplesPerSec)}/s, infer ${Math.round(row.inferSamplesPerSec)}/s, leaked ${fmt(row.leakedTensorsPerStep)}/step`,
       );
       rows.push(row);
-      if (process.env.LOGITLAB_BENCH_PROFILE === '1') {
+      if (!isolate && process.env.LOGITLAB_BENCH_PROFILE === '1') {
         const p = await profileWorkload(name, backend);
         log(
           `    profile: step ${fmt(p.stepMs, 2)} ms, in kernels ${fmt(p.kernelMs, 2)} ms (${p.kernels.reduce((a, k) => a + k.callsPerStep, 0)} kernel calls)`,
@@ -174,7 +178,7 @@ export async function benchCommand(flags: BenchFlags): Promise<void> {
 
   let explainRow: ExplainBenchRow | undefined;
   const explainBackend = backends.includes('wasm') ? 'wasm' : backends.find((b) => b !== 'cpu');
-  if (workloads.includes('convnet') && explainBackend) {
+  if (workloads.includes('convnet') && explainBackend && process.env[BENCH_CHILD_ENV] !== '1') {
     await setupBackend(explainBackend as BackendChoice, { threads: flags.threads });
     explainRow = measureExplain(explainBackend, { repeats: flags.repeats });
     const parts = Object.entries(explainRow.lrpMs).map(([c, ms]) => `${c} ${fmt(ms, 3)} ms (${fmt(explainRow!.ratio[c]!, 2)}x)`);
