@@ -62,7 +62,8 @@ lines.push(
     (s.threads > 1 ? `and the better of OPENBLAS_NUM_THREADS=1 and ${s.threads}` : 'and OPENBLAS_NUM_THREADS=1') +
     `. Machine: ${m.cpu}, ${m.cores} cores, Node ${m.node}, tfjs ${m.tfjs}` +
     (loads.length ? `, 1-minute load average ${range(loads, (v) => v.toFixed(1))} during the runs` : '') +
-    (loads.length && Math.max(...loads) > m.cores
+    // the bench itself keeps up to `cores` threads runnable; more than that (with a margin for its helpers) is other jobs
+    (loads.length && Math.max(...loads) > m.cores + 0.5
       ? ` (above the ${m.cores} cores: other jobs shared the machine and time-sliced both sides; rerun on a quiet machine for representative ratios)`
       : '') +
     `. ` +
