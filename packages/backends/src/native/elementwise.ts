@@ -7,6 +7,15 @@ import { type Args, type Fallback, type Kernel, NOT_NATIVE, f32, output, withFal
 import { packInts } from './ints';
 import type { NativeAddon } from './types';
 
+/** A binary op's float32 operands, their broadcast shape, and the three shapes packed for the addon. */
+function operands(backend: Args['backend'], inputs: Args['inputs']) {
+  const { a, b } = inputs;
+  const av = f32(backend, a);
+  const bv = f32(backend, b);
+  const shape = backend_util.assertAndGetBroadcastShape(a!.shape, b!.shape);
+  return { av, bv, shape, shapes: packInts(a!.shape, b!.shape, shape) };
+}
+
 export function elementwiseKernels(
   addon: NativeAddon,
   binary: Record<string, number>,
@@ -21,13 +30,10 @@ export function elementwiseKernels(
         fallback,
         name,
         ({ inputs, backend }: Args): TensorInfo => {
-          const { a, b } = inputs;
-          const av = f32(backend, a);
-          const bv = f32(backend, b);
-          const shape = backend_util.assertAndGetBroadcastShape(a!.shape, b!.shape);
+          const { av, bv, shape, shapes } = operands(backend, inputs);
           // off-heap even when tiny (see ints.ts)
           const o = new Uint8Array(new ArrayBuffer(util.sizeFromShape(shape)));
-          addon.compare(code, av, bv, o, packInts(a!.shape, b!.shape, shape));
+          addon.compare(code, av, bv, o, shapes);
           return backend.makeTensorInfo(shape, 'bool', o);
         },
         true,
@@ -39,11 +45,8 @@ export function elementwiseKernels(
         fallback,
         name,
         ({ inputs, backend }: Args): TensorInfo => {
-          const { a, b } = inputs;
-          const av = f32(backend, a);
-          const bv = f32(backend, b);
-          const shape = backend_util.assertAndGetBroadcastShape(a!.shape, b!.shape);
-          return output(backend, shape, (o) => addon.binary(code, av, bv, o, packInts(a!.shape, b!.shape, shape)));
+          const { av, bv, shape, shapes } = operands(backend, inputs);
+          return output(backend, shape, (o) => addon.binary(code, av, bv, o, shapes));
         },
         true,
       );
