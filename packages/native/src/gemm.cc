@@ -7,6 +7,7 @@
 // signal delivered meanwhile (a CPU profiler's SIGPROF, a handled SIGINT) corrupts the heap (oneDNN issue
 // #4845; reproduced here under node --cpu-prof within seconds). LOGITLAB_NATIVE_GEMM=openblas forces cblas.
 #include <cblas.h>
+#include <omp.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -39,7 +40,8 @@ struct Gemm {
   dnnl::matmul op;
   dnnl::memory a, b, c;
 };
-using Key = std::tuple<int64_t, int64_t, int64_t, bool, bool>;
+// the thread count too: a primitive splits its work for the threads there were when it was made
+using Key = std::tuple<int64_t, int64_t, int64_t, bool, bool, int>;
 
 dnnl::engine& cpuEngine() {
   static dnnl::engine eng(dnnl::engine::kind::cpu, 0);
@@ -47,10 +49,10 @@ dnnl::engine& cpuEngine() {
 }
 
 // null where oneDNN has no brgemm kernel for the shape on this CPU (its gemm:jit would be dnnl_sgemm's kernels)
-const Gemm* gemmFor(int64_t m, int64_t n, int64_t k, bool transA, bool transB) {
+Gemm* gemmFor(int64_t m, int64_t n, int64_t k, bool transA, bool transB) {
   // per thread: a memory object's data handle is set per call (worker threads may load the addon too)
   thread_local std::map<Key, std::unique_ptr<Gemm>> cache;
-  const Key key{m, n, k, transA, transB};
+  const Key key{m, n, k, transA, transB, omp_get_max_threads()};
   auto it = cache.find(key);
   if (it != cache.end()) return it->second.get();
   if (cache.size() >= 512) cache.clear();  // shapes of many batch sizes: start over rather than grow
@@ -73,14 +75,13 @@ const Gemm* gemmFor(int64_t m, int64_t n, int64_t k, bool transA, bool transB) {
 }
 
 void sgemm(bool transA, bool transB, int64_t m, int64_t n, int64_t k, const float* a, const float* b, float* c) {
-  const Gemm* g = openblasOnly() ? nullptr : gemmFor(m, n, k, transA, transB);
+  Gemm* g = openblasOnly() ? nullptr : gemmFor(m, n, k, transA, transB);
   if (g == nullptr) return cblas(transA, transB, m, n, k, a, b, c);
-  auto& gm = const_cast<Gemm&>(*g);
-  gm.a.set_data_handle(const_cast<float*>(a));
-  gm.b.set_data_handle(const_cast<float*>(b));
-  gm.c.set_data_handle(c);
+  g->a.set_data_handle(const_cast<float*>(a));  // read only: the source and weights of the matmul
+  g->b.set_data_handle(const_cast<float*>(b));
+  g->c.set_data_handle(c);
   thread_local dnnl::stream stream(cpuEngine());
-  gm.op.execute(stream, {{DNNL_ARG_SRC, gm.a}, {DNNL_ARG_WEIGHTS, gm.b}, {DNNL_ARG_DST, gm.c}});
+  g->op.execute(stream, {{DNNL_ARG_SRC, g->a}, {DNNL_ARG_WEIGHTS, g->b}, {DNNL_ARG_DST, g->c}});
 }
 
 }  // namespace
