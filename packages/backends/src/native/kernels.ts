@@ -50,6 +50,21 @@ function poolGeom(c: backend_util.Conv2DInfo): Int32Array {
   ]);
 }
 
+type Shape4 = [number, number, number, number];
+// a type literal, not an interface: attrs (a NamedAttrMap) casts to it as to the inline types before
+type BackpropAttrs = {
+  strides: Pair;
+  pad: Pad;
+  dataFormat: 'NHWC' | 'NCHW';
+  dimRoundingMode?: Rounding;
+};
+
+/** The conv geometry both backprop kernels rebuild from their attrs (dilation 1, as tfjs's). */
+function backpropConvInfo(xShape: Shape4, filterShape: Shape4, a: BackpropAttrs): backend_util.Conv2DInfo {
+  const format = backend_util.convertConv2DDataFormat(a.dataFormat ?? 'NHWC');
+  return backend_util.computeConv2DInfo(xShape, filterShape, a.strides, 1, a.pad, a.dimRoundingMode, false, format);
+}
+
 function activationCode(codes: Record<string, number>, activation: unknown): number {
   const code = codes[typeof activation === 'string' ? activation : 'linear'];
   if (code === undefined) throw NOT_NATIVE; // prelu, or a future activation: the cpu kernel applies it
@@ -128,24 +143,8 @@ export function nativeKernels(addon: NativeAddon, codes: Record<string, number>)
     Conv2DBackpropInput: (fallback) =>
       withFallback(fallback, 'Conv2DBackpropInput', ({ inputs, backend, attrs }) => {
         const { dy, filter } = inputs;
-        const a = attrs as {
-          inputShape: [number, number, number, number];
-          strides: Pair;
-          pad: Pad;
-          dataFormat: 'NHWC' | 'NCHW';
-          dimRoundingMode?: Rounding;
-        };
-        const c = backend_util.computeConv2DInfo(
-          a.inputShape,
-          filter!.shape as [number, number, number, number],
-          a.strides,
-          1,
-          a.pad,
-          a.dimRoundingMode,
-          false,
-          backend_util.convertConv2DDataFormat(a.dataFormat ?? 'NHWC'),
-        );
-        const geom = convGeom(c);
+        const a = attrs as BackpropAttrs & { inputShape: Shape4 };
+        const geom = convGeom(backpropConvInfo(a.inputShape, filter!.shape as Shape4, a));
         const dyv = f32(backend, dy);
         const wv = f32(backend, filter);
         return output(backend, [...a.inputShape], (dx) => addon.conv2dBackwardData(geom, dyv, wv, dx));
@@ -154,24 +153,8 @@ export function nativeKernels(addon: NativeAddon, codes: Record<string, number>)
     Conv2DBackpropFilter: (fallback) =>
       withFallback(fallback, 'Conv2DBackpropFilter', ({ inputs, backend, attrs }) => {
         const { x, dy } = inputs;
-        const a = attrs as {
-          filterShape: [number, number, number, number];
-          strides: Pair;
-          pad: Pad;
-          dataFormat: 'NHWC' | 'NCHW';
-          dimRoundingMode?: Rounding;
-        };
-        const c = backend_util.computeConv2DInfo(
-          x!.shape as [number, number, number, number],
-          a.filterShape,
-          a.strides,
-          1,
-          a.pad,
-          a.dimRoundingMode,
-          false,
-          backend_util.convertConv2DDataFormat(a.dataFormat ?? 'NHWC'),
-        );
-        const geom = convGeom(c);
+        const a = attrs as BackpropAttrs & { filterShape: Shape4 };
+        const geom = convGeom(backpropConvInfo(x!.shape as Shape4, a.filterShape, a));
         const xv = f32(backend, x);
         const dyv = f32(backend, dy);
         return output(backend, [...a.filterShape], (dw) => addon.conv2dBackwardFilter(geom, xv, dyv, dw));
