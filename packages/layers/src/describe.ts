@@ -1,5 +1,28 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { OptionError } from './errors';
 import type { Module } from './module';
+
+/** The largest probe batch `summary({ inputShape })` builds: 2^26 float32 zeros (256 MiB), so a typo'd dimension fails at the call. */
+const MAX_SUMMARY_INPUT_ELEMENTS = 2 ** 26;
+
+/** inputShape must be a list of positive integers whose product fits the cap; tfjs would fail raw (negative, NaN, fractional) or run out of memory. */
+function checkInputShape(inputShape: unknown): number[] {
+  if (!Array.isArray(inputShape) || inputShape.length === 0)
+    throw new OptionError(`summary: inputShape must be a non-empty array of positive integers, got ${JSON.stringify(inputShape)}`);
+  let elements = 1;
+  inputShape.forEach((d: unknown, i) => {
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < 1)
+      throw new OptionError(
+        `summary: inputShape[${i}] = ${String(d)}; expected a positive integer (inputShape [${inputShape.join(', ')}])`,
+      );
+    elements *= d;
+  });
+  if (elements > MAX_SUMMARY_INPUT_ELEMENTS)
+    throw new OptionError(
+      `summary: inputShape [${inputShape.join(', ')}] has ${elements} elements; the probe batch is capped at ${MAX_SUMMARY_INPUT_ELEMENTS} (use a batch of 1)`,
+    );
+  return inputShape as number[];
+}
 
 /**
  * PyTorch's `repr(model)`: the class name with its extra repr, children nested as `(name): ...`,
@@ -39,7 +62,7 @@ export interface SummaryRow {
 /** Rows for every module (itself first), with output shapes when `inputShape` is given. */
 export function summaryRows(model: Module, { inputShape }: SummaryOptions = {}): SummaryRow[] {
   const modules = model.namedModules();
-  const shapes = inputShape ? probeShapes(model, modules, inputShape) : new Map<Module, number[]>();
+  const shapes = inputShape !== undefined ? probeShapes(model, modules, checkInputShape(inputShape)) : new Map<Module, number[]>();
   return modules.map(([name, m]) => {
     const own = m.numParameters() - m.children().reduce((n, [, c]) => n + c.numParameters(), 0);
     const row: SummaryRow = { name, type: m.typeName, params: own, depth: name ? name.split('.').length : 0 };

@@ -41,3 +41,14 @@ export class ModeError extends LayerError {
 export class DtypeError extends LayerError {
   override name = 'DtypeError';
 }
+
+/** A module was used after `dispose()`: its parameters and buffers are freed, so it can no longer run, save or load. */
+export class ModuleDisposedError extends LayerError {
+  override name = 'ModuleDisposedError';
+  constructor(
+    readonly module: string,
+    readonly operation: string,
+  ) {
+    super(`${module}.${operation}(): the module was disposed; its parameters are freed, so build (or load) a new model instead`);
+  }
+}

@@ -1,6 +1,15 @@
 export { Module, withForwardHook, forwardHookActive, type ForwardHook, type StateDict, type Slot } from './module';
 export { summaryRows, type SummaryOptions, type SummaryRow } from './describe';
-export { LayerError, ShapeError, StateDictError, OptionError, SafetensorsError, ModeError, DtypeError } from './errors';
+export {
+  LayerError,
+  ShapeError,
+  StateDictError,
+  OptionError,
+  SafetensorsError,
+  ModeError,
+  DtypeError,
+  ModuleDisposedError,
+} from './errors';
 export { manualSeed, getRngState, setRngState, nextUint32, nextFloat, randUniform, randNormal } from './random';
 export { kaimingUniform, biasUniform } from './init';
 export { Linear, type LinearOptions } from './linear';

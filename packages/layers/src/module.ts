@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { moduleRepr, moduleSummary, type SummaryOptions } from './describe';
-import { StateDictError } from './errors';
+import { ModuleDisposedError, StateDictError } from './errors';
 import { checkSingleCopy } from './single-copy';
 
 /** Named tensors in PyTorch layout (`fc1.weight` is [out, in], conv weights are [out, in, kh, kw]). */
@@ -53,11 +53,18 @@ export abstract class Module {
   private readonly params = new Map<string, Slot>();
   private readonly bufs = new Map<string, Slot>();
   private readonly kids = new Map<string, Module>();
+  private disposed = false;
 
   abstract forward(x: tf.Tensor): tf.Tensor;
 
+  /** True once `dispose` ran: the module's tensors are gone and every use throws ModuleDisposedError. */
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
   /** Calls forward, through the installed forward hook if any (as torch's __call__ runs hooks). */
   call(x: tf.Tensor): tf.Tensor {
+    if (this.disposed) throw new ModuleDisposedError(this.typeName, 'call');
     return activeHook === null ? this.forward(x) : activeHook(this, x, (t) => this.forward(t));
   }
 
@@ -120,6 +127,7 @@ export abstract class Module {
 
   /** PyTorch-layout copies of every parameter and buffer; the caller owns (and disposes) them. */
   stateDict(): StateDict {
+    if (this.disposed) throw new ModuleDisposedError(this.typeName, 'stateDict');
     const out: StateDict = {};
     for (const [key, slot] of [...this.namedSlots('params'), ...this.namedSlots('bufs')]) {
       out[key] = tf.tidy(() => (slot.toTorch ? slot.toTorch(slot.value) : slot.value.clone()));
@@ -135,6 +143,8 @@ export abstract class Module {
    * The dict's tensors stay owned by the caller.
    */
   loadStateDict(dict: StateDict, { strict = true }: { strict?: boolean } = {}): { missingKeys: string[]; unexpectedKeys: string[] } {
+    // assigning into a disposed variable would quietly bring the model back (with two leaked tensors)
+    if (this.disposed) throw new ModuleDisposedError(this.typeName, 'loadStateDict');
     if (typeof dict !== 'object' || dict === null || Array.isArray(dict)) {
       throw new StateDictError(
         `loadStateDict expects an object of named tensors, got ${dict === null ? 'null' : Array.isArray(dict) ? 'an array' : typeof dict}`,
@@ -208,10 +218,20 @@ export abstract class Module {
     return moduleSummary(this, options);
   }
 
-  /** Frees every parameter and buffer of this module and its children. */
+  /** Frees every parameter and buffer of this module and its children; any later use throws ModuleDisposedError. Safe to call twice. */
   dispose(): void {
     for (const [, slot] of [...this.params, ...this.bufs]) slot.value.dispose();
     for (const child of this.kids.values()) child.dispose();
+    this.disposed = true;
+    // forward is each subclass's own method, so a direct `forward(x)` would reach the freed variables
+    // (tfjs's "Cannot read properties of undefined (reading 'backend')"); an own property shadows it
+    const typeName = this.typeName;
+    Object.defineProperty(this, 'forward', {
+      configurable: true,
+      value: (): never => {
+        throw new ModuleDisposedError(typeName, 'forward');
+      },
+    });
   }
 
   private namedSlots(which: 'params' | 'bufs', prefix = ''): [string, Slot][] {
