@@ -3,7 +3,7 @@ import { BatchNorm1d, BatchNorm2d, type Module } from '@logitlab/layers';
 const isBatchNorm = (m: Module): boolean => m instanceof BatchNorm1d || m instanceof BatchNorm2d;
 import { ExplainModelError, ExplainOptionsError } from './errors';
 import { layerKind } from './linear-maps';
-import { alphaBetaRule, epsilonRule, gammaRule, proportionalRule, type Rule, zBoxRule, zPlusRule } from './rules';
+import { alphaBetaRule, epsilonRule, gammaRule, proportionalRule, type Rule, ruleProblem, zBoxRule, zPlusRule } from './rules';
 
 /**
  * Which rule each layer gets (zennit's composite), as data. Precedence: `byName` (dotted names as
@@ -48,8 +48,10 @@ function needBounds(name: string, bounds: readonly [number, number] | undefined)
 
 /** The named composites of the issue (zennit's EpsilonPlus, EpsilonGammaBox, EpsilonAlpha2Beta1; Montavon et al. 2017's Deep Taylor). */
 export function namedComposite(name: string, { epsilon = 1e-6, bounds, gamma = 0.25 }: CompositeOptions = {}): Composite {
-  if (!(epsilon >= 0)) throw new ExplainOptionsError(`epsilon must be >= 0, got ${epsilon}`);
-  if (!(gamma >= 0)) throw new ExplainOptionsError(`gamma must be >= 0, got ${gamma}`);
+  if (!(epsilon >= 0 && Number.isFinite(epsilon))) throw new ExplainOptionsError(`epsilon must be a finite number >= 0, got ${epsilon}`);
+  if (!(gamma >= 0 && Number.isFinite(gamma))) throw new ExplainOptionsError(`gamma must be a finite number >= 0, got ${gamma}`);
+  if (bounds !== undefined && (!Array.isArray(bounds) || bounds.length !== 2))
+    throw new ExplainOptionsError(`bounds must be [low, high], got ${JSON.stringify(bounds)}`);
   const eps = epsilonRule(epsilon);
   switch (name) {
     case 'epsilon':
@@ -89,6 +91,7 @@ export function ruleFor(composite: Composite, module: Module, name: string, firs
  * (a typo would silently fall back to the type rule), and every Linear / Conv2d must get a rule.
  */
 export function checkComposite(composite: Composite, names: ReadonlyMap<Module, string>): void {
+  checkRules(composite);
   const all = [...names.values()];
   for (const key of Object.keys(composite.byName ?? {})) {
     if (!all.includes(key))
@@ -109,5 +112,27 @@ export function checkComposite(composite: Composite, names: ReadonlyMap<Module, 
         `no LRP rule for layer '${name}' (${m.constructor.name}); give one in composite.byName or composite.byType`,
       );
     }
+  }
+}
+
+const SLOTS = ['first', 'conv', 'dense', 'pool'] as const;
+
+/** Every rule a composite holds is well formed (see ruleProblem), so none fails in the middle of a backward pass. */
+function checkRules(composite: Composite): void {
+  if (composite === null || typeof composite !== 'object')
+    throw new ExplainOptionsError(
+      `composite must be a composite name or a Composite object, got ${composite === null ? 'null' : typeof composite}`,
+    );
+  const found: [string, unknown][] = SLOTS.filter((k) => composite[k] !== undefined).map((k) => [`composite.${k}`, composite[k]]);
+  for (const table of ['byType', 'byName'] as const) {
+    const rules = composite[table];
+    if (rules === undefined) continue;
+    if (rules === null || typeof rules !== 'object')
+      throw new ExplainOptionsError(`composite.${table} must be an object of rules, got ${rules === null ? 'null' : typeof rules}`);
+    for (const [key, rule] of Object.entries(rules)) found.push([`composite.${table}['${key}']`, rule]);
+  }
+  for (const [where, rule] of found) {
+    const problem = ruleProblem(rule);
+    if (problem) throw new ExplainOptionsError(`${where} is not a valid Rule: ${problem}`);
   }
 }

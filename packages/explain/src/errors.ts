@@ -19,3 +19,6 @@ export class ExplainInputError extends ExplainError {}
 
 /** The model holds a layer the method cannot handle (no rule for it, a BatchNorm with no Linear/Conv to merge into). */
 export class ExplainModelError extends ExplainError {}
+
+/** The caller's `signal` was aborted; the explanation stopped between two passes and freed what it had made. */
+export class ExplainAbortedError extends ExplainError {}

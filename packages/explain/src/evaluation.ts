@@ -18,8 +18,18 @@ export interface ScoreFunctionOptions {
  * pre-head logit (or f(x) for a single-output model), the same score `explain` attributes.
  */
 export function scoreFunction(model: Module, { sampleShape, target, output = 'auto' }: ScoreFunctionOptions): ScoreFn {
+  if (!Array.isArray(sampleShape) || sampleShape.length === 0 || !sampleShape.every((d) => Number.isInteger(d) && d >= 1))
+    throw new ExplainOptionsError(
+      `sampleShape must be a non-empty list of positive integers (one sample, e.g. [28, 28, 1]), got ${JSON.stringify(sampleShape)}`,
+    );
+  const size = sampleShape.reduce((a, b) => a * b, 1);
   const names = new Map(model.namedModules().map(([name, m]) => [m, name] as const));
   return (batch, count) => {
+    // tfjs's own message ("Based on the provided shape...") names neither the option nor the fix
+    if (!Number.isInteger(count) || count < 1 || batch.length !== count * size)
+      throw new ExplainInputError(
+        `the score function got ${batch.length} values for ${count} samples of sampleShape [${sampleShape.join(', ')}] (${size} values each); expected ${Number.isInteger(count) && count >= 1 ? count * size : 'count >= 1 samples'}: is sampleShape right?`,
+      );
     const x = tf.tensor(batch, [count, ...sampleShape]);
     const modes = model.namedModules().map(([, m]) => [m, m.training] as const);
     model.eval();

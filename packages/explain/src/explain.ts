@@ -7,9 +7,10 @@ import { ExplainInputError, ExplainOptionsError } from './errors';
 import type { OutputChoice } from './forward';
 import { gradCam } from './gradcam';
 import { type Attribution, gradientMethod, integratedGradients, smoothGrad } from './gradients';
-import { lrpHook } from './lrp';
+import { lrpHook, type RuleFailure, throwRuleFailure } from './lrp';
 import { occlusion, type OcclusionOptions } from './occlusion';
 import { backward, forwardScores, type Session } from './session';
+import { validateExplainCall } from './validate';
 
 export type Method =
   'lrp' | 'gradient' | 'sensitivity' | 'gradientTimesInput' | 'integratedGradients' | 'smoothGrad' | 'gradCam' | 'occlusion';
@@ -52,6 +53,12 @@ export interface ExplainOptions {
   /** occlusion window and stride. */
   window?: OcclusionOptions['window'];
   stride?: OcclusionOptions['stride'];
+  /**
+   * Stops integrated gradients, SmoothGrad and occlusion between passes with ExplainAbortedError (nothing
+   * leaks). explain is synchronous: the signal is seen when it was aborted before the call, or by code
+   * that runs during it (a layer, a hook); a timer's abort waits for the call to return.
+   */
+  signal?: AbortSignal;
 }
 
 /** captum's convergence delta, per sample. */
@@ -97,7 +104,10 @@ function lrp(session: Session, x: tf.Tensor, options: ExplainOptions): Attributi
   const target = forwardScores(session, x).target;
   const canon = hasBatchNorm(session.model) ? canonize(session.model, x, session.names) : null;
   try {
-    const { grad, scores } = backward(session, x, () => lrpHook(composite, canon), true, target);
+    const failure: RuleFailure = {};
+    const { grad, scores } = backward(session, x, () => lrpHook(composite, canon, failure), true, target);
+    if (failure.error) grad.dispose();
+    throwRuleFailure(failure);
     return { relevance: grad, scores, reference: scores.explained, composite: composite.name ?? 'custom' };
   } finally {
     canon?.dispose();
@@ -112,6 +122,7 @@ function lrp(session: Session, x: tf.Tensor, options: ExplainOptions): Attributi
  * (captum's convergence delta). The model runs in eval mode; its modes are restored afterwards.
  */
 export function explain(model: Module, x: tf.Tensor, options: ExplainOptions = {}): Explanation {
+  validateExplainCall(model, x, options);
   const { method = 'lrp', output = 'auto' } = options;
   if (!methods.includes(method)) throw new ExplainOptionsError(`unknown method '${String(method)}', expected one of ${methods.join(', ')}`);
   if (output !== 'auto' && output !== 'model') throw new ExplainOptionsError(`output must be 'auto' or 'model', got '${String(output)}'`);
@@ -137,7 +148,12 @@ export function explain(model: Module, x: tf.Tensor, options: ExplainOptions = {
       case 'occlusion':
         if (options.baseline !== undefined && typeof options.baseline !== 'number')
           throw new ExplainOptionsError('occlusion baseline must be a number');
-        return occlusion(session, x, { window: options.window, stride: options.stride, baseline: options.baseline });
+        return occlusion(session, x, {
+          window: options.window,
+          stride: options.stride,
+          baseline: options.baseline,
+          signal: options.signal,
+        });
     }
   });
   const report = conservationError(result.relevance.dataSync(), result.reference);

@@ -17,6 +17,7 @@ export function gradCam(session: Session, x: tf.Tensor, layer: string | undefine
   if (x.rank !== 4) throw new ExplainOptionsError(`gradCam needs image input [N, H, W, C], got [${x.shape.join(', ')}]`);
   let activation: tf.Tensor | null = null;
   let gradient: tf.Tensor | null = null;
+  let calls = 0;
   const capture = tf.customGrad(((a: tf.Tensor) => ({
     value: tf.clone(a),
     gradFunc: (dy: tf.Tensor) => {
@@ -32,6 +33,8 @@ export function gradCam(session: Session, x: tf.Tensor, layer: string | undefine
       () => (call, input, forward) => {
         const y = forward(input);
         if (call.module !== module) return y;
+        // counted, not refused here: throwing while the tape records would leak its tensors
+        calls++;
         activation?.dispose();
         activation = tf.keep(tf.clone(y));
         return capture(y);
@@ -40,6 +43,10 @@ export function gradCam(session: Session, x: tf.Tensor, layer: string | undefine
       forwardScores(session, x).target,
     );
     grad.dispose();
+    if (calls > 1)
+      throw new ExplainOptionsError(
+        `gradCam layer '${layer}' runs ${calls} times in one forward pass; Grad-CAM needs a layer that runs once (one call's activation would be paired with another call's gradient)`,
+      );
     const a = activation as tf.Tensor | null;
     const g = gradient as tf.Tensor | null;
     if (!a || !g || a.rank !== 4) {

@@ -124,3 +124,36 @@ export function wSquareRule(): Rule {
     groups: [{ coefficient: 1, terms: [{ sign: 1, input: (x) => tf.onesLike(x), weight: (w) => tf.square(w) }] }],
   };
 }
+
+const isFn = (f: unknown): boolean => typeof f === 'function';
+
+/**
+ * Why `rule` cannot be applied, or undefined when it can: a user's rule is checked when its composite is
+ * (before anything is recorded), since a malformed one fails inside the backward pass, where tfjs gives
+ * a raw error, and a rule without groups gives all-zero relevance without one.
+ */
+export function ruleProblem(rule: unknown): string | undefined {
+  if (rule === null || typeof rule !== 'object') return `expected a Rule object, got ${rule === null ? 'null' : typeof rule}`;
+  const r = rule as Partial<Rule>;
+  if (typeof r.name !== 'string') return `name must be a string, got ${typeof r.name}`;
+  if (typeof r.stabilizer !== 'number' || !Number.isFinite(r.stabilizer) || r.stabilizer < 0)
+    return `stabilizer must be a finite number >= 0, got ${String(r.stabilizer)}`;
+  if (!Array.isArray(r.groups) || r.groups.length === 0)
+    return 'groups must be a non-empty array (a rule without groups passes no relevance at all)';
+  for (const [g, group] of (r.groups as unknown[]).entries()) {
+    const gr = group as Partial<RuleGroup> | null;
+    if (gr === null || typeof gr !== 'object') return `groups[${g}] must be an object`;
+    if (typeof gr.coefficient !== 'number' || !Number.isFinite(gr.coefficient))
+      return `groups[${g}].coefficient must be a finite number, got ${String(gr.coefficient)}`;
+    if (!Array.isArray(gr.terms) || gr.terms.length === 0) return `groups[${g}].terms must be a non-empty array`;
+    for (const [t, term] of (gr.terms as unknown[]).entries()) {
+      const tm = term as Partial<RuleTerm> | null;
+      const at = `groups[${g}].terms[${t}]`;
+      if (tm === null || typeof tm !== 'object') return `${at} must be an object`;
+      if (tm.sign !== 1 && tm.sign !== -1) return `${at}.sign must be 1 or -1, got ${String(tm.sign)}`;
+      if (!isFn(tm.input) || !isFn(tm.weight)) return `${at}.input and .weight must be functions of a tensor`;
+      if (tm.bias !== undefined && !isFn(tm.bias)) return `${at}.bias must be a function of a tensor or absent`;
+    }
+  }
+  return undefined;
+}
