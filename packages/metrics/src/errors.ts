@@ -4,3 +4,8 @@ import { LogitlabError } from '@logitlab/core';
 export class MetricInputError extends LogitlabError {
   override name = 'MetricInputError';
 }
+
+/** The caller's AbortSignal was aborted during a long evaluation (pixelFlipping); the partial result is dropped. */
+export class MetricAbortedError extends LogitlabError {
+  override name = 'MetricAbortedError';
+}

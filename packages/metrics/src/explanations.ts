@@ -1,5 +1,5 @@
-import { MetricInputError } from './errors';
-import { checkPositiveInt, type Numeric, values } from './input';
+import { MetricAbortedError, MetricInputError } from './errors';
+import { checkFinite, checkPositiveInt, type Numeric, values } from './input';
 import { Rng } from '@logitlab/core';
 
 export interface ConservationEntry {
@@ -67,6 +67,45 @@ export interface PixelFlippingOptions {
   seed?: number;
   /** Score at most this many images per call to `f`. Default: all images of a step in one call. */
   batchSize?: number;
+  /** Checked before every call to `f`: abort rejects with MetricAbortedError. */
+  signal?: AbortSignal;
+}
+
+const ORDERS = ['relevance', 'random'] as const;
+const PERTURBATIONS = ['uniform', 'min'] as const;
+
+/** The options' names and ranges, checked before any work: an unknown name used to fall back silently. */
+function checkOptions(options: PixelFlippingOptions): void {
+  if (options === null || typeof options !== 'object')
+    throw new MetricInputError(`pixelFlipping options must be an object; got ${String(options)}`);
+  const { order, perturbation, range, seed, signal } = options;
+  if (order !== undefined && !ORDERS.includes(order))
+    throw new MetricInputError(`order must be one of ${ORDERS.map((o) => `'${o}'`).join(', ')}; got ${JSON.stringify(order)}`);
+  if (perturbation !== undefined && !PERTURBATIONS.includes(perturbation))
+    throw new MetricInputError(
+      `perturbation must be one of ${PERTURBATIONS.map((o) => `'${o}'`).join(', ')}; got ${JSON.stringify(perturbation)}`,
+    );
+  if (range !== undefined) {
+    const ok = Array.isArray(range) && range.length === 2 && range.every((v) => typeof v === 'number' && Number.isFinite(v));
+    if (!ok || range[0] > range[1])
+      throw new MetricInputError(
+        `range must be [low, high] with finite low <= high; got ${JSON.stringify(range, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v))}`,
+      );
+  }
+  if (seed !== undefined && (typeof seed !== 'number' || !Number.isFinite(seed)))
+    throw new MetricInputError(`seed must be a finite number; got ${String(seed)}`);
+  if (signal !== undefined && !(signal instanceof AbortSignal))
+    throw new MetricInputError(`signal must be an AbortSignal; got ${String(signal)}`);
+}
+
+function throwIfAborted(signal: AbortSignal | undefined, step: number, steps: number): void {
+  if (signal?.aborted)
+    throw new MetricAbortedError(
+      `pixelFlipping was aborted at step ${step} of ${steps}${signal.reason instanceof Error ? `: ${signal.reason.message}` : ''}`,
+      {
+        cause: signal.reason,
+      },
+    );
 }
 
 export interface PixelFlippingResult {
@@ -91,6 +130,8 @@ export interface PixelFlippingResult {
  * in, not in the noise they happen to draw. `f` gets all images of one step in one call.
  */
 export async function pixelFlipping(f: ScoreFn, images: Numeric, options: PixelFlippingOptions): Promise<PixelFlippingResult> {
+  checkOptions(options);
+  if (typeof f !== 'function') throw new MetricInputError(`pixelFlipping needs a score function f(batch, count); got ${typeof f}`);
   const { count, order = 'relevance', steps = 100, pixelsPerStep = 4, perturbation = 'uniform', seed = 0 } = options;
   checkPositiveInt(count, 'count');
   checkPositiveInt(pixelsPerStep, 'pixelsPerStep');
@@ -98,6 +139,7 @@ export async function pixelFlipping(f: ScoreFn, images: Numeric, options: PixelF
   const x = values(images, 'images');
   if (x.length % count !== 0) throw new MetricInputError(`images have ${x.length} values, not a multiple of count = ${count}`);
   const d = x.length / count;
+  checkFinite(x, 'images', d);
   if (steps * pixelsPerStep > d) {
     throw new MetricInputError(
       `steps x pixelsPerStep = ${steps * pixelsPerStep} exceeds the ${d} pixels of an image; pixels are perturbed at most once`,
@@ -112,6 +154,7 @@ export async function pixelFlipping(f: ScoreFn, images: Numeric, options: PixelF
 
   const batchSize = options.batchSize ?? count;
   checkPositiveInt(batchSize, 'batchSize');
+  const { signal } = options;
   const current = Float32Array.from(x);
   const scores = new Float32Array(count * (steps + 1));
   for (let k = 0; k <= steps; k++) {
@@ -126,11 +169,18 @@ export async function pixelFlipping(f: ScoreFn, images: Numeric, options: PixelF
     }
     for (let start = 0; start < count; start += batchSize) {
       const n = Math.min(batchSize, count - start);
+      throwIfAborted(signal, k, steps);
       const out = await f(current.subarray(start * d, (start + n) * d), n);
       if (!out || out.length !== n) {
         throw new MetricInputError(`the score function returned ${out?.length} values for ${n} images; expected one score per image`);
       }
-      for (let i = 0; i < n; i++) scores[(start + i) * (steps + 1) + k] = out[i] as number;
+      for (let i = 0; i < n; i++) {
+        const v = out[i] as number;
+        // a NaN score turns AOPC into NaN; say which image and step produced it
+        if (!Number.isFinite(v))
+          throw new MetricInputError(`the score function returned ${v} for image ${start + i} at step ${k}; expected finite scores`);
+        scores[(start + i) * (steps + 1) + k] = v;
+      }
     }
   }
   return summarise(scores, count, steps);
@@ -166,6 +216,7 @@ function pixelOrders(
   if (options.relevance === undefined) throw new MetricInputError("order 'relevance' needs options.relevance (or use order: 'random')");
   const r = values(options.relevance, 'relevance');
   if (r.length !== length) throw new MetricInputError(`relevance has ${r.length} values; expected ${length}, the same as images`);
+  checkFinite(r, 'relevance', d);
   return Array.from({ length: count }, (_, i) => {
     const idx = Array.from({ length: d }, (_unused, j) => j);
     const base = i * d;

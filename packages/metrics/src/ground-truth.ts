@@ -1,5 +1,5 @@
 import { MetricInputError } from './errors';
-import { checkPositiveInt, checkSameLength, type Numeric, values } from './input';
+import { checkFinite, checkPositiveInt, checkSameLength, type Numeric, values } from './input';
 
 export interface GroundTruthResult {
   /** Mean over images. */
@@ -13,7 +13,11 @@ function split(relevance: Numeric, masks: Numeric, count: number): { r: ArrayLik
   const m = values(masks, 'masks');
   checkSameLength(r, m, ['relevance', 'masks']);
   if (r.length % count !== 0) throw new MetricInputError(`relevance has ${r.length} values, not a multiple of count = ${count}`);
-  return { r, m, d: r.length / count };
+  const d = r.length / count;
+  // all-NaN relevance used to score 0 (NaN > 0 is false), as if the explanation had simply missed
+  checkFinite(r, 'relevance', d);
+  checkFinite(m, 'masks', d);
+  return { r, m, d };
 }
 
 function summary(perImage: Float64Array): GroundTruthResult {
@@ -91,6 +95,9 @@ export function spearman(a: Numeric, b: Numeric, count = 1): GroundTruthResult {
   checkSameLength(x, y, ['a', 'b']);
   if (x.length % count !== 0) throw new MetricInputError(`a has ${x.length} values, not a multiple of count = ${count}`);
   const d = x.length / count;
+  // NaN breaks the sort the ranks come from, silently
+  checkFinite(x, 'a', d);
+  checkFinite(y, 'b', d);
   const perImage = new Float64Array(count);
   for (let i = 0; i < count; i++) {
     const rx = ranks(x, i * d, d);

@@ -1,4 +1,4 @@
-export { MetricInputError } from './errors';
+export { MetricInputError, MetricAbortedError } from './errors';
 export { argmaxRows, type Numeric } from './input';
 export {
   accuracy,

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { firstNonFinite } from '@logitlab/core';
 import { MetricInputError } from './errors';
 
 /**
@@ -83,4 +84,16 @@ export function inferNumClasses(...arrays: ArrayLike<number>[]): number {
 /** a / b, or `zeroDivision` when b is 0 (sklearn's zero_division=0 default without the warning). */
 export function safeDiv(a: number, b: number, zeroDivision = 0): number {
   return b === 0 ? zeroDivision : a / b;
+}
+
+/**
+ * Refuses a NaN or +-Infinity in `x` (host values, already read), naming the first one and, given the
+ * values per image, which image and pixel it is: a single NaN would otherwise turn a mean into NaN or,
+ * compared away, into a confident 0.
+ */
+export function checkFinite(x: ArrayLike<number>, what: string, perImage?: number): void {
+  const i = firstNonFinite(x);
+  if (i < 0) return;
+  const where = perImage ? ` (image ${Math.floor(i / perImage)}, pixel ${i % perImage})` : '';
+  throw new MetricInputError(`${what}[${i}] is ${x[i]}${where}; expected finite values`);
 }
