@@ -2,7 +2,7 @@
 export { DatasetError, IdxFormatError, ChecksumError, DataNotFoundError, DownloadError, DatasetInputError, DataFileError } from './errors';
 export type { IdxFormatReason, DownloadAttempt } from './errors';
 export type { ImageSet } from './image-set';
-export { syntheticDigits } from './synthetic/synthetic-digits';
+export { syntheticDigits, MAX_SYNTHETIC_DIGITS } from './synthetic/synthetic-digits';
 export type { SyntheticDigitsOptions } from './synthetic/synthetic-digits';
 export { DataLoader } from './loader/data-loader';
 export type { Batch, DataLoaderOptions, LoaderData } from './loader/data-loader';

@@ -4,8 +4,11 @@ import { Rng } from '@logitlab/core';
 import { GLYPHS } from './glyphs';
 import { makeScratch, renderGlyph, SIZE } from './render';
 
+/** Most images one call renders: 200,000 x 28 x 28 float32 is 627 MB, three times MNIST's 70,000 (a larger set is a typo or needs streaming). */
+export const MAX_SYNTHETIC_DIGITS = 200_000;
+
 export interface SyntheticDigitsOptions {
-  /** Number of images. */
+  /** Number of images, at most MAX_SYNTHETIC_DIGITS. */
   count: number;
   /** Same seed, same images (and the first k images do not depend on count). Default 0. */
   seed?: number;
@@ -21,6 +24,11 @@ export function syntheticDigits(options: SyntheticDigitsOptions): ImageSet {
   if (!Number.isInteger(count) || count < 0) {
     throw new DatasetInputError(`syntheticDigits: count must be a non-negative integer, got ${count}`);
   }
+  // 1e9 images failed with a raw RangeError from the Float32Array (or exhausted memory just below the limit)
+  if (count > MAX_SYNTHETIC_DIGITS)
+    throw new DatasetInputError(
+      `syntheticDigits: count ${count} is above the cap of ${MAX_SYNTHETIC_DIGITS} images (${SIZE} x ${SIZE} float32 each)`,
+    );
   if (!Number.isFinite(seed)) throw new DatasetInputError(`syntheticDigits: seed must be a finite number, got ${seed}`);
   const images = new Float32Array(count * SIZE * SIZE);
   const labels = new Int32Array(count);
