@@ -14,9 +14,10 @@ export {
 } from './rules';
 export { propagate } from './propagate';
 export { linearMap, type LinearMap } from './linear-maps';
-export { normalNoise } from './gradients';
+export { normalNoise, MAX_IG_STEPS, MAX_SMOOTHGRAD_SAMPLES } from './gradients';
+export { MAX_OCCLUSION_SAMPLES } from './occlusion';
 export type { OutputChoice } from './forward';
-export { ExplainError, ExplainOptionsError, ExplainTargetError, ExplainInputError, ExplainModelError } from './errors';
+export { ExplainError, ExplainOptionsError, ExplainTargetError, ExplainInputError, ExplainModelError, ExplainAbortedError } from './errors';
 export {
   scoreFunction,
   randomisationCheck,
