@@ -21,7 +21,8 @@ export const MAX_OCCLUSION_SAMPLES = 2 ** 20;
 const BATCH_VALUES = 2 ** 22;
 
 const pair = (v: number | readonly [number, number], name: string): [number, number] => {
-  const p: [number, number] = typeof v === 'number' ? [v, v] : [v[0], v[1]];
+  // a non-array (null, a string) must not be indexed: that failed raw
+  const p: [number, number] = typeof v === 'number' ? [v, v] : Array.isArray(v) && v.length === 2 ? [v[0], v[1]] : [NaN, NaN];
   if (!p.every((d) => Number.isInteger(d) && d >= 1))
     throw new ExplainOptionsError(`${name} must be a positive integer or a pair of them, got ${JSON.stringify(v)}`);
   return p;

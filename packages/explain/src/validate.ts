@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { firstNonFinite, indexAt } from '@logitlab/core';
 import { Module } from '@logitlab/layers';
 import { throwIfAborted } from './abort';
-import { ExplainInputError, ExplainModelError, ExplainOptionsError } from './errors';
+import { ExplainInputError, ExplainModelError, ExplainOptionsError, ExplainTargetError } from './errors';
 
 function describe(v: unknown): string {
   if (v === null) return 'null';
@@ -55,6 +55,9 @@ export function validateExplainCall(model: unknown, x: unknown, options: unknown
     (o['composite'] === null || typeof o['composite'] !== 'object')
   )
     throw new ExplainOptionsError(`composite must be a composite name or a Composite object, got ${describe(o['composite'])}`);
+  const target = o['target'];
+  if (target !== undefined && typeof target !== 'number' && !Array.isArray(target) && !(target instanceof Int32Array))
+    throw new ExplainTargetError(`target must be a class index or one per sample (an array or Int32Array), got ${describe(target)}`);
   checkBaseline(o['baseline']);
   const signal = o['signal'];
   if (signal !== undefined && !(signal instanceof AbortSignal))
