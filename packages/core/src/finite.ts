@@ -25,7 +25,7 @@ function scan(values: ArrayLike<number>): number {
 
 /** A row-major flat index as a multi-index, e.g. 5 in [2, 3] -> "[1, 2]", for messages that name the bad element. */
 export function indexAt(flat: number, shape: readonly number[]): string {
-  const out = new Array<number>(shape.length);
+  const out = Array.from({ length: shape.length }, () => 0);
   let rest = flat;
   for (let d = shape.length - 1; d >= 0; d--) {
     const size = shape[d]!;

@@ -141,9 +141,9 @@ describe('gradCam on a layer that runs twice', () => {
   });
 });
 
-describe('user rules', () => {
-  const bad = (patch: object): Rule => ({ ...epsilonRule(1e-6), ...patch }) as Rule;
+const bad = (patch: object): Rule => ({ ...epsilonRule(1e-6), ...patch }) as Rule;
 
+describe('user rules', () => {
   it('a rule that throws is an ExplainModelError naming rule and layer, and leaks nothing (it leaked 27 tensors)', () => {
     const throwing: Rule = {
       name: 'boom',

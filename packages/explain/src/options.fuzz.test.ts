@@ -41,6 +41,9 @@ const POOLS: Record<string, { good: readonly unknown[]; bad: readonly unknown[] 
   signal: { good: [new AbortController().signal], bad: [AbortSignal.abort(), {}, 'stop'] },
 };
 
+const SAMPLE = [8, 8, 1];
+const BATCH = [2, ...SAMPLE];
+
 function pick<T>(rng: Rng, pool: readonly T[]): T {
   return pool[rng.int(pool.length)]!;
 }
@@ -52,8 +55,8 @@ function drawOptions(rng: Rng): { options: ExplainOptions; tensors: tf.Tensor[] 
   for (const [key, { good, bad }] of Object.entries(POOLS)) {
     if (rng.next() < 0.5) continue;
     let v = pick(rng, rng.next() < 0.25 ? bad : good);
-    if (v === 'tensor') v = tf.fill([8, 8, 1], 0.2);
-    else if (v === 'nan-tensor') v = tf.fill([2, 8, 8, 1], NaN);
+    if (v === 'tensor') v = tf.tensor(new Float32Array(64).fill(0.2), SAMPLE);
+    else if (v === 'nan-tensor') v = tf.tensor(new Float32Array(128).fill(NaN), BATCH);
     else if (v === 'wrong-tensor') v = tf.zeros([3, 3]);
     if (v instanceof tf.Tensor) tensors.push(v);
     options[key] = v;
@@ -64,7 +67,7 @@ function drawOptions(rng: Rng): { options: ExplainOptions; tensors: tf.Tensor[] 
 function drawInput(rng: Rng): unknown {
   const r = rng.next();
   if (r < 0.8) return tf.randomUniform([2, 8, 8, 1], 0, 1, 'float32', rng.int(1000));
-  if (r < 0.85) return tf.fill([2, 8, 8, 1], NaN);
+  if (r < 0.85) return tf.tensor(new Float32Array(128).fill(NaN), BATCH);
   if (r < 0.9) return tf.zeros([2, 8, 8, 1], 'int32');
   if (r < 0.95) return tf.zeros([8, 8]);
   return [[0.1]];
