@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { firstNonFinite, indexAt } from './finite';
 
 let before = 0;
@@ -31,6 +31,18 @@ describe('firstNonFinite', () => {
     expect(firstNonFinite(values)).toBe(3);
     expect(firstNonFinite(Float32Array.from(values))).toBe(3);
     x.dispose();
+  });
+
+  it('reads a finite tensor only through one scalar, and the values only when one is bad', () => {
+    const good = tf.ones([64, 28, 28, 1]);
+    const bad = tf.tensor1d([1, NaN]);
+    const goodRead = vi.spyOn(good, 'dataSync');
+    const badRead = vi.spyOn(bad, 'dataSync');
+    expect(firstNonFinite(good)).toBe(-1);
+    expect(goodRead).not.toHaveBeenCalled();
+    expect(firstNonFinite(bad)).toBe(1);
+    expect(badRead).toHaveBeenCalledTimes(1);
+    tf.dispose([good, bad]);
   });
 
   it('treats int32 and bool tensors as finite without reading them', () => {
