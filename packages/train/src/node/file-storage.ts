@@ -6,7 +6,8 @@ import { CheckpointError, type CheckpointStorage } from '@logitlab/train';
 /**
  * Checkpoints as files in `dir`, written with @logitlab/core's writeFileAtomic (temp file, fsync,
  * rename), so a crash or SIGKILL leaves either the old file or the new one, never a torn checkpoint.
- * Leftover temp files (from a killed writer) are never listed and are removed by the next write.
+ * Leftover temp files (from a killed writer) are never listed and are removed by the next write; a live
+ * writer's temp file is left alone, so several processes may checkpoint into one folder.
  */
 export function fileStorage(dir: string): CheckpointStorage & { readonly dir: string } {
   const path = (name: string) => {
