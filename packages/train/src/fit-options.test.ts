@@ -68,6 +68,11 @@ describe('fit refuses what it cannot train on', () => {
     // a generator without a length, too
     const none = await refusal(() => fit(model, { loss: crossEntropy, optimizer, data: (function* () {})(), epochs: 1 }));
     expect(none.message).toMatch(/no batches in epoch 0; expected/);
+    // an empty validation set would log val_loss NaN (and feed it to early stopping)
+    const noValidation = await refusal(() =>
+      fit(model, { loss: crossEntropy, optimizer, data: loader(16, 1), epochs: 1, validation: { data: empty } }),
+    );
+    expect(noValidation.message).toMatch(/fit's validation\.data yielded no batches in epoch 0 \(its length is 0\)/);
     expect(tf.memory().numTensors).toBe(n);
     model.dispose();
     optimizer.dispose();

@@ -256,6 +256,7 @@ export async function fit<M extends Module, O = tf.Tensor>(model: M, options: Fi
         const metrics: Record<string, BatchMetric<O>> = { loss, ...v.metrics };
         const res = await evaluate(model, v.data, metrics, { forward });
         model.train();
+        if (res.count === 0) throw emptyEpochError(epoch, v.data.length, 'validation.data');
         for (const [k, value] of Object.entries(res.metrics)) logs[`val_${k}`] = value;
       }
       if (scheduler) {

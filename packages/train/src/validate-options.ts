@@ -64,10 +64,10 @@ export function validateFitOptions(options: unknown): void {
   }
 }
 
-/** An epoch that yielded no batch: the loss would be NaN and nothing trained. */
-export function emptyEpochError(epoch: number, length: number | undefined): TrainError {
+/** An epoch that yielded no batch: the loss (or val_loss) would be NaN and nothing trained (or measured). */
+export function emptyEpochError(epoch: number, length: number | undefined, option = 'data'): TrainError {
   return new TrainError(
-    `fit's data yielded no batches in epoch ${epoch}${length === undefined ? '' : ` (its length is ${length})`}; expected at least one (an empty dataset, or a loader with dropLast and fewer samples than batchSize)`,
+    `fit's ${option} yielded no batches in epoch ${epoch}${length === undefined ? '' : ` (its length is ${length})`}; expected at least one (an empty dataset, or a loader with dropLast and fewer samples than batchSize)`,
   );
 }
 
