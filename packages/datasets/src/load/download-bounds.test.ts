@@ -69,12 +69,16 @@ async function expectFailure(faults: Fault[], message: RegExp, extra: Partial<Lo
 
 describe('downloads are bounded in time and bytes', () => {
   it(
-    'a server dripping a byte every 50 ms (never idle for the 300 ms timeout) hits the 600 ms deadline, not retried',
-    { timeout: 20_000 },
+    'a server dripping a byte every 50 ms (never idle for the 3 s timeout) hits the 6 s deadline, not retried',
+    { timeout: 60_000 },
     async () => {
       const before = server.hits.get('drip') ?? 0;
-      const ms = await expectFailure(['drip'], /not finished within the 600 ms deadline \(\d+ bytes received\)/);
-      expect(ms).toBeLessThan(5000);
+      // seconds, not the 300 / 600 ms of the other cases: a busy machine (load 38 on 2 cores) took over 300 ms to answer
+      const ms = await expectFailure(['drip'], /not finished within the 6000 ms deadline \(\d+ bytes received\)/, {
+        timeoutMs: 3000,
+        deadlineMs: 6000,
+      });
+      expect(ms).toBeLessThan(30_000);
       // deadline-exceeded skips the mirror: one request for the first file, then the run stops
       expect((server.hits.get('drip') ?? 0) - before).toBe(1);
     },
@@ -111,16 +115,16 @@ describe('downloads are bounded in time and bytes', () => {
     }
   });
 
-  it('an endless body stops at the file cap', { timeout: 20_000 }, async () => {
+  it('an endless body stops at the file cap', { timeout: 60_000 }, async () => {
     // the cap, not the 600 ms deadline, must stop it: a busy machine reads the 8 MB cap slower than that
     await expectFailure(['endless'], /body exceeds the \d+-byte cap for t10k-images-idx3-ubyte\.gz/, { deadlineMs: 60_000 });
   });
 
-  it('a Content-Length over the cap is refused before the body is read', { timeout: 20_000 }, async () => {
+  it('a Content-Length over the cap is refused before the body is read', { timeout: 60_000 }, async () => {
     await expectFailure(['huge-length'], /Content-Length 1000000000000 exceeds the \d+-byte cap/);
   });
 
-  it('falls through each bounded failure to a good mirror', { timeout: 20_000 }, async () => {
+  it('falls through each bounded failure to a good mirror', { timeout: 60_000 }, async () => {
     const { promise } = load([server.url('drip'), server.url('endless'), server.url('huge-length'), server.url('ok')]);
     expect((await promise).count).toBe(40);
   });
@@ -160,7 +164,7 @@ describe('plain-http mirrors', () => {
 });
 
 describe('browser store served from a root URL', () => {
-  it('refuses an endless body at the file cap instead of reading it all', { timeout: 20_000 }, async () => {
+  it('refuses an endless body at the file cap instead of reading it all', { timeout: 60_000 }, async () => {
     const { browserStore } = await import('./browser-store');
     const store = browserStore('mnist', server.url('endless'));
     const error = await store.read('t10k-labels-idx1-ubyte.gz', 11_043).catch((e: unknown) => e);
