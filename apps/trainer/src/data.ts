@@ -8,6 +8,7 @@ import {
   normalizePixels,
   syntheticDigits,
 } from '@logitlab/datasets';
+import { ANY_IDX, checkDigitShapes, describeDirFiles } from './data-dir';
 import { UsageError } from './errors';
 import { isPseudoFsPath } from './out-path';
 import type { ExperimentContext } from './experiments/types';
@@ -97,12 +98,13 @@ async function fromMnist(
   download: boolean,
   trainCount: number,
   testCount: number,
+  checksums?: Record<string, null>,
 ): Promise<DigitData> {
-  const test = await load({ variant, split: 'test', root, download });
+  const test = await load({ variant, split: 'test', root, download, checksums });
   let train: ImageSet;
   let note = '';
   try {
-    train = await load({ variant, split: 'train', root, download });
+    train = await load({ variant, split: 'train', root, download, checksums });
   } catch (err) {
     // A directory with only the 10k test set (like ../shared/data/mnist) still trains: split it.
     if (!(err instanceof DataNotFoundError) || !root) throw err;
@@ -149,11 +151,15 @@ export async function loadDigits(
     data = await fromMnist(spec.variant, undefined, ctx.opts.download, trainCount, testCount);
   } else {
     try {
-      data = await fromMnist('mnist', spec.dir, false, trainCount, testCount);
+      data = await fromMnist('mnist', spec.dir, false, trainCount, testCount, ANY_IDX);
     } catch (err) {
       if (err instanceof DataNotFoundError) throw new UsageError(`--data: no MNIST IDX files in ${spec.dir} (${err.message})`, 1);
       throw err;
     }
+    checkDigitShapes(data.train, `the train images in ${spec.dir}`);
+    checkDigitShapes(data.test, `the test images in ${spec.dir}`);
+    const files = [...(await describeDirFiles(spec.dir, 'train')), ...(await describeDirFiles(spec.dir, 'test'))];
+    data = { ...data, source: `${data.source}; ${files.join(', ')}` };
   }
   ctx.log(`data: ${data.source}`);
   return data;

@@ -56,7 +56,15 @@ describe('logitlab explain flags', () => {
     expect(opts).toMatchObject({ method: 'integratedGradients', target: 3, images: 2, composite: 'deepTaylor' });
   });
 
-  it.each([[['--method', 'deconvnet']], [['--composite', 'zennit']], [['--target', '-1']], [['--images', '0']]])(
+  it('caps --images at the test split, naming the cap (1e9 was a raw "Invalid typed array length")', async () => {
+    const { error } = await parse(['explain', dir, '--images', '1000000000']);
+    expect(error).toBeInstanceOf(CommanderError);
+    expect(error?.message).toMatch(
+      /'--images <n>' argument '1000000000' is invalid. expected at most 10000 \(the test split it draws from\)/,
+    );
+  });
+
+  it.each([[['--method', 'deconvnet']], [['--composite', 'zennit']], [['--target', '-1']], [['--images', '0']], [['--images', '10001']]])(
     'rejects %j',
     async (flags) => {
       const { error } = await parse(['explain', dir, ...flags]);

@@ -29,7 +29,8 @@ describe('atomic files and run directories', () => {
     const m = run.readMetrics();
     expect(m).toHaveLength(1);
     expect(m[0]).toMatchObject({ kind: 'epoch', epoch: 1, loss: 0.5 });
-    run.writeConfig({ experiment: 'x' });
-    expect(run.readConfig()).toEqual({ experiment: 'x' });
+    const config = { command: 'experiment', experiment: 'x', seed: 1, options: {} };
+    run.writeConfig(config);
+    expect(run.readConfig()).toEqual(config);
   });
 });

@@ -28,7 +28,15 @@ export class InvalidJsonFileError extends UsageError {
 }
 
 export function readJson<T>(file: string): T {
-  const text = fs.readFileSync(file, 'utf8');
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    // a read, not a write: the top level would blame the run directory's output otherwise
+    const code = (err as NodeJS.ErrnoException).code ?? 'unknown';
+    const why = code === 'EISDIR' ? 'is a directory, not a file' : code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`;
+    throw new UsageError(`${file} ${why}; expected a JSON file`, 1);
+  }
   try {
     return JSON.parse(text) as T;
   } catch (err) {

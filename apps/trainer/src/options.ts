@@ -27,10 +27,18 @@ export interface CommonOptions {
   resume?: string;
 }
 
-export function parsePositiveInt(value: string, flag: string): number {
+/**
+ * `explain --images` draws from the test split (10,000 images in MNIST): a larger count cannot be
+ * served, and 1e9 failed as a raw "Invalid typed array length" while allocating.
+ */
+export const MAX_EXPLAIN_IMAGES = 10_000;
+
+/** A positive integer flag; `max` (with why) caps it, so a huge value fails here rather than as an allocation. */
+export function parsePositiveInt(value: string, flag: string, max?: { value: number; why: string }): number {
   if (!/^\s*\d+\s*$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
     throw new UsageError(`${flag}: expected a positive integer, got '${value}'`);
   }
+  if (max && Number(value) > max.value) throw new UsageError(`${flag}: expected at most ${max.value} (${max.why}), got '${value}'`);
   return Number(value);
 }
 
@@ -83,9 +91,9 @@ export function parseData(value: string): DataSpec {
 /** A run directory (to resume, evaluate or explain) must hold the config.json of an earlier run. */
 export function parseRunDir(value: string, label = '--resume'): string {
   const dir = path.resolve(value);
-  if (!fs.existsSync(path.join(dir, 'config.json'))) {
-    throw new UsageError(`${label}: '${value}' is not a run directory (no config.json in it)`);
-  }
+  const stat = fs.statSync(path.join(dir, 'config.json'), { throwIfNoEntry: false });
+  if (!stat) throw new UsageError(`${label}: '${value}' is not a run directory (no config.json in it)`);
+  if (!stat.isFile()) throw new UsageError(`${label}: '${value}' has a config.json that is not a file; expected the JSON config of a run`);
   return dir;
 }
 

@@ -11,6 +11,7 @@ import {
   parseData,
   parseLearningRate,
   parseNonNegativeInt,
+  MAX_EXPLAIN_IMAGES,
   parsePositiveInt,
   parseRunDir,
   resolveCommonOptions,
@@ -210,8 +211,8 @@ export function buildProgram(
     )
     .option(
       '--images <n>',
-      'images to explain',
-      flag((v) => parsePositiveInt(v, '--images')),
+      `images to explain (at most ${MAX_EXPLAIN_IMAGES})`,
+      flag((v) => parsePositiveInt(v, '--images', { value: MAX_EXPLAIN_IMAGES, why: 'the test split it draws from' })),
       8,
     )
     .option(

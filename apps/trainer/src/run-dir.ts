@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomicSync } from '@logitlab/core/node';
 import { jsonReplacer, readJson, writeJsonAtomic } from './fsutil';
+import { checkRunConfig } from './run-config';
 import { writingTo } from './out-path';
 
 /** `20250131-142501`: sortable, no characters that need quoting in a shell. */
@@ -74,8 +75,12 @@ export class RunDir {
     writeJsonAtomic(file, config, 'run config');
   }
 
+  /** The run's config.json, checked to be one a run wrote (InvalidRunConfigError names the file otherwise). */
   readConfig<T>(): T {
-    return readJson<T>(path.join(this.dir, 'config.json'));
+    const file = path.join(this.dir, 'config.json');
+    const value = readJson<unknown>(file);
+    checkRunConfig(file, value);
+    return value as T;
   }
 
   /** Appends one JSON line; a line is small, and appends of whole lines survive a kill between them. */

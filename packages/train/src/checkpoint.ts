@@ -1,15 +1,22 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { getRngState, loadSafetensors, type Module, saveSafetensors, setRngState, type StateDict } from '@logitlab/layers';
-import { crc32 } from '@logitlab/core';
+import { CHECKSUM_PLACEHOLDER, sealChecksum, verifyChecksum } from './checkpoint-file/checksum';
+import { type CheckpointHeader, readHeader } from './checkpoint-file/header';
+import { assertFinite } from './checkpoint-file/non-finite';
+import { checkModelKeys, checkStructure } from './checkpoint-file/structure';
 import { ArchitectureMismatchError, CheckpointError } from './errors';
 import { restoreOptimizerState, saveOptimizerState, validateOptimizerState } from './optimizer-state';
 import type { CheckpointStorage } from './storage';
 import { parseTraining, stable, type TrainingState } from './training-state';
 
 const FORMAT = 'logitlab-checkpoint';
-/** 2: adds `checksum` (CRC-32 of the tensor data) and `training`; version 1 files (no checksum) still load. */
-const VERSION = '2';
-const METADATA = '__metadata__';
+/**
+ * 3: the checksum covers the whole file, header and metadata included (checkpoint-file/checksum.ts).
+ * 2 added `checksum` over the tensor data only, and `training`. Versions 1 and 2 still load (with the
+ * guarantees they had: their metadata is not checksummed); only version 3 is written.
+ */
+const VERSION = '3';
+const READABLE = ['1', '2', VERSION];
 
 /** What a checkpoint says about the run it came from. */
 export interface CheckpointInfo {
@@ -46,7 +53,8 @@ type SaveInfo = Omit<CheckpointInfo, 'optimizer' | 'rngState' | 'arch' | 'traini
  * One safetensors file: `model.<key>` (the PyTorch-layout state dict, so `model.*` loads in
  * PyTorch after stripping the prefix), `optimizer.<index>` (slots, in tfjs's positional order),
  * and metadata with epoch, step, seed, RNG state, the slot names, fit's per-step options and
- * scheduler state, and a CRC-32 of all tensor bytes (verified on load).
+ * scheduler state, and a CRC-32 of the whole file (verified on load). A model or optimizer state
+ * holding NaN or +-Infinity is never written: NonFiniteCheckpointError names the first such value.
  */
 export async function saveCheckpoint(model: Module, optimizer: tf.Optimizer, info: SaveInfo): Promise<Uint8Array> {
   const state = model.stateDict();
@@ -66,19 +74,21 @@ export async function saveCheckpoint(model: Module, optimizer: tf.Optimizer, inf
       optimizerSlots: JSON.stringify(opt.names),
       ...(info.arch === undefined ? {} : { arch: info.arch }),
       ...(info.training === undefined ? {} : { training: stable(info.training) }),
+      checksum: CHECKSUM_PLACEHOLDER,
     });
-    return withChecksum(bytes);
+    const header = readHeader(bytes);
+    assertFinite(bytes, header, 'write');
+    sealChecksum(bytes, header);
+    return bytes;
   } finally {
     tf.dispose(Object.values(state));
     opt.release();
   }
 }
 
-/** Reads a checkpoint's metadata without touching any model (checksum and metadata verified). */
+/** Reads a checkpoint's metadata without touching any model (checksum, structure and metadata verified; no tensor built). */
 export function readCheckpointInfo(bytes: Uint8Array): CheckpointInfo {
-  const { tensors, metadata } = decode(bytes);
-  tf.dispose(Object.values(tensors));
-  return parseInfo(metadata);
+  return verify(bytes).info;
 }
 
 /**
@@ -94,24 +104,23 @@ export async function loadCheckpoint(
   optimizer?: tf.Optimizer,
   options: LoadCheckpointOptions = {},
 ): Promise<CheckpointInfo> {
-  const { tensors, metadata } = decode(bytes);
+  const { header, info: meta } = verify(bytes);
+  if (options.arch !== undefined && meta.arch !== undefined && options.arch !== meta.arch)
+    throw new ArchitectureMismatchError(options.arch, meta.arch);
+  if (optimizer && optimizer.iterations !== 0) {
+    throw new CheckpointError(`cannot resume into an optimizer that has already taken ${optimizer.iterations} steps; expected a fresh one`);
+  }
+  if (optimizer && meta.optimizer !== optimizer.getClassName()) {
+    throw new CheckpointError(
+      `checkpoint was written with optimizer ${meta.optimizer}; expected it to be resumed with the same, got ${optimizer.getClassName()}`,
+    );
+  }
+  checkModelKeys(header, model);
+  const { tensors } = decodeTensors(bytes);
   try {
-    const meta = parseInfo(metadata);
-    if (options.arch !== undefined && meta.arch !== undefined && options.arch !== meta.arch)
-      throw new ArchitectureMismatchError(options.arch, meta.arch);
-    if (optimizer && optimizer.iterations !== 0) {
-      throw new CheckpointError(
-        `cannot resume into an optimizer that has already taken ${optimizer.iterations} steps; expected a fresh one`,
-      );
-    }
-    if (optimizer && meta.optimizer !== optimizer.getClassName()) {
-      throw new CheckpointError(
-        `checkpoint was written with optimizer ${meta.optimizer}; expected it to be resumed with the same, got ${optimizer.getClassName()}`,
-      );
-    }
     const modelDict: StateDict = {};
     for (const [k, t] of Object.entries(tensors)) if (k.startsWith('model.')) modelDict[k.slice(6)] = t;
-    const names = slotNames(metadata['optimizerSlots']);
+    const names = slotNames(header.metadata['optimizerSlots']);
     const slots = names.map((_name, i) => {
       const t = tensors[`optimizer.${String(i).padStart(5, '0')}`];
       if (!t) throw new CheckpointError(`checkpoint lists ${names.length} optimizer slots but slot ${i} is missing`);
@@ -133,55 +142,36 @@ export async function loadCheckpoint(
   }
 }
 
-/** Where the tensor data starts: after the 8-byte length and the JSON header. */
-function dataStart(bytes: Uint8Array): number {
-  return 8 + Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true));
+/**
+ * Everything that can be checked without building a tensor, cheapest first: the header parses, format
+ * and version, the checksum (over header and metadata too, in version 3), the metadata, the tensor
+ * names against the slot count, and that every weight is finite. A file declaring 100,000 tensors is
+ * refused here for the cost of reading its header.
+ */
+function verify(bytes: Uint8Array): { header: CheckpointHeader; info: CheckpointInfo } {
+  const header = readHeader(bytes);
+  const { metadata } = header;
+  if (metadata['format'] !== FORMAT) {
+    throw new CheckpointError(
+      `safetensors file has format "${metadata['format'] ?? ''}"; expected a ${FORMAT} (plain weights load with loadSafetensorsInto)`,
+    );
+  }
+  const version = metadata['version'] ?? '';
+  if (!READABLE.includes(version)) throw new CheckpointError(`checkpoint version "${version}"; expected one of ${READABLE.join(', ')}`);
+  verifyChecksum(bytes, header, version);
+  const info = parseInfo(metadata);
+  checkStructure(header, slotNames(metadata['optimizerSlots']));
+  assertFinite(bytes, header, 'load');
+  return { header, info };
 }
 
-/** Adds `checksum` (CRC-32 of the data section) to the header; the data bytes are unchanged. */
-function withChecksum(bytes: Uint8Array): Uint8Array {
-  const start = dataStart(bytes);
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, start))) as Record<string, Record<string, string>>;
-  (header[METADATA] as Record<string, string>)['checksum'] = `crc32:${crc32(bytes.subarray(start)).toString(16).padStart(8, '0')}`;
-  let json = JSON.stringify(header);
-  json += ' '.repeat((8 - ((8 + new TextEncoder().encode(json).length) % 8)) % 8);
-  const head = new TextEncoder().encode(json);
-  const out = new Uint8Array(8 + head.length + bytes.length - start);
-  new DataView(out.buffer).setBigUint64(0, BigInt(head.length), true);
-  out.set(head, 8);
-  out.set(bytes.subarray(start), 8 + head.length);
-  return out;
-}
-
-function decode(bytes: Uint8Array): ReturnType<typeof loadSafetensors> {
-  let out: ReturnType<typeof loadSafetensors>;
+/** Builds the tensors of a verified checkpoint (the caller disposes them). */
+function decodeTensors(bytes: Uint8Array): ReturnType<typeof loadSafetensors> {
   try {
-    out = loadSafetensors(bytes);
+    return loadSafetensors(bytes);
   } catch (e) {
     throw new CheckpointError(`not a readable checkpoint: ${(e as Error).message}`);
   }
-  try {
-    if (out.metadata['format'] !== FORMAT) {
-      throw new CheckpointError(
-        `safetensors file has format "${out.metadata['format'] ?? ''}"; expected a ${FORMAT} (plain weights load with loadSafetensorsInto)`,
-      );
-    }
-    const version = out.metadata['version'];
-    if (version !== '1' && version !== VERSION)
-      throw new CheckpointError(`checkpoint version "${version ?? ''}"; expected 1 or ${VERSION}`);
-    const stored = out.metadata['checksum'];
-    if (version !== '1' || stored !== undefined) {
-      const actual = `crc32:${crc32(bytes.subarray(dataStart(bytes)))
-        .toString(16)
-        .padStart(8, '0')}`;
-      if (stored !== actual)
-        throw new CheckpointError(`checkpoint checksum is ${stored ?? '(missing)'} but its data hashes to ${actual}; the file is corrupt`);
-    }
-  } catch (e) {
-    tf.dispose(Object.values(out.tensors));
-    throw e;
-  }
-  return out;
 }
 
 function slotNames(text: string | undefined): string[] {
@@ -222,16 +212,24 @@ function parseInfo(m: Record<string, string>): CheckpointInfo {
   };
 }
 
-/** Checkpoint names sort by epoch because the epoch is zero-padded. */
+/** The epoch is zero-padded to 5 digits for people listing the folder; order comes from the parsed number (listCheckpoints). */
 export function checkpointName(prefix: string, epoch: number): string {
   return `${prefix}-epoch-${String(epoch).padStart(5, '0')}.safetensors`;
 }
 
-/** Checkpoints of `prefix` in `storage`, oldest first. */
+/**
+ * Checkpoints of `prefix` in `storage`, oldest first: by the epoch parsed from the name (as text,
+ * epoch 100000 sorted before 99999 and keepLast deleted the newest files), then by name.
+ */
 export async function listCheckpoints(storage: CheckpointStorage, prefix = 'checkpoint'): Promise<string[]> {
-  const re = new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-epoch-\\d+\\.safetensors$`);
+  const re = new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-epoch-(\\d+)\\.safetensors$`);
+  const found: [name: string, epoch: number][] = [];
+  for (const name of await storage.list()) {
+    const m = re.exec(name);
+    if (m) found.push([name, Number(m[1])]);
+  }
   // oxlint-disable-next-line unicorn/no-array-sort -- sorts a fresh array; toSorted is ES2023
-  return (await storage.list()).filter((n) => re.test(n)).sort();
+  return found.sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([name]) => name);
 }
 
 /** Bytes of the newest checkpoint, or undefined when there is none. */

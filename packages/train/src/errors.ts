@@ -31,6 +31,28 @@ export class CheckpointError extends TrainError {
 }
 
 /**
+ * A checkpoint's weights or optimizer state hold NaN or +-Infinity: `tensor` is the first such tensor
+ * (`model.<key>` or `optimizer.<index>`), `index` the flat index and `value` the value found. Thrown
+ * instead of writing one (`when: 'write'`: a diverged run is never saved over good checkpoints) and
+ * instead of loading one (`when: 'load'`: resuming would continue a diverged run).
+ */
+export class NonFiniteCheckpointError extends CheckpointError {
+  override name = 'NonFiniteCheckpointError';
+  constructor(
+    readonly tensor: string,
+    readonly index: number,
+    readonly value: number,
+    readonly when: 'write' | 'load',
+  ) {
+    super(
+      when === 'write'
+        ? `${tensor} holds ${value} at index ${index}; expected finite weights, so no checkpoint was written (the run diverged: lower the learning rate or check the inputs)`
+        : `checkpoint tensor ${tensor} holds ${value} at index ${index}; expected finite weights (a diverged run's checkpoint is refused)`,
+    );
+  }
+}
+
+/**
  * A checkpoint was written for another architecture than the model it is loaded into (e.g. a
  * `--resume` pointed at the wrong run). Thrown before any weight is touched. `expected` is the
  * `arch` the loader was given, `found` the one stored in the checkpoint.

@@ -10,6 +10,7 @@ import type { LrScheduler } from './schedulers';
 import { checkStepOptions, type GradClip, Stepper, type WeightDecay } from './step';
 import type { CheckpointStorage } from './storage';
 import { describeTraining, restoreTraining, type TrainingState } from './training-state';
+import { emptyEpochError, validateFitOptions } from './validate-options';
 import type {
   BatchMetric,
   BatchSource,
@@ -100,6 +101,7 @@ export interface FitOptions<M extends Module, O = tf.Tensor> {
  * The model's mode before the call is restored on return.
  */
 export async function fit<M extends Module, O = tf.Tensor>(model: M, options: FitOptions<M, O>): Promise<FitResult> {
+  validateFitOptions(options);
   const { optimizer, data, epochs, loss, afterStep, checkEvery = 20, callbacks = [], signal, pause, scheduler } = options;
   if (!Number.isInteger(epochs) || epochs < 0) throw new TrainError(`epochs must be a non-negative integer; got ${epochs}`);
   if (!Number.isInteger(checkEvery) || checkEvery < 1) throw new TrainError(`checkEvery must be a positive integer; got ${checkEvery}`);
@@ -238,6 +240,7 @@ export async function fit<M extends Module, O = tf.Tensor>(model: M, options: Fi
         await readLosses(records);
         break;
       }
+      if (batchIndex === 0) throw emptyEpochError(epoch, data.length);
       // a last group shorter than accumulateSteps is stepped on its own mean
       if (stepper.pending > 0) optimizerStep(epoch, batchIndex - 1);
       await readLosses(records);
@@ -253,6 +256,7 @@ export async function fit<M extends Module, O = tf.Tensor>(model: M, options: Fi
         const metrics: Record<string, BatchMetric<O>> = { loss, ...v.metrics };
         const res = await evaluate(model, v.data, metrics, { forward });
         model.train();
+        if (res.count === 0) throw emptyEpochError(epoch, v.data.length, 'validation.data');
         for (const [k, value] of Object.entries(res.metrics)) logs[`val_${k}`] = value;
       }
       if (scheduler) {

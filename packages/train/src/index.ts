@@ -16,7 +16,7 @@ export {
 } from './schedulers';
 export type { TrainingState } from './training-state';
 export { evaluate, type EvaluateOptions, type EvaluateResult } from './evaluate';
-export { TrainError, NonFiniteLossError, CheckpointError, ArchitectureMismatchError } from './errors';
+export { TrainError, NonFiniteLossError, CheckpointError, NonFiniteCheckpointError, ArchitectureMismatchError } from './errors';
 export type {
   Batch,
   BatchSource,

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { optimizerLearningRate, variableGradsReleasing } from '@logitlab/backends/compat';
 import type { Module } from '@logitlab/layers';
 import { TrainError } from './errors';
+import { checkLossValue } from './validate-options';
 import type { Batch, ForwardFn, LossFn } from './types';
 
 /** Gradient clipping, applied to the (accumulated) gradients before the optimiser step. */
@@ -81,6 +82,7 @@ export class Stepper<M extends Module, O = tf.Tensor> {
     return tf.tidy(() => {
       const { value, grads } = variableGradsReleasing(() => {
         const out = this.options.loss(this.forward(this.model, batch), batch.y);
+        checkLossValue(out);
         if (out.rank !== 0)
           throw new TrainError(`loss returned shape [${out.shape.join(', ')}]; expected a scalar (use reduction 'mean' or 'sum')`);
         return out as tf.Scalar;

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -61,11 +62,51 @@ describe('AtomicWriteError', () => {
   });
 });
 
+/** A pid that no process holds: a child that has exited (pids are not reused within a test's seconds). */
+function deadPid(): number {
+  const child = spawnSync(process.execPath, ['-e', '0']);
+  return child.pid as number;
+}
+
 describe('removeStaleTemps', () => {
-  it("removes a killed writer's temp files of that target only", async () => {
+  it("removes a killed writer's temp files of that target only, never a live writer's", async () => {
     const file = path.join(dir, 'ckpt');
-    for (const n of ['ckpt', '.ckpt.123.0a1b2c3d.tmp', '.ckpt.x.123.0a1b2c3d.tmp', 'other']) fs.writeFileSync(path.join(dir, n), '');
+    const dead = deadPid();
+    const now = Date.now();
+    const names = {
+      deadWriter: `.ckpt.${dead}.${now}.0a1b2c3d.tmp`,
+      deadLegacy: `.ckpt.${dead}.0a1b2c3d.tmp`, // the earlier form, without a start time
+      liveWriter: `.ckpt.${process.pid}.${now}.0a1b2c3d.tmp`,
+      liveButOld: `.ckpt.${process.pid}.${now - 2 * 3600_000}.0a1b2c3d.tmp`,
+      otherTarget: `.ckpt.x.${dead}.${now}.0a1b2c3d.tmp`,
+    };
+    for (const n of ['ckpt', 'other', ...Object.values(names)]) fs.writeFileSync(path.join(dir, n), '');
     await removeStaleTemps(file);
-    expect(fs.readdirSync(dir).sort()).toEqual(['.ckpt.x.123.0a1b2c3d.tmp', 'ckpt', 'other']); // oxlint-disable-line unicorn/no-array-sort
+    expect(fs.readdirSync(dir).sort()).toEqual([names.liveWriter, names.otherTarget, 'ckpt', 'other'].sort()); // oxlint-disable-line unicorn/no-array-sort
+    // past the age bound a live pid's file goes too (the pid may have been reused)
+    await removeStaleTemps(file, { maxAgeMs: 1000, now: now + 5000 });
+    expect(fs.readdirSync(dir).sort()).toEqual([names.otherTarget, 'ckpt', 'other'].sort()); // oxlint-disable-line unicorn/no-array-sort
+  });
+
+  it("ages a live pid's temp file of the earlier name form by its mtime", async () => {
+    const file = path.join(dir, 'ckpt');
+    const legacy = path.join(dir, `.ckpt.${process.pid}.0a1b2c3d.tmp`);
+    fs.writeFileSync(legacy, '');
+    await removeStaleTemps(file);
+    expect(fs.existsSync(legacy)).toBe(true);
+    const old = new Date(Date.now() - 2 * 3600_000);
+    fs.utimesSync(legacy, old, old);
+    await removeStaleTemps(file);
+    expect(fs.existsSync(legacy)).toBe(false);
+  });
+
+  it('names its temp files with the pid and the start time', async () => {
+    const file = path.join(dir, 'slow');
+    // a write over a directory fails at the rename: catch the temp name from the error's cause
+    fs.mkdirSync(file);
+    fs.writeFileSync(path.join(file, 'keep'), '');
+    const err = (await writeFileAtomic(file, 'x').catch((e: unknown) => e)) as AtomicWriteError;
+    const cause = String((err.cause as Error).message);
+    expect(cause).toMatch(new RegExp(`\\.slow\\.${process.pid}\\.\\d{13}\\.[0-9a-f]{8}\\.tmp`));
   });
 });

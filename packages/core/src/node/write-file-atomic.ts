@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { AtomicWriteError, type AtomicWriteStage } from '@logitlab/core';
+import { tempPath } from './temp-files';
 
 export interface AtomicWriteOptions {
   /** What the file is, for the error message: 'checkpoint', 'report', 'dataset file'... Default 'file'. */
@@ -13,11 +13,7 @@ export interface AtomicWriteOptions {
 
 // Hand-written rather than write-file-atomic: its current major needs Node 22 (we support 20), and we
 // want one typed error that names the path and the purpose instead of a bare errno.
-// The temp file sits beside the target (rename is only atomic within one file system), hidden, and
-// unique per process and call: `.<name>.<pid>.<random>.tmp`.
-function tempPath(file: string): string {
-  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-}
+// The temp file sits beside the target (rename is only atomic within one file system); see temp-files.ts.
 
 function fail(file: string, purpose: string, stage: AtomicWriteStage, cause: unknown): AtomicWriteError {
   return new AtomicWriteError(file, purpose, stage, (cause as NodeJS.ErrnoException | undefined)?.code, { cause });
@@ -78,21 +74,4 @@ export function writeFileAtomicSync(file: string, data: string | Uint8Array, opt
     fs.rmSync(tmp, { force: true });
     throw fail(file, purpose, stage, e);
   }
-}
-
-/**
- * Removes temp files that a killed writer of `file` left behind (a SIGKILL between open and rename
- * leaves one). Only call it when no other process may be writing `file` at the same moment.
- */
-export async function removeStaleTemps(file: string): Promise<void> {
-  const dir = path.dirname(file);
-  const base = path.basename(file).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const temp = new RegExp(`^\\.${base}\\.\\d+\\.[^.]+\\.tmp$`);
-  let names: string[];
-  try {
-    names = await fsp.readdir(dir);
-  } catch {
-    return;
-  }
-  await Promise.all(names.filter((n) => temp.test(n)).map((n) => fsp.rm(path.join(dir, n), { force: true })));
 }

@@ -1,5 +1,6 @@
 import { ChecksumError, DownloadError, IdxFormatError } from '../errors';
 import type { DownloadAttempt } from '../errors';
+import { LowSpeedWatch } from './low-speed';
 
 export interface DownloadProgress {
   file: string;
@@ -22,8 +23,15 @@ export interface DownloadOptions {
   /**
    * Abort a request that has not finished after this long, however steadily bytes arrive (a server
    * dripping a byte at a time never trips timeoutMs). That mirror is then skipped, not retried.
+   * Undefined: scaled by the expected size (Content-Length, else maxBytes): see scaledDeadlineMs.
    */
-  deadlineMs: number;
+  deadlineMs: number | undefined;
+  /**
+   * curl's --speed-limit and --speed-time: abort a request whose average rate over the last
+   * `speedTimeMs` is under `speedLimit` bytes/s; that mirror is skipped, not retried.
+   */
+  speedLimit: number;
+  speedTimeMs: number;
   /** Most bytes one file may have: a larger Content-Length, or a body that grows past it, moves to the next mirror. */
   maxBytes: number;
   /**
@@ -47,27 +55,55 @@ class PermanentError extends Error {}
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/**
+ * The default deadline for a file of `bytes`: a minute plus the time it takes at 8 KiB/s, eight times
+ * the low-speed limit's rate. A file's 10 MB then gets 21 minutes, its 10 KB labels one; the low-speed
+ * limit abandons a slower mirror long before.
+ */
+export function scaledDeadlineMs(bytes: number): number {
+  return 60_000 + Math.ceil((bytes * 1000) / (8 * 1024));
+}
+
 async function fetchOnce(url: string, file: string, attempt: number, options: DownloadOptions): Promise<Uint8Array> {
   const controller = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let overDeadline = false;
-  const deadline = setTimeout(() => {
-    overDeadline = true;
+  let tooSlow: string | undefined;
+  const started = Date.now();
+  let deadlineMs = options.deadlineMs ?? scaledDeadlineMs(options.maxBytes);
+  let deadline: ReturnType<typeof setTimeout> | undefined;
+  const setDeadline = (ms: number) => {
+    deadlineMs = ms;
+    clearTimeout(deadline);
+    deadline = setTimeout(
+      () => {
+        overDeadline = true;
+        controller.abort();
+      },
+      Math.max(0, ms - (Date.now() - started)),
+    );
+  };
+  setDeadline(deadlineMs);
+  const watch = new LowSpeedWatch(options.speedLimit, options.speedTimeMs, (rate) => {
+    tooSlow = `too slow: ${rate.toFixed(1)} bytes/s over the last ${options.speedTimeMs} ms, under the ${options.speedLimit} bytes/s limit`;
     controller.abort();
-  }, options.deadlineMs);
+  });
   const arm = () => {
     clearTimeout(timer);
     timer = setTimeout(() => controller.abort(), options.timeoutMs);
   };
-  const pastDeadline = (loaded: number) =>
-    new PermanentError(`not finished within the ${options.deadlineMs} ms deadline (${loaded} bytes received)`);
+  // a mirror past its deadline or under the speed limit is skipped: retrying it would wait as long again
+  const abandoned = (loaded: number) =>
+    new PermanentError(
+      tooSlow ? `${tooSlow} (${loaded} bytes received)` : `not finished within the ${deadlineMs} ms deadline (${loaded} bytes received)`,
+    );
   arm();
   try {
     let res: Response;
     try {
       res = await options.fetch(url, { signal: controller.signal });
     } catch (e) {
-      if (overDeadline) throw pastDeadline(0);
+      if (overDeadline || tooSlow) throw abandoned(0);
       throw new TransientError(controller.signal.aborted ? `no response within ${options.timeoutMs} ms` : `request failed: ${describe(e)}`);
     }
     if (!res.ok) {
@@ -83,6 +119,8 @@ async function fetchOnce(url: string, file: string, attempt: number, options: Do
       await res.body?.cancel().catch(() => undefined);
       throw new PermanentError(`Content-Length ${total} exceeds the ${options.maxBytes}-byte cap for ${file}`);
     }
+    // the size is known now: scale the deadline to it rather than to the cap
+    if (options.deadlineMs === undefined && total !== undefined && Number.isFinite(total)) setDeadline(scaledDeadlineMs(total));
     const chunks: Uint8Array[] = [];
     let loaded = 0;
     options.onProgress?.({ file, url, loaded, total, attempt });
@@ -94,6 +132,7 @@ async function fetchOnce(url: string, file: string, attempt: number, options: Do
         const { done, value } = await reader.read();
         if (done) break;
         loaded += value.length;
+        watch.update(loaded);
         if (loaded > options.maxBytes) {
           controller.abort();
           throw new PermanentError(`body exceeds the ${options.maxBytes}-byte cap for ${file}`);
@@ -103,7 +142,7 @@ async function fetchOnce(url: string, file: string, attempt: number, options: Do
       }
     } catch (e) {
       if (e instanceof PermanentError) throw e;
-      if (overDeadline) throw pastDeadline(loaded);
+      if (overDeadline || tooSlow) throw abandoned(loaded);
       throw new TransientError(
         controller.signal.aborted
           ? `stalled: no data for ${options.timeoutMs} ms after ${loaded} bytes`
@@ -123,6 +162,7 @@ async function fetchOnce(url: string, file: string, attempt: number, options: Do
   } finally {
     clearTimeout(timer);
     clearTimeout(deadline);
+    watch.stop();
   }
 }
 

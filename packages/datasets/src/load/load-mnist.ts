@@ -29,8 +29,18 @@ export interface LoadMnistOptions {
   fetch?: FetchLike;
   /** Per-request idle timeout in ms. Default 30000. */
   timeoutMs?: number;
-  /** Per-request deadline in ms, however steadily bytes arrive; that mirror is then skipped. Default 600000 (10 min). */
+  /**
+   * Per-request deadline in ms, however steadily bytes arrive; that mirror is then skipped. Default:
+   * scaled by the file's size, a minute plus its time at 8 KiB/s (Content-Length, else the file's cap).
+   */
   deadlineMs?: number;
+  /**
+   * Low-speed limit (curl's --speed-limit, bytes/s) over `speedTimeMs`: a mirror averaging less over
+   * that long is skipped. Defaults 1024 bytes/s over 30000 ms (a mirror dripping bytes is abandoned
+   * within about 30 s, not at the deadline).
+   */
+  speedLimit?: number;
+  speedTimeMs?: number;
   /** Extra tries per mirror for transient failures. Default 2. */
   retries?: number;
   /** First retry delay in ms (doubles). Default 500. */
@@ -58,10 +68,17 @@ export async function loadMnistWith(platform: Platform, options: LoadMnistOption
     split = 'train',
     download = false,
     timeoutMs = 30_000,
-    deadlineMs = 600_000,
+    deadlineMs,
+    speedLimit = 1024,
+    speedTimeMs = 30_000,
     retries = 2,
     backoffMs = 500,
   } = options;
+  for (const [name, v] of Object.entries({ timeoutMs, deadlineMs, speedTimeMs }))
+    if (v !== undefined && !(Number.isFinite(v) && v > 0))
+      throw new DatasetInputError(`loadMnist: ${name} must be a positive number of ms, got ${v}`);
+  if (!(Number.isFinite(speedLimit) && speedLimit >= 0))
+    throw new DatasetInputError(`loadMnist: speedLimit must be a non-negative number of bytes/s, got ${speedLimit}`);
   if (!MNIST_VARIANTS.includes(variant))
     throw new DatasetInputError(`loadMnist: variant must be one of ${MNIST_VARIANTS.join(', ')}, got ${String(variant)}`);
   if (split !== 'train' && split !== 'test')
@@ -112,6 +129,8 @@ export async function loadMnistWith(platform: Platform, options: LoadMnistOption
       fetch: fetchImpl,
       timeoutMs,
       deadlineMs,
+      speedLimit,
+      speedTimeMs,
       maxBytes: fileCap(file),
       requireHttps: !hasDigest(checksums[file]),
       retries,

@@ -18,7 +18,7 @@ export interface DataLoaderOptions {
   batchSize?: number;
   /** Shuffle the order every epoch (seeded). Default false. */
   shuffle?: boolean;
-  /** Seed of the shuffling; epoch e uses a permutation derived from (seed, e). Default 0. */
+  /** Seed of the shuffling, an integer; epoch e uses a permutation derived from (seed, e). Default 0. */
   seed?: number;
   /** Drop the last batch when it is smaller than batchSize. Default false. */
   dropLast?: boolean;
@@ -74,6 +74,10 @@ export class DataLoader implements Iterable<Batch> {
     if (!Number.isInteger(batchSize) || batchSize <= 0) {
       throw new DatasetInputError(`DataLoader: batchSize must be a positive integer, got ${batchSize}`);
     }
+    // NaN and fractions were truncated to an integer seed silently (NaN shuffled as seed 0)
+    if (!Number.isSafeInteger(seed)) throw new DatasetInputError(`DataLoader: seed must be an integer, got ${seed}`);
+    if (transform !== undefined && typeof transform !== 'function')
+      throw new DatasetInputError(`DataLoader: transform must be a function of the x batch, got ${typeof transform}`);
     checkArray(data.x, 'x');
     checkArray(data.y, 'y');
     this.xSize = size(data.xShape, 'xShape');
@@ -135,8 +139,28 @@ export class DataLoader implements Iterable<Batch> {
         yb.set(y.subarray(s * this.ySize, (s + 1) * this.ySize), i * this.ySize);
       }
       const transform = this.transform;
-      const xt = transform ? tf.tidy(() => transform(tf.tensor(xb, [n, ...xShape], 'float32'))) : tf.tensor(xb, [n, ...xShape], 'float32');
+      const make = () => tf.tensor(xb, [n, ...xShape], 'float32');
+      const xt = transform ? transformed(transform, make, n) : make();
       yield { x: xt, y: tf.tensor(yb, [n, ...yShape], yDtype) };
     }
   }
+}
+
+/**
+ * Runs a transform on one x batch of `n` samples. Its output must still hold `n` samples: y is not
+ * transformed, so a transform that drops or repeats samples would silently pair x with the wrong y.
+ */
+function transformed(transform: Transform, make: () => tf.Tensor, n: number): tf.Tensor {
+  // the input is made inside the tidy, which frees it
+  const out = tf.tidy(() => transform(make()));
+  if (!(out instanceof tf.Tensor))
+    throw new DatasetInputError(`DataLoader: transform returned ${out === null ? 'null' : typeof out}; expected a tensor`);
+  if (out.shape[0] !== n) {
+    const shape = out.shape;
+    out.dispose();
+    throw new DatasetInputError(
+      `DataLoader: transform changed the batch size of x from ${n} to ${shape[0] ?? '(a scalar)'} (shape [${shape.join(', ')}]); expected ${n}, as y still has ${n} samples`,
+    );
+  }
+  return out;
 }

@@ -23,6 +23,8 @@ export interface CheckpointOptions {
 export function checkpoint<M extends Module = Module>(options: CheckpointOptions): Callback<M> {
   const { storage, keepLast = 3, every = 1, prefix = 'checkpoint' } = options;
   if (!Number.isInteger(keepLast) || keepLast < 1) throw new TrainError(`keepLast must be a positive integer; got ${keepLast}`);
+  // every: 0 made `done % every` NaN, so only the last epoch was ever written
+  if (!Number.isInteger(every) || every < 1) throw new TrainError(`checkpoint every must be a positive integer; got ${every}`);
   if (!/^[\w.-]+$/.test(prefix)) throw new TrainError(`checkpoint prefix "${prefix}" must be letters, digits, '.', '_' or '-'`);
   return {
     async onEpochEnd(ctx, logs) {

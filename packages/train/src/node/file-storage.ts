@@ -2,11 +2,13 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { removeStaleTemps, writeFileAtomic } from '@logitlab/core/node';
 import { CheckpointError, type CheckpointStorage } from '@logitlab/train';
+import { describeFsError } from './fs-error';
 
 /**
  * Checkpoints as files in `dir`, written with @logitlab/core's writeFileAtomic (temp file, fsync,
  * rename), so a crash or SIGKILL leaves either the old file or the new one, never a torn checkpoint.
- * Leftover temp files (from a killed writer) are never listed and are removed by the next write.
+ * Leftover temp files (from a killed writer) are never listed and are removed by the next write; a live
+ * writer's temp file is left alone, so several processes may checkpoint into one folder.
  */
 export function fileStorage(dir: string): CheckpointStorage & { readonly dir: string } {
   const path = (name: string) => {
@@ -34,7 +36,7 @@ export function fileStorage(dir: string): CheckpointStorage & { readonly dir: st
         const buf = await readFile(path(name));
         return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
       } catch (e) {
-        throw new CheckpointError(`could not read checkpoint ${join(dir, name)}: ${(e as Error).message}`);
+        throw new CheckpointError(`could not read checkpoint ${join(dir, name)}: ${describeFsError(e)}`, { cause: e });
       }
     },
     async list() {
@@ -42,11 +44,17 @@ export function fileStorage(dir: string): CheckpointStorage & { readonly dir: st
         return (await readdir(dir)).filter((n) => !n.startsWith('.'));
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-        throw e;
+        // ENOTDIR: the checkpoint folder is a file
+        throw new CheckpointError(`could not list checkpoints in ${dir}: ${describeFsError(e)}`, { cause: e });
       }
     },
     async remove(name) {
-      await rm(path(name), { force: true });
+      try {
+        await rm(path(name), { force: true });
+      } catch (e) {
+        // EISDIR: a folder named like a checkpoint is not ours to delete
+        throw new CheckpointError(`could not remove checkpoint ${join(dir, name)}: ${describeFsError(e)}`, { cause: e });
+      }
     },
   };
 }

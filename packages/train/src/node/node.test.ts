@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +20,8 @@ describe('fileStorage', () => {
     expect(await s.list()).toEqual([]);
     // a temp file left by a killed writer is not listed and is cleaned up by the next write
     await s.write('x.safetensors', new Uint8Array([1]));
-    writeFileSync(join(dir, 'a', '.x.safetensors.123.dead.tmp'), 'partial');
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid as number; // an exited child's pid
+    writeFileSync(join(dir, 'a', `.x.safetensors.${dead}.${Date.now()}.0a1b2c3d.tmp`), 'partial');
     await s.write('x.safetensors', new Uint8Array([1, 2, 3]));
     expect(readdirSync(join(dir, 'a'))).toEqual(['x.safetensors']);
     expect(Array.from(await s.read('x.safetensors'))).toEqual([1, 2, 3]);
