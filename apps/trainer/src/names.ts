@@ -12,18 +12,3 @@ export const EXPERIMENT_NAMES = [
 
 /** Models `logitlab train` knows. */
 export const MODEL_NAMES = ['convnet', 'bn-mlp', 'sumpool', 'vae', 'autoencoder'];
-
-/** `logitlab explain --method` values (the @logitlab/explain methods; a test keeps the two lists equal). */
-export const EXPLAIN_METHODS = [
-  'lrp',
-  'gradient',
-  'sensitivity',
-  'gradientTimesInput',
-  'integratedGradients',
-  'smoothGrad',
-  'gradCam',
-  'occlusion',
-];
-
-/** `logitlab explain --composite` values (the @logitlab/explain named composites). */
-export const EXPLAIN_COMPOSITES = ['epsilon', 'epsilonPlus', 'epsilonGammaBox', 'epsilonAlpha2Beta1', 'deepTaylor'];

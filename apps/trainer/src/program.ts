@@ -3,7 +3,8 @@ import { UsageError } from './errors';
 import { checkOutDir } from './out-path';
 import { unknownName } from './suggest';
 import { version } from '../package.json';
-import { EXPERIMENT_NAMES, EXPLAIN_COMPOSITES, EXPLAIN_METHODS, MODEL_NAMES } from './names';
+import { EXPERIMENT_NAMES, MODEL_NAMES } from './names';
+import { loadRegistries, type Registries } from './registries';
 import {
   BACKENDS,
   type RawCommonOptions,
@@ -143,7 +144,14 @@ export function buildProgram(
     exitOverride = false,
     writeErr,
     writeOut,
-  }: { exitOverride?: boolean; writeErr?: (s: string) => void; writeOut?: (s: string) => void } = {},
+    registries = loadRegistries,
+  }: {
+    exitOverride?: boolean;
+    writeErr?: (s: string) => void;
+    writeOut?: (s: string) => void;
+    /** Where the lists of names come from (loaded just before a command that needs them parses). */
+    registries?: () => Promise<Registries>;
+  } = {},
 ): Command {
   const program = new Command('logitlab');
   // Output settings must be set before subcommands are created: commander copies them at creation.
@@ -154,6 +162,18 @@ export function buildProgram(
     outputError: (str, write) => write(`logitlab: ${str.trim().replace(/\s*\n\s*/g, ' ')}\n`),
   });
   if (exitOverride) program.exitOverride();
+  // choices come from @logitlab/explain's registry, loaded only when `explain` is about to parse
+  const methodOption = new Option('--method <name>', 'attribution method').default('lrp');
+  const compositeOption = new Option(
+    '--composite <name>',
+    'LRP composite (default: deepTaylor for sumpool, epsilonGammaBox for convnet, epsilonPlus for bn-mlp)',
+  );
+  program.hook('preSubcommand', async (_program, sub) => {
+    if (sub.name() !== 'explain') return;
+    const { methods, composites } = await registries();
+    methodOption.choices(methods);
+    compositeOption.choices(composites);
+  });
   program
     .description('Train, explain and inspect neural networks on TensorFlow.js; reproduces the six logitlab experiments.')
     .version(version, '-V, --version', 'print the logitlab version')
@@ -196,13 +216,8 @@ export function buildProgram(
       flag((v) => parseRunDir(v, 'run-dir')),
     )
     .addOption(new Option('--backend <name>', 'tfjs backend').default('auto').argParser(flag(parseBackend)))
-    .addOption(new Option('--method <name>', 'attribution method').choices(EXPLAIN_METHODS).default('lrp'))
-    .addOption(
-      new Option(
-        '--composite <name>',
-        'LRP composite (default: deepTaylor for sumpool, epsilonGammaBox for convnet, epsilonPlus for bn-mlp)',
-      ).choices(EXPLAIN_COMPOSITES),
-    )
+    .addOption(methodOption)
+    .addOption(compositeOption)
     .option(
       '--target <class>',
       "class to explain (default: each image's predicted class)",
