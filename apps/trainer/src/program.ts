@@ -3,7 +3,8 @@ import { UsageError } from './errors';
 import { checkOutDir } from './out-path';
 import { unknownName } from './suggest';
 import { version } from '../package.json';
-import { EXPERIMENT_NAMES, MODEL_NAMES } from './names';
+import { MODEL_NAMES } from './cli-models';
+import { experimentNames } from './experiments/index';
 import { loadRegistries, type Registries } from './registries';
 import {
   BACKENDS,
@@ -313,7 +314,7 @@ export function buildProgram(
       .command('experiment')
       .description('run one experiment and write its report')
       .addArgument(
-        new Argument('<name>', `experiment: ${EXPERIMENT_NAMES.join(', ')}`).argParser(flag(oneOf(EXPERIMENT_NAMES, 'experiment'))),
+        new Argument('<name>', `experiment: ${experimentNames().join(', ')}`).argParser(flag(oneOf(experimentNames(), 'experiment'))),
       ),
   ).action(async (name: string, raw: RawCommonOptions) => {
     await actions.experiment(name, resolveCommonOptions(raw));
@@ -323,7 +324,7 @@ export function buildProgram(
     program
       .command('tour')
       .description("all six experiments in quick mode (the README's main job; < 10 min on 2 cores)")
-      .option('--only <list>', 'comma-separated subset of experiments', flag(listOf(EXPERIMENT_NAMES, 'experiment')))
+      .option('--only <list>', 'comma-separated subset of experiments', flag(listOf(experimentNames(), 'experiment')))
       .option('--full', 'full-size experiments instead of quick ones'),
     { quickDefault: true },
   ).action(async (raw: RawCommonOptions & { only?: string[]; full?: boolean }) => {
