@@ -26,7 +26,7 @@ const EXCLUDE = ['**/node_modules/**', '**/dist/**', 'apps/web/e2e/**'];
 export default defineConfig({
   resolve: { alias },
   test: {
-    setupFiles: ['scripts/vitest-setup.ts'],
+    setupFiles: ['packages/backends/test/vitest-setup.ts'],
     pool: 'forks',
     projects: [
       {

@@ -1,5 +1,7 @@
 import type { Experiment } from './types';
 
+export type { Experiment } from './types';
+
 /** One experiment as the CLI lists it; `load` pulls in its module (and its models) only when it runs. */
 export interface ExperimentEntry {
   readonly name: string;
