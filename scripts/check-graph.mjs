@@ -8,12 +8,14 @@
 // 3. tfjs internals (engine(), ENGINE, the engine's and optimizers' private fields) only in backend-tier
 //    packages, the one place a tfjs upgrade may break them.
 // 4. The layout (scripts/layout-rules.mjs): no import cycles between source files (type-only imports
-//    count), and none of the listed back-arrows.
+//    count), and none of the listed back-arrows; tsconfig.json's "paths" are the one source mapping's
+//    (scripts/source-paths.mjs).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { declarationProblems, importsIn, internalsProblems, tierOf } from './graph-rules.mjs';
 import { backArrowProblems, findCycles, resolveRelative, sourceImports } from './layout-rules.mjs';
+import { tsconfigProblem } from './source-paths.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -86,6 +88,8 @@ for (const from of layoutFiles) {
   }
   graph.set(from, targets);
 }
+const stale = tsconfigProblem();
+if (stale) problems.push(stale);
 for (const cycle of findCycles(graph)) problems.push(`import cycle (type-only imports count): ${cycle.join(' <-> ')}`);
 
 for (const args of [[], ['--production']]) {
