@@ -11,7 +11,7 @@ import {
 import { ANY_IDX, checkDigitShapes, describeDirFiles } from './data-dir';
 import { UsageError } from './errors';
 import { isPseudoFsPath } from './out-path';
-import type { ExperimentContext } from './experiments/types';
+import type { ExperimentContext } from './context';
 import type { MnistVariant } from './options';
 
 export interface DigitData {

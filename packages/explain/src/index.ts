@@ -1,4 +1,4 @@
-export { explain, methods, type Method, type ExplainOptions, type Explanation, type Conservation } from './explain';
+export { explain, type Method, type ExplainOptions, type Explanation, type Conservation } from './explain';
 export { namedComposite, compositeNames, type Composite, type CompositeName, type CompositeOptions } from './composites';
 export {
   epsilonRule,
@@ -13,10 +13,15 @@ export {
   type RuleTerm,
 } from './rules';
 export { propagate } from './propagate';
-export { linearMap, type LinearMap } from './linear-maps';
-export { normalNoise, MAX_IG_STEPS, MAX_SMOOTHGRAD_SAMPLES } from './gradients';
+export { linearMap } from './linear-maps';
+export { registerLrpLayer } from './lrp-registry';
+export type { LinearMap, Params, LayerFamily, ChannelAffine, LrpLayerSpec } from './lrp-spec';
+export { normalNoise, MAX_IG_STEPS, MAX_SMOOTHGRAD_SAMPLES, type Attribution } from './gradients';
 export { MAX_OCCLUSION_SAMPLES } from './occlusion';
-export type { OutputChoice } from './forward';
+export { registerMethod, attributionMethods, attributionMethod, methodNames } from './methods/registry';
+export type { AttributionMethod, MethodAttribution, MethodOption, Conserves } from './methods/method';
+export { forwardScores, backward, type Session, type Scores } from './session';
+export type { OutputChoice, LayerHook, LayerCall } from './forward';
 export { ExplainError, ExplainOptionsError, ExplainTargetError, ExplainInputError, ExplainModelError, ExplainAbortedError } from './errors';
 export {
   scoreFunction,

@@ -1,6 +1,22 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { OptionError } from './errors';
-import type { Module } from './module';
+
+/**
+ * What describing needs of a module, structurally, so describe.ts and module.ts do not import each
+ * other (Module implements it; `toString` and `summary` call in here).
+ */
+export interface Describable {
+  readonly typeName: string;
+  training: boolean;
+  extraRepr(): string;
+  children(): [string, Describable][];
+  namedModules(): [string, Describable][];
+  numParameters(): number;
+  parameters(): readonly { readonly trainable: boolean; readonly size: number }[];
+  call(x: tf.Tensor): tf.Tensor;
+  eval(): unknown;
+  train(mode?: boolean): unknown;
+}
 
 /** The largest probe batch `summary({ inputShape })` builds: 2^26 float32 zeros (256 MiB), so a typo'd dimension fails at the call. */
 const MAX_SUMMARY_INPUT_ELEMENTS = 2 ** 26;
@@ -34,7 +50,7 @@ function checkInputShape(inputShape: unknown): number[] {
  * )
  * ```
  */
-export function moduleRepr(m: Module): string {
+export function moduleRepr(m: Describable): string {
   const extra = m.extraRepr();
   const kids = m.children();
   if (kids.length === 0) return `${m.typeName}(${extra})`;
@@ -60,9 +76,9 @@ export interface SummaryRow {
 }
 
 /** Rows for every module (itself first), with output shapes when `inputShape` is given. */
-export function summaryRows(model: Module, { inputShape }: SummaryOptions = {}): SummaryRow[] {
+export function summaryRows(model: Describable, { inputShape }: SummaryOptions = {}): SummaryRow[] {
   const modules = model.namedModules();
-  const shapes = inputShape !== undefined ? probeShapes(model, modules, checkInputShape(inputShape)) : new Map<Module, number[]>();
+  const shapes = inputShape !== undefined ? probeShapes(model, modules, checkInputShape(inputShape)) : new Map<Describable, number[]>();
   return modules.map(([name, m]) => {
     const own = m.numParameters() - m.children().reduce((n, [, c]) => n + c.numParameters(), 0);
     const row: SummaryRow = { name, type: m.typeName, params: own, depth: name ? name.split('.').length : 0 };
@@ -80,7 +96,7 @@ function label(r: SummaryRow): string {
  * A table like torchinfo's: one line per module (indented by depth) with its output shape and its
  * own parameter count, then the totals. Parameter counts use PyTorch's shapes (the same numbers).
  */
-export function moduleSummary(model: Module, options: SummaryOptions = {}): string {
+export function moduleSummary(model: Describable, options: SummaryOptions = {}): string {
   const rows = summaryRows(model, options);
   const trainable = model
     .parameters()
@@ -117,10 +133,10 @@ export function moduleSummary(model: Module, options: SummaryOptions = {}): stri
  * Runs one eval-mode forward pass on zeros and records each module's output shape by wrapping the
  * instances' `call` for the duration (own properties, removed afterwards: no hook in Module itself).
  */
-function probeShapes(model: Module, modules: [string, Module][], inputShape: number[]): Map<Module, number[]> {
-  const shapes = new Map<Module, number[]>();
+function probeShapes(model: Describable, modules: [string, Describable][], inputShape: number[]): Map<Describable, number[]> {
+  const shapes = new Map<Describable, number[]>();
   const wasTraining = model.training;
-  const patched: Module[] = [];
+  const patched: Describable[] = [];
   for (const [, m] of modules) {
     const original = m.call.bind(m);
     Object.defineProperty(m, 'call', {
