@@ -8,7 +8,7 @@ import { encodeMnist, type ImageSet, syntheticDigits } from '@logitlab/datasets'
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadDigits } from './data';
 import { UsageError } from './errors';
-import type { ExperimentContext } from './experiments/types';
+import type { ExperimentContext } from './context';
 
 const dirs: string[] = [];
 afterAll(() => {
