@@ -97,3 +97,25 @@ describe('chart layout', () => {
     expect(angle(['a', 'b'])).toBe(0);
   });
 });
+
+describe('non-finite markers', () => {
+  it('compile without vega-lite warnings and keep the one series legend', async () => {
+    const vl = await import('vega-lite');
+    const rows = [1, 2, 3].flatMap((s) => ['a', 'b'].map((m) => ({ scale: s, loss: s === 3 && m === 'b' ? NaN : s, method: m })));
+    const spec = lineChartSpec({ title: 't', rows, x: 'scale', y: 'loss', series: 'method', markNonFinite: true });
+    const warnings: unknown[][] = [];
+    const logger = {
+      level: () => logger,
+      info: () => logger,
+      debug: () => logger,
+      error: () => logger,
+      warn: (...a: unknown[]) => {
+        warnings.push(a);
+        return logger;
+      },
+    };
+    const { spec: vega } = vl.compile(spec as never, { logger: logger as never });
+    expect(warnings).toEqual([]); // was 'Conflicting legend property "disable"' twice per chart
+    expect((vega.legends ?? []).length).toBeGreaterThan(0);
+  });
+});

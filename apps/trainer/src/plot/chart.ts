@@ -132,7 +132,9 @@ export function lineChartSpec(o: LineChartOptions): VegaLiteSpec {
   if (broken.length === 0) return { ...common, data: { values: finite }, ...line } as VegaLiteSpec;
   // non-finite points: a cross in the series' colour on the bottom edge, labelled NaN / +Inf
   const color = o.series
-    ? { field: o.series, type: 'nominal', legend: null, ...(colorScale ? { scale: colorScale } : {}) }
+    ? // no legend setting of its own: the line layer's legend is the merged one (a `legend: null` here made
+      // vega-lite warn 'Conflicting legend property "disable"' for every such chart in the tour)
+      { field: o.series, type: 'nominal', ...(colorScale ? { scale: colorScale } : {}) }
     : { value: 'black' };
   return {
     ...common,
