@@ -2,7 +2,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const packages = ['backends', 'core', 'datasets', 'layers', 'losses', 'metrics', 'models', 'native', 'recipes', 'train', 'explain'];
+const packages = ['backends', 'core', 'datasets', 'layers', 'losses', 'metrics', 'models', 'native', 'recipes', 'train', 'explain', 'onnx'];
 // Tests run against each package's src (no build needed); the built dist is tested separately with plain node.
 // Subpath entries come first: an alias also matches `<name>/...`, so the package alias would swallow them.
 const alias = Object.fromEntries([
