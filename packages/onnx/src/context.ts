@@ -24,6 +24,7 @@ export class ImportContext {
     readonly inputs: readonly (Value | null)[],
     readonly opset: number,
     readonly scope: string,
+    readonly op: string,
     private readonly graph: GraphBuilder,
   ) {}
 
@@ -54,7 +55,9 @@ export class ImportContext {
   /** A layer at a PyTorch module path: `preferred` (from the parameters' names) or the node's scope. */
   layer<M extends Module>(layer: M, preferred?: string | null): M {
     layer.eval();
-    return this.graph.tree.place(this.graph.tree.unique(preferred ?? this.scope), layer);
+    const tree = this.graph.tree;
+    const path = preferred ? tree.unique(preferred, { claimed: true }) : tree.unique(this.scope, { op: this.op });
+    return tree.place(path, layer);
   }
 
   /** A step computing a new value from runtime values; returns it with its probed shape. */

@@ -64,6 +64,7 @@ export function importOnnx(bytes: Uint8Array, options: ImportOptions = {}): Grap
   const inputDims = declaredInput(input, options.inputShape);
 
   const tree = new ModuleTree();
+  tree.reserve(consts.keys());
   const builder = new GraphBuilder(tree);
   try {
     const layout: Runtime['layout'] = inputDims.length === 4 ? 'nhwc' : 'onnx';
@@ -137,7 +138,7 @@ function convertNode(node: NodeProto, where: string, args: (Value | null)[], ops
         where,
       );
     }
-    return converter(new ImportContext(where, attrs, args, opset, scopePath(node.name, op), builder));
+    return converter(new ImportContext(where, attrs, args, opset, scopePath(node.name, op), op, builder));
   } catch (e) {
     if (e instanceof OnnxImportError) throw e;
     throw new OnnxImportError((e as Error).message, where, { cause: e });

@@ -41,20 +41,37 @@ function sanitize(path: string): string {
 export class ModuleTree {
   readonly root = new Container('');
   private readonly taken = new Map<string, 'leaf' | 'container'>();
+  /** Paths the initializers' names claim ('layer1.0.conv1' for 'layer1.0.conv1.weight') and the containers above them. */
+  private readonly reserved = new Set<string>();
   private readonly containers = new Map<string, Container>([['', this.root]]);
 
-  /** True when `path` can hold a layer: not taken, no layer above it, nothing below it. */
-  free(path: string): boolean {
-    if (this.taken.has(path)) return false;
+  /**
+   * Claims the paths of the layers the initializers name before any layer is placed, so that an
+   * operator without parameters scoped to a module ('/layer1/layer1.0/Add', a functional add in a
+   * block) never takes a path a later layer with parameters needs: it goes below it ('layer1.0.add').
+   */
+  reserve(initializers: Iterable<string>): void {
+    for (const name of initializers) {
+      const segs = name.split('.');
+      for (let i = 1; i < segs.length; i++) this.reserved.add(segs.slice(0, i).join('.'));
+    }
+  }
+
+  /** True when `path` can hold a layer: not taken, no layer above it, nothing below it (nor claimed, unless `claimed` may be used). */
+  free(path: string, claimed = false): boolean {
+    if (this.taken.has(path) || (!claimed && this.reserved.has(path))) return false;
     const segs = path.split('.');
     for (let i = 1; i < segs.length; i++) if (this.taken.get(segs.slice(0, i).join('.')) === 'leaf') return false;
     return true;
   }
 
-  /** `path` itself when free, else `path_1`, `path_2`... (PyTorch's own way of naming a reused module's calls). */
-  unique(path: string): string {
-    if (this.free(path)) return path;
-    for (let k = 1; k < 1_000_000; k++) if (this.free(`${path}_${k}`)) return `${path}_${k}`;
+  /** A free path for a layer: a parameter layer's own path, else the scope, then `scope.op`, then `_1`, `_2`... suffixes. */
+  unique(path: string, { claimed = false, op = 'op' }: { claimed?: boolean; op?: string } = {}): string {
+    if (this.free(path, claimed)) return path;
+    const below = `${path}.${op.toLowerCase().replace(/[^a-z0-9_]/g, '_')}`;
+    const base = claimed || this.taken.get(path) === 'leaf' ? path : below;
+    if (this.free(base, claimed)) return base;
+    for (let k = 1; k < 1_000_000; k++) if (this.free(`${base}_${k}`, claimed)) return `${base}_${k}`;
     throw new OnnxImportError(`no free module name for '${path}'`);
   }
 
@@ -67,7 +84,7 @@ export class ModuleTree {
   }
 
   place<M extends Module>(path: string, layer: M): M {
-    if (!this.free(path)) throw new OnnxImportError(`two layers claim the module path '${path}'`);
+    if (!this.free(path, true)) throw new OnnxImportError(`two layers claim the module path '${path}'`);
     const segs = path.split('.');
     let parent = this.root;
     for (let i = 1; i < segs.length; i++) {

@@ -25,9 +25,17 @@ export class Attributes {
     return int64(a.i, `attribute ${name}`, this.where);
   }
 
+  /**
+   * A float attribute. ONNX stores them as float32; the shortest decimal that rounds to the same float32
+   * is the value the exporter was given (PyTorch's eps=1e-5 arrives as 9.99999974738e-06).
+   */
   float(name: string, fallback?: number): number {
     const a = this.byName.get(name);
     if (!a) return this.missing(name, fallback);
+    for (let digits = 1; digits <= 9; digits++) {
+      const short = Number(a.f.toPrecision(digits));
+      if (Math.fround(short) === a.f) return short;
+    }
     return a.f;
   }
 
