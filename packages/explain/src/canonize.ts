@@ -1,13 +1,19 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { BatchNorm1d, BatchNorm2d, Conv2d, Dropout, Dropout2d, Identity, Linear, type Module, withForwardHook } from '@logitlab/layers';
+import { type Module, withForwardHook } from '@logitlab/layers';
 import { ExplainModelError } from './errors';
-import type { Params } from './linear-maps';
+import { lrpSpecOf } from './lrp-registry';
+import type { ChannelAffine, LayerFamily, Params } from './lrp-spec';
 
 /**
  * BatchNorm (eval) merged into an adjacent Linear / Conv2d, as zennit's canonizers do, so that LRP
  * sees one affine layer: `params` replaces the layer's weight and bias during the explanation and
  * each BatchNorm in `skip` becomes the identity. The model's own variables are never written, so
  * there is nothing to restore and a failure leaves the model as it was.
+ *
+ * Which layers are which comes from the LRP registry, not from class checks, so a layer from outside
+ * the repo takes part by registering: a `normalisation` spec is merged away, a `linearMap` of family
+ * 'dense' or 'conv' is merged into (its family gives the weight layout), and a `followGradient` spec
+ * with `identityInEval` (Dropout, Identity) may sit between the two.
  */
 export interface Canonization {
   readonly params: ReadonlyMap<Module, Params>;
@@ -15,10 +21,26 @@ export interface Canonization {
   dispose(): void;
 }
 
-type BatchNorm = BatchNorm1d | BatchNorm2d;
-const isBatchNorm = (m: Module): m is BatchNorm => m instanceof BatchNorm1d || m instanceof BatchNorm2d;
+type Normalisation = (layer: Module) => ChannelAffine | null;
+
+function normalisationOf(m: Module): Normalisation | null {
+  const spec = lrpSpecOf(m);
+  return spec && 'normalisation' in spec ? spec.normalisation : null;
+}
+
 /** Modules that hand their input on unchanged in eval mode: BatchNorm may merge across them. */
-const isPassThrough = (m: Module): boolean => m instanceof Dropout || m instanceof Dropout2d || m instanceof Identity;
+function isEvalIdentity(m: Module): boolean {
+  const spec = lrpSpecOf(m);
+  return spec !== undefined && 'followGradient' in spec && spec.identityInEval === true;
+}
+
+/** A neighbour a normalisation can merge into: a registered dense / conv linear map with weights. */
+function mergeTarget(m: Module | undefined): { module: Module; family: LayerFamily; own: Params } | null {
+  const spec = m && lrpSpecOf(m);
+  if (!m || !spec || !('linearMap' in spec) || spec.family === 'pool') return null;
+  const map = spec.linearMap(m);
+  return map.weight ? { module: m, family: spec.family, own: { weight: map.weight, bias: map.bias } } : null;
+}
 
 interface Call {
   module: Module;
@@ -27,7 +49,7 @@ interface Call {
 }
 
 export function hasBatchNorm(model: Module): boolean {
-  return model.namedModules().some(([, m]) => isBatchNorm(m));
+  return model.namedModules().some(([, m]) => normalisationOf(m) !== null);
 }
 
 /** Records the leaf calls of one forward pass (tensor ids in, out; pass-through modules alias their output to their input). */
@@ -40,7 +62,7 @@ function traceCalls(model: Module, x: tf.Tensor): Call[] {
       (module, input, forward) => {
         const y = forward(input);
         if (module.children().length > 0) return y;
-        if (isPassThrough(module)) alias.set(y.id, root(input.id));
+        if (isEvalIdentity(module)) alias.set(y.id, root(input.id));
         else calls.push({ module, input: root(input.id), output: y.id });
         return y;
       },
@@ -50,29 +72,15 @@ function traceCalls(model: Module, x: tf.Tensor): Call[] {
   return calls;
 }
 
-/** BatchNorm in eval as y = a x + c per channel. */
-function affineOf(bn: BatchNorm, name: string): { a: tf.Tensor1D; c: tf.Tensor1D } {
-  const mean = bn.runningMean;
-  const variance = bn.runningVar;
-  if (!mean || !variance)
-    throw new ExplainModelError(`cannot canonize BatchNorm '${name}': without running statistics it normalises by batch statistics`);
-  return tf.tidy(() => {
-    const inv = tf.rsqrt(tf.add(variance, bn.eps));
-    const a = (bn.weight ? tf.mul(bn.weight, inv) : inv) as tf.Tensor1D;
-    const c = tf.sub(bn.bias ?? tf.zerosLike(mean), tf.mul(mean, a)) as tf.Tensor1D;
-    return { a, c };
-  });
-}
-
-/** layer(x) followed by a x + c: scale the output channels. */
-function mergeAfter(p: Params, a: tf.Tensor1D, c: tf.Tensor1D): Params {
+/** layer(x) followed by a x + c: scale the output channels (the last weight axis in both layouts). */
+function mergeAfter(p: Params, { scale: a, shift: c }: ChannelAffine): Params {
   return tf.tidy(() => ({ weight: tf.mul(p.weight, a), bias: tf.add(tf.mul(p.bias ?? tf.zerosLike(a), a), c) }));
 }
 
-/** a x + c followed by layer: scale the input channels (exact for Linear and for an unpadded Conv2d). */
-function mergeBefore(layer: Linear | Conv2d, p: Params, a: tf.Tensor1D, c: tf.Tensor1D): Params {
+/** a x + c followed by layer: scale the input channels (exact for a dense layer and for an unpadded conv). */
+function mergeBefore(family: LayerFamily, p: Params, { scale: a, shift: c }: ChannelAffine): Params {
   return tf.tidy(() => {
-    if (layer instanceof Linear) {
+    if (family === 'dense') {
       const weight = tf.mul(p.weight, tf.reshape(a, [-1, 1]));
       const shift = tf.reshape(tf.matMul(tf.reshape(c, [1, -1]), p.weight as tf.Tensor2D), [-1]);
       return { weight, bias: p.bias ? tf.add(p.bias, shift) : shift };
@@ -83,14 +91,20 @@ function mergeBefore(layer: Linear | Conv2d, p: Params, a: tf.Tensor1D, c: tf.Te
   });
 }
 
-const unpadded = (m: Conv2d): boolean => m.padding !== 'same' && m.padding[0] === 0 && m.padding[1] === 0;
+/**
+ * A shift before a padded convolution would also reach the padded border, where the merged bias
+ * does not: only a conv that declares zero `padding` (Conv2d's [ph, pw]) is merged into from before.
+ */
+function unpadded(m: Module): boolean {
+  const padding = (m as { padding?: unknown }).padding;
+  return Array.isArray(padding) && padding.every((p) => p === 0);
+}
 
 /** Plans the merges by tracing one forward pass on `x` (eval mode). */
 export function canonize(model: Module, x: tf.Tensor, names: ReadonlyMap<Module, string>): Canonization {
   const calls = traceCalls(model, x);
   const params = new Map<Module, Params>();
   const skip = new Set<Module>();
-  const current = (m: Linear | Conv2d): Params => params.get(m) ?? { weight: m.weight, bias: m.bias };
   const replace = (m: Module, p: Params): void => {
     const old = params.get(m);
     params.set(m, p);
@@ -99,25 +113,28 @@ export function canonize(model: Module, x: tf.Tensor, names: ReadonlyMap<Module,
   try {
     for (const call of calls) {
       const bn = call.module;
-      if (!isBatchNorm(bn) || skip.has(bn)) continue;
+      const normalise = normalisationOf(bn);
+      if (!normalise || skip.has(bn)) continue;
       const name = names.get(bn) ?? '';
-      const before = calls.find((c) => c.output === call.input);
-      const after = calls.find((c) => c.input === call.output);
-      const { a, c } = affineOf(bn, name);
+      const prev = mergeTarget(calls.find((c) => c.output === call.input)?.module);
+      const next = mergeTarget(calls.find((c) => c.input === call.output)?.module);
+      const affine = normalise(bn);
+      if (!affine)
+        throw new ExplainModelError(
+          `cannot canonize ${bn.typeName} '${name}': without running statistics it normalises by batch statistics`,
+        );
       try {
-        const prev = before?.module;
-        const next = after?.module;
-        if (prev instanceof Linear || prev instanceof Conv2d) {
-          replace(prev, mergeAfter(current(prev), a, c));
-        } else if (next instanceof Linear || (next instanceof Conv2d && unpadded(next))) {
-          replace(next, mergeBefore(next, current(next), a, c));
+        if (prev) {
+          replace(prev.module, mergeAfter(params.get(prev.module) ?? prev.own, affine));
+        } else if (next && (next.family === 'dense' || unpadded(next.module))) {
+          replace(next.module, mergeBefore(next.family, params.get(next.module) ?? next.own, affine));
         } else {
           throw new ExplainModelError(
-            `cannot canonize BatchNorm '${name}': it neither follows nor feeds a Linear or unpadded Conv2d directly`,
+            `cannot canonize ${bn.typeName} '${name}': it neither follows nor feeds a Linear or unpadded Conv2d directly`,
           );
         }
       } finally {
-        tf.dispose([a, c]);
+        tf.dispose([affine.scale, affine.shift]);
       }
       skip.add(bn);
     }

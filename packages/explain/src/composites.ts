@@ -1,14 +1,13 @@
-import { BatchNorm1d, BatchNorm2d, type Module } from '@logitlab/layers';
-
-const isBatchNorm = (m: Module): boolean => m instanceof BatchNorm1d || m instanceof BatchNorm2d;
+import type { Module } from '@logitlab/layers';
 import { ExplainModelError, ExplainOptionsError } from './errors';
-import { layerKind } from './linear-maps';
+import { familyOf, requireLrpSpec } from './lrp-registry';
 import { alphaBetaRule, epsilonRule, gammaRule, proportionalRule, type Rule, zBoxRule, zPlusRule } from './rules';
 
 /**
  * Which rule each layer gets (zennit's composite), as data. Precedence: `byName` (dotted names as
- * `namedModules`), then `first` (the first Linear/Conv2d the forward calls), then `byType` (class
- * name: 'Linear', 'Conv2d', 'SumPool1d', ...), then `conv` / `dense` / `pool`. Pools default to
+ * `namedModules`), then `first` (the first Linear/Conv2d the forward calls), then `byType` (the
+ * layer's `typeName`: 'Linear', 'Conv2d', 'SumPool1d', ..., which minifiers leave alone, unlike
+ * `constructor.name`), then `conv` / `dense` / `pool` by the family the layer is registered with. Pools default to
  * proportional redistribution; max-pools pass relevance to the window's winner; ReLU, Flatten,
  * Dropout (eval) and reshapes pass relevance through.
  */
@@ -73,12 +72,12 @@ export function namedComposite(name: string, { epsilon = 1e-6, bounds, gamma = 0
 
 /** The rule of one layer call, or null where relevance follows the layer's own gradient (max-pool, ReLU, reshape...). */
 export function ruleFor(composite: Composite, module: Module, name: string, first: boolean): Rule | null {
-  const kind = layerKind(module);
+  const kind = familyOf(module);
   const byName = composite.byName?.[name];
   if (byName) return byName;
   if (kind === null) return null;
   if (first && kind !== 'pool' && composite.first) return composite.first;
-  const byType = composite.byType?.[module.constructor.name];
+  const byType = composite.byType?.[module.typeName];
   if (byType) return byType;
   if (kind === 'pool') return composite.pool ?? proportionalRule();
   return (kind === 'conv' ? composite.conv : composite.dense) ?? null;
@@ -86,7 +85,8 @@ export function ruleFor(composite: Composite, module: Module, name: string, firs
 
 /**
  * Checks a composite against the model before anything is recorded: byName keys must name layers
- * (a typo would silently fall back to the type rule), and every Linear / Conv2d must get a rule.
+ * (a typo would silently fall back to the type rule), every leaf layer must be registered with
+ * LRP (`registerLrpLayer`), and every dense / conv layer must get a rule.
  */
 export function checkComposite(composite: Composite, names: ReadonlyMap<Module, string>): void {
   const all = [...names.values()];
@@ -97,16 +97,12 @@ export function checkComposite(composite: Composite, names: ReadonlyMap<Module, 
       );
   }
   for (const [m, name] of names) {
-    const kind = layerKind(m);
-    if (kind === 'dense' || kind === 'conv') {
-      if (ruleFor(composite, m, name, false) === null && ruleFor(composite, m, name, true) === null) {
-        throw new ExplainModelError(
-          `composite '${composite.name ?? 'custom'}' gives no rule for layer '${name}' (${m.constructor.name}); set ${kind}, byType or byName`,
-        );
-      }
-    } else if (kind === null && m.children().length === 0 && m.numParameters() > 0 && !isBatchNorm(m)) {
+    if (m.children().length > 0) continue; // containers: the hook sees only their leaves
+    const spec = requireLrpSpec(m, name);
+    if (!('linearMap' in spec) || spec.family === 'pool') continue;
+    if (ruleFor(composite, m, name, false) === null && ruleFor(composite, m, name, true) === null) {
       throw new ExplainModelError(
-        `no LRP rule for layer '${name}' (${m.constructor.name}); give one in composite.byName or composite.byType`,
+        `composite '${composite.name ?? 'custom'}' gives no rule for layer '${name}' (${m.typeName}); set ${spec.family}, byType or byName`,
       );
     }
   }

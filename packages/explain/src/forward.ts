@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { LogSoftmax, type Module, Sigmoid, Softmax, withForwardHook } from '@logitlab/layers';
+import { type Module, withForwardHook } from '@logitlab/layers';
 import { ExplainInputError, ExplainModelError } from './errors';
+import { lrpSpecOf } from './lrp-registry';
 
 /** One call of a leaf module (one without children) during the forward pass, in call order. */
 export interface LayerCall {
@@ -19,8 +20,10 @@ export type OutputChoice = 'auto' | 'model';
 
 const HEADS: readonly ((t: tf.Tensor) => tf.Tensor)[] = [(t) => tf.logSoftmax(t), (t) => tf.softmax(t), (t) => tf.sigmoid(t)];
 
+/** A layer registered as a classification head (softmax, log-softmax, sigmoid): its output is never the logits. */
 function isHeadModule(m: Module): boolean {
-  return m instanceof LogSoftmax || m instanceof Softmax || m instanceof Sigmoid;
+  const spec = lrpSpecOf(m);
+  return spec !== undefined && ('passThrough' in spec || 'followGradient' in spec) && spec.head === true;
 }
 
 /** True when `out` is head(`logits`) for one of the heads, to float32 rounding. */

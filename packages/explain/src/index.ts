@@ -13,7 +13,9 @@ export {
   type RuleTerm,
 } from './rules';
 export { propagate } from './propagate';
-export { linearMap, type LinearMap } from './linear-maps';
+export { linearMap } from './linear-maps';
+export { registerLrpLayer } from './lrp-registry';
+export type { LinearMap, Params, LayerFamily, ChannelAffine, LrpLayerSpec } from './lrp-spec';
 export { normalNoise } from './gradients';
 export type { OutputChoice } from './forward';
 export { ExplainError, ExplainOptionsError, ExplainTargetError, ExplainInputError, ExplainModelError } from './errors';

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ReLU, Sigmoid, Tanh } from '@logitlab/layers';
 import type { Canonization } from './canonize';
 import { type Composite, ruleFor } from './composites';
 import { ExplainModelError } from './errors';
 import type { LayerHook } from './forward';
-import { layerKind, type LinearMap, linearMap } from './linear-maps';
+import { requireLrpSpec } from './lrp-registry';
+import type { LinearMap } from './lrp-spec';
 import { propagate } from './propagate';
 import type { Rule } from './rules';
 
@@ -24,34 +24,30 @@ function passThrough(forward: Unary): Unary {
 }
 
 /**
- * The LRP forward hook: every Linear, Conv2d and pooling layer is wrapped so that back-propagating
- * relevance through it applies its rule; one backward pass of the whole model then yields the input
- * relevance. BatchNorm layers canonised away act as the identity and their neighbour uses the merged
- * weights.
+ * The LRP forward hook: every layer is handled as its registered spec says (`registerLrpLayer`):
+ * linear maps are wrapped so that back-propagating relevance through them applies their rule,
+ * activations pass relevance through, the rest follow their own gradient; one backward pass of the
+ * whole model then yields the input relevance. BatchNorm layers canonised away act as the identity
+ * and their neighbour uses the merged weights. An unregistered layer is refused by name (checkComposite
+ * refuses it before the tape records; this is the guard for modules created during the forward).
  */
 export function lrpHook(composite: Composite, canon: Canonization | null): LayerHook {
   let firstSeen = false;
   return ({ module, name }, input, forward) => {
     if (canon?.skip.has(module)) return input;
-    const kind = layerKind(module);
-    if (kind === null) {
-      if (module instanceof ReLU || module instanceof Tanh || module instanceof Sigmoid) return passThrough(forward)(input);
-      if (module.numParameters() > 0) {
-        throw new ExplainModelError(
-          `no LRP rule for layer '${name}' (${module.constructor.name}); give one in composite.byName or composite.byType`,
-        );
-      }
-      return forward(input);
+    const spec = requireLrpSpec(module, name);
+    if ('passThrough' in spec) return passThrough(forward)(input);
+    if ('followGradient' in spec) return forward(input);
+    if ('normalisation' in spec) {
+      throw new ExplainModelError(`layer '${name}' (${module.typeName}) is a normalisation that was not canonised`);
     }
-    const first = kind !== 'pool' && !firstSeen;
-    if (kind !== 'pool') firstSeen = true;
+    const first = spec.family !== 'pool' && !firstSeen;
+    if (spec.family !== 'pool') firstSeen = true;
     const rule = ruleFor(composite, module, name, first);
     if (rule === null)
-      throw new ExplainModelError(
-        `composite '${composite.name ?? 'custom'}' gives no rule for layer '${name}' (${module.constructor.name})`,
-      );
+      throw new ExplainModelError(`composite '${composite.name ?? 'custom'}' gives no rule for layer '${name}' (${module.typeName})`);
     const merged = canon?.params.get(module);
-    const map = linearMap(module, merged)!;
+    const map = spec.linearMap(module, merged);
     const value: Unary = merged ? (x) => map.apply(x, map.weight, map.bias) : forward;
     return withRule(rule, map, value)(input);
   };
