@@ -8,6 +8,7 @@ const packages = ['backends', 'core', 'datasets', 'layers', 'losses', 'metrics',
 const alias = Object.fromEntries([
   ['@logitlab/core/node', fileURLToPath(new URL('./packages/core/src/node/index.ts', import.meta.url))],
   ['@logitlab/train/node', fileURLToPath(new URL('./packages/train/src/node/index.ts', import.meta.url))],
+  ['@logitlab/onnx/explain', fileURLToPath(new URL('./packages/onnx/src/explain/index.ts', import.meta.url))],
   ['@logitlab/backends/compat', fileURLToPath(new URL('./packages/backends/src/compat/index.ts', import.meta.url))],
   ...packages.map((name) => [`@logitlab/${name}`, fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url))]),
 ]);

@@ -139,6 +139,24 @@ class Ops(nn.Module):
         return self.fc(torch.flatten(x, 1))
 
 
+class Residual(nn.Module):
+    """A bias-free ReLU network with residual adds (no BatchNorm): LRP-0 on it equals gradient x input exactly."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 4, 3, padding=1, bias=False)
+        self.conv2 = nn.Conv2d(4, 4, 3, padding=1, bias=False)
+        self.conv3 = nn.Conv2d(4, 4, 3, padding=1, bias=False)
+        self.fc = nn.Linear(4 * 4 * 4, 10, bias=False)
+
+    def forward(self, x):
+        h = F.relu(self.conv1(x))
+        h = F.relu(h + self.conv2(h))
+        h = F.max_pool2d(h, 2)
+        h = F.relu(h + self.conv3(h))
+        return self.fc(F.avg_pool2d(h, 2).flatten(1))
+
+
 def randomise(model, seed):
     """Non-trivial BatchNorm statistics and affine parameters (fresh ones are 0 / 1 and would hide mistakes)."""
     g = torch.Generator().manual_seed(seed)
@@ -159,7 +177,78 @@ MODELS = {
     'resnet': (ResNet, [2, 3, 32, 32], 13, (4,)),
     'unet': (UNet, [1, 1, 16, 16], 13, (2, 5, 9)),
     'ops': (Ops, [2, 2, 12, 12], 17, (1,)),
+    'residual': (Residual, [2, 1, 16, 16], 11, (2,)),
 }
+
+# ---- an independent float64 LRP of the ResNet: canonised BatchNorm, zennit's EpsilonPlus composite ----
+TINY = 1e-9
+
+
+def stab(z, eps):
+    """z + eps * sign(z) with sign(0) = +1, as logitlab's propagate."""
+    return torch.where(z >= 0, z + eps, z - eps)
+
+
+def merge_bn(conv, bn):
+    """BatchNorm (eval) after a bias-free conv as one conv: w * a, b = beta - mean * a, a = gamma / sqrt(var + eps)."""
+    a = bn.weight.double() / torch.sqrt(bn.running_var.double() + bn.eps)
+    return conv.weight.double() * a.view(-1, 1, 1, 1), bn.bias.double() - bn.running_mean.double() * a
+
+
+class Conv:
+    def __init__(self, conv, bn):
+        self.w, self.b = merge_bn(conv, bn)
+        self.stride, self.pad = conv.stride, conv.padding
+
+    def forward(self, x):
+        return F.conv2d(x, self.w, self.b, self.stride, self.pad)
+
+    def zplus(self, x, r):
+        """z+ : positive contributions x+ w+ and x- w-, no bias."""
+        xp, xn = x.clamp(min=0).requires_grad_(True), x.clamp(max=0).requires_grad_(True)
+        zp = F.conv2d(xp, self.w.clamp(min=0), None, self.stride, self.pad)
+        zn = F.conv2d(xn, self.w.clamp(max=0), None, self.stride, self.pad)
+        s = (r / stab(zp + zn, TINY)).detach()
+        gp, gn = torch.autograd.grad((zp * s).sum() + (zn * s).sum(), [xp, xn])
+        return (xp * gp + xn * gn).detach()
+
+
+def proportional(parts, r):
+    """A sum of summands: relevance in proportion to each (zennit's Sum rule, LRP-0 without bias)."""
+    s = r / stab(sum(parts), TINY)
+    return [p * s for p in parts]
+
+
+def lrp_resnet(model, x, target):
+    """Relevance of logits[i, target[i]] for each sample, NCHW float64."""
+    x = x.double()
+    stem = Conv(model.conv1, model.bn1)
+    a0 = stem.forward(x)
+    h = F.relu(a0)
+    blocks = []
+    for blk in model.layer1:
+        c1, c2 = Conv(blk.conv1, blk.bn1), Conv(blk.conv2, blk.bn2)
+        down = Conv(blk.downsample[0], blk.downsample[1]) if blk.downsample is not None else None
+        y1 = F.relu(c1.forward(h))
+        y2 = c2.forward(y1)
+        short = down.forward(h) if down else h
+        blocks.append((h, c1, y1, c2, y2, down, short))
+        h = F.relu(y2 + short)
+    pooled = h.mean(dim=(2, 3))
+    w, b = model.fc.weight.double(), model.fc.bias.double()
+    logits = pooled @ w.t() + b
+    r = torch.zeros_like(logits)
+    r[torch.arange(len(target)), target] = logits[torch.arange(len(target)), target]
+    r = pooled * ((r / stab(logits, 1e-6)) @ w)  # dense: epsilon(1e-6)
+    z = pooled
+    r = h * (r / stab(z, TINY) / (h.shape[2] * h.shape[3]))[:, :, None, None]  # global average pool: proportional
+    for (h_in, c1, y1, c2, y2, down, short) in reversed(blocks):
+        r_main, r_short = proportional([y2, short], r)  # the ReLU after the add passes relevance
+        r_y1 = c2.zplus(y1, r_main)
+        r_h = c1.zplus(h_in, r_y1)
+        r_h = r_h + (down.zplus(h_in, r_short) if down else r_short)
+        r = r_h
+    return stem.zplus(x, r), logits
 
 
 def build(name, seed):
@@ -197,7 +286,15 @@ def make():
         x = torch.rand(shape, generator=g).requires_grad_(True)
         out = model(x)
         chosen_output(out, chosen).backward()
+        if name == 'resnet':
+            target = torch.tensor([4, 1])
+            relevance, logits64 = lrp_resnet(model, x.detach(), target)
+            assert (logits64.float() - out.detach()).abs().max() < 1e-4, 'the float64 reference must compute the same logits'
+            extra = {'lrp': {'composite': 'epsilonPlus', 'target': target.tolist(), 'relevance': enc(nchw_to_nhwc(relevance))}}
+        else:
+            extra = {}
         fixtures[name] = {
+            **extra,
             'opset': opset,
             'input': enc(nchw_to_nhwc(x.detach())),
             'output': enc(nchw_to_nhwc(out.detach())),
