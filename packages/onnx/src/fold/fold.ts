@@ -204,7 +204,8 @@ export const FOLDERS: Record<string, Folder> = {
     const s = strides(data.dims);
     const dims = perm.map((p) => data.dims[p]!);
     const out = gatherBy(data, dims, (idx) => perm.reduce((o, p, i) => o + idx[i]! * s[p]!, 0));
-    return makeConst(data.dtype, dims, data.dtype === 'float32' ? Float32Array.from(out) : out, undefined);
+    const result = makeConst(data.dtype, dims, data.dtype === 'float32' ? Float32Array.from(out) : out);
+    return rank === 2 && perm[0] === 1 ? { ...result, transposeOf: data } : result;
   },
   Slice: (ctx, inputs) => {
     const data = constIn(ctx, inputs, 0);

@@ -10,6 +10,8 @@ export interface Const {
   readonly data: Float32Array | readonly number[];
   /** The initializer this value is, when it is one unchanged (its name becomes a state-dict key). */
   readonly source?: string;
+  /** The 2-d constant this one transposes: nn.Linear without bias exports MatMul(x, Transpose(weight)). */
+  readonly transposeOf?: Const;
 }
 
 /** The batch size in a folded shape. NaN so that arithmetic on it stays "unknown" and is caught. */

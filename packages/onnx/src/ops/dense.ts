@@ -48,9 +48,12 @@ export function matMul(ctx: ImportContext): Value[] {
   if (b.dims.length !== 2) ctx.fail(`only MatMul by a constant matrix is supported; the constant has dims [${b.dims.join(', ')}]`);
   const [inFeatures, out] = b.dims as [number, number];
   if (x.dims.at(-1) !== inFeatures) ctx.fail(`the input's last axis has ${x.dims.at(-1)} features, the matrix expects ${inFeatures}`);
-  const weight = transposed(b);
+  // MatMul(x, Transpose(fc.weight)) is how nn.Linear(bias=False) exports: the weight is that initializer as it is
+  const weight = b.transposeOf ?? transposed(b);
   const layer = new Linear(inFeatures, out, { bias: false });
-  placeWithParams(ctx, layer, { weight: { ...weight, source: b.source ? `${b.source} (transposed)` : undefined } });
+  placeWithParams(ctx, layer, {
+    weight: b.transposeOf ? weight : { ...weight, source: b.source ? `${b.source} (transposed)` : undefined },
+  });
   loadInto(layer, { weight });
   return [ctx.step([x], 'onnx', ([t]) => (t!.rank === 2 ? layer.call(t!) : tf.tidy(() => layer.call(t!))))];
 }
