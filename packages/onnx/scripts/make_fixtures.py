@@ -334,7 +334,7 @@ def check(directory):
         model, shape, _, _ = build(name, 999)  # other weights: the load must replace every one
         model.load_state_dict(load_safetensors(path), strict=True)
         x = torch.tensor(fixtures[name]['input']['data']).view(fixtures[name]['input']['shape'])
-        x = x.permute(0, 3, 1, 2) if x.dim() == 4 else x
+        x = x.permute(0, 3, 1, 2).clone(memory_format=torch.contiguous_format) if x.dim() == 4 else x  # standard NCHW strides (C = 1 would pass as channels_last)
         with torch.no_grad():
             out = model(x)
         out = out.permute(0, 2, 3, 1) if out.dim() == 4 else out
