@@ -1,3 +1,4 @@
+import { isOnnxPath } from './options';
 import type { Actions } from './program';
 
 /** Commands load their modules on first use so `--help` and bad flags answer without starting tfjs. */
@@ -7,10 +8,20 @@ export const actions: Actions = {
     await trainCommand(model, opts);
   },
   async evaluate(opts) {
+    if (isOnnxPath(opts.checkpoint)) {
+      const { evaluateOnnxCommand } = await import('./commands/onnx');
+      await evaluateOnnxCommand({ file: opts.checkpoint, backend: opts.backend, data: opts.data, download: opts.download });
+      return;
+    }
     const { evaluateCommand } = await import('./commands/train');
     await evaluateCommand(opts);
   },
   async explain(opts) {
+    if (isOnnxPath(opts.checkpoint)) {
+      const { explainOnnxCommand } = await import('./commands/onnx');
+      await explainOnnxCommand({ ...opts, file: opts.checkpoint });
+      return;
+    }
     const { explainCommand } = await import('./commands/explain');
     await explainCommand(opts);
   },

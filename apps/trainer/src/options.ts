@@ -89,6 +89,22 @@ export function parseRunDir(value: string, label = '--resume'): string {
   return dir;
 }
 
+/** An .onnx model file (for explain and evaluate, beside a run directory). */
+export const isOnnxPath = (value: string): boolean => value.toLowerCase().endsWith('.onnx');
+
+/** A run directory, or an .onnx file to import (`logitlab explain model.onnx`). */
+export function parseRunDirOrOnnx(value: string, label: string): string {
+  if (!isOnnxPath(value)) return parseRunDir(value, label);
+  const file = path.resolve(value);
+  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new UsageError(`${label}: '${value}' is not a readable .onnx file`);
+  return file;
+}
+
+/** --images: a count (of the run's digits), or for .onnx models a dataset name, an IDX file or a PNG directory. */
+export function parseImages(value: string): number | string {
+  return /^\s*\d+\s*$/.test(value) ? parsePositiveInt(value, '--images') : value;
+}
+
 /** Raw values as commander hands them over (strings, or already parsed by the per-flag parsers). */
 export interface RawCommonOptions {
   backend?: BackendChoice;

@@ -12,7 +12,9 @@ import {
   parseLearningRate,
   parseNonNegativeInt,
   parsePositiveInt,
+  parseImages,
   parseRunDir,
+  parseRunDirOrOnnx,
   resolveCommonOptions,
 } from './options';
 import type { CommonOptions } from './options';
@@ -83,7 +85,7 @@ export interface Actions {
   explain(opts: {
     checkpoint: string;
     backend: CommonOptions['backend'];
-    images: number;
+    images: number | string;
     method: string;
     composite?: string;
     target?: number;
@@ -174,11 +176,11 @@ export function buildProgram(
 
   program
     .command('evaluate')
-    .description('evaluate a trained run (its last checkpoint) on test data')
+    .description('evaluate a trained run (its last checkpoint) or an imported .onnx classifier on test data')
     .argument(
       '<run-dir>',
-      'directory written by `logitlab train`',
-      flag((v) => parseRunDir(v, 'run-dir')),
+      'directory written by `logitlab train`, or a PyTorch model exported to .onnx (accuracy written to <model>.onnx.evaluation.json)',
+      flag((v) => parseRunDirOrOnnx(v, 'run-dir')),
     )
     .addOption(new Option('--backend <name>', 'tfjs backend').default('auto').argParser(flag(parseBackend)))
     .option('--data <source>', 'test data (default: what the run trained on)', flag(parseData))
@@ -189,18 +191,20 @@ export function buildProgram(
 
   program
     .command('explain')
-    .description('heatmaps and their evaluation for a trained convnet, bn-mlp or sumpool run (@logitlab/explain)')
+    .description(
+      'heatmaps and their evaluation for a trained convnet, bn-mlp or sumpool run, or a PyTorch model exported to .onnx (@logitlab/explain)',
+    )
     .argument(
       '<run-dir>',
-      'directory written by `logitlab train`',
-      flag((v) => parseRunDir(v, 'run-dir')),
+      'directory written by `logitlab train`, or an .onnx file (torch.onnx.export with training=PRESERVE, do_constant_folding=False)',
+      flag((v) => parseRunDirOrOnnx(v, 'run-dir')),
     )
     .addOption(new Option('--backend <name>', 'tfjs backend').default('auto').argParser(flag(parseBackend)))
     .addOption(new Option('--method <name>', 'attribution method').choices(EXPLAIN_METHODS).default('lrp'))
     .addOption(
       new Option(
         '--composite <name>',
-        'LRP composite (default: deepTaylor for sumpool, epsilonGammaBox for convnet, epsilonPlus for bn-mlp)',
+        'LRP composite (default: deepTaylor for sumpool, epsilonGammaBox for convnet, epsilonPlus for bn-mlp and .onnx models)',
       ).choices(EXPLAIN_COMPOSITES),
     )
     .option(
@@ -209,9 +213,9 @@ export function buildProgram(
       flag((v) => parseNonNegativeInt(v, '--target')),
     )
     .option(
-      '--images <n>',
-      'images to explain',
-      flag((v) => parsePositiveInt(v, '--images')),
+      '--images <n|source>',
+      'images to explain: a count, or for an .onnx model a dataset name (synthetic, mnist...), an IDX file or a directory of PNGs (pixels in [0, 1], resized to the model input)',
+      flag(parseImages),
       8,
     )
     .option(
@@ -222,7 +226,14 @@ export function buildProgram(
     .action(
       async (
         dir: string,
-        raw: { backend: CommonOptions['backend']; method: string; composite?: string; target?: number; images: number; out?: string },
+        raw: {
+          backend: CommonOptions['backend'];
+          method: string;
+          composite?: string;
+          target?: number;
+          images: number | string;
+          out?: string;
+        },
       ) => {
         await actions.explain({
           checkpoint: dir,
