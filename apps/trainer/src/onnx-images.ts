@@ -30,11 +30,9 @@ export interface Raw {
 
 /** PNG files of a directory, in name order: greyscale when every one is grey, else RGB. */
 function pngDir(dir: string, limit: number): Raw {
-  const files = fs
-    .readdirSync(dir)
-    .filter((f) => f.toLowerCase().endsWith('.png'))
-    .sort()
-    .slice(0, limit);
+  const pngs = fs.readdirSync(dir).filter((f) => f.toLowerCase().endsWith('.png'));
+  // oxlint-disable-next-line unicorn/no-array-sort -- sorts a fresh filtered copy; toSorted is ES2023
+  const files = pngs.sort().slice(0, limit);
   if (files.length === 0) throw new UsageError(`--images: ${dir} holds no .png files`);
   const decoded = files.map((f) => {
     try {

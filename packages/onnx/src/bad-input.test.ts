@@ -26,11 +26,23 @@ function rejects(bytes: Uint8Array | unknown, ...patterns: RegExp[]): OnnxImport
   return caught as OnnxImportError;
 }
 
+/** A one-Conv model with the given attributes (1 -> 2 channels, 3 x 3 kernel, 8 x 8 input). */
+const convModel = (attribute: Record<string, unknown>[]) =>
+  model(
+    [{ name: '/c/Conv', opType: 'Conv', input: ['x', 'c.weight'], output: ['y'], attribute }],
+    [floatTensor('c.weight', [2, 1, 3, 3])],
+    {
+      input: valueInfo('x', ['N', 1, 8, 8]),
+      output: valueInfo('y', ['N', 2, 6, 6]),
+    },
+  );
+
 describe('importOnnx on bad input', () => {
   it('the small valid model these cases break imports and runs', () => {
     const m = importOnnx(model(linear(), weights));
     const y = m.call(tf.ones([2, 4]));
     expect(y.shape).toEqual([2, 3]);
+    // oxlint-disable-next-line unicorn/no-array-sort -- sorts a fresh copy; toSorted is ES2023
     expect(Object.keys(m.stateDict()).sort()).toEqual(['fc.bias', 'fc.weight']);
     tf.dispose(y);
     m.dispose();
@@ -108,18 +120,9 @@ describe('importOnnx on bad input', () => {
   });
 
   it('rejects unsupported attributes and shapes with the node named', () => {
-    const conv = (attribute: Record<string, unknown>[]) =>
-      model(
-        [{ name: '/c/Conv', opType: 'Conv', input: ['x', 'c.weight'], output: ['y'], attribute }],
-        [floatTensor('c.weight', [2, 1, 3, 3])],
-        {
-          input: valueInfo('x', ['N', 1, 8, 8]),
-          output: valueInfo('y', ['N', 2, 6, 6]),
-        },
-      );
-    expect(() => importOnnx(conv([])).dispose()).not.toThrow();
-    rejects(conv([{ name: 'group', type: 2, i: 2 }]), /node '\/c\/Conv'/, /group = 2/);
-    rejects(conv([{ name: 'auto_pad', type: 3, s: [...new TextEncoder().encode('SAME_UPPER')] }]), /auto_pad = SAME_UPPER/);
+    expect(() => importOnnx(convModel([])).dispose()).not.toThrow();
+    rejects(convModel([{ name: 'group', type: 2, i: 2 }]), /node '\/c\/Conv'/, /group = 2/);
+    rejects(convModel([{ name: 'auto_pad', type: 3, s: [...new TextEncoder().encode('SAME_UPPER')] }]), /auto_pad = SAME_UPPER/);
     const softmax = model(
       [{ name: 's', opType: 'Softmax', input: ['x'], output: ['y'], attribute: [{ name: 'axis', type: 2, i: 7 }] }],
       [],

@@ -75,7 +75,7 @@ export class GraphModule extends Module {
       throw new ShapeError(`GraphModule expects input [N, ${want.join(', ')}] (NHWC for images), got [${x.shape.join(', ')}]`);
     }
     return tf.tidy(() => {
-      const env = new Array<tf.Tensor | undefined>(this.slots);
+      const env: (tf.Tensor | undefined)[] = Array.from({ length: this.slots });
       env[0] = x;
       for (const step of this.steps) env[step.output] = step.run(step.inputs.map((i) => env[i] as tf.Tensor));
       const out = env[this.outputSlot] as tf.Tensor;

@@ -27,6 +27,7 @@ const MAX_NODES = 50_000;
 
 /** Every operator importOnnx accepts: the ones it runs and the ones it folds at import. */
 export function supportedOperators(): string[] {
+  // oxlint-disable-next-line unicorn/no-array-sort -- sorts a fresh copy; toSorted is ES2023
   return [...new Set([...Object.keys(CONVERTERS), ...Object.keys(FOLDERS)])].sort();
 }
 

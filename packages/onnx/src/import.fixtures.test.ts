@@ -61,10 +61,12 @@ describe.each(Object.keys(fixtures))('importOnnx(%s.onnx)', (name) => {
   it("has PyTorch's state-dict keys, and exports PyTorch's values", () => {
     const before = tf.memory().numTensors;
     const dict = model.stateDict();
+    // oxlint-disable-next-line unicorn/no-array-sort -- sorts a fresh copy; toSorted is ES2023
     expect(Object.keys(dict).sort()).toEqual([...f.stateDictKeys].sort());
     // the committed safetensors are PyTorch's state_dict(): every value equal after the export round trip
     const ours = loadSafetensors(moduleToSafetensors(model)).tensors;
     const theirs = loadSafetensors(new Uint8Array(readFileSync(new URL(`${name}.safetensors`, dir)))).tensors;
+    // oxlint-disable-next-line unicorn/no-array-sort -- sorts a fresh copy; toSorted is ES2023
     expect(Object.keys(ours).sort()).toEqual(Object.keys(theirs).sort());
     for (const key of Object.keys(theirs)) {
       if (key.endsWith('num_batches_tracked')) continue; // not in ONNX files: 0 here (the report says so)

@@ -7,8 +7,8 @@ import { onnxSchema } from './proto/schema';
 const root = protobuf.Root.fromJSON(onnxSchema);
 const modelType = root.lookupType('onnx.ModelProto');
 
-export function encodeModel(model: Record<string, unknown>): Uint8Array {
-  return modelType.encode(modelType.fromObject(model)).finish();
+export function encodeModel(proto: Record<string, unknown>): Uint8Array {
+  return modelType.encode(modelType.fromObject(proto)).finish();
 }
 
 /** A committed fixture decoded to a plain object, to change and encode again. */

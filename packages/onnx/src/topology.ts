@@ -25,7 +25,7 @@ export function topologicalOrder(nodes: readonly NodeProto[], given: ReadonlySet
       producer.set(out, i);
     }
   });
-  const waiting = new Array<number>(nodes.length).fill(0);
+  const waiting = Array.from({ length: nodes.length }, () => 0);
   const readers = new Map<number, number[]>();
   nodes.forEach((n, i) => {
     for (const input of new Set(n.input)) {

@@ -23,7 +23,7 @@ function constIn(ctx: FoldContext, inputs: readonly (Value | null)[], i: number)
 }
 
 function strides(dims: readonly number[]): number[] {
-  const s = new Array<number>(dims.length).fill(1);
+  const s = Array.from({ length: dims.length }, () => 1);
   for (let i = dims.length - 2; i >= 0; i--) s[i] = s[i + 1]! * dims[i + 1]!;
   return s;
 }
@@ -48,8 +48,8 @@ const like = (c: Const, dims: readonly number[], data: number[]): Const =>
 /** Reads elements of `c` at `index` (a new dims/stride walk): the core of Gather, Slice, Transpose and broadcasting. */
 function gatherBy(c: Const, outDims: readonly number[], source: (outIndex: number[]) => number): number[] {
   const n = size(outDims);
-  const out = new Array<number>(n);
-  const idx = new Array<number>(outDims.length).fill(0);
+  const out: number[] = Array.from({ length: n }, () => 0);
+  const idx = Array.from({ length: outDims.length }, () => 0);
   for (let k = 0; k < n; k++) {
     out[k] = c.data[source(idx)]!;
     for (let d = outDims.length - 1; d >= 0; d--) {
@@ -197,6 +197,7 @@ export const FOLDERS: Record<string, Folder> = {
   Transpose: (ctx, inputs) => {
     const data = constIn(ctx, inputs, 0);
     const rank = data.dims.length;
+    // oxlint-disable-next-line unicorn/no-array-reverse -- reverses a fresh array; toReversed is ES2023
     const perm = ctx.attrs.ints('perm', [...Array(rank).keys()].reverse());
     if (perm.length !== rank || new Set(perm).size !== rank || perm.some((p) => !(p >= 0 && p < rank))) {
       fail(ctx, `perm [${perm.join(', ')}] is not a permutation of ${rank} axes`);
@@ -235,7 +236,11 @@ export const FOLDERS: Record<string, Folder> = {
   ConstantOfShape: (ctx, inputs) => {
     const dims = checked(ctx, ints(ctx, constIn(ctx, inputs, 0), 'ConstantOfShape shape'));
     const value = ctx.attrs.has('value') ? ctx.attrs.tensor('value') : makeConst('float32', [1], Float32Array.of(0));
-    return like(value, dims, new Array<number>(size(dims)).fill(value.data[0] ?? 0));
+    return like(
+      value,
+      dims,
+      Array.from({ length: size(dims) }, () => value.data[0] ?? 0),
+    );
   },
   Add: binary((x, y) => x + y),
   Sub: binary((x, y) => x - y),

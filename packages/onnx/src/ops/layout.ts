@@ -44,6 +44,7 @@ export function reshape(ctx: ImportContext): Value[] {
 export function transpose(ctx: ImportContext): Value[] {
   const x = ctx.runtime(0);
   const rank = x.dims.length;
+  // oxlint-disable-next-line unicorn/no-array-reverse -- reverses a fresh array; toReversed is ES2023
   const perm = ctx.attrs.ints('perm', [...Array(rank).keys()].reverse());
   if (perm.length !== rank || new Set(perm).size !== rank || perm.some((p) => !(p >= 0 && p < rank))) {
     ctx.fail(`perm [${perm.join(', ')}] is not a permutation of ${rank} axes`);

@@ -86,7 +86,7 @@ function fromRaw(raw: Uint8Array, dataType: number, count: number): Float32Array
     for (let i = 0; i < count; i++) out[i] = view.getFloat64(8 * i, true);
     return out;
   }
-  const out = new Array<number>(count);
+  const out: number[] = Array.from({ length: count }, () => 0);
   for (let i = 0; i < count; i++) {
     out[i] =
       dataType === 7
