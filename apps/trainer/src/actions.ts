@@ -4,6 +4,11 @@ import type { Actions } from './program';
 /** Commands load their modules on first use so `--help` and bad flags answer without starting tfjs. */
 export const actions: Actions = {
   async train(model, opts) {
+    if (opts.from) {
+      const { trainOnnxCommand } = await import('./commands/onnx');
+      await trainOnnxCommand(model, opts);
+      return;
+    }
     const { trainCommand } = await import('./commands/train');
     await trainCommand(model, opts);
   },

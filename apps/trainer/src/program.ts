@@ -13,6 +13,7 @@ import {
   parseNonNegativeInt,
   parsePositiveInt,
   parseImages,
+  parseOnnxFile,
   parseRunDir,
   parseRunDirOrOnnx,
   resolveCommonOptions,
@@ -75,7 +76,8 @@ function addCommonOptions(cmd: Command, { quickDefault = false } = {}): Command 
 
 /** The actions the program dispatches to; injected so flag parsing can be tested without training. */
 export interface Actions {
-  train(model: string, opts: CommonOptions & { head?: string }): Promise<void>;
+  /** `model` is a model name, or the .onnx file of `--from`. */
+  train(model: string, opts: CommonOptions & { head?: string; from?: boolean }): Promise<void>;
   evaluate(opts: {
     checkpoint: string;
     backend: CommonOptions['backend'];
@@ -165,12 +167,21 @@ export function buildProgram(
   addCommonOptions(
     program
       .command('train')
-      .description(`train one model and save its checkpoint, metrics and report`)
-      .addArgument(new Argument('<model>', `model to train: ${MODEL_NAMES.join(', ')}`).argParser(flag(oneOf(MODEL_NAMES, 'model'))))
+      .description(`train one model and save its checkpoint, metrics and report; or fine-tune an imported .onnx classifier (--from)`)
+      .addArgument(new Argument('[model]', `model to train: ${MODEL_NAMES.join(', ')}`).argParser(flag(oneOf(MODEL_NAMES, 'model'))))
       .addOption(
         new Option('--head <head>', 'convnet output head').choices(['logits', 'logSoftmax', 'softmax', 'sigmoid']).default('logSoftmax'),
+      )
+      .option(
+        '--from <model.onnx>',
+        'fine-tune a PyTorch classifier exported to ONNX on the digits; writes model.safetensors under its state-dict names',
+        flag((v) => parseOnnxFile(v, '--from')),
       ),
-  ).action(async (model: string, raw: RawCommonOptions & { head?: string }) => {
+  ).action(async (model: string | undefined, raw: RawCommonOptions & { head?: string; from?: string }) => {
+    if (raw.from !== undefined && model !== undefined)
+      throw new UsageError(`give a model name or --from <model.onnx>, not both ('${model}' and '${raw.from}')`);
+    if (raw.from !== undefined) return actions.train(raw.from, { ...resolveCommonOptions(raw), from: true });
+    if (model === undefined) throw new UsageError(`missing the model to train: ${MODEL_NAMES.join(', ')} (or --from <model.onnx>)`);
     await actions.train(model, { ...resolveCommonOptions(raw), head: raw.head });
   });
 

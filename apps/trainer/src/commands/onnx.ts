@@ -1,8 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import { DataLoader, type ImageSet } from '@logitlab/datasets';
 import type { Method } from '@logitlab/explain';
-import { manualSeed } from '@logitlab/layers';
+import { manualSeed, moduleToSafetensors } from '@logitlab/layers';
+import { crossEntropy, nllLoss } from '@logitlab/losses';
+import { batchAccuracy, evaluate, fit } from '@logitlab/train';
 import { type GraphModule, OnnxImportError, importOnnx } from '@logitlab/onnx';
 import { registerOnnxLrpLayers } from '@logitlab/onnx/explain';
 import { setupBackend } from '../backend';
@@ -10,7 +13,7 @@ import { loadDigits } from '../data';
 import { UsageError } from '../errors';
 import { writeJsonAtomic } from '../fsutil';
 import { digitImages, fitToModel, imagesFor } from '../onnx-images';
-import { type BackendChoice, type CommonOptions, type DataSpec, MNIST_VARIANTS, parseData } from '../options';
+import { type BackendChoice, type CommonOptions, type DataSpec, MNIST_VARIANTS, describeData, parseData } from '../options';
 import { fmt } from '../report';
 import { RunDir, defaultRunDir } from '../run-dir';
 import { explainAndReport } from './explain';
@@ -135,6 +138,79 @@ export async function evaluateOnnxCommand(o: {
       at: new Date().toISOString(),
     });
   } finally {
+    model.dispose();
+  }
+}
+
+/** The loss for an imported classifier's output: nllLoss after a LogSoftmax head, crossEntropy on logits. */
+function lossFor(model: GraphModule, file: string): typeof crossEntropy {
+  const leaves = model.namedModules().filter(([, m]) => m.children().length === 0);
+  const last = leaves.at(-1)?.[1].typeName;
+  if (last === 'Softmax' || last === 'Sigmoid') {
+    throw new UsageError(
+      `${file} ends in ${last}: fine-tuning needs the logits (or log_softmax) as the output; export the model without its ${last}`,
+    );
+  }
+  return last === 'LogSoftmax' ? nllLoss : crossEntropy;
+}
+
+/**
+ * `logitlab train --from model.onnx`: fine-tunes an imported PyTorch classifier on digits and writes
+ * its state dict as model.safetensors under PyTorch's names (load_state_dict(..., strict=True) takes it),
+ * with the test accuracy before and after.
+ */
+export async function trainOnnxCommand(file: string, opts: CommonOptions): Promise<void> {
+  if (opts.resume) throw new UsageError('--resume is not supported with --from; start a new fine-tuning run');
+  const backend = await setupBackend(opts.backend);
+  const name = path.basename(file, path.extname(file));
+  const run = new RunDir(opts.out ? path.resolve(opts.out) : defaultRunDir(`train-${name}`));
+  const seed = opts.seed ?? 0;
+  const epochs = opts.epochs ?? (opts.quick ? 1 : 3);
+  const batchSize = opts.batchSize ?? 64;
+  const lr = opts.lr ?? 1e-3;
+  run.writeConfig({
+    command: 'train',
+    from: file,
+    seed,
+    epochs,
+    batchSize,
+    lr,
+    quick: opts.quick,
+    data: describeData(opts.data),
+    argv: process.argv.slice(2),
+  });
+  const ctx = context(run, opts, seed, backend.name, name);
+  manualSeed(seed);
+  const model = loadOnnx(file);
+  const optimizer = tf.train.adam(lr);
+  try {
+    const loss = lossFor(model, file);
+    const digits = await loadDigits(ctx, { trainCount: opts.quick ? 2000 : 60_000, testCount: opts.quick ? 500 : 10_000 });
+    const loader = (set: ImageSet, shuffle: boolean) => {
+      const images = fitToModel(digitImages(set, set.count), model.inputShape);
+      return new DataLoader({ x: images.x, xShape: [...model.inputShape], y: set.labels, yShape: [] }, { batchSize, shuffle, seed });
+    };
+    const test = loader(digits.test, false);
+    const accuracy = async () => (await evaluate(model.eval(), test, { accuracy: batchAccuracy })).metrics.accuracy!;
+    const before = await accuracy();
+    log(`[${name}] ${digits.source}: test accuracy before fine-tuning ${fmt(before, 4)}`);
+    model.train();
+    await fit(model, { loss, optimizer, data: loader(digits.train, true), epochs, seed });
+    const after = await accuracy();
+    const weights = run.writeFile('model.safetensors', moduleToSafetensors(model, { format: 'pt', source: path.basename(file) }));
+    run.writeSummary({
+      from: file,
+      data: digits.source,
+      backend: backend.name,
+      epochs,
+      accuracy: { before, after },
+      report: model.report,
+      at: new Date().toISOString(),
+    });
+    log(`[${name}] test accuracy after ${epochs} epoch(s): ${fmt(after, 4)}`);
+    log(`wrote ${weights} (PyTorch state-dict names: model.load_state_dict(load_file(...), strict=True))`);
+  } finally {
+    optimizer.dispose();
     model.dispose();
   }
 }
