@@ -117,7 +117,8 @@ class UNet(nn.Module):
 class Ops(nn.Module):
     """The remaining operators of the issue's list, each where the NCHW -> NHWC conversion could go wrong:
     constant normalisation (Sub, Div, Mul with [C, 1, 1] constants), asymmetric Pad, LeakyReLU, ReLU6 (Clip),
-    padded AvgPool (count_include_pad), Sigmoid, Softmax over channels, Transpose, flatten(1), Sub/Mul of branches."""
+    padded AvgPool (count_include_pad), a depthwise conv (groups = channels, two kernels each), Sigmoid, Softmax over
+    channels, Transpose, flatten(1), Sub/Mul of branches."""
 
     def __init__(self):
         super().__init__()
@@ -125,14 +126,15 @@ class Ops(nn.Module):
         self.conv1 = nn.Conv2d(2, 4, 3)
         self.act1 = nn.LeakyReLU(0.1)
         self.pool = nn.AvgPool2d(3, stride=2, padding=1)
-        self.conv2 = nn.Conv2d(4, 4, 3, padding=1)
+        self.dw = nn.Conv2d(4, 8, 3, padding=1, groups=4)
+        self.conv2 = nn.Conv2d(8, 8, 3, padding=1)
         self.act2 = nn.ReLU6()
-        self.fc = nn.Linear(4 * 6 * 6, 5)
+        self.fc = nn.Linear(8 * 6 * 6, 5)
 
     def forward(self, x):
         x = (x - self.mean) / 0.5 * 2.0
         x = self.act1(self.conv1(F.pad(x, (1, 0, 0, 1))))
-        x = self.pool(x)
+        x = self.dw(self.pool(x))
         gate = torch.sigmoid(self.conv2(x))
         x = self.act2(x) * gate - torch.softmax(x, dim=1)
         x = x.transpose(2, 3)
