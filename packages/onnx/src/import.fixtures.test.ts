@@ -32,6 +32,13 @@ function chosenOutput(out: tf.Tensor, chosen: number[]): tf.Tensor {
 
 describe.each(Object.keys(fixtures))('importOnnx(%s.onnx)', (name) => {
   const f = fixtures[name]!;
+
+  it('leaves no tensor behind once the model is disposed', () => {
+    const before = tf.memory().numTensors;
+    importOnnx(bytes(name)).dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   const model = importOnnx(bytes(name));
   afterAll(() => model.dispose());
 

@@ -41,13 +41,13 @@ export class DepthwiseConv2d extends Module {
     const out = channels * multiplier;
     // PyTorch's output channel c * multiplier + j is tf's (channel c, multiplier j): a reshape and a transpose
     const torchShape = [out, 1, kh, kw];
-    const toTf = (t: tf.Tensor) => tf.transpose(tf.reshape(t, [channels, multiplier, kh, kw]), [2, 3, 0, 1]);
+    const toTf = (t: tf.Tensor) => tf.tidy(() => tf.transpose(tf.reshape(t, [channels, multiplier, kh, kw]), [2, 3, 0, 1]));
     const torchWeight = kaimingUniform(torchShape, kh * kw);
     const w = toTf(torchWeight);
     torchWeight.dispose();
     this.weight = this.registerParameter('weight', w, {
       torchShape,
-      toTorch: (t) => tf.reshape(tf.transpose(t, [2, 3, 0, 1]), torchShape),
+      toTorch: (t) => tf.tidy(() => tf.reshape(tf.transpose(t, [2, 3, 0, 1]), torchShape)),
       fromTorch: toTf,
     });
     this.bias = bias ? this.registerParameter('bias', biasUniform([out], kh * kw)) : null;
