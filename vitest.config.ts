@@ -1,17 +1,10 @@
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { sourceAliases } from './scripts/source-paths.mjs';
 
-const packages = ['backends', 'core', 'datasets', 'layers', 'losses', 'metrics', 'models', 'native', 'recipes', 'train', 'explain', 'onnx'];
-// Tests run against each package's src (no build needed); the built dist is tested separately with plain node.
-// Subpath entries come first: an alias also matches `<name>/...`, so the package alias would swallow them.
-const alias = Object.fromEntries([
-  ['@logitlab/core/node', fileURLToPath(new URL('./packages/core/src/node/index.ts', import.meta.url))],
-  ['@logitlab/train/node', fileURLToPath(new URL('./packages/train/src/node/index.ts', import.meta.url))],
-  ['@logitlab/onnx/explain', fileURLToPath(new URL('./packages/onnx/src/explain/index.ts', import.meta.url))],
-  ['@logitlab/backends/compat', fileURLToPath(new URL('./packages/backends/src/compat/index.ts', import.meta.url))],
-  ...packages.map((name) => [`@logitlab/${name}`, fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url))]),
-]);
+// Tests run against each package's src (no build needed), through the one source mapping (the packages'
+// exports onto src/, scripts/source-paths.mjs); the built dist is tested separately with plain node.
+const alias = sourceAliases();
 
 // Sized for the 2-core CI machine, and for one that other processes keep busy: at most 2 workers,
 // and each worker's wasm and native backends get their share of the cores instead of one thread per core each.
@@ -27,7 +20,7 @@ const EXCLUDE = ['**/node_modules/**', '**/dist/**', 'apps/web/e2e/**'];
 export default defineConfig({
   resolve: { alias },
   test: {
-    setupFiles: ['scripts/vitest-setup.ts'],
+    setupFiles: ['packages/backends/test/vitest-setup.ts'],
     pool: 'forks',
     projects: [
       {

@@ -7,10 +7,15 @@
 //    are covered.
 // 3. tfjs internals (engine(), ENGINE, the engine's and optimizers' private fields) only in backend-tier
 //    packages, the one place a tfjs upgrade may break them.
+// 4. The layout (scripts/layout-rules.mjs): no import cycles between source files (type-only imports
+//    count), and none of the listed back-arrows; tsconfig.json's "paths" are the one source mapping's
+//    (scripts/source-paths.mjs).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { declarationProblems, importsIn, internalsProblems, tierOf } from './graph-rules.mjs';
+import { backArrowProblems, findCycles, resolveRelative, sourceImports } from './layout-rules.mjs';
+import { tsconfigProblem } from './source-paths.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -58,6 +63,35 @@ for (const p of PENDING) {
   else console.log(`check-graph: pending, allowed for now: ${p.file} (${p.reason})`);
 }
 
+// the layout: every source file of the workspaces and the root scripts, as a graph of relative imports
+const layoutFiles = [
+  ...files(path.join(root, 'scripts')),
+  ...all.flatMap((ws) =>
+    [path.join(root, ws.dir, 'src'), path.join(root, ws.dir, 'test')].filter(fs.existsSync).flatMap((d) => [...files(d)]),
+  ),
+].map((f) => path.relative(root, f).split(path.sep).join('/'));
+const known = new Set(layoutFiles);
+const subpathDirs = (ws) =>
+  Object.keys(ws.exports ?? {})
+    .filter((k) => k.startsWith('./') && k !== './package.json')
+    .map((k) => `${ws.dir}/src/${k.slice(2)}/`);
+const graph = new Map();
+for (const from of layoutFiles) {
+  const pkg = all.find((ws) => from.startsWith(`${ws.dir}/`)) ?? null;
+  const targets = new Set();
+  for (const spec of sourceImports(fs.readFileSync(path.join(root, from), 'utf8'))) {
+    const target = resolveRelative(from, spec, (rel) => known.has(rel));
+    if (target) targets.add(target);
+    problems.push(
+      ...backArrowProblems({ from, spec, target, pkg: pkg && { dir: pkg.dir, name: pkg.name, subpathDirs: subpathDirs(pkg) } }),
+    );
+  }
+  graph.set(from, targets);
+}
+const stale = tsconfigProblem();
+if (stale) problems.push(stale);
+for (const cycle of findCycles(graph)) problems.push(`import cycle (type-only imports count): ${cycle.join(' <-> ')}`);
+
 for (const args of [[], ['--production']]) {
   const r = spawnSync('pnpm', ['exec', 'knip', '--no-config-hints', '--no-progress', ...args], { cwd: root, encoding: 'utf8' });
   if (r.status !== 0) problems.push(`knip ${args.join(' ')}`.trim() + ` (knip.jsonc):\n${r.stdout}${r.stderr}`.trimEnd());
@@ -67,4 +101,6 @@ if (problems.length) {
   console.error(`check-graph: ${problems.length} problem(s)\n${problems.map((p) => `  ${p}`).join('\n')}`);
   process.exit(1);
 }
-console.log(`check-graph: ${all.length} workspaces, graph and declarations ok`);
+console.log(
+  `check-graph: ${all.length} workspaces, graph and declarations ok; ${layoutFiles.length} source files, no import cycles or back-arrows`,
+);

@@ -1,31 +1,10 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { sourceAliases } from '../../scripts/source-paths.mjs';
 
 // The app compiles the workspace packages from their src (as vitest does), so `vite build` never
-// depends on the packages having been built first. Every package under packages/ is aliased, and so
-// is each subpath its package.json exports (e.g. `@logitlab/backends/compat`), to its src entry.
-const packagesDir = fileURLToPath(new URL('../../packages/', import.meta.url));
-const packages = readdirSync(packagesDir).filter((name) => existsSync(path.join(packagesDir, name, 'package.json')));
-// A package with a browser entry (what its "browser" export condition points bundlers to) uses it.
-const srcEntry = (name: string, sub: string): string | undefined => {
-  const candidates = sub === '' ? ['index.browser.ts', 'index.ts'] : [`${sub}.ts`, `${sub}/index.browser.ts`, `${sub}/index.ts`];
-  return candidates.map((c) => path.join(packagesDir, name, 'src', c)).find((f) => existsSync(f));
-};
-const alias = packages.flatMap((name) => {
-  const exportsMap =
-    (JSON.parse(readFileSync(path.join(packagesDir, name, 'package.json'), 'utf8')) as { exports?: Record<string, unknown> }).exports ?? {};
-  const subpaths = Object.keys(exportsMap)
-    .filter((k) => k.startsWith('./') && k !== './package.json')
-    .map((k) => k.slice(2));
-  const entries: Array<{ find: RegExp; replacement: string }> = [];
-  for (const sub of ['', ...subpaths]) {
-    const file = srcEntry(name, sub);
-    if (file) entries.push({ find: new RegExp(`^@logitlab/${name}${sub ? `/${sub}` : ''}$`), replacement: file });
-  }
-  return entries;
-});
+// depends on the packages having been built first: the one source mapping (each package's exports onto
+// src/, scripts/source-paths.mjs), with a package's browser entry where it has one.
+const alias = sourceAliases({ browser: true });
 
 // Cross-origin isolation (SharedArrayBuffer) is what lets the threaded wasm build start workers.
 const isolation = {

@@ -10,7 +10,7 @@ import {
 } from '@logitlab/datasets';
 import { UsageError } from './errors';
 import { isPseudoFsPath } from './out-path';
-import type { ExperimentContext } from './experiments/types';
+import type { ExperimentContext } from './context';
 import type { MnistVariant } from './options';
 
 export interface DigitData {

@@ -2,9 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CommanderError } from 'commander';
-import { compositeNames, methods } from '@logitlab/explain';
+import { compositeNames, methodNames, registerMethod } from '@logitlab/explain';
 import { describe, expect, it } from 'vitest';
-import { EXPLAIN_COMPOSITES, EXPLAIN_METHODS } from './names';
 import { type Actions, buildProgram } from './program';
 
 const noop = async (): Promise<void> => {};
@@ -34,9 +33,22 @@ describe('logitlab explain flags', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'explain-flags-'));
   fs.writeFileSync(path.join(dir, 'config.json'), '{}');
 
-  it('lists exactly the methods and composites of @logitlab/explain', () => {
-    expect(EXPLAIN_METHODS).toEqual([...methods]);
-    expect(EXPLAIN_COMPOSITES).toEqual([...compositeNames]);
+  it('offers the methods and composites registered in @logitlab/explain, a method registered later included', async () => {
+    for (const method of methodNames()) expect((await parse(['explain', dir, '--method', method])).opts).toMatchObject({ method });
+    for (const composite of compositeNames)
+      expect((await parse(['explain', dir, '--composite', composite])).opts).toMatchObject({ composite });
+    expect((await parse(['explain', dir, '--method', 'fromOutside'])).error).toBeInstanceOf(CommanderError);
+    registerMethod({
+      name: 'fromOutside',
+      label: 'from outside',
+      summary: 'registered by this test',
+      options: [],
+      conserves: 'none',
+      attribute: () => {
+        throw new Error('not run by a flag test');
+      },
+    });
+    expect((await parse(['explain', dir, '--method', 'fromOutside'])).opts).toMatchObject({ method: 'fromOutside' });
   });
 
   it('parses method, composite, target and image count with defaults', async () => {

@@ -5,7 +5,7 @@ import { type ImageSet, parseIdx } from '@logitlab/datasets';
 import { PNG } from 'pngjs';
 import { loadDigits } from './data';
 import { UsageError } from './errors';
-import type { ExperimentContext } from './experiments/types';
+import type { ExperimentContext } from './context';
 
 /** Images for an imported model: NHWC in the model's input shape, pixels in [0, 1]. */
 export interface ModelImages {

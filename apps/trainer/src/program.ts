@@ -3,7 +3,9 @@ import { UsageError } from './errors';
 import { checkOutDir } from './out-path';
 import { unknownName } from './suggest';
 import { version } from '../package.json';
-import { EXPERIMENT_NAMES, EXPLAIN_COMPOSITES, EXPLAIN_METHODS, MODEL_NAMES } from './names';
+import { MODEL_NAMES } from './cli-models';
+import { experimentNames } from './experiments/index';
+import { loadRegistries, type Registries } from './registries';
 import {
   BACKENDS,
   type RawCommonOptions,
@@ -147,7 +149,14 @@ export function buildProgram(
     exitOverride = false,
     writeErr,
     writeOut,
-  }: { exitOverride?: boolean; writeErr?: (s: string) => void; writeOut?: (s: string) => void } = {},
+    registries = loadRegistries,
+  }: {
+    exitOverride?: boolean;
+    writeErr?: (s: string) => void;
+    writeOut?: (s: string) => void;
+    /** Where the lists of names come from (loaded just before a command that needs them parses). */
+    registries?: () => Promise<Registries>;
+  } = {},
 ): Command {
   const program = new Command('logitlab');
   // Output settings must be set before subcommands are created: commander copies them at creation.
@@ -158,6 +167,18 @@ export function buildProgram(
     outputError: (str, write) => write(`logitlab: ${str.trim().replace(/\s*\n\s*/g, ' ')}\n`),
   });
   if (exitOverride) program.exitOverride();
+  // choices come from @logitlab/explain's registry, loaded only when `explain` is about to parse
+  const methodOption = new Option('--method <name>', 'attribution method').default('lrp');
+  const compositeOption = new Option(
+    '--composite <name>',
+    'LRP composite (default: deepTaylor for sumpool, epsilonGammaBox for convnet, epsilonPlus for bn-mlp and .onnx models)',
+  );
+  program.hook('preSubcommand', async (_program, sub) => {
+    if (sub.name() !== 'explain') return;
+    const { methods, composites } = await registries();
+    methodOption.choices(methods);
+    compositeOption.choices(composites);
+  });
   program
     .description('Train, explain and inspect neural networks on TensorFlow.js; reproduces the six logitlab experiments.')
     .version(version, '-V, --version', 'print the logitlab version')
@@ -211,13 +232,8 @@ export function buildProgram(
       flag((v) => parseRunDirOrOnnx(v, 'run-dir')),
     )
     .addOption(new Option('--backend <name>', 'tfjs backend').default('auto').argParser(flag(parseBackend)))
-    .addOption(new Option('--method <name>', 'attribution method').choices(EXPLAIN_METHODS).default('lrp'))
-    .addOption(
-      new Option(
-        '--composite <name>',
-        'LRP composite (default: deepTaylor for sumpool, epsilonGammaBox for convnet, epsilonPlus for bn-mlp and .onnx models)',
-      ).choices(EXPLAIN_COMPOSITES),
-    )
+    .addOption(methodOption)
+    .addOption(compositeOption)
     .option(
       '--target <class>',
       "class to explain (default: each image's predicted class)",
@@ -320,7 +336,7 @@ export function buildProgram(
       .command('experiment')
       .description('run one experiment and write its report')
       .addArgument(
-        new Argument('<name>', `experiment: ${EXPERIMENT_NAMES.join(', ')}`).argParser(flag(oneOf(EXPERIMENT_NAMES, 'experiment'))),
+        new Argument('<name>', `experiment: ${experimentNames().join(', ')}`).argParser(flag(oneOf(experimentNames(), 'experiment'))),
       ),
   ).action(async (name: string, raw: RawCommonOptions) => {
     await actions.experiment(name, resolveCommonOptions(raw));
@@ -330,7 +346,7 @@ export function buildProgram(
     program
       .command('tour')
       .description("all six experiments in quick mode (the README's main job; < 10 min on 2 cores)")
-      .option('--only <list>', 'comma-separated subset of experiments', flag(listOf(EXPERIMENT_NAMES, 'experiment')))
+      .option('--only <list>', 'comma-separated subset of experiments', flag(listOf(experimentNames(), 'experiment')))
       .option('--full', 'full-size experiments instead of quick ones'),
     { quickDefault: true },
   ).action(async (raw: RawCommonOptions & { only?: string[]; full?: boolean }) => {

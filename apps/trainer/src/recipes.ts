@@ -5,19 +5,10 @@ import { gaussianKl, mseLoss } from '@logitlab/losses';
 import type { LatentModel } from '@logitlab/models';
 import { fitOptionsOf, isRecipeId, type Recipe, recipe, type RecipeData, type RecipeId, UnknownRecipeError } from '@logitlab/recipes';
 import { loadDigits } from './data';
-import { accuracyOf, argmaxLast, predict } from './experiments/common';
-import type { ExperimentContext } from './experiments/types';
-import { MODEL_NAMES } from './names';
+import { accuracyOf, argmaxLast, predict } from './predict';
+import type { ExperimentContext } from './context';
+import { CLI_RECIPES, MODEL_NAMES } from './cli-models';
 import { type TrainResult, trainModel } from './training';
-
-/** `logitlab train <model> [--head]` names a recipe of @logitlab/recipes: the one table from CLI names to recipe ids. */
-const CLI_RECIPES: Record<string, (head: string | undefined) => string> = {
-  convnet: (head) => `convnet-${head ?? 'logSoftmax'}`,
-  'bn-mlp': () => 'bn-mlp',
-  sumpool: () => 'explainer',
-  vae: () => 'vae-1',
-  autoencoder: () => 'autoencoder',
-};
 
 /** The recipe id for a CLI model name; an unknown name (or head) is an UnknownRecipeError. */
 export function recipeIdOf(model: string, head: string | undefined): RecipeId {

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { resumeCommand } from './interrupt';
 import { closest, unknownName } from './suggest';
-import { EXPERIMENT_NAMES, MODEL_NAMES } from './names';
+import { MODEL_NAMES } from './cli-models';
+import { experimentNames } from './experiments/index';
 
 describe('did you mean', () => {
   it('suggests the name a typo was meant to be, and nothing for a different word', () => {
-    expect(closest('haeds', EXPERIMENT_NAMES)).toBe('heads');
-    expect(closest('deeptaylor', EXPERIMENT_NAMES)).toBe('deep-taylor');
-    expect(closest('vae', EXPERIMENT_NAMES)).toBe('vae-beta');
+    expect(closest('haeds', experimentNames())).toBe('heads');
+    expect(closest('deeptaylor', experimentNames())).toBe('deep-taylor');
+    expect(closest('vae', experimentNames())).toBe('vae-beta');
     expect(closest('convnett', MODEL_NAMES)).toBe('convnet');
     expect(closest('resnet', MODEL_NAMES)).toBeUndefined();
     expect(unknownName('model', 'resnet', MODEL_NAMES)).toBe(`unknown model 'resnet', expected one of ${MODEL_NAMES.join(', ')}`);

@@ -7,7 +7,7 @@ import { Dropout, Linear, ReLU, Sequential, manualSeed } from '@logitlab/layers'
 import { mseLoss } from '@logitlab/losses';
 import { ArchitectureMismatchError, type Callback } from '@logitlab/train';
 import { describe, expect, it } from 'vitest';
-import type { ExperimentContext } from './experiments/types';
+import type { ExperimentContext } from './context';
 import { resolveCommonOptions } from './options';
 import { RunDir } from './run-dir';
 import { checkpointPrefix, trainModel } from './training';

@@ -15,7 +15,7 @@ import {
   metricLogger,
 } from '@logitlab/train';
 import { fileStorage, jsonlFileSink } from '@logitlab/train/node';
-import type { ExperimentContext } from './experiments/types';
+import type { ExperimentContext } from './context';
 
 /**
  * How one model of a run is trained: the app's names for @logitlab/train's `fit` options. The loop,

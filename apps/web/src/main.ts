@@ -2,10 +2,14 @@ import './style.css';
 import * as tf from '@tensorflow/tfjs-core';
 import { on, status } from './app';
 import { BackendSelector } from './ui/backend-selector';
-import { getModel } from './models/zoo';
+import { getModel, setFallbackTrainer } from './models/zoo';
+import { trainInWorker } from './train/zoo-trainer';
 import { goToTab, parseHash, readParam, writeParams } from './state/url';
 import { getItem, setItem } from './state/store';
 import type { Page } from './pages/page';
+
+// models/ imports no training code: the zoo's fallback for models without shipped weights is injected here
+setFallbackTrainer(trainInWorker);
 
 const TABS = ['classify', 'explain', 'generate', 'train'] as const;
 type Tab = (typeof TABS)[number];

@@ -10,7 +10,7 @@ import { tanhGradConfig } from '@tensorflow/tfjs-core/dist/gradients/Tanh_grad';
 import { describe, expect, it } from 'vitest';
 import { FUSED_GRAD_KERNELS } from './lean-gradients';
 import { useBackend } from './index';
-import { onBackend, untestableReason } from './wasm/test-util';
+import { onBackend, untestableReason } from '../test/kernel-test-util';
 
 const skipNative = await untestableReason('native');
 

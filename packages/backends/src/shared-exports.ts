@@ -13,5 +13,5 @@ export { BackendNotInstalledError, BackendUnavailableError, NoBackendAvailableEr
 export { GradientsNotRegisteredError, registerAllGradients } from './gradients';
 export { registerWasmTrainingKernels } from './wasm/register';
 export { AUTO_ORDER, BACKEND_PACKAGES, TFJS_VERSION } from './packages';
-export { registeredVariables } from './engine-compat';
+export { registeredVariables } from './compat/registered-variables';
 export { quietCpuBanner } from './quiet-cpu';

@@ -1,31 +1,18 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Module } from '@logitlab/layers';
 import { conservationError } from '@logitlab/metrics';
-import { canonize, hasBatchNorm } from './canonize';
-import { checkComposite, type Composite, type CompositeName, namedComposite } from './composites';
+import type { Composite, CompositeName } from './composites';
 import { ExplainInputError, ExplainOptionsError } from './errors';
 import type { OutputChoice } from './forward';
-import { gradCam } from './gradcam';
-import { type Attribution, gradientMethod, integratedGradients, smoothGrad } from './gradients';
-import { lrpHook } from './lrp';
-import { occlusion, type OcclusionOptions } from './occlusion';
-import { backward, forwardScores, type Session } from './session';
+import { attributionMethod } from './methods/registry';
+import type { OcclusionOptions } from './occlusion';
+import type { Session } from './session';
 
-export type Method =
-  'lrp' | 'gradient' | 'sensitivity' | 'gradientTimesInput' | 'integratedGradients' | 'smoothGrad' | 'gradCam' | 'occlusion';
-export const methods: readonly Method[] = [
-  'lrp',
-  'gradient',
-  'sensitivity',
-  'gradientTimesInput',
-  'integratedGradients',
-  'smoothGrad',
-  'gradCam',
-  'occlusion',
-];
+/** A registered method's name (`methodNames()`: the built-ins and any given to `registerMethod`). */
+export type Method = string;
 
 export interface ExplainOptions {
-  /** Default 'lrp'. */
+  /** Default 'lrp'; the registered methods are `methodNames()`. */
   method?: Method;
   /** Class index explained, for every sample or one per sample; default the highest-scoring class. A single-output model has class 0 only. */
   target?: number | readonly number[] | Int32Array;
@@ -90,56 +77,24 @@ function inEvalMode<T>(model: Module, fn: () => T): T {
   }
 }
 
-function lrp(session: Session, x: tf.Tensor, options: ExplainOptions): Attribution & { composite: string } {
-  const { composite: c = 'epsilonPlus' } = options;
-  const composite = typeof c === 'string' ? namedComposite(c, options) : c;
-  checkComposite(composite, session.names);
-  const target = forwardScores(session, x).target;
-  const canon = hasBatchNorm(session.model) ? canonize(session.model, x, session.names) : null;
-  try {
-    const { grad, scores } = backward(session, x, () => lrpHook(composite, canon), true, target);
-    return { relevance: grad, scores, reference: scores.explained, composite: composite.name ?? 'custom' };
-  } finally {
-    canon?.dispose();
-  }
-}
-
 /**
  * Explains the model's score for `target` on each sample of x, with relevance shaped like x.
  * Works on any Module built from @logitlab/layers, hand-written forward code included: LRP rules
- * attach to Linear, Conv2d and pooling layers through the forward hook of `Module.call` and act as
- * modified gradients, so one backward pass gives the relevance. Every result reports conservation
+ * attach to the layers registered as linear maps through the forward hook of `Module.call` and act as
+ * modified gradients, so one backward pass gives the relevance. The method is looked up in the
+ * registry (`registerMethod`). Every result reports conservation
  * (captum's convergence delta). The model runs in eval mode; its modes are restored afterwards.
  */
 export function explain(model: Module, x: tf.Tensor, options: ExplainOptions = {}): Explanation {
   const { method = 'lrp', output = 'auto' } = options;
-  if (!methods.includes(method)) throw new ExplainOptionsError(`unknown method '${String(method)}', expected one of ${methods.join(', ')}`);
+  const attribution = attributionMethod(method);
   if (output !== 'auto' && output !== 'model') throw new ExplainOptionsError(`output must be 'auto' or 'model', got '${String(output)}'`);
   if (x.rank < 2 || x.shape[0] === 0)
     throw new ExplainInputError(`explain needs a batch [N, ...] with N >= 1, got shape [${x.shape.join(', ')}]`);
   if (x.dtype !== 'float32') throw new ExplainInputError(`explain needs float32 input, got ${x.dtype}`);
   const names = new Map(model.namedModules().map(([name, m]) => [m, name] as const));
   const session: Session = { model, names, output, target: options.target };
-  const result = inEvalMode(model, (): Attribution & { composite?: string } => {
-    switch (method) {
-      case 'lrp':
-        return lrp(session, x, options);
-      case 'gradient':
-      case 'sensitivity':
-      case 'gradientTimesInput':
-        return gradientMethod(session, x, method);
-      case 'integratedGradients':
-        return integratedGradients(session, x, options);
-      case 'smoothGrad':
-        return smoothGrad(session, x, options);
-      case 'gradCam':
-        return gradCam(session, x, options.layer);
-      case 'occlusion':
-        if (options.baseline !== undefined && typeof options.baseline !== 'number')
-          throw new ExplainOptionsError('occlusion baseline must be a number');
-        return occlusion(session, x, { window: options.window, stride: options.stride, baseline: options.baseline });
-    }
-  });
+  const result = inEvalMode(model, () => attribution.attribute(session, x, options));
   const report = conservationError(result.relevance.dataSync(), result.reference);
   const conservation: Conservation = {
     total: Float32Array.from(report.perImage, (e) => e.total),

@@ -1,4 +1,4 @@
-export { explain, methods, type Method, type ExplainOptions, type Explanation, type Conservation } from './explain';
+export { explain, type Method, type ExplainOptions, type Explanation, type Conservation } from './explain';
 export { namedComposite, compositeNames, type Composite, type CompositeName, type CompositeOptions } from './composites';
 export {
   epsilonRule,
@@ -16,8 +16,11 @@ export { propagate } from './propagate';
 export { linearMap } from './linear-maps';
 export { registerLrpLayer } from './lrp-registry';
 export type { LinearMap, Params, LayerFamily, ChannelAffine, LrpLayerSpec } from './lrp-spec';
-export { normalNoise } from './gradients';
-export type { OutputChoice } from './forward';
+export { normalNoise, type Attribution } from './gradients';
+export { registerMethod, attributionMethods, attributionMethod, methodNames } from './methods/registry';
+export type { AttributionMethod, MethodAttribution, MethodOption, Conserves } from './methods/method';
+export { forwardScores, backward, type Session, type Scores } from './session';
+export type { OutputChoice, LayerHook, LayerCall } from './forward';
 export { ExplainError, ExplainOptionsError, ExplainTargetError, ExplainInputError, ExplainModelError } from './errors';
 export {
   scoreFunction,

@@ -8,6 +8,7 @@ import { ExplainModelError, ExplainOptionsError, explain, registerLrpLayer, zPlu
 import { Linear, Module, ReLU, Sequential } from '@logitlab/layers';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { sourceEntries } from '../../../scripts/source-paths.mjs';
 
 // Layers defined here, outside every package: LRP learns about them only through registerLrpLayer.
 
@@ -140,7 +141,6 @@ describe('composite.byType in a minified production bundle', () => {
   it('matches the registered typeName although the minifier renamed the classes', async () => {
     const root = fileURLToPath(new URL('../../..', import.meta.url));
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'explain-minified-'));
-    const src = (name: string): string => path.join(root, 'packages', name, 'src', 'index.ts');
     // z+ everywhere vs epsilon on dense layers with z+ by type: equal only if byType finds 'Linear'
     const entry = `
       import '@tensorflow/tfjs-backend-cpu';
@@ -168,7 +168,7 @@ describe('composite.byType in a minified production bundle', () => {
       mainFields: ['module', 'main'],
       format: 'cjs', // tfjs-core's Node build requires 'util'
       outfile: path.join(dir, 'bundle.cjs'),
-      alias: Object.fromEntries(['core', 'layers', 'metrics', 'explain'].map((n) => [`@logitlab/${n}`, src(n)])),
+      alias: Object.fromEntries(sourceEntries({ browser: true }).map((e) => [e.specifier, path.join(root, e.file)])),
       logLevel: 'silent',
     });
     const r = spawnSync(process.execPath, [path.join(dir, 'bundle.cjs')], { encoding: 'utf8', timeout: 120_000 });

@@ -1,5 +1,21 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Module } from './module';
+
+/**
+ * What describing needs of a module, structurally, so describe.ts and module.ts do not import each
+ * other (Module implements it; `toString` and `summary` call in here).
+ */
+export interface Describable {
+  readonly typeName: string;
+  training: boolean;
+  extraRepr(): string;
+  children(): [string, Describable][];
+  namedModules(): [string, Describable][];
+  numParameters(): number;
+  parameters(): readonly { readonly trainable: boolean; readonly size: number }[];
+  call(x: tf.Tensor): tf.Tensor;
+  eval(): unknown;
+  train(mode?: boolean): unknown;
+}
 
 /**
  * PyTorch's `repr(model)`: the class name with its extra repr, children nested as `(name): ...`,
@@ -11,7 +27,7 @@ import type { Module } from './module';
  * )
  * ```
  */
-export function moduleRepr(m: Module): string {
+export function moduleRepr(m: Describable): string {
   const extra = m.extraRepr();
   const kids = m.children();
   if (kids.length === 0) return `${m.typeName}(${extra})`;
@@ -37,9 +53,9 @@ export interface SummaryRow {
 }
 
 /** Rows for every module (itself first), with output shapes when `inputShape` is given. */
-export function summaryRows(model: Module, { inputShape }: SummaryOptions = {}): SummaryRow[] {
+export function summaryRows(model: Describable, { inputShape }: SummaryOptions = {}): SummaryRow[] {
   const modules = model.namedModules();
-  const shapes = inputShape ? probeShapes(model, modules, inputShape) : new Map<Module, number[]>();
+  const shapes = inputShape ? probeShapes(model, modules, inputShape) : new Map<Describable, number[]>();
   return modules.map(([name, m]) => {
     const own = m.numParameters() - m.children().reduce((n, [, c]) => n + c.numParameters(), 0);
     const row: SummaryRow = { name, type: m.typeName, params: own, depth: name ? name.split('.').length : 0 };
@@ -57,7 +73,7 @@ function label(r: SummaryRow): string {
  * A table like torchinfo's: one line per module (indented by depth) with its output shape and its
  * own parameter count, then the totals. Parameter counts use PyTorch's shapes (the same numbers).
  */
-export function moduleSummary(model: Module, options: SummaryOptions = {}): string {
+export function moduleSummary(model: Describable, options: SummaryOptions = {}): string {
   const rows = summaryRows(model, options);
   const trainable = model
     .parameters()
@@ -94,10 +110,10 @@ export function moduleSummary(model: Module, options: SummaryOptions = {}): stri
  * Runs one eval-mode forward pass on zeros and records each module's output shape by wrapping the
  * instances' `call` for the duration (own properties, removed afterwards: no hook in Module itself).
  */
-function probeShapes(model: Module, modules: [string, Module][], inputShape: number[]): Map<Module, number[]> {
-  const shapes = new Map<Module, number[]>();
+function probeShapes(model: Describable, modules: [string, Describable][], inputShape: number[]): Map<Describable, number[]> {
+  const shapes = new Map<Describable, number[]>();
   const wasTraining = model.training;
-  const patched: Module[] = [];
+  const patched: Describable[] = [];
   for (const [, m] of modules) {
     const original = m.call.bind(m);
     Object.defineProperty(m, 'call', {

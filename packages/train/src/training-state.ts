@@ -1,6 +1,6 @@
 import { CheckpointError } from './errors';
 import type { LrScheduler, SchedulerState } from './schedulers';
-import type { GradClip, WeightDecay } from './step';
+import type { GradClip, WeightDecay } from './step-options';
 
 /**
  * fit's per-step options and the scheduler's position, as a checkpoint records them. A resume must

@@ -3,13 +3,12 @@ import path from 'node:path';
 import { readJson } from '../fsutil';
 import { setupBackend } from '../backend';
 import { UsageError } from '../errors';
-import { EXPERIMENTS } from '../experiments/index';
-import type { ExperimentContext, Summary } from '../experiments/types';
-import { EXPERIMENT_NAMES } from '../names';
+import type { ExperimentContext, Summary } from '../context';
+import { EXPERIMENTS, type Experiment, experimentNames } from '../experiments/index';
 import { type CommonOptions, describeData } from '../options';
 import { progressBar } from '@logitlab/train/node';
 import { formatDuration } from '../progress';
-import { Report, fmt } from '../report';
+import { Report } from '../report';
 import { RunDir, defaultRunDir, timestamp } from '../run-dir';
 
 interface StoredConfig {
@@ -41,14 +40,18 @@ function configOf(command: string, name: string, seed: number, opts: CommonOptio
   };
 }
 
+async function load(name: string): Promise<Experiment> {
+  const entry = EXPERIMENTS.find((e) => e.name === name);
+  if (!entry) throw new UsageError(`unknown experiment '${name}', expected one of ${experimentNames().join(', ')}`);
+  return entry.load();
+}
+
 /**
  * Runs one experiment into `dir` with the backend already set up. On --resume the stored config's
  * experiment, seed and quick flag win, so the continued run trains the same thing.
  */
 export async function runExperimentIn(name: string, dir: string, opts: CommonOptions, backend: string, parent?: RunDir): Promise<Summary> {
-  const load = EXPERIMENTS[name];
-  if (!load) throw new UsageError(`unknown experiment '${name}', expected one of ${EXPERIMENT_NAMES.join(', ')}`);
-  const experiment = await load();
+  const experiment = await load(name);
   const run = new RunDir(dir, parent);
   let effective = opts;
   let seed = opts.seed ?? experiment.seed;
@@ -92,36 +95,8 @@ export async function experimentCommand(name: string, opts: CommonOptions): Prom
   await runExperimentIn(name, dir, opts, backend.name);
 }
 
-/** Headline numbers of each experiment for the tour's index report. */
-function headline(name: string, s: Summary): string {
-  const g = (p: string): unknown =>
-    p.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), s);
-  switch (name) {
-    case 'heads':
-      return ['logSoftmax', 'logits', 'softmax', 'sigmoid'].map((h) => `${h} ${fmt(g(`results.${h}.testAccuracy`), 3)}`).join(', ');
-    case 'deep-taylor':
-      return `accuracy ${fmt(g('testAccuracy'), 3)}, AOPC deepTaylor ${fmt(g('aopc.deepTaylor'), 3)} / sensitivity ${fmt(g('aopc.sensitivity'), 3)} / random ${fmt(g('aopc.random'), 3)}, conservation err ${fmt(g('conservation.maxRelError'))}`;
-    case 'segmentation':
-      return `mean IoU ${fmt(g('meanIoU'), 3)}`;
-    case 'multilabel':
-      return `subset accuracy: BCE ${fmt(g('subsetAccuracy.bceWithLogits'), 3)} vs softmax ${fmt(g('subsetAccuracy.softmax'), 3)}`;
-    case 'batchnorm':
-      return `forward changes stats: ${fmt(g('runningStatsChangedByForward'))}, optimizer step: ${fmt(g('runningStatsChangedByOptimizerStep'))}, eval uses them: ${fmt(g('evalUsesRunningStats'))}`;
-    case 'logits':
-      return String(g('conclusion') ?? '');
-    case 'vae-beta': {
-      const runs = (s.runs as { model: string; beta: number | null; reconstructionLoss: number; kl: number }[] | undefined) ?? [];
-      return runs
-        .map((r) => `${r.model}${r.beta != null ? ` b=${r.beta}` : ''}: rec ${fmt(r.reconstructionLoss, 2)} kl ${fmt(r.kl, 2)}`)
-        .join('; ');
-    }
-    default:
-      return '';
-  }
-}
-
 export async function tourCommand(opts: CommonOptions & { only?: string[] }): Promise<void> {
-  const names = opts.only ?? EXPERIMENT_NAMES;
+  const names = opts.only ?? experimentNames();
   const backend = await setupBackend(opts.backend);
   log(`backend: ${backend.description}`);
   const base = opts.resume ?? (opts.out ? path.resolve(opts.out) : path.join(process.cwd(), 'runs', `tour-${timestamp()}`));
@@ -142,7 +117,7 @@ export async function tourCommand(opts: CommonOptions & { only?: string[] }): Pr
       s = await runExperimentIn(name, dir, { ...opts, out: dir, resume }, backend.name, tour);
     }
     summaries[name] = s;
-    rows.push([`[${name}](${name}/report.md)`, headline(name, s), formatDuration(s.durationSec ?? NaN)]);
+    rows.push([`[${name}](${name}/report.md)`, (await load(name)).headline(s), formatDuration(s.durationSec ?? NaN)]);
   }
   const total = (performance.now() - t0) / 1000;
   tour.writeSummary({

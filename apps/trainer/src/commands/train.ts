@@ -4,8 +4,8 @@ import { type CheckpointInfo, latestCheckpoint, listCheckpoints, loadCheckpoint 
 import { progressBar } from '@logitlab/train/node';
 import { setupBackend } from '../backend';
 import { UsageError } from '../errors';
-import { writeLossCurves } from '../experiments/common';
-import type { ExperimentContext } from '../experiments/types';
+import { writeLossCurves } from '../figure-helpers';
+import type { ExperimentContext } from '../context';
 import { writeJsonAtomic } from '../fsutil';
 import { type BackendChoice, type CommonOptions, type DataSpec, describeData } from '../options';
 import { buildRecipe } from '../recipes';

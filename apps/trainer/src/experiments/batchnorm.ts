@@ -6,8 +6,10 @@ import { loadDigits } from '../data';
 import { type Row, lineChartSpec, renderChartPng } from '../plot/chart';
 import { Report, fmt } from '../report';
 import { trainModel } from '../training';
-import { accuracyOf, predict, writeLossCurves } from './common';
-import type { Experiment, Summary } from './types';
+import { accuracyOf, predict } from '../predict';
+import { writeLossCurves } from '../figure-helpers';
+import { type Summary, valueAt } from '../context';
+import type { Experiment } from './types';
 
 /** Host copies of every buffer (running_mean, running_var, num_batches_tracked). */
 function snapshot(model: BnMlp, filter = (_name: string) => true): Map<string, Float32Array> {
@@ -41,10 +43,10 @@ const maxAbsDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => M
 
 /** Experiment 4: what moves BatchNorm's running statistics, and what eval mode does with them — measured. */
 export const batchnorm: Experiment = {
-  name: 'batchnorm',
   title: 'BatchNorm: who updates the running statistics, and what eval mode uses',
   seed: 4,
-  description: 'measure whether forward or the optimizer moves BatchNorm running stats, and train vs eval mode',
+  headline: (s) =>
+    `forward changes stats: ${fmt(valueAt(s, 'runningStatsChangedByForward'))}, optimizer step: ${fmt(valueAt(s, 'runningStatsChangedByOptimizerStep'))}, eval uses them: ${fmt(valueAt(s, 'evalUsesRunningStats'))}`,
   async run(ctx): Promise<Summary> {
     const quick = ctx.opts.quick;
     const rec = recipe('bn-mlp');

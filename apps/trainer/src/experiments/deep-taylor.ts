@@ -10,8 +10,10 @@ import { type Row, lineChartSpec, renderChartPng } from '../plot/chart';
 import { heatmapFigureSpec } from '../plot/heatmap';
 import { Report, fmt } from '../report';
 import { trainModel } from '../training';
-import { pickRows, predict, writeLossCurves } from './common';
-import type { Experiment, Summary } from './types';
+import { predict } from '../predict';
+import { pickRows, writeLossCurves } from '../figure-helpers';
+import { type Summary, valueAt } from '../context';
+import type { Experiment } from './types';
 
 const RANGE: [number, number] = [-0.5, 1.5];
 const H = 28;
@@ -80,10 +82,10 @@ function explainAll(
 
 /** Experiment 2: Montavon et al. 2017's sum-pool network, explained with Deep Taylor and scored by pixel flipping. */
 export const deepTaylor: Experiment = {
-  name: 'deep-taylor',
   title: 'Deep Taylor decomposition of a sum-pool network on two-digit images (Montavon et al. 2017)',
   seed: 2,
-  description: 'train the sum-pool explainer on two-digit images, explain with Deep Taylor, compare AOPC',
+  headline: (s) =>
+    `accuracy ${fmt(valueAt(s, 'testAccuracy'), 3)}, AOPC deepTaylor ${fmt(valueAt(s, 'aopc.deepTaylor'), 3)} / sensitivity ${fmt(valueAt(s, 'aopc.sensitivity'), 3)} / random ${fmt(valueAt(s, 'aopc.random'), 3)}, conservation err ${fmt(valueAt(s, 'conservation.maxRelError'))}`,
   async run(ctx): Promise<Summary> {
     const quick = ctx.opts.quick;
     const rec = recipe('explainer');

@@ -10,8 +10,9 @@ import { renderChartPng } from '../plot/chart';
 import { type HeatmapPanel, heatmapFigureSpec } from '../plot/heatmap';
 import { Report, fmt } from '../report';
 import { trainModel } from '../training';
-import { accuracyOf, argmaxLast, predict } from './common';
-import type { Experiment, Summary } from './types';
+import { accuracyOf, argmaxLast, predict } from '../predict';
+import type { Summary } from '../context';
+import type { Experiment } from './types';
 
 const RANGE: [number, number] = [(0 - MNIST_MEAN) / MNIST_STD, (1 - MNIST_MEAN) / MNIST_STD];
 // the right pairing (log-probabilities into NLL) and the classic mistake (probabilities into NLL)
@@ -32,10 +33,12 @@ interface HeadExplanation {
 
 /** The seed convnet explained: LRP heatmaps of each class's logit for a right and a wrong head, with the randomisation sanity check. */
 export const explainConvnet: Experiment = {
-  name: 'explain-convnet',
   title: 'Explaining the seed convnet: LRP per class for a right and a wrong output head',
   seed: 7,
-  description: 'LRP (epsilon-gamma-box) heatmaps of the convnet for each digit, right vs wrong head, with the randomisation check',
+  headline(s) {
+    const heads = (s.heads as { head: string; testAccuracy: number; strokeMass: number }[] | undefined) ?? [];
+    return heads.map((h) => `${h.head}: accuracy ${fmt(h.testAccuracy, 3)}, stroke mass ${fmt(h.strokeMass, 3)}`).join('; ');
+  },
   async run(ctx): Promise<Summary> {
     const quick = ctx.opts.quick;
     const epochs = ctx.opts.epochs ?? (quick ? 1 : 3);

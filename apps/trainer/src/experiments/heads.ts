@@ -6,8 +6,10 @@ import { loadDigits } from '../data';
 import { type Row, barChartSpec, renderChartPng } from '../plot/chart';
 import { Report, fmt } from '../report';
 import { type StepLoss, trainModel } from '../training';
-import { accuracyOf, argmaxLast, predict, writeLossCurves } from './common';
-import type { Experiment, Summary } from './types';
+import { accuracyOf, argmaxLast, predict } from '../predict';
+import { writeLossCurves } from '../figure-helpers';
+import { type Summary, valueAt } from '../context';
+import type { Experiment } from './types';
 
 interface HeadSpec {
   head: ConvNetHead;
@@ -38,10 +40,10 @@ export function pointsGap(points: number): string {
 
 /** Experiment 1: the same convnet, seed and data with four output heads; only log-probabilities into NLL is right. */
 export const heads: Experiment = {
-  name: 'heads',
   title: 'Output heads: log-softmax + NLL vs sigmoid / softmax + NLL vs logits + cross-entropy',
   seed: 1,
-  description: 'the convnet with four output heads; why NLL wants log-probabilities',
+  headline: (s) =>
+    ['logSoftmax', 'logits', 'softmax', 'sigmoid'].map((h) => `${h} ${fmt(valueAt(s, `results.${h}.testAccuracy`), 3)}`).join(', '),
   async run(ctx): Promise<Summary> {
     const quick = ctx.opts.quick;
     const base = recipe('convnet-logSoftmax'); // the four heads share sizes, optimiser and data preparation

@@ -6,7 +6,7 @@ import type { CommonOptions } from '../options';
 import { decodePng } from '../plot/image';
 import { RunDir } from '../run-dir';
 import { logits } from './logits';
-import type { ExperimentContext } from './types';
+import type { ExperimentContext } from '../context';
 
 const opts: CommonOptions = { backend: 'cpu', data: { kind: 'synthetic' }, download: false, quick: true };
 

@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { crossEntropy, logSoftmax, nllLoss, pitfallWarningsEnabled, setPitfallWarnings } from '@logitlab/losses';
 import { type Row, lineChartSpec, renderChartPng } from '../plot/chart';
 import { Report, fmt } from '../report';
-import type { Experiment, Summary } from './types';
+import { type Summary, valueAt } from '../context';
+import type { Experiment } from './types';
 
 // Fixed logits for 10 classes: class 3 is the largest, class 9 the smallest.
 const BASE = [1.0, 0.5, -0.3, 2.0, -1.2, 0.1, 0.8, -0.7, 0.3, -2.0];
@@ -96,10 +97,9 @@ export function softmaxSentence(rows: ResultRow[], at: { scale: number; status: 
 
 /** Experiment 5: the same loss computed four ways as the logits grow; where each one breaks. */
 export const logits: Experiment = {
-  name: 'logits',
   title: 'Logits vs probabilities: numerical stability of cross-entropy',
   seed: 5,
-  description: 'loss and gradient of crossEntropy on logits vs nllLoss(log(softmax)) vs nllLoss(softmax) at growing logit scales',
+  headline: (s) => String(valueAt(s, 'conclusion') ?? ''),
   async run(ctx): Promise<Summary> {
     const warned = pitfallWarningsEnabled();
     setPitfallWarnings(false); // the wrong pairings are the point here, not a mistake to warn about

@@ -8,8 +8,10 @@ import { loadDigits } from '../data';
 import { type Row, barChartSpec, renderChartPng } from '../plot/chart';
 import { Report, fmt } from '../report';
 import { type StepLoss, trainModel } from '../training';
-import { predict, writeLossCurves } from './common';
-import type { Experiment, Summary } from './types';
+import { predict } from '../predict';
+import { writeLossCurves } from '../figure-helpers';
+import { type Summary, valueAt } from '../context';
+import type { Experiment } from './types';
 
 const PX = 28 * 56;
 const LABELS = 10;
@@ -40,10 +42,10 @@ function subsetAccuracyWhere(prob: Float32Array, target: Float32Array, keep: (ro
 
 /** Experiment 3b: "which digits are present" needs independent sigmoids (BCE on logits), not a softmax. */
 export const multilabel: Experiment = {
-  name: 'multilabel',
   title: 'Multi-label: BCE-with-logits vs a softmax head on "which digits are present"',
   seed: 3,
-  description: 'multi-label logits + BCE-with-logits vs a softmax head: softmax cannot say "both"',
+  headline: (s) =>
+    `subset accuracy: BCE ${fmt(valueAt(s, 'subsetAccuracy.bceWithLogits'), 3)} vs softmax ${fmt(valueAt(s, 'subsetAccuracy.softmax'), 3)}`,
   async run(ctx): Promise<Summary> {
     const quick = ctx.opts.quick;
     const epochs = ctx.opts.epochs ?? (quick ? 6 : 15);

@@ -8,8 +8,10 @@ import { loadDigits } from '../data';
 import { type RgbImage, blank, composeGrid, encodePng, greyImage, scaleImage } from '../plot/image';
 import { Report, fmt } from '../report';
 import { trainModel } from '../training';
-import { argmaxLast, predict, writeLossCurves } from './common';
-import type { Experiment, Summary } from './types';
+import { argmaxLast, predict } from '../predict';
+import { writeLossCurves } from '../figure-helpers';
+import { type Summary, valueAt } from '../context';
+import type { Experiment } from './types';
 
 const H = 28;
 const W = 56;
@@ -43,10 +45,9 @@ export function maskImage(mask: ArrayLike<number>, offset: number): RgbImage {
 
 /** Experiment 3a: per-pixel logits + crossEntropy on two-digit masks. */
 export const segmentation: Experiment = {
-  name: 'segmentation',
   title: 'Segmentation: per-pixel logits and cross-entropy on two-digit images',
   seed: 3,
-  description: 'a small U-Net outputs per-pixel logits: background, target digit (0-3) or distractor (4-9)',
+  headline: (s) => `mean IoU ${fmt(valueAt(s, 'meanIoU'), 3)}`,
   async run(ctx): Promise<Summary> {
     const quick = ctx.opts.quick;
     const epochs = ctx.opts.epochs ?? (quick ? 6 : 10);

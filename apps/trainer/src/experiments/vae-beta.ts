@@ -9,8 +9,9 @@ import { type Row, renderChartPng, scatterSpec } from '../plot/chart';
 import { composeGrid, encodePng, greyImage, scaleImage } from '../plot/image';
 import { Report, fmt } from '../report';
 import { type StepLoss, trainModel } from '../training';
-import { spread, writeLossCurves } from './common';
-import type { Experiment, Summary } from './types';
+import { spread, writeLossCurves } from '../figure-helpers';
+import type { Summary } from '../context';
+import type { Experiment } from './types';
 import { clusterSentence, samplesSentence } from './vae-sentences';
 
 const LATENT = 30;
@@ -59,10 +60,14 @@ function evaluateLatent(model: LatentModel, x: Float32Array): { rec: number; kl:
 
 /** Experiment 6: autoencoder vs beta-VAE — what the KL term buys and what it costs. */
 export const vaeBeta: Experiment = {
-  name: 'vae-beta',
   title: 'Autoencoder vs VAE with beta in {0.5, 1, 5}',
   seed: 6,
-  description: 'autoencoder and beta-VAEs (latent 30, tanh decoder, MSE): reconstruction vs KL, samples, t-SNE latent maps',
+  headline(s) {
+    const runs = (s.runs as { model: string; beta: number | null; reconstructionLoss: number; kl: number }[] | undefined) ?? [];
+    return runs
+      .map((r) => `${r.model}${r.beta != null ? ` b=${r.beta}` : ''}: rec ${fmt(r.reconstructionLoss, 2)} kl ${fmt(r.kl, 2)}`)
+      .join('; ');
+  },
   async run(ctx): Promise<Summary> {
     const quick = ctx.opts.quick;
     const base = recipe('autoencoder'); // the four models share sizes, optimiser and data preparation

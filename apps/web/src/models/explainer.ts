@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { compositeNames, explain } from '@logitlab/explain';
+import { attributionMethods, compositeNames, explain, type ExplainOptions } from '@logitlab/explain';
 import type { Module } from '@logitlab/layers';
 import { onSyncReadableBackend } from './sync-read';
 
@@ -7,18 +7,24 @@ import { onSyncReadableBackend } from './sync-read';
  * The one place the pages ask "why this output?": @logitlab/explain on any Module (LRP composites
  * through layer hooks, the gradient family, Grad-CAM, occlusion), with conservation reported.
  */
-export const METHODS = ['lrp', 'gradient', 'gradientTimesInput', 'integratedGradients', 'smoothGrad', 'gradCam', 'occlusion'] as const;
-export type Method = (typeof METHODS)[number];
-
-export const METHOD_LABELS: Record<Method, string> = {
-  lrp: 'LRP',
-  gradient: 'gradient ∂y/∂x',
-  gradientTimesInput: 'gradient × input',
-  integratedGradients: 'integrated gradients',
-  smoothGrad: 'SmoothGrad',
-  gradCam: 'Grad-CAM (conv2)',
-  occlusion: 'occlusion (4 x 4 patches)',
+/** What the pages give the methods that need an option with no default (the convnet's last conv, 4 x 4 windows). */
+const SUPPLIED: Record<string, { options: Partial<ExplainOptions>; note: string }> = {
+  gradCam: { options: { layer: 'conv2' }, note: 'conv2' },
+  occlusion: { options: { window: [4, 4], stride: [4, 4] }, note: '4 x 4 patches' },
 };
+
+/** The registered methods a page can run: every option has a default or is supplied above. */
+export const METHODS: readonly string[] = attributionMethods()
+  .filter((m) => SUPPLIED[m.name] || m.options.every((o) => o.default !== undefined))
+  .map((m) => m.name);
+export type Method = string;
+
+export const METHOD_LABELS: Readonly<Record<string, string>> = Object.fromEntries(
+  attributionMethods().map((m) => [m.name, SUPPLIED[m.name] ? `${m.label} (${SUPPLIED[m.name]!.note})` : m.label]),
+);
+
+/** Methods to set beside LRP on a model without convolutions: the ones that need nothing supplied, LRP itself excepted. */
+export const COMPARE_METHODS: readonly string[] = METHODS.filter((m) => m !== 'lrp' && !SUPPLIED[m]);
 
 /** LRP composites (zennit's names). */
 export const COMPOSITES: readonly string[] = compositeNames;
@@ -45,8 +51,7 @@ export async function explainOutput(model: Module, x: tf.Tensor, req: ExplainReq
         composite: (req.composite ?? 'epsilonPlus') as (typeof compositeNames)[number],
         ...(req.bounds ? { bounds: req.bounds } : {}),
         ...(req.baseline === undefined ? {} : { baseline: req.baseline }),
-        ...(req.method === 'gradCam' ? { layer: 'conv2' } : {}),
-        ...(req.method === 'occlusion' ? { window: [4, 4] as [number, number], stride: [4, 4] as [number, number] } : {}),
+        ...SUPPLIED[req.method]?.options,
       }),
     // x too: it was made on the page's backend and must move across without a synchronous read.
     [x, ...model.parameters(), ...model.namedBuffers().map(([, b]) => b)],

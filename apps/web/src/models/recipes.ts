@@ -4,7 +4,15 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Module } from '@logitlab/layers';
 import type { ConvNetHead } from '@logitlab/models';
-import { CONVNET_HEADS, type DataKind, type Recipe as RegistryRecipe, recipe, VAE_BETAS } from '@logitlab/recipes';
+import {
+  CONVNET_HEADS,
+  type DataKind,
+  RECIPE_IDS,
+  type Recipe as RegistryRecipe,
+  type RecipeId,
+  recipe,
+  VAE_BETAS,
+} from '@logitlab/recipes';
 
 export { RECIPES as REGISTRY, recipe, fitOptionsOf, type DataKind, type RecipeId } from '@logitlab/recipes';
 
@@ -14,14 +22,9 @@ export const BETAS = VAE_BETAS;
 export type Beta = (typeof BETAS)[number];
 export type ConvNetId = `convnet-${ConvNetHead}`;
 export type VaeId = `vae-${Beta}`;
-export type ModelId = ConvNetId | 'explainer' | VaeId | 'autoencoder' | 'vae-mlp';
-export const MODEL_IDS: readonly ModelId[] = [
-  ...HEADS.map((h) => `convnet-${h}` as const),
-  'explainer',
-  ...BETAS.map((b) => `vae-${b}` as const),
-  'autoencoder',
-  'vae-mlp',
-];
+/** The registry's ids: every recipe can be trained in the page. */
+export type ModelId = RecipeId;
+export const MODEL_IDS: readonly ModelId[] = RECIPE_IDS;
 
 /** The page's own budget: steps it trains in the page when no shipped weights exist (not part of a recipe). */
 const QUICK_STEPS: Record<DataKind, number> = { digits: 150, pairs: 300, latent: 300, pixels: 300 };

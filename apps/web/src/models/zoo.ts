@@ -1,7 +1,6 @@
 import { loadSafetensorsInto, moduleToSafetensors, type Module } from '@logitlab/layers';
 import { emit, exclusive, status } from '../app';
 import { getItem, removeItem, setItem } from '../state/store';
-import { TrainRun } from '../train/client';
 import { RECIPES, type ModelId } from './recipes';
 import { loadWeights, weightInfo, type WeightSource } from './weights';
 
@@ -35,7 +34,22 @@ async function shippedMeasured(id: ModelId): Promise<Measured | null> {
   return acc === undefined ? null : { accuracy: acc, on: /mnist/i.test(info?.data ?? '') ? 'MNIST' : 'synthetic digits' };
 }
 
-/** Shipped weights, else a short run in a training worker (the page keeps working meanwhile). */
+/** What a short in-page training run hands back: safetensors bytes and the held-out accuracy it measured. */
+export interface TrainedWeights {
+  weights: Uint8Array;
+  heldOutAccuracy: number | null;
+}
+
+/** Trains a model briefly when no weights were shipped (the app injects the worker client: models/ imports no training code). */
+export type FallbackTrainer = (id: ModelId, steps: number, onStep: (step: number) => void) => Promise<TrainedWeights>;
+
+let fallbackTrainer: FallbackTrainer | null = null;
+
+export function setFallbackTrainer(trainer: FallbackTrainer): void {
+  fallbackTrainer = trainer;
+}
+
+/** Shipped weights, else a short run of the injected trainer (a worker: the page keeps working meanwhile). */
 async function loadPretrained(entry: ZooEntry): Promise<void> {
   const { id, model } = entry;
   if (await loadWeights(model, id)) {
@@ -44,19 +58,17 @@ async function loadPretrained(entry: ZooEntry): Promise<void> {
     return;
   }
   const recipe = RECIPES[id];
+  if (!fallbackTrainer) throw new Error(`no shipped weights for ${id}, and no trainer was set (setFallbackTrainer)`);
   status(`no shipped weights for ${id}: training it in a worker (${recipe.quickSteps} steps)…`);
-  const run = new TrainRun(
-    { id, steps: recipe.quickSteps, backend: 'wasm' },
-    {
-      onLosses: (p) =>
-        p.at(-1) && p.at(-1)!.step % 25 === 0 && status(`training ${id} in a worker: step ${p.at(-1)!.step}/${recipe.quickSteps}`),
-    },
+  const result = await fallbackTrainer(
+    id,
+    recipe.quickSteps,
+    (step) => step % 25 === 0 && status(`training ${id} in a worker: step ${step}/${recipe.quickSteps}`),
   );
-  const result = await run.done;
   await exclusive(() => loadSafetensorsInto(model, result.weights));
   entry.source = 'trained in page';
   entry.measured =
-    result.heldOut?.accuracy == null ? null : { accuracy: result.heldOut.accuracy, on: 'synthetic digits, measured in this page' };
+    result.heldOutAccuracy == null ? null : { accuracy: result.heldOutAccuracy, on: 'synthetic digits, measured in this page' };
   status(`${id} trained in the page`);
 }
 

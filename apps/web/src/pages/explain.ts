@@ -8,6 +8,7 @@ import { toRange } from '../lib/preprocess';
 import { EXPLAINER_RANGE } from '../models/coding';
 import { TARGET_DIGITS } from '../models/data';
 import { digitBank, downloadMnist, nextExample, onDigitBank } from '../models/digit-bank';
+import { COMPARE_METHODS, METHOD_LABELS } from '../models/explainer';
 import { onSyncReadableBackend } from '../models/sync-read';
 import { accuracyLabel, getModel, type ZooEntry } from '../models/zoo';
 import { readParam, writeParams } from '../state/url';
@@ -21,13 +22,7 @@ const TARGETS = TARGET_DIGITS.join(', ').replace(/, (\d)$/, ' or $1');
 
 /** LRP composites (zennit's names); 'deepTaylor' is Montavon et al.'s zB + z⁺. */
 const RULES: Record<string, string> = Object.fromEntries(compositeNames.map((c) => [c, c === 'deepTaylor' ? 'deepTaylor (zB + z⁺)' : c]));
-const COMPARE = {
-  sensitivity: 'sensitivity (∂f/∂x)²',
-  gradientTimesInput: 'gradient × input',
-  integratedGradients: 'integrated gradients',
-  smoothGrad: 'SmoothGrad',
-} as const;
-type CompareName = keyof typeof COMPARE;
+const COMPARE: Readonly<Record<string, string>> = Object.fromEntries(COMPARE_METHODS.map((m) => [m, METHOD_LABELS[m]!]));
 
 const W = 56;
 const H = 28;
@@ -89,6 +84,7 @@ export function createPage(root: HTMLElement): Page {
     ...Object.entries(COMPARE).map(([k, v]) => h('option', { value: k }, v)),
   );
   ruleSelect.value = 'deepTaylor';
+  compareSelect.value = 'sensitivity';
   const r = readParam('explain-composite');
   if (r && r in RULES) ruleSelect.value = r;
   const c = readParam('compare');
@@ -134,7 +130,7 @@ export function createPage(root: HTMLElement): Page {
       const { value, backend } = await onSyncReadableBackend(() => {
         const x = tf.tensor4d(coded, [1, H, W, 1]);
         const deep = explain(model, x, { method: 'lrp', composite: ruleSelect.value as CompositeName, bounds: EXPLAINER_RANGE });
-        const other = explain(model, x, { method: compareSelect.value as CompareName, baseline: EXPLAINER_RANGE[0] });
+        const other = explain(model, x, { method: compareSelect.value, baseline: EXPLAINER_RANGE[0] });
         x.dispose();
         return { dt: deep, sens: other };
       }, [...model.parameters(), ...model.namedBuffers().map(([, b]) => b)]);
@@ -157,7 +153,7 @@ export function createPage(root: HTMLElement): Page {
     const relError = result.conservation.relError[0] ?? NaN;
     const input = draw.read().data;
     const half = halfShares(result.deepTaylor, W);
-    const compare = COMPARE[compareSelect.value as CompareName];
+    const compare = COMPARE[compareSelect.value];
     dt.set(
       input,
       result.deepTaylor,

@@ -7,3 +7,4 @@ export { TESTED_TFJS_VERSION, TFJS_INTERNALS, CompatError } from './internals';
 export { setOptimizerLearningRate, optimizerLearningRate } from './learning-rate';
 export { readBiasCorrection, writeBiasCorrection, BIAS_CORRECTION_FIELDS, type BiasCorrection } from './bias-correction';
 export { variableGradsReleasing } from './gradients';
+export { registeredVariables } from './registered-variables';

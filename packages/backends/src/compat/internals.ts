@@ -17,6 +17,10 @@ export const TFJS_INTERNALS = [
     why: 'setWeights recomputes them with pow(beta, t), which differs in the last bit: saving them keeps a resume bit-identical',
   },
   {
+    what: 'engine().registeredVariables (every live tf.Variable)',
+    why: 'a backend switch must carry every variable over; tfjs has no public list of them',
+  },
+  {
     what: 'engine().state.activeTape / gradientDepth (the gradient tape and its saved tensors)',
     why: 'when the objective throws, engine.gradients never frees the tensors the tape kept for backprop (13-20 per step)',
   },

@@ -2,7 +2,7 @@
 // read or write out of bounds. The addon part skips where it is not built (see untestableReason).
 import { loadNative } from '@logitlab/native';
 import { describe, expect, it } from 'vitest';
-import { untestableReason } from '../wasm/test-util';
+import { untestableReason } from '../../test/kernel-test-util';
 import { packInts } from './ints';
 
 const skip = await untestableReason('native');

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../index';
-import { untestableReason } from '../wasm/test-util';
+import { untestableReason } from '../../test/kernel-test-util';
 import { BufferPool } from './pool';
 
 const skip = await untestableReason('native');

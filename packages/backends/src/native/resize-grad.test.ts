@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { useBackend } from '../index';
-import { onBackend, untestableReason } from '../wasm/test-util';
+import { onBackend, untestableReason } from '../../test/kernel-test-util';
 
 const skip = await untestableReason('native');
 

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadNative } from '@logitlab/native';
-import { untestableReason } from '../wasm/test-util';
+import { untestableReason } from '../../test/kernel-test-util';
 
 const skip = await untestableReason('native');
 

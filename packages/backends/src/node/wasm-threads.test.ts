@@ -3,7 +3,7 @@ import os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { useBackend } from '../index';
-import { gradsOn, relativeError } from '../wasm/test-util';
+import { gradsOn, relativeError } from '../../test/kernel-test-util';
 import { workerScriptPath } from './wasm-threads';
 
 const convLoss = (x: tf.Tensor, w: tf.Tensor) =>

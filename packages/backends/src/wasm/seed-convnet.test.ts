@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../index';
-import { type TrainedBackend, onBackend, relativeError, untestableReason } from './test-util';
+import { type TrainedBackend, onBackend, relativeError, untestableReason } from '../../test/kernel-test-util';
 
 const B = 8;
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../index';
-import { onBackend, relativeError } from './test-util';
+import { onBackend, relativeError } from '../../test/kernel-test-util';
 import { leadingAxes } from './sum';
 
 beforeAll(async () => {

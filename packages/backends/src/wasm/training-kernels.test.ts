@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../index';
-import { type TrainedBackend, gradsOn, onBackend, relativeError, untestableReason } from './test-util';
+import { type TrainedBackend, gradsOn, onBackend, relativeError, untestableReason } from '../../test/kernel-test-util';
 
 const TOL = 1e-4;
 const poolInput = () => [rnd([2, 9, 9, 3], 3)];

@@ -1,5 +1,5 @@
 // Decompression bombs: a ~0.5 MB gzip whose IDX header declares (and whose stream inflates to) far more
-// than the file can hold. The cases run in a fresh child process (bomb.probe.ts), whose peak RSS then
+// than the file can hold. The cases run in a fresh child process (test/idx-bomb.probe.ts), whose peak RSS then
 // measures them alone.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +9,7 @@ const RSS_LIMIT_MB = 300;
 
 describe('decompression bombs', () => {
   it(`are refused with typed errors while the process stays under ${RSS_LIMIT_MB} MB RSS`, { timeout: 120_000 }, () => {
-    const probe = fileURLToPath(new URL('./bomb.probe.ts', import.meta.url));
+    const probe = fileURLToPath(new URL('../../test/idx-bomb.probe.ts', import.meta.url));
     // the root tsconfig's paths map @logitlab/* to src, as vitest's aliases do: no build needed
     const root = fileURLToPath(new URL('../../../..', import.meta.url));
     const out = execFileSync(process.execPath, ['--import', 'tsx', probe], {

@@ -1,7 +1,7 @@
 // Shared by the kernel tests of the trained backends (wasm, native): run the same computation on cpu and
 // on the backend under test and compare.
 import * as tf from '@tensorflow/tfjs-core';
-import { useBackend } from '../index';
+import { useBackend } from '../src/index';
 
 /** A backend whose kernels we supply, tested against cpu. */
 export type TrainedBackend = 'wasm' | 'native';

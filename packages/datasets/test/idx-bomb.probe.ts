@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { encodeMnist, idxBytes, loadMnist, parseIdx, syntheticDigits } from '../index';
+import { encodeMnist, idxBytes, loadMnist, parseIdx, syntheticDigits } from '../src/index';
 
 /** gzip of an IDX header declaring [count, 28, 28], then `mib` MiB of zeros; streamed, so building it costs no memory. */
 export async function bomb(count: number, mib: number): Promise<Buffer> {

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { registeredVariables } from './engine-compat';
+import { registeredVariables } from './index';
 
-describe('engine-compat', () => {
+describe('compat: registeredVariables', () => {
   it('lists live variables and forgets disposed ones', () => {
     const v = tf.variable(tf.zeros([2]));
     expect(registeredVariables()).toContain(v);

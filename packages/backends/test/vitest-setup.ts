@@ -8,7 +8,7 @@ import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 // what @logitlab/backends does for users' scripts: no "install tfjs-node" banner in every test file
-import { quietCpuBanner } from '@logitlab/backends';
+import { quietCpuBanner } from '../src/quiet-cpu';
 import { beforeAll } from 'vitest';
 
 quietCpuBanner();
