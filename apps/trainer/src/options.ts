@@ -97,6 +97,30 @@ export function parseRunDir(value: string, label = '--resume'): string {
   return dir;
 }
 
+/** An .onnx model file (for explain and evaluate, beside a run directory). */
+export const isOnnxPath = (value: string): boolean => value.toLowerCase().endsWith('.onnx');
+
+/** An existing .onnx file (`train --from`). */
+export function parseOnnxFile(value: string, label: string): string {
+  const file = path.resolve(value);
+  if (!isOnnxPath(value) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+    throw new UsageError(`${label}: '${value}' is not a readable .onnx file`);
+  }
+  return file;
+}
+
+/** A run directory, or an .onnx file to import (`logitlab explain model.onnx`). */
+export function parseRunDirOrOnnx(value: string, label: string): string {
+  return isOnnxPath(value) ? parseOnnxFile(value, label) : parseRunDir(value, label);
+}
+
+/** --images: a count (of the run's digits), or for .onnx models a dataset name, an IDX file or a PNG directory. */
+export function parseImages(value: string): number | string {
+  return /^\s*\d+\s*$/.test(value)
+    ? parsePositiveInt(value, '--images', { value: MAX_EXPLAIN_IMAGES, why: 'the test split it draws from' })
+    : value;
+}
+
 /** Raw values as commander hands them over (strings, or already parsed by the per-flag parsers). */
 export interface RawCommonOptions {
   backend?: BackendChoice;

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { type Actions, buildProgram } from './program';
@@ -74,6 +75,8 @@ describe('command line', () => {
     [['train', 'convnet', '--backend', 'gpu'], "unknown backend 'gpu'"],
     [['bench', '--workloads', 'resnet'], "unknown workload 'resnet'"],
     [['experiment', 'heads', '--frobnicate'], "unknown option '--frobnicate'"],
+    [['explain', 'missing.onnx'], "'missing.onnx' is not a readable .onnx file"],
+    [['train', '--from', 'model.pt'], "'model.pt' is not a readable .onnx file"],
   ])('rejects %j with one line and a non-zero exit', async (args, message) => {
     const { calls, errors, error } = await run(args);
     expect(calls).toHaveLength(0);
@@ -81,5 +84,27 @@ describe('command line', () => {
     const text = errors.join('');
     expect(text).toContain(message);
     expect(text.trim().split('\n')).toHaveLength(1);
+  });
+
+  describe('.onnx models', () => {
+    const onnx = fileURLToPath(new URL('../../../packages/onnx/src/fixtures/convnet.onnx', import.meta.url));
+
+    it('explain and evaluate take an .onnx file where they take a run directory; --images a source', async () => {
+      const explained = await run(['explain', onnx, '--images', 'mnist', '--method', 'gradient']);
+      expect(explained.error).toBeUndefined();
+      expect(explained.calls[0]![1][0]).toMatchObject({ checkpoint: onnx, images: 'mnist', method: 'gradient' });
+      const counted = await run(['explain', onnx, '--images', '3']);
+      expect(counted.calls[0]![1][0]).toMatchObject({ images: 3 });
+      const evaluated = await run(['evaluate', onnx, '--data', 'synthetic']);
+      expect(evaluated.calls[0]![1][0]).toMatchObject({ checkpoint: onnx, data: { kind: 'synthetic' } });
+    });
+
+    it('train --from dispatches the file; a model name with it, or neither, is a usage error', async () => {
+      const { calls } = await run(['train', '--from', onnx, '--epochs', '2']);
+      expect(calls[0]![1][0]).toBe(onnx);
+      expect(calls[0]![1][1]).toMatchObject({ from: true, epochs: 2 });
+      await expect(run(['train', 'convnet', '--from', onnx])).rejects.toThrow(/not both/);
+      await expect(run(['train'])).rejects.toThrow(/missing the model to train/);
+    });
   });
 });

@@ -15,7 +15,10 @@ import {
   parseNonNegativeInt,
   MAX_EXPLAIN_IMAGES,
   parsePositiveInt,
+  parseImages,
+  parseOnnxFile,
   parseRunDir,
+  parseRunDirOrOnnx,
   resolveCommonOptions,
 } from './options';
 import type { CommonOptions } from './options';
@@ -76,7 +79,8 @@ function addCommonOptions(cmd: Command, { quickDefault = false } = {}): Command 
 
 /** The actions the program dispatches to; injected so flag parsing can be tested without training. */
 export interface Actions {
-  train(model: string, opts: CommonOptions & { head?: string }): Promise<void>;
+  /** `model` is a model name, or the .onnx file of `--from`. */
+  train(model: string, opts: CommonOptions & { head?: string; from?: boolean }): Promise<void>;
   evaluate(opts: {
     checkpoint: string;
     backend: CommonOptions['backend'];
@@ -86,7 +90,7 @@ export interface Actions {
   explain(opts: {
     checkpoint: string;
     backend: CommonOptions['backend'];
-    images: number;
+    images: number | string;
     method: string;
     composite?: string;
     target?: number;
@@ -168,7 +172,7 @@ export function buildProgram(
   const methodOption = new Option('--method <name>', 'attribution method').default('lrp');
   const compositeOption = new Option(
     '--composite <name>',
-    'LRP composite (default: deepTaylor for sumpool, epsilonGammaBox for convnet, epsilonPlus for bn-mlp)',
+    'LRP composite (default: deepTaylor for sumpool, epsilonGammaBox for convnet, epsilonPlus for bn-mlp and .onnx models)',
   );
   program.hook('preSubcommand', async (_program, sub) => {
     if (sub.name() !== 'explain') return;
@@ -185,22 +189,31 @@ export function buildProgram(
   addCommonOptions(
     program
       .command('train')
-      .description(`train one model and save its checkpoint, metrics and report`)
-      .addArgument(new Argument('<model>', `model to train: ${MODEL_NAMES.join(', ')}`).argParser(flag(oneOf(MODEL_NAMES, 'model'))))
+      .description(`train one model and save its checkpoint, metrics and report; or fine-tune an imported .onnx classifier (--from)`)
+      .addArgument(new Argument('[model]', `model to train: ${MODEL_NAMES.join(', ')}`).argParser(flag(oneOf(MODEL_NAMES, 'model'))))
       .addOption(
         new Option('--head <head>', 'convnet output head').choices(['logits', 'logSoftmax', 'softmax', 'sigmoid']).default('logSoftmax'),
+      )
+      .option(
+        '--from <model.onnx>',
+        'fine-tune a PyTorch classifier exported to ONNX on the digits; writes model.safetensors under its state-dict names',
+        flag((v) => parseOnnxFile(v, '--from')),
       ),
-  ).action(async (model: string, raw: RawCommonOptions & { head?: string }) => {
+  ).action(async (model: string | undefined, raw: RawCommonOptions & { head?: string; from?: string }) => {
+    if (raw.from !== undefined && model !== undefined)
+      throw new UsageError(`give a model name or --from <model.onnx>, not both ('${model}' and '${raw.from}')`);
+    if (raw.from !== undefined) return actions.train(raw.from, { ...resolveCommonOptions(raw), from: true });
+    if (model === undefined) throw new UsageError(`missing the model to train: ${MODEL_NAMES.join(', ')} (or --from <model.onnx>)`);
     await actions.train(model, { ...resolveCommonOptions(raw), head: raw.head });
   });
 
   program
     .command('evaluate')
-    .description('evaluate a trained run (its last checkpoint) on test data')
+    .description('evaluate a trained run (its last checkpoint) or an imported .onnx classifier on test data')
     .argument(
       '<run-dir>',
-      'directory written by `logitlab train`',
-      flag((v) => parseRunDir(v, 'run-dir')),
+      'directory written by `logitlab train`, or a PyTorch model exported to .onnx (accuracy written to <model>.onnx.evaluation.json)',
+      flag((v) => parseRunDirOrOnnx(v, 'run-dir')),
     )
     .addOption(new Option('--backend <name>', 'tfjs backend').default('auto').argParser(flag(parseBackend)))
     .option('--data <source>', 'test data (default: what the run trained on)', flag(parseData))
@@ -211,11 +224,13 @@ export function buildProgram(
 
   program
     .command('explain')
-    .description('heatmaps and their evaluation for a trained convnet, bn-mlp or sumpool run (@logitlab/explain)')
+    .description(
+      'heatmaps and their evaluation for a trained convnet, bn-mlp or sumpool run, or a PyTorch model exported to .onnx (@logitlab/explain)',
+    )
     .argument(
       '<run-dir>',
-      'directory written by `logitlab train`',
-      flag((v) => parseRunDir(v, 'run-dir')),
+      'directory written by `logitlab train`, or an .onnx file (torch.onnx.export with training=PRESERVE, do_constant_folding=False)',
+      flag((v) => parseRunDirOrOnnx(v, 'run-dir')),
     )
     .addOption(new Option('--backend <name>', 'tfjs backend').default('auto').argParser(flag(parseBackend)))
     .addOption(methodOption)
@@ -226,9 +241,9 @@ export function buildProgram(
       flag((v) => parseNonNegativeInt(v, '--target')),
     )
     .option(
-      '--images <n>',
-      `images to explain (at most ${MAX_EXPLAIN_IMAGES})`,
-      flag((v) => parsePositiveInt(v, '--images', { value: MAX_EXPLAIN_IMAGES, why: 'the test split it draws from' })),
+      '--images <n|source>',
+      `images to explain: a count (at most ${MAX_EXPLAIN_IMAGES}), or for an .onnx model a dataset name (synthetic, mnist...), an IDX file or a directory of PNGs (pixels in [0, 1], resized to the model input)`,
+      flag(parseImages),
       8,
     )
     .option(
@@ -239,7 +254,14 @@ export function buildProgram(
     .action(
       async (
         dir: string,
-        raw: { backend: CommonOptions['backend']; method: string; composite?: string; target?: number; images: number; out?: string },
+        raw: {
+          backend: CommonOptions['backend'];
+          method: string;
+          composite?: string;
+          target?: number;
+          images: number | string;
+          out?: string;
+        },
       ) => {
         await actions.explain({
           checkpoint: dir,

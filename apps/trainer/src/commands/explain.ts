@@ -1,7 +1,7 @@
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { type Explanation, type ExplainOptions, type Method, explain, randomisationCheck, scoreFunction } from '@logitlab/explain';
-import { manualSeed } from '@logitlab/layers';
+import { type Module, manualSeed } from '@logitlab/layers';
 import { pixelFlipping, relevanceMassAccuracy, relevanceRankAccuracy } from '@logitlab/metrics';
 import { setupBackend } from '../backend';
 import { MNIST_MEAN, MNIST_STD } from '@logitlab/datasets';
@@ -19,7 +19,8 @@ import { context, loadWeights, readTrainRun } from './train';
 export interface ExplainFlags {
   checkpoint: string;
   backend: BackendChoice;
-  images: number;
+  /** A count; the sources an .onnx model takes (a dataset, IDX file, PNG directory) are refused here. */
+  images: number | string;
   method: string;
   composite?: string;
   target?: number;
@@ -29,7 +30,7 @@ export interface ExplainFlags {
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 /** What explaining one model kind needs: inputs, how to draw them, a ground-truth mask, zB bounds. */
-interface Inputs {
+export interface Inputs {
   x: Float32Array;
   count: number;
   sampleShape: number[];
@@ -37,10 +38,27 @@ interface Inputs {
   width: number;
   /** Input coding range (drawn black to white, zB's bounds, pixel-flipping noise range). */
   range: [number, number];
-  /** 1 on ground-truth pixels: the digit's stroke (the target digit's for the sum-pool net). */
-  masks: Float32Array;
+  /** 1 on ground-truth values: the digit's stroke (the target digit's for the sum-pool net); null where none is known. */
+  masks: Float32Array | null;
   labels: string[];
   maskName: string;
+  /** Values per pixel (NHWC's C; default 1): figures show the mean image and the summed relevance of a pixel. */
+  channels?: number;
+}
+
+/** How one explanation run is set up, from the command's flags and the model. */
+export interface ExplainRun {
+  /** What the numbers' `model` field says ('convnet', or the .onnx file). */
+  kind: string;
+  arch: string;
+  method: Method;
+  composite?: string;
+  target?: number;
+  /** gradCam's layer; occlusion's window and stride. */
+  layer?: string;
+  occlusion: { window: number; stride: number };
+  backend: string;
+  seed: number;
 }
 
 async function inputsFor(kind: string, ctx: ReturnType<typeof context>, images: number, seed: number): Promise<Inputs> {
@@ -102,6 +120,11 @@ function defaultComposite(kind: string): string {
  * a random order), relevance mass / rank accuracy on the digit strokes and the randomisation check.
  */
 export async function explainCommand(o: ExplainFlags): Promise<void> {
+  if (typeof o.images !== 'number') {
+    throw new UsageError(
+      `--images '${o.images}': a run directory is explained on its own test digits; give a count (a dataset, IDX file or PNG directory is for .onnx models)`,
+    );
+  }
   const { config, checkpoint } = await readTrainRun(o.checkpoint);
   const kind = config.model;
   if (!['convnet', 'bn-mlp', 'sumpool'].includes(kind))
@@ -119,85 +142,118 @@ export async function explainCommand(o: ExplainFlags): Promise<void> {
     await loadWeights(checkpoint, model, arch);
     const inp = await inputsFor(kind, ctx, o.images, config.seed);
     if (inp.count === 0) throw new UsageError('no images to explain');
-    const options: ExplainOptions = {
-      method,
-      ...(composite ? { composite: composite as ExplainOptions['composite'], bounds: inp.range } : {}),
-      ...(o.target !== undefined ? { target: o.target } : {}),
-      ...(method === 'gradCam' ? { layer: kind === 'convnet' ? 'conv2' : undefined } : {}),
-      ...(method === 'occlusion' ? { window: kind === 'bn-mlp' ? 28 : 4, stride: kind === 'bn-mlp' ? 28 : 2 } : {}),
-    };
-    const x = tf.tensor(inp.x, [inp.count, ...inp.sampleShape]);
-    let e: Explanation;
-    try {
-      e = explain(model, x, options);
-    } finally {
-      x.dispose();
-    }
-    const relevance = e.relevance.dataSync() as Float32Array;
-    e.relevance.dispose();
-    const label = composite ? `lrp (${composite})` : method;
-
-    const px = inp.height * inp.width;
-    const mass = relevanceMassAccuracy(relevance, inp.masks, inp.count);
-    const rank = relevanceRankAccuracy(relevance, inp.masks, inp.count);
-    const score = scoreFunction(model, { sampleShape: inp.sampleShape, target: e.target });
-    const steps = Math.floor(px / 4 / 4);
-    const flip = { count: inp.count, steps, pixelsPerStep: 4, perturbation: 'uniform' as const, range: inp.range, seed: config.seed };
-    const pf = await pixelFlipping(score, inp.x, { ...flip, relevance });
-    const pfRandom = await pixelFlipping(score, inp.x, { ...flip, order: 'random' });
-    const xr = tf.tensor(inp.x, [inp.count, ...inp.sampleShape]);
-    const sanity = (() => {
-      try {
-        return randomisationCheck(model, xr, { ...options, target: e.target }, { seed: config.seed });
-      } finally {
-        xr.dispose();
-      }
-    })();
-    const conserved = Math.max(...Array.from(e.conservation.relError));
-
-    const panels = Array.from({ length: inp.count }, (_, i) => ({
-      row: `${inp.labels[i]}, target ${e.target[i]} (score ${fmt(e.score[i]!, 3)})`,
-      column: label,
-      image: inp.x.subarray(i * px, (i + 1) * px),
-      relevance: relevance.subarray(i * px, (i + 1) * px),
-    }));
-    const name = `explain-${method}${composite ? `-${composite}` : ''}`;
-    const figure = out.writeFile(
-      `${name}.png`,
-      await renderChartPng(
-        heatmapFigureSpec({ title: `${arch}: ${label}`, height: inp.height, width: inp.width, panels, range: inp.range, pixel: 3 }),
-      ),
-    );
-    const numbers = {
-      model: kind,
+    await explainAndReport(model, inp, out, {
+      kind,
       arch,
       method,
       ...(composite ? { composite } : {}),
+      ...(o.target !== undefined ? { target: o.target } : {}),
+      ...(kind === 'convnet' ? { layer: 'conv2' } : {}),
+      occlusion: { window: kind === 'bn-mlp' ? 28 : 4, stride: kind === 'bn-mlp' ? 28 : 2 },
       backend: backend.name,
-      images: inp.count,
-      target: Array.from(e.target),
-      score: Array.from(e.score),
-      conservation: { maxRelError: conserved, delta: Array.from(e.conservation.delta) },
-      relevanceMassAccuracy: mass.mean,
-      relevanceRankAccuracy: rank.mean,
-      groundTruth: inp.maskName,
-      aopcNormalized: { method: pf.aopcNormalized, random: pfRandom.aopcNormalized },
-      randomisation: sanity,
-      at: new Date().toISOString(),
-    };
-    const json = path.join(out.dir, `${name}.json`);
-    writeJsonAtomic(json, numbers);
-    log(`${arch}: ${label} on ${inp.count} image(s), backend ${backend.name}`);
-    log(`  conservation: max |sum R - score| / |score| = ${fmt(conserved)}`);
-    log(`  relevance mass accuracy on ${inp.maskName}: ${fmt(mass.mean, 3)}; rank accuracy ${fmt(rank.mean, 3)}`);
-    log(
-      `  AOPC (normalised, ${steps} steps of 4 pixels): ${fmt(pf.aopcNormalized, 3)} vs ${fmt(pfRandom.aopcNormalized, 3)} for a random order`,
-    );
-    log(
-      `  randomisation check (Spearman with the trained model's heatmaps, cascading from the top): ${sanity.map((s) => `${s.layer} ${fmt(s.spearman, 3)}`).join(', ')}`,
-    );
-    log(`wrote ${figure} and ${json}`);
+      seed: config.seed,
+    });
   } finally {
     model.dispose();
   }
+}
+
+/**
+ * Explains `inp` with one method and writes what `explain` reports for any model: the heatmap figure
+ * and a JSON of conservation, relevance mass / rank accuracy (where a ground truth is known), pixel
+ * flipping against a random order and the randomisation check.
+ */
+export async function explainAndReport(model: Module, inp: Inputs, out: RunDir, r: ExplainRun): Promise<void> {
+  const { kind, arch, method, composite } = r;
+  const options: ExplainOptions = {
+    method,
+    ...(composite ? { composite: composite as ExplainOptions['composite'], bounds: inp.range } : {}),
+    ...(r.target !== undefined ? { target: r.target } : {}),
+    ...(method === 'gradCam' ? { layer: r.layer } : {}),
+    ...(method === 'occlusion' ? r.occlusion : {}),
+  };
+  const x = tf.tensor(inp.x, [inp.count, ...inp.sampleShape]);
+  let e: Explanation;
+  try {
+    e = explain(model, x, options);
+  } finally {
+    x.dispose();
+  }
+  const relevance = e.relevance.dataSync() as Float32Array;
+  e.relevance.dispose();
+  const label = composite ? `lrp (${composite})` : method;
+
+  const px = inp.height * inp.width;
+  const channels = inp.channels ?? 1;
+  const mass = inp.masks ? relevanceMassAccuracy(relevance, inp.masks, inp.count) : null;
+  const rank = inp.masks ? relevanceRankAccuracy(relevance, inp.masks, inp.count) : null;
+  const score = scoreFunction(model, { sampleShape: inp.sampleShape, target: e.target });
+  const steps = Math.floor((px * channels) / 4 / 4);
+  const flip = { count: inp.count, steps, pixelsPerStep: 4, perturbation: 'uniform' as const, range: inp.range, seed: r.seed };
+  const pf = await pixelFlipping(score, inp.x, { ...flip, relevance });
+  const pfRandom = await pixelFlipping(score, inp.x, { ...flip, order: 'random' });
+  const xr = tf.tensor(inp.x, [inp.count, ...inp.sampleShape]);
+  const sanity = (() => {
+    try {
+      return randomisationCheck(model, xr, { ...options, target: e.target }, { seed: r.seed });
+    } finally {
+      xr.dispose();
+    }
+  })();
+  const conserved = Math.max(...Array.from(e.conservation.relError));
+
+  const panels = Array.from({ length: inp.count }, (_, i) => ({
+    row: `${inp.labels[i]}, target ${e.target[i]} (score ${fmt(e.score[i]!, 3)})`,
+    column: label,
+    image: perPixel(inp.x.subarray(i * px * channels, (i + 1) * px * channels), channels, 1 / channels),
+    relevance: perPixel(relevance.subarray(i * px * channels, (i + 1) * px * channels), channels, 1),
+  }));
+  const name = `explain-${method}${composite ? `-${composite}` : ''}`;
+  const figure = out.writeFile(
+    `${name}.png`,
+    await renderChartPng(
+      heatmapFigureSpec({ title: `${arch}: ${label}`, height: inp.height, width: inp.width, panels, range: inp.range, pixel: 3 }),
+    ),
+  );
+  const numbers = {
+    model: kind,
+    arch,
+    method,
+    ...(composite ? { composite } : {}),
+    backend: r.backend,
+    images: inp.count,
+    target: Array.from(e.target),
+    score: Array.from(e.score),
+    conservation: { maxRelError: conserved, delta: Array.from(e.conservation.delta) },
+    relevanceMassAccuracy: mass?.mean ?? null,
+    relevanceRankAccuracy: rank?.mean ?? null,
+    groundTruth: inp.maskName,
+    aopcNormalized: { method: pf.aopcNormalized, random: pfRandom.aopcNormalized },
+    randomisation: sanity,
+    at: new Date().toISOString(),
+  };
+  const json = path.join(out.dir, `${name}.json`);
+  writeJsonAtomic(json, numbers);
+  log(`${arch}: ${label} on ${inp.count} image(s), backend ${r.backend}`);
+  log(`  conservation: max |sum R - score| / |score| = ${fmt(conserved)}`);
+  if (mass && rank) log(`  relevance mass accuracy on ${inp.maskName}: ${fmt(mass.mean, 3)}; rank accuracy ${fmt(rank.mean, 3)}`);
+  log(
+    `  AOPC (normalised, ${steps} steps of 4 pixels): ${fmt(pf.aopcNormalized, 3)} vs ${fmt(pfRandom.aopcNormalized, 3)} for a random order`,
+  );
+  log(
+    `  randomisation check (Spearman with the trained model's heatmaps, cascading from the top): ${sanity.map((s) => `${s.layer} ${fmt(s.spearman, 3)}`).join(', ')}`,
+  );
+  log(`wrote ${figure} and ${json}`);
+}
+
+/** NHWC values of one image as one value per pixel: the channels summed and scaled (mean image, summed relevance). */
+function perPixel(values: Float32Array, channels: number, scale: number): Float32Array {
+  if (channels === 1) return values;
+  const out = new Float32Array(values.length / channels);
+  for (let p = 0; p < out.length; p++) {
+    let sum = 0;
+    for (let c = 0; c < channels; c++) sum += values[p * channels + c]!;
+    out[p] = sum * scale;
+  }
+  return out;
 }
