@@ -4,3 +4,8 @@ import { LogitlabError } from '@logitlab/core';
 export class MetricInputError extends LogitlabError {
   override name = 'MetricInputError';
 }
+
+/** Thrown when a localisation metric is asked for on data without ground-truth masks. */
+export class MissingMasksError extends MetricInputError {
+  override name = 'MissingMasksError';
+}

@@ -84,3 +84,14 @@ export function inferNumClasses(...arrays: ArrayLike<number>[]): number {
 export function safeDiv(a: number, b: number, zeroDivision = 0): number {
   return b === 0 ? zeroDivision : a / b;
 }
+
+/** [min, max] of the values (the default pixel range of the perturbation metrics). */
+export function minMax(x: ArrayLike<number>): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < x.length; i++) {
+    lo = Math.min(lo, x[i] as number);
+    hi = Math.max(hi, x[i] as number);
+  }
+  return [lo, hi];
+}
