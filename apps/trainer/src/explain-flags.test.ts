@@ -19,6 +19,8 @@ async function parse(args: string[]): Promise<{ opts?: unknown; error?: Commande
     experiment: noop,
     tour: noop,
     explain: async (o) => void (opts = o),
+    explainDataset: async (o) => void (opts = o),
+    merge: async (o) => void (opts = o),
   };
   const program = buildProgram(actions, { exitOverride: true, writeErr: () => {}, writeOut: () => {} });
   try {

@@ -17,6 +17,8 @@ function recorder() {
     bench: record('bench'),
     experiment: record('experiment'),
     tour: record('tour'),
+    explainDataset: record('explainDataset'),
+    merge: record('merge'),
   };
   return { actions, calls };
 }
