@@ -23,7 +23,7 @@ if (!built) console.warn(`[explain --dataset] SKIPPED: ${path.relative(repoRoot,
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'logitlab-dscale-'));
 const run = path.join(tmp, 'run');
 const at = (name: string) => path.join(tmp, name);
-const ARGS = ['--dataset', '--data', 'synthetic', '--limit', '60', '--batch-size', '10', '--backend', 'cpu'];
+const ARGS = ['--dataset', '--data', 'synthetic', '--limit', '60', '--batch-size', '10', '--backend', 'wasm'];
 const METHODS = ['--methods', 'gradient,lrp:epsilonPlus'];
 const METRICS = ['--metrics', 'faithfulness,robustness,localisation,complexity,randomisation,axiomatic'];
 const explainArgs = (out: string, extra: string[] = []) => ['explain', run, ...ARGS, ...METHODS, ...METRICS, '--out', out, ...extra];
@@ -138,9 +138,9 @@ describe.skipIf(!built)('logitlab explain --dataset and merge (built CLI, child 
     const before = snapshot(at('full'));
     oneLineError(
       logitlab(explainArgs(at('x'), ['--shard', '3/3'])),
-      /ShardSpecError: --shard 3\/3: shard index 3 is out of range; expected 0..2/,
+      /--shard 3\/3: shard index 3 is out of range; expected 0..2 for 3 shards/,
     );
-    oneLineError(logitlab(explainArgs(at('x'), ['--shard', '0/0'])), /ShardSpecError: .*number of shards must be at least 1; got 0/);
+    oneLineError(logitlab(explainArgs(at('x'), ['--shard', '0/0'])), /--shard 0\/0: the number of shards must be at least 1; got 0/);
     oneLineError(
       logitlab(explainArgs(at('x')), { JOB_COMPLETION_INDEX: '1' }),
       /ShardSpecError: JOB_COMPLETION_INDEX and JOB_COMPLETIONS must be set together/,
@@ -162,13 +162,43 @@ describe.skipIf(!built)('logitlab explain --dataset and merge (built CLI, child 
       logitlab(['explain', run, ...ARGS, ...METHODS, '--metrics', 'complexity', '--out', at('full')]),
       /ShardMismatchError: .* holds another run \(metrics:/,
     );
-    // merge: a missing shard, a duplicated one, shards of another run, a corrupted batch
-    oneLineError(logitlab(['merge', at('shard-0'), at('shard-1'), '--out', at('r')]), /IncompleteShardsError: shard\(s\) 2 of 3 missing/);
+    // merge: a missing shard, a duplicated one, shards of another run, a corrupted batch. The shards are
+    // cut from the full run (as the sharded test's would be), so this test runs on its own too.
+    const manifest = JSON.parse(fs.readFileSync(at('full/manifest.json'), 'utf8'));
+    for (const i of [0, 1]) {
+      const dir = at(`cut-${i}`);
+      const batches = [2 * i, 2 * i + 1]; // 6 batches in 3 shards: blocks of 2
+      fs.mkdirSync(path.join(dir, 'batches'), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ ...manifest, shard: { index: i, count: 3 }, batches }));
+      for (const b of batches)
+        fs.copyFileSync(path.join(at('full/batches'), `batch-00000${b}.json`), path.join(dir, `batches/batch-00000${b}.json`));
+    }
+    oneLineError(logitlab(['merge', at('cut-0'), at('cut-1'), '--out', at('r')]), /IncompleteShardsError: shard\(s\) 2 of 3 missing/);
     oneLineError(
-      logitlab(['merge', at('shard-0'), at('shard-0'), at('shard-1'), '--out', at('r')]),
+      logitlab(['merge', at('cut-0'), at('cut-0'), at('cut-1'), '--out', at('r')]),
       /IncompleteShardsError: shard 0\/3 is given twice/,
     );
-    oneLineError(logitlab(['merge', at('shard-0'), at('full'), '--out', at('r')]), /ShardMismatchError: .*different shard counts/);
+    oneLineError(logitlab(['merge', at('cut-0'), at('full'), '--out', at('r')]), /ShardMismatchError: .*different shard counts/);
+    const other = at('cut-other');
+    fs.cpSync(at('cut-1'), other, { recursive: true });
+    fs.writeFileSync(
+      path.join(other, 'manifest.json'),
+      JSON.stringify({ ...manifest, seed: 2, shard: { index: 1, count: 3 }, batches: [2, 3] }),
+    );
+    oneLineError(
+      logitlab(['merge', at('cut-0'), other, '--out', at('r')]),
+      /ShardMismatchError: .*are not shards of one run \(seed: 2 vs 1\)|\(seed: 1 vs 2\)/,
+    );
+    fs.rmSync(path.join(at('cut-1'), 'batches/batch-000003.json'));
+    fs.cpSync(at('cut-1'), at('cut-2'), { recursive: true });
+    fs.writeFileSync(
+      path.join(at('cut-2'), 'manifest.json'),
+      JSON.stringify({ ...manifest, shard: { index: 2, count: 3 }, batches: [4, 5] }),
+    );
+    oneLineError(
+      logitlab(['merge', at('cut-0'), at('cut-1'), at('cut-2'), '--out', at('r')]),
+      /IncompleteShardsError: .*cut-1 \(shard 1\/3\) has 1 unfinished batch\(es\) \(3\)/,
+    );
     fs.cpSync(at('full'), at('corrupt'), { recursive: true });
     const victim = path.join(at('corrupt'), 'batches/batch-000003.json');
     fs.writeFileSync(victim, fs.readFileSync(victim, 'utf8').slice(0, 200));

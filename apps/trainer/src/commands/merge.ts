@@ -21,38 +21,36 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 export function checkShards(dirs: readonly string[]): { manifests: DatasetManifest[]; dirs: string[] } {
   const found = dirs.map((dir) => {
     const m = readManifest(dir);
-    if (!m) throw new IncompleteShardsError(`${dir} has no manifest.json: not the output of \`logitlab explain --dataset\``, 1);
+    if (!m) throw new IncompleteShardsError(`${dir} has no manifest.json: not the output of \`logitlab explain --dataset\``);
     return { dir, m };
   });
   const first = found[0]!;
   for (const { dir, m } of found.slice(1)) {
     const diff = firstDifference(first.m, m);
-    if (diff) throw new ShardMismatchError(`${dir} and ${first.dir} are not shards of one run (${diff})`, 1);
+    if (diff) throw new ShardMismatchError(`${dir} and ${first.dir} are not shards of one run (${diff})`);
     if (m.shard.count !== first.m.shard.count)
       throw new ShardMismatchError(
         `${dir} is shard ${m.shard.index}/${m.shard.count} but ${first.dir} is ${first.m.shard.index}/${first.m.shard.count}: different shard counts`,
-        1,
       );
   }
   const n = first.m.shard.count;
   const byIndex: ({ dir: string; m: DatasetManifest } | undefined)[] = Array.from({ length: n });
   for (const f of found) {
     const twin = byIndex[f.m.shard.index];
-    if (twin) throw new IncompleteShardsError(`shard ${f.m.shard.index}/${n} is given twice (${twin.dir} and ${f.dir})`, 1);
+    if (twin) throw new IncompleteShardsError(`shard ${f.m.shard.index}/${n} is given twice (${twin.dir} and ${f.dir})`);
     byIndex[f.m.shard.index] = f;
   }
   const missing = byIndex.flatMap((f, i) => (f ? [] : [i]));
   if (missing.length > 0)
-    throw new IncompleteShardsError(`shard(s) ${missing.join(', ')} of ${n} missing; pass all ${n} shard directories`, 1);
+    throw new IncompleteShardsError(`shard(s) ${missing.join(', ')} of ${n} missing; pass all ${n} shard directories`);
   const batches = Math.ceil(first.m.count / first.m.batchSize);
   for (const { dir, m } of byIndex as { dir: string; m: DatasetManifest }[]) {
     if (JSON.stringify(m.batches) !== JSON.stringify(shardBatches(batches, m.shard)))
-      throw new ShardMismatchError(`${dir}: its batch list is not shard ${m.shard.index}/${n}'s`, 1);
+      throw new ShardMismatchError(`${dir}: its batch list is not shard ${m.shard.index}/${n}'s`);
     const unfinished = m.batches.filter((b) => !fs.existsSync(batchFile(dir, b)));
     if (unfinished.length > 0) {
       throw new IncompleteShardsError(
         `${dir} (shard ${m.shard.index}/${n}) has ${unfinished.length} unfinished batch(es) (${unfinished.slice(0, 5).join(', ')}${unfinished.length > 5 ? ', ...' : ''}); run its command again to finish`,
-        1,
       );
     }
   }
