@@ -160,6 +160,14 @@ function listOf(allowed: readonly string[], what: string): (value: string) => st
   };
 }
 
+/** 'a, b,,c' -> ['a', 'b', 'c'] */
+function commaList(value: string): string[] {
+  return value
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+}
+
 export function buildProgram(
   actions: Actions,
   {
@@ -276,19 +284,14 @@ export function buildProgram(
       if (raw.dataset) {
         if (!raw.out) throw new UsageError('explain --dataset needs --out <dir> for its batch files');
         if (!raw.methods) throw new UsageError('explain --dataset needs --methods (e.g. lrp:epsilonPlus,integratedGradients)');
-        const list = (v: string) =>
-          v
-            .split(',')
-            .map((x) => x.trim())
-            .filter(Boolean);
         await actions.explainDataset({
           checkpoint: dir,
           backend: raw.backend,
           ...(raw.data ? { data: raw.data } : {}),
           split: raw.split as 'test' | 'train',
           ...(raw.limit !== undefined ? { limit: raw.limit } : {}),
-          methods: list(raw.methods),
-          metrics: list(raw.metrics),
+          methods: commaList(raw.methods),
+          metrics: commaList(raw.metrics),
           out: raw.out,
           ...(raw.shard ? { shard: raw.shard } : {}),
           batchSize: raw.batchSize,

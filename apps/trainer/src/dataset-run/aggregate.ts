@@ -65,6 +65,7 @@ export function aggregate(samples: readonly SampleResult[], methods: readonly st
         // oxlint-disable-next-line unicorn/no-array-sort -- sorts a fresh array
         .sort((a, b) => sign * (b.value - a.value) || a.index - b.index);
       best[method] = scored.slice(0, 3);
+      // oxlint-disable-next-line unicorn/no-array-reverse -- reverses a fresh slice; toReversed is ES2023
       worst[method] = scored.slice(-3).reverse();
     }
   }
@@ -86,6 +87,7 @@ function findings(table: DatasetReport['table'], methods: readonly string[], met
     const sign = m.higherIsBetter ? 1 : -1;
     const order = methods
       .filter((x) => Number.isFinite(table[x]![m.name]!.mean))
+      // oxlint-disable-next-line unicorn/no-array-sort -- sorts a fresh filtered copy
       .sort((a, b) => sign * (table[b]![m.name]!.mean - table[a]![m.name]!.mean) || a.localeCompare(b));
     if (order.length < 2) continue;
     const [first, second] = [order[0]!, order[1]!];
@@ -98,6 +100,7 @@ function findings(table: DatasetReport['table'], methods: readonly string[], met
         (apart ? 'the 95% intervals do not overlap.' : 'the 95% intervals overlap, so the data do not separate them.'),
     );
   }
+  // oxlint-disable-next-line unicorn/no-array-sort -- sorts a fresh copy
   const leader = [...wins.entries()].sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]))[0];
   if (leader && leader[1] > 0) out.unshift(`${leader[0]} leads on ${leader[1]} of ${out.length} metrics.`);
   return out;

@@ -6,6 +6,10 @@ interface Stream {
   write(text: string): unknown;
 }
 
+function text(p: DatasetProgress): string {
+  return `${p.done}/${p.total} images | ${p.imagesPerSecond.toFixed(1)} images/s | eta ${formatDuration(p.etaSeconds)}`;
+}
+
 /**
  * Progress of a dataset run: a bar redrawn in place on a terminal, and in logs (Kubernetes, CI) one
  * line each time another 10% is done, so a 10,000-image run logs 10 lines, not 10,000.
@@ -13,8 +17,6 @@ interface Stream {
 export function datasetProgress(label: string, stream: Stream = process.stderr): { update(p: DatasetProgress): void; end(): void } {
   let lastDecile = 0;
   let drawn = false;
-  const text = (p: DatasetProgress) =>
-    `${p.done}/${p.total} images | ${p.imagesPerSecond.toFixed(1)} images/s | eta ${formatDuration(p.etaSeconds)}`;
   return {
     update(p) {
       if (stream.isTTY) {

@@ -69,7 +69,7 @@ export async function regionPerturbation(
   const orders = Array.from({ length: count }, (_, i) => {
     const sums = patches.map((at) => at.reduce((s, j) => s + (a[i * d + j] as number), 0));
     // oxlint-disable-next-line unicorn/no-array-sort -- sorts a fresh index array; stable, so ties keep patch order
-    return Array.from({ length: patches.length }, (_, p) => p).sort((p, q) => (sums[q] as number) - (sums[p] as number));
+    return Array.from({ length: patches.length }, (_unused, p) => p).sort((p, q) => (sums[q] as number) - (sums[p] as number));
   });
   const current = Float32Array.from(x);
   const scores = new Float64Array(count * (regions + 1));
@@ -180,7 +180,7 @@ export async function monotonicity(
   const steps = d / featuresPerStep;
   const orders = Array.from({ length: count }, (_, i) =>
     // oxlint-disable-next-line unicorn/no-array-sort -- sorts a fresh index array; stable, so ties keep index order
-    Array.from({ length: d }, (_, j) => j).sort((p, q) => (a[i * d + p] as number) - (a[i * d + q] as number)),
+    Array.from({ length: d }, (_unused, j) => j).sort((p, q) => (a[i * d + p] as number) - (a[i * d + q] as number)),
   );
   const current = new Float32Array(x.length).fill(baseline);
   const prev = new Float64Array(count);

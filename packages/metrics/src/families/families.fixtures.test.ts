@@ -59,6 +59,10 @@ const explainer = (batch: Float32Array, n: number, t: Int32Array) =>
     return Math.fround((weights[t[i]! * d + (k % d)] as number) * (batch[k] as number)) * (batch[k] as number);
   });
 
+// gradient x input
+const gxi = (batch: Float32Array, n: number, t: Int32Array) =>
+  Float32Array.from({ length: n * d }, (_, k) => (weights[t[Math.floor(k / d)]! * d + (k % d)] as number) * (batch[k] as number));
+
 function close(actual: ArrayLike<number>, expected: readonly number[], tol: number, relative = false): void {
   expect(actual.length).toBe(expected.length);
   for (let i = 0; i < expected.length; i++) {
@@ -124,8 +128,6 @@ describe('explanation metric families against the numpy reference', () => {
   it('axiomatic: completeness and input invariance', async () => {
     close((await completeness(score, images, relevance, { count })).perImage, entry('completeness').perImage, 1e-9);
     // gradient x input of the shifted model sees x + shift; the maps under test are w * x
-    const gxi = (batch: Float32Array, n: number, t: Int32Array) =>
-      Float32Array.from({ length: n * d }, (_, k) => (weights[t[Math.floor(k / d)]! * d + (k % d)] as number) * (batch[k] as number));
     const ii = entry('inputInvariance');
     const plain = gxi(images, count, targets);
     const r = await inputInvariance(gxi, images, plain, { count, targets, ...ii.options });

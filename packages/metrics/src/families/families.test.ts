@@ -27,7 +27,9 @@ const images = Float32Array.from({ length: 2 * d }, (_, k) => ((k * 7) % 11) / 1
 const relevance = Float32Array.from(images, (v, k) => v * (w[k % d] as number));
 const linear = (batch: Float32Array, n: number) =>
   Float64Array.from({ length: n }, (_, i) => batch.subarray(i * d, (i + 1) * d).reduce((s, v, j) => s + v * (w[j] as number), 0));
-const gxi = (batch: Float32Array, n: number) => Float32Array.from(batch, (v, k) => v * (w[k % d] as number));
+const gxi = (batch: Float32Array, _n: number) => Float32Array.from(batch, (v, k) => v * (w[k % d] as number));
+const grad = (_b: Float32Array, n: number) => Float32Array.from({ length: n * d }, (_, k) => w[k % d] as number);
+const short = () => new Float32Array(1);
 const targets = Int32Array.from([0, 1]);
 const masks = Float32Array.from({ length: 2 * d }, (_, k) => (k % d < 4 ? 1 : 0));
 
@@ -55,7 +57,6 @@ describe('explanation metric families: behaviour', () => {
   });
 
   it('a linear model explained by its gradient is perfectly robust and input invariant; gradient x input is not invariant', async () => {
-    const grad = (_b: Float32Array, n: number) => Float32Array.from({ length: n * d }, (_, k) => w[k % d] as number);
     const a = grad(images, 2);
     expect((await maxSensitivity(grad, images, a, { count: 2, targets })).perImage).toEqual(Float64Array.from([0, 0]));
     expect((await localLipschitzEstimate(grad, images, a, { count: 2, targets })).mean).toBe(0);
@@ -131,7 +132,6 @@ describe('explanation metric families: bad input', () => {
   });
 
   it('a score or explanation callback that answers the wrong length', async () => {
-    const short = () => new Float32Array(1);
     await expect(completeness(short, images, relevance, { count: 2 })).rejects.toThrow(/returned 1 values for 2 images/);
     await expect(maxSensitivity(short, images, relevance, { count: 2, targets })).rejects.toThrow(/returned 1 values for 32 inputs/);
     await expect(completeness(linear, images, relevance, { count: 2, baseline: [0, 1] })).rejects.toThrow(/baseline has 2 values/);
@@ -167,22 +167,22 @@ describe('explanation metric families: bad input', () => {
   });
 });
 
-describe('the metric registry', () => {
-  const ctx = (over: Partial<MetricContext> = {}): MetricContext => ({
-    images,
-    relevance,
-    count: 2,
-    shape: [4, 4, 1],
-    targets,
-    numClasses: 3,
-    score: linear,
-    explain: gxi,
-    explainShifted: gxi,
-    masks,
-    seed: 1,
-    ...over,
-  });
+const ctx = (over: Partial<MetricContext> = {}): MetricContext => ({
+  images,
+  relevance,
+  count: 2,
+  shape: [4, 4, 1],
+  targets,
+  numClasses: 3,
+  score: linear,
+  explain: gxi,
+  explainShifted: gxi,
+  masks,
+  seed: 1,
+  ...over,
+});
 
+describe('the metric registry', () => {
   it('every entry belongs to a family, every family has entries, and each gives one finite-or-NaN value per image', async () => {
     expect(new Set(explanationMetrics.map((e) => e.family))).toEqual(new Set(metricFamilies));
     expect(new Set(explanationMetrics.map((e) => e.name)).size).toBe(explanationMetrics.length);
