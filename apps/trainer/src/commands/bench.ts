@@ -188,7 +188,8 @@ export async function benchCommand(flags: BenchFlags): Promise<void> {
     log(
       `  explain convnet batch ${explainRow.batch} on ${explainBackend}: forward+backward ${fmt(explainRow.forwardBackwardMs, 3)} ms; LRP ${parts.join(', ')}`,
     );
-    datasetRow = await measureExplainDataset(explainBackend);
+    // a smoke run (--repeats 1) measures one small batch: the full measurement is minutes on 2 cores
+    datasetRow = await measureExplainDataset(explainBackend, { images: flags.repeats >= 3 ? 64 : 16 });
     log(
       `  explain --dataset convnet on ${explainBackend}: ${datasetRow.images} images x ${datasetRow.methods.length} methods (${datasetRow.methods.join(', ')}), every metric family: ` +
         `${fmt(datasetRow.imageMethodsPerSec, 3)} images x methods/s (${fmt(datasetRow.imagesPerSec, 3)} images/s)`,
