@@ -30,6 +30,14 @@ export const actions: Actions = {
     const { explainCommand } = await import('./commands/explain');
     await explainCommand(opts);
   },
+  async explainDataset(opts) {
+    const { explainDatasetCommand } = await import('./commands/explain-dataset');
+    await explainDatasetCommand(opts);
+  },
+  async merge(opts) {
+    const { mergeCommand } = await import('./commands/merge');
+    await mergeCommand(opts);
+  },
   async backends() {
     const { backendsCommand } = await import('./commands/backends');
     await backendsCommand();

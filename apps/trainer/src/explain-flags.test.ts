@@ -18,6 +18,8 @@ async function parse(args: string[]): Promise<{ opts?: unknown; error?: Commande
     experiment: noop,
     tour: noop,
     explain: async (o) => void (opts = o),
+    explainDataset: async (o) => void (opts = o),
+    merge: async (o) => void (opts = o),
   };
   const program = buildProgram(actions, { exitOverride: true, writeErr: () => {}, writeOut: () => {} });
   try {
@@ -83,4 +85,63 @@ describe('logitlab explain flags', () => {
       expect(error).toBeInstanceOf(CommanderError);
     },
   );
+});
+
+describe('logitlab explain --dataset and merge flags', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'explain-dataset-flags-'));
+  fs.writeFileSync(path.join(dir, 'config.json'), '{}');
+  const out = path.join(dir, 'out');
+
+  it('parses the dataset run with defaults (test split, all metrics, batches of 32, stroke masks)', async () => {
+    const { opts } = await parse(['explain', dir, '--dataset', '--methods', 'lrp:epsilonPlus, gradient', '--out', out]);
+    expect(opts).toEqual({
+      checkpoint: dir,
+      backend: 'auto',
+      split: 'test',
+      methods: ['lrp:epsilonPlus', 'gradient'],
+      metrics: ['all'],
+      out,
+      batchSize: 32,
+      masks: 'strokes',
+    });
+    const full = await parse([
+      'explain',
+      dir,
+      '--dataset',
+      '--methods',
+      'gradient',
+      '--metrics',
+      'faithfulness,entropy',
+      '--limit',
+      '100',
+      '--shard',
+      '1/4',
+      '--data',
+      'synthetic',
+      '--out',
+      out,
+    ]);
+    expect(full.opts).toMatchObject({
+      metrics: ['faithfulness', 'entropy'],
+      limit: 100,
+      shard: { index: 1, count: 4 },
+      data: { kind: 'synthetic' },
+    });
+    expect((await parse(['merge', out, dir, '--out', out])).opts).toEqual({ dirs: [out, dir], out, figures: true });
+  });
+
+  it.each([[['--shard', '4/4']], [['--shard', '0/0']], [['--limit', '0']], [['--split', 'val']], [['--masks', 'boxes']]])(
+    'rejects %j',
+    async (flags) => {
+      const { error } = await parse(['explain', dir, '--dataset', '--methods', 'gradient', '--out', out, ...flags]);
+      expect(error).toBeInstanceOf(CommanderError);
+    },
+  );
+
+  it('needs --out and --methods with --dataset, and dataset flags need --dataset', async () => {
+    await expect(parse(['explain', dir, '--dataset', '--methods', 'gradient'])).rejects.toThrow(/needs --out/);
+    await expect(parse(['explain', dir, '--dataset', '--out', out])).rejects.toThrow(/needs --methods/);
+    await expect(parse(['explain', dir, '--limit', '10'])).rejects.toThrow(/--limit needs --dataset/);
+    expect((await parse(['merge', out])).error).toBeInstanceOf(CommanderError); // --out is required
+  });
 });

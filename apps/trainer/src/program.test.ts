@@ -18,6 +18,8 @@ function recorder() {
     bench: record('bench'),
     experiment: record('experiment'),
     tour: record('tour'),
+    explainDataset: record('explainDataset'),
+    merge: record('merge'),
   };
   return { actions, calls };
 }

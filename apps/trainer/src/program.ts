@@ -22,6 +22,9 @@ import {
   resolveCommonOptions,
 } from './options';
 import type { CommonOptions } from './options';
+import type { ExplainDatasetFlags } from './commands/explain-dataset';
+import type { MergeFlags } from './commands/merge';
+import { parseShard } from './dataset-run/shard';
 
 /** commander only prints InvalidArgumentError as a one-line usage error; other throws would be stack traces. */
 function flag<T>(parse: (value: string) => T): (value: string) => T {
@@ -96,10 +99,30 @@ export interface Actions {
     target?: number;
     out?: string;
   }): Promise<void>;
+  explainDataset(opts: ExplainDatasetFlags): Promise<void>;
+  merge(opts: MergeFlags): Promise<void>;
   backends(): Promise<void>;
   bench(opts: BenchFlags): Promise<void>;
   experiment(name: string, opts: CommonOptions): Promise<void>;
   tour(opts: CommonOptions & { only?: string[] }): Promise<void>;
+}
+
+interface ExplainRaw {
+  backend: CommonOptions['backend'];
+  method: string;
+  composite?: string;
+  target?: number;
+  images: number | string;
+  out?: string;
+  dataset?: boolean;
+  data?: CommonOptions['data'];
+  split: string;
+  limit?: number;
+  methods?: string;
+  metrics: string;
+  shard?: ReturnType<typeof parseShard>;
+  batchSize: number;
+  masks: string;
 }
 
 export interface BenchFlags {
@@ -142,6 +165,14 @@ function listOf(allowed: readonly string[], what: string): (value: string) => st
       throw new UsageError(`unknown ${what} '${bad.join(',') || value}', expected a comma-separated list of ${allowed.join(', ')}`);
     return items;
   };
+}
+
+/** 'a, b,,c' -> ['a', 'b', 'c'] */
+function commaList(value: string): string[] {
+  return value
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 }
 
 export function buildProgram(
@@ -248,32 +279,84 @@ export function buildProgram(
     )
     .option(
       '--out <dir>',
-      'where to write the heatmaps (default: the run directory)',
+      'where to write the heatmaps (default: the run directory); with --dataset, the shard directory',
       flag((v) => checkOutDir(v)),
     )
-    .action(
-      async (
-        dir: string,
-        raw: {
-          backend: CommonOptions['backend'];
-          method: string;
-          composite?: string;
-          target?: number;
-          images: number | string;
-          out?: string;
-        },
-      ) => {
-        await actions.explain({
+    .option('--dataset', 'explain a whole split, scored by explanation metric families, resumable and shardable')
+    .option(
+      '--data <source>',
+      "--dataset: synthetic | mnist | fashion-mnist | kmnist | <dir of IDX files> (default: the run's data)",
+      flag(parseData),
+    )
+    .addOption(new Option('--split <name>', '--dataset: which split').choices(['test', 'train']).default('test'))
+    .option(
+      '--limit <n>',
+      '--dataset: the first n images of the split',
+      flag((v) => parsePositiveInt(v, '--limit')),
+    )
+    .option('--methods <list>', '--dataset: comma-separated methods, lrp:<composite> for LRP (lrp:epsilonPlus,integratedGradients)')
+    .option('--metrics <list>', '--dataset: comma-separated metric families or metric names, or all', 'all')
+    .option(
+      '--shard <I/N>',
+      '--dataset: compute shard I of N (0-based; default JOB_COMPLETION_INDEX / JOB_COMPLETIONS, else all)',
+      flag(parseShard),
+    )
+    .option(
+      '--batch-size <n>',
+      '--dataset: images per batch (and per committed file)',
+      flag((v) => parsePositiveInt(v, '--batch-size')),
+      32,
+    )
+    .addOption(
+      new Option('--masks <kind>', "--dataset: localisation ground truth: the digit's strokes, or none")
+        .choices(['strokes', 'none'])
+        .default('strokes'),
+    )
+    .action(async (dir: string, raw: ExplainRaw) => {
+      if (raw.dataset) {
+        if (!raw.out) throw new UsageError('explain --dataset needs --out <dir> for its batch files');
+        if (!raw.methods) throw new UsageError('explain --dataset needs --methods (e.g. lrp:epsilonPlus,integratedGradients)');
+        await actions.explainDataset({
           checkpoint: dir,
           backend: raw.backend,
-          images: raw.images,
-          method: raw.method,
-          composite: raw.composite,
-          target: raw.target,
+          ...(raw.data ? { data: raw.data } : {}),
+          split: raw.split as 'test' | 'train',
+          ...(raw.limit !== undefined ? { limit: raw.limit } : {}),
+          methods: commaList(raw.methods),
+          metrics: commaList(raw.metrics),
           out: raw.out,
+          ...(raw.shard ? { shard: raw.shard } : {}),
+          batchSize: raw.batchSize,
+          masks: raw.masks as 'strokes' | 'none',
         });
-      },
-    );
+        return;
+      }
+      const datasetOnly = (['data', 'limit', 'methods', 'shard'] as const).filter((k) => raw[k] !== undefined);
+      if (datasetOnly.length > 0) throw new UsageError(`--${datasetOnly[0]} needs --dataset`);
+      await actions.explain({
+        checkpoint: dir,
+        backend: raw.backend,
+        images: raw.images,
+        method: raw.method,
+        composite: raw.composite,
+        target: raw.target,
+        out: raw.out,
+      });
+    });
+
+  program
+    .command('merge')
+    .description('merge the shards of an `explain --dataset` run into one report (checks they are complete and consistent)')
+    .argument('<dirs...>', 'shard directories (all N of them; one for an unsharded run)')
+    .requiredOption(
+      '--out <dir>',
+      'report directory',
+      flag((v) => checkOutDir(v)),
+    )
+    .option('--no-figures', 'skip the per-family figures')
+    .action(async (dirs: string[], raw: { out: string; figures: boolean }) => {
+      await actions.merge({ dirs, out: raw.out, figures: raw.figures });
+    });
 
   program
     .command('backends')

@@ -30,3 +30,7 @@ export {
   type RandomisationOptions,
   type RandomisationStep,
 } from './evaluation';
+export { explainDataset, type ExplainDatasetOptions, type ExplainDatasetSummary } from './dataset/explain-dataset';
+export { methodLabel, parseMethodSpec, type MethodSpec } from './dataset/method-spec';
+export { withInputShift } from './dataset/input-shift';
+export type { BatchResult, BatchSource, DatasetProgress, SampleResult } from './dataset/types';

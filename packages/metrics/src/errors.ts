@@ -9,3 +9,8 @@ export class MetricInputError extends LogitlabError {
 export class MetricAbortedError extends LogitlabError {
   override name = 'MetricAbortedError';
 }
+
+/** Thrown when a localisation metric is asked for on data without ground-truth masks. */
+export class MissingMasksError extends MetricInputError {
+  override name = 'MissingMasksError';
+}

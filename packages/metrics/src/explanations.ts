@@ -1,5 +1,5 @@
 import { MetricAbortedError, MetricInputError } from './errors';
-import { checkFinite, checkPositiveInt, type Numeric, values } from './input';
+import { checkFinite, checkPositiveInt, minMax, type Numeric, values } from './input';
 import { Rng } from '@logitlab/core';
 
 export interface ConservationEntry {
@@ -224,14 +224,4 @@ function pixelOrders(
     idx.sort((a, b) => (r[base + b] as number) - (r[base + a] as number));
     return Int32Array.from(idx);
   });
-}
-
-function minMax(x: ArrayLike<number>): [number, number] {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let i = 0; i < x.length; i++) {
-    lo = Math.min(lo, x[i] as number);
-    hi = Math.max(hi, x[i] as number);
-  }
-  return [lo, hi];
 }

@@ -1,4 +1,4 @@
-export { MetricInputError, MetricAbortedError } from './errors';
+export { MetricInputError, MetricAbortedError, MissingMasksError } from './errors';
 export { argmaxRows, type Numeric } from './input';
 export {
   accuracy,
@@ -26,3 +26,34 @@ export { pca2d, pcaProject, pcaLift, tsne2d, type Pca2d, type ProjectionOptions,
 export { RunningMean, MeterGroup } from './meters';
 export { divergingColor, heatmapRgba, grayLevel, grayRgba, maxAbs, type Rgb } from './colormap';
 export { digitLikeShare, flatImage, knnAccuracy, nearestDistance } from './samples';
+export {
+  regionPerturbation,
+  faithfulnessCorrelation,
+  monotonicity,
+  type RegionPerturbationOptions,
+  type RegionPerturbationResult,
+  type FaithfulnessCorrelationOptions,
+  type MonotonicityOptions,
+  type MonotonicityResult,
+} from './families/faithfulness';
+export { maxSensitivity, localLipschitzEstimate, type MaxSensitivityOptions, type LocalLipschitzOptions } from './families/robustness';
+export { pointingGame, attributionLocalisation } from './families/localisation';
+export { sparseness, entropy } from './families/complexity';
+export { randomLogit, type RandomLogitOptions, type RandomLogitResult } from './families/randomisation';
+export {
+  completeness,
+  inputInvariance,
+  type CompletenessOptions,
+  type CompletenessResult,
+  type InputInvarianceOptions,
+  type InputInvarianceResult,
+} from './families/axiomatic';
+export type { ExplainFn, PerImageResult } from './families/maps';
+export {
+  explanationMetrics,
+  metricFamilies,
+  selectMetrics,
+  type MetricContext,
+  type MetricEntry,
+  type MetricFamily,
+} from './families/registry';

@@ -97,3 +97,14 @@ export function checkFinite(x: ArrayLike<number>, what: string, perImage?: numbe
   const where = perImage ? ` (image ${Math.floor(i / perImage)}, pixel ${i % perImage})` : '';
   throw new MetricInputError(`${what}[${i}] is ${x[i]}${where}; expected finite values`);
 }
+
+/** [min, max] of the values (the default pixel range of the perturbation metrics). */
+export function minMax(x: ArrayLike<number>): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < x.length; i++) {
+    lo = Math.min(lo, x[i] as number);
+    hi = Math.max(hi, x[i] as number);
+  }
+  return [lo, hi];
+}

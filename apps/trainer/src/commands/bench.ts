@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { listBackends } from '@logitlab/backends';
 import { setupBackend } from '../backend';
 import { type ExplainBenchRow, measureExplain } from '../bench/explain';
+import { type ExplainDatasetBenchRow, measureExplainDataset } from '../bench/explain-dataset';
 import { type BenchRow, measureWorkload } from '../bench/measure';
 import {
   type SgemmRow,
@@ -39,6 +40,7 @@ export interface BenchResult {
   roofline?: SgemmRow;
   /** Explaining a convnet batch with LRP vs forward + backward (one backend: wasm when chosen, it is the one explanations run on). */
   explain?: ExplainBenchRow;
+  explainDataset?: ExplainDatasetBenchRow;
 }
 
 const gflops = (samplesPerSec: number, flopsPerSample: number): number => (samplesPerSec * flopsPerSample) / 1e9;
@@ -177,6 +179,7 @@ export async function benchCommand(flags: BenchFlags): Promise<void> {
   }
 
   let explainRow: ExplainBenchRow | undefined;
+  let datasetRow: ExplainDatasetBenchRow | undefined;
   const explainBackend = backends.includes('wasm') ? 'wasm' : backends.find((b) => b !== 'cpu');
   if (workloads.includes('convnet') && explainBackend && process.env[BENCH_CHILD_ENV] !== '1') {
     await setupBackend(explainBackend as BackendChoice, { threads: flags.threads });
@@ -184,6 +187,12 @@ export async function benchCommand(flags: BenchFlags): Promise<void> {
     const parts = Object.entries(explainRow.lrpMs).map(([c, ms]) => `${c} ${fmt(ms, 3)} ms (${fmt(explainRow!.ratio[c]!, 2)}x)`);
     log(
       `  explain convnet batch ${explainRow.batch} on ${explainBackend}: forward+backward ${fmt(explainRow.forwardBackwardMs, 3)} ms; LRP ${parts.join(', ')}`,
+    );
+    // a smoke run (--repeats 1) measures one small batch: the full measurement is minutes on 2 cores
+    datasetRow = await measureExplainDataset(explainBackend, { images: flags.repeats >= 3 ? 64 : 16 });
+    log(
+      `  explain --dataset convnet on ${explainBackend}: ${datasetRow.images} images x ${datasetRow.methods.length} methods (${datasetRow.methods.join(', ')}), every metric family: ` +
+        `${fmt(datasetRow.imageMethodsPerSec, 3)} images x methods/s (${fmt(datasetRow.imagesPerSec, 3)} images/s)`,
     );
   }
 
@@ -203,6 +212,7 @@ export async function benchCommand(flags: BenchFlags): Promise<void> {
     ...(pytorchSkipped ? { pytorchSkipped } : {}),
     ...(roofline ? { roofline } : {}),
     ...(explainRow ? { explain: explainRow } : {}),
+    ...(datasetRow ? { explainDataset: datasetRow } : {}),
   };
   process.stdout.write(`\n${benchTable(result)}\n\n`);
   process.stdout.write(
