@@ -983,7 +983,8 @@ test('train: the hidden-layer VAE ([0, 1] pixels, BCE) trains in the worker, the
 });
 
 test('generate: the hidden-layer VAE gives readable samples, decodes, and the URL keeps the choice', async () => {
-  const { page, errors } = await open('generate');
+  // The page opens on the hidden-layer VAE; start from the linear one to compare the two.
+  const { page, errors } = await open('generate?vae=linear');
   const linear = await sampleStats(page);
   const renders0 = await renders(page, 'generate');
   await page.selectOption('#vae-model', 'mlp');

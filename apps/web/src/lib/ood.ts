@@ -23,7 +23,12 @@ export interface Reliability {
 }
 
 /** Sum of the pixels of a `width` x `height` window at (x, y) of an image `stride` pixels wide. */
-export function inkMass(pixels: ArrayLike<number>, { x = 0, y = 0, width = 28, height = 28, stride = width } = {}): number {
+export function inkMass(
+  pixels: ArrayLike<number>,
+  window: { x?: number; y?: number; width?: number; height?: number; stride?: number } = {},
+): number {
+  const { x = 0, y = 0, width = 28, height = 28 } = window;
+  const stride = window.stride ?? width;
   let m = 0;
   for (let r = 0; r < height; r++) for (let c = 0; c < width; c++) m += pixels[(y + r) * stride + x + c] ?? 0;
   return m;

@@ -234,8 +234,11 @@ export function createPage(root: HTMLElement): Page {
     ...BETAS.map((b) => h('option', { value: b, selected: b === initialBeta }, `β = ${b}`)),
   );
   // The seed's linear 784-30 VAE (tanh, MSE) shows the beta trade-off; its prior samples are mostly
-  // grey. The hidden-layer sigmoid VAE (recipe vae-mlp) is the one whose samples read as digits.
-  const initialKind: VaeKind = readParam('vae') === 'mlp' ? 'mlp' : 'linear';
+  // grey. The hidden-layer sigmoid VAE (recipe vae-mlp) is the one whose samples read as digits, so
+  // the page opens on it. A link that names a beta but no VAE predates that default: it meant the linear one.
+  const wantKind = readParam('vae');
+  const initialKind: VaeKind =
+    wantKind === 'linear' || (wantKind === null && readParam('beta') !== null) ? 'linear' : 'mlp';
   const vaeSelect = h(
     'select',
     { id: 'vae-model', 'aria-label': 'VAE model' },
@@ -409,7 +412,7 @@ export function createPage(root: HTMLElement): Page {
     void load().then(() => run.request());
   });
   vaeSelect.addEventListener('change', () => {
-    writeParams({ vae: kind() === 'mlp' ? 'mlp' : null });
+    writeParams({ vae: kind() });
     syncBeta();
     void load().then(() => run.request());
   });
