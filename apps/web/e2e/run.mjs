@@ -1034,6 +1034,19 @@ test('generate: the hidden-layer VAE gives readable samples, decodes, and the UR
   assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
 });
 
+// ---------- suites in files of their own, on this harness ----------
+const harness = {
+  test,
+  open,
+  assert,
+  drawSeven,
+  renders,
+  nextRender,
+  /** The viewport as the user sees it (not the full page). */
+  shot: (page, name) => page.screenshot({ path: path.join(shots, name) }),
+};
+for (const suite of ['./first-minutes.mjs']) (await import(suite)).register(harness);
+
 // ---------- run ----------
 let passed = 0;
 let failed = 0;

@@ -22,6 +22,11 @@ export const METHOD_LABELS: Record<Method, string> = {
 
 /** LRP composites (zennit's names). */
 export const COMPOSITES: readonly string[] = compositeNames;
+/**
+ * The one a page opens on: LRP-epsilon on a ReLU network is gradient x input (same map, same scale),
+ * so it would show nothing new; epsilonPlus (z+ on convolutions) is the library's own default.
+ */
+export const DEFAULT_COMPOSITE = 'epsilonPlus';
 
 export interface ExplainRequest {
   method: Method;
@@ -34,15 +39,23 @@ export interface ExplainRequest {
   bounds?: readonly [number, number];
 }
 
-/** Relevance of each input value for output `target` (same length as x). */
-export async function explainOutput(model: Module, x: tf.Tensor, req: ExplainRequest): Promise<Float32Array> {
+export interface ExplainedOutput {
+  /** Relevance of each input value (same length as x). */
+  relevance: Float32Array;
+  /** Its sum, and what the method says the sum should equal (f(x), or f(x) - f(baseline) for integrated gradients). */
+  total: number;
+  should: number;
+}
+
+/** Relevance of each input value for output `target`, with its conservation report. */
+export async function explainOutput(model: Module, x: tf.Tensor, req: ExplainRequest): Promise<ExplainedOutput> {
   // explain() reads its conservation report synchronously, which webgpu cannot do reliably.
   const { value } = await onSyncReadableBackend(
     () =>
       explain(model, x, {
         method: req.method,
         target: req.target,
-        composite: (req.composite ?? 'epsilonPlus') as (typeof compositeNames)[number],
+        composite: (req.composite ?? DEFAULT_COMPOSITE) as (typeof compositeNames)[number],
         ...(req.bounds ? { bounds: req.bounds } : {}),
         ...(req.baseline === undefined ? {} : { baseline: req.baseline }),
         ...(req.method === 'gradCam' ? { layer: 'conv2' } : {}),
@@ -52,7 +65,11 @@ export async function explainOutput(model: Module, x: tf.Tensor, req: ExplainReq
     [x, ...model.parameters(), ...model.namedBuffers().map(([, b]) => b)],
   );
   try {
-    return (await value.relevance.data()) as Float32Array;
+    return {
+      relevance: (await value.relevance.data()) as Float32Array,
+      total: value.conservation.total[0] ?? Number.NaN,
+      should: value.conservation.output[0] ?? Number.NaN,
+    };
   } finally {
     value.relevance.dispose();
   }

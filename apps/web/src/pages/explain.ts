@@ -10,6 +10,7 @@ import { EXPLAINER_RANGE } from '../models/coding';
 import { identicalComposites, type SameAs } from '../models/composite-equivalence';
 import { explainerFeatures } from '../models/features';
 import { oodStats } from '../models/ood-stats';
+import { SUM_RULE } from '../models/sum-rule';
 import { TARGET_DIGITS } from '../models/data';
 import { digitBank, downloadMnist, nextExample, onDigitBank } from '../models/digit-bank';
 import { onSyncReadableBackend } from '../models/sync-read';
@@ -32,20 +33,6 @@ const COMPARE = {
   smoothGrad: 'SmoothGrad',
 } as const;
 type CompareName = keyof typeof COMPARE;
-/** What each comparison map's sum must equal (captum's convergence), or null where nothing is required. */
-const SUM_SHOULD_EQUAL: Record<CompareName, string | null> = {
-  sensitivity: null,
-  gradientTimesInput: null,
-  integratedGradients: 'f(x) − f(blank)',
-  smoothGrad: null,
-};
-/** Why a sum has no required value, said under the map. */
-const NO_SUM_BECAUSE: Record<CompareName, string> = {
-  sensitivity: 'what would change f, not what made it',
-  gradientTimesInput: "the biases' share of f is left out",
-  integratedGradients: '',
-  smoothGrad: 'gradients averaged over noisy copies',
-};
 
 const W = 56;
 const H = 28;
@@ -229,7 +216,7 @@ export function createPage(root: HTMLElement): Page {
     const half = halfShares(result.deepTaylor, W);
     const compareName = compareSelect.value as CompareName;
     const compare = COMPARE[compareName];
-    const should = SUM_SHOULD_EQUAL[compareName];
+    const { should, because } = SUM_RULE[compareName];
     const rule = ruleSelect.value;
     lrpCaption.textContent = `LRP, composite ${rule}: Σ R should equal f(x)`;
     const same = sameAs.get(rule as CompositeName);
@@ -237,7 +224,7 @@ export function createPage(root: HTMLElement): Page {
     ruleNote.textContent = same ? `${rule} gives the same map as ${same.as} on this network: ${same.reason}.` : '';
     compareNote.textContent = should
       ? `${compare}: Σ should equal ${should}`
-      : `${compare}: Σ has no required value (${NO_SUM_BECAUSE[compareName]})`;
+      : `${compare}: Σ has no required value (${because})`;
     dt.set(
       input,
       result.deepTaylor,
