@@ -5,7 +5,7 @@ import { canonize, hasBatchNorm } from './canonize';
 import { checkComposite, type Composite, type CompositeName, namedComposite } from './composites';
 import { ExplainInputError, ExplainOptionsError } from './errors';
 import type { OutputChoice } from './forward';
-import { gradCam } from './gradcam';
+import { gradCam, type GradCamUpsample } from './gradcam';
 import { type Attribution, gradientMethod, integratedGradients, smoothGrad } from './gradients';
 import { lrpHook } from './lrp';
 import { occlusion, type OcclusionOptions } from './occlusion';
@@ -49,6 +49,8 @@ export interface ExplainOptions {
   seed?: number;
   /** gradCam: the dotted name of a convolution layer ('conv2'). */
   layer?: string;
+  /** gradCam: 'bilinear' stretch to the input (default, PyTorch's) or each cell on its 'receptiveField' centre. */
+  upsample?: GradCamUpsample;
   /** occlusion window and stride. */
   window?: OcclusionOptions['window'];
   stride?: OcclusionOptions['stride'];
@@ -133,7 +135,7 @@ export function explain(model: Module, x: tf.Tensor, options: ExplainOptions = {
       case 'smoothGrad':
         return smoothGrad(session, x, options);
       case 'gradCam':
-        return gradCam(session, x, options.layer);
+        return gradCam(session, x, options.layer, options.upsample);
       case 'occlusion':
         if (options.baseline !== undefined && typeof options.baseline !== 'number')
           throw new ExplainOptionsError('occlusion baseline must be a number');
