@@ -65,7 +65,11 @@ export function register({ test, open, assert, drawSeven, renders, nextRender, s
       const heat = name === 'phone' ? '#classify-strip-heatmap' : '#classify-heatmap';
       const pred = name === 'phone' ? '#classify-strip .strip-pred' : '.head-card[data-head="logits"] .pred';
       const scrollY = await page.evaluate(() => window.scrollY);
-      const boxes = { pad: await boxOf(page, '#page-classify .draw-pad'), heatmap: await boxOf(page, heat), prediction: await boxOf(page, pred) };
+      const boxes = {
+        pad: await boxOf(page, '#page-classify .draw-pad'),
+        heatmap: await boxOf(page, heat),
+        prediction: await boxOf(page, pred),
+      };
       // Not merely inside the window: the topmost element at the heatmap's centre is the heatmap.
       const onTop = await page.$eval(heat, (c) => {
         const r = c.getBoundingClientRect();
@@ -74,7 +78,11 @@ export function register({ test, open, assert, drawSeven, renders, nextRender, s
       const stripText = await page.$eval('#classify-strip', (el) => el.textContent ?? '');
       await shot(page, `first-screen-${name}.png`);
       await page.close();
-      console.log(`       ${name}: ${Object.entries(boxes).map(([k, b]) => `${k} y ${b.y.toFixed(0)}-${(b.y + b.height).toFixed(0)}`).join(', ')} of ${viewport.height}`);
+      console.log(
+        `       ${name}: ${Object.entries(boxes)
+          .map(([k, b]) => `${k} y ${b.y.toFixed(0)}-${(b.y + b.height).toFixed(0)}`)
+          .join(', ')} of ${viewport.height}`,
+      );
       assert(scrollY === 0, `the page scrolled to ${scrollY}`);
       for (const [k, b] of Object.entries(boxes)) {
         assert(
@@ -128,13 +136,28 @@ export function register({ test, open, assert, drawSeven, renders, nextRender, s
       const redrawn = await explained(page);
       const redrawnTop = await topOf(page, 'logits');
       await page.close();
-      assert(initial.target === top && initial.pinned === 'false' && initial.unpinHidden, `by default: ${JSON.stringify(initial)}, top ${top}`);
-      assert(pinned.target === other && pinned.pinned === 'true' && !pinned.unpinHidden, `after pressing bar ${other}: ${JSON.stringify(pinned)}`);
+      assert(
+        initial.target === top && initial.pinned === 'false' && initial.unpinHidden,
+        `by default: ${JSON.stringify(initial)}, top ${top}`,
+      );
+      assert(
+        pinned.target === other && pinned.pinned === 'true' && !pinned.unpinHidden,
+        `after pressing bar ${other}: ${JSON.stringify(pinned)}`,
+      );
       assert(/pinned/.test(title), `the title of a pinned class says '${title}'`);
-      assert(focus.digit === other && focus.head === 'logits' && focus.pressed === 'true', `focus after the press: ${JSON.stringify(focus)}`);
+      assert(
+        focus.digit === other && focus.head === 'logits' && focus.pressed === 'true',
+        `focus after the press: ${JSON.stringify(focus)}`,
+      );
       assert(/[?&]target=/.test(pinnedUrl) && !/[?&]target=/.test(unpinnedUrl), `URL pinned ${pinnedUrl}, unpinned ${unpinnedUrl}`);
-      assert(unpinned.target === top && unpinned.pinned === 'false' && unpinned.unpinHidden, `after unpinning: ${JSON.stringify(unpinned)}`);
-      assert(redrawn.target === redrawnTop && redrawn.pinned === 'false', `after a new drawing: ${JSON.stringify(redrawn)}, top ${redrawnTop}`);
+      assert(
+        unpinned.target === top && unpinned.pinned === 'false' && unpinned.unpinHidden,
+        `after unpinning: ${JSON.stringify(unpinned)}`,
+      );
+      assert(
+        redrawn.target === redrawnTop && redrawn.pinned === 'false',
+        `after a new drawing: ${JSON.stringify(redrawn)}, top ${redrawnTop}`,
+      );
       assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
     });
 
@@ -156,7 +179,9 @@ export function register({ test, open, assert, drawSeven, renders, nextRender, s
           ood: el.getAttribute('data-ood'),
           checks: el.getAttribute('data-ood-checks'),
           output: Number(el.getAttribute('data-output')),
-          note: /** @type {HTMLElement} */ (el.querySelector('#explain-ood')).hidden ? '' : (el.querySelector('#explain-ood')?.textContent ?? ''),
+          note: /** @type {HTMLElement} */ (el.querySelector('#explain-ood')).hidden
+            ? ''
+            : (el.querySelector('#explain-ood')?.textContent ?? ''),
           verdict: el.querySelector('#explain-verdict')?.textContent ?? '',
         }));
       /** @param {number} left @param {number} right */
@@ -179,13 +204,24 @@ export function register({ test, open, assert, drawSeven, renders, nextRender, s
       await shot(page, `explain-6-1-${name}.png`);
       const threeSeven = await pick(3, 7);
       await page.close();
-      console.log(`       blank f ${blank.output.toFixed(1)}, 6|1 f ${sixOne.output.toFixed(1)}, 3|7 f ${threeSeven.output.toFixed(1)}; 6|1: ${sixOne.note}`);
-      assert(blankClassify.ood === 'true' && /pad holds no ink/.test(blankClassify.note), `blank Classify: ${JSON.stringify(blankClassify)}`);
+      console.log(
+        `       blank f ${blank.output.toFixed(1)}, 6|1 f ${sixOne.output.toFixed(1)}, 3|7 f ${threeSeven.output.toFixed(1)}; 6|1: ${sixOne.note}`,
+      );
+      assert(
+        blankClassify.ood === 'true' && /pad holds no ink/.test(blankClassify.note),
+        `blank Classify: ${JSON.stringify(blankClassify)}`,
+      );
       assert(blankClassify.flag === 'unsupported', `blank Classify's explanation is not flagged: ${JSON.stringify(blankClassify)}`);
-      assert(blank.ood === 'true' && /left half holds no ink/.test(blank.note) && /unreliable/.test(blank.verdict), `blank Explain: ${JSON.stringify(blank)}`);
+      assert(
+        blank.ood === 'true' && /left half holds no ink/.test(blank.note) && /unreliable/.test(blank.verdict),
+        `blank Explain: ${JSON.stringify(blank)}`,
+      );
       assert(sixOne.ood === 'true' && sixOne.note.length > 0 && /unreliable/.test(sixOne.verdict), `6 | 1: ${JSON.stringify(sixOne)}`);
       assert(sixOne.checks === 'ink,distance,reliability', `6 | 1 was checked for ${sixOne.checks}`);
-      assert(threeSeven.ood === 'false' && threeSeven.note === '' && !/unreliable/.test(threeSeven.verdict), `3 | 7: ${JSON.stringify(threeSeven)}`);
+      assert(
+        threeSeven.ood === 'false' && threeSeven.note === '' && !/unreliable/.test(threeSeven.verdict),
+        `3 | 7: ${JSON.stringify(threeSeven)}`,
+      );
       assert(pageErrors.length === 0, `explain console errors: ${pageErrors.join(' | ')}`);
     });
 
@@ -213,15 +249,21 @@ export function register({ test, open, assert, drawSeven, renders, nextRender, s
         await settled(e.page, 'explain');
         compare[method] = await e.page.evaluate(() => ({
           note: document.querySelector('#compare-note')?.textContent ?? '',
-          row: [...document.querySelectorAll('#page-explain .stats dt')].map((d) => `${d.textContent}: ${d.nextElementSibling?.textContent}`).join(' | '),
+          row: [...document.querySelectorAll('#page-explain .stats dt')]
+            .map((d) => `${d.textContent}: ${d.nextElementSibling?.textContent}`)
+            .join(' | '),
         }));
       }
-      const options = await e.page.$$eval('#explain-rule option', (os) => os.map((o) => ({ value: o.getAttribute('value'), text: o.textContent, title: o.getAttribute('title') })));
+      const options = await e.page.$$eval('#explain-rule option', (os) =>
+        os.map((o) => ({ value: o.getAttribute('value'), text: o.textContent, title: o.getAttribute('title') })),
+      );
       let n = await renders(e.page, 'explain');
       await e.page.selectOption('#explain-rule', 'epsilonPlus');
       await nextRender(e.page, 'explain', n);
       await settled(e.page, 'explain');
-      const ruleNote = await e.page.$eval('#explain-rule-note', (el) => (/** @type {HTMLElement} */ (el).hidden ? '' : (el.textContent ?? '')));
+      const ruleNote = await e.page.$eval('#explain-rule-note', (el) =>
+        /** @type {HTMLElement} */ (el).hidden ? '' : (el.textContent ?? ''),
+      );
       const lrpCaption = await e.page.$eval('#lrp-note', (el) => el.textContent ?? '');
       await e.page.close();
       const g = await open('generate', { viewport });
@@ -229,8 +271,14 @@ export function register({ test, open, assert, drawSeven, renders, nextRender, s
       const model = await g.page.$eval('#page-generate .card:nth-child(2) h3', (el) => el.getAttribute('data-model'));
       await g.page.close();
       assert(composite === 'epsilonPlus', `Classify's LRP composite opens on ${composite}`);
-      assert(/^LRP epsilonPlus: Σ R = -?\d+\.\d+, should equal f\(x\) = -?\d+\.\d+/.test(captions.lrp ?? ''), `LRP caption '${captions.lrp}'`);
-      assert(/^integrated gradients: .*should equal f\(x\) − f\(blank\) = /.test(captions.integratedGradients ?? ''), `IG caption '${captions.integratedGradients}'`);
+      assert(
+        /^LRP epsilonPlus: Σ R = -?\d+\.\d+, should equal f\(x\) = -?\d+\.\d+/.test(captions.lrp ?? ''),
+        `LRP caption '${captions.lrp}'`,
+      );
+      assert(
+        /^integrated gradients: .*should equal f\(x\) − f\(blank\) = /.test(captions.integratedGradients ?? ''),
+        `IG caption '${captions.integratedGradients}'`,
+      );
       assert(/^gradient ∂y\/∂x: Σ R = .*no required value/.test(captions.gradient ?? ''), `gradient caption '${captions.gradient}'`);
       assert(/^Grad-CAM.*no required value/.test(captions.gradCam ?? ''), `Grad-CAM caption '${captions.gradCam}'`);
       const ig = compare.integratedGradients;
@@ -238,15 +286,24 @@ export function register({ test, open, assert, drawSeven, renders, nextRender, s
       assert(ig && /Σ integrated gradients: .*should equal f\(x\) − f\(blank\) = /.test(ig.row), `IG row '${ig?.row}'`);
       for (const m of ['sensitivity', 'gradientTimesInput']) {
         const c = compare[m];
-        assert(c && /no required value/.test(c.note) && /no required value/.test(c.row) && !/no relation/.test(c.row), `${m}: ${JSON.stringify(c)}`);
+        assert(
+          c && /no required value/.test(c.note) && /no required value/.test(c.row) && !/no relation/.test(c.row),
+          `${m}: ${JSON.stringify(c)}`,
+        );
       }
       const marked = options.filter((o) => /= epsilon here/.test(o.text ?? '')).map((o) => o.value);
       assert(marked.join() === 'epsilonPlus,epsilonAlpha2Beta1', `composites marked identical: ${marked} (${JSON.stringify(options)})`);
-      assert(options.every((o) => !/= epsilon here/.test(o.text ?? '') || /for convolution layers/.test(o.title ?? '')), 'a marked composite has no reason');
+      assert(
+        options.every((o) => !/= epsilon here/.test(o.text ?? '') || /for convolution layers/.test(o.title ?? '')),
+        'a marked composite has no reason',
+      );
       assert(/^epsilonPlus gives the same map as epsilon on this network: .*convolution layers/.test(ruleNote), `rule note '${ruleNote}'`);
       assert(/^LRP, composite epsilonPlus: Σ R should equal f\(x\)/.test(lrpCaption), `LRP caption '${lrpCaption}'`);
       assert(vae === 'mlp' && model === 'vae-mlp', `Generate opens on '${vae}' (${model})`);
-      assert(errors.length + e.errors.length + g.errors.length === 0, `console errors: ${[...errors, ...e.errors, ...g.errors].join(' | ')}`);
+      assert(
+        errors.length + e.errors.length + g.errors.length === 0,
+        `console errors: ${[...errors, ...e.errors, ...g.errors].join(' | ')}`,
+      );
     });
   }
 }

@@ -87,7 +87,10 @@ const round = (x) => Number(x.toPrecision(4));
 const convnet = model('convnet-logits');
 const convFeatures = (images, count) =>
   tf.tidy(() => {
-    const x = tf.tensor4d(images.subarray(0, count * 784).map((p) => (p - MNIST_MEAN) / MNIST_STD), [count, 28, 28, 1]);
+    const x = tf.tensor4d(
+      images.subarray(0, count * 784).map((p) => (p - MNIST_MEAN) / MNIST_STD),
+      [count, 28, 28, 1],
+    );
     // the page's src/models/activations.ts path: conv, pool, relu twice, NCHW flatten, fc1, relu
     const p1 = tf.relu(tf.maxPool(convnet.conv1.call(x), 2, 2, 'valid'));
     const p2 = tf.relu(tf.maxPool(convnet.conv2.call(p1), 2, 2, 'valid'));

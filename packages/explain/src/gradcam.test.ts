@@ -29,7 +29,7 @@ describe('Grad-CAM receptive-field geometry', () => {
     expect(row(6)).toEqual([0, 0, 1]);
   });
 
-  it('on the MNIST example net, keeps the border unpadded convolutions lose: rows 0-6 take the first cells\' values', () => {
+  it("on the MNIST example net, keeps the border unpadded convolutions lose: rows 0-6 take the first cells' values", () => {
     manualSeed(3);
     const net = new MnistConvNet({ head: 'logits' });
     const x = tf.tidy(() => tf.randomUniform([1, 28, 28, 1], 0, 3, 'float32', 5)) as tf.Tensor4D;

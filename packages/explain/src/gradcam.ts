@@ -128,7 +128,9 @@ export function gradCam(session: Session, x: tf.Tensor, layer: string | undefine
       const alpha = tf.mean(g, [1, 2], true);
       const cam = tf.relu(tf.sum(tf.mul(alpha, a), 3, true)) as tf.Tensor4D;
       const up =
-        upsample === 'receptiveField' ? upsampleByGeometry(cam, hh, ww, cellGeometry(chain)) : tf.image.resizeBilinear(cam, [hh, ww], false, true);
+        upsample === 'receptiveField'
+          ? upsampleByGeometry(cam, hh, ww, cellGeometry(chain))
+          : tf.image.resizeBilinear(cam, [hh, ww], false, true);
       return c === 1 ? up : tf.tile(up, [1, 1, 1, c]);
     });
     return { relevance, scores, reference: scores.explained };

@@ -11,7 +11,10 @@ describe('identicalComposites', () => {
     expect(same.get('epsilon')).toBeNull();
     expect(same.get('epsilonGammaBox')).toBeNull();
     expect(same.get('deepTaylor')).toBeNull();
-    expect(same.get('epsilonPlus')).toEqual({ as: 'epsilon', reason: 'its conv rule (zPlus) is for convolution layers, and this network has none' });
+    expect(same.get('epsilonPlus')).toEqual({
+      as: 'epsilon',
+      reason: 'its conv rule (zPlus) is for convolution layers, and this network has none',
+    });
     expect(same.get('epsilonAlpha2Beta1')?.as).toBe('epsilon');
     expect(same.get('epsilonAlpha2Beta1')?.reason).toMatch(/conv rule \(alpha2beta1\)/);
   });

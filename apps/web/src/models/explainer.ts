@@ -45,12 +45,14 @@ export interface ExplainedOutput {
   /** Its sum, and what the method says the sum should equal (f(x), or f(x) - f(baseline) for integrated gradients). */
   total: number;
   should: number;
+  /** The backend that computed it: not the page's on webgpu (see onSyncReadableBackend), which the page must say. */
+  backend: string;
 }
 
 /** Relevance of each input value for output `target`, with its conservation report. */
 export async function explainOutput(model: Module, x: tf.Tensor, req: ExplainRequest): Promise<ExplainedOutput> {
   // explain() reads its conservation report synchronously, which webgpu cannot do reliably.
-  const { value } = await onSyncReadableBackend(
+  const { value, backend } = await onSyncReadableBackend(
     () =>
       explain(model, x, {
         method: req.method,
@@ -58,7 +60,9 @@ export async function explainOutput(model: Module, x: tf.Tensor, req: ExplainReq
         composite: (req.composite ?? DEFAULT_COMPOSITE) as (typeof compositeNames)[number],
         ...(req.bounds ? { bounds: req.bounds } : {}),
         ...(req.baseline === undefined ? {} : { baseline: req.baseline }),
-        ...(req.method === 'gradCam' ? { layer: 'conv2' } : {}),
+        // each conv2 cell on its receptive field's centre: stretched bilinearly, the 8 x 8 map lands
+        // up to 5 pixels off (the border unpadded convolutions lose is spread over the whole input)
+        ...(req.method === 'gradCam' ? { layer: 'conv2', upsample: 'receptiveField' as const } : {}),
         ...(req.method === 'occlusion' ? { window: [4, 4] as [number, number], stride: [4, 4] as [number, number] } : {}),
       }),
     // x too: it was made on the page's backend and must move across without a synchronous read.
@@ -69,6 +73,7 @@ export async function explainOutput(model: Module, x: tf.Tensor, req: ExplainReq
       relevance: (await value.relevance.data()) as Float32Array,
       total: value.conservation.total[0] ?? Number.NaN,
       should: value.conservation.output[0] ?? Number.NaN,
+      backend,
     };
   } finally {
     value.relevance.dispose();

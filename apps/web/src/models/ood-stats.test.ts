@@ -35,7 +35,11 @@ describe('parseOodStats', () => {
     ['a zero dimension', (j) => ((j.classify as Record<string, unknown>).dim = 0), /classify\.dim is 0, expected a positive integer/],
     ['a negative distance', (j) => ((j.explain as Record<string, unknown>).distance = -1), /explain\.distance is -1/],
     ['a reference that is not base64', (j) => ((j.classify as Record<string, unknown>).reference = '%%%'), /classify\.reference/],
-    ['a reference of a partial row', (j) => ((j.classify as Record<string, unknown>).reference = b64([1, 2, 3])), /"3 bytes", expected base64/],
+    [
+      'a reference of a partial row',
+      (j) => ((j.classify as Record<string, unknown>).reference = b64([1, 2, 3])),
+      /"3 bytes", expected base64/,
+    ],
     [
       'reliability counts that do not match the edges',
       (j) => ((j.explain as Record<string, unknown>).reliability = { edges: [0, 50], n: [1, 2], right: [1, 2] }),

@@ -92,20 +92,35 @@ export function createPage(root: HTMLElement): Page {
   );
   compositeSelect.value = DEFAULT_COMPOSITE;
   const compositeLabel = h('label', { for: 'classify-composite' }, 'composite');
-  const heatmap = new HeatmapView({ id: 'classify-heatmap', width: 28, height: 28, scale: 8 });
+  const wantOpacity = Number(readParam('opacity'));
+  const heatmap = new HeatmapView({
+    id: 'classify-heatmap',
+    width: 28,
+    height: 28,
+    scale: 8,
+    ...(readParam('opacity') !== null && wantOpacity >= 0 && wantOpacity <= 100 ? { opacity: wantOpacity / 100 } : {}),
+  });
+  // The overlay is part of the view a link reproduces.
+  heatmap.slider.addEventListener('change', () => writeParams({ opacity: heatmap.slider.value }));
   const why = h('h3', { id: 'classify-why' }, 'Why?');
   // A pressed bar pins its class; one control returns to explaining the prediction.
   const unpin = h('button', { class: 'btn', id: 'classify-unpin', type: 'button', hidden: true }, 'Unpin: explain the prediction');
   const caption = h('p', { class: 'muted', id: 'classify-caption' }, '');
+  const fallback = h('p', { class: 'note', id: 'classify-fallback', hidden: true });
   const explainCard = h(
     'div',
     { class: 'card explain-card', id: 'classify-explain' },
     why,
-    h('p', { class: 'sub' }, 'The top prediction is explained; press a bar of any head to pin that class. Red pixels raise the output, blue ones lower it.'),
+    h(
+      'p',
+      { class: 'sub' },
+      'The top prediction is explained; press a bar of any head to pin that class. Red pixels raise the output, blue ones lower it.',
+    ),
     unpin,
     h('div', { class: 'controls' }, h('label', { for: 'classify-method' }, 'method'), methodSelect, compositeLabel, compositeSelect),
     heatmap.el,
     caption,
+    fallback,
   );
   const strip = new PredictionStrip('classify-strip', () => {
     explainCard.scrollIntoView({ block: 'start' });
@@ -267,12 +282,12 @@ export function createPage(root: HTMLElement): Page {
               bounds: [-MNIST_MEAN / MNIST_STD, (1 - MNIST_MEAN) / MNIST_STD],
               composite: compositeSelect.value || undefined,
             })
-          : { relevance: new Float32Array(784), total: 0, should: 0 };
+          : { relevance: new Float32Array(784), total: 0, should: 0, backend: tf.getBackend() };
         const inside: Stage[] = chosen ? await convnetStages(chosen.model, x) : [];
         const penultimate = measured === chosen ? inside : measured ? await convnetStages(measured.model, x) : [];
         return {
           outputs: values,
-          relevance: { digit, values: rel.relevance, total: rel.total, should: rel.should },
+          relevance: { digit, values: rel.relevance, total: rel.total, should: rel.should, backend: rel.backend },
           stages: inside,
           // fc1 + relu, the layer make-ood.mjs measured
           features: penultimate[4]?.values ?? null,
@@ -300,6 +315,14 @@ export function createPage(root: HTMLElement): Page {
     caption.textContent = `${methodName}: ${conservationLine(method, relevance.total, relevance.should)}${
       method === 'lrp' || method === 'integratedGradients' ? `; f(x) is the logit of ${shown}` : ''
     }.`;
+    // The heads ran on the page's backend; an explanation webgpu cannot give ran elsewhere, and says so.
+    const page = tf.getBackend();
+    fallback.hidden = relevance.backend === page;
+    fallback.textContent = fallback.hidden
+      ? ''
+      : `Explanation computed on ${relevance.backend}: explain() reads its conservation report synchronously, which ${page} cannot do reliably.`;
+    explainCard.dataset.backend = relevance.backend;
+    explainCard.dataset.pageBackend = page;
     const chosenOutputs = outputs[models.indexOf(chosen!)] ?? [];
     strip.set(
       String(argmax(chosenOutputs)),

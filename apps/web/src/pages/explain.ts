@@ -120,12 +120,7 @@ export function createPage(root: HTMLElement): Page {
       compareSelect,
     ),
     ruleNote,
-    h(
-      'div',
-      { class: 'maps' },
-      h('div', { class: 'map' }, dt.el, lrpCaption, shares),
-      h('div', { class: 'map' }, sens.el, compareNote),
-    ),
+    h('div', { class: 'maps' }, h('div', { class: 'map' }, dt.el, lrpCaption, shares), h('div', { class: 'map' }, sens.el, compareNote)),
   );
   root.append(
     h('h2', {}, 'Explain: Deep Taylor decomposition'),
@@ -222,9 +217,7 @@ export function createPage(root: HTMLElement): Page {
     const same = sameAs.get(rule as CompositeName);
     ruleNote.hidden = !same;
     ruleNote.textContent = same ? `${rule} gives the same map as ${same.as} on this network: ${same.reason}.` : '';
-    compareNote.textContent = should
-      ? `${compare}: Σ should equal ${should}`
-      : `${compare}: Σ has no required value (${because})`;
+    compareNote.textContent = should ? `${compare}: Σ should equal ${should}` : `${compare}: Σ has no required value (${because})`;
     dt.set(
       input,
       result.deepTaylor,

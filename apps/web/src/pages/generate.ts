@@ -237,8 +237,7 @@ export function createPage(root: HTMLElement): Page {
   // grey. The hidden-layer sigmoid VAE (recipe vae-mlp) is the one whose samples read as digits, so
   // the page opens on it. A link that names a beta but no VAE predates that default: it meant the linear one.
   const wantKind = readParam('vae');
-  const initialKind: VaeKind =
-    wantKind === 'linear' || (wantKind === null && readParam('beta') !== null) ? 'linear' : 'mlp';
+  const initialKind: VaeKind = wantKind === 'linear' || (wantKind === null && readParam('beta') !== null) ? 'linear' : 'mlp';
   const vaeSelect = h(
     'select',
     { id: 'vae-model', 'aria-label': 'VAE model' },

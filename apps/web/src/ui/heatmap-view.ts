@@ -2,6 +2,8 @@ import { divergingColor, maxAbs, overlayRgba } from '../lib/heatmap';
 import { blit } from './draw-canvas';
 import { canvas, fmt, h } from './dom';
 
+const HOVER_HINT = 'point at or tap a pixel for its value';
+
 export interface HeatmapViewOptions {
   id: string;
   width: number;
@@ -53,7 +55,7 @@ export class HeatmapView {
     }
     this.legendLo = h('span', {}, '−0');
     this.legendHi = h('span', {}, '+0');
-    this.hover = h('span', { class: 'muted hover-value', 'aria-hidden': 'true' }, 'point at a pixel for its value');
+    this.hover = h('span', { class: 'muted hover-value', 'aria-hidden': 'true', id: `${opts.id}-value` }, HOVER_HINT);
     this.el = h(
       'div',
       { class: 'heatmap-view' },
@@ -70,12 +72,19 @@ export class HeatmapView {
       this.hover,
     );
     this.slider.addEventListener('input', () => this.draw());
-    this.canvas.addEventListener('pointermove', (e) => {
+    const readout = (e: PointerEvent): void => {
       const r = this.canvas.getBoundingClientRect();
       const cx = Math.floor(((e.clientX - r.left) / r.width) * opts.width);
       const cy = Math.floor(((e.clientY - r.top) / r.height) * opts.height);
-      const v = this.relevance[cy * opts.width + cx];
+      const v = cx >= 0 && cx < opts.width ? this.relevance[cy * opts.width + cx] : undefined;
       if (v !== undefined) this.hover.textContent = `pixel (${cx}, ${cy}): R = ${fmt(v, 4)}`;
+    };
+    // pointerdown too: a finger's tap moves no pointer, and a phone has no hover
+    this.canvas.addEventListener('pointermove', readout);
+    this.canvas.addEventListener('pointerdown', readout);
+    // a mouse that leaves clears the readout; a tapped value stays until the next tap
+    this.canvas.addEventListener('pointerleave', (e) => {
+      if (e.pointerType === 'mouse') this.hover.textContent = HOVER_HINT;
     });
   }
 
@@ -93,6 +102,12 @@ export class HeatmapView {
     this.legendHi.textContent = `+${fmt(this.scaleValue, 3)}`;
     this.canvas.setAttribute('aria-label', text);
     this.canvas.dataset.scale = String(this.scaleValue);
+    // where the map peaks (row-major index; read by the e2e tests: is it on the stroke?)
+    let peak = 0;
+    for (let i = 1; i < relevance.length; i++) if ((relevance[i] ?? 0) > (relevance[peak] ?? 0)) peak = i;
+    this.canvas.dataset.peak = String(peak);
+    // the values themselves, to 6 significant digits, so the e2e suite can compare backends' maps
+    this.canvas.dataset.relevance = Array.from(relevance, (v) => Number(v.toPrecision(6))).join(',');
     this.draw();
   }
 
