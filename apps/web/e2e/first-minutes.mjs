@@ -298,7 +298,7 @@ export function register({ test, open, assert, drawSeven, renders, nextRender, s
         'a marked composite has no reason',
       );
       assert(/^epsilonPlus gives the same map as epsilon on this network: .*convolution layers/.test(ruleNote), `rule note '${ruleNote}'`);
-      assert(/^LRP, composite epsilonPlus: Σ R should equal f\(x\)/.test(lrpCaption), `LRP caption '${lrpCaption}'`);
+      assert(lrpCaption.startsWith('LRP, composite epsilonPlus: Σ R should equal f(x)'), `LRP caption '${lrpCaption}'`);
       assert(vae === 'mlp' && model === 'vae-mlp', `Generate opens on '${vae}' (${model})`);
       assert(
         errors.length + e.errors.length + g.errors.length === 0,

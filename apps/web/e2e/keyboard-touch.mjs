@@ -14,6 +14,21 @@ const VIEWPORTS = { desktop: { width: 1320, height: 900 }, phone: { width: 390, 
 /** @param {Page} page */
 const settled = (page) => page.waitForFunction(() => !document.querySelector('#page-classify')?.hasAttribute('data-busy'));
 
+/** The explanation's view settings as the page shows them. @param {Page} p */
+const view = (p) =>
+  p.evaluate(() => {
+    const e = /** @type {HTMLElement} */ (document.querySelector('#classify-explain'));
+    return {
+      head: e.dataset.head,
+      target: e.dataset.target,
+      pinned: e.dataset.pinned,
+      method: e.dataset.method,
+      composite: /** @type {HTMLSelectElement} */ (document.querySelector('#classify-composite')).value,
+      opacity: /** @type {HTMLInputElement} */ (document.querySelector('#classify-heatmap-opacity')).value,
+      scale: document.querySelector('#classify-heatmap')?.getAttribute('data-scale'),
+    };
+  });
+
 /** @param {Harness} h */
 export function register({ test, open, assert, drawSeven }) {
   for (const [name, viewport] of Object.entries(VIEWPORTS)) {
@@ -62,7 +77,7 @@ export function register({ test, open, assert, drawSeven }) {
       );
       await page.close();
       const shown = Number(/R = (-?[\d.e+-]+)/.exec(tap.text)?.[1]);
-      assert(/^pixel \(14, 10\): R = /.test(tap.text), `after a tap the readout says '${tap.text}'`);
+      assert(tap.text.startsWith('pixel (14, 10): R = '), `after a tap the readout says '${tap.text}'`);
       assert(
         Math.abs(shown - (tap.value ?? Number.NaN)) <= 1e-4 * Math.max(1, Math.abs(tap.value ?? 0)),
         `readout ${shown} vs value ${tap.value}`,
@@ -88,20 +103,6 @@ export function register({ test, open, assert, drawSeven }) {
         slider.dispatchEvent(new Event('input'));
         slider.dispatchEvent(new Event('change'));
       });
-      /** @param {Page} p */
-      const view = (p) =>
-        p.evaluate(() => {
-          const e = /** @type {HTMLElement} */ (document.querySelector('#classify-explain'));
-          return {
-            head: e.dataset.head,
-            target: e.dataset.target,
-            pinned: e.dataset.pinned,
-            method: e.dataset.method,
-            composite: /** @type {HTMLSelectElement} */ (document.querySelector('#classify-composite')).value,
-            opacity: /** @type {HTMLInputElement} */ (document.querySelector('#classify-heatmap-opacity')).value,
-            scale: document.querySelector('#classify-heatmap')?.getAttribute('data-scale'),
-          };
-        });
       const before = await view(page);
       const url = page.url();
       await page.close();

@@ -38,7 +38,7 @@ const set = await loadMnist({ variant: 'mnist', split: 'test', root: dataDir });
 const [train, test] = splitImageSet(set, 0.9, 7);
 
 function quantile(values, q) {
-  const s = Float64Array.from(values).sort();
+  const s = Float64Array.from(values).toSorted();
   return s[Math.min(s.length - 1, Math.max(0, Math.round(q * (s.length - 1))))];
 }
 const mass = (pixels, offset, width, rowStride) => {

@@ -6,6 +6,8 @@ import { ExplainOptionsError } from './errors';
 import { explain } from './explain';
 import { cellGeometry, cellResampler } from './gradcam';
 
+const row = (m: Float32Array, y: number): number[] => Array.from(m.subarray(y * 28, y * 28 + 28));
+
 describe('Grad-CAM receptive-field geometry', () => {
   it('follows conv and pool layers in call order (the MNIST example net: conv2 cells at 6.5 + 2i)', () => {
     const c1 = new Conv2d(1, 2, 5);
@@ -21,12 +23,12 @@ describe('Grad-CAM receptive-field geometry', () => {
   it('resamples cells onto pixels linearly between centres and clamped outside them', () => {
     // 3 cells at 1, 3, 5 onto 7 pixels
     const r = cellResampler(7, 3, 1, 2);
-    const row = (p: number): number[] => Array.from(r.subarray(p * 3, p * 3 + 3));
-    expect(row(0)).toEqual([1, 0, 0]);
-    expect(row(1)).toEqual([1, 0, 0]);
-    expect(row(2)).toEqual([0.5, 0.5, 0]);
-    expect(row(5)).toEqual([0, 0, 1]);
-    expect(row(6)).toEqual([0, 0, 1]);
+    const weights = (p: number): number[] => Array.from(r.subarray(p * 3, p * 3 + 3));
+    expect(weights(0)).toEqual([1, 0, 0]);
+    expect(weights(1)).toEqual([1, 0, 0]);
+    expect(weights(2)).toEqual([0.5, 0.5, 0]);
+    expect(weights(5)).toEqual([0, 0, 1]);
+    expect(weights(6)).toEqual([0, 0, 1]);
   });
 
   it("on the MNIST example net, keeps the border unpadded convolutions lose: rows 0-6 take the first cells' values", () => {
@@ -43,7 +45,6 @@ describe('Grad-CAM receptive-field geometry', () => {
     const geometric = map('receptiveField');
     const stretched = map('bilinear');
     expect(tf.memory().numTensors).toBe(before);
-    const row = (m: Float32Array, y: number): number[] => Array.from(m.subarray(y * 28, y * 28 + 28));
     expect(Math.max(...geometric)).toBeGreaterThan(0);
     // cells sit at 6.5 + 2i: every row above 6.5 is clamped to the first row of cells, and so is every column left of 6.5
     for (let y = 0; y < 7; y++) expect(row(geometric, y)).toEqual(row(geometric, 0));

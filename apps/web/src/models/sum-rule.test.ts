@@ -4,7 +4,7 @@ import { SUM_RULE, conservationLine } from './sum-rule';
 
 describe('SUM_RULE', () => {
   it('covers every method of @logitlab/explain, and says why where no sum is required', () => {
-    expect(Object.keys(SUM_RULE).sort()).toEqual([...methods].sort());
+    expect(new Set(Object.keys(SUM_RULE))).toEqual(new Set(methods));
     for (const m of methods) expect(SUM_RULE[m].because.length).toBeGreaterThan(5);
   });
 

@@ -36,6 +36,26 @@ function picker(): HTMLElement {
   );
 }
 
+/** What ood.json's training statistics say about the drawing as the network sees it. */
+function inputFindings(
+  pixels: Float32Array,
+  features: Float32Array | null,
+  stats: PageOodStats | null,
+): { found: string[]; checks: string[]; text: string } {
+  if (!stats) return { found: [], checks: [], text: 'Not checked against the training digits: weights/ood.json is missing.' };
+  const checks = ['ink'];
+  const all = [inkFinding(inkMass(pixels), stats.ink, 'the pad')];
+  if (features) {
+    checks.push('distance');
+    all.push(distanceFinding(nearestDistance(features, stats.reference), stats.distance, `${stats.model}'s ${stats.layer}`));
+  }
+  const found = all.filter((f): f is string => f !== null);
+  const text = found.length
+    ? `Far from the training digits, so no head's answer is supported (a classifier has no "none of these" output): ${found.join('; ')}.`
+    : '';
+  return { found, checks, text };
+}
+
 export function createPage(root: HTMLElement): Page {
   const pad = h('div', { class: 'card pad-card' });
   const preview = canvas(84, 84, {
@@ -234,26 +254,6 @@ export function createPage(root: HTMLElement): Page {
     release();
     void run.request();
   });
-
-  /** What ood.json's training statistics say about the drawing as the network sees it. */
-  function inputFindings(
-    pixels: Float32Array,
-    features: Float32Array | null,
-    stats: PageOodStats | null,
-  ): { found: string[]; checks: string[]; text: string } {
-    if (!stats) return { found: [], checks: [], text: 'Not checked against the training digits: weights/ood.json is missing.' };
-    const checks = ['ink'];
-    const all = [inkFinding(inkMass(pixels), stats.ink, 'the pad')];
-    if (features) {
-      checks.push('distance');
-      all.push(distanceFinding(nearestDistance(features, stats.reference), stats.distance, `${stats.model}'s ${stats.layer}`));
-    }
-    const found = all.filter((f): f is string => f !== null);
-    const text = found.length
-      ? `Far from the training digits, so no head's answer is supported (a classifier has no "none of these" output): ${found.join('; ')}.`
-      : '';
-    return { found, checks, text };
-  }
 
   const run = new Coalescer(async () => {
     if (!models.length) return;

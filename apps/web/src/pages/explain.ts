@@ -140,18 +140,18 @@ export function createPage(root: HTMLElement): Page {
     features: Float32Array,
     e: ZooEntry<SumPoolExplainer>,
   ): Promise<{ far: string[]; checks: string[]; text: string }> {
-    const stats = (await oodStats())?.explain;
-    if (!stats) return { far: [], checks: [], text: 'Not checked against the training data: weights/ood.json is missing.' };
+    const ood = (await oodStats())?.explain;
+    if (!ood) return { far: [], checks: [], text: 'Not checked against the training data: weights/ood.json is missing.' };
     const far: Array<string | null> = (['left', 'right'] as const).map((side) =>
-      inkFinding(inkMass(input, { x: side === 'left' ? 0 : 28, width: 28, height: 28, stride: W }), stats.ink, `the ${side} half`),
+      inkFinding(inkMass(input, { x: side === 'left' ? 0 : 28, width: 28, height: 28, stride: W }), ood.ink, `the ${side} half`),
     );
     const checks = ['ink'];
     // The distances and the held-out answers were measured with the shipped weights only.
-    const shipped = e.source === 'pretrained' && stats.model === e.id;
+    const shipped = e.source === 'pretrained' && ood.model === e.id;
     if (shipped) {
       checks.push('distance', 'reliability');
-      far.push(distanceFinding(nearestDistance(features, stats.reference), stats.distance, stats.layer));
-      if (stats.reliability) far.push(reliabilityFinding(f, stats.reliability));
+      far.push(distanceFinding(nearestDistance(features, ood.reference), ood.distance, ood.layer));
+      if (ood.reliability) far.push(reliabilityFinding(f, ood.reliability));
     }
     const found = far.filter((x): x is string => x !== null);
     const text = found.length
