@@ -34,6 +34,45 @@ async function useBackend(page, backend) {
 /** @param {Page} page */
 const relevance = (page) => page.$eval('#classify-heatmap', (c) => (c.getAttribute('data-relevance') ?? '').split(',').map(Number));
 
+/**
+ * Counts conv1's 2 x 2 max-pool windows whose maximum is tied (the suspect for backends' differing
+ * maps: each backend's max-pool gradient picks its own winner of a tie). conv1 runs on the network
+ * input as the preview shows it (8-bit, exact where the drawing is saturated).
+ * @param {Page} page
+ */
+const poolTies = (page) =>
+  page.evaluate(async () => {
+    const { tf, getModel } = /** @type {any} */ (window).logitlab;
+    const { model } = await getModel('convnet-logits');
+    const c = /** @type {HTMLCanvasElement} */ (document.querySelector('#page-classify canvas.preview'));
+    const d = c.getContext('2d')?.getImageData(0, 0, 84, 84).data;
+    const px = Float32Array.from({ length: 784 }, (_, p) => (d?.[((Math.floor(p / 28) * 3 + 1) * 84 + (p % 28) * 3 + 1) * 4] ?? 0) / 255);
+    const x = tf.tensor4d(
+      px.map((v) => (v - 0.1307) / 0.3081),
+      [1, 28, 28, 1],
+    );
+    const y = model.conv1.call(x);
+    const v = /** @type {Float32Array} */ (await y.data());
+    tf.dispose([x, y]);
+    let ties = 0;
+    let windows = 0;
+    for (let ch = 0; ch < 10; ch++)
+      for (let i = 0; i < 12; i++)
+        for (let j = 0; j < 12; j++) {
+          const w = [0, 1].flatMap((a) => [0, 1].map((b) => v[((2 * i + a) * 24 + 2 * j + b) * 10 + ch] ?? 0));
+          const m = Math.max(...w);
+          windows++;
+          if (w.filter((q) => q === m).length > 1) ties++;
+        }
+    return { ties, windows };
+  });
+
+/** @param {Page} page @param {string} selector */
+async function press(page, selector) {
+  await page.focus(selector);
+  await page.keyboard.press('Enter');
+}
+
 /** @param {Harness} h */
 export function register({ test, open, assert, drawSeven }) {
   for (const [name, viewport] of Object.entries(VIEWPORTS)) {
@@ -89,36 +128,60 @@ export function register({ test, open, assert, drawSeven }) {
     });
   }
 
-  // A measurement, not yet a guarantee (the issue asks for 1e-4 of max |R|): logged for the report,
-  // asserted only as far as it holds today, so a regression beyond that still fails.
-  test('webgl vs wasm: the heatmaps of the same drawing, per method (max |difference| / max |R|)', async () => {
+  // webgl's maps against wasm's: within 1e-4 of max |R| (the issue's bar) for an input without tied
+  // max-pool windows; for a drawing with ties, measured and logged (the cause is shown, not fixed).
+  test('webgl vs wasm: the heatmaps of a drawn 7 and an example 3, per method (max |difference| / max |R|), and the max-pool ties behind them', async () => {
+    // the example 3 must be tie-free for the 1e-4 bound to be the one checked
+    let tieFree = false;
     const { page, errors } = await open('classify');
-    await drawSeven(page, '#page-classify .draw-pad');
-    await settled(page);
-    /** @type {Record<string, Record<string, number[]>>} */
-    const maps = { wasm: {}, webgl: {} };
-    for (const backend of ['wasm', 'webgl']) {
-      await useBackend(page, backend);
-      for (const method of ['lrp', 'gradient', 'integratedGradients', 'gradCam']) {
-        await useMethod(page, method);
-        /** @type {Record<string, number[]>} */ (maps[backend])[method] = await relevance(page);
+    /** @type {Array<{ source: string, ties: { ties: number, windows: number }, report: Array<{ method: string, worst: number, pixels: number, length: number }> }>} */
+    const results = [];
+    for (const source of ['drawn 7', 'example 3']) {
+      if (source === 'drawn 7') await drawSeven(page, '#page-classify .draw-pad');
+      else {
+        await page.click('#classify-clear');
+        await press(page, '#classify-pick [data-digit="3"]');
+        await page.waitForFunction(() => document.querySelector('#classify-explain')?.getAttribute('data-target') === '3');
       }
+      await settled(page);
+      /** @type {Record<string, Record<string, number[]>>} */
+      const maps = { wasm: {}, webgl: {} };
+      for (const backend of ['wasm', 'webgl']) {
+        await useBackend(page, backend);
+        for (const method of ['lrp', 'gradient', 'integratedGradients', 'gradCam']) {
+          await useMethod(page, method);
+          /** @type {Record<string, number[]>} */ (maps[backend])[method] = await relevance(page);
+        }
+      }
+      const report = Object.keys(maps.wasm ?? {}).map((method) => {
+        const a = maps.wasm?.[method] ?? [];
+        const b = maps.webgl?.[method] ?? [];
+        const scale = Math.max(...a.map(Math.abs));
+        const diffs = a.map((v, i) => Math.abs(v - (b[i] ?? Number.NaN)));
+        return { method, worst: Math.max(...diffs) / scale, pixels: diffs.filter((d) => d > 1e-4 * scale).length, length: b.length };
+      });
+      const ties = await poolTies(page);
+      if (source === 'example 3') tieFree = ties.ties === 0;
+      results.push({ source, ties, report });
     }
     await page.close();
-    const report = Object.keys(maps.wasm ?? {}).map((method) => {
-      const a = maps.wasm?.[method] ?? [];
-      const b = maps.webgl?.[method] ?? [];
-      const scale = Math.max(...a.map(Math.abs));
-      const diffs = a.map((v, i) => Math.abs(v - (b[i] ?? Number.NaN)));
-      const worst = Math.max(...diffs) / scale;
-      return { method, worst, pixels: diffs.filter((d) => d > 1e-4 * scale).length, length: b.length };
-    });
-    console.log(
-      `       webgl vs wasm: ${report.map((r) => `${r.method} ${r.worst.toExponential(1)} (${r.pixels} of 784 px over 1e-4)`).join('; ')}`,
-    );
-    for (const r of report) {
-      assert(r.length === 784 && Number.isFinite(r.worst), `${r.method}: ${r.length} values`);
-      assert(r.worst < 0.5, `${r.method}: webgl's map differs from wasm's by ${r.worst} of max |R|`);
+    assert(tieFree, 'the example 3 has tied max-pool windows: the 1e-4 comparison did not run');
+    for (const { source, ties, report } of results) {
+      console.log(
+        `       ${source}: conv1's 2 x 2 max-pool windows with a tied maximum ${ties.ties} of ${ties.windows}; webgl vs wasm: ${report.map((r) => `${r.method} ${r.worst.toExponential(1)} (${r.pixels} px over 1e-4)`).join('; ')}`,
+      );
+      for (const r of report) {
+        assert(r.length === 784 && Number.isFinite(r.worst), `${source}, ${r.method}: ${r.length} values`);
+        // Without tied max-pool windows the backends agree to the issue's 1e-4 of max |R| (measured
+        // ~6e-6). With ties (a drawing's saturated stroke and flat background) each backend's max-pool
+        // gradient routes to its own winner of the tie: measured 0.35-0.37 of max |R| for LRP, gradient
+        // and integrated gradients, not fixed here; the looser bound only catches anything worse.
+        const bound = ties.ties === 0 ? 1e-4 : 0.5;
+        assert(
+          r.worst < bound,
+          `${source} (${ties.ties} tied windows), ${r.method}: webgl's map differs from wasm's by ${r.worst} of max |R|`,
+        );
+      }
     }
     assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
   });

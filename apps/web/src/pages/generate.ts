@@ -274,7 +274,9 @@ export function createPage(root: HTMLElement): Page {
     h('div', { class: 'gen-grid' }, pad, vae.el, ae.el),
   );
 
-  let seed = 1;
+  // The prior samples' seed is part of the view a link reproduces.
+  const wantSeed = Number(readParam('seed'));
+  let seed = Number.isSafeInteger(wantSeed) && wantSeed > 0 ? wantSeed : 1;
   let drawn = false;
   const beta = (): Beta => Number(betaSelect.value) as Beta;
   const kind = (): VaeKind => (vaeSelect.value === 'mlp' ? 'mlp' : 'linear');
@@ -373,6 +375,11 @@ export function createPage(root: HTMLElement): Page {
       const p = at(e);
       void decodeLatest(c, p.x, p.y);
     });
+    // a drag (a finger's above all, which makes no click) ends where the pointer is lifted: that point is the view
+    c.map.addEventListener('pointerup', (e) => {
+      const p = at(e);
+      void decodeLatest(c, p.x, p.y).then(remember);
+    });
     c.map.addEventListener('click', (e) => {
       const p = at(e);
       void decodeLatest(c, p.x, p.y).then(remember);
@@ -404,6 +411,7 @@ export function createPage(root: HTMLElement): Page {
   clear.addEventListener('click', () => draw.clear());
   resample.addEventListener('click', () => {
     seed++;
+    writeParams({ seed: String(seed) });
     void run.request();
   });
   betaSelect.addEventListener('change', () => {
