@@ -1,8 +1,8 @@
 // @ts-check
-// Keyboard and touch on Classify (issue 25, item 6 of the issue, 5 of the brief), at a laptop's and a
-// phone's viewport: a skip link to the explanation controls, touch targets of at least 44 px on a
-// phone, a tap on the heatmap shows its value, and the URL reproduces every view setting of the
-// explanation. (Focus kept on a pressed bar: first-minutes.mjs.) Registered by run.mjs.
+// Keyboard and touch (issue 25, item 6 of the issue, 5 of the brief), at a laptop's and a phone's
+// viewport: a skip link to Classify's explanation controls, touch targets of at least 44 px on a
+// phone, a tap on the heatmap shows its value, and the URL reproduces the explanation's view settings
+// and Generate's sample seed and latent point (a finger's drag included). (Focus kept on a pressed bar: first-minutes.mjs.) Registered by run.mjs.
 
 /**
  * @typedef {import('playwright-core').Page} Page
@@ -29,9 +29,58 @@ const view = (p) =>
     };
   });
 
+/** The prior samples' pixels (to compare two pages' samples). @param {Page} page */
+const samplePixels = (page) =>
+  page.$$eval('#samples canvas', (cs) =>
+    cs
+      .map((c) => Array.from(/** @type {HTMLCanvasElement} */ (c).getContext('2d')?.getImageData(0, 0, 48, 48).data ?? []).join())
+      .join('|'),
+  );
+
 /** @param {Harness} h */
 export function register({ test, open, assert, drawSeven }) {
   for (const [name, viewport] of Object.entries(VIEWPORTS)) {
+    test(`Generate URL round trip (${name}): new samples' seed and the end of a finger's drag on the latent map come back from the link`, async () => {
+      const { page, errors } = await open('generate', { viewport });
+      const first = await samplePixels(page);
+      let n = Number(await page.$eval('#page-generate', (el) => el.getAttribute('data-renders')));
+      await page.focus('#resample');
+      await page.keyboard.press('Enter');
+      await page.waitForFunction((k) => Number(document.querySelector('#page-generate')?.getAttribute('data-renders')) > k, n);
+      await page.waitForFunction(() => !document.querySelector('#page-generate')?.hasAttribute('data-busy'));
+      const resampled = await samplePixels(page);
+      // A touch drag from (0.2, 0.2) to (0.7, 0.6) of the map: no click event, only pointer events.
+      await page.$eval('#latent-map', (m) => {
+        const r = m.getBoundingClientRect();
+        /** @param {string} type @param {number} fx @param {number} fy */
+        const ev = (type, fx, fy) =>
+          m.dispatchEvent(
+            new PointerEvent(type, {
+              pointerId: 5,
+              pointerType: 'touch',
+              isPrimary: true,
+              bubbles: true,
+              clientX: r.left + fx * r.width,
+              clientY: r.top + fy * r.height,
+            }),
+          );
+        ev('pointerdown', 0.2, 0.2);
+        for (let i = 1; i <= 5; i++) ev('pointermove', 0.2 + i * 0.1, 0.2 + i * 0.08);
+        ev('pointerup', 0.7, 0.6);
+      });
+      await page.waitForFunction(() => /[?&]z=0\.70\d(,|%2C)0\.60\d/.test(location.hash));
+      const url = page.url();
+      await page.close();
+      const other = await open(url.slice(url.indexOf('#') + 1), { viewport });
+      await other.page.waitForFunction(() => !document.querySelector('#page-generate')?.hasAttribute('data-busy'));
+      const restored = await samplePixels(other.page);
+      await other.page.close();
+      assert(/[?&]seed=2(&|$)/.test(url), `URL after New samples: ${url}`);
+      assert(resampled !== first, 'New samples showed the same samples');
+      assert(restored === resampled, "the link's page shows other samples than the page it came from");
+      assert(errors.length + other.errors.length === 0, `console errors: ${[...errors, ...other.errors].join(' | ')}`);
+    });
+
     test(`skip link (${name}): a few Tabs from the tabs reach it, and it moves focus to the explanation's method menu`, async () => {
       const { page, errors } = await open('classify', { viewport });
       await page.focus('#tab-classify');

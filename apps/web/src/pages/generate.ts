@@ -362,8 +362,10 @@ export function createPage(root: HTMLElement): Page {
       const r = c.map.getBoundingClientRect();
       return { x: ((e.clientX - r.left) / r.width) * MAP, y: ((e.clientY - r.top) / r.height) * MAP };
     };
-    const remember = (): void => {
-      if (c === vae.col && c.click) writeParams({ z: `${(c.click.x / MAP).toFixed(3)},${(c.click.y / MAP).toFixed(3)}` });
+    // The point asked for, not c.click: while a decode runs, a new point only queues, and c.click is
+    // still an earlier one.
+    const remember = (p: { x: number; y: number }): void => {
+      if (c === vae.col) writeParams({ z: `${(p.x / MAP).toFixed(3)},${(p.y / MAP).toFixed(3)}` });
     };
     c.map.style.touchAction = 'none';
     // Hover and drag decode continuously; a click (or lifting the finger) keeps the point in the URL.
@@ -378,11 +380,13 @@ export function createPage(root: HTMLElement): Page {
     // a drag (a finger's above all, which makes no click) ends where the pointer is lifted: that point is the view
     c.map.addEventListener('pointerup', (e) => {
       const p = at(e);
-      void decodeLatest(c, p.x, p.y).then(remember);
+      remember(p);
+      void decodeLatest(c, p.x, p.y);
     });
     c.map.addEventListener('click', (e) => {
       const p = at(e);
-      void decodeLatest(c, p.x, p.y).then(remember);
+      remember(p);
+      void decodeLatest(c, p.x, p.y);
     });
     c.map.addEventListener('keydown', (e) => {
       const step = MAP / 30;
@@ -392,7 +396,8 @@ export function createPage(root: HTMLElement): Page {
       const from = c.click ?? { x: MAP / 2, y: MAP / 2 };
       const x = Math.max(0, Math.min(MAP, from.x + (d[0] ?? 0)));
       const y = Math.max(0, Math.min(MAP, from.y + (d[1] ?? 0)));
-      void decodeLatest(c, x, y).then(remember);
+      remember({ x, y });
+      void decodeLatest(c, x, y);
     });
     c.sliders.forEach((sl, i) =>
       sl.addEventListener('input', () => {
