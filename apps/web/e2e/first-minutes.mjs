@@ -240,7 +240,7 @@ export function register({ test, open, assert, drawSeven, renders, nextRender, s
       }
       await page.close();
       const e = await open('explain', { viewport });
-      /** @type {Record<string, { note: string, row: string }>} */
+      /** @type {Record<string, { note: string, row: string, legend: string }>} */
       const compare = {};
       for (const method of ['integratedGradients', 'sensitivity', 'gradientTimesInput']) {
         const n = await renders(e.page, 'explain');
@@ -249,6 +249,7 @@ export function register({ test, open, assert, drawSeven, renders, nextRender, s
         await settled(e.page, 'explain');
         compare[method] = await e.page.evaluate(() => ({
           note: document.querySelector('#compare-note')?.textContent ?? '',
+          legend: document.querySelector('#heatmap-sensitivity-legend')?.textContent ?? '',
           row: [...document.querySelectorAll('#page-explain .stats dt')]
             .map((d) => `${d.textContent}: ${d.nextElementSibling?.textContent}`)
             .join(' | '),
@@ -291,6 +292,12 @@ export function register({ test, open, assert, drawSeven, renders, nextRender, s
           `${m}: ${JSON.stringify(c)}`,
         );
       }
+      // sensitivity is a square: its legend has no negative half
+      assert(/^0.*never negative/.test(compare.sensitivity?.legend ?? ''), `sensitivity legend '${compare.sensitivity?.legend}'`);
+      assert(
+        /^−\d.*against · 0 · for/.test(compare.gradientTimesInput?.legend ?? ''),
+        `gradient x input legend '${compare.gradientTimesInput?.legend}'`,
+      );
       const marked = options.filter((o) => /= epsilon here/.test(o.text ?? '')).map((o) => o.value);
       assert(marked.join() === 'epsilonPlus,epsilonAlpha2Beta1', `composites marked identical: ${marked} (${JSON.stringify(options)})`);
       assert(

@@ -29,6 +29,9 @@ export class HeatmapView {
   private relevance: ArrayLike<number> = [];
   private range: readonly [number, number] = [0, 1];
   private scaleValue = 0;
+  private readonly bar: HTMLCanvasElement;
+  private readonly legendText = h('span', { class: 'muted' }, 'against · 0 · for');
+  private signedLegend: boolean | null = null;
 
   constructor(private readonly opts: HeatmapViewOptions) {
     this.canvas = canvas(opts.width * opts.scale, opts.height * opts.scale, {
@@ -44,15 +47,8 @@ export class HeatmapView {
       id: `${opts.id}-opacity`,
       'aria-label': 'heatmap opacity over the input',
     });
-    const bar = canvas(120, 10, { class: 'legend-bar', 'aria-hidden': 'true' });
-    const ctx = bar.getContext('2d');
-    if (ctx) {
-      for (let x = 0; x < 120; x++) {
-        const [r, g, b] = divergingColor((x / 119) * 2 - 1);
-        ctx.fillStyle = `rgb(${r},${g},${b})`;
-        ctx.fillRect(x, 0, 1, 10);
-      }
-    }
+    this.bar = canvas(120, 10, { class: 'legend-bar', 'aria-hidden': 'true' });
+    this.drawLegend(true);
     this.legendLo = h('span', {}, '−0');
     this.legendHi = h('span', {}, '+0');
     this.hover = h('span', { class: 'muted hover-value', 'aria-hidden': 'true', id: `${opts.id}-value` }, HOVER_HINT);
@@ -60,14 +56,7 @@ export class HeatmapView {
       'div',
       { class: 'heatmap-view' },
       this.canvas,
-      h(
-        'div',
-        { class: 'legend-scale', id: `${opts.id}-legend` },
-        this.legendLo,
-        bar,
-        this.legendHi,
-        h('span', { class: 'muted' }, 'against · 0 · for'),
-      ),
+      h('div', { class: 'legend-scale', id: `${opts.id}-legend` }, this.legendLo, this.bar, this.legendHi, this.legendText),
       h('label', { class: 'muted opacity' }, 'overlay on input ', this.slider),
       this.hover,
     );
@@ -98,7 +87,10 @@ export class HeatmapView {
     this.relevance = relevance;
     this.range = range;
     this.scaleValue = maxAbs(relevance);
-    this.legendLo.textContent = `−${fmt(this.scaleValue, 3)}`;
+    // A map that is never negative (sensitivity, Grad-CAM) gets the half of the scale it uses.
+    const signed = Array.prototype.some.call(relevance, (v: number) => v < 0);
+    this.drawLegend(signed);
+    this.legendLo.textContent = signed ? `−${fmt(this.scaleValue, 3)}` : '0';
     this.legendHi.textContent = `+${fmt(this.scaleValue, 3)}`;
     this.canvas.setAttribute('aria-label', text);
     this.canvas.dataset.scale = String(this.scaleValue);
@@ -109,6 +101,19 @@ export class HeatmapView {
     // the values themselves, to 6 significant digits, so the e2e suite can compare backends' maps
     this.canvas.dataset.relevance = Array.from(relevance, (v) => Number(v.toPrecision(6))).join(',');
     this.draw();
+  }
+
+  private drawLegend(signed: boolean): void {
+    if (this.signedLegend === signed) return;
+    this.signedLegend = signed;
+    this.legendText.textContent = signed ? 'against · 0 · for' : '0 · more (never negative)';
+    const ctx = this.bar.getContext('2d');
+    if (!ctx) return;
+    for (let x = 0; x < 120; x++) {
+      const [r, g, b] = divergingColor(signed ? (x / 119) * 2 - 1 : x / 119);
+      ctx.fillStyle = `rgb(${r},${g},${b})`;
+      ctx.fillRect(x, 0, 1, 10);
+    }
   }
 
   private draw(): void {
