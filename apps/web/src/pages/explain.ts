@@ -155,7 +155,7 @@ export function createPage(root: HTMLElement): Page {
     }
     const found = far.filter((x): x is string => x !== null);
     const text = found.length
-      ? `Far from the training pairs, so this answer is not supported: ${found.join('; ')}.`
+      ? `This answer is not supported (the input or the answer lies where the training pairs do not): ${found.join('; ')}.`
       : shipped
         ? ''
         : 'Only the ink was checked: the distance and reliability figures were measured for the shipped weights.';
