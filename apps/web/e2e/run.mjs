@@ -983,7 +983,8 @@ test('train: the hidden-layer VAE ([0, 1] pixels, BCE) trains in the worker, the
 });
 
 test('generate: the hidden-layer VAE gives readable samples, decodes, and the URL keeps the choice', async () => {
-  const { page, errors } = await open('generate');
+  // The page opens on the hidden-layer VAE; start from the linear one to compare the two.
+  const { page, errors } = await open('generate?vae=linear');
   const linear = await sampleStats(page);
   const renders0 = await renders(page, 'generate');
   await page.selectOption('#vae-model', 'mlp');
@@ -1032,6 +1033,19 @@ test('generate: the hidden-layer VAE gives readable samples, decodes, and the UR
   );
   assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
 });
+
+// ---------- suites in files of their own, on this harness ----------
+const harness = {
+  test,
+  open,
+  assert,
+  drawSeven,
+  renders,
+  nextRender,
+  /** The viewport as the user sees it (not the full page). */
+  shot: (page, name) => page.screenshot({ path: path.join(shots, name) }),
+};
+for (const suite of ['./first-minutes.mjs', './correct-maps.mjs', './keyboard-touch.mjs']) (await import(suite)).register(harness);
 
 // ---------- run ----------
 let passed = 0;

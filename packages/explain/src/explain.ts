@@ -5,6 +5,7 @@ import type { Composite, CompositeName } from './composites';
 import { ExplainInputError, ExplainOptionsError } from './errors';
 import type { OutputChoice } from './forward';
 import { attributionMethod } from './methods/registry';
+import type { GradCamUpsample } from './gradcam';
 import type { OcclusionOptions } from './occlusion';
 import type { Session } from './session';
 import { validateExplainCall } from './validate';
@@ -37,6 +38,8 @@ export interface ExplainOptions {
   seed?: number;
   /** gradCam: the dotted name of a convolution layer ('conv2'). */
   layer?: string;
+  /** gradCam: 'bilinear' stretch to the input (default, PyTorch's) or each cell on its 'receptiveField' centre. */
+  upsample?: GradCamUpsample;
   /** occlusion window and stride. */
   window?: OcclusionOptions['window'];
   stride?: OcclusionOptions['stride'];

@@ -1,4 +1,5 @@
 export { explain, type Method, type ExplainOptions, type Explanation, type Conservation } from './explain';
+export type { GradCamUpsample } from './gradcam';
 export { namedComposite, compositeNames, type Composite, type CompositeName, type CompositeOptions } from './composites';
 export {
   epsilonRule,

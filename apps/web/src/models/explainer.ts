@@ -9,7 +9,9 @@ import { onSyncReadableBackend } from './sync-read';
  */
 /** What the pages give the methods that need an option with no default (the convnet's last conv, 4 x 4 windows). */
 const SUPPLIED: Record<string, { options: Partial<ExplainOptions>; note: string }> = {
-  gradCam: { options: { layer: 'conv2' }, note: 'conv2' },
+  // each conv2 cell on its receptive field's centre: stretched bilinearly, the 8 x 8 map lands up to 5
+  // pixels off (the border unpadded convolutions lose is spread over the whole input)
+  gradCam: { options: { layer: 'conv2', upsample: 'receptiveField' }, note: 'conv2' },
   occlusion: { options: { window: [4, 4], stride: [4, 4] }, note: '4 x 4 patches' },
 };
 
@@ -28,6 +30,11 @@ export const COMPARE_METHODS: readonly string[] = METHODS.filter((m) => m !== 'l
 
 /** LRP composites (zennit's names). */
 export const COMPOSITES: readonly string[] = compositeNames;
+/**
+ * The one a page opens on: LRP-epsilon on a ReLU network is gradient x input (same map, same scale),
+ * so it would show nothing new; epsilonPlus (z+ on convolutions) is the library's own default.
+ */
+export const DEFAULT_COMPOSITE = 'epsilonPlus';
 
 export interface ExplainRequest {
   method: Method;
@@ -40,15 +47,25 @@ export interface ExplainRequest {
   bounds?: readonly [number, number];
 }
 
-/** Relevance of each input value for output `target` (same length as x). */
-export async function explainOutput(model: Module, x: tf.Tensor, req: ExplainRequest): Promise<Float32Array> {
+export interface ExplainedOutput {
+  /** Relevance of each input value (same length as x). */
+  relevance: Float32Array;
+  /** Its sum, and what the method says the sum should equal (f(x), or f(x) - f(baseline) for integrated gradients). */
+  total: number;
+  should: number;
+  /** The backend that computed it: not the page's on webgpu (see onSyncReadableBackend), which the page must say. */
+  backend: string;
+}
+
+/** Relevance of each input value for output `target`, with its conservation report. */
+export async function explainOutput(model: Module, x: tf.Tensor, req: ExplainRequest): Promise<ExplainedOutput> {
   // explain() reads its conservation report synchronously, which webgpu cannot do reliably.
-  const { value } = await onSyncReadableBackend(
+  const { value, backend } = await onSyncReadableBackend(
     () =>
       explain(model, x, {
         method: req.method,
         target: req.target,
-        composite: (req.composite ?? 'epsilonPlus') as (typeof compositeNames)[number],
+        composite: (req.composite ?? DEFAULT_COMPOSITE) as (typeof compositeNames)[number],
         ...(req.bounds ? { bounds: req.bounds } : {}),
         ...(req.baseline === undefined ? {} : { baseline: req.baseline }),
         ...SUPPLIED[req.method]?.options,
@@ -57,7 +74,12 @@ export async function explainOutput(model: Module, x: tf.Tensor, req: ExplainReq
     [x, ...model.parameters(), ...model.namedBuffers().map(([, b]) => b)],
   );
   try {
-    return (await value.relevance.data()) as Float32Array;
+    return {
+      relevance: (await value.relevance.data()) as Float32Array,
+      total: value.conservation.total[0] ?? Number.NaN,
+      should: value.conservation.output[0] ?? Number.NaN,
+      backend,
+    };
   } finally {
     value.relevance.dispose();
   }

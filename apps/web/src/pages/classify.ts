@@ -9,7 +9,11 @@ import { normalizeLikeMnist } from '../lib/preprocess';
 import { convnetStages, type Stage } from '../models/activations';
 import { codeForConvnet } from '../models/coding';
 import { digitBank, nextExample } from '../models/digit-bank';
-import { COMPOSITES, explainOutput, METHOD_LABELS, METHODS, type Method } from '../models/explainer';
+import { COMPOSITES, DEFAULT_COMPOSITE, explainOutput, METHOD_LABELS, METHODS, type Method } from '../models/explainer';
+import { oodStats, type PageOodStats } from '../models/ood-stats';
+import { conservationLine } from '../models/sum-rule';
+import { distanceFinding, inkFinding, inkMass, nearestDistance } from '../lib/ood';
+import { PredictionStrip } from '../ui/prediction-strip';
 import { HEADS } from '../models/recipes';
 import { accuracyLabel, getModel, type ZooEntry } from '../models/zoo';
 import { readParam, writeParams } from '../state/url';
@@ -32,6 +36,26 @@ function picker(): HTMLElement {
   );
 }
 
+/** What ood.json's training statistics say about the drawing as the network sees it. */
+function inputFindings(
+  pixels: Float32Array,
+  features: Float32Array | null,
+  stats: PageOodStats | null,
+): { found: string[]; checks: string[]; text: string } {
+  if (!stats) return { found: [], checks: [], text: 'Not checked against the training digits: weights/ood.json is missing.' };
+  const checks = ['ink'];
+  const all = [inkFinding(inkMass(pixels), stats.ink, 'the pad')];
+  if (features) {
+    checks.push('distance');
+    all.push(distanceFinding(nearestDistance(features, stats.reference), stats.distance, `${stats.model}'s ${stats.layer}`));
+  }
+  const found = all.filter((f): f is string => f !== null);
+  const text = found.length
+    ? `Far from the training digits, so no head's answer is supported (a classifier has no "none of these" output): ${found.join('; ')}.`
+    : '';
+  return { found, checks, text };
+}
+
 export function createPage(root: HTMLElement): Page {
   const pad = h('div', { class: 'card pad-card' });
   const preview = canvas(84, 84, {
@@ -52,11 +76,9 @@ export function createPage(root: HTMLElement): Page {
   pad.append(picker(), bankLabel, h('div', { class: 'toolbar' }, clear, h('span', { class: 'muted' }, 'network input:'), preview));
 
   const live = h('p', { class: 'visually-hidden', id: 'classify-live', 'aria-live': 'polite' });
-  const blankNote = h(
-    'p',
-    { class: 'note', id: 'classify-blank' },
-    'The pad is blank, yet every head answers: a classifier has no "none of these" output, so read its confidence with care.',
-  );
+  // Says when the drawing is unlike the training digits: a classifier has no "none of these" output,
+  // so on a blank pad every head still answers.
+  const oodNote = h('p', { class: 'note', id: 'classify-ood' }, '');
   const heads = h('div', { class: 'heads' });
   const cards = new Map<ConvNetHead, HTMLElement>();
   for (const head of HEADS) {
@@ -88,19 +110,47 @@ export function createPage(root: HTMLElement): Page {
     { id: 'classify-composite', 'aria-label': 'LRP composite' },
     ...COMPOSITES.map((c) => h('option', { value: c }, c)),
   );
+  compositeSelect.value = DEFAULT_COMPOSITE;
   const compositeLabel = h('label', { for: 'classify-composite' }, 'composite');
-  const heatmap = new HeatmapView({ id: 'classify-heatmap', width: 28, height: 28, scale: 8 });
+  const wantOpacity = Number(readParam('opacity'));
+  const heatmap = new HeatmapView({
+    id: 'classify-heatmap',
+    width: 28,
+    height: 28,
+    scale: 8,
+    ...(readParam('opacity') !== null && wantOpacity >= 0 && wantOpacity <= 100 ? { opacity: wantOpacity / 100 } : {}),
+  });
+  // The overlay is part of the view a link reproduces.
+  heatmap.slider.addEventListener('change', () => writeParams({ opacity: heatmap.slider.value }));
   const why = h('h3', { id: 'classify-why' }, 'Why?');
+  // A pressed bar pins its class; one control returns to explaining the prediction.
+  const unpin = h('button', { class: 'btn', id: 'classify-unpin', type: 'button', hidden: true }, 'Unpin: explain the prediction');
+  const caption = h('p', { class: 'muted', id: 'classify-caption' }, '');
+  const fallback = h('p', { class: 'note', id: 'classify-fallback', hidden: true });
   const explainCard = h(
     'div',
     { class: 'card explain-card', id: 'classify-explain' },
     why,
-    h('p', { class: 'sub' }, 'Press a bar of any head to explain that class. Red pixels raise the output, blue ones lower it.'),
+    h(
+      'p',
+      { class: 'sub' },
+      'The top prediction is explained; press a bar of any head to pin that class. Red pixels raise the output, blue ones lower it.',
+    ),
+    unpin,
     h('div', { class: 'controls' }, h('label', { for: 'classify-method' }, 'method'), methodSelect, compositeLabel, compositeSelect),
     heatmap.el,
+    caption,
+    fallback,
   );
+  const strip = new PredictionStrip('classify-strip', () => {
+    explainCard.scrollIntoView({ block: 'start' });
+    methodSelect.focus({ preventScroll: true });
+  });
+  // A keyboard user reaches the explanation without tabbing through forty bars.
+  const skip = h('button', { class: 'skip-link', type: 'button', id: 'classify-skip' }, 'Skip to the explanation controls');
+  skip.addEventListener('click', () => methodSelect.focus());
   // Below the pad and always taking its space, so showing or hiding it never moves the pad mid-stroke.
-  pad.append(blankNote);
+  pad.append(oodNote);
   const layers = new LayerView();
   const layersTitle = h('h3', {}, 'Inside the network');
   const layersCard = h(
@@ -115,6 +165,7 @@ export function createPage(root: HTMLElement): Page {
     layers.el,
   );
   root.append(
+    skip,
     h('h2', {}, 'Classify: one network, four output heads'),
     h(
       'p',
@@ -122,8 +173,10 @@ export function createPage(root: HTMLElement): Page {
       'The same convnet trained four times, differing only in its last layer and the loss it was paired with. Draw a digit and compare what each head outputs.',
     ),
     live,
-    h('div', { class: 'row' }, pad, heads),
-    h('div', { class: 'row spaced-row' }, explainCard, layersCard),
+    // Pad, explanation and heads side by side on a wide screen; on a phone the strip under the pad
+    // carries the answer and a heatmap thumbnail.
+    h('div', { class: 'classify-top' }, pad, strip.el, explainCard, heads),
+    h('div', { class: 'row spaced-row' }, layersCard),
   );
 
   let models: Array<ZooEntry<MnistConvNet>> = [];
@@ -134,6 +187,7 @@ export function createPage(root: HTMLElement): Page {
   const m = readParam('method') as Method | null;
   if (m && METHODS.includes(m)) methodSelect.value = m;
   const wantComposite = readParam('composite');
+  const pinned = (): boolean => target.digit !== null;
   if (wantComposite && COMPOSITES.includes(wantComposite)) compositeSelect.value = wantComposite;
   // The composite only means something for LRP.
   const showComposite = (): void => {
@@ -159,7 +213,10 @@ export function createPage(root: HTMLElement): Page {
     badge.textContent = entry.source;
     badge.className = `badge source ${entry.source.split(' ')[0]}`;
     card.querySelector('.accuracy')!.textContent = accuracyLabel(entry);
-    card.querySelector('.bars')!.replaceChildren(
+    const bars = card.querySelector('.bars')!;
+    // The bars are rebuilt each render: a focused one hands its focus to its successor.
+    const focused = bars.contains(document.activeElement) ? (document.activeElement as HTMLElement).dataset.digit : undefined;
+    bars.replaceChildren(
       ...values.map((v, d) => {
         const fill = h('div', { class: 'fill' });
         fill.style.width = `${Math.max(1, (lengths[d] ?? 0) * 100)}%`;
@@ -184,7 +241,19 @@ export function createPage(root: HTMLElement): Page {
         return bar;
       }),
     );
+    if (focused !== undefined) bars.querySelector<HTMLElement>(`.bar[data-digit="${focused}"]`)?.focus();
   }
+
+  /** Back to explaining the top prediction (the unpin control, and any change of the drawing). */
+  function release(): void {
+    if (!pinned()) return;
+    target = { head: target.head, digit: null };
+    writeParams({ target: null });
+  }
+  unpin.addEventListener('click', () => {
+    release();
+    void run.request();
+  });
 
   const run = new Coalescer(async () => {
     if (!models.length) return;
@@ -194,7 +263,10 @@ export function createPage(root: HTMLElement): Page {
     const coded = codeForConvnet(img.data);
     const method = methodSelect.value as Method;
     const chosen = models.find((e) => e.model.head === target.head) ?? models[0];
-    const { outputs, relevance, stages } = await exclusive(async () => {
+    const stats = (await oodStats())?.classify ?? null;
+    // The distance check holds for the weights make-ood.mjs measured, and only while they are in use.
+    const measured = models.find((e) => e.id === stats?.model && e.source === 'pretrained');
+    const { outputs, relevance, stages, features } = await exclusive(async () => {
       const x = tf.tensor4d(coded, [1, 28, 28, 1]);
       try {
         const ys = models.map((e) => e.model.call(x));
@@ -210,9 +282,16 @@ export function createPage(root: HTMLElement): Page {
               bounds: [-MNIST_MEAN / MNIST_STD, (1 - MNIST_MEAN) / MNIST_STD],
               composite: compositeSelect.value || undefined,
             })
-          : new Float32Array(784);
+          : { relevance: new Float32Array(784), total: 0, should: 0, backend: tf.getBackend() };
         const inside: Stage[] = chosen ? await convnetStages(chosen.model, x) : [];
-        return { outputs: values, relevance: { digit, values: rel }, stages: inside };
+        const penultimate = measured === chosen ? inside : measured ? await convnetStages(measured.model, x) : [];
+        return {
+          outputs: values,
+          relevance: { digit, values: rel.relevance, total: rel.total, should: rel.should, backend: rel.backend },
+          stages: inside,
+          // fc1 + relu, the layer make-ood.mjs measured
+          features: penultimate[4]?.values ?? null,
+        };
       } finally {
         x.dispose();
       }
@@ -221,21 +300,48 @@ export function createPage(root: HTMLElement): Page {
     layers.set(stages);
     layersTitle.textContent = `Inside the network (${target.head} head)`;
     const shown = relevance.digit;
-    why.textContent = `Why ${shown}? (${target.head} head, ${METHOD_LABELS[method]})`;
-    heatmap.set(
-      img.data,
-      relevance.values,
-      [0, 1],
-      `relevance of each input pixel for the ${target.head} head's output ${shown}, by ${METHOD_LABELS[method]}; colour scale ±${fmt(maxAbs(relevance.values), 3)}`,
+    const far = inputFindings(img.data, features, stats);
+    const methodName = `${METHOD_LABELS[method]}${method === 'lrp' ? ` ${compositeSelect.value}` : ''}`;
+    why.replaceChildren(
+      `Why ${shown}? `,
+      h('span', { class: 'muted' }, `${target.head} head, ${methodName} `),
+      pinned() ? h('span', { class: 'badge pin' }, 'pinned') : h('span', { class: 'badge' }, 'top prediction'),
+      ...(far.found.length ? [h('span', { class: 'flag' }, 'unsupported')] : []),
+    );
+    unpin.hidden = !pinned();
+    unpin.textContent = `Unpin ${shown}: explain the prediction`;
+    const label = `relevance of each input pixel for the ${target.head} head's output ${shown}, by ${methodName}; colour scale ±${fmt(maxAbs(relevance.values), 3)}`;
+    heatmap.set(img.data, relevance.values, [0, 1], label);
+    caption.textContent = `${methodName}: ${conservationLine(method, relevance.total, relevance.should)}${
+      method === 'lrp' || method === 'integratedGradients' ? `; f(x) is the logit of ${shown}` : ''
+    }.`;
+    // The heads ran on the page's backend; an explanation webgpu cannot give ran elsewhere, and says so.
+    const page = tf.getBackend();
+    fallback.hidden = relevance.backend === page;
+    fallback.textContent = fallback.hidden
+      ? ''
+      : `Explanation computed on ${relevance.backend}: explain() reads its conservation report synchronously, which ${page} cannot do reliably.`;
+    explainCard.dataset.backend = relevance.backend;
+    explainCard.dataset.pageBackend = page;
+    const chosenOutputs = outputs[models.indexOf(chosen!)] ?? [];
+    strip.set(
+      String(argmax(chosenOutputs)),
+      `${target.head} head · why ${shown}${pinned() ? ' (pinned)' : ''}${far.found.length ? ' · unsupported: see the note' : ''}`,
+      heatmap.canvas,
+      `heatmap thumbnail: ${label}`,
+      far.found.length > 0,
     );
     Object.assign(explainCard.dataset, {
       head: target.head,
       target: String(shown),
       method,
+      pinned: String(pinned()),
       lit: String(relevance.values.filter((v) => Math.abs(v) > 0.05 * maxAbs(relevance.values)).length),
     });
+    Object.assign(root.dataset, { ood: String(far.found.length > 0), oodChecks: far.checks.join(',') });
     const ink = raw.data.some((v) => v > 0.05);
-    blankNote.classList.toggle('invisible', ink);
+    oodNote.textContent = far.text;
+    oodNote.classList.toggle('invisible', !far.text);
     live.textContent = ink
       ? `Predictions: ${models.map((e, i) => `${e.model.head} head ${argmax(outputs[i] ?? [])}`).join(', ')}.`
       : `The pad is blank, yet the heads predict ${models.map((e, i) => argmax(outputs[i] ?? [])).join(', ')}.`;
@@ -243,7 +349,13 @@ export function createPage(root: HTMLElement): Page {
     markRendered(root);
   }, root);
 
-  draw.onChange(() => run.request());
+  // A new drawing releases a pinned class; the drawing a link restores does not (the link pins it).
+  let restoring = false;
+  draw.onChange(() => {
+    if (restoring) restoring = false;
+    else release();
+    void run.request();
+  });
   clear.addEventListener('click', () => draw.clear());
   methodSelect.addEventListener('change', () => {
     writeParams({ method: methodSelect.value });
@@ -271,7 +383,10 @@ export function createPage(root: HTMLElement): Page {
         bankLabel.textContent = `examples: ${(await digitBank()).label}`;
         const shared = readParam('draw-classify');
         const pixels = shared ? decodePixels(shared, 784) : null;
-        if (pixels) draw.paint(pixels);
+        if (pixels) {
+          restoring = true;
+          draw.paint(pixels);
+        }
       });
       await loaded;
       await run.request();

@@ -3,9 +3,14 @@ import { compositeNames, explain, type CompositeName } from '@logitlab/explain';
 import type { SumPoolExplainer } from '@logitlab/models';
 import { exclusive, on } from '../app';
 import { halfShares, litPixels } from '../lib/heatmap';
+import { distanceFinding, inkFinding, inkMass, nearestDistance, reliabilityFinding } from '../lib/ood';
 import { decodePixels, encodePixels } from '../lib/pixels-codec';
 import { toRange } from '../lib/preprocess';
 import { EXPLAINER_RANGE } from '../models/coding';
+import { identicalComposites, type SameAs } from '../models/composite-equivalence';
+import { explainerFeatures } from '../models/features';
+import { oodStats } from '../models/ood-stats';
+import { sumRule } from '../models/sum-rule';
 import { TARGET_DIGITS } from '../models/data';
 import { digitBank, downloadMnist, nextExample, onDigitBank } from '../models/digit-bank';
 import { COMPARE_METHODS, METHOD_LABELS } from '../models/explainer';
@@ -61,6 +66,8 @@ export function createPage(root: HTMLElement): Page {
 
   const stats = h('dl', { class: 'stats' });
   const verdict = h('div', { class: 'verdict', 'aria-live': 'polite', id: 'explain-verdict' }, '–');
+  // Says when the input is unlike the training pairs, so a "yes" on a blank pad is not taken at face value.
+  const oodNote = h('p', { class: 'note', id: 'explain-ood', hidden: true });
   const source = h('span', { class: 'badge' }, 'loading…');
   const note = h('p', { class: 'muted', id: 'explain-note' });
   const out = h(
@@ -69,6 +76,7 @@ export function createPage(root: HTMLElement): Page {
     h('h3', {}, `Is there a ${TARGETS}? `, source),
     h('p', { class: 'sub' }, `f(x) ≈ 100 when one of them is present, ≈ 0 for two distractors 4–9 (threshold 50)`),
     verdict,
+    oodNote,
     stats,
     note,
   );
@@ -92,6 +100,9 @@ export function createPage(root: HTMLElement): Page {
   const dt = new HeatmapView({ id: 'heatmap-deep-taylor', width: W, height: H, scale: 5 });
   const sens = new HeatmapView({ id: 'heatmap-sensitivity', width: W, height: H, scale: 5 });
   const shares = h('p', { class: 'muted', id: 'explain-shares' });
+  const lrpCaption = h('span', { class: 'muted', id: 'lrp-note' });
+  const compareNote = h('span', { class: 'muted', id: 'compare-note' });
+  const ruleNote = h('p', { class: 'muted', id: 'explain-rule-note', hidden: true });
   const maps = h(
     'div',
     { class: 'card explain-card' },
@@ -104,12 +115,8 @@ export function createPage(root: HTMLElement): Page {
       h('label', { for: 'explain-compare' }, 'compare with'),
       compareSelect,
     ),
-    h(
-      'div',
-      { class: 'maps' },
-      h('div', { class: 'map' }, dt.el, h('span', { class: 'muted' }, 'LRP relevance (the chosen composite): sums to f(x)'), shares),
-      h('div', { class: 'map' }, sens.el, h('span', { class: 'muted', id: 'compare-note' }, 'what would change f, not what made it')),
-    ),
+    ruleNote,
+    h('div', { class: 'maps' }, h('div', { class: 'map' }, dt.el, lrpCaption, shares), h('div', { class: 'map' }, sens.el, compareNote)),
   );
   root.append(
     h('h2', {}, 'Explain: Deep Taylor decomposition'),
@@ -122,6 +129,44 @@ export function createPage(root: HTMLElement): Page {
   );
 
   let entry: ZooEntry<SumPoolExplainer> | null = null;
+  /** What ood.json's training statistics say about this input and answer (the checks that ran, and what they found). */
+  async function inputFindings(
+    input: Float32Array,
+    f: number,
+    features: Float32Array,
+    e: ZooEntry<SumPoolExplainer>,
+  ): Promise<{ far: string[]; checks: string[]; text: string }> {
+    const ood = (await oodStats())?.explain;
+    if (!ood) return { far: [], checks: [], text: 'Not checked against the training data: weights/ood.json is missing.' };
+    const far: Array<string | null> = (['left', 'right'] as const).map((side) =>
+      inkFinding(inkMass(input, { x: side === 'left' ? 0 : 28, width: 28, height: 28, stride: W }), ood.ink, `the ${side} half`),
+    );
+    const checks = ['ink'];
+    // The distances and the held-out answers were measured with the shipped weights only.
+    const shipped = e.source === 'pretrained' && ood.model === e.id;
+    if (shipped) {
+      checks.push('distance', 'reliability');
+      far.push(distanceFinding(nearestDistance(features, ood.reference), ood.distance, ood.layer));
+      if (ood.reliability) far.push(reliabilityFinding(f, ood.reliability));
+    }
+    const found = far.filter((x): x is string => x !== null);
+    const text = found.length
+      ? `This answer is not supported (the input or the answer lies where the training pairs do not): ${found.join('; ')}.`
+      : shipped
+        ? ''
+        : 'Only the ink was checked: the distance and reliability figures were measured for the shipped weights.';
+    return { far: found, checks, text };
+  }
+  // Composites that equal an earlier one on this network say so in the menu and under it.
+  let sameAs = new Map<CompositeName, SameAs | null>();
+  function markComposites(model: SumPoolExplainer): void {
+    sameAs = identicalComposites(model, compositeNames, EXPLAINER_RANGE);
+    for (const option of ruleSelect.options) {
+      const same = sameAs.get(option.value as CompositeName);
+      option.textContent = same ? `${RULES[option.value]} (= ${same.as} here)` : (RULES[option.value] ?? option.value);
+      option.title = same ? `same map as ${same.as}: ${same.reason}` : '';
+    }
+  }
   const run = new Coalescer(async () => {
     if (!entry) return;
     const model = entry.model;
@@ -131,16 +176,23 @@ export function createPage(root: HTMLElement): Page {
         const x = tf.tensor4d(coded, [1, H, W, 1]);
         const deep = explain(model, x, { method: 'lrp', composite: ruleSelect.value as CompositeName, bounds: EXPLAINER_RANGE });
         const other = explain(model, x, { method: compareSelect.value, baseline: EXPLAINER_RANGE[0] });
+        const features = explainerFeatures(model, x);
         x.dispose();
-        return { dt: deep, sens: other };
+        return { dt: deep, sens: other, features };
       }, [...model.parameters(), ...model.namedBuffers().map(([, b]) => b)]);
-      const [deepTaylor, sensitivity] = (await Promise.all([value.dt.relevance.data(), value.sens.relevance.data()])) as Float32Array[];
-      tf.dispose([value.dt.relevance, value.sens.relevance]);
+      const [deepTaylor, sensitivity, features] = (await Promise.all([
+        value.dt.relevance.data(),
+        value.sens.relevance.data(),
+        value.features.data(),
+      ])) as Float32Array[];
+      tf.dispose([value.dt.relevance, value.sens.relevance, value.features]);
       return {
         deepTaylor: deepTaylor ?? new Float32Array(),
         sensitivity: sensitivity ?? new Float32Array(),
+        features: features ?? new Float32Array(),
         conservation: value.dt.conservation,
         sensitivitySum: value.sens.conservation.total[0] ?? NaN,
+        sensitivityShould: value.sens.conservation.output[0] ?? NaN,
         backend,
       };
     });
@@ -153,7 +205,15 @@ export function createPage(root: HTMLElement): Page {
     const relError = result.conservation.relError[0] ?? NaN;
     const input = draw.read().data;
     const half = halfShares(result.deepTaylor, W);
-    const compare = COMPARE[compareSelect.value];
+    const compareName = compareSelect.value;
+    const compare = COMPARE[compareName];
+    const { should, because } = sumRule(compareName);
+    const rule = ruleSelect.value;
+    lrpCaption.textContent = `LRP, composite ${rule}: Σ R should equal f(x)`;
+    const same = sameAs.get(rule as CompositeName);
+    ruleNote.hidden = !same;
+    ruleNote.textContent = same ? `${rule} gives the same map as ${same.as} on this network: ${same.reason}.` : '';
+    compareNote.textContent = should ? `${compare}: Σ should equal ${should}` : `${compare}: Σ has no required value (${because})`;
     dt.set(
       input,
       result.deepTaylor,
@@ -163,7 +223,9 @@ export function createPage(root: HTMLElement): Page {
     sens.set(input, result.sensitivity, [0, 1], `${compare} map of the same input`);
     shares.textContent = `positive relevance: left half ${(half.left * 100).toFixed(1)}%, right half ${(half.right * 100).toFixed(1)}%`;
     const lit = litPixels(result.deepTaylor);
+    const findings = await inputFindings(input, f, result.features, entry);
     verdict.textContent = f > 50 ? `yes (f = ${fmt(f, 1)})` : `no (f = ${fmt(f, 1)})`;
+    if (findings.far.length) verdict.append(' ', h('span', { class: 'flag' }, 'unreliable'));
     stats.replaceChildren(
       h('dt', {}, 'output f(x)'),
       h('dd', {}, fmt(f, 4)),
@@ -175,9 +237,17 @@ export function createPage(root: HTMLElement): Page {
         { class: relError < 1e-3 || f <= 0 ? '' : 'error' },
         f > 0 ? (relError === 0 ? '0 (exact in float32)' : relError.toExponential(2)) : 'f(x) = 0: nothing to explain',
       ),
-      h('dt', {}, 'Σ sensitivity'),
-      h('dd', {}, `${fmt(result.sensitivitySum, 2)} (no relation to f)`),
+      h('dt', {}, `Σ ${compare}`),
+      h(
+        'dd',
+        {},
+        should
+          ? `${fmt(result.sensitivitySum, 2)} (should equal ${should} = ${fmt(result.sensitivityShould, 2)})`
+          : `${fmt(result.sensitivitySum, 2)} (no required value)`,
+      ),
     );
+    oodNote.hidden = !findings.text;
+    oodNote.textContent = findings.text;
     source.textContent = [entry.source, accuracyLabel(entry)].filter(Boolean).join(' · ');
     source.className = `badge ${entry.source.split(' ')[0]}`;
     Object.assign(root.dataset, {
@@ -186,6 +256,8 @@ export function createPage(root: HTMLElement): Page {
       relError: String(relError),
       lit: String(lit),
       leftShare: String(half.left),
+      ood: String(findings.far.length > 0),
+      oodChecks: findings.checks.join(','),
     });
     writeParams({ 'draw-explain': input.some((v) => v > 0.02) ? encodePixels(input) : null });
     markRendered(root);
@@ -232,6 +304,7 @@ export function createPage(root: HTMLElement): Page {
     async show() {
       loaded ??= getModel<SumPoolExplainer>('explainer').then(async (e) => {
         entry = e;
+        markComposites(e.model);
         const b = await digitBank();
         showBank(b.label, b.real);
         const shared = readParam('draw-explain');

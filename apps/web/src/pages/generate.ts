@@ -234,8 +234,10 @@ export function createPage(root: HTMLElement): Page {
     ...BETAS.map((b) => h('option', { value: b, selected: b === initialBeta }, `β = ${b}`)),
   );
   // The seed's linear 784-30 VAE (tanh, MSE) shows the beta trade-off; its prior samples are mostly
-  // grey. The hidden-layer sigmoid VAE (recipe vae-mlp) is the one whose samples read as digits.
-  const initialKind: VaeKind = readParam('vae') === 'mlp' ? 'mlp' : 'linear';
+  // grey. The hidden-layer sigmoid VAE (recipe vae-mlp) is the one whose samples read as digits, so
+  // the page opens on it. A link that names a beta but no VAE predates that default: it meant the linear one.
+  const wantKind = readParam('vae');
+  const initialKind: VaeKind = wantKind === 'linear' || (wantKind === null && readParam('beta') !== null) ? 'linear' : 'mlp';
   const vaeSelect = h(
     'select',
     { id: 'vae-model', 'aria-label': 'VAE model' },
@@ -272,7 +274,9 @@ export function createPage(root: HTMLElement): Page {
     h('div', { class: 'gen-grid' }, pad, vae.el, ae.el),
   );
 
-  let seed = 1;
+  // The prior samples' seed is part of the view a link reproduces.
+  const wantSeed = Number(readParam('seed'));
+  let seed = Number.isSafeInteger(wantSeed) && wantSeed > 0 ? wantSeed : 1;
   let drawn = false;
   const beta = (): Beta => Number(betaSelect.value) as Beta;
   const kind = (): VaeKind => (vaeSelect.value === 'mlp' ? 'mlp' : 'linear');
@@ -358,8 +362,10 @@ export function createPage(root: HTMLElement): Page {
       const r = c.map.getBoundingClientRect();
       return { x: ((e.clientX - r.left) / r.width) * MAP, y: ((e.clientY - r.top) / r.height) * MAP };
     };
-    const remember = (): void => {
-      if (c === vae.col && c.click) writeParams({ z: `${(c.click.x / MAP).toFixed(3)},${(c.click.y / MAP).toFixed(3)}` });
+    // The point asked for, not c.click: while a decode runs, a new point only queues, and c.click is
+    // still an earlier one.
+    const remember = (p: { x: number; y: number }): void => {
+      if (c === vae.col) writeParams({ z: `${(p.x / MAP).toFixed(3)},${(p.y / MAP).toFixed(3)}` });
     };
     c.map.style.touchAction = 'none';
     // Hover and drag decode continuously; a click (or lifting the finger) keeps the point in the URL.
@@ -371,9 +377,16 @@ export function createPage(root: HTMLElement): Page {
       const p = at(e);
       void decodeLatest(c, p.x, p.y);
     });
+    // a drag (a finger's above all, which makes no click) ends where the pointer is lifted: that point is the view
+    c.map.addEventListener('pointerup', (e) => {
+      const p = at(e);
+      remember(p);
+      void decodeLatest(c, p.x, p.y);
+    });
     c.map.addEventListener('click', (e) => {
       const p = at(e);
-      void decodeLatest(c, p.x, p.y).then(remember);
+      remember(p);
+      void decodeLatest(c, p.x, p.y);
     });
     c.map.addEventListener('keydown', (e) => {
       const step = MAP / 30;
@@ -383,7 +396,8 @@ export function createPage(root: HTMLElement): Page {
       const from = c.click ?? { x: MAP / 2, y: MAP / 2 };
       const x = Math.max(0, Math.min(MAP, from.x + (d[0] ?? 0)));
       const y = Math.max(0, Math.min(MAP, from.y + (d[1] ?? 0)));
-      void decodeLatest(c, x, y).then(remember);
+      remember({ x, y });
+      void decodeLatest(c, x, y);
     });
     c.sliders.forEach((sl, i) =>
       sl.addEventListener('input', () => {
@@ -402,6 +416,7 @@ export function createPage(root: HTMLElement): Page {
   clear.addEventListener('click', () => draw.clear());
   resample.addEventListener('click', () => {
     seed++;
+    writeParams({ seed: String(seed) });
     void run.request();
   });
   betaSelect.addEventListener('change', () => {
@@ -409,7 +424,7 @@ export function createPage(root: HTMLElement): Page {
     void load().then(() => run.request());
   });
   vaeSelect.addEventListener('change', () => {
-    writeParams({ vae: kind() === 'mlp' ? 'mlp' : null });
+    writeParams({ vae: kind() });
     syncBeta();
     void load().then(() => run.request());
   });

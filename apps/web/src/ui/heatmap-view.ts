@@ -2,6 +2,8 @@ import { divergingColor, maxAbs, overlayRgba } from '../lib/heatmap';
 import { blit } from './draw-canvas';
 import { canvas, fmt, h } from './dom';
 
+const HOVER_HINT = 'point at or tap a pixel for its value';
+
 export interface HeatmapViewOptions {
   id: string;
   width: number;
@@ -27,6 +29,9 @@ export class HeatmapView {
   private relevance: ArrayLike<number> = [];
   private range: readonly [number, number] = [0, 1];
   private scaleValue = 0;
+  private readonly bar: HTMLCanvasElement;
+  private readonly legendText = h('span', { class: 'muted' }, 'against · 0 · for');
+  private signedLegend: boolean | null = null;
 
   constructor(private readonly opts: HeatmapViewOptions) {
     this.canvas = canvas(opts.width * opts.scale, opts.height * opts.scale, {
@@ -42,40 +47,33 @@ export class HeatmapView {
       id: `${opts.id}-opacity`,
       'aria-label': 'heatmap opacity over the input',
     });
-    const bar = canvas(120, 10, { class: 'legend-bar', 'aria-hidden': 'true' });
-    const ctx = bar.getContext('2d');
-    if (ctx) {
-      for (let x = 0; x < 120; x++) {
-        const [r, g, b] = divergingColor((x / 119) * 2 - 1);
-        ctx.fillStyle = `rgb(${r},${g},${b})`;
-        ctx.fillRect(x, 0, 1, 10);
-      }
-    }
+    this.bar = canvas(120, 10, { class: 'legend-bar', 'aria-hidden': 'true' });
+    this.drawLegend(true);
     this.legendLo = h('span', {}, '−0');
     this.legendHi = h('span', {}, '+0');
-    this.hover = h('span', { class: 'muted hover-value', 'aria-hidden': 'true' }, 'point at a pixel for its value');
+    this.hover = h('span', { class: 'muted hover-value', 'aria-hidden': 'true', id: `${opts.id}-value` }, HOVER_HINT);
     this.el = h(
       'div',
       { class: 'heatmap-view' },
       this.canvas,
-      h(
-        'div',
-        { class: 'legend-scale', id: `${opts.id}-legend` },
-        this.legendLo,
-        bar,
-        this.legendHi,
-        h('span', { class: 'muted' }, 'against · 0 · for'),
-      ),
+      h('div', { class: 'legend-scale', id: `${opts.id}-legend` }, this.legendLo, this.bar, this.legendHi, this.legendText),
       h('label', { class: 'muted opacity' }, 'overlay on input ', this.slider),
       this.hover,
     );
     this.slider.addEventListener('input', () => this.draw());
-    this.canvas.addEventListener('pointermove', (e) => {
+    const readout = (e: PointerEvent): void => {
       const r = this.canvas.getBoundingClientRect();
       const cx = Math.floor(((e.clientX - r.left) / r.width) * opts.width);
       const cy = Math.floor(((e.clientY - r.top) / r.height) * opts.height);
-      const v = this.relevance[cy * opts.width + cx];
+      const v = cx >= 0 && cx < opts.width ? this.relevance[cy * opts.width + cx] : undefined;
       if (v !== undefined) this.hover.textContent = `pixel (${cx}, ${cy}): R = ${fmt(v, 4)}`;
+    };
+    // pointerdown too: a finger's tap moves no pointer, and a phone has no hover
+    this.canvas.addEventListener('pointermove', readout);
+    this.canvas.addEventListener('pointerdown', readout);
+    // a mouse that leaves clears the readout; a tapped value stays until the next tap
+    this.canvas.addEventListener('pointerleave', (e) => {
+      if (e.pointerType === 'mouse') this.hover.textContent = HOVER_HINT;
     });
   }
 
@@ -89,11 +87,33 @@ export class HeatmapView {
     this.relevance = relevance;
     this.range = range;
     this.scaleValue = maxAbs(relevance);
-    this.legendLo.textContent = `−${fmt(this.scaleValue, 3)}`;
+    // A map that is never negative (sensitivity, Grad-CAM) gets the half of the scale it uses.
+    const signed = Array.prototype.some.call(relevance, (v: number) => v < 0);
+    this.drawLegend(signed);
+    this.legendLo.textContent = signed ? `−${fmt(this.scaleValue, 3)}` : '0';
     this.legendHi.textContent = `+${fmt(this.scaleValue, 3)}`;
     this.canvas.setAttribute('aria-label', text);
     this.canvas.dataset.scale = String(this.scaleValue);
+    // where the map peaks (row-major index; read by the e2e tests: is it on the stroke?)
+    let peak = 0;
+    for (let i = 1; i < relevance.length; i++) if ((relevance[i] ?? 0) > (relevance[peak] ?? 0)) peak = i;
+    this.canvas.dataset.peak = String(peak);
+    // the values themselves, to 6 significant digits, so the e2e suite can compare backends' maps
+    this.canvas.dataset.relevance = Array.from(relevance, (v) => Number(v.toPrecision(6))).join(',');
     this.draw();
+  }
+
+  private drawLegend(signed: boolean): void {
+    if (this.signedLegend === signed) return;
+    this.signedLegend = signed;
+    this.legendText.textContent = signed ? 'against · 0 · for' : '0 · more (never negative)';
+    const ctx = this.bar.getContext('2d');
+    if (!ctx) return;
+    for (let x = 0; x < 120; x++) {
+      const [r, g, b] = divergingColor(signed ? (x / 119) * 2 - 1 : x / 119);
+      ctx.fillStyle = `rgb(${r},${g},${b})`;
+      ctx.fillRect(x, 0, 1, 10);
+    }
   }
 
   private draw(): void {
