@@ -19,7 +19,8 @@ export function announceHostDraw(tensor: object, refill: HostDrawRefill): void {
 
 /** Installs the one listener (a recorder); returns the function that removes it. Nested recorders are refused. */
 export function listenHostDraws(l: HostDrawListener): () => void {
-  if (listener) throw new LogitlabError('listenHostDraws: a listener is already installed; expected one recorder at a time (nested step recording?)');
+  if (listener)
+    throw new LogitlabError('listenHostDraws: a listener is already installed; expected one recorder at a time (nested step recording?)');
   listener = l;
   return () => {
     if (listener === l) listener = undefined;

@@ -7,6 +7,7 @@ export { TESTED_TFJS_VERSION, TFJS_INTERNALS, CompatError } from './internals';
 export { setOptimizerLearningRate, optimizerLearningRate } from './learning-rate';
 export { readBiasCorrection, writeBiasCorrection, BIAS_CORRECTION_FIELDS, type BiasCorrection } from './bias-correction';
 export { variableGradsReleasing } from './gradients';
+export { setOptimizerIterations } from './iterations';
 export { traceStep, type RuntimeScalar, type TraceOptions, type TraceResult } from './step-trace';
 export { StepPlan, type PlanStats } from './step-plan';
 export { PlanGuardError } from './step-errors';

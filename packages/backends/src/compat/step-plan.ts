@@ -263,6 +263,11 @@ export class StepPlan {
     return result;
   }
 
+  /** Runs every host draw's refill into scratch memory, in order: the generator advances as a replay's would. */
+  redraw(): void {
+    for (const slot of this.spec.slots) if (slot.source.kind === 'draw') slot.source.refill(new Float32Array(sizeOf(slot.shape)));
+  }
+
   /** Frees what a failed replay made (every owned value still held). */
   private release(): void {
     const { backend } = this.spec;

@@ -23,7 +23,8 @@ export interface TraceOptions {
   rollback?: boolean;
 }
 
-export type TraceResult = { outputs: tf.Tensor[]; plan: StepPlan; reason?: undefined } | { outputs: tf.Tensor[]; plan?: undefined; reason: string };
+export type TraceResult =
+  { outputs: tf.Tensor[]; plan: StepPlan; reason?: undefined } | { outputs: tf.Tensor[]; plan?: undefined; reason: string };
 
 // Output shapes that depend on the data (a plan bakes every shape), and kernels that draw on the
 // backend with a seed fixed in their attributes (a replay would repeat the same numbers).
@@ -156,7 +157,8 @@ export function traceStep(step: () => tf.Tensor[], options: TraceOptions): Trace
   });
   for (const read of ['readSync', 'read', 'readToGPU'] as const) {
     hook(read, (orig) => (dataId: tf.DataId, o?: unknown) => {
-      if (depth === 0) fail(`a host read (${read === 'read' ? 'data()' : read === 'readSync' ? 'dataSync()' : 'dataToGPU()'}) inside the step`);
+      if (depth === 0)
+        fail(`a host read (${read === 'read' ? 'data()' : read === 'readSync' ? 'dataSync()' : 'dataToGPU()'}) inside the step`);
       return (orig as (d: tf.DataId, o?: unknown) => unknown)(dataId, o);
     });
   }
