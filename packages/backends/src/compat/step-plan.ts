@@ -237,7 +237,7 @@ export class StepPlan {
         if (Array.isArray(out)) for (let j = 0; j < op.outputSlots.length; j++) values[op.outputSlots[j] as number] = out[j];
         else values[op.outputSlots[0] as number] = out;
         for (const s of op.free) {
-          backend.disposeData((values[s] as tf.TensorInfo).dataId);
+          this.free(values[s] as tf.TensorInfo);
           values[s] = undefined;
         }
       }
@@ -249,8 +249,10 @@ export class StepPlan {
     const moved = new Set<number>();
     const wrap = (s: number): tf.Tensor => {
       const info = values[s] as tf.TensorInfo;
-      if (this.owned[s] && !moved.has(s)) moved.add(s);
-      else backend.incRef(info.dataId);
+      if (this.owned[s] && !moved.has(s)) {
+        moved.add(s);
+        if (info instanceof tf.Tensor) return info;
+      } else backend.incRef(info.dataId);
       return tf.engine().makeTensorFromTensorInfo(info, backend);
     };
     const result = outputs.map(wrap);
@@ -268,11 +270,19 @@ export class StepPlan {
     for (const slot of this.spec.slots) if (slot.source.kind === 'draw') slot.source.refill(new Float32Array(sizeOf(slot.shape)));
   }
 
+  /**
+   * Drops the replay's reference to a value. Some kernels (tfjs-backend-cpu's makeOutput) return a
+   * Tensor the engine already counts: that one is disposed through the engine, or tf.memory() drifts.
+   */
+  private free(v: tf.TensorInfo): void {
+    if (v instanceof tf.Tensor) v.dispose();
+    else this.spec.backend.disposeData(v.dataId);
+  }
+
   /** Frees what a failed replay made (every owned value still held). */
   private release(): void {
-    const { backend } = this.spec;
     this.values.forEach((v, i) => {
-      if (v && this.owned[i]) backend.disposeData(v.dataId);
+      if (v && this.owned[i]) this.free(v);
     });
     this.values.fill(undefined);
   }
