@@ -85,6 +85,10 @@ export class StepPlan {
   private readonly owned: boolean[];
   private readonly constInfos = new Map<number, tf.TensorInfo>();
   private disposed = false;
+  /** When set, replays time every kernel call (for the bench: the engine's share of a step is the rest). */
+  profile = false;
+  /** Milliseconds spent inside kernel functions by profiled replays, summed. */
+  kernelMs = 0;
 
   constructor(private readonly spec: PlanSpec) {
     const { slots, backend, backendName } = spec;
@@ -233,7 +237,9 @@ export class StepPlan {
       for (const op of this.ops) {
         const ins = op.inputs as Record<string, tf.TensorInfo | undefined>;
         for (let j = 0; j < op.inputSlots.length; j++) ins[op.inputNames[j] as string] = values[op.inputSlots[j] as number];
+        const t0 = this.profile ? performance.now() : 0;
         const out = op.kernelFunc({ inputs: op.inputs as tf.NamedTensorInfoMap, attrs: op.attrs, backend });
+        if (this.profile) this.kernelMs += performance.now() - t0;
         if (Array.isArray(out)) for (let j = 0; j < op.outputSlots.length; j++) values[op.outputSlots[j] as number] = out[j];
         else values[op.outputSlots[0] as number] = out;
         for (const s of op.free) {

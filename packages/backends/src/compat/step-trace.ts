@@ -103,9 +103,10 @@ export function traceStep(step: () => tf.Tensor[], options: TraceOptions): Trace
   const ownHooks = new Set<Hooked>();
   const hook = <K extends Hooked>(name: K, make: (orig: EngineHooks[K]) => EngineHooks[K]) => {
     if (Object.prototype.hasOwnProperty.call(engine, name)) ownHooks.add(name);
-    const orig = engine[name].bind(engine) as EngineHooks[K];
+    const hooks: EngineHooks = engine;
+    const orig = hooks[name].bind(engine) as EngineHooks[K];
     original[name] = orig;
-    engine[name] = make(orig);
+    hooks[name] = make(orig);
   };
 
   // the engine clones the tensors a gradient saves (an Identity inside the kernel call); a clone shares

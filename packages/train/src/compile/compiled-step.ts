@@ -25,6 +25,8 @@ export interface CompileOptions {
   maxPlans?: number;
   /** Told once per reason why a step runs eagerly (default: console.warn with the reason). */
   onFallback?: (reason: string) => void;
+  /** Time replays and the kernel calls inside them (`stats.replayMs`, `stats.kernelMs`); costs a clock read per kernel. */
+  profile?: boolean;
 }
 
 /** What the compiled step did so far, and the plan it replayed last. */
@@ -35,6 +37,9 @@ export interface CompiledStepStats {
   /** Every distinct reason a step ran eagerly, in order. */
   fallbacks: string[];
   plan: PlanStats | undefined;
+  /** With `profile`: milliseconds in replays, and in the kernel functions they called (the rest is the replay's own work). */
+  replayMs: number;
+  kernelMs: number;
 }
 
 /**
@@ -50,7 +55,15 @@ export class CompiledStep<M extends Module, O = tf.Tensor> {
   private readonly plans: PlanCache;
   private readonly told = new Set<string>();
   private warm = false;
-  private readonly counts: CompiledStepStats = { eager: 0, traces: 0, replays: 0, fallbacks: [], plan: undefined };
+  private readonly counts: CompiledStepStats = {
+    eager: 0,
+    traces: 0,
+    replays: 0,
+    fallbacks: [],
+    plan: undefined,
+    replayMs: 0,
+    kernelMs: 0,
+  };
 
   constructor(
     private readonly model: M,
@@ -167,7 +180,15 @@ export class CompiledStep<M extends Module, O = tf.Tensor> {
 
   private replay(plan: StepPlan, batch: Batch): tf.Scalar {
     const { optimizer } = this.options;
+    const profile = this.compile.profile === true;
+    plan.profile = profile;
+    const t0 = profile ? performance.now() : 0;
+    const kernelMs = plan.kernelMs;
     const [loss] = plan.replay([batch.x, batch.y], this.scalars(optimizerLearningRate(optimizer)));
+    if (profile) {
+      this.counts.replayMs += performance.now() - t0;
+      this.counts.kernelMs += plan.kernelMs - kernelMs;
+    }
     setOptimizerIterations(optimizer, optimizer.iterations + 1);
     this.counts.replays++;
     this.counts.plan = plan.stats;
