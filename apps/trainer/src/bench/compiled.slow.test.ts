@@ -49,6 +49,7 @@ function relative(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return diff / Math.max(scale, 1e-12);
 }
 
+const counts = () => [tf.memory().numTensors, tf.engine().backend.numDataIds()];
 const bits = (v: ArrayLike<number>) => Array.from(new Uint32Array(Float32Array.from(v).buffer));
 
 const WORKLOADS = ['convnet', 'sumpool-mlp', 'vae', 'bn-mlp'];
@@ -75,7 +76,6 @@ for (const backend of ['cpu', 'wasm', 'native'] as const) {
           const t0 = performance.now();
           if (skip) return;
           if (tf.getBackend() !== backend) await tf.setBackend(backend);
-          const counts = () => [tf.memory().numTensors, tf.engine().backend.numDataIds()];
           const before = counts();
           const eager = train(name, optimizer, false);
           const afterEager = counts();

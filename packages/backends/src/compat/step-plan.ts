@@ -92,9 +92,9 @@ export class StepPlan {
 
   constructor(private readonly spec: PlanSpec) {
     const { slots, backend, backendName } = spec;
-    this.values = new Array<tf.TensorInfo | undefined>(slots.length);
+    this.values = slots.map(() => undefined);
     this.owned = slots.map((s) => s.source.kind === 'op' || s.source.kind === 'scalar' || s.source.kind === 'draw');
-    const lastUse = new Array<number>(slots.length).fill(-1);
+    const lastUse = slots.map(() => -1);
     spec.ops.forEach((op, i) => {
       for (const s of op.inputSlots) lastUse[s] = i;
     });

@@ -14,6 +14,8 @@ function sgdStep(w: tf.Variable, x: tf.Tensor, lr: number): tf.Scalar {
   });
 }
 
+// each from its own tensor, made inside tidy: each variable's first data is freed by its first step
+const weight = () => tf.tidy(() => tf.variable(tf.tensor2d([0.1, -0.2, 0.3, 0.4, -0.5, 0.6], [3, 2])));
 const bits = (t: tf.Tensor) => Array.from(new Uint32Array(new Float32Array(t.dataSync()).buffer));
 const backendIds = () => tf.engine().backend.numDataIds();
 
@@ -22,8 +24,6 @@ describe('traceStep: a step recorded at the kernel level and replayed without th
 
   it('replays an SGD step bit for bit as the eager step, with the learning rate read at replay time', () => {
     const x = tf.tensor2d([0.5, -1, 2, 0.25, 1, 3], [2, 3]);
-    // each from its own tensor, made inside tidy: each variable's first data is freed by its first step
-    const weight = () => tf.tidy(() => tf.variable(tf.tensor2d([0.1, -0.2, 0.3, 0.4, -0.5, 0.6], [3, 2])));
     const eager = weight();
     const compiled = weight();
     const traced = traceStep(() => [sgdStep(compiled, x, LR)], { inputs: [x], scalars: [{ name: 'negLr', traced: -LR }], rollback: true });
@@ -50,7 +50,7 @@ describe('traceStep: a step recorded at the kernel level and replayed without th
 
   it('rolls the dry run back: the variables hold their values from before the trace', () => {
     const x = tf.ones([2, 3]);
-    const w = tf.variable(tf.fill([3, 2], 0.5));
+    const w = tf.variable(tf.tensor2d([0.5, 0.5, 0.5, 0.5, 0.5, 0.5], [3, 2]));
     const before = bits(w);
     const traced = traceStep(() => [sgdStep(w, x, LR)], { inputs: [x], scalars: [{ name: 'negLr', traced: -LR }], rollback: true });
     expect(bits(w)).toEqual(before);
@@ -101,7 +101,7 @@ describe('traceStep: a step recorded at the kernel level and replayed without th
 
   it('refuses to replay with another input shape, a disposed variable or after dispose (reasons, no throw)', () => {
     const x = tf.ones([2, 3]);
-    const w = tf.variable(tf.fill([3, 2], 0.5));
+    const w = tf.variable(tf.tensor2d([0.5, 0.5, 0.5, 0.5, 0.5, 0.5], [3, 2]));
     const traced = traceStep(() => [sgdStep(w, x, LR)], { inputs: [x], scalars: [{ name: 'negLr', traced: -LR }], rollback: true });
     tf.dispose(traced.outputs);
     const plan = traced.plan!;

@@ -46,6 +46,6 @@ export class PlanCache {
   }
 
   clear(): void {
-    for (const key of [...this.entries.keys()]) this.delete(key);
+    for (const key of Array.from(this.entries.keys())) this.delete(key);
   }
 }
