@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '@logitlab/backends';
+import { backendDataIds } from '@logitlab/backends/compat';
 import { manualSeed, type Module } from '@logitlab/layers';
 import { compileStep, type StepOptions, trainStep } from '@logitlab/train';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,7 +50,7 @@ function relative(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return diff / Math.max(scale, 1e-12);
 }
 
-const counts = () => [tf.memory().numTensors, tf.engine().backend.numDataIds()];
+const counts = () => [tf.memory().numTensors, backendDataIds()];
 const bits = (v: ArrayLike<number>) => Array.from(new Uint32Array(Float32Array.from(v).buffer));
 
 const WORKLOADS = ['convnet', 'sumpool-mlp', 'vae', 'bn-mlp'];

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { announceHostDraw } from '@logitlab/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { traceStep } from './index';
+import { backendDataIds, traceStep } from './index';
 
 const LR = 0.000987654321; // a sentinel no constant of these steps equals
 
@@ -17,7 +17,6 @@ function sgdStep(w: tf.Variable, x: tf.Tensor, lr: number): tf.Scalar {
 // each from its own tensor, made inside tidy: each variable's first data is freed by its first step
 const weight = () => tf.tidy(() => tf.variable(tf.tensor2d([0.1, -0.2, 0.3, 0.4, -0.5, 0.6], [3, 2])));
 const bits = (t: tf.Tensor) => Array.from(new Uint32Array(new Float32Array(t.dataSync()).buffer));
-const backendIds = () => tf.engine().backend.numDataIds();
 
 describe('traceStep: a step recorded at the kernel level and replayed without the engine', () => {
   afterEach(() => tf.disposeVariables());
@@ -33,7 +32,7 @@ describe('traceStep: a step recorded at the kernel level and replayed without th
     expect(plan.stats.scalars).toEqual(['negLr']);
     expect(plan.stats.kernelCalls).toBeGreaterThan(3);
     const tensors = tf.memory().numTensors;
-    const ids = backendIds();
+    const ids = backendDataIds();
     for (const lr of [0.1, 0.05, 0.2]) {
       const a = sgdStep(eager, x, lr);
       expect(plan.mismatch([x])).toBeUndefined();
@@ -43,7 +42,7 @@ describe('traceStep: a step recorded at the kernel level and replayed without th
       tf.dispose([a, b!]);
     }
     expect(tf.memory().numTensors).toBe(tensors);
-    expect(backendIds()).toBe(ids);
+    expect(backendDataIds()).toBe(ids);
     plan.dispose();
     tf.dispose(x);
   });

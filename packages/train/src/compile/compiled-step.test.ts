@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { backendDataIds } from '@logitlab/backends/compat';
 import { BatchNorm1d, Linear, manualSeed, ReLU, Sequential, withForwardHook } from '@logitlab/layers';
 import { crossEntropy } from '@logitlab/losses';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -153,12 +154,12 @@ describe('compileStep (cpu): the same run as eager steps, bit for bit', () => {
     run(1);
     run(2);
     const tensors = tf.memory().numTensors;
-    const ids = tf.engine().backend.numDataIds();
+    const ids = backendDataIds();
     run(3);
     run(4);
     run(5);
     expect(tf.memory().numTensors).toBe(tensors);
-    expect(tf.engine().backend.numDataIds()).toBe(ids);
+    expect(backendDataIds()).toBe(ids);
     expect(optimizer.iterations).toBe(6);
     step.dispose();
     model.dispose();
