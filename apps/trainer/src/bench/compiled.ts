@@ -10,6 +10,8 @@ export interface CompiledBench {
   /** compiled / eager train samples per second, both from this run (a loaded machine moves both alike). */
   eagerRatio: number;
   kernelCallsPerStep: number;
+  /** Kernel calls of the eager step the plan was recorded from (the plan reads gradient-saved Identity clones as their source). */
+  eagerKernelCallsPerStep: number;
   /** Peak bytes of the values a replay holds at once (the arena a planned allocator would need). */
   arenaBytes: number;
   /** Per replayed step, from a separate profiled run: time in kernel functions, and the rest (the replay loop, guards, handing values back). */
@@ -61,6 +63,7 @@ export async function measureCompiled(w: Workload, o: MeasureOptions, steps: num
       trainSamplesPerSec,
       eagerRatio: trainSamplesPerSec / eagerSamplesPerSec,
       kernelCallsPerStep: compiled.stats.plan?.kernelCalls ?? 0,
+      eagerKernelCallsPerStep: compiled.stats.plan?.eagerKernelCalls ?? 0,
       arenaBytes: compiled.stats.plan?.arenaBytes ?? 0,
       kernelMsPerStep: p.kernelMs / replays,
       engineMsPerStep: (p.replayMs - p.kernelMs) / replays,

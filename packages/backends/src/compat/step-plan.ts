@@ -41,11 +41,15 @@ export interface PlanSpec {
   outputs: number[];
   /** Variables the step assigned, with the slot of their new value. */
   assigned: Array<{ variable: tf.Variable; slot: number }>;
+  /** Kernel calls the eager step made that the plan does not (the Identity clones of gradient-saved tensors). */
+  elided: number;
 }
 
 /** What one replay costs, planned once. */
 export interface PlanStats {
   kernelCalls: number;
+  /** Kernel calls of the eager step it was recorded from (kernelCalls plus the Identity clones it reads as their source). */
+  eagerKernelCalls: number;
   /** Largest sum of bytes of values the replay holds at once (its arena, if it had one). */
   arenaBytes: number;
   /** Bytes written once for the plan's constants. */
@@ -131,6 +135,7 @@ export class StepPlan {
     });
     this.stats = {
       kernelCalls: spec.ops.length,
+      eagerKernelCalls: spec.ops.length + spec.elided,
       arenaBytes: this.peakBytes(freeAt),
       constBytes,
       hostDraws: slots.filter((s) => s.source.kind === 'draw').length,

@@ -112,6 +112,7 @@ export function traceStep(step: () => tf.Tensor[], options: TraceOptions): Trace
   // the engine clones the tensors a gradient saves (an Identity inside the kernel call); a clone shares
   // its source's data, so the plan reads the source's slot wherever the backward pass reads the clone
   const clones: Array<[tf.Tensor, tf.Tensor]> = [];
+  let elided = 0;
   hook('runKernel', (orig) => (name, inputs, attrs) => {
     if (depth > 0) {
       const out = orig(name, inputs, attrs);
@@ -140,7 +141,10 @@ export function traceStep(step: () => tf.Tensor[], options: TraceOptions): Trace
       return s;
     });
     ops.push({ kernelName: name, inputNames: entries.map(([k]) => k), inputSlots, array, attrs, outputSlots });
-    for (const [source, clone] of clones.splice(0)) slotOf.set(clone, slotFor(source));
+    for (const [source, clone] of clones.splice(0)) {
+      slotOf.set(clone, slotFor(source));
+      elided++;
+    }
     return out;
   });
   hook('makeTensor', (orig) => (values, shape, dtype, b) => {
@@ -219,6 +223,7 @@ export function traceStep(step: () => tf.Tensor[], options: TraceOptions): Trace
     ops,
     outputs: outputSlots as number[],
     assigned: [...assigned].map((variable) => ({ variable, slot: varSlot.get(variable) as number })),
+    elided,
   });
   return { outputs, plan };
 }
