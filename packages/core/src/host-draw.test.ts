@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { LogitlabError } from './errors';
 import { announceHostDraw, listenHostDraws } from './host-draw';
 
+const refill = (into: Float32Array) => into.fill(1);
+
 describe('host draws: announced to the one recorder listening', () => {
   it('reaches the listener while installed and nobody after it is removed', () => {
     const seen: object[] = [];
-    const refill = (into: Float32Array) => into.fill(1);
     const stop = listenHostDraws((t, r) => {
       expect(r).toBe(refill);
       seen.push(t);
