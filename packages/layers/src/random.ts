@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng } from '@logitlab/core';
+import { announceHostDraw, Rng, type HostDrawRefill } from '@logitlab/core';
 import { checkSingleCopy } from './single-copy';
 
 /**
@@ -35,12 +35,21 @@ export function nextFloat(): number {
   return generator.next();
 }
 
+/**
+ * A float32 tensor filled on the host from the generator, announced as a host draw so that a compiled
+ * step redraws it on every replay instead of baking this step's values in.
+ */
+function drawn(shape: number[], refill: HostDrawRefill): tf.Tensor {
+  const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  refill(data);
+  const t = tf.tensor(data, shape, 'float32');
+  announceHostDraw(t, refill);
+  return t;
+}
+
 /** A float32 tensor of uniform samples in [low, high). */
 export function randUniform(shape: number[], low = 0, high = 1): tf.Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const data = new Float32Array(n);
-  generator.fillUniform(data, low, high);
-  return tf.tensor(data, shape, 'float32');
+  return drawn(shape, (data) => generator.fillUniform(data, low, high));
 }
 
 /**
@@ -49,16 +58,11 @@ export function randUniform(shape: number[], low = 0, high = 1): tf.Tensor {
  * (three kernels fewer a dropout layer, and a cheaper gradient).
  */
 export function dropoutMask(shape: number[], p: number): tf.Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const data = new Float32Array(n);
-  generator.fillMask(data, p, Math.fround(1 / (1 - p)));
-  return tf.tensor(data, shape, 'float32');
+  const scale = Math.fround(1 / (1 - p));
+  return drawn(shape, (data) => generator.fillMask(data, p, scale));
 }
 
 /** A float32 tensor of standard normal samples (Box-Muller), e.g. for a VAE's reparameterisation noise. */
 export function randNormal(shape: number[], mean = 0, std = 1): tf.Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const data = new Float32Array(n);
-  generator.fillNormal(data, mean, std);
-  return tf.tensor(data, shape, 'float32');
+  return drawn(shape, (data) => generator.fillNormal(data, mean, std));
 }

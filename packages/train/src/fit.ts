@@ -8,6 +8,7 @@ import { LossReader } from './loss-reader';
 import type { PauseController } from './pause';
 import type { LrScheduler } from './schedulers';
 import { checkStepOptions, type GradClip, Stepper, type WeightDecay } from './step';
+import { type CompiledStep, compileStep } from './compile/compiled-step';
 import type { CheckpointStorage } from './storage';
 import { describeTraining, restoreTraining, type TrainingState } from './training-state';
 import { emptyEpochError, validateFitOptions } from './validate-options';
@@ -93,6 +94,13 @@ export interface FitOptions<M extends Module, O = tf.Tensor> {
   weightDecay?: WeightDecay;
   /** Learning-rate schedule (stepLR, cosineAnnealingLR, oneCycleLR, reduceLROnPlateau); saved in checkpoints. */
   scheduler?: LrScheduler;
+  /**
+   * Record the training step once at the kernel level and replay it without tfjs's engine
+   * (`compileStep`): the same run, bit for bit on cpu. `true` and `'auto'` compile wherever the guards
+   * allow and run other steps eagerly, telling the reason once; `accumulateSteps` > 1 is not compiled
+   * yet. Default false.
+   */
+  compile?: 'auto' | boolean;
 }
 
 /**
@@ -115,6 +123,7 @@ export async function fit<M extends Module, O = tf.Tensor>(model: M, options: Fi
     gradClip: options.gradClip,
     weightDecay: options.weightDecay,
   });
+  const compiled = chooseCompiledStep(model, options, accumulateSteps);
   const forward = options.forward ?? ((m: M, b: { x: tf.Tensor }) => m.call(b.x) as O);
   const training: TrainingState = describeTraining({ ...options, accumulateSteps });
   const arch = options.arch ?? model.toString();
@@ -220,9 +229,10 @@ export async function fit<M extends Module, O = tf.Tensor>(model: M, options: Fi
         const size = batch.x.shape[0] ?? 1;
         let cost: tf.Scalar | undefined;
         try {
-          cost = stepper.accumulate(batch);
+          // a compiled step is a whole optimiser step; fit's own stepper then has nothing pending to apply
+          cost = compiled ? compiled.step(batch) : stepper.accumulate(batch);
           step++;
-          if (stepper.pending >= accumulateSteps) optimizerStep(epoch, batchIndex);
+          if (compiled || stepper.pending >= accumulateSteps) optimizerStep(epoch, batchIndex);
         } catch (e) {
           cost?.dispose();
           throw e;
@@ -283,9 +293,26 @@ export async function fit<M extends Module, O = tf.Tensor>(model: M, options: Fi
     return result;
   } finally {
     stepper.discard();
+    compiled?.dispose();
     reader.dispose();
     model.train(wasTraining);
   }
+}
+
+/** The compiled step fit uses, or undefined for eager steps (compile off, or accumulation, which has no compiled form yet). */
+function chooseCompiledStep<M extends Module, O>(
+  model: M,
+  options: FitOptions<M, O>,
+  accumulateSteps: number,
+): CompiledStep<M, O> | undefined {
+  const { compile = false } = options;
+  if (compile === false) return undefined;
+  if (accumulateSteps > 1) {
+    console.warn(`fit: compile: runs eagerly: accumulateSteps ${accumulateSteps} has no compiled form yet`);
+    return undefined;
+  }
+  const { loss, forward, optimizer, trainable, gradClip, weightDecay } = options;
+  return compileStep(model, { loss, forward, optimizer, trainable, gradClip, weightDecay });
 }
 
 function monitored(logs: EpochLogs, key: string): number {

@@ -1,5 +1,6 @@
 export { fit, type FitOptions, type ValidationOptions } from './fit';
 export { trainStep, type StepOptions, type GradClip, type WeightDecay } from './step';
+export { compileStep, CompiledStep, type CompileOptions, type CompiledStepStats } from './compile/compiled-step';
 export { PauseController } from './pause';
 export {
   stepLR,

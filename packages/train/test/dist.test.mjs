@@ -1,6 +1,6 @@
 // Plain-node test of the BUILT @logitlab/train (run `pnpm build` first): no vitest, no bundler. Each
 // format runs in a fresh process: fit with the training basics (scheduler, clipping, accumulation,
-// weight decay, abort), a checkpoint round trip with its checksum, and the compat subpath it uses.
+// weight decay, abort), a checkpoint round trip with its checksum, the compat subpath it uses, a compiled step.
 // Run with: node --test packages/train/test/dist.test.mjs
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
@@ -28,7 +28,12 @@ const BODY = `
   const info = train.readCheckpointInfo(bytes);
   bytes[bytes.length - 1] ^= 1;
   const corrupt = await train.loadCheckpoint(bytes, model, tf.train.adam(0.01)).then(() => 'loaded', (e) => e.name);
-  console.log(JSON.stringify({ steps: res.steps, stop: res.stopReason, aborted: aborted.stopReason, iterations: optimizer.iterations, lr: compat.optimizerLearningRate(optimizer), info, corrupt, version: compat.TESTED_TFJS_VERSION }));
+  const told = [];
+  const compiledStep = train.compileStep(model, { loss: ce, optimizer: tf.train.sgd(0.1) }, { onFallback: (r) => told.push(r) });
+  for (const b of batches()) tf.dispose([compiledStep.step(b), b.x, b.y]);
+  const { eager, traces, replays } = compiledStep.stats;
+  compiledStep.dispose();
+  console.log(JSON.stringify({ compiled: { eager, traces, replays, told }, steps: res.steps, stop: res.stopReason, aborted: aborted.stopReason, iterations: optimizer.iterations, lr: compat.optimizerLearningRate(optimizer), info, corrupt, version: compat.TESTED_TFJS_VERSION }));
 `;
 
 function runIn(format) {
@@ -52,5 +57,7 @@ for (const format of ['esm', 'cjs']) {
     assert.equal(out.info.optimizer, 'Adam');
     assert.equal(out.corrupt, 'CheckpointError');
     assert.equal(out.version, '4.22.0');
+    // the recorder patches the engine and Variable of the same tfjs-core the user's code runs (ESM and CJS)
+    assert.deepEqual(out.compiled, { eager: 1, traces: 1, replays: 5, told: [] });
   });
 }

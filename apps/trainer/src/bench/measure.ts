@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { type CompiledBench, measureCompiled } from './compiled';
 import { buildWorkload } from './workloads';
 
 export interface BenchRow {
@@ -10,6 +11,8 @@ export interface BenchRow {
   peakRssMB: number;
   /** Steps per timed repeat actually used (fewer on slow backends, see `stepsFor`). */
   stepsPerRepeat: number;
+  /** The same training measured through compileStep, right after the eager steps. */
+  compiled?: CompiledBench;
 }
 
 export interface MeasureOptions {
@@ -79,6 +82,7 @@ export async function measureWorkload(name: string, backend: string, o: MeasureO
       trainRates.push((steps * w.batch) / ((performance.now() - t0) / 1000));
     }
     const leaked = (tf.memory().numTensors - before) / (steps * o.repeats);
+    const compiled = await measureCompiled(w, o, steps, median(trainRates));
 
     w.model.eval();
     const inferRates: number[] = [];
@@ -109,6 +113,7 @@ export async function measureWorkload(name: string, backend: string, o: MeasureO
       leakedTensorsPerStep: leaked,
       peakRssMB: Math.round(peak),
       stepsPerRepeat: steps,
+      compiled,
     };
   } finally {
     optimizer.dispose();

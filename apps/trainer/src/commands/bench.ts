@@ -60,9 +60,10 @@ function ratio(a: number, b: number | undefined): number | undefined {
 
 export function benchTable(result: BenchResult): string {
   const torch = new Map((result.pytorch ?? []).filter((t): t is TorchRow => 'trainSamplesPerSec' in t).map((t) => [t.name, t]));
-  const rows = result.workloads.map((w) => {
+  const rows = result.workloads.flatMap((w) => {
     const t = torch.get(w.name);
-    return [
+    const torchTrainGflops = t ? fmt(gflops(t.trainSamplesPerSec, WORKLOAD_FLOPS[w.name]?.trainPerSample ?? 0), 1) : '-';
+    const eager = [
       w.name,
       w.backend,
       Math.round(w.trainSamplesPerSec),
@@ -72,10 +73,37 @@ export function benchTable(result: BenchResult): string {
       t ? Math.round(t.trainSamplesPerSec) : '-',
       t ? Math.round(t.inferSamplesPerSec) : '-',
       fmt(w.trainGflops, 1),
-      t ? fmt(gflops(t.trainSamplesPerSec, WORKLOAD_FLOPS[w.name]?.trainPerSample ?? 0), 1) : '-',
+      torchTrainGflops,
       w.pytorchTrainRatio !== undefined ? `${fmt(w.pytorchTrainRatio, 2)}x` : '-',
       w.pytorchInferRatio !== undefined ? `${fmt(w.pytorchInferRatio, 2)}x` : '-',
+      '-',
+      '-',
+      '-',
+      '-',
     ];
+    const c = w.compiled;
+    if (!c) return [eager];
+    const f = WORKLOAD_FLOPS[w.name]?.trainPerSample ?? 0;
+    const torchRatio = ratio(c.trainSamplesPerSec, t?.trainSamplesPerSec);
+    const compiled = [
+      w.name,
+      `${w.backend} compiled${c.fallback ? ' (eager: fallback)' : ''}`,
+      Math.round(c.trainSamplesPerSec),
+      '-',
+      '-',
+      '-',
+      t ? Math.round(t.trainSamplesPerSec) : '-',
+      '-',
+      fmt(gflops(c.trainSamplesPerSec, f), 1),
+      torchTrainGflops,
+      torchRatio !== undefined ? `${fmt(torchRatio, 2)}x` : '-',
+      '-',
+      `${fmt(c.eagerRatio, 2)}x`,
+      c.kernelCallsPerStep,
+      `${fmt(c.kernelMsPerStep, 2)} / ${fmt(c.engineMsPerStep, 2)}`,
+      Math.round(c.arenaBytes / 1024),
+    ];
+    return [eager, compiled];
   });
   return markdownTable(
     [
@@ -91,6 +119,10 @@ export function benchTable(result: BenchResult): string {
       'PyTorch train GFLOP/s',
       'train ratio',
       'infer ratio',
+      'compiled / eager',
+      'kernel calls/step',
+      'kernel / engine ms/step',
+      'arena KB',
     ],
     rows,
   );
@@ -151,6 +183,11 @@ export async function benchCommand(flags: BenchFlags): Promise<void> {
       log(
         `  ${name} on ${backend}: train ${Math.round(row.trainSamplesPerSec)}/s, infer ${Math.round(row.inferSamplesPerSec)}/s, leaked ${fmt(row.leakedTensorsPerStep)}/step`,
       );
+      const c = row.compiled;
+      if (c)
+        log(
+          `  ${name} on ${backend} compiled: train ${Math.round(c.trainSamplesPerSec)}/s (${fmt(c.eagerRatio, 2)}x eager), ${c.kernelCallsPerStep} kernel calls/step (eager ${c.eagerKernelCallsPerStep}), kernels ${fmt(c.kernelMsPerStep, 2)} ms + engine ${fmt(c.engineMsPerStep, 2)} ms/step, arena ${Math.round(c.arenaBytes / 1024)} KB${c.fallback ? `; ran eagerly: ${c.fallback}` : ''}`,
+        );
       rows.push(row);
       if (!isolate && process.env.LOGITLAB_BENCH_PROFILE === '1') {
         const p = await profileWorkload(name, backend);

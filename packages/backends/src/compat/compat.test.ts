@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   optimizerLearningRate,
   readBiasCorrection,
+  setOptimizerIterations,
   setOptimizerLearningRate,
   TESTED_TFJS_VERSION,
   variableGradsReleasing,
@@ -69,5 +70,41 @@ describe('compat: the tfjs internals @logitlab/backends/compat relies on', () =>
     expect(() => variableGradsReleasing(throwing as () => tf.Scalar, [v])).toThrow('loss failed');
     expect(tf.memory().numTensors).toBe(mid);
     v.dispose();
+  });
+
+  it("sets the optimizer's step counter (the field behind the public iterations getter)", () => {
+    const opt = tf.train.sgd(0.1);
+    setOptimizerIterations(opt, 41);
+    expect(opt.iterations).toBe(41);
+    opt.dispose();
+  });
+
+  it('has the engine methods and the Variable.assign traceStep wraps during a recorded step', () => {
+    const engine = tf.engine() as unknown as Record<string, unknown>;
+    for (const name of ['runKernel', 'makeTensor', 'makeVariable', 'readSync', 'read', 'readToGPU', 'nextTensorId'])
+      expect(typeof engine[name], name).toBe('function');
+    expect(typeof tf.Variable.prototype.assign).toBe('function');
+    // a gradient's saved tensor is an Identity clone made inside the kernel call that saves it
+    const calls: string[] = [];
+    const hooks = engine as { runKernel: (...a: unknown[]) => unknown };
+    const run = hooks.runKernel.bind(engine);
+    let depth = 0;
+    hooks.runKernel = (...a: unknown[]) => {
+      calls.push(`${depth}:${String(a[0])}`);
+      depth++;
+      try {
+        return run(...a);
+      } finally {
+        depth--;
+      }
+    };
+    try {
+      const x = tf.scalar(2);
+      tf.dispose(tf.grad((v: tf.Tensor) => tf.exp(v))(x));
+      x.dispose();
+    } finally {
+      delete engine['runKernel'];
+    }
+    expect(calls.slice(0, 2)).toEqual(['0:Exp', '1:Identity']);
   });
 });

@@ -8,3 +8,8 @@ export { setOptimizerLearningRate, optimizerLearningRate } from './learning-rate
 export { readBiasCorrection, writeBiasCorrection, BIAS_CORRECTION_FIELDS, type BiasCorrection } from './bias-correction';
 export { variableGradsReleasing } from './gradients';
 export { registeredVariables } from './registered-variables';
+export { setOptimizerIterations } from './iterations';
+export { backendDataIds } from './data-ids';
+export { traceStep, type RuntimeScalar, type TraceOptions, type TraceResult } from './step-trace';
+export { StepPlan, type PlanStats } from './step-plan';
+export { PlanGuardError } from './step-errors';

@@ -24,6 +24,18 @@ export const TFJS_INTERNALS = [
     what: 'engine().state.activeTape / gradientDepth (the gradient tape and its saved tensors)',
     why: 'when the objective throws, engine.gradients never frees the tensors the tape kept for backprop (13-20 per step)',
   },
+  {
+    what: 'Optimizer#iterations_ (the step counter behind the public iterations getter)',
+    why: 'a replayed step never runs applyGradients, which counts; checkpoints save the count',
+  },
+  {
+    what: 'engine().runKernel / makeTensor / makeVariable / readSync / read / readToGPU / nextTensorId, Variable.prototype.assign',
+    why: 'traceStep wraps them for the length of one recorded step (kernel calls, constants, host reads, assignments)',
+  },
+  {
+    what: "the engine's Identity clone of every tensor a gradient saves, run inside the kernel call that saves it",
+    why: 'traceStep reads the clone as its source (the clone shares its data); replays need no Identity for it',
+  },
 ] as const;
 
 /** A tfjs internal this module relies on is missing or has another type (a tfjs upgrade?). */

@@ -1,0 +1,98 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { useBackend } from '@logitlab/backends';
+import { backendDataIds } from '@logitlab/backends/compat';
+import { manualSeed, type Module } from '@logitlab/layers';
+import { compileStep, type StepOptions, trainStep } from '@logitlab/train';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildWorkload } from './workloads';
+
+type Out = { m: Module; x: tf.Tensor };
+type Optimizer = 'momentum' | 'adam';
+const BATCH = 4; // tiny: 2 busy cores, 100 steps, 4 workloads, 2 optimizers, eager and compiled
+// a slow suite (~1 s a step on the cpu backend on a loaded 2-core machine); LOGITLAB_COMPILED_STEPS shortens a local check
+const STEPS = Number(process.env['LOGITLAB_COMPILED_STEPS'] ?? 100);
+
+/** One bench workload trained STEPS steps on its first BATCH samples, eagerly or compiled, from the same seeds. */
+function train(name: string, optimizer: Optimizer, compiled: boolean) {
+  manualSeed(1);
+  const w = buildWorkload(name);
+  const x = w.x.slice(0, BATCH);
+  const y = w.y.slice(0, BATCH);
+  manualSeed(2);
+  const opt = optimizer === 'momentum' ? tf.train.momentum(w.lr, 0.9) : tf.train.adam(1e-3);
+  const options: StepOptions<Module, Out> = { forward: (m, b) => ({ m, x: b.x }), loss: (o, t) => w.loss(o.m, o.x, t), optimizer: opt };
+  const fallbacks: string[] = [];
+  const step = compiled ? compileStep(w.model, options, { onFallback: (r) => fallbacks.push(r) }) : undefined;
+  w.model.train();
+  const losses: number[] = [];
+  for (let i = 0; i < STEPS; i++) {
+    const loss = step ? step.step({ x, y }) : trainStep(w.model, { x, y }, options);
+    losses.push(loss.dataSync()[0] as number);
+    loss.dispose();
+  }
+  const params = w.model.parameters().map((p) => p.dataSync() as Float32Array);
+  const stats = step?.stats;
+  step?.dispose();
+  opt.dispose();
+  tf.dispose([x, y]);
+  w.dispose();
+  return { losses, params, stats, fallbacks };
+}
+
+/** max |a - b| / max |b| */
+function relative(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < b.length; i++) {
+    diff = Math.max(diff, Math.abs((a[i] as number) - (b[i] as number)));
+    scale = Math.max(scale, Math.abs(b[i] as number));
+  }
+  return diff / Math.max(scale, 1e-12);
+}
+
+const counts = () => [tf.memory().numTensors, backendDataIds()];
+const bits = (v: ArrayLike<number>) => Array.from(new Uint32Array(Float32Array.from(v).buffer));
+
+const WORKLOADS = ['convnet', 'sumpool-mlp', 'vae', 'bn-mlp'];
+
+for (const backend of ['cpu', 'wasm', 'native'] as const) {
+  describe(`compiled bench workloads on ${backend}: the same ${STEPS} steps as eager`, () => {
+    let skip: string | undefined;
+    beforeAll(async () => {
+      try {
+        await useBackend(backend, { threads: 1 });
+      } catch (e) {
+        if (backend !== 'native' || process.env['LOGITLAB_REQUIRE_NATIVE'] === '1') throw e;
+        skip = e instanceof Error ? e.message : String(e);
+        console.warn(`SKIPPED compiled native workloads: ${skip}`);
+      }
+    });
+    afterAll(async () => {
+      await tf.setBackend('cpu');
+    });
+
+    for (const name of WORKLOADS)
+      for (const optimizer of ['momentum', 'adam'] as const)
+        it(`${name}, ${optimizer === 'momentum' ? 'SGD + momentum' : 'Adam'}`, async () => {
+          const t0 = performance.now();
+          if (skip) return;
+          if (tf.getBackend() !== backend) await tf.setBackend(backend);
+          const before = counts();
+          const eager = train(name, optimizer, false);
+          const afterEager = counts();
+          const compiled = train(name, optimizer, true);
+          // tfjs's MomentumOptimizer.dispose leaves its -lr scalar: the compiled run may leave what eager leaves, nothing more
+          expect(counts().map((n, i) => n - afterEager[i]!)).toEqual(afterEager.map((n, i) => n - before[i]!));
+          expect(compiled.fallbacks).toEqual([]);
+          expect(compiled.stats).toMatchObject({ eager: 1, traces: 1, replays: STEPS - 1 });
+          if (backend === 'cpu') {
+            expect(bits(compiled.losses)).toEqual(bits(eager.losses));
+            expect(compiled.params.map(bits)).toEqual(eager.params.map(bits));
+          } else {
+            expect(relative(compiled.losses, eager.losses)).toBeLessThanOrEqual(1e-6);
+            compiled.params.forEach((p, i) => expect(relative(p, eager.params[i]!), `parameter ${i}`).toBeLessThanOrEqual(1e-6));
+          }
+          console.log(`${backend} ${name} ${optimizer}: ${Math.round(performance.now() - t0)} ms`);
+        });
+  });
+}

@@ -1,0 +1,77 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { crossEntropy } from '@logitlab/losses';
+import { describe, expect, it, vi } from 'vitest';
+import type { FitOptions } from '../fit';
+import { checkpoint, fit, memoryStorage, oneCycleLR, type CheckpointStorage } from '../index';
+import { loader, mlp, weights } from '../test-helpers';
+
+type Model = ReturnType<typeof mlp>;
+// validate: false: the default target check reads the targets back every step (a host read no plan replays)
+const ce = (logits: tf.Tensor, y: tf.Tensor) => crossEntropy(logits, y, { validate: false });
+
+/**
+ * The dropout MLP on a seeded loader whose last batch is smaller (96 samples in 7s: a re-trace every
+ * epoch), Adam with a per-step one-cycle schedule, clipping by norm and decoupled weight decay.
+ */
+async function run(
+  compile: FitOptions<Model>['compile'],
+  epochs: number,
+  io: { storage?: CheckpointStorage; resume?: CheckpointStorage } = {},
+) {
+  const model = mlp(11, 0.3);
+  const optimizer = tf.train.adam(0.01);
+  const res = await fit(model, {
+    loss: ce,
+    optimizer,
+    data: loader(96, 12, 7),
+    epochs,
+    seed: 42,
+    compile,
+    gradClip: { maxNorm: 1 },
+    weightDecay: { value: 0.01, mode: 'decoupled' },
+    scheduler: oneCycleLR({ maxLr: 0.05, totalSteps: 4 * 14 }),
+    callbacks: io.storage ? [checkpoint({ storage: io.storage, keepLast: 2 })] : [],
+    resume: io.resume,
+  });
+  const w = weights(model);
+  optimizer.dispose();
+  model.dispose();
+  return { res, w };
+}
+
+describe('fit({ compile })', () => {
+  it('is the same run as eager, bit for bit on cpu (schedule, clipping, decay, dropout, a smaller last batch)', async () => {
+    const eager = await run(false, 3);
+    const before = tf.memory().numTensors;
+    const compiled = await run(true, 3);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(compiled.res.losses).toEqual(eager.res.losses);
+    expect(compiled.w).toEqual(eager.w);
+    expect((await run('auto', 3)).w).toEqual(eager.w);
+  });
+
+  it('writes checkpoints that resume bit-identically, compiled or eager', async () => {
+    const full = await run(false, 4);
+    for (const resumeCompiled of [true, false]) {
+      const storage = memoryStorage();
+      await run(true, 2, { storage });
+      const resumed = await run(resumeCompiled, 4, { resume: storage });
+      expect(resumed.res.losses, `resumed ${resumeCompiled ? 'compiled' : 'eager'}`).toEqual(full.res.losses.slice(28));
+      expect(resumed.w).toEqual(full.w);
+    }
+  });
+
+  it('runs accumulation eagerly and says so once', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const model = mlp(3);
+      const optimizer = tf.train.sgd(0.1);
+      await fit(model, { loss: ce, optimizer, data: loader(32, 1, 8), epochs: 1, compile: true, accumulateSteps: 2 });
+      expect(warn.mock.calls.map((c) => String(c[0]))).toEqual(['fit: compile: runs eagerly: accumulateSteps 2 has no compiled form yet']);
+      optimizer.dispose();
+      model.dispose();
+    } finally {
+      warn.mockRestore();
+    }
+  });
+});
