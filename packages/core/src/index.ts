@@ -16,3 +16,4 @@ export {
   warnPitfall,
   markPitfallChecked,
 } from './pitfalls';
+export { markNoSyncReads, syncReadsWork } from './sync-reads';
