@@ -2,6 +2,7 @@
 // 4.22.0, as wasm/register.ts does for wasm. Safe to call twice.
 import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
+import { maxPoolGrad } from './max-pool-grad';
 
 interface Entry {
   kernelFunc: KernelFunc;
@@ -13,7 +14,12 @@ interface Entry {
 const MISSING: Record<string, Entry> = {};
 
 // Stock kernels that give wrong results in 4.22.0: replaced, the stock config's other fields kept.
-const REPLACED: Record<string, Entry> = {};
+const REPLACED: Record<string, Entry> = {
+  MaxPoolGrad: {
+    kernelFunc: maxPoolGrad,
+    reason: 'routes a tie to the last maximum, never to +Infinity, and a -Infinity window to its first element (cpu and PyTorch: the first maximum)',
+  },
+};
 
 const ours = new WeakSet<KernelFunc>();
 
