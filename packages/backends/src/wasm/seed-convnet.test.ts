@@ -44,7 +44,9 @@ async function gradientsOn(backend: 'cpu' | TrainedBackend) {
   return onBackend(backend, async () => {
     const net = makeConvnet();
     const { value, grads } = tf.variableGrads(net.loss);
-    const out = Object.fromEntries(await Promise.all(Object.entries(grads).map(async ([name, g]) => [name, (await g.data()) as Float32Array])));
+    const out = Object.fromEntries(
+      await Promise.all(Object.entries(grads).map(async ([name, g]) => [name, (await g.data()) as Float32Array])),
+    );
     const loss = (await value.data())[0]!;
     tf.dispose([value, ...Object.values(grads)]);
     net.dispose();
@@ -119,7 +121,7 @@ describe.each(BACKENDS)('seed convnet on %s', (backend) => {
   });
 
   // float32 sums in another order drift apart step by step; 20 steps stay within 1e-4 of cpu's losses
-  it('20 SGD steps give cpu\'s losses (relative 1e-4)', { timeout: 300_000 }, async () => {
+  it("20 SGD steps give cpu's losses (relative 1e-4)", { timeout: 300_000 }, async () => {
     const cpu = await cpuLossCurve();
     const mine = await lossCurveOn(backend, 20);
     expect(mine).toHaveLength(20);

@@ -69,7 +69,14 @@ export const maxPoolGrad: KernelFunc = ({ inputs, backend, attrs }) => {
     dimRoundingMode?: 'floor' | 'round' | 'ceil';
   };
   const webgpu = backend as WebgpuBackendLike;
-  const info = backend_util.computePool2DInfo(input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
+  const info = backend_util.computePool2DInfo(
+    input.shape as [number, number, number, number],
+    filterSize,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+  );
   const uniforms = [
     { type: 'int32' as const, data: [info.strideHeight, info.strideWidth] },
     { type: 'int32' as const, data: [info.padInfo.top, info.padInfo.left] },

@@ -17,7 +17,8 @@ const MISSING: Record<string, Entry> = {};
 const REPLACED: Record<string, Entry> = {
   MaxPoolGrad: {
     kernelFunc: maxPoolGrad,
-    reason: 'routes a tie to the last maximum, never to +Infinity, and a -Infinity window to its first element (cpu and PyTorch: the first maximum)',
+    reason:
+      'routes a tie to the last maximum, never to +Infinity, and a -Infinity window to its first element (cpu and PyTorch: the first maximum)',
   },
 };
 

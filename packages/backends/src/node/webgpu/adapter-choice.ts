@@ -38,11 +38,19 @@ function describeAdapter(kind: WebgpuAdapterKind, adapter: GpuAdapterLike, featu
   const name = [i.description, i.device, i.vendor].find((s) => typeof s === 'string' && s !== '') ?? 'unnamed adapter';
   const text = [i.vendor, i.architecture, i.device, i.description].filter(Boolean).join(' ');
   const software = kind === 'software' || adapter.isFallbackAdapter === true || i.isFallbackAdapter === true || SOFTWARE.test(text);
-  return { name: [i.device, i.description].filter(Boolean).join(', ') || name, type: software ? 'software' : 'hardware', api: kind === 'opengl' ? 'opengl' : 'vulkan', featureLevel };
+  return {
+    name: [i.device, i.description].filter(Boolean).join(', ') || name,
+    type: software ? 'software' : 'hardware',
+    api: kind === 'opengl' ? 'opengl' : 'vulkan',
+    featureLevel,
+  };
 }
 
 // A core adapter when the driver offers one, else compatibility mode (OpenGL ES / GL 4.5 offers only that).
-async function requestAdapter(gpu: GpuLike, fallback: boolean): Promise<{ adapter: GpuAdapterLike; level: 'core' | 'compatibility' } | null> {
+async function requestAdapter(
+  gpu: GpuLike,
+  fallback: boolean,
+): Promise<{ adapter: GpuAdapterLike; level: 'core' | 'compatibility' } | null> {
   const base = { powerPreference: 'high-performance' as const, ...(fallback ? { forceFallbackAdapter: true } : {}) };
   const core = await gpu.requestAdapter(base);
   if (core) return { adapter: core, level: 'core' };

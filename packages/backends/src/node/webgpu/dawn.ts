@@ -14,7 +14,8 @@ export async function importDawn(): Promise<DawnModule> {
     // A variable specifier: bundlers must not try to resolve an optional package at build time.
     mod = (await import(/* @vite-ignore */ runtime.packageName)) as Partial<DawnModule>;
   } catch (error) {
-    if (isModuleNotFound(error, runtime.packageName)) throw new BackendNotInstalledError('webgpu', { cause: error, packageName: runtime.packageName });
+    if (isModuleNotFound(error, runtime.packageName))
+      throw new BackendNotInstalledError('webgpu', { cause: error, packageName: runtime.packageName });
     // dawn.node itself failed to load (a missing system library, another platform)
     throw new BackendUnavailableError(
       'webgpu',

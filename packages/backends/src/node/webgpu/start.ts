@@ -28,7 +28,10 @@ interface TensorDataLike {
   values?: unknown;
   dtype: string;
 }
-type WebGPUBackendClass = new (device: unknown, adapterInfo?: unknown) => KernelBackend & {
+type WebGPUBackendClass = new (
+  device: unknown,
+  adapterInfo?: unknown,
+) => KernelBackend & {
   tensorMap: { get(dataId: DataId): TensorDataLike | undefined };
 };
 
