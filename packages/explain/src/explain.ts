@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Module } from '@logitlab/layers';
-import { conservationError } from '@logitlab/metrics';
 import { canonize, hasBatchNorm } from './canonize';
 import { checkComposite, type Composite, type CompositeName, namedComposite } from './composites';
 import { ExplainInputError, ExplainOptionsError } from './errors';
@@ -9,7 +8,9 @@ import { gradCam } from './gradcam';
 import { type Attribution, gradientMethod, integratedGradients, smoothGrad } from './gradients';
 import { lrpHook } from './lrp';
 import { occlusion, type OcclusionOptions } from './occlusion';
-import { backward, forwardScores, type Session } from './session';
+import { backward, forwardScores, type HostScores, type Session } from './session';
+import { type Conservation, conservationReport } from './conservation';
+import { inEvalMode } from './eval-mode';
 
 export type Method =
   'lrp' | 'gradient' | 'sensitivity' | 'gradientTimesInput' | 'integratedGradients' | 'smoothGrad' | 'gradCam' | 'occlusion';
@@ -54,17 +55,7 @@ export interface ExplainOptions {
   stride?: OcclusionOptions['stride'];
 }
 
-/** captum's convergence delta, per sample. */
-export interface Conservation {
-  /** sum of relevance. */
-  total: Float32Array;
-  /** What the sum should equal: the explained score, or score(x) - score(baseline) for integrated gradients. */
-  output: Float32Array;
-  /** total - output. */
-  delta: Float32Array;
-  /** |delta| / |output| (|delta| where output is 0). */
-  relError: Float32Array;
-}
+export type { Conservation } from './conservation';
 
 export interface Explanation {
   /** Same shape as x; the caller disposes it. */
@@ -77,17 +68,6 @@ export interface Explanation {
   /** The explained score per sample (the target's pre-head logit, or f(x)). */
   score: Float32Array;
   conservation: Conservation;
-}
-
-/** Runs fn with every module in eval mode (Dropout off, BatchNorm on running statistics), restoring each module's mode after. */
-function inEvalMode<T>(model: Module, fn: () => T): T {
-  const modes = model.namedModules().map(([, m]) => [m, m.training] as const);
-  model.eval();
-  try {
-    return fn();
-  } finally {
-    for (const [m, training] of modes) m.training = training;
-  }
 }
 
 function lrp(session: Session, x: tf.Tensor, options: ExplainOptions): Attribution & { composite: string } {
@@ -112,6 +92,12 @@ function lrp(session: Session, x: tf.Tensor, options: ExplainOptions): Attributi
  * (captum's convergence delta). The model runs in eval mode; its modes are restored afterwards.
  */
 export function explain(model: Module, x: tf.Tensor, options: ExplainOptions = {}): Explanation {
+  const result = attribute(model, x, options);
+  return explanation(result, conservationReport(result.relevance.dataSync(), result.reference));
+}
+
+/** Checks the options and x (typed errors) and gathers what every method shares. */
+export function sessionFor(model: Module, x: tf.Tensor, options: ExplainOptions): Session {
   const { method = 'lrp', output = 'auto' } = options;
   if (!methods.includes(method)) throw new ExplainOptionsError(`unknown method '${String(method)}', expected one of ${methods.join(', ')}`);
   if (output !== 'auto' && output !== 'model') throw new ExplainOptionsError(`output must be 'auto' or 'model', got '${String(output)}'`);
@@ -119,7 +105,15 @@ export function explain(model: Module, x: tf.Tensor, options: ExplainOptions = {
     throw new ExplainInputError(`explain needs a batch [N, ...] with N >= 1, got shape [${x.shape.join(', ')}]`);
   if (x.dtype !== 'float32') throw new ExplainInputError(`explain needs float32 input, got ${x.dtype}`);
   const names = new Map(model.namedModules().map(([name, m]) => [m, name] as const));
-  const session: Session = { model, names, output, target: options.target };
+  return { model, names, output, target: options.target };
+}
+
+export type MethodResult = Attribution & { method: Method; composite?: string };
+
+/** The relevance and scores of `options.method`; `host` (explainAsync) holds what was read ahead asynchronously. */
+export function attribute(model: Module, x: tf.Tensor, options: ExplainOptions, host?: HostScores): MethodResult {
+  const method = options.method ?? 'lrp';
+  const session: Session = { ...sessionFor(model, x, options), ...(host ? { host } : {}) };
   const result = inEvalMode(model, (): Attribution & { composite?: string } => {
     switch (method) {
       case 'lrp':
@@ -140,16 +134,13 @@ export function explain(model: Module, x: tf.Tensor, options: ExplainOptions = {
         return occlusion(session, x, { window: options.window, stride: options.stride, baseline: options.baseline });
     }
   });
-  const report = conservationError(result.relevance.dataSync(), result.reference);
-  const conservation: Conservation = {
-    total: Float32Array.from(report.perImage, (e) => e.total),
-    output: Float32Array.from(result.reference),
-    delta: Float32Array.from(report.perImage, (e) => e.total - e.output),
-    relError: Float32Array.from(report.perImage, (e) => e.relError),
-  };
+  return { ...result, method };
+}
+
+export function explanation(result: MethodResult, conservation: Conservation): Explanation {
   return {
     relevance: result.relevance,
-    method,
+    method: result.method,
     ...(result.composite ? { composite: result.composite } : {}),
     target: result.scores.target,
     score: result.scores.explained,

@@ -1,4 +1,5 @@
 export { explain, methods, type Method, type ExplainOptions, type Explanation, type Conservation } from './explain';
+export { explainAsync, readAheadMethods } from './explain-async';
 export { namedComposite, compositeNames, type Composite, type CompositeName, type CompositeOptions } from './composites';
 export {
   epsilonRule,
