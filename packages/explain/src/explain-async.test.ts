@@ -15,7 +15,12 @@ import { explainAsync, readAheadMethods } from './explain-async';
 // a cpu backend on which, as with webgpu in Node, a tensor's sync reads (dataSync, arraySync,
 // bufferSync all go through dataSync) throw; its kernels still read their inputs internally
 const NO_SYNC = 'cpu-no-sync-reads';
-tf.registerBackend(NO_SYNC, () => new MathBackendCPU(), -1);
+tf.registerBackend(
+  NO_SYNC,
+  // firstUse off: no tfjs-node banner, as @logitlab/backends does for the cpu backend
+  () => Object.assign(new MathBackendCPU(), { firstUse: false }),
+  -1,
+);
 for (const k of tf.getKernelsForBackend('cpu')) tf.registerKernel({ ...k, backendName: NO_SYNC });
 const dataSync = tf.Tensor.prototype.dataSync;
 tf.Tensor.prototype.dataSync = function <D extends tf.DataType = tf.DataType>(this: tf.Tensor) {
