@@ -44,9 +44,10 @@ async function gradientsOn(backend: 'cpu' | TrainedBackend) {
   return onBackend(backend, async () => {
     const net = makeConvnet();
     const { value, grads } = tf.variableGrads(net.loss);
-    const out = Object.fromEntries(
-      await Promise.all(Object.entries(grads).map(async ([name, g]) => [name, (await g.data()) as Float32Array])),
+    const read = await Promise.all(
+      Object.entries(grads).map(async ([name, g]): Promise<[string, Float32Array]> => [name, (await g.data()) as Float32Array]),
     );
+    const out = Object.fromEntries(read);
     const loss = (await value.data())[0]!;
     tf.dispose([value, ...Object.values(grads)]);
     net.dispose();
