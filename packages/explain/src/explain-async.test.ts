@@ -73,7 +73,7 @@ async function explainOn(backend: string, options: ExplainOptions, async: boolea
 
 describe('explainAsync', () => {
   it('covers every method with an options case here', () => {
-    expect(Object.keys(OPTIONS).sort()).toEqual([...methods].sort());
+    expect(new Set(Object.keys(OPTIONS))).toEqual(new Set(methods));
   });
 
   it.each(methods)('%s on cpu: the same Explanation as explain, no leaks', { timeout: 120_000 }, async (method) => {

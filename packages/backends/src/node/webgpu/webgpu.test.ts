@@ -37,6 +37,12 @@ describe.skipIf(skip)(`useBackend('webgpu') in Node${skip ? ` (SKIPPED: ${skip})
     expect(syncReadsWork()).toBe(true);
   });
 
+  it('the Dawn binding is the 0.6 API our loader expects (create, globals with the WebGPU constants)', async () => {
+    const dawn = await import('webgpu');
+    expect(typeof dawn.create).toBe('function');
+    expect(Object.keys(dawn.globals)).toEqual(expect.arrayContaining(['GPUBufferUsage', 'GPUMapMode', 'GPUTextureUsage']));
+  });
+
   it("'auto' takes webgpu only on a hardware adapter", { timeout: 120_000 }, async () => {
     const info = await useBackend('webgpu');
     const reason = await nodeAdapter.autoSkipReason!('webgpu');
