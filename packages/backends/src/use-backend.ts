@@ -8,6 +8,7 @@ import type { PlatformAdapter, WasmModule } from './platform';
 import type { BackendInfo, BackendName, BackendStatus, ConcreteBackendName, UseBackendOptions, WebgpuAdapterInfo } from './types';
 import { registerWasmTrainingKernels } from './wasm/register';
 import { registerCpuFixes } from './cpu/register';
+import { registerWebgpuTrainingKernels } from './webgpu/register';
 
 // A threaded start that neither succeeds nor fails within this time is abandoned for 1 thread.
 const THREADED_START_TIMEOUT_MS = 30_000;
@@ -65,6 +66,8 @@ export function createBackendApi(adapter: PlatformAdapter): BackendApi {
 
   let webgpuAdapter: WebgpuAdapterInfo | undefined;
   async function startWebgpu(mod: Record<string, unknown>, options: UseBackendOptions): Promise<boolean> {
+    // tfjs-backend-webgpu was imported by now (its stock kernels registered), in Node and in the browser
+    registerWebgpuTrainingKernels();
     if (!adapter.startWebgpu) return tf.setBackend('webgpu');
     const r = await adapter.startWebgpu(mod, options);
     webgpuAdapter = r.adapter;

@@ -10,7 +10,6 @@ import { markNoSyncReads } from '@logitlab/core';
 import type { WebgpuAdapterInfo } from '../../types';
 import { adapterOrder, chooseAdapter } from './adapter-choice';
 import type { DawnModule, GpuAdapterLike } from './dawn-types';
-import { registerWebgpuTrainingKernels } from '../../webgpu/register';
 
 // below cpu (1) and wasm (2): tfjs must never pick it on its own
 const PRIORITY = 0;
@@ -97,7 +96,6 @@ export async function startWebgpuBackend(
   dawn: DawnModule,
   preference: string | undefined,
 ): Promise<{ started: boolean; adapter: WebgpuAdapterInfo }> {
-  registerWebgpuTrainingKernels();
   // Started before: one device per process, whatever adapter is asked for later.
   if (started) return { started: await setBackend('webgpu'), adapter: started };
   const Backend = tfjsWebgpu.WebGPUBackend as WebGPUBackendClass | undefined;
