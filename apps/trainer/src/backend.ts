@@ -13,7 +13,13 @@ export async function setupBackend(choice: BackendChoice, { threads }: { threads
   quietTfjs();
   try {
     const info = await useBackend(choice, threads ? { threads } : undefined);
-    const extras = [info.simd ? 'simd' : '', info.threads > 1 ? `${info.threads} threads` : ''].filter(Boolean).join(', ');
+    const extras = [
+      info.simd ? 'simd' : '',
+      info.threads > 1 ? `${info.threads} threads` : '',
+      info.adapter ? `${info.adapter.name}, ${info.adapter.type}` : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
     return { name: info.name, description: `${info.name}${choice === 'auto' ? ' (auto)' : ''}${extras ? ` [${extras}]` : ''}` };
   } catch (err) {
     if (err instanceof BackendNotInstalledError) throw new UsageError(`--backend ${choice}: ${err.message}`, 1);

@@ -5,10 +5,10 @@ import { createBackendApi } from './use-backend';
 
 describe("useBackend('auto') and software GPUs", () => {
   it('passes over a backend the platform calls software-emulated, and records why', async () => {
-    // Node's own order (native, tensorflow-gpu, tensorflow, wasm, cpu): pretend native and wasm are skipped.
+    // Node's own order (native, webgpu, tensorflow-gpu, tensorflow, wasm, cpu): pretend native, webgpu and wasm are skipped.
     const api = createBackendApi({
       ...nodeAdapter,
-      autoSkipReason: async (name) => (name === 'wasm' || name === 'native' ? 'software fallback in this test' : undefined),
+      autoSkipReason: async (name) => (['wasm', 'native', 'webgpu'].includes(name) ? 'software fallback in this test' : undefined),
     });
     const info = await api.useBackend('auto');
     expect(info.name).toBe('cpu');

@@ -8,8 +8,9 @@ export class BackendNotInstalledError extends LogitlabError {
   readonly backend: ConcreteBackendName;
   readonly packageName: string;
   readonly installCommand: string;
-  constructor(backend: ConcreteBackendName, options?: { cause?: unknown }) {
-    const packageName = BACKEND_PACKAGES[backend].packageName;
+  /** `packageName`: the missing package when it is not the backend's own (webgpu in Node: `webgpu`). */
+  constructor(backend: ConcreteBackendName, options?: { cause?: unknown; packageName?: string }) {
+    const packageName = options?.packageName ?? BACKEND_PACKAGES[backend].packageName;
     const command = installCommand(packageName);
     super(`Backend '${backend}' needs the package ${packageName}, which is not installed. Install it with: ${command}`, options);
     this.backend = backend;
@@ -24,6 +25,19 @@ export class BackendUnavailableError extends LogitlabError {
   readonly backend: ConcreteBackendName;
   constructor(backend: ConcreteBackendName, reason: string, options?: { cause?: unknown }) {
     super(`Backend '${backend}' is not available: ${reason}`, options);
+    this.backend = backend;
+  }
+}
+
+/** The active backend cannot read a tensor back synchronously (webgpu in Node has no OffscreenCanvas). */
+export class SyncReadUnavailableError extends LogitlabError {
+  override name = 'SyncReadUnavailableError';
+  readonly backend: ConcreteBackendName;
+  constructor(backend: ConcreteBackendName) {
+    super(
+      `Backend '${backend}' cannot read a tensor back synchronously here (dataSync, arraySync, bufferSync); ` +
+        `expected an asynchronous read: await tensor.data() or tensor.array()`,
+    );
     this.backend = backend;
   }
 }

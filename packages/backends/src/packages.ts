@@ -10,6 +10,8 @@ interface BackendPackage {
   platforms: readonly Platform[];
   /** How to install it, when not `npm install <packageName>@<tfjs version>`. */
   install?: string;
+  /** What else it needs in Node besides its package (webgpu: Dawn's binding and the GL libraries). */
+  nodeRuntime?: { packageName: string; install: string };
 }
 
 export const BACKEND_PACKAGES: Record<ConcreteBackendName, BackendPackage> = {
@@ -24,20 +26,28 @@ export const BACKEND_PACKAGES: Record<ConcreteBackendName, BackendPackage> = {
     install: 'apt-get install libdnnl-dev libopenblas-dev && npm install @logitlab/native',
   },
   webgl: { packageName: '@tensorflow/tfjs-backend-webgl', tfjsName: 'webgl', platforms: ['browser'] },
-  webgpu: { packageName: '@tensorflow/tfjs-backend-webgpu', tfjsName: 'webgpu', platforms: ['browser'] },
+  // in Node, on Dawn: the `webgpu` package ships a prebuilt dawn.node; without a GPU, Mesa's EGL/llvmpipe runs it
+  webgpu: {
+    packageName: '@tensorflow/tfjs-backend-webgpu',
+    tfjsName: 'webgpu',
+    platforms: ['node', 'browser'],
+    nodeRuntime: { packageName: 'webgpu', install: 'apt-get install libegl1 libegl-mesa0 libgl1-mesa-dri && npm install webgpu@0.6.2' },
+  },
   tensorflow: { packageName: '@tensorflow/tfjs-node', tfjsName: 'tensorflow', platforms: ['node'] },
   'tensorflow-gpu': { packageName: '@tensorflow/tfjs-node-gpu', tfjsName: 'tensorflow', platforms: ['node'] },
 };
 
 /** Fastest first: what 'auto' tries, in order. */
 export const AUTO_ORDER: Record<Platform, readonly ConcreteBackendName[]> = {
-  node: ['native', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'],
+  node: ['native', 'webgpu', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'],
   browser: ['webgpu', 'webgl', 'wasm', 'cpu'],
 };
 
 export const ALL_BACKENDS: readonly ConcreteBackendName[] = ['cpu', 'wasm', 'native', 'webgl', 'webgpu', 'tensorflow', 'tensorflow-gpu'];
 
 export function installCommand(packageName: string): string {
-  const own = Object.values(BACKEND_PACKAGES).find((p) => p.packageName === packageName)?.install;
-  return own ?? `npm install ${packageName}@${TFJS_VERSION}`;
+  const packages = Object.values(BACKEND_PACKAGES);
+  const own = packages.find((p) => p.packageName === packageName)?.install;
+  const runtime = packages.find((p) => p.nodeRuntime?.packageName === packageName)?.nodeRuntime?.install;
+  return own ?? runtime ?? `npm install ${packageName}@${TFJS_VERSION}`;
 }

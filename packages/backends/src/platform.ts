@@ -1,5 +1,5 @@
 // What differs between the Node and the browser entry points; use-backend.ts holds the shared logic.
-import type { ConcreteBackendName, Platform, UseBackendOptions } from './types';
+import type { ConcreteBackendName, Platform, UseBackendOptions, WebgpuAdapterInfo } from './types';
 
 /** The part of @tensorflow/tfjs-backend-wasm's exports we use. */
 export interface WasmModule {
@@ -34,6 +34,11 @@ export interface PlatformAdapter {
    * rejects with a BackendUnavailableError naming the reason (addon not built, libraries missing).
    */
   startNative?(native: Record<string, unknown>, threads: number | undefined): Promise<{ started: boolean; threads: number }>;
+  /**
+   * Node only: starts tfjs-backend-webgpu (the imported module) on Dawn's adapter; rejects with a typed
+   * error naming the missing package or libraries. The browser starts webgpu through tfjs's own factory.
+   */
+  startWebgpu?(tfjsWebgpu: Record<string, unknown>, options: UseBackendOptions): Promise<{ started: boolean; adapter: WebgpuAdapterInfo }>;
 }
 
 export function errorMessage(error: unknown): string {

@@ -6,10 +6,18 @@ export type {
   ConcreteBackendName,
   Platform,
   UseBackendOptions,
+  WebgpuAdapterInfo,
+  WebgpuAdapterKind,
   WasmBinaryName,
   WasmPaths,
 } from './types';
-export { BackendNotInstalledError, BackendUnavailableError, NoBackendAvailableError, UnknownBackendError } from './errors';
+export {
+  BackendNotInstalledError,
+  BackendUnavailableError,
+  NoBackendAvailableError,
+  SyncReadUnavailableError,
+  UnknownBackendError,
+} from './errors';
 export { GradientsNotRegisteredError, registerAllGradients } from './gradients';
 export { registerWasmTrainingKernels } from './wasm/register';
 export { AUTO_ORDER, BACKEND_PACKAGES, TFJS_VERSION } from './packages';

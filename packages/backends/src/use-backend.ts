@@ -5,9 +5,10 @@ import { quietCpuBanner } from './quiet-cpu';
 import { ALL_BACKENDS, AUTO_ORDER, BACKEND_PACKAGES } from './packages';
 import { errorMessage } from './platform';
 import type { PlatformAdapter, WasmModule } from './platform';
-import type { BackendInfo, BackendName, BackendStatus, ConcreteBackendName, UseBackendOptions } from './types';
+import type { BackendInfo, BackendName, BackendStatus, ConcreteBackendName, UseBackendOptions, WebgpuAdapterInfo } from './types';
 import { registerWasmTrainingKernels } from './wasm/register';
 import { registerCpuFixes } from './cpu/register';
+import { registerWebgpuTrainingKernels } from './webgpu/register';
 
 // A threaded start that neither succeeds nor fails within this time is abandoned for 1 thread.
 const THREADED_START_TIMEOUT_MS = 30_000;
@@ -63,6 +64,16 @@ export function createBackendApi(adapter: PlatformAdapter): BackendApi {
     return r.started;
   }
 
+  let webgpuAdapter: WebgpuAdapterInfo | undefined;
+  async function startWebgpu(mod: Record<string, unknown>, options: UseBackendOptions): Promise<boolean> {
+    // tfjs-backend-webgpu was imported by now (its stock kernels registered), in Node and in the browser
+    registerWebgpuTrainingKernels();
+    if (!adapter.startWebgpu) return tf.setBackend('webgpu');
+    const r = await adapter.startWebgpu(mod, options);
+    webgpuAdapter = r.adapter;
+    return r.started;
+  }
+
   async function describe(name: ConcreteBackendName, mod: Record<string, unknown>): Promise<BackendInfo> {
     const version = [mod[`version_${name}`], mod.version, tf.version_core].find((v): v is string => typeof v === 'string')!;
     let simd = false;
@@ -77,7 +88,9 @@ export function createBackendApi(adapter: PlatformAdapter): BackendApi {
       simd = true; // libtensorflow's CPU kernels are vectorised (AVX) builds
       threads = adapter.hardwareThreads();
     }
-    return { name, platform: adapter.platform, simd, threads, version };
+    const info: BackendInfo = { name, platform: adapter.platform, simd, threads, version };
+    if (name === 'webgpu' && webgpuAdapter) info.adapter = webgpuAdapter;
+    return info;
   }
 
   async function activate(name: ConcreteBackendName, options: UseBackendOptions): Promise<BackendInfo> {
@@ -89,7 +102,9 @@ export function createBackendApi(adapter: PlatformAdapter): BackendApi {
         ? await startWasm(mod as unknown as WasmModule, options)
         : name === 'native'
           ? await startNative(mod, options)
-          : await tf.setBackend(BACKEND_PACKAGES[name].tfjsName);
+          : name === 'webgpu'
+            ? await startWebgpu(mod, options)
+            : await tf.setBackend(BACKEND_PACKAGES[name].tfjsName);
     if (!started) throw new BackendUnavailableError(name, 'tfjs could not initialise it on this machine (see its warning above)');
     await tf.ready();
     // A backend can start and still fail on its first kernel (e.g. a GPU without the needed features).
@@ -140,8 +155,8 @@ export function createBackendApi(adapter: PlatformAdapter): BackendApi {
         continue;
       }
       try {
-        await activate(name, {});
-        result.push({ name, installed: true, works: true });
+        const info = await activate(name, {});
+        result.push({ name, installed: true, works: true, ...(info.adapter ? { adapter: info.adapter } : {}) });
       } catch (error) {
         const installed = !(error instanceof BackendNotInstalledError);
         result.push({ name, installed, works: false, reason: errorMessage(error) });

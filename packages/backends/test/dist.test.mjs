@@ -27,7 +27,8 @@ const body = (backend) => `
   for (const [name, f] of Object.entries(cases)) {
     try {
       const g = f();
-      out.grads[name] = { sum: Math.abs(g.sum().dataSync()[0]), finite: g.isFinite().all().dataSync()[0] === 1 };
+      // async reads: webgpu in Node has no sync ones
+      out.grads[name] = { sum: Math.abs((await g.sum().data())[0]), finite: (await g.isFinite().all().data())[0] === 1 };
     } catch (e) { out.grads[name] = { error: String(e.message) }; }
   }
   // 3 SGD steps of a conv -> pool -> dense classifier must lower the loss.
@@ -43,7 +44,7 @@ const body = (backend) => `
       const h = tf.relu(tf.maxPool(tf.conv2d(xs, k, 1, 'valid'), 2, 2, 'valid')).reshape([8, 100]);
       return tf.losses.softmaxCrossEntropy(ys, tf.matMul(h, d));
     }, true);
-    out.losses.push(loss.dataSync()[0]);
+    out.losses.push((await loss.data())[0]);
     loss.dispose();
   }
   out.leaked = tf.memory().numTensors - before - 1; // the optimizer keeps its iteration counter
@@ -75,8 +76,29 @@ const nativeBuilt = (() => {
     return false;
   }
 })();
-const backendsToTest = ['cpu', ...(nativeBuilt || process.env.LOGITLAB_REQUIRE_NATIVE === '1' ? ['native'] : [])];
+// webgpu only where Dawn starts (CI installs the GL libraries: LOGITLAB_REQUIRE_WEBGPU=1 makes a missing one fail)
+const webgpuWorks = (() => {
+  try {
+    execFileSync(
+      process.execPath,
+      ['--input-type=module', '-e', "import { useBackend } from '@logitlab/backends'; await useBackend('webgpu');"],
+      {
+        cwd: pkgDir,
+        stdio: 'ignore',
+      },
+    );
+    return true;
+  } catch {
+    return false;
+  }
+})();
+const backendsToTest = [
+  'cpu',
+  ...(nativeBuilt || process.env.LOGITLAB_REQUIRE_NATIVE === '1' ? ['native'] : []),
+  ...(webgpuWorks || process.env.LOGITLAB_REQUIRE_WEBGPU === '1' ? ['webgpu'] : []),
+];
 if (!backendsToTest.includes('native')) console.warn('SKIPPED native dist tests: @logitlab/native is not built here');
+if (!backendsToTest.includes('webgpu')) console.warn('SKIPPED webgpu dist tests: the webgpu package or the GL libraries are missing here');
 
 for (const [format, backend] of ['esm', 'cjs'].flatMap((f) => backendsToTest.map((b) => [f, b]))) {
   test(`${format} build: ${backend} backend, every gradient registered, training lowers the loss`, () => {

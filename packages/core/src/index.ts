@@ -18,3 +18,4 @@ export {
   warnPitfall,
   markPitfallChecked,
 } from './pitfalls';
+export { markNoSyncReads, syncReadsWork } from './sync-reads';

@@ -1,11 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Module } from '@logitlab/layers';
-import { conservationError } from '@logitlab/metrics';
 import type { Composite, CompositeName } from './composites';
+import { type Conservation, conservationReport } from './conservation';
 import { ExplainInputError, ExplainOptionsError } from './errors';
+import { inEvalMode } from './eval-mode';
 import type { OutputChoice } from './forward';
-import { attributionMethod } from './methods/registry';
+import type { Attribution } from './gradients';
 import type { GradCamUpsample } from './gradcam';
+import { attributionMethod } from './methods/registry';
 import type { OcclusionOptions } from './occlusion';
 import type { Session } from './session';
 import { validateExplainCall } from './validate';
@@ -51,17 +53,7 @@ export interface ExplainOptions {
   signal?: AbortSignal;
 }
 
-/** captum's convergence delta, per sample. */
-export interface Conservation {
-  /** sum of relevance. */
-  total: Float32Array;
-  /** What the sum should equal: the explained score, or score(x) - score(baseline) for integrated gradients. */
-  output: Float32Array;
-  /** total - output. */
-  delta: Float32Array;
-  /** |delta| / |output| (|delta| where output is 0). */
-  relError: Float32Array;
-}
+export type { Conservation } from './conservation';
 
 export interface Explanation {
   /** Same shape as x; the caller disposes it. */
@@ -76,17 +68,6 @@ export interface Explanation {
   conservation: Conservation;
 }
 
-/** Runs fn with every module in eval mode (Dropout off, BatchNorm on running statistics), restoring each module's mode after. */
-function inEvalMode<T>(model: Module, fn: () => T): T {
-  const modes = model.namedModules().map(([, m]) => [m, m.training] as const);
-  model.eval();
-  try {
-    return fn();
-  } finally {
-    for (const [m, training] of modes) m.training = training;
-  }
-}
-
 /**
  * Explains the model's score for `target` on each sample of x, with relevance shaped like x.
  * Works on any Module built from @logitlab/layers, hand-written forward code included: LRP rules
@@ -96,26 +77,37 @@ function inEvalMode<T>(model: Module, fn: () => T): T {
  * (captum's convergence delta). The model runs in eval mode; its modes are restored afterwards.
  */
 export function explain(model: Module, x: tf.Tensor, options: ExplainOptions = {}): Explanation {
+  const session = sessionFor(model, x, options);
+  const result = attribute(session, x, options);
+  return explanation(result, conservationReport(result.relevance.dataSync(), result.reference));
+}
+
+/** Checks the call (typed errors: the model, x, the options, the method's name) and gathers what every method shares. */
+export function sessionFor(model: Module, x: tf.Tensor, options: ExplainOptions): Session {
   validateExplainCall(model, x, options);
   const { method = 'lrp', output = 'auto' } = options;
-  const attribution = attributionMethod(method);
+  attributionMethod(method); // an unknown name is a typed error before anything runs
   if (output !== 'auto' && output !== 'model') throw new ExplainOptionsError(`output must be 'auto' or 'model', got '${String(output)}'`);
   if (x.rank < 2 || x.shape[0] === 0)
     throw new ExplainInputError(`explain needs a batch [N, ...] with N >= 1, got shape [${x.shape.join(', ')}]`);
   if (x.dtype !== 'float32') throw new ExplainInputError(`explain needs float32 input, got ${x.dtype}`);
   const names = new Map(model.namedModules().map(([name, m]) => [m, name] as const));
-  const session: Session = { model, names, output, target: options.target };
-  const result = inEvalMode(model, () => attribution.attribute(session, x, options));
-  const report = conservationError(result.relevance.dataSync(), result.reference);
-  const conservation: Conservation = {
-    total: Float32Array.from(report.perImage, (e) => e.total),
-    output: Float32Array.from(result.reference),
-    delta: Float32Array.from(report.perImage, (e) => e.total - e.output),
-    relError: Float32Array.from(report.perImage, (e) => e.relError),
-  };
+  return { model, names, output, target: options.target };
+}
+
+export type MethodResult = Attribution & { method: Method; composite?: string };
+
+/** The relevance and scores of `options.method` in eval mode; `session.host` (explainAsync) holds what was read ahead. */
+export function attribute(session: Session, x: tf.Tensor, options: ExplainOptions): MethodResult {
+  const method = options.method ?? 'lrp';
+  const result = inEvalMode(session.model, () => attributionMethod(method).attribute(session, x, options));
+  return { ...result, method };
+}
+
+export function explanation(result: MethodResult, conservation: Conservation): Explanation {
   return {
     relevance: result.relevance,
-    method,
+    method: result.method,
     ...(result.composite ? { composite: result.composite } : {}),
     target: result.scores.target,
     score: result.scores.explained,

@@ -26,16 +26,25 @@ function isHeadModule(m: Module): boolean {
   return spec !== undefined && ('passThrough' in spec || 'followGradient' in spec) && spec.head === true;
 }
 
+/** Per head: max |head(logits) - out| and max |out|, [HEADS, 2]; null when the shapes differ. */
+function headGaps(out: tf.Tensor, logits: tf.Tensor): tf.Tensor | null {
+  if (out.shape.length !== logits.shape.length || out.shape.some((d, i) => d !== logits.shape[i])) return null;
+  return tf.tidy(() => tf.stack(HEADS.map((head) => tf.stack([tf.max(tf.abs(tf.sub(head(logits), out))), tf.max(tf.abs(out))]))));
+}
+
 /** True when `out` is head(`logits`) for one of the heads, to float32 rounding. */
+function matchesAHead(gaps: ArrayLike<number>): boolean {
+  return HEADS.some((_, h) => gaps[2 * h]! <= 1e-5 * Math.max(1, gaps[2 * h + 1]!));
+}
+
 function isHeadOf(out: tf.Tensor, logits: tf.Tensor): boolean {
-  if (out.shape.length !== logits.shape.length || out.shape.some((d, i) => d !== logits.shape[i])) return false;
-  return tf.tidy(() =>
-    HEADS.some((head) => {
-      const diff = tf.max(tf.abs(tf.sub(head(logits), out))).dataSync()[0]!;
-      const scale = tf.max(tf.abs(out)).dataSync()[0]!;
-      return diff <= 1e-5 * Math.max(1, scale);
-    }),
-  );
+  const gaps = headGaps(out, logits);
+  if (!gaps) return false;
+  try {
+    return matchesAHead(gaps.dataSync());
+  } finally {
+    gaps.dispose();
+  }
 }
 
 /**
@@ -50,7 +59,52 @@ export function hookedForward(
   names: ReadonlyMap<Module, string>,
   hook: LayerHook | null,
   output: OutputChoice,
+  /** whether the model ends in a head, when known (read ahead asynchronously by explainAsync) */
+  endsInHead?: boolean,
 ): tf.Tensor2D {
+  const { out, logits, candidates } = forwardWithLogits(model, x, names, hook);
+  const n = x.shape[0];
+  const fromLogits = output === 'auto' && logits !== null && logits.source !== out && (endsInHead ?? isHeadOf(out, logits.copy));
+  const start = fromLogits ? logits.copy : out;
+  if (start.rank !== 2 || start.shape[0] !== n) {
+    tf.dispose(candidates);
+    throw new ExplainModelError(`explain needs one score vector per sample, [${n}, K]; the model returned [${out.shape.join(', ')}]`);
+  }
+  // a clone stays on the tape; the kept originals are freed (the tape holds what backward needs)
+  const result = tf.clone(start) as tf.Tensor2D;
+  tf.dispose(candidates);
+  return result;
+}
+
+/** Whether the model's output is a head (logSoftmax, softmax, sigmoid) of its last layer's output, read asynchronously. */
+export async function endsInHeadAsync(model: Module, x: tf.Tensor, names: ReadonlyMap<Module, string>): Promise<boolean> {
+  let gaps: tf.Tensor | null = null;
+  tf.tidy(() => {
+    const { out, logits, candidates } = forwardWithLogits(model, x, names, null);
+    const g = logits !== null && logits.source !== out ? headGaps(out, logits.copy) : null;
+    gaps = g && tf.keep(g);
+    tf.dispose(candidates);
+  });
+  const kept = gaps as tf.Tensor | null;
+  if (!kept) return false;
+  try {
+    return matchesAHead(await kept.data());
+  } finally {
+    kept.dispose();
+  }
+}
+
+interface Logits {
+  source: tf.Tensor;
+  copy: tf.Tensor;
+}
+
+function forwardWithLogits(
+  model: Module,
+  x: tf.Tensor,
+  names: ReadonlyMap<Module, string>,
+  hook: LayerHook | null,
+): { out: tf.Tensor; logits: Logits | null; candidates: tf.Tensor[] } {
   const candidates: tf.Tensor[] = [];
   let last: { source: tf.Tensor; copy: tf.Tensor } | null = null;
   let index = 0;
@@ -78,14 +132,5 @@ export function hookedForward(
     if (e instanceof ExplainModelError) throw e;
     throw new ExplainInputError(`the model rejected input of shape [${x.shape.join(', ')}]: ${(e as Error).message}`, { cause: e });
   }
-  const logits = last as { source: tf.Tensor; copy: tf.Tensor } | null;
-  const start = output === 'auto' && logits !== null && logits.source !== out && isHeadOf(out, logits.copy) ? logits.copy : out;
-  if (start.rank !== 2 || start.shape[0] !== n) {
-    tf.dispose(candidates);
-    throw new ExplainModelError(`explain needs one score vector per sample, [${n}, K]; the model returned [${out.shape.join(', ')}]`);
-  }
-  // a clone stays on the tape; the kept originals are freed (the tape holds what backward needs)
-  const result = tf.clone(start) as tf.Tensor2D;
-  tf.dispose(candidates);
-  return result;
+  return { out, logits: last as Logits | null, candidates };
 }

@@ -1,5 +1,6 @@
 export { explain, type Method, type ExplainOptions, type Explanation, type Conservation } from './explain';
 export type { GradCamUpsample } from './gradcam';
+export { explainAsync, readAheadMethods } from './explain-async';
 export { namedComposite, compositeNames, type Composite, type CompositeName, type CompositeOptions } from './composites';
 export {
   epsilonRule,

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Module } from '@logitlab/layers';
 import { ExplainTargetError } from './errors';
-import { hookedForward, type LayerHook, type OutputChoice } from './forward';
+import { endsInHeadAsync, hookedForward, type LayerHook, type OutputChoice } from './forward';
 
 /** What every method shares: the model, its module names, where attribution starts, and the requested targets. */
 export interface Session {
@@ -9,6 +9,15 @@ export interface Session {
   readonly names: ReadonlyMap<Module, string>;
   readonly output: OutputChoice;
   readonly target: number | readonly number[] | Int32Array | undefined;
+  /** explainAsync: what was read ahead asynchronously, so nothing reads synchronously at x. */
+  readonly host?: HostScores;
+}
+
+/** Values read ahead for one input tensor `x`: its start scores and whether the model ends in a head. */
+export interface HostScores {
+  readonly x: tf.Tensor;
+  readonly scores: Scores;
+  readonly endsInHead: boolean;
 }
 
 export interface Scores {
@@ -55,9 +64,35 @@ function scoresOf(start: tf.Tensor2D, session: Session, fixed?: Int32Array): Sco
   return { scores: Float32Array.from(scores), classes: k, target, explained };
 }
 
+// The scores read ahead for exactly this x (and these targets), if any.
+function readAhead(session: Session, x: tf.Tensor, target?: Int32Array): Scores | undefined {
+  const host = session.host;
+  if (!host || host.x !== x) return undefined;
+  if (target && target.some((t, i) => t !== host.scores.target[i])) return undefined;
+  return host.scores;
+}
+
+/** The start scores of x and the resolved targets, read asynchronously (explainAsync's read-ahead). */
+export async function hostScores(session: Session, x: tf.Tensor): Promise<HostScores> {
+  const endsInHead = session.output === 'auto' ? await endsInHeadAsync(session.model, x, session.names) : false;
+  const start = tf.tidy(() => hookedForward(session.model, x, session.names, null, session.output, endsInHead));
+  try {
+    const [n, k] = start.shape;
+    const scores = (await start.data()) as Float32Array;
+    const target = resolveTarget(session, scores, n, k);
+    const explained = new Float32Array(n);
+    for (let i = 0; i < n; i++) explained[i] = scores[i * k + target[i]!]!;
+    return { x, scores: { scores: Float32Array.from(scores), classes: k, target, explained }, endsInHead };
+  } finally {
+    start.dispose();
+  }
+}
+
 /** Forward only: the start scores of x and the resolved targets. */
 export function forwardScores(session: Session, x: tf.Tensor, target?: Int32Array): Scores {
-  const start = tf.tidy(() => hookedForward(session.model, x, session.names, null, session.output));
+  const known = readAhead(session, x, target);
+  if (known) return known;
+  const start = tf.tidy(() => hookedForward(session.model, x, session.names, null, session.output, session.host?.endsInHead));
   try {
     return scoresOf(start, session, target);
   } finally {
@@ -86,8 +121,9 @@ export function backward(
 ): { grad: tf.Tensor; scores: Scores } {
   let scores: Scores | null = null;
   const grad = tf.grad((xx: tf.Tensor) => {
-    const start = hookedForward(session.model, xx, session.names, hook ? hook() : null, session.output);
-    scores = scoresOf(start, session, fixed);
+    const start = hookedForward(session.model, xx, session.names, hook ? hook() : null, session.output, session.host?.endsInHead);
+    // the forward value at x is the plain forward's (hooks change only the gradient)
+    scores = readAhead(session, x, fixed) ?? scoresOf(start, session, fixed);
     // tf.oneHot needs depth >= 2; a single-output model's only class is 0
     const mask = scores.classes === 1 ? tf.onesLike(start) : tf.oneHot(tf.tensor1d(scores.target, 'int32'), scores.classes);
     return tf.sum(tf.mul(mask, byValue ? seedByValue(start) : start));

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { requireFloat, requireSameShape, shapeStr } from './checks';
+import { syncReadsWork } from '@logitlab/core';
 import { LossShapeError, LossValueError } from './errors';
 import { checkReduction, reduce, type Reduction } from './reduce';
 
@@ -73,7 +74,7 @@ export function binaryCrossEntropy(probs: tf.Tensor, target: tf.Tensor, options:
   requireFloat(fn, 'target', target);
   requireSameShape(fn, probs, target);
   checkBroadcast(fn, 'weight', weight, probs);
-  if (validate && probs.size > 0) {
+  if (validate && probs.size > 0 && syncReadsWork()) {
     const range = tf.tidy(() => tf.stack([tf.min(probs), tf.max(probs)]));
     const [lo = 0, hi = 0] = range.dataSync();
     range.dispose();

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { LossDtypeError, LossShapeError, TargetOutOfBoundsError } from './errors';
-import { callSite, registerPitfallSource, pitfallWarningsEnabled, shouldCheck, warnPitfall } from '@logitlab/core';
+import { callSite, registerPitfallSource, pitfallWarningsEnabled, shouldCheck, syncReadsWork, warnPitfall } from '@logitlab/core';
 
 // Frames in this package (every module here imports this one) are library code: warnings are keyed
 // by the user's call site.
@@ -31,7 +31,8 @@ export function checkWeight(fn: string, weight: tf.Tensor | undefined, c: number
 /**
  * Class-index targets: int32, shaped like the input without its class axis, each in [0, C) or the
  * ignore index. The range check reads two numbers (min and max) back from the backend, one sync per
- * call; pass validate: false in hot loops once the data is known to be clean.
+ * call; pass validate: false in hot loops once the data is known to be clean. Skipped on a backend
+ * that cannot read synchronously (webgpu): a loss returns a tensor, so it cannot wait for a read.
  */
 export function checkClassTargets(fn: string, input: tf.Tensor, target: tf.Tensor, ignoreIndex: number, validate: boolean): number {
   const c = input.shape[input.rank - 1] ?? 0;
@@ -44,7 +45,7 @@ export function checkClassTargets(fn: string, input: tf.Tensor, target: tf.Tenso
       `${fn}: target ${shapeStr(target)} must have shape [${expected.join(', ')}] for input ${shapeStr(input)} (classes on the last axis)`,
     );
   }
-  if (validate && target.size > 0) {
+  if (validate && target.size > 0 && syncReadsWork()) {
     const range = tf.tidy(() => {
       const masked = tf.where(tf.equal(target, ignoreIndex), tf.zerosLike(target), target);
       return tf.stack([tf.min(masked), tf.max(masked)]);
@@ -67,7 +68,7 @@ const checksDone = new Map<string, number>();
 export function sampleRowsForCheck(kind: string, input: tf.Tensor): { site: string; rows: Float32Array[] } | null {
   const c = input.shape[input.rank - 1] ?? 0;
   if (input.size === 0 || c === 0) return null;
-  if (!pitfallWarningsEnabled()) return null;
+  if (!pitfallWarningsEnabled() || !syncReadsWork()) return null;
   const site = callSite();
   const key = `${kind}@${site}`;
   const n = checksDone.get(key) ?? 0;

@@ -5,7 +5,7 @@ import { LossOptionError, LossShapeError } from './errors';
 import { gaussianKl } from './kl';
 import { mseLoss } from './regression';
 import { checkReduction, mean, type Reduction } from './reduce';
-import { callSite, markPitfallChecked, pitfallWarningsEnabled, shouldCheck, warnPitfall } from '@logitlab/core';
+import { callSite, markPitfallChecked, pitfallWarningsEnabled, shouldCheck, syncReadsWork, warnPitfall } from '@logitlab/core';
 
 export interface VaeLossInputs {
   /** Decoder output [N, ...]. */
@@ -81,7 +81,7 @@ const MAX_PROBES = 5;
 const probes = new Map<string, number>();
 
 function reportBalance(r: VaeLossResult, beta: number): void {
-  if (!pitfallWarningsEnabled()) return;
+  if (!pitfallWarningsEnabled() || !syncReadsWork()) return;
   const site = callSite();
   if (!shouldCheck('vae-balance', site)) return;
   // a site is marked checked after MAX_PROBES calls; after resetPitfallWarnings the count starts again

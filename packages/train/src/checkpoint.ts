@@ -63,6 +63,9 @@ export async function saveCheckpoint(model: Module, optimizer: tf.Optimizer, inf
     const dict: StateDict = {};
     for (const [k, t] of Object.entries(state)) dict[`model.${k}`] = t;
     opt.tensors.forEach((t, i) => (dict[`optimizer.${String(i).padStart(5, '0')}`] = t));
+    // saveSafetensors reads synchronously; an async read first leaves the values cached on the host,
+    // so it also works on backends without sync reads (webgpu)
+    await Promise.all(Object.values(dict).map((t) => t.data()));
     const bytes = saveSafetensors(dict, {
       format: FORMAT,
       version: VERSION,

@@ -49,12 +49,12 @@ export async function evaluate<M extends Module, O = tf.Tensor>(
     for await (const batch of data) {
       try {
         const n = batch.x.shape[0] ?? 1;
+        let collected: tf.Tensor | undefined;
         const next = tf.tidy(() => {
           const out = forward(model, batch);
           if (options.collect) {
             if (!(out instanceof tf.Tensor)) throw new TrainError('evaluate with collect: true needs forward to return one tensor');
-            outs.push(out.dataSync() as Float32Array);
-            tgts.push(batch.y.dataSync() as Float32Array | Int32Array);
+            collected = tf.keep(tf.clone(out));
           }
           return names.map((name, i) => {
             const v = (metrics[name] as BatchMetric<O>)(out, batch.y);
@@ -69,6 +69,17 @@ export async function evaluate<M extends Module, O = tf.Tensor>(
         });
         for (let i = 0; i < sums.length; i++) if (sums[i] !== next[i]) sums[i]!.dispose();
         sums = next;
+        if (collected) {
+          // read asynchronously: a backend such as webgpu cannot serve dataSync
+          const kept = collected;
+          try {
+            const [o, t] = await Promise.all([kept.data(), batch.y.data()]);
+            outs.push(o as Float32Array);
+            tgts.push(t as Float32Array | Int32Array);
+          } finally {
+            kept.dispose();
+          }
+        }
         count += n;
       } finally {
         tf.dispose([batch.x, batch.y]);

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { listBackends } from '@logitlab/backends';
+import { listBackends, type WebgpuAdapterInfo } from '@logitlab/backends';
 import { setupBackend } from '../backend';
 import { type ExplainBenchRow, measureExplain } from '../bench/explain';
 import { type ExplainDatasetBenchRow, measureExplainDataset } from '../bench/explain-dataset';
@@ -23,8 +23,8 @@ import type { BackendChoice } from '../options';
 import { BENCH_WORKLOADS, type BenchFlags } from '../program';
 import { fmt, markdownTable } from '../report';
 
-/** Backends that can run in Node at all; webgl / webgpu are browser-only. */
-const NODE_BACKENDS = ['cpu', 'wasm', 'native', 'tensorflow', 'tensorflow-gpu'];
+/** Backends that can run in Node at all; webgl is browser-only (webgpu runs on Dawn when the `webgpu` package is installed). */
+const NODE_BACKENDS = ['cpu', 'wasm', 'native', 'webgpu', 'tensorflow', 'tensorflow-gpu'];
 
 /** Square size of the sgemm roofline measurement (large enough for OpenBLAS to reach its peak). */
 const SGEMM_N = 1024;
@@ -41,6 +41,15 @@ export interface BenchResult {
   /** Explaining a convnet batch with LRP vs forward + backward (one backend: wasm when chosen, it is the one explanations run on). */
   explain?: ExplainBenchRow;
   explainDataset?: ExplainDatasetBenchRow;
+  /** The adapter the webgpu rows ran on; a software one (llvmpipe) makes them correctness-only. */
+  webgpuAdapter?: WebgpuAdapterInfo;
+}
+
+/** 'webgpu (NVIDIA ..., vulkan)', or with a software adapter a label saying its numbers are not speed. */
+export function backendLabel(backend: string, adapter: WebgpuAdapterInfo | undefined): string {
+  if (backend !== 'webgpu' || !adapter) return backend;
+  const kind = adapter.type === 'software' ? 'software adapter: correctness only, not speed' : adapter.api;
+  return `webgpu (${adapter.name}; ${kind})`;
 }
 
 const gflops = (samplesPerSec: number, flopsPerSample: number): number => (samplesPerSec * flopsPerSample) / 1e9;
@@ -65,7 +74,7 @@ export function benchTable(result: BenchResult): string {
     const torchTrainGflops = t ? fmt(gflops(t.trainSamplesPerSec, WORKLOAD_FLOPS[w.name]?.trainPerSample ?? 0), 1) : '-';
     const eager = [
       w.name,
-      w.backend,
+      backendLabel(w.backend, result.webgpuAdapter),
       Math.round(w.trainSamplesPerSec),
       Math.round(w.inferSamplesPerSec),
       w.leakedTensorsPerStep,
@@ -217,7 +226,8 @@ export async function benchCommand(flags: BenchFlags): Promise<void> {
 
   let explainRow: ExplainBenchRow | undefined;
   let datasetRow: ExplainDatasetBenchRow | undefined;
-  const explainBackend = backends.includes('wasm') ? 'wasm' : backends.find((b) => b !== 'cpu');
+  // not webgpu: the explain bench reads synchronously
+  const explainBackend = backends.includes('wasm') ? 'wasm' : backends.find((b) => b !== 'cpu' && b !== 'webgpu');
   if (workloads.includes('convnet') && explainBackend && process.env[BENCH_CHILD_ENV] !== '1') {
     await setupBackend(explainBackend as BackendChoice, { threads: flags.threads });
     explainRow = measureExplain(explainBackend, { repeats: flags.repeats });
@@ -233,6 +243,7 @@ export async function benchCommand(flags: BenchFlags): Promise<void> {
     );
   }
 
+  const webgpuAdapter = backends.includes('webgpu') ? (await listBackends()).find((b) => b.name === 'webgpu')?.adapter : undefined;
   const cpus = os.cpus();
   const result: BenchResult = {
     machine: {
@@ -250,6 +261,7 @@ export async function benchCommand(flags: BenchFlags): Promise<void> {
     ...(roofline ? { roofline } : {}),
     ...(explainRow ? { explain: explainRow } : {}),
     ...(datasetRow ? { explainDataset: datasetRow } : {}),
+    ...(webgpuAdapter ? { webgpuAdapter } : {}),
   };
   process.stdout.write(`\n${benchTable(result)}\n\n`);
   process.stdout.write(

@@ -1,9 +1,10 @@
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { type Explanation, type ExplainOptions, type Method, explain, randomisationCheck, scoreFunction } from '@logitlab/explain';
+import { type Explanation, type ExplainOptions, type Method, explainAsync, randomisationCheck, scoreFunction } from '@logitlab/explain';
 import { type Module, manualSeed } from '@logitlab/layers';
 import { pixelFlipping, relevanceMassAccuracy, relevanceRankAccuracy } from '@logitlab/metrics';
 import { setupBackend } from '../backend';
+import { onSyncReadableBackend } from '../sync-reads';
 import { MNIST_MEAN, MNIST_STD } from '@logitlab/datasets';
 import { loadDigits, normalised } from '../data';
 import { UsageError } from '../errors';
@@ -175,11 +176,12 @@ export async function explainAndReport(model: Module, inp: Inputs, out: RunDir, 
   const x = tf.tensor(inp.x, [inp.count, ...inp.sampleShape]);
   let e: Explanation;
   try {
-    e = explain(model, x, options);
+    // async reads: the same Explanation as explain, also where sync reads fail (webgpu in Node)
+    e = await explainAsync(model, x, options);
   } finally {
     x.dispose();
   }
-  const relevance = e.relevance.dataSync() as Float32Array;
+  const relevance = (await e.relevance.data()) as Float32Array;
   e.relevance.dispose();
   const label = composite ? `lrp (${composite})` : method;
 
@@ -187,19 +189,24 @@ export async function explainAndReport(model: Module, inp: Inputs, out: RunDir, 
   const channels = inp.channels ?? 1;
   const mass = inp.masks ? relevanceMassAccuracy(relevance, inp.masks, inp.count) : null;
   const rank = inp.masks ? relevanceRankAccuracy(relevance, inp.masks, inp.count) : null;
-  const score = scoreFunction(model, { sampleShape: inp.sampleShape, target: e.target });
   const steps = Math.floor((px * channels) / 4 / 4);
-  const flip = { count: inp.count, steps, pixelsPerStep: 4, perturbation: 'uniform' as const, range: inp.range, seed: r.seed };
-  const pf = await pixelFlipping(score, inp.x, { ...flip, relevance });
-  const pfRandom = await pixelFlipping(score, inp.x, { ...flip, order: 'random' });
-  const xr = tf.tensor(inp.x, [inp.count, ...inp.sampleShape]);
-  const sanity = (() => {
+  // pixel flipping's score function and the randomisation check read synchronously
+  const evaluateMaps = async () => {
+    const score = scoreFunction(model, { sampleShape: inp.sampleShape, target: e.target });
+    const flip = { count: inp.count, steps, pixelsPerStep: 4, perturbation: 'uniform' as const, range: inp.range, seed: r.seed };
+    const pf = await pixelFlipping(score, inp.x, { ...flip, relevance });
+    const pfRandom = await pixelFlipping(score, inp.x, { ...flip, order: 'random' });
+    const xr = tf.tensor(inp.x, [inp.count, ...inp.sampleShape]);
     try {
-      return randomisationCheck(model, xr, { ...options, target: e.target }, { seed: r.seed });
+      return { pf, pfRandom, sanity: randomisationCheck(model, xr, { ...options, target: e.target }, { seed: r.seed }) };
     } finally {
       xr.dispose();
     }
-  })();
+  };
+  const { value, backend: evaluatedOn } = await onSyncReadableBackend(model.parameters(), evaluateMaps);
+  const { pf, pfRandom, sanity } = value;
+  if (evaluatedOn !== r.backend)
+    log(`  (pixel flipping and the randomisation check ran on ${evaluatedOn}: they read synchronously, which ${r.backend} cannot)`);
   const conserved = Math.max(...Array.from(e.conservation.relError));
 
   const panels = Array.from({ length: inp.count }, (_, i) => ({

@@ -5,6 +5,8 @@ import { isModuleNotFound } from '../platform';
 import type { PlatformAdapter } from '../platform';
 import { startWasmWithThreads } from './wasm-threads';
 import { startNativeBackend } from './native';
+import { startWebgpuBackend } from './webgpu/start';
+import { importDawn, webgpuAutoSkipReason } from './webgpu/dawn';
 
 const MAX_DEFAULT_THREADS = 4;
 
@@ -36,6 +38,12 @@ export const nodeAdapter: PlatformAdapter = {
     return startNativeBackend(native, threads ?? threadsFromEnv('LOGITLAB_NATIVE_THREADS') ?? this.hardwareThreads(), () =>
       this.importBackend('cpu'),
     );
+  },
+  async startWebgpu(tfjsWebgpu, options) {
+    return startWebgpuBackend(tfjsWebgpu, await importDawn(), options.webgpuAdapter);
+  },
+  autoSkipReason(name) {
+    return name === 'webgpu' ? webgpuAutoSkipReason() : Promise.resolve(undefined);
   },
   async startWasm(wasm, threads, _options, start) {
     if (threads <= 1) {

@@ -1,0 +1,41 @@
+// Makes tfjs-backend-webgpu train the seed models: registers the kernels it lacks or gets wrong in
+// 4.22.0, as wasm/register.ts does for wasm. Safe to call twice.
+import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
+import { maxPoolGrad } from './max-pool-grad';
+
+interface Entry {
+  kernelFunc: KernelFunc;
+  /** Why tfjs-webgpu's own kernel does not do (a test feeds the case that shows it). */
+  reason: string;
+}
+
+// Kernels webgpu lacks: added only if still missing (a future tfjs may ship its own).
+const MISSING: Record<string, Entry> = {};
+
+// Stock kernels that give wrong results in 4.22.0: replaced, the stock config's other fields kept.
+const REPLACED: Record<string, Entry> = {
+  MaxPoolGrad: {
+    kernelFunc: maxPoolGrad,
+    reason:
+      'routes a tie to the last maximum, never to +Infinity, and a -Infinity window to its first element (cpu and PyTorch: the first maximum)',
+  },
+};
+
+const ours = new WeakSet<KernelFunc>();
+
+/** Registers the webgpu training kernels. Idempotent; must run after tfjs-backend-webgpu was imported. */
+export function registerWebgpuTrainingKernels(): void {
+  for (const [kernelName, { kernelFunc }] of Object.entries(MISSING)) {
+    if (getKernel(kernelName, 'webgpu') != null) continue;
+    ours.add(kernelFunc);
+    registerKernel({ kernelName, backendName: 'webgpu', kernelFunc });
+  }
+  for (const [kernelName, { kernelFunc }] of Object.entries(REPLACED)) {
+    const stock: KernelConfig | undefined = getKernel(kernelName, 'webgpu');
+    if (stock && ours.has(stock.kernelFunc)) continue;
+    ours.add(kernelFunc);
+    if (stock) unregisterKernel(kernelName, 'webgpu');
+    registerKernel({ ...stock, kernelName, backendName: 'webgpu', kernelFunc });
+  }
+}
