@@ -9,8 +9,11 @@ import { MnistConvNet } from '@logitlab/models';
 import { useBackend } from '@logitlab/backends';
 import { describe, expect, it } from 'vitest';
 import { ExplainOptionsError } from './errors';
-import { type ExplainOptions, type Explanation, explain, methods } from './explain';
+import { type ExplainOptions, type Explanation, explain } from './explain';
 import { explainAsync, readAheadMethods } from './explain-async';
+import { methodNames } from './methods/registry';
+
+const methods = methodNames();
 
 // a cpu backend on which, as with webgpu in Node, a tensor's sync reads (dataSync, arraySync,
 // bufferSync all go through dataSync) throw; its kernels still read their inputs internally

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Module } from '@logitlab/layers';
 import { compileStep, type StepOptions } from '@logitlab/train';
-import { median, type MeasureOptions } from './measure';
+import { median, type MeasureOptions } from './measure-options';
 import type { Workload } from './workloads';
 
 /** The compiled step of a workload, measured in the same process right after its eager step. */

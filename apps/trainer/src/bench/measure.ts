@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type CompiledBench, measureCompiled } from './compiled';
+import { median, type MeasureOptions } from './measure-options';
 import { buildWorkload } from './workloads';
 
 export interface BenchRow {
@@ -15,23 +16,7 @@ export interface BenchRow {
   compiled?: CompiledBench;
 }
 
-export interface MeasureOptions {
-  repeats: number;
-  warmup: number;
-  /** Warm-up also lasts at least this long (PyTorch's oneDNN and XNNPACK both speed up over the first steps). */
-  warmupSec: number;
-  steps: number;
-  /** A timed repeat aims at about this many seconds when steps are slow (the cpu backend's convnet). */
-  targetRepeatSec?: number;
-}
-
-export function median(xs: number[]): number {
-  if (xs.length === 0) return NaN;
-  // oxlint-disable-next-line unicorn/no-array-sort -- sorts a fresh copy; toSorted is ES2023
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
+export { median, type MeasureOptions } from './measure-options';
 
 /** Steps per repeat: the requested count, fewer when one step is so slow a repeat would exceed the target. */
 export function stepsFor(requested: number, stepSec: number, targetSec: number): number {

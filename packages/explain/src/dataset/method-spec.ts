@@ -1,6 +1,7 @@
 import { compositeNames, type CompositeName } from '../composites';
 import { ExplainOptionsError } from '../errors';
-import { type ExplainOptions, type Method, methods } from '../explain';
+import type { ExplainOptions, Method } from '../explain';
+import { methodNames } from '../methods/registry';
 
 /** One explanation method of a dataset run; `options` are passed to `explain` as they are (bounds, steps, ...). */
 export interface MethodSpec {
@@ -17,11 +18,12 @@ export function methodLabel(spec: MethodSpec): string {
 
 /**
  * Parses 'lrp:epsilonPlus' or 'integratedGradients' (the CLI's --methods entries); the names are read
- * from explain's own lists, and an unknown one is an `ExplainOptionsError` naming the known ones.
+ * from explain's registries, and an unknown one is an `ExplainOptionsError` naming the known ones.
  */
 export function parseMethodSpec(text: string): MethodSpec {
   const [method, composite, ...rest] = text.trim().split(':');
-  if (!methods.includes(method as Method))
+  const methods = methodNames();
+  if (method === undefined || !methods.includes(method))
     throw new ExplainOptionsError(`unknown method '${method}' in '${text}'; expected one of ${methods.join(', ')}`);
   if (rest.length > 0) throw new ExplainOptionsError(`'${text}' has more than one ':'; expected method or lrp:composite`);
   if (composite === undefined) return { method: method as Method };
