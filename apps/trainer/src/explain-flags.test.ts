@@ -74,7 +74,7 @@ describe('logitlab explain flags', () => {
     const { error } = await parse(['explain', dir, '--images', '1000000000']);
     expect(error).toBeInstanceOf(CommanderError);
     expect(error?.message).toMatch(
-      /'--images <n>' argument '1000000000' is invalid. expected at most 10000 \(the test split it draws from\)/,
+      /'--images <n\|source>' argument '1000000000' is invalid. expected at most 10000 \(the test split it draws from\)/,
     );
   });
 

@@ -69,12 +69,13 @@ describe('run directories', () => {
   it('appear on disk only with the first output, config.json first', () => {
     const dir = path.join(tmp(), 'run');
     const run = new RunDir(dir);
-    run.writeConfig({ experiment: 'x' });
+    const config = { command: 'experiment', experiment: 'x', seed: 0, options: {} };
+    run.writeConfig(config);
     expect(fs.existsSync(dir)).toBe(false); // data not loaded yet: nothing --resume could accept
     expect(run.resumable).toBe(false);
     run.logMetric({ type: 'epoch', epoch: 0 });
     expect(run.resumable).toBe(true);
-    expect(run.readConfig()).toEqual({ experiment: 'x' });
+    expect(run.readConfig()).toEqual(config);
   });
 
   it('a part of a tour makes the tour directory resumable first', () => {

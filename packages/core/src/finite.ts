@@ -18,6 +18,15 @@ export function firstNonFinite(x: tf.Tensor | ArrayLike<number>): number {
   return scan(x);
 }
 
+/** firstNonFinite with asynchronous reads, for backends that cannot read synchronously (webgpu in Node). */
+export async function firstNonFiniteAsync(x: tf.Tensor): Promise<number> {
+  if (x.dtype !== 'float32' || x.size === 0) return -1;
+  const probe = tf.tidy(() => tf.sum(tf.mul(x, 0)));
+  const sum = (await probe.data())[0];
+  probe.dispose();
+  return Number.isFinite(sum) ? -1 : scan(await x.data());
+}
+
 function scan(values: ArrayLike<number>): number {
   for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return i;
   return -1;

@@ -3,7 +3,7 @@
 export { LogitlabError, AtomicWriteError, type AtomicWriteStage } from './errors';
 export { Rng, mixSeed } from './rng';
 export { alongAxis } from './along-axis';
-export { firstNonFinite, indexAt } from './finite';
+export { firstNonFinite, firstNonFiniteAsync, indexAt } from './finite';
 export { announceHostDraw, listenHostDraws, type HostDrawListener, type HostDrawRefill } from './host-draw';
 export { crc32, crc32Update } from './crc32';
 export {

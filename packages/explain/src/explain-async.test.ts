@@ -8,7 +8,7 @@ import { manualSeed } from '@logitlab/layers';
 import { MnistConvNet } from '@logitlab/models';
 import { useBackend } from '@logitlab/backends';
 import { describe, expect, it } from 'vitest';
-import { ExplainOptionsError } from './errors';
+import { ExplainInputError, ExplainOptionsError } from './errors';
 import { type ExplainOptions, type Explanation, explain } from './explain';
 import { explainAsync, readAheadMethods } from './explain-async';
 import { methodNames } from './methods/registry';
@@ -124,6 +124,22 @@ describe('explainAsync', () => {
       await tf.setBackend('cpu');
     },
   );
+
+  it('refuses a NaN in x without sync reads, naming its index, with nothing leaked', async () => {
+    await tf.setBackend(NO_SYNC);
+    const m = model();
+    const values = new Float32Array(3 * 28 * 28).fill(0.5);
+    values[37] = NaN;
+    const x = tf.tensor4d(values, [3, 28, 28, 1]);
+    const before = tf.memory().numTensors;
+    const error = await explainAsync(m, x, OPTIONS['lrp']).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ExplainInputError);
+    expect((error as Error).message).toContain('flat index 37');
+    expect(tf.memory().numTensors).toBe(before);
+    x.dispose();
+    m.dispose();
+    await tf.setBackend('cpu');
+  });
 });
 
 // webgpu on Dawn (llvmpipe here and in CI, where LOGITLAB_REQUIRE_WEBGPU=1 makes a missing one fail)

@@ -10,6 +10,7 @@ import { ExplainOptionsError } from './errors';
 import { inEvalModeAsync } from './eval-mode';
 import { attribute, type ExplainOptions, type Explanation, explanation, type Method, sessionFor } from './explain';
 import { hostScores } from './session';
+import { checkFiniteAsync } from './validate';
 
 /**
  * Methods whose scores are read at x only. integratedGradients and occlusion also read the scores of
@@ -19,7 +20,9 @@ export const readAheadMethods: readonly Method[] = ['lrp', 'gradient', 'sensitiv
 
 /** explain, with every read asynchronous where the backend needs it; resolves to the same Explanation. */
 export async function explainAsync(model: Module, x: tf.Tensor, options: ExplainOptions = {}): Promise<Explanation> {
-  const session = sessionFor(model, x, options);
+  // the structural checks first, then x's and the baseline's values with asynchronous reads
+  const session = sessionFor(model, x, options, { values: false });
+  await checkFiniteAsync(x, options as Record<string, unknown>);
   const method = options.method ?? 'lrp';
   let host;
   if (!syncReadsWork()) {

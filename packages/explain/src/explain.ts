@@ -83,8 +83,8 @@ export function explain(model: Module, x: tf.Tensor, options: ExplainOptions = {
 }
 
 /** Checks the call (typed errors: the model, x, the options, the method's name) and gathers what every method shares. */
-export function sessionFor(model: Module, x: tf.Tensor, options: ExplainOptions): Session {
-  validateExplainCall(model, x, options);
+export function sessionFor(model: Module, x: tf.Tensor, options: ExplainOptions, { values = true } = {}): Session {
+  validateExplainCall(model, x, options, { values });
   const { method = 'lrp', output = 'auto' } = options;
   attributionMethod(method); // an unknown name is a typed error before anything runs
   if (output !== 'auto' && output !== 'model') throw new ExplainOptionsError(`output must be 'auto' or 'model', got '${String(output)}'`);

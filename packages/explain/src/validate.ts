@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { firstNonFinite, indexAt } from '@logitlab/core';
+import { firstNonFinite, firstNonFiniteAsync, indexAt } from '@logitlab/core';
 import { Module } from '@logitlab/layers';
 import { throwIfAborted } from './abort';
 import { ExplainInputError, ExplainModelError, ExplainOptionsError, ExplainTargetError } from './errors';
@@ -11,14 +11,35 @@ function describe(v: unknown): string {
   return `${typeof v} ${String(v)}`;
 }
 
-/** Names the first NaN / Infinity of a tensor (one reduction when there is none), e.g. "x[0, 3, 4, 0] is NaN". */
-function checkFiniteTensor(t: tf.Tensor, what: string, error: typeof ExplainInputError | typeof ExplainOptionsError): void {
-  const bad = firstNonFinite(t);
-  if (bad < 0) return;
-  const value = t.dataSync()[bad];
-  throw new error(
+type FiniteError = typeof ExplainInputError | typeof ExplainOptionsError;
+
+function nonFinite(t: tf.Tensor, bad: number, value: number | undefined, what: string, error: FiniteError): Error {
+  return new error(
     `${what}${indexAt(bad, t.shape)} is ${value} (flat index ${bad}); explain needs finite values (a NaN or Infinity makes every relevance NaN)`,
   );
+}
+
+/** Names the first NaN / Infinity of a tensor (one reduction when there is none), e.g. "x[0, 3, 4, 0] is NaN". */
+function checkFiniteTensor(t: tf.Tensor, what: string, error: FiniteError): void {
+  const bad = firstNonFinite(t);
+  if (bad >= 0) throw nonFinite(t, bad, t.dataSync()[bad], what, error);
+}
+
+/** The tensors whose values explain checks: x, and a tensor baseline. */
+function valueChecks(x: tf.Tensor, options: Record<string, unknown>): [tf.Tensor, string, FiniteError][] {
+  const checks: [tf.Tensor, string, FiniteError][] = [];
+  const baseline = options['baseline'];
+  if (baseline instanceof tf.Tensor) checks.push([baseline, 'baseline', ExplainOptionsError]);
+  if (x.dtype === 'float32') checks.push([x, 'x', ExplainInputError]);
+  return checks;
+}
+
+/** explainAsync's finiteness check: the same as explain's, with asynchronous reads (call after validateExplainCall with values: false). */
+export async function checkFiniteAsync(x: tf.Tensor, options: Record<string, unknown>): Promise<void> {
+  for (const [t, what, error] of valueChecks(x, options)) {
+    const bad = await firstNonFiniteAsync(t);
+    if (bad >= 0) throw nonFinite(t, bad, (await t.data())[bad], what, error);
+  }
 }
 
 function checkBaseline(baseline: unknown): void {
@@ -30,16 +51,16 @@ function checkBaseline(baseline: unknown): void {
   if (!(baseline instanceof tf.Tensor))
     throw new ExplainOptionsError(`baseline must be a finite number or a tf.Tensor, got ${describe(baseline)}`);
   if (baseline.isDisposed) throw new ExplainOptionsError('baseline is a disposed tensor');
-  checkFiniteTensor(baseline, 'baseline', ExplainOptionsError);
 }
 
 /**
  * What `explain` checks before any method runs, so a wrong argument fails typed and names itself: the
  * model is a live Module, x a live float tensor with finite values, the options an object whose
  * composite, baseline and signal have the right kinds. Method-specific bounds (steps, n, window) are
- * checked by each method.
+ * checked by each method. `values: false` skips the finiteness reads (explainAsync does them itself,
+ * asynchronously, with checkFiniteAsync).
  */
-export function validateExplainCall(model: unknown, x: unknown, options: unknown): void {
+export function validateExplainCall(model: unknown, x: unknown, options: unknown, { values = true } = {}): void {
   if (!(model instanceof Module))
     throw new ExplainModelError(`explain needs a Module from @logitlab/layers as model, got ${describe(model)}`);
   if (model.isDisposed) throw new ExplainModelError(`the model (${model.typeName}) was disposed; explain needs a live model`);
@@ -63,5 +84,5 @@ export function validateExplainCall(model: unknown, x: unknown, options: unknown
   if (signal !== undefined && !(signal instanceof AbortSignal))
     throw new ExplainOptionsError(`signal must be an AbortSignal, got ${describe(signal)}`);
   throwIfAborted(signal, 'explain');
-  if (x.dtype === 'float32') checkFiniteTensor(x, 'x', ExplainInputError);
+  if (values) for (const [t, what, error] of valueChecks(x, o)) checkFiniteTensor(t, what, error);
 }

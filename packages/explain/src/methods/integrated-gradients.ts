@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { integratedGradients as run } from '../gradients';
 import type { AttributionMethod } from './method';
 
-export const integratedGradients: AttributionMethod<{ baseline?: number | tf.Tensor; steps?: number }> = {
+export const integratedGradients: AttributionMethod<{ baseline?: number | tf.Tensor; steps?: number; signal?: AbortSignal }> = {
   name: 'integratedGradients',
   label: 'integrated gradients',
   summary: '(x - b) * mean_k grad f(b + (k + 0.5) / steps (x - b)), the midpoint rule',
@@ -11,5 +11,5 @@ export const integratedGradients: AttributionMethod<{ baseline?: number | tf.Ten
     { name: 'steps', default: '32', meaning: 'midpoints on the straight path from b to x' },
   ],
   conserves: 'scoreDifference',
-  attribute: (session, x, { baseline, steps }) => run(session, x, { baseline, steps }),
+  attribute: (session, x, { baseline, steps, signal }) => run(session, x, { baseline, steps, signal }),
 };

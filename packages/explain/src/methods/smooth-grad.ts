@@ -1,7 +1,7 @@
 import { smoothGrad as run } from '../gradients';
 import type { AttributionMethod } from './method';
 
-export const smoothGrad: AttributionMethod<{ n?: number; sigma?: number; seed?: number }> = {
+export const smoothGrad: AttributionMethod<{ n?: number; sigma?: number; seed?: number; signal?: AbortSignal }> = {
   name: 'smoothGrad',
   label: 'SmoothGrad',
   summary: 'the mean gradient over n noisy copies of x (noise: `normalNoise(n * x.size, seed)`)',
@@ -11,5 +11,5 @@ export const smoothGrad: AttributionMethod<{ n?: number; sigma?: number; seed?: 
     { name: 'seed', default: '0', meaning: 'noise seed' },
   ],
   conserves: 'none',
-  attribute: (session, x, { n, sigma, seed }) => run(session, x, { n, sigma, seed }),
+  attribute: (session, x, { n, sigma, seed, signal }) => run(session, x, { n, sigma, seed, signal }),
 };
