@@ -4,6 +4,8 @@
 // the very classes the main entry builds the graph from (a bundled copy would leave 'Sum' unknown).
 // Run with: node --test packages/onnx/test/dist.test.mjs
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -54,3 +56,17 @@ for (const kind of ['esm', 'cjs']) {
     assert.equal(r.keys, 38);
   });
 }
+
+// The README's Node example is this file as written (it needs a model file, so the README marks it as
+// not self-contained and the packed-tarball run skips it); it runs here, against the built package.
+test('examples/node.mjs (the README example) runs on the committed ResNet and writes safetensors', () => {
+  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'logitlab-onnx-example-'));
+  try {
+    const out = execFileSync(process.execPath, [path.join(pkgDir, 'examples', 'node.mjs')], { cwd, encoding: 'utf8' });
+    assert.match(out, /logits \[ 2, \d+ \]/);
+    assert.match(out, /class \[/);
+    assert.ok(fs.statSync(path.join(cwd, 'model.safetensors')).size > 0);
+  } finally {
+    fs.rmSync(cwd, { recursive: true, force: true });
+  }
+});
