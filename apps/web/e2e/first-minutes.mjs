@@ -280,7 +280,7 @@ export function register({ test, open, assert, drawSeven, renders, nextRender, s
         /^integrated gradients: .*should equal f\(x\) − f\(blank\) = /.test(captions.integratedGradients ?? ''),
         `IG caption '${captions.integratedGradients}'`,
       );
-      assert(/^gradient ∂y\/∂x: Σ R = .*no required value/.test(captions.gradient ?? ''), `gradient caption '${captions.gradient}'`);
+      assert(/^gradient ∂f\/∂x: Σ R = .*no required value/.test(captions.gradient ?? ''), `gradient caption '${captions.gradient}'`);
       assert(/^Grad-CAM.*no required value/.test(captions.gradCam ?? ''), `Grad-CAM caption '${captions.gradCam}'`);
       const ig = compare.integratedGradients;
       assert(ig && /integrated gradients: Σ should equal f\(x\) − f\(blank\)/.test(ig.note), `IG note '${ig?.note}'`);
