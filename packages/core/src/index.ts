@@ -19,3 +19,4 @@ export {
   markPitfallChecked,
 } from './pitfalls';
 export { markNoSyncReads, syncReadsWork } from './sync-reads';
+export { deferCheck, collectChecks, firstFailedCheck, type DeferredCheck, type CheckVerdict } from './deferred-checks';

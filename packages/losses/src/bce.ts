@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { requireFloat, requireSameShape, shapeStr } from './checks';
-import { syncReadsWork } from '@logitlab/core';
+import { checkRange, requireFloat, requireSameShape, shapeStr } from './checks';
 import { LossShapeError, LossValueError } from './errors';
 import { checkReduction, reduce, type Reduction } from './reduce';
 
@@ -74,15 +73,17 @@ export function binaryCrossEntropy(probs: tf.Tensor, target: tf.Tensor, options:
   requireFloat(fn, 'target', target);
   requireSameShape(fn, probs, target);
   checkBroadcast(fn, 'weight', weight, probs);
-  if (validate && probs.size > 0 && syncReadsWork()) {
-    const range = tf.tidy(() => tf.stack([tf.min(probs), tf.max(probs)]));
-    const [lo = 0, hi = 0] = range.dataSync();
-    range.dispose();
-    if (!(lo >= 0 && hi <= 1)) {
-      throw new LossValueError(
-        `${fn}: all elements of input should be between 0 and 1, got range [${lo}, ${hi}] (pass logits to binaryCrossEntropyWithLogits instead)`,
-      );
-    }
+  if (validate && probs.size > 0) {
+    // read with the losses inside fit's step (no host read there), else at once: see checkRange
+    checkRange(
+      tf.tidy(() => tf.stack([tf.min(probs), tf.max(probs)])),
+      ([lo = 0, hi = 0]) =>
+        lo >= 0 && hi <= 1
+          ? undefined
+          : new LossValueError(
+              `${fn}: all elements of input should be between 0 and 1, got range [${lo}, ${hi}] (pass logits to binaryCrossEntropyWithLogits instead)`,
+            ),
+    );
   }
   return tf.tidy(() => {
     const perElement = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {

@@ -1,6 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { LossDtypeError, LossShapeError, TargetOutOfBoundsError } from './errors';
-import { callSite, registerPitfallSource, pitfallWarningsEnabled, shouldCheck, syncReadsWork, warnPitfall } from '@logitlab/core';
+import {
+  callSite,
+  type CheckVerdict,
+  deferCheck,
+  registerPitfallSource,
+  pitfallWarningsEnabled,
+  shouldCheck,
+  syncReadsWork,
+  warnPitfall,
+} from '@logitlab/core';
 
 // Frames in this package (every module here imports this one) are library code: warnings are keyed
 // by the user's call site.
@@ -30,9 +39,11 @@ export function checkWeight(fn: string, weight: tf.Tensor | undefined, c: number
 
 /**
  * Class-index targets: int32, shaped like the input without its class axis, each in [0, C) or the
- * ignore index. The range check reads two numbers (min and max) back from the backend, one sync per
- * call; pass validate: false in hot loops once the data is known to be clean. Skipped on a backend
- * that cannot read synchronously (webgpu): a loss returns a tensor, so it cannot wait for a read.
+ * ignore index. The range is two numbers (min and max) on the device. Inside a training loop's check
+ * collection (@logitlab/core's `collectChecks`, as fit opens around each step) they are handed over and
+ * read with the losses, so the step holds no host read and the error arrives with the loss read. Outside
+ * one they are read back at once, one sync per call (skipped on a backend without sync reads, such as
+ * webgpu: a loss returns a tensor, so it cannot wait for a read); pass validate: false to skip them.
  */
 export function checkClassTargets(fn: string, input: tf.Tensor, target: tf.Tensor, ignoreIndex: number, validate: boolean): number {
   const c = input.shape[input.rank - 1] ?? 0;
@@ -45,17 +56,30 @@ export function checkClassTargets(fn: string, input: tf.Tensor, target: tf.Tenso
       `${fn}: target ${shapeStr(target)} must have shape [${expected.join(', ')}] for input ${shapeStr(input)} (classes on the last axis)`,
     );
   }
-  if (validate && target.size > 0 && syncReadsWork()) {
-    const range = tf.tidy(() => {
-      const masked = tf.where(tf.equal(target, ignoreIndex), tf.zerosLike(target), target);
-      return tf.stack([tf.min(masked), tf.max(masked)]);
-    });
-    const [lo = 0, hi = 0] = range.dataSync();
-    range.dispose();
-    if (hi >= c) throw new TargetOutOfBoundsError(hi, c);
-    if (lo < 0) throw new TargetOutOfBoundsError(lo, c);
-  }
+  if (!validate || target.size === 0) return c;
+  const range = tf.tidy(() => {
+    const masked = tf.where(tf.equal(target, ignoreIndex), tf.zerosLike(target), target);
+    return tf.stack([tf.min(masked), tf.max(masked)]);
+  });
+  const verdict = ([lo = 0, hi = 0]: ArrayLike<number>) =>
+    hi >= c ? new TargetOutOfBoundsError(hi, c) : lo < 0 ? new TargetOutOfBoundsError(lo, c) : undefined;
+  checkRange(range, verdict);
   return c;
+}
+
+/**
+ * Hands a device range and its verdict to the open check collection, or reads it now and throws the
+ * verdict's error (nothing where sync reads do not work). Frees `range` either way.
+ */
+export function checkRange(range: tf.Tensor, verdict: CheckVerdict): void {
+  if (deferCheck(range, verdict)) return;
+  try {
+    if (!syncReadsWork()) return;
+    const error = verdict(range.dataSync());
+    if (error) throw error;
+  } finally {
+    range.dispose();
+  }
 }
 
 // Data checks for pitfalls read a few rows back from the backend, so each call site is inspected at

@@ -7,7 +7,7 @@ import { evaluate } from './evaluate';
 import { LossReader } from './loss-reader';
 import type { PauseController } from './pause';
 import type { LrScheduler } from './schedulers';
-import { checkStepOptions, type GradClip, Stepper, type WeightDecay } from './step';
+import { checkStepOptions, type GradClip, type StepLoss, Stepper, type WeightDecay } from './step';
 import { type CompiledStep, compileStep } from './compile/compiled-step';
 import type { CheckpointStorage } from './storage';
 import { describeTraining, restoreTraining, type TrainingState } from './training-state';
@@ -227,19 +227,20 @@ export async function fit<M extends Module, O = tf.Tensor>(model: M, options: Fi
           break;
         }
         const size = batch.x.shape[0] ?? 1;
-        let cost: tf.Scalar | undefined;
+        let cost: StepLoss | undefined;
         try {
-          // a compiled step is a whole optimiser step; fit's own stepper then has nothing pending to apply
-          cost = compiled ? compiled.step(batch) : stepper.accumulate(batch);
+          // a compiled step is a whole optimiser step; fit's own stepper then has nothing pending to apply.
+          // The loss's data checks are read with the losses (no host read inside the step)
+          cost = compiled ? compiled.run(batch) : stepper.accumulate(batch, true);
           step++;
           if (compiled || stepper.pending >= accumulateSteps) optimizerStep(epoch, batchIndex);
         } catch (e) {
-          cost?.dispose();
+          if (cost) tf.dispose([cost.loss, ...cost.checks.map((c) => c.values)]);
           throw e;
         } finally {
           tf.dispose([batch.x, batch.y]);
         }
-        reader.push(cost, { epoch, step: step - 1, batch: batchIndex, size });
+        reader.push(cost.loss, { epoch, step: step - 1, batch: batchIndex, size }, cost.checks);
         batchIndex++;
         ctx.step = step;
         if (reader.size >= checkEvery) await readLosses(records);

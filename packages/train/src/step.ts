@@ -1,12 +1,22 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { optimizerLearningRate, variableGradsReleasing } from '@logitlab/backends/compat';
+import { collectChecks, type DeferredCheck } from '@logitlab/core';
 import type { Module } from '@logitlab/layers';
 import { TrainError } from './errors';
 import { checkLossValue } from './validate-options';
-import type { GradClip, WeightDecay } from './step-options';
+import { checkStepOptions, type GradClip, type WeightDecay } from './step-options';
 import type { Batch, ForwardFn, LossFn } from './types';
 
-export type { GradClip, WeightDecay } from './step-options';
+export { checkStepOptions, type GradClip, type WeightDecay } from './step-options';
+
+/**
+ * One batch's loss and the data checks its loss deferred (a target range, see @logitlab/core's
+ * `collectChecks`): read them with the loss and throw the first verdict's error. The caller disposes both.
+ */
+export interface StepLoss {
+  loss: tf.Scalar;
+  checks: DeferredCheck[];
+}
 
 export interface StepOptions<M extends Module, O = tf.Tensor> {
   loss: LossFn<O>;
@@ -16,24 +26,6 @@ export interface StepOptions<M extends Module, O = tf.Tensor> {
   trainable?: tf.Variable[];
   gradClip?: GradClip;
   weightDecay?: WeightDecay;
-}
-
-function positive(name: string, v: number | undefined): void {
-  if (v !== undefined && !(Number.isFinite(v) && v > 0)) throw new TrainError(`${name} must be a positive finite number; got ${v}`);
-}
-
-/** Checks the per-step options once (typed errors naming the value). */
-export function checkStepOptions(o: { gradClip?: GradClip; weightDecay?: WeightDecay; accumulateSteps?: number }): void {
-  positive('gradClip.maxNorm', o.gradClip?.maxNorm);
-  positive('gradClip.value', o.gradClip?.value);
-  if (o.weightDecay) {
-    const { value, mode } = o.weightDecay;
-    if (!(Number.isFinite(value) && value >= 0))
-      throw new TrainError(`weightDecay.value must be a non-negative finite number; got ${value}`);
-    if (mode !== 'l2' && mode !== 'decoupled') throw new TrainError(`weightDecay.mode must be 'l2' or 'decoupled'; got ${String(mode)}`);
-  }
-  const k = o.accumulateSteps;
-  if (k !== undefined && !(Number.isInteger(k) && k >= 1)) throw new TrainError(`accumulateSteps must be a positive integer; got ${k}`);
 }
 
 /**
@@ -61,8 +53,18 @@ export class Stepper<M extends Module, O = tf.Tensor> {
     return this.count;
   }
 
-  /** Runs one batch forward and backward, adds its gradients; returns its loss (the caller disposes it). */
-  accumulate(batch: Batch): tf.Scalar {
+  /**
+   * Runs one batch forward and backward, adds its gradients; returns its loss (the caller disposes it).
+   * With `deferChecks` the loss's data checks come back unread in `checks` (no host read in the step);
+   * without, they are read inside the loss and throw there, before any gradient is kept.
+   */
+  accumulate(batch: Batch, deferChecks = false): StepLoss {
+    if (!deferChecks) return { loss: this.forwardBackward(batch), checks: [] };
+    const { result, checks } = collectChecks(() => this.forwardBackward(batch));
+    return { loss: result, checks };
+  }
+
+  private forwardBackward(batch: Batch): tf.Scalar {
     return tf.tidy(() => {
       const { value, grads } = variableGradsReleasing(() => {
         const out = this.options.loss(this.forward(this.model, batch), batch.y);
@@ -138,7 +140,7 @@ export class Stepper<M extends Module, O = tf.Tensor> {
  */
 export function trainStep<M extends Module, O = tf.Tensor>(model: M, batch: Batch, options: StepOptions<M, O>): tf.Scalar {
   const stepper = new Stepper(model, options);
-  const loss = stepper.accumulate(batch);
+  const { loss } = stepper.accumulate(batch);
   try {
     stepper.apply();
   } catch (e) {

@@ -70,7 +70,7 @@ function expectSameRun(a: Run, b: Run) {
   expect(b.weights.map(bits)).toEqual(a.weights.map(bits));
 }
 
-// validate: false: the default target check reads the targets back every step, a host read no plan replays
+// validate: false: these tests count traces exactly, and the target check adds two outputs to every plan
 const CROSS_ENTROPY: Options = { loss: (out, y) => crossEntropy(out as tf.Tensor, y, { validate: false }) };
 const momentum = () => tf.train.momentum(0.1, 0.9);
 const adam = () => tf.train.adam(0.01);

@@ -5,13 +5,13 @@ import {
   type RuntimeScalar,
   setOptimizerIterations,
   setOptimizerLearningRate,
-  type StepPlan,
   traceStep,
 } from '@logitlab/backends/compat';
+import { firstFailedCheck } from '@logitlab/core';
 import { forwardHookActive, getRngState, type Module, setRngState } from '@logitlab/layers';
-import { Stepper, type StepOptions } from '../step';
+import { type StepLoss, Stepper, type StepOptions } from '../step';
 import type { Batch } from '../types';
-import { PlanCache } from './plan-cache';
+import { type CompiledPlan, PlanCache } from './plan-cache';
 import { stepGuardKey, unsupportedReason } from './guards';
 
 /** Traces of one guard key that found no plan before its steps stay eager. */
@@ -78,8 +78,26 @@ export class CompiledStep<M extends Module, O = tf.Tensor> {
     return this.counts;
   }
 
-  /** One optimiser step on `batch`; returns its loss (the caller disposes it and the batch). */
+  /**
+   * One optimiser step on `batch`; returns its loss (the caller disposes it and the batch). The loss's
+   * deferred data checks (a target range) are read right after the step, one small read, and throw
+   * their typed error then; a loop that reads losses later calls `run` instead.
+   */
   step(batch: Batch): tf.Scalar {
+    const { loss, checks } = this.run(batch);
+    if (checks.length === 0) return loss;
+    const values = checks.flatMap((c) => Array.from(c.values.dataSync()));
+    tf.dispose(checks.map((c) => c.values));
+    const failed = firstFailedCheck(checks, values);
+    if (failed) {
+      loss.dispose();
+      throw failed;
+    }
+    return loss;
+  }
+
+  /** One optimiser step on `batch`; returns its loss and its loss's data checks unread (the caller reads and disposes them). */
+  run(batch: Batch): StepLoss {
     const unsupported = unsupportedReason(this.options, forwardHookActive());
     if (unsupported) return this.eager(batch, unsupported);
     if (!this.warm) {
@@ -92,7 +110,7 @@ export class CompiledStep<M extends Module, O = tf.Tensor> {
     if (cached && 'reason' in cached) {
       if (cached.tries >= MAX_TRACES || --cached.wait > 0) return this.eager(batch, cached.reason);
       tries = cached.tries;
-    } else if (cached && cached.mismatch([batch.x, batch.y]) === undefined) return this.replay(cached, batch);
+    } else if (cached && cached.plan.mismatch([batch.x, batch.y]) === undefined) return this.replay(cached, batch);
     const traced = this.trace(batch);
     if (typeof traced !== 'string') {
       this.plans.set(key, traced);
@@ -103,21 +121,21 @@ export class CompiledStep<M extends Module, O = tf.Tensor> {
     return this.eager(batch, traced);
   }
 
-  private eager(batch: Batch, reason?: string): tf.Scalar {
+  private eager(batch: Batch, reason?: string): StepLoss {
     if (reason !== undefined && !this.told.has(reason)) {
       this.told.add(reason);
       this.counts.fallbacks.push(reason);
       (this.compile.onFallback ?? ((r: string) => console.warn(`compiled step: runs eagerly: ${r}`)))(reason);
     }
     this.counts.eager++;
-    const loss = this.stepper.accumulate(batch);
+    const out = this.stepper.accumulate(batch, true);
     try {
       this.stepper.apply();
     } catch (e) {
-      loss.dispose();
+      tf.dispose([out.loss, ...out.checks.map((c) => c.values)]);
       throw e;
     }
-    return loss;
+    return out;
   }
 
   private scalars(lr: number): Record<string, number> {
@@ -128,7 +146,7 @@ export class CompiledStep<M extends Module, O = tf.Tensor> {
   }
 
   /** A dry run with the sentinel learning rate, rolled back: the plan, or why there is none. */
-  private trace(batch: Batch): StepPlan | string {
+  private trace(batch: Batch): CompiledPlan | string {
     this.counts.traces++;
     const { optimizer } = this.options;
     const lr = optimizerLearningRate(optimizer);
@@ -141,14 +159,17 @@ export class CompiledStep<M extends Module, O = tf.Tensor> {
     }));
     let drawn: number;
     let result;
+    const verdicts: CompiledPlan['verdicts'] = [];
     try {
       result = traceStep(
         () => {
           // inside the recording: SGD keeps -lr in a tensor it makes here, which becomes the runtime scalar
           setOptimizerLearningRate(optimizer, TRACE_LR);
-          const loss = this.stepper.accumulate(batch);
+          const { loss, checks } = this.stepper.accumulate(batch, true);
           this.stepper.apply();
-          return [loss];
+          // the checks' values are outputs after the loss: every replay computes them anew, judged by these verdicts
+          verdicts.push(...checks.map((c) => c.verdict));
+          return [loss, ...checks.map((c) => c.values)];
         },
         { inputs: [batch.x, batch.y], scalars, rollback: true },
       );
@@ -175,16 +196,16 @@ export class CompiledStep<M extends Module, O = tf.Tensor> {
       plan.dispose();
       return why;
     }
-    return plan;
+    return { plan, verdicts };
   }
 
-  private replay(plan: StepPlan, batch: Batch): tf.Scalar {
+  private replay({ plan, verdicts }: CompiledPlan, batch: Batch): StepLoss {
     const { optimizer } = this.options;
     const profile = this.compile.profile === true;
     plan.profile = profile;
     const t0 = profile ? performance.now() : 0;
     const kernelMs = plan.kernelMs;
-    const [loss] = plan.replay([batch.x, batch.y], this.scalars(optimizerLearningRate(optimizer)));
+    const [loss, ...values] = plan.replay([batch.x, batch.y], this.scalars(optimizerLearningRate(optimizer)));
     if (profile) {
       this.counts.replayMs += performance.now() - t0;
       this.counts.kernelMs += plan.kernelMs - kernelMs;
@@ -192,7 +213,7 @@ export class CompiledStep<M extends Module, O = tf.Tensor> {
     setOptimizerIterations(optimizer, optimizer.iterations + 1);
     this.counts.replays++;
     this.counts.plan = plan.stats;
-    return loss as tf.Scalar;
+    return { loss: loss as tf.Scalar, checks: values.map((v, i) => ({ values: v, verdict: verdicts[i]! })) };
   }
 
   /** Drops pending gradients of an eager step and frees every plan. */

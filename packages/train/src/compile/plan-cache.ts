@@ -1,4 +1,11 @@
 import type { StepPlan } from '@logitlab/backends/compat';
+import type { CheckVerdict } from '@logitlab/core';
+
+/** A replayable step: the plan, and the verdicts of the data checks its outputs carry after the loss, in order. */
+export interface CompiledPlan {
+  plan: StepPlan;
+  verdicts: CheckVerdict[];
+}
 
 /** Why a key's step is not replayed; traced again after `wait` more eager steps, `tries` so far. */
 export interface Refusal {
@@ -12,11 +19,11 @@ export interface Refusal {
  * step could not be replayed keeps the refusal instead.
  */
 export class PlanCache {
-  private readonly entries = new Map<string, StepPlan | Refusal>();
+  private readonly entries = new Map<string, CompiledPlan | Refusal>();
 
   constructor(private readonly max: number) {}
 
-  get(key: string): StepPlan | Refusal | undefined {
+  get(key: string): CompiledPlan | Refusal | undefined {
     const entry = this.entries.get(key);
     if (entry !== undefined) {
       // re-insert: a Map iterates in insertion order, so the first key is the least recently used
@@ -26,7 +33,7 @@ export class PlanCache {
     return entry;
   }
 
-  set(key: string, entry: StepPlan | Refusal): void {
+  set(key: string, entry: CompiledPlan | Refusal): void {
     this.delete(key);
     this.entries.set(key, entry);
     while (this.entries.size > this.max) {
@@ -37,7 +44,7 @@ export class PlanCache {
 
   delete(key: string): void {
     const entry = this.entries.get(key);
-    if (entry !== undefined && !('reason' in entry)) entry.dispose();
+    if (entry !== undefined && !('reason' in entry)) entry.plan.dispose();
     this.entries.delete(key);
   }
 
