@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { replayable } from '@logitlab/core';
 import { checkRange, requireFloat, requireSameShape, shapeStr } from './checks';
 import { LossShapeError, LossValueError } from './errors';
 import { checkReduction, reduce, type Reduction } from './reduce';
@@ -105,3 +106,7 @@ export function binaryCrossEntropy(probs: tf.Tensor, target: tf.Tensor, options:
     return reduce(perElement, reduction);
   });
 }
+
+// only tensor computations (their checks are deferred inside a step): a compiled step may replay them
+replayable(binaryCrossEntropyWithLogits);
+replayable(binaryCrossEntropy);

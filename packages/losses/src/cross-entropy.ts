@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { replayable } from '@logitlab/core';
 import { checkClassTargets, checkWeight, looksLikeProbabilities, requireFloat, sampleRowsForCheck, shapeStr, warnPitfall } from './checks';
 import { LossDtypeError, LossOptionError, LossShapeError } from './errors';
 import { pickedNll, reduceWeighted } from './nll';
@@ -86,3 +87,6 @@ function warnIfProbabilities(logits: tf.Tensor): void {
       'Remove the softmax from the model head (softmax twice flattens the gradients).',
   );
 }
+
+// only tensor computations (their checks are deferred inside a step): a compiled step may replay them
+replayable(crossEntropy);

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { replayable } from '@logitlab/core';
 import { requireFloat, requireSameShape } from './checks';
 import { LossShapeError } from './errors';
 import { checkReduction, mean, type Reduction } from './reduce';
@@ -56,3 +57,7 @@ export function gaussianKl(mu: tf.Tensor, logVar: tf.Tensor, { reduction = 'mean
     return reduction === 'sum' ? tf.sum(perSample) : mean(perSample);
   });
 }
+
+// only tensor computations (their checks are deferred inside a step): a compiled step may replay them
+replayable(klDiv);
+replayable(gaussianKl);

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { replayable } from '@logitlab/core';
 import { checkClassTargets, checkWeight, looksLikeProbabilities, requireFloat, sampleRowsForCheck, warnPitfall } from './checks';
 import { checkReduction, type Reduction } from './reduce';
 
@@ -96,3 +97,6 @@ function warnIfNotLogProbs(x: tf.Tensor): void {
       'apply logSoftmax to the logits (or use crossEntropy on the logits directly).',
   );
 }
+
+// only tensor computations (their checks are deferred inside a step): a compiled step may replay them
+replayable(nllLoss);

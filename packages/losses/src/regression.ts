@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { replayable } from '@logitlab/core';
 import { requireFloat, requireSameShape } from './checks';
 import { checkReduction, reduce, type Reduction } from './reduce';
 
@@ -37,3 +38,7 @@ const absDiff = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     },
   };
 });
+
+// only tensor computations (their checks are deferred inside a step): a compiled step may replay them
+replayable(mseLoss);
+replayable(l1Loss);

@@ -1,6 +1,8 @@
 export { fit, type FitOptions, type ValidationOptions } from './fit';
 export { trainStep, type StepOptions, type GradClip, type WeightDecay } from './step';
 export { compileStep, CompiledStep, type CompileOptions, type CompiledStepStats } from './compile/compiled-step';
+// marks a loss or forward of your own as tensor-only, so fit's default compile: 'auto' compiles it
+export { replayable } from '@logitlab/core';
 export { PauseController } from './pause';
 export {
   stepLR,

@@ -108,7 +108,7 @@ export class CompiledStep<M extends Module, O = tf.Tensor> {
     const cached = this.plans.get(key);
     let tries = 0;
     if (cached && 'reason' in cached) {
-      if (cached.tries >= MAX_TRACES || --cached.wait > 0) return this.eager(batch, cached.reason);
+      if (cached.tries >= MAX_TRACES || --cached.wait > 0) return this.eager(batch, cached.reason, cached.tries >= MAX_TRACES);
       tries = cached.tries;
     } else if (cached && cached.plan.mismatch([batch.x, batch.y]) === undefined) return this.replay(cached, batch);
     const traced = this.trace(batch);
@@ -116,15 +116,17 @@ export class CompiledStep<M extends Module, O = tf.Tensor> {
       this.plans.set(key, traced);
       return this.replay(traced, batch);
     }
-    // a host read may be a check that stops after a few calls (losses' pitfall checks): try again later
+    // a host read may be a check that stops after a few calls (losses' pitfall checks): try again later,
+    // and tell the reason once the key gives up
     this.plans.set(key, { reason: traced, tries: tries + 1, wait: 2 ** (tries + 1) });
-    return this.eager(batch, traced);
+    return this.eager(batch, traced, tries + 1 >= MAX_TRACES);
   }
 
-  private eager(batch: Batch, reason?: string): StepLoss {
-    if (reason !== undefined && !this.told.has(reason)) {
+  /** An eager step; `reason` is recorded, and told once when `final` (a guard, or a key given up on). */
+  private eager(batch: Batch, reason?: string, final = true): StepLoss {
+    if (reason !== undefined && !this.counts.fallbacks.includes(reason)) this.counts.fallbacks.push(reason);
+    if (reason !== undefined && final && !this.told.has(reason)) {
       this.told.add(reason);
-      this.counts.fallbacks.push(reason);
       (this.compile.onFallback ?? ((r: string) => console.warn(`compiled step: runs eagerly: ${r}`)))(reason);
     }
     this.counts.eager++;

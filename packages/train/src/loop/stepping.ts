@@ -1,0 +1,104 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { isReplayable } from '@logitlab/core';
+import type { Module } from '@logitlab/layers';
+import { type CompiledStep, compileStep } from '../compile/compiled-step';
+import { type StepLoss, Stepper, type StepOptions } from '../step';
+import type { Batch } from '../types';
+import type { FitOptions } from './options';
+import type { Schedule } from './schedule';
+
+/** Where a step is: its epoch, its global step (0-based) and its batch within the epoch. */
+export interface StepAt {
+  epoch: number;
+  step: number;
+  batch: number;
+}
+
+/**
+ * Stages "step" and "accumulation": each batch runs forward and backward (compiled or eager); once
+ * `accumulateSteps` batches are summed, one optimiser step on their mean, then `afterStep`, then the
+ * schedule. A compiled step is a whole optimiser step (no accumulation yet). Losses come back with
+ * their data checks unread: the loop reads both every `checkEvery` steps.
+ */
+export class Steps<M extends Module, O> {
+  private readonly stepper: Stepper<M, O>;
+  private readonly compiled: CompiledStep<M, O> | undefined;
+  private readonly accumulateSteps: number;
+
+  constructor(
+    private readonly model: M,
+    private readonly options: FitOptions<M, O>,
+    private readonly schedule: Schedule,
+  ) {
+    const { loss, forward, optimizer, trainable, gradClip, weightDecay } = options;
+    const stepOptions: StepOptions<M, O> = { loss, forward, optimizer, trainable, gradClip, weightDecay };
+    this.accumulateSteps = options.accumulateSteps ?? 1;
+    this.stepper = new Stepper(model, stepOptions);
+    this.compiled = compiledStep(model, stepOptions, options.compile ?? 'auto', this.accumulateSteps);
+  }
+
+  /** One batch; the optimiser steps when its group is complete. The caller disposes the loss and the checks. */
+  run(batch: Batch, at: StepAt): StepLoss {
+    const { compiled, stepper } = this;
+    const out = compiled ? compiled.run(batch) : stepper.accumulate(batch, true);
+    try {
+      if (compiled) this.afterOptimizerStep(at);
+      else if (stepper.pending >= this.accumulateSteps) this.optimizerStep(at);
+    } catch (e) {
+      tf.dispose([out.loss, ...out.checks.map((c) => c.values)]);
+      throw e;
+    }
+    return out;
+  }
+
+  /** At an epoch's end: a last group shorter than accumulateSteps is stepped on its own mean. */
+  finishEpoch(last: StepAt): void {
+    if (this.stepper.pending > 0) this.optimizerStep(last);
+  }
+
+  /** Drops pending gradients (an aborted epoch). */
+  discard(): void {
+    this.stepper.discard();
+  }
+
+  dispose(): void {
+    this.stepper.discard();
+    this.compiled?.dispose();
+  }
+
+  private optimizerStep(at: StepAt): void {
+    this.stepper.apply();
+    this.afterOptimizerStep(at);
+  }
+
+  private afterOptimizerStep(at: StepAt): void {
+    const { afterStep } = this.options;
+    if (afterStep) tf.tidy(() => afterStep(this.model, at));
+    this.schedule.afterStep();
+  }
+}
+
+/**
+ * The compiled step fit uses, or undefined for eager steps: compile off, accumulation (no compiled form
+ * yet), or under 'auto' a loss or forward whose JavaScript a replay would skip (a function not marked
+ * `replayable`: it may count calls or log). `true` says why it steps eagerly; 'auto' chose to.
+ */
+function compiledStep<M extends Module, O>(
+  model: M,
+  options: StepOptions<M, O>,
+  compile: 'auto' | boolean,
+  accumulateSteps: number,
+): CompiledStep<M, O> | undefined {
+  if (compile === false) return undefined;
+  const why =
+    accumulateSteps > 1
+      ? `accumulateSteps ${accumulateSteps} has no compiled form yet`
+      : compile === 'auto' && !isReplayable(options.loss)
+        ? 'the loss is not marked replayable (a replay skips its JavaScript)'
+        : compile === 'auto' && options.forward !== undefined && !isReplayable(options.forward)
+          ? 'forward is not marked replayable (a replay skips its JavaScript)'
+          : undefined;
+  if (why === undefined) return compileStep(model, options);
+  if (compile === true) console.warn(`fit: compile: runs eagerly: ${why}`);
+  return undefined;
+}
