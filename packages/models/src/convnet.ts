@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Conv2d, Dropout, Dropout2d, Linear, MaxPool2d, Module, forwardHookActive } from '@logitlab/layers';
+import { Conv2d, Dropout, Dropout2d, Linear, MaxPool2d, Module } from '@logitlab/layers';
 import { ModelOptionsError } from './errors';
 import { expectImages } from './input';
 
@@ -56,25 +56,12 @@ export class MnistConvNet extends Module {
     return `head=${this.head}`;
   }
 
-  private withBias(h: tf.Tensor, conv: Conv2d): tf.Tensor {
-    return conv.bias === null ? h : tf.add(h, conv.bias);
-  }
-
   forward(input: tf.Tensor): tf.Tensor2D {
     return tf.tidy(() => {
       const x = expectImages(input, [28, 28, 1], 'MnistConvNet');
-      // relu(pool(conv(x) + b)) computed as relu(pool(conv(x)) + b), and Dropout2d (a per-channel scale
-      // by 0 or 2) after the pool instead of before: both commute exactly with max-pooling, and the bias
-      // add, its gradient and the dropout multiply then touch 4x fewer values (same masks, same numbers).
-      let h: tf.Tensor;
-      if (forwardHookActive()) {
-        // a hook (an explanation) must see each conv as one layer with its bias: the PyTorch order
-        h = tf.relu(this.pool.call(this.conv1.call(x)));
-        h = tf.relu(this.pool.call(this.conv2_drop.call(this.conv2.call(h))));
-      } else {
-        h = tf.relu(this.withBias(this.pool.call(this.conv1.convolve(x)), this.conv1));
-        h = tf.relu(this.conv2_drop.call(this.withBias(this.pool.call(this.conv2.convolve(h)), this.conv2)));
-      }
+      // PyTorch's example, line for line: relu(max_pool2d(conv1(x))), relu(max_pool2d(conv2_drop(conv2(x))))
+      let h = tf.relu(this.pool.call(this.conv1.call(x)));
+      h = tf.relu(this.pool.call(this.conv2_drop.call(this.conv2.call(h))));
       // NHWC -> NCHW before flattening: PyTorch's x.view(-1, 320) order, so fc1 columns match torch
       const flat = tf.reshape(tf.transpose(h, [0, 3, 1, 2]), [x.shape[0], 320]);
       const hidden = this.drop.call(tf.relu(this.fc1.call(flat)));
