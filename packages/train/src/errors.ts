@@ -78,3 +78,13 @@ function firstDifference(expected: string, found: string): string {
   const at = i === -1 ? a.length : i;
   return ` (first difference at line ${at + 1}: "${(b[at] ?? '').trim()}" in the checkpoint, "${(a[at] ?? '').trim()}" here)`;
 }
+
+/** `evaluate` was given data that yielded no batch: every metric would be 0 / 0. */
+export class EmptyDataError extends TrainError {
+  override name = 'EmptyDataError';
+  constructor(readonly length: number | undefined) {
+    super(
+      `evaluate's data yielded no batches${length === undefined ? '' : ` (its length is ${length})`}; expected at least one, since a mean over no samples is NaN (an empty dataset, or a loader with dropLast and fewer samples than batchSize)`,
+    );
+  }
+}

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Module } from '@logitlab/layers';
-import { TrainError } from './errors';
+import { EmptyDataError, TrainError } from './errors';
 import type { Batch, BatchMetric, BatchSource, ForwardFn } from './types';
 
 export interface EvaluateOptions<M extends Module, O> {
@@ -26,7 +26,7 @@ export interface EvaluateResult {
 
 /**
  * Runs the model in eval mode over `data` (restoring its previous mode afterwards) and averages
- * each metric over all samples. Metric sums stay on the device until the end: one read per metric,
+ * each metric over all samples; data that yields no batch is an EmptyDataError. Metric sums stay on the device until the end: one read per metric,
  * not one per batch. Every batch and intermediate is disposed.
  */
 export async function evaluate<M extends Module, O = tf.Tensor>(
@@ -85,6 +85,7 @@ export async function evaluate<M extends Module, O = tf.Tensor>(
         tf.dispose([batch.x, batch.y]);
       }
     }
+    if (count === 0) throw new EmptyDataError(data.length);
     const values = await Promise.all(sums.map((s) => s.data()));
     const result: EvaluateResult = {
       metrics: Object.fromEntries(names.map((name, i) => [name, ((values[i]?.[0] as number) + (hostSums[i] as number)) / count])),

@@ -19,7 +19,14 @@ export {
 } from './schedulers';
 export type { TrainingState } from './training-state';
 export { evaluate, type EvaluateOptions, type EvaluateResult } from './evaluate';
-export { TrainError, NonFiniteLossError, CheckpointError, NonFiniteCheckpointError, ArchitectureMismatchError } from './errors';
+export {
+  TrainError,
+  NonFiniteLossError,
+  CheckpointError,
+  NonFiniteCheckpointError,
+  ArchitectureMismatchError,
+  EmptyDataError,
+} from './errors';
 export type {
   Batch,
   BatchSource,

@@ -1,4 +1,5 @@
 import type { Module } from '@logitlab/layers';
+import { EmptyDataError } from '../errors';
 import { evaluate } from '../evaluate';
 import { emptyEpochError } from '../validate-options';
 import type { BatchMetric, EpochLogs, ForwardFn, LossFn } from '../types';
@@ -19,8 +20,10 @@ export async function validateEpoch<M extends Module, O>(
   const { epoch } = at;
   if (!v || ((epoch + 1 - at.initialEpoch) % (v.every ?? 1) !== 0 && epoch !== at.epochs - 1)) return;
   const metrics: Record<string, BatchMetric<O>> = { loss: o.loss, ...v.metrics };
-  const res = await evaluate(model, v.data, metrics, { forward: o.forward });
+  const res = await evaluate(model, v.data, metrics, { forward: o.forward }).catch((e: unknown) => {
+    // fit names the option and the epoch
+    throw e instanceof EmptyDataError ? emptyEpochError(epoch, v.data.length, 'validation.data') : e;
+  });
   model.train();
-  if (res.count === 0) throw emptyEpochError(epoch, v.data.length, 'validation.data');
   for (const [k, value] of Object.entries(res.metrics)) logs[`val_${k}`] = value;
 }
