@@ -3,8 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { collectChecks, deferCheck, firstFailedCheck } from './deferred-checks';
 import { LogitlabError } from './errors';
 
-const atMost = (limit: number) => (v: ArrayLike<number>) =>
-  Array.from(v).some((x) => x > limit) ? new RangeError(`value above ${limit}`) : undefined;
+const atMost = (limit: number) => (v: readonly number[]) => (v.some((x) => x > limit) ? new RangeError(`value above ${limit}`) : undefined);
 
 describe('deferred checks: handed to the open collection, or checked by the caller at once', () => {
   it('with no collection open, deferCheck takes nothing and says so', () => {

@@ -10,7 +10,7 @@ import { keep, type Tensor } from '@tensorflow/tfjs-core';
 import { LogitlabError } from './errors';
 
 /** Turns the values read back (flattened, as numbers) into the error to throw, or undefined when they pass. */
-export type CheckVerdict = (values: ArrayLike<number>) => Error | undefined;
+export type CheckVerdict = (values: readonly number[]) => Error | undefined;
 
 export interface DeferredCheck {
   /** The device values the verdict needs (kept: the collector's owner disposes them). */

@@ -61,7 +61,7 @@ export function checkClassTargets(fn: string, input: tf.Tensor, target: tf.Tenso
     const masked = tf.where(tf.equal(target, ignoreIndex), tf.zerosLike(target), target);
     return tf.stack([tf.min(masked), tf.max(masked)]);
   });
-  const verdict = ([lo = 0, hi = 0]: ArrayLike<number>) =>
+  const verdict = ([lo = 0, hi = 0]: readonly number[]) =>
     hi >= c ? new TargetOutOfBoundsError(hi, c) : lo < 0 ? new TargetOutOfBoundsError(lo, c) : undefined;
   checkRange(range, verdict);
   return c;
@@ -75,7 +75,7 @@ export function checkRange(range: tf.Tensor, verdict: CheckVerdict): void {
   if (deferCheck(range, verdict)) return;
   try {
     if (!syncReadsWork()) return;
-    const error = verdict(range.dataSync());
+    const error = verdict(Array.from(range.dataSync()));
     if (error) throw error;
   } finally {
     range.dispose();

@@ -33,10 +33,11 @@ describe('loss range checks inside a check collection', () => {
   afterAll(() => setPitfallWarnings(true));
 
   it('crossEntropy and nllLoss defer the target range: no read in the loss, the same typed error after', () => {
-    for (const [t, bad] of [
+    const cases: Array<[number[], number]> = [
       [[0, 5], 5],
       [[-3, 1], -3],
-    ] as const) {
+    ];
+    for (const [t, bad] of cases) {
       const ce = collected(() => crossEntropy(logits(), tf.tensor1d(t, 'int32')));
       expect(ce.syncReads).toBe(0);
       expect(ce.error).toEqual(new TargetOutOfBoundsError(bad, 3));
