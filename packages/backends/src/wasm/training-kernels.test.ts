@@ -62,6 +62,9 @@ const castValues = () =>
     return outs;
   });
 
+// elu's exp differs by an ulp between float32 shaders and cpu's float64 Math.exp
+const toSixDigits = (vs: Array<[string, number[]]>) => vs.map(([d, v]) => [d, v.map((e) => (Number.isNaN(e) ? 'NaN' : e.toPrecision(6)))]);
+
 describe.each(BACKENDS)('%s gradients equal cpu gradients', (backend) => {
   const expectSameGrads = (f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: Inputs) => expectSameGradsOn(backend, f, inputs);
   beforeAll(async () => {
@@ -396,9 +399,7 @@ describe.each(BACKENDS)('%s gradients equal cpu gradients', (backend) => {
     for (const [, values] of want.slice(0, 4)) expect(values[4]).toBeNaN();
     // stock wasm's Relu6 clamps NaN to 0: a tfjs-backend-wasm bug we leave (no seed model uses relu6)
     if (backend === 'wasm') got[1]![1][4] = Number.NaN;
-    // elu's exp differs by an ulp between float32 shaders and cpu's float64 Math.exp
-    const rounded = (vs: Array<[string, number[]]>) => vs.map(([d, v]) => [d, v.map((e) => (Number.isNaN(e) ? 'NaN' : e.toPrecision(6)))]);
-    expect(rounded(got)).toEqual(rounded(want));
+    expect(toSixDigits(got)).toEqual(toSixDigits(want));
   });
 
   it('fused conv2d and fused matMul (bias + relu inside the kernel) have cpu-equal gradients', async () => {
