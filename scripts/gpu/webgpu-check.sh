@@ -24,7 +24,8 @@ pnpm build >/dev/null
 
 # Dawn's Vulkan backend only: a fallback to llvmpipe would measure the CPU, not the GPU
 export LOGITLAB_WEBGPU_ADAPTER=vulkan LOGITLAB_REQUIRE_WEBGPU=1
-adapter=$(node --input-type=module -e "
+# from apps/trainer: the root package depends on none of ours, so '@logitlab/backends' resolves only there
+adapter=$(cd apps/trainer && node --input-type=module -e "
   import { useBackend } from '@logitlab/backends';
   const info = await useBackend('webgpu');
   console.log(\`\${info.adapter.name} (\${info.adapter.type}, \${info.adapter.api})\`);

@@ -2,6 +2,7 @@
 import { browserAdapter } from './browser/adapter';
 import type { BackendInfo, BackendName, BackendStatus, UseBackendOptions } from './types';
 import { quietCpuBanner } from './quiet-cpu';
+import { type OnSyncReadableBackend, syncReadableRunner } from './sync-readable';
 import { createBackendApi } from './use-backend';
 
 export * from './shared-exports';
@@ -23,3 +24,10 @@ export function useBackend(name: BackendName = 'auto', options: UseBackendOption
 export function listBackends(): Promise<BackendStatus[]> {
   return api.listBackends();
 }
+
+/**
+ * Runs fn where synchronous reads are dependable: here, or (on webgpu, or a backend without sync reads)
+ * on the first of `fallbacks` that starts (native, wasm, cpu), after reading `keep` back asynchronously;
+ * the active backend is restored. Resolves to fn's value and the backend it ran on.
+ */
+export const onSyncReadableBackend: OnSyncReadableBackend = syncReadableRunner((name) => api.useBackend(name), browserAdapter.platform);

@@ -22,4 +22,5 @@ export { GradientsNotRegisteredError, registerAllGradients } from './gradients';
 export { registerWasmTrainingKernels } from './wasm/register';
 export { AUTO_ORDER, BACKEND_PACKAGES, TFJS_VERSION } from './packages';
 export { registeredVariables } from './compat/registered-variables';
+export { cacheOnHost, type OnSyncReadableBackend, type SyncReadableOptions } from './sync-readable';
 export { quietCpuBanner } from './quiet-cpu';

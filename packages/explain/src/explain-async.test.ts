@@ -1,6 +1,6 @@
 // explainAsync gives explain's Explanation: on cpu for every method; on a backend without sync reads
-// (a cpu backend whose readSync throws, always here; webgpu on Dawn where installed) for the methods
-// it reads ahead, with an LRP map equal to cpu's.
+// (a cpu backend whose readSync throws, always here; webgpu on Dawn where installed) for every built-in
+// method (read ahead at x, or the method's own attributeAsync), with maps equal to cpu's.
 import * as tf from '@tensorflow/tfjs-core';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { markNoSyncReads } from '@logitlab/core';
@@ -11,9 +11,12 @@ import { describe, expect, it } from 'vitest';
 import { ExplainInputError, ExplainOptionsError } from './errors';
 import { type ExplainOptions, type Explanation, explain } from './explain';
 import { explainAsync, readAheadMethods } from './explain-async';
-import { methodNames } from './methods/registry';
+import { attributionMethod, methodNames, registerMethod } from './methods/registry';
+import { forwardScores } from './session';
 
 const methods = methodNames();
+// the methods that run without sync reads: read ahead at x, or with their own asynchronous attribution
+const noSyncMethods = methods.filter((m) => readAheadMethods.includes(m) || attributionMethod(m).attributeAsync);
 
 // a cpu backend on which, as with webgpu in Node, a tensor's sync reads (dataSync, arraySync,
 // bufferSync all go through dataSync) throw; its kernels still read their inputs internally
@@ -88,7 +91,11 @@ describe('explainAsync', () => {
     expect(got).toEqual(want);
   });
 
-  it.each(readAheadMethods)(
+  it('every built-in method runs without sync reads', () => {
+    expect(noSyncMethods).toEqual(methods);
+  });
+
+  it.each(noSyncMethods)(
     '%s without sync reads: equal to explain on cpu; explain itself cannot run there',
     { timeout: 120_000 },
     async (method) => {
@@ -107,23 +114,35 @@ describe('explainAsync', () => {
     },
   );
 
-  it.each(methods.filter((m) => !readAheadMethods.includes(m)))(
-    '%s without sync reads: a typed error naming the method, the backend and the methods that work',
-    async (method) => {
-      await tf.setBackend(NO_SYNC);
-      const [m, x] = [model(), input()];
-      const before = tf.memory().numTensors;
-      const error = await explainAsync(m, x, OPTIONS[method]).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(ExplainOptionsError);
-      expect((error as Error).message).toContain(`method '${method}'`);
-      expect((error as Error).message).toContain(`backend '${NO_SYNC}'`);
-      expect((error as Error).message).toContain(readAheadMethods.join(', '));
-      expect(tf.memory().numTensors).toBe(before);
-      x.dispose();
-      m.dispose();
-      await tf.setBackend('cpu');
-    },
-  );
+  it('a registered method that reads off x synchronously and has no attributeAsync: a typed error naming it, the backend and the methods that work', async () => {
+    // scores the all-zero input too, as integrated gradients did before it had attributeAsync
+    registerMethod({
+      name: 'zeroDifference',
+      label: 'zero difference',
+      summary: 'test only',
+      options: [],
+      conserves: 'none',
+      attribute(session, x) {
+        const scores = forwardScores(session, x);
+        const zeros = tf.zerosLike(x);
+        const zero = forwardScores(session, zeros, scores.target);
+        zeros.dispose();
+        return { relevance: tf.fill(x.shape, scores.explained[0]! - zero.explained[0]!), scores, reference: scores.explained };
+      },
+    });
+    await tf.setBackend(NO_SYNC);
+    const [m, x] = [model(), input()];
+    const before = tf.memory().numTensors;
+    const error = await explainAsync(m, x, { method: 'zeroDifference' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ExplainOptionsError);
+    expect((error as Error).message).toContain(`method 'zeroDifference'`);
+    expect((error as Error).message).toContain(`backend '${NO_SYNC}'`);
+    expect((error as Error).message).toContain(readAheadMethods.join(', '));
+    expect(tf.memory().numTensors).toBe(before);
+    x.dispose();
+    m.dispose();
+    await tf.setBackend('cpu');
+  });
 
   it('refuses a NaN in x without sync reads, naming its index, with nothing leaked', async () => {
     await tf.setBackend(NO_SYNC);
@@ -155,7 +174,7 @@ const webgpuSkip = await useBackend('webgpu').then(
 
 describe.skipIf(webgpuSkip)(`explainAsync on webgpu${webgpuSkip ? ` (SKIPPED: ${webgpuSkip})` : ''}`, () => {
   // float32 sums in another order: the map within 1e-4 of its largest value, targets equal
-  it.each(readAheadMethods)("%s: the map equals cpu's (1e-4 of its scale)", { timeout: 300_000 }, async (method) => {
+  it.each(noSyncMethods)("%s: the map equals cpu's (1e-4 of its scale)", { timeout: 300_000 }, async (method) => {
     await useBackend('cpu');
     const want = await explainOn('cpu', OPTIONS[method]!, false);
     await useBackend('webgpu');

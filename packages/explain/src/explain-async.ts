@@ -9,12 +9,14 @@ import { conservationReport } from './conservation';
 import { ExplainOptionsError } from './errors';
 import { inEvalModeAsync } from './eval-mode';
 import { attribute, type ExplainOptions, type Explanation, explanation, type Method, sessionFor } from './explain';
+import { attributionMethod } from './methods/registry';
 import { hostScores } from './session';
 import { checkFiniteAsync } from './validate';
 
 /**
- * Methods whose scores are read at x only. integratedGradients and occlusion also read the scores of
- * other inputs (the baseline, the occluded copies), and smoothGrad x's range, inside the computation.
+ * Methods that read values synchronously at x only, which explainAsync reads ahead. Others need their
+ * own attributeAsync: integratedGradients, smoothGrad and occlusion read the baseline's scores, x's
+ * range and the occluded copies' scores inside the computation.
  */
 export const readAheadMethods: readonly Method[] = ['lrp', 'gradient', 'sensitivity', 'gradientTimesInput', 'gradCam'];
 
@@ -24,17 +26,22 @@ export async function explainAsync(model: Module, x: tf.Tensor, options: Explain
   const session = sessionFor(model, x, options, { values: false });
   await checkFiniteAsync(x, options as Record<string, unknown>);
   const method = options.method ?? 'lrp';
+  const { attributeAsync } = attributionMethod(method);
   let host;
   if (!syncReadsWork()) {
-    if (!readAheadMethods.includes(method)) {
+    if (!attributeAsync && !readAheadMethods.includes(method)) {
       throw new ExplainOptionsError(
-        `explainAsync: method '${method}' reads scores synchronously inside its computation, which backend '${tf.getBackend()}' cannot serve; ` +
-          `expected one of ${readAheadMethods.join(', ')} here, or a backend with synchronous reads (cpu, wasm, native)`,
+        `explainAsync: method '${method}' reads values synchronously inside its computation and has no attributeAsync, which backend '${tf.getBackend()}' needs; ` +
+          `expected a method with attributeAsync or one of ${readAheadMethods.join(', ')} here, or a backend with synchronous reads (cpu, wasm, native)`,
       );
     }
     host = await inEvalModeAsync(model, () => hostScores(session, x));
   }
-  const result = attribute(host ? { ...session, host } : session, x, options);
+  const ready = host ? { ...session, host } : session;
+  // a method's own asynchronous attribution runs everywhere, so cpu tests the path webgpu takes
+  const result = attributeAsync
+    ? { ...(await inEvalModeAsync(model, () => attributeAsync(ready, x, options))), method }
+    : attribute(ready, x, options);
   try {
     return explanation(result, conservationReport(await result.relevance.data(), result.reference));
   } catch (error) {

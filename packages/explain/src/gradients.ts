@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng } from '@logitlab/core';
 import { throwIfAborted } from './abort';
 import { ExplainOptionsError } from './errors';
-import { backward, forwardScores, type Scores, type Session } from './session';
+import { backward, forwardScores, forwardScoresAsync, gradientAt, type Scores, type Session } from './session';
 
 export interface Attribution {
   relevance: tf.Tensor;
@@ -33,109 +32,71 @@ export function baselineTensor(x: tf.Tensor, baseline: number | tf.Tensor | unde
 
 /** Most integrated-gradients steps one call runs (captum's default is 50): each is a forward and a backward pass over x. */
 export const MAX_IG_STEPS = 10_000;
-/** Most SmoothGrad samples one call draws: each is a forward and a backward pass over x. */
-export const MAX_SMOOTHGRAD_SAMPLES = 10_000;
-
-function checkCount(value: number, name: string, max: number): void {
+export function checkCount(value: number, name: string, max: number): void {
   if (!Number.isInteger(value) || value < 1 || value > max)
     throw new ExplainOptionsError(`${name} must be an integer in [1, ${max}], got ${value}`);
+}
+
+export interface IntegratedGradientsOptions {
+  baseline?: number | tf.Tensor;
+  steps?: number;
+  signal?: AbortSignal;
 }
 
 /**
  * Integrated gradients, midpoint rule: (x - b) * mean_k grad f(b + (k + 0.5) / steps (x - b)).
  * One step's point and gradient live at a time, so memory does not grow with `steps`; `signal` is
- * checked between steps.
+ * checked between steps. The only values read are the scores at x and at the baseline.
  */
-export function integratedGradients(
-  session: Session,
-  x: tf.Tensor,
-  { baseline, steps = 32, signal }: { baseline?: number | tf.Tensor; steps?: number; signal?: AbortSignal },
-): Attribution {
-  checkCount(steps, 'steps', MAX_IG_STEPS);
-  const b = tf.tidy(() => baselineTensor(x, baseline));
+export function integratedGradients(session: Session, x: tf.Tensor, options: IntegratedGradientsOptions): Attribution {
+  const b = baselineOf(x, options);
   try {
     const scores = forwardScores(session, x);
-    const base = forwardScores(session, b, scores.target);
-    const sum = tf.tidy(() => {
-      let acc = tf.zerosLike(x);
-      const delta = tf.sub(x, b);
-      for (let k = 0; k < steps; k++) {
-        throwIfAborted(signal, `integratedGradients (step ${k} of ${steps})`);
-        // the inner tidy frees the scaled delta now, not when the loop ends (memory would grow with steps)
-        const point = tf.tidy(() => tf.add(b, tf.mul(delta, (k + 0.5) / steps)));
-        const { grad } = backward(session, point, null, false, scores.target);
-        const next = tf.add(acc, grad);
-        tf.dispose([acc, grad, point]);
-        acc = next;
-      }
-      return tf.mul(delta, tf.div(acc, steps));
-    });
-    const reference = scores.explained.map((f, i) => f - base.explained[i]!);
-    return { relevance: sum, scores, reference };
+    return integrate(session, x, b, scores, forwardScores(session, b, scores.target), options);
   } finally {
     b.dispose();
   }
 }
 
-/**
- * A stream of standard normal draws: fills one buffer after another with the values normalNoise(total,
- * seed) would hold in a row, so SmoothGrad holds one sample's noise at a time, not n of them.
- */
-function normalStream(seed: number): (out: Float32Array) => Float32Array {
-  const rng = new Rng(seed);
-  let spare: number | null = null;
-  return (out) => {
-    for (let i = 0; i < out.length; i++) {
-      if (spare !== null) {
-        out[i] = spare;
-        spare = null;
-      } else {
-        const [a, b] = rng.normalPair();
-        out[i] = a;
-        spare = b;
-      }
-    }
-    return out;
-  };
+/** integratedGradients with the baseline's scores read asynchronously (explainAsync on webgpu). */
+export async function integratedGradientsAsync(session: Session, x: tf.Tensor, options: IntegratedGradientsOptions): Promise<Attribution> {
+  const b = baselineOf(x, options);
+  try {
+    const scores = forwardScores(session, x);
+    return integrate(session, x, b, scores, await forwardScoresAsync(session, b, scores.target), options);
+  } finally {
+    b.dispose();
+  }
 }
 
-/** Standard normal draws, both of each Box-Muller pair of @logitlab/core's seeded mulberry32 Rng (reproducible in any language). */
-export function normalNoise(count: number, seed: number): Float32Array {
-  return normalStream(seed)(new Float32Array(count));
+// checks steps before anything is made, then the baseline tensor (the caller disposes it)
+function baselineOf(x: tf.Tensor, { baseline, steps = 32 }: IntegratedGradientsOptions): tf.Tensor {
+  checkCount(steps, 'steps', MAX_IG_STEPS);
+  return tf.tidy(() => baselineTensor(x, baseline));
 }
 
-/**
- * SmoothGrad (Smilkov et al. 2017): the mean signed gradient over `n` copies of x with Gaussian noise
- * of standard deviation `sigma` (default 0.15 of x's value range). Noise sample k of the batch is
- * normalNoise(n * size, seed)[k * size, (k + 1) * size), drawn one sample at a time (memory does not
- * grow with n); `signal` is checked between samples.
- */
-export function smoothGrad(
+function integrate(
   session: Session,
   x: tf.Tensor,
-  { n = 16, sigma, seed = 0, signal }: { n?: number; sigma?: number; seed?: number; signal?: AbortSignal },
+  b: tf.Tensor,
+  scores: Scores,
+  base: Scores,
+  { steps = 32, signal }: IntegratedGradientsOptions,
 ): Attribution {
-  checkCount(n, 'n', MAX_SMOOTHGRAD_SAMPLES);
-  if (sigma !== undefined && !(typeof sigma === 'number' && sigma >= 0 && Number.isFinite(sigma)))
-    throw new ExplainOptionsError(`sigma must be a finite number >= 0, got ${String(sigma)}`);
-  if (typeof seed !== 'number' || !Number.isFinite(seed))
-    throw new ExplainOptionsError(`seed must be a finite number, got ${String(seed)}`);
-  // x is finite (explain checked it), so the default sigma is too
-  const s = sigma ?? tf.tidy(() => 0.15 * (tf.max(x).dataSync()[0]! - tf.min(x).dataSync()[0]!));
-  const scores = forwardScores(session, x);
-  const nextNoise = normalStream(seed);
-  const relevance = tf.tidy(() => {
+  const sum = tf.tidy(() => {
     let acc = tf.zerosLike(x);
-    for (let k = 0; k < n; k++) {
-      throwIfAborted(signal, `smoothGrad (sample ${k} of ${n})`);
-      // a fresh buffer per sample: a backend may keep the array it was given as the tensor's storage
-      const point = tf.tidy(() => tf.add(x, tf.mul(tf.tensor(nextNoise(new Float32Array(x.size)), x.shape), s)));
-      const { grad } = backward(session, point, null, false, scores.target);
+    const delta = tf.sub(x, b);
+    for (let k = 0; k < steps; k++) {
+      throwIfAborted(signal, `integratedGradients (step ${k} of ${steps})`);
+      // the inner tidy frees the scaled delta now, not when the loop ends (memory would grow with steps)
+      const point = tf.tidy(() => tf.add(b, tf.mul(delta, (k + 0.5) / steps)));
+      const grad = gradientAt(session, point, scores.target);
       const next = tf.add(acc, grad);
       tf.dispose([acc, grad, point]);
       acc = next;
     }
-    return tf.div(acc, n);
+    return tf.mul(delta, tf.div(acc, steps));
   });
-  return { relevance, scores, reference: scores.explained };
+  const reference = scores.explained.map((f, i) => f - base.explained[i]!);
+  return { relevance: sum, scores, reference };
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { throwIfAborted } from './abort';
 import { ExplainOptionsError } from './errors';
 import type { Attribution } from './gradients';
-import { forwardScores, type Session } from './session';
+import { forwardScores, forwardScoresAsync, type Scores, type Session } from './session';
 
 export interface OcclusionOptions {
   /** Window [h, w] over an image's rows and columns (all channels at once), or a length on a flat input's feature axis. */
@@ -28,11 +28,20 @@ const pair = (v: number | readonly [number, number], name: string): [number, num
   return p;
 };
 
-/**
- * Occlusion (Zeiler and Fergus 2014, captum's Occlusion): slide a window of `baseline` over the input;
- * each pixel gets the mean drop of the target's score over the windows that cover it (0 where none does).
- */
-export function occlusion(session: Session, x: tf.Tensor, { window, stride = 1, baseline = 0, signal }: OcclusionOptions): Attribution {
+interface Plan {
+  n: number;
+  h: number;
+  w: number;
+  c: number;
+  kh: number;
+  kw: number;
+  positions: [number, number][];
+  /** windows per batch of occluded copies */
+  chunk: number;
+}
+
+// the options checked and the windows listed, before anything is computed
+function plan(x: tf.Tensor, { window, stride = 1 }: OcclusionOptions): Plan {
   if (window === undefined) throw new ExplainOptionsError('occlusion needs window: [h, w] for images, a length for flat inputs');
   if (x.rank !== 4 && x.rank !== 2)
     throw new ExplainOptionsError(`occlusion needs [N, H, W, C] or [N, D] input, got [${x.shape.join(', ')}]`);
@@ -48,13 +57,32 @@ export function occlusion(session: Session, x: tf.Tensor, { window, stride = 1, 
     );
   const positions: [number, number][] = [];
   for (let r = 0; r + kh <= h; r += sh) for (let q = 0; q + kw <= w; q += sw) positions.push([r, q]);
+  const chunk = Math.max(1, Math.min(Math.floor(512 / n), Math.floor(BATCH_VALUES / x.size)));
+  return { n, h, w, c, kh, kw, positions, chunk };
+}
 
-  const scores = forwardScores(session, x);
+/** One batch of occluded copies to score, and the targets to score them at. */
+interface Batch {
+  input: tf.Tensor;
+  target: Int32Array;
+}
+
+/**
+ * The occlusion loop, apart from how scores are read: yields each batch of occluded copies (the driver
+ * scores it, disposes it and sends back its explained scores) and returns the relevance. The sync and
+ * the async driver below differ only in that read.
+ */
+function* occlude(
+  p: Plan,
+  x: tf.Tensor,
+  xs: Float32Array,
+  scores: Scores,
+  { baseline = 0, signal }: OcclusionOptions,
+): Generator<Batch, tf.Tensor, Float32Array> {
+  const { n, h, w, c, kh, kw, positions, chunk } = p;
   const pixels = h * w;
   const sums = new Float64Array(n * pixels);
   const counts = new Float64Array(pixels);
-  const xs = x.dataSync();
-  const chunk = Math.max(1, Math.min(Math.floor(512 / n), Math.floor(BATCH_VALUES / x.size)));
   for (let p0 = 0; p0 < positions.length; p0 += chunk) {
     throwIfAborted(signal, `occlusion (window ${p0} of ${positions.length})`);
     const ps = positions.slice(p0, p0 + chunk);
@@ -68,24 +96,63 @@ export function occlusion(session: Session, x: tf.Tensor, { window, stride = 1, 
       }
     });
     const target = Int32Array.from({ length: ps.length * n }, (_, k) => scores.target[k % n]!);
-    const occluded = tf.tensor(batch, [ps.length * n, ...x.shape.slice(1)]);
-    const s = forwardScores(session, occluded, target);
-    occluded.dispose();
+    const explained = yield { input: tf.tensor(batch, [ps.length * n, ...x.shape.slice(1)]), target };
     ps.forEach(([r, q], j) => {
       for (let y = r; y < r + kh; y++) {
         for (let z = q; z < q + kw; z++) {
           counts[y * w + z]! += 1;
-          for (let i = 0; i < n; i++) sums[i * pixels + y * w + z]! += scores.explained[i]! - s.explained[j * n + i]!;
+          for (let i = 0; i < n; i++) sums[i * pixels + y * w + z]! += scores.explained[i]! - explained[j * n + i]!;
         }
       }
     });
   }
   const out = new Float32Array(x.size);
   for (let i = 0; i < n; i++) {
-    for (let p = 0; p < pixels; p++) {
-      const v = counts[p]! > 0 ? sums[i * pixels + p]! / counts[p]! : 0;
-      out.fill(v, (i * pixels + p) * c, (i * pixels + p + 1) * c);
+    for (let q = 0; q < pixels; q++) {
+      const v = counts[q]! > 0 ? sums[i * pixels + q]! / counts[q]! : 0;
+      out.fill(v, (i * pixels + q) * c, (i * pixels + q + 1) * c);
     }
   }
-  return { relevance: tf.tensor(out, x.shape), scores, reference: scores.explained };
+  return tf.tensor(out, x.shape);
+}
+
+/**
+ * Occlusion (Zeiler and Fergus 2014, captum's Occlusion): slide a window of `baseline` over the input;
+ * each pixel gets the mean drop of the target's score over the windows that cover it (0 where none does).
+ */
+export function occlusion(session: Session, x: tf.Tensor, options: OcclusionOptions): Attribution {
+  const p = plan(x, options);
+  const scores = forwardScores(session, x);
+  const steps = occlude(p, x, x.dataSync() as Float32Array, scores, options);
+  let step = steps.next();
+  while (!step.done) {
+    const { input, target } = step.value;
+    let explained: Float32Array;
+    try {
+      explained = forwardScores(session, input, target).explained;
+    } finally {
+      input.dispose();
+    }
+    step = steps.next(explained);
+  }
+  return { relevance: step.value, scores, reference: scores.explained };
+}
+
+/** occlusion with x and every batch's scores read asynchronously (explainAsync on webgpu). */
+export async function occlusionAsync(session: Session, x: tf.Tensor, options: OcclusionOptions): Promise<Attribution> {
+  const p = plan(x, options);
+  const scores = forwardScores(session, x);
+  const steps = occlude(p, x, (await x.data()) as Float32Array, scores, options);
+  let step = steps.next();
+  while (!step.done) {
+    const { input, target } = step.value;
+    let explained: Float32Array;
+    try {
+      explained = (await forwardScoresAsync(session, input, target)).explained;
+    } finally {
+      input.dispose();
+    }
+    step = steps.next(explained);
+  }
+  return { relevance: step.value, scores, reference: scores.explained };
 }

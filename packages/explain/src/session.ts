@@ -55,13 +55,21 @@ function resolveTarget(session: Session, scores: Float32Array, n: number, k: num
   return out;
 }
 
-function scoresOf(start: tf.Tensor2D, session: Session, fixed?: Int32Array): Scores {
-  const [n, k] = start.shape;
-  const scores = start.dataSync() as Float32Array;
-  const target = fixed ?? resolveTarget(session, scores, n, k);
+// The Scores of start values read back from a [N, K] tensor, however they were read
+function scoresFrom(values: Float32Array, [n, k]: [number, number], session: Session, fixed?: Int32Array): Scores {
+  const target = fixed ?? resolveTarget(session, values, n, k);
   const explained = new Float32Array(n);
-  for (let i = 0; i < n; i++) explained[i] = scores[i * k + target[i]!]!;
-  return { scores: Float32Array.from(scores), classes: k, target, explained };
+  for (let i = 0; i < n; i++) explained[i] = values[i * k + target[i]!]!;
+  return { scores: Float32Array.from(values), classes: k, target, explained };
+}
+
+function scoresOf(start: tf.Tensor2D, session: Session, fixed?: Int32Array): Scores {
+  return scoresFrom(start.dataSync() as Float32Array, start.shape, session, fixed);
+}
+
+// The plain forward to the start scores (hooks change only gradients); endsInHead as read ahead, if it was
+function startOf(session: Session, x: tf.Tensor): tf.Tensor2D {
+  return tf.tidy(() => hookedForward(session.model, x, session.names, null, session.output, session.host?.endsInHead));
 }
 
 // The scores read ahead for exactly this x (and these targets), if any.
@@ -77,12 +85,7 @@ export async function hostScores(session: Session, x: tf.Tensor): Promise<HostSc
   const endsInHead = session.output === 'auto' ? await endsInHeadAsync(session.model, x, session.names) : false;
   const start = tf.tidy(() => hookedForward(session.model, x, session.names, null, session.output, endsInHead));
   try {
-    const [n, k] = start.shape;
-    const scores = (await start.data()) as Float32Array;
-    const target = resolveTarget(session, scores, n, k);
-    const explained = new Float32Array(n);
-    for (let i = 0; i < n; i++) explained[i] = scores[i * k + target[i]!]!;
-    return { x, scores: { scores: Float32Array.from(scores), classes: k, target, explained }, endsInHead };
+    return { x, scores: scoresFrom((await start.data()) as Float32Array, start.shape, session), endsInHead };
   } finally {
     start.dispose();
   }
@@ -92,9 +95,24 @@ export async function hostScores(session: Session, x: tf.Tensor): Promise<HostSc
 export function forwardScores(session: Session, x: tf.Tensor, target?: Int32Array): Scores {
   const known = readAhead(session, x, target);
   if (known) return known;
-  const start = tf.tidy(() => hookedForward(session.model, x, session.names, null, session.output, session.host?.endsInHead));
+  const start = startOf(session, x);
   try {
     return scoresOf(start, session, target);
+  } finally {
+    start.dispose();
+  }
+}
+
+/**
+ * forwardScores with an asynchronous read, for inputs other than the read-ahead x (a baseline, occluded
+ * copies) on a backend without sync reads. Whether the model ends in a head is taken from the read-ahead.
+ */
+export async function forwardScoresAsync(session: Session, x: tf.Tensor, target?: Int32Array): Promise<Scores> {
+  const known = readAhead(session, x, target);
+  if (known) return known;
+  const start = startOf(session, x);
+  try {
+    return scoresFrom((await start.data()) as Float32Array, start.shape, session, target);
   } finally {
     start.dispose();
   }
@@ -124,9 +142,26 @@ export function backward(
     const start = hookedForward(session.model, xx, session.names, hook ? hook() : null, session.output, session.host?.endsInHead);
     // the forward value at x is the plain forward's (hooks change only the gradient)
     scores = readAhead(session, x, fixed) ?? scoresOf(start, session, fixed);
-    // tf.oneHot needs depth >= 2; a single-output model's only class is 0
-    const mask = scores.classes === 1 ? tf.onesLike(start) : tf.oneHot(tf.tensor1d(scores.target, 'int32'), scores.classes);
-    return tf.sum(tf.mul(mask, byValue ? seedByValue(start) : start));
+    return tf.sum(tf.mul(targetMask(start, fixed), byValue ? seedByValue(start) : start));
   })(x);
   return { grad, scores: scores! };
+}
+
+// one-hot of the targets over the start scores' classes; tf.oneHot needs depth >= 2, and a
+// single-output model's only class is 0
+function targetMask(start: tf.Tensor, target: Int32Array): tf.Tensor {
+  const classes = start.shape[1]!;
+  return classes === 1 ? tf.onesLike(start) : tf.oneHot(tf.tensor1d(target, 'int32'), classes);
+}
+
+/**
+ * d(score of `target`)/dx and nothing read back: the points integrated gradients and SmoothGrad visit
+ * off x need no scores, so their loops run on a backend without sync reads (and skip a read per step
+ * elsewhere). Targets come resolved from a forwardScores pass at x. The caller disposes the gradient.
+ */
+export function gradientAt(session: Session, x: tf.Tensor, target: Int32Array): tf.Tensor {
+  return tf.grad((xx: tf.Tensor) => {
+    const start = hookedForward(session.model, xx, session.names, null, session.output, session.host?.endsInHead);
+    return tf.sum(tf.mul(targetMask(start, target), start));
+  })(x);
 }

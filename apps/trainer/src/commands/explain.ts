@@ -3,8 +3,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { type Explanation, type ExplainOptions, type Method, explainAsync, randomisationCheck, scoreFunction } from '@logitlab/explain';
 import { type Module, manualSeed } from '@logitlab/layers';
 import { pixelFlipping, relevanceMassAccuracy, relevanceRankAccuracy } from '@logitlab/metrics';
+import { onSyncReadableBackend } from '@logitlab/backends';
 import { setupBackend } from '../backend';
-import { onSyncReadableBackend } from '../sync-reads';
 import { MNIST_MEAN, MNIST_STD } from '@logitlab/datasets';
 import { loadDigits, normalised } from '../data';
 import { UsageError } from '../errors';
@@ -203,7 +203,7 @@ export async function explainAndReport(model: Module, inp: Inputs, out: RunDir, 
       xr.dispose();
     }
   };
-  const { value, backend: evaluatedOn } = await onSyncReadableBackend(model.parameters(), evaluateMaps);
+  const { value, backend: evaluatedOn } = await onSyncReadableBackend(evaluateMaps, { keep: model.parameters() });
   const { pf, pfRandom, sanity } = value;
   if (evaluatedOn !== r.backend)
     log(`  (pixel flipping and the randomisation check ran on ${evaluatedOn}: they read synchronously, which ${r.backend} cannot)`);

@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { attributionMethods, compositeNames, explain, type ExplainOptions } from '@logitlab/explain';
 import type { Module } from '@logitlab/layers';
-import { onSyncReadableBackend } from './sync-read';
+import { onSyncReadableBackend } from '@logitlab/backends';
 
 /**
  * The one place the pages ask "why this output?": @logitlab/explain on any Module (LRP composites
@@ -71,7 +71,7 @@ export async function explainOutput(model: Module, x: tf.Tensor, req: ExplainReq
         ...SUPPLIED[req.method]?.options,
       }),
     // x too: it was made on the page's backend and must move across without a synchronous read.
-    [x, ...model.parameters(), ...model.namedBuffers().map(([, b]) => b)],
+    { keep: [x, ...model.parameters(), ...model.namedBuffers().map(([, b]) => b)] },
   );
   try {
     return {

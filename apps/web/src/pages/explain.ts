@@ -14,7 +14,7 @@ import { sumRule } from '../models/sum-rule';
 import { TARGET_DIGITS } from '../models/data';
 import { digitBank, downloadMnist, nextExample, onDigitBank } from '../models/digit-bank';
 import { COMPARE_METHODS, METHOD_LABELS } from '../models/explainer';
-import { onSyncReadableBackend } from '../models/sync-read';
+import { onSyncReadableBackend } from '@logitlab/backends';
 import { accuracyLabel, getModel, type ZooEntry } from '../models/zoo';
 import { readParam, writeParams } from '../state/url';
 import { DrawCanvas } from '../ui/draw-canvas';
@@ -172,14 +172,17 @@ export function createPage(root: HTMLElement): Page {
     const model = entry.model;
     const coded = toRange(draw.read().data, EXPLAINER_RANGE);
     const result = await exclusive(async () => {
-      const { value, backend } = await onSyncReadableBackend(() => {
-        const x = tf.tensor4d(coded, [1, H, W, 1]);
-        const deep = explain(model, x, { method: 'lrp', composite: ruleSelect.value as CompositeName, bounds: EXPLAINER_RANGE });
-        const other = explain(model, x, { method: compareSelect.value, baseline: EXPLAINER_RANGE[0] });
-        const features = explainerFeatures(model, x);
-        x.dispose();
-        return { dt: deep, sens: other, features };
-      }, [...model.parameters(), ...model.namedBuffers().map(([, b]) => b)]);
+      const { value, backend } = await onSyncReadableBackend(
+        () => {
+          const x = tf.tensor4d(coded, [1, H, W, 1]);
+          const deep = explain(model, x, { method: 'lrp', composite: ruleSelect.value as CompositeName, bounds: EXPLAINER_RANGE });
+          const other = explain(model, x, { method: compareSelect.value, baseline: EXPLAINER_RANGE[0] });
+          const features = explainerFeatures(model, x);
+          x.dispose();
+          return { dt: deep, sens: other, features };
+        },
+        { keep: [...model.parameters(), ...model.namedBuffers().map(([, b]) => b)] },
+      );
       const [deepTaylor, sensitivity, features] = (await Promise.all([
         value.dt.relevance.data(),
         value.sens.relevance.data(),

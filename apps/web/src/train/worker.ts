@@ -6,13 +6,12 @@
  * One worker per run, so every run starts with fresh pitfall-warning state and frees all memory.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { useBackend, type BackendName } from '@logitlab/backends';
+import { cacheOnHost, useBackend, type BackendName } from '@logitlab/backends';
 import type { DataLoader } from '@logitlab/datasets';
 import { moduleToSafetensors, resetPitfallWarnings, setPitfallWarnings, setPitfallWarningSink, type Module } from '@logitlab/layers';
 import { fit, PauseController, type Batch, type BatchSource } from '@logitlab/train';
 import { heldOutDigits, loaderFor } from '../models/data';
 import { RECIPES, type Recipe } from '../models/recipes';
-import { cacheOnHost } from '../models/sync-read';
 import type { FromWorker, HeldOutPoint, LossPoint, ToWorker } from './protocol';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;

@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { listBackends, useBackend, type BackendInfo, type BackendName } from '@logitlab/backends';
+import { cacheOnHost, listBackends, useBackend, type BackendInfo, type BackendName } from '@logitlab/backends';
 import { setPitfallWarnings } from '@logitlab/layers';
 import { emit, exclusive, status } from '../app';
-import { cacheOnHost } from '../models/sync-read';
 import { h } from './dom';
 
 export const BROWSER_BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;

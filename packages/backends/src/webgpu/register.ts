@@ -3,6 +3,7 @@
 import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
 import { maxPoolGrad } from './max-pool-grad';
+import { nanKeepingActivations } from './nan-activations';
 
 interface Entry {
   kernelFunc: KernelFunc;
@@ -20,6 +21,12 @@ const REPLACED: Record<string, Entry> = {
     reason:
       'routes a tie to the last maximum, never to +Infinity, and a -Infinity window to its first element (cpu and PyTorch: the first maximum)',
   },
+  ...Object.fromEntries(
+    Object.entries(nanKeepingActivations).map(([name, kernelFunc]) => [
+      name,
+      { kernelFunc, reason: `${name}(NaN) is not NaN where the GPU compiler assumes no NaN (llvmpipe: NaN < 0 is true, relu(NaN) = 0)` },
+    ]),
+  ),
 };
 
 const ours = new WeakSet<KernelFunc>();

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { integratedGradients as run } from '../gradients';
+import { integratedGradients as run, integratedGradientsAsync as runAsync } from '../gradients';
 import type { AttributionMethod } from './method';
 
 export const integratedGradients: AttributionMethod<{ baseline?: number | tf.Tensor; steps?: number; signal?: AbortSignal }> = {
@@ -12,4 +12,5 @@ export const integratedGradients: AttributionMethod<{ baseline?: number | tf.Ten
   ],
   conserves: 'scoreDifference',
   attribute: (session, x, { baseline, steps, signal }) => run(session, x, { baseline, steps, signal }),
+  attributeAsync: (session, x, { baseline, steps, signal }) => runAsync(session, x, { baseline, steps, signal }),
 };

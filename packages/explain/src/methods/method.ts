@@ -38,4 +38,10 @@ export interface AttributionMethod<O extends object = object> {
   readonly options: readonly MethodOption[];
   readonly conserves: Conserves;
   attribute(session: Session, x: tf.Tensor, options: O): MethodAttribution;
+  /**
+   * The same attribution with every read of values awaited, for explainAsync on a backend without
+   * synchronous reads. A method without it may read synchronously at x only (explainAsync reads the
+   * scores there ahead); one that reads other inputs' values (a baseline's scores) needs it.
+   */
+  attributeAsync?(session: Session, x: tf.Tensor, options: O): Promise<MethodAttribution>;
 }

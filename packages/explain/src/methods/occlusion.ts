@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { ExplainOptionsError } from '../errors';
-import { occlusion as run, type OcclusionOptions } from '../occlusion';
+import { occlusion as run, occlusionAsync as runAsync, type OcclusionOptions } from '../occlusion';
 import type { AttributionMethod } from './method';
 
 type Options = Omit<OcclusionOptions, 'baseline'> & { baseline?: number | tf.Tensor };
@@ -16,7 +16,14 @@ export const occlusion: AttributionMethod<Options> = {
   ],
   conserves: 'none',
   attribute(session, x, { window, stride, baseline, signal }) {
-    if (baseline !== undefined && typeof baseline !== 'number') throw new ExplainOptionsError('occlusion baseline must be a number');
-    return run(session, x, { window, stride, baseline, signal });
+    return run(session, x, { window, stride, baseline: numberBaseline(baseline), signal });
+  },
+  async attributeAsync(session, x, { window, stride, baseline, signal }) {
+    return runAsync(session, x, { window, stride, baseline: numberBaseline(baseline), signal });
   },
 };
+
+function numberBaseline(baseline: number | tf.Tensor | undefined): number | undefined {
+  if (baseline !== undefined && typeof baseline !== 'number') throw new ExplainOptionsError('occlusion baseline must be a number');
+  return baseline;
+}

@@ -58,6 +58,9 @@ describe('registerMethod: a method from outside the package', () => {
     expect(() => registerMethod({ ...absGradient, name: 'bad', attribute: 1 as never })).toThrow(
       /attribute must be a function, got number/,
     );
+    expect(() => registerMethod({ ...absGradient, name: 'bad', attributeAsync: 'later' as never })).toThrow(
+      /attributeAsync must be a function or absent, got string/,
+    );
     expect(() => registerMethod({ ...absGradient, name: 'bad', conserves: 'sum' as never })).toThrow(
       /conserves must be one of score, scoreDifference, none, got "sum"/,
     );

@@ -28,6 +28,11 @@ function check(method: AttributionMethod<never>): void {
   if (typeof method.attribute !== 'function') {
     throw new ExplainOptionsError(`registerMethod('${name}'): attribute must be a function, got ${typeof method.attribute}`);
   }
+  if (method.attributeAsync !== undefined && typeof method.attributeAsync !== 'function') {
+    throw new ExplainOptionsError(
+      `registerMethod('${name}'): attributeAsync must be a function or absent, got ${typeof method.attributeAsync}`,
+    );
+  }
   if (!CONSERVES.includes(method.conserves)) {
     throw new ExplainOptionsError(
       `registerMethod('${name}'): conserves must be one of ${CONSERVES.join(', ')}, got ${JSON.stringify(method.conserves)}`,

@@ -1,4 +1,4 @@
-import { smoothGrad as run } from '../gradients';
+import { smoothGrad as run, smoothGradAsync as runAsync } from '../smooth-grad';
 import type { AttributionMethod } from './method';
 
 export const smoothGrad: AttributionMethod<{ n?: number; sigma?: number; seed?: number; signal?: AbortSignal }> = {
@@ -12,4 +12,5 @@ export const smoothGrad: AttributionMethod<{ n?: number; sigma?: number; seed?: 
   ],
   conserves: 'none',
   attribute: (session, x, { n, sigma, seed, signal }) => run(session, x, { n, sigma, seed, signal }),
+  attributeAsync: (session, x, { n, sigma, seed, signal }) => runAsync(session, x, { n, sigma, seed, signal }),
 };
