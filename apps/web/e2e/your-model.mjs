@@ -63,7 +63,8 @@ const shown = (page) =>
       explainError: document.querySelector('#model-explain-error')?.textContent ?? '',
       error: document.querySelector('#model-error')?.textContent ?? '',
       errorType: document.querySelector('#model-error')?.getAttribute('data-type') ?? '',
-      tensors: window.logitlab.tf.memory().numTensors,
+      // the page exposes tfjs for the tests (main.ts); its type lives in the app, not here
+      tensors: /** @type {any} */ (window).logitlab.tf.memory().numTensors,
       width: document.documentElement.scrollWidth,
     };
   });
@@ -72,14 +73,14 @@ const shown = (page) =>
 const dropFile = (page, selector, name, bytes) =>
   page.$eval(
     selector,
-    (el, [n, b64]) => {
+    (el, { n, b64 }) => {
       const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
       const dt = new DataTransfer();
       dt.items.add(new File([data], n));
       el.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
       el.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
     },
-    [name, bytes.toString('base64')],
+    { n: name, b64: bytes.toString('base64') },
   );
 
 /**
@@ -149,7 +150,9 @@ export function register({ test, open, assert, drawSeven, shot }) {
         const ctx = /** @type {CanvasRenderingContext2D} */ (c.getContext('2d'));
         ctx.fillStyle = '#d03030';
         ctx.fillRect(8, 8, 40, 24);
-        const blob = /** @type {Blob} */ (await new Promise((r) => c.toBlob(r, 'image/png')));
+        /** @type {Blob | null} */
+        const blob = await new Promise((r) => c.toBlob(r, 'image/png'));
+        if (!blob) throw new Error('the canvas gave no PNG');
         return btoa(String.fromCharCode(...new Uint8Array(await blob.arrayBuffer())));
       });
       await rendered(page, () => dropFile(page, '#model-input', 'red.png', Buffer.from(png, 'base64')));
@@ -217,4 +220,47 @@ export function register({ test, open, assert, drawSeven, shot }) {
       assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
     });
   }
+
+  test('Your model from the keyboard: the tabs pattern reaches it (and wraps), Tab reaches the file, image, bars and menus, Enter pins a class', async () => {
+    const { page, errors } = await open('train');
+    await page.focus('#tab-train');
+    /** @type {string[]} */
+    const selected = [];
+    for (const key of ['ArrowRight', 'ArrowRight', 'End', 'ArrowLeft', 'End']) {
+      await page.keyboard.press(key);
+      selected.push(await page.evaluate(() => `${document.activeElement?.id}:${document.querySelector('[aria-selected="true"]')?.id}`));
+    }
+    await page.waitForSelector('#page-model[data-state="ready"]');
+    await rendered(page, () => page.setInputFiles('#model-file', path.join(fixtures, 'convnet.onnx')));
+    await page.focus('#tab-model');
+    /** @type {string[]} */
+    const reached = [];
+    for (let i = 0; i < 40 && !reached.includes('model-method'); i++) {
+      await page.keyboard.press('Tab');
+      reached.push(
+        await page.evaluate(
+          () => document.activeElement?.id || `${document.activeElement?.className}:${document.activeElement?.getAttribute('data-cls')}`,
+        ),
+      );
+    }
+    const bar = reached.find((r) => r.startsWith('bar') && !r.startsWith('bar top'));
+    const cls = bar?.split(':')[1];
+    await rendered(page, async () => {
+      await page.focus(`#model-bars .bar[data-cls="${cls}"]`);
+      await page.keyboard.press('Enter');
+    });
+    const pinned = await page.evaluate(() => ({
+      target: document.querySelector('#model-explain')?.getAttribute('data-target'),
+      focused: document.activeElement?.getAttribute('data-cls'),
+    }));
+    await page.close();
+    assert(
+      selected.join() === 'tab-model:tab-model,tab-classify:tab-classify,tab-model:tab-model,tab-train:tab-train,tab-model:tab-model',
+      `focus:selected after the keys: ${selected}`,
+    );
+    for (const id of ['page-model', 'model-file', 'model-image', 'model-clear', 'model-method'])
+      assert(reached.includes(id), `Tab from the tab list did not reach #${id}: ${reached}`);
+    assert(cls !== undefined && pinned.target === cls && pinned.focused === cls, `pressed ${cls} with Enter: ${JSON.stringify(pinned)}`);
+    assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+  });
 }
