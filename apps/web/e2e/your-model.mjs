@@ -69,6 +69,9 @@ const shown = (page) =>
     };
   });
 
+/** A map that is there: finite values, not all zero. @param {number[]} r */
+const nonZero = (r) => r.length > 0 && r.every(Number.isFinite) && r.some((v) => v !== 0);
+
 /** A real drop event on `selector` carrying `bytes` as a file named `name`. @param {Page} page @param {string} selector @param {string} name @param {Buffer} bytes */
 const dropFile = (page, selector, name, bytes) =>
   page.$eval(
@@ -170,7 +173,6 @@ export function register({ test, open, assert, drawSeven, shot }) {
       const again = await shown(page);
       await page.close();
 
-      const nonZero = (/** @type {number[]} */ r) => r.length > 0 && r.every(Number.isFinite) && r.some((v) => v !== 0);
       assert(first.model === 'convnet.onnx' && first.error === '', `after the convnet: ${JSON.stringify(first).slice(0, 300)}`);
       const names = first.layers.map((r) => r[0]);
       for (const n of ['conv1', 'conv2', 'fc1', 'fc2']) assert(names.includes(n), `layer list ${JSON.stringify(first.layers)} lacks ${n}`);
