@@ -56,7 +56,6 @@ export class MaxPool2d extends Module {
 
   forward(x: tf.Tensor): tf.Tensor {
     const x4 = checkNhwc('MaxPool2d', x, this.kernelSize, this.padding);
-    const [ph, pw] = this.padding;
     // tfjs pools skip out-of-range positions, which is exactly padding with -inf
     return tf.maxPool(x4, this.kernelSize, this.stride, convPad(this.padding));
   }
