@@ -11,7 +11,7 @@ import type { Page } from './pages/page';
 // models/ imports no training code: the zoo's fallback for models without shipped weights is injected here
 setFallbackTrainer(trainInWorker);
 
-const TABS = ['classify', 'explain', 'generate', 'train'] as const;
+const TABS = ['classify', 'explain', 'generate', 'train', 'model'] as const;
 type Tab = (typeof TABS)[number];
 
 // Pages are loaded on first visit so the first paint does not wait for every model.
@@ -20,6 +20,8 @@ const loaders: Record<Tab, () => Promise<{ createPage: (el: HTMLElement) => Page
   explain: () => import('./pages/explain'),
   generate: () => import('./pages/generate'),
   train: () => import('./pages/train'),
+  // the ONNX importer (protobufjs and the schema) loads with this tab only
+  model: () => import('./pages/your-model'),
 };
 const pages = new Map<Tab, Promise<Page>>();
 let current: Tab = 'classify';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { AvgPool2d, BatchNorm1d, BatchNorm2d, Conv2d } from '@logitlab/layers';
+import { convPad, type AvgPool2d, type BatchNorm1d, type BatchNorm2d, type Conv2d } from '@logitlab/layers';
 import { ExplainModelError } from './errors';
 import type { ChannelAffine, LinearMap, Params } from './lrp-spec';
 
@@ -23,23 +23,11 @@ export function denseMap({ weight, bias }: Params): LinearMap {
   };
 }
 
-type Pad = 'valid' | 'same' | [[number, number], [number, number], [number, number], [number, number]];
-
-const explicitPad = (ph: number, pw: number): Pad =>
-  ph === 0 && pw === 0
-    ? 'valid'
-    : [
-        [0, 0],
-        [ph, ph],
-        [pw, pw],
-        [0, 0],
-      ];
-
 export function convMap(m: Conv2d, { weight, bias }: Params): LinearMap {
   if (m.dilation[0] !== 1 || m.dilation[1] !== 1) {
     throw new ExplainModelError(`LRP supports Conv2d with dilation 1, got dilation [${m.dilation.join(', ')}]`);
   }
-  const pad: Pad = m.padding === 'same' ? 'same' : explicitPad(m.padding[0], m.padding[1]);
+  const pad = m.padding === 'same' ? 'same' : convPad(m.padding);
   return {
     weight,
     bias,
@@ -73,7 +61,7 @@ function fromBatch(t: tf.Tensor, n: number, c: number): tf.Tensor {
 
 /** Window sums of every channel (SumPool2d's size x size windows, or AvgPool2d's, whose 1 / area LRP does not need). */
 export function windowSumMap(kernel: [number, number], stride: [number, number], padding: [number, number] = [0, 0]): LinearMap {
-  const pad = explicitPad(padding[0], padding[1]);
+  const pad = convPad(padding);
   const ones = (): tf.Tensor4D => tf.ones([kernel[0], kernel[1], 1, 1]);
   return {
     weight: null,

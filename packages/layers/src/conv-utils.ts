@@ -10,14 +10,26 @@ export function pair(v: Pair, what: string): [number, number] {
   return p;
 }
 
+/** tfjs's explicit padding of an NHWC tensor: [[0, 0], [top, bottom], [left, right], [0, 0]]. */
+export type NhwcPad = [[number, number], [number, number], [number, number], [number, number]];
+
 /** tfjs's explicit padding for NHWC: symmetric, as PyTorch pads. */
-export function explicitPad([ph, pw]: [number, number]): [[number, number], [number, number], [number, number], [number, number]] {
+export function explicitPad([ph, pw]: [number, number]): NhwcPad {
   return [
     [0, 0],
     [ph, ph],
     [pw, pw],
     [0, 0],
   ];
+}
+
+/**
+ * The `pad` argument of a tfjs conv or pool for PyTorch's symmetric padding: 'valid' when there is
+ * none (the one form every backend and gradient takes), else explicit. The one copy for the layers,
+ * LRP's linear maps and imported depthwise convolutions.
+ */
+export function convPad(padding: [number, number]): 'valid' | NhwcPad {
+  return padding[0] === 0 && padding[1] === 0 ? 'valid' : explicitPad(padding);
 }
 
 /**

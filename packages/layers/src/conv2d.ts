@@ -3,7 +3,7 @@ import { OptionError, ShapeError } from './errors';
 import { requireFloatInput } from './input-checks';
 import { biasUniform, kaimingUniform } from './init';
 import { Module } from './module';
-import { dilateKernel, explicitPad, pair, type Pair } from './conv-utils';
+import { convPad, dilateKernel, pair, type Pair } from './conv-utils';
 
 export interface Conv2dOptions {
   stride?: Pair;
@@ -96,7 +96,7 @@ export class Conv2d extends Module {
           `Conv2d: input [${x.shape.join(', ')}] with padding (${ph}, ${pw}) is smaller than the (dilated) kernel (${eh}, ${ew})`,
         );
       }
-      const pad = this.padding === 'same' ? 'same' : ph === 0 && pw === 0 ? 'valid' : explicitPad([ph, pw]);
+      const pad = this.padding === 'same' ? 'same' : convPad([ph, pw]);
       const x4 = x as tf.Tensor4D;
       // In train mode, conv2d + add: fused conv2d's gradient computes the input gradient even when
       // nothing needs it (a network's first conv, whose input is data), which is the single most

@@ -14,7 +14,7 @@ export { manualSeed, getRngState, setRngState, nextUint32, nextFloat, randUnifor
 export { kaimingUniform, biasUniform } from './init';
 export { Linear, type LinearOptions } from './linear';
 export { Conv2d, type Conv2dOptions } from './conv2d';
-export type { Pair } from './conv-utils';
+export { convPad, explicitPad, type NhwcPad, type Pair } from './conv-utils';
 export { MaxPool2d, AvgPool2d, type Pool2dOptions, type AvgPool2dOptions } from './pooling';
 export { SumPool1d, SumPool2d } from './sumpool';
 export { ReLU, Sigmoid, Tanh, Identity, Softmax, LogSoftmax } from './activations';

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { OptionError, ShapeError } from './errors';
 import { pyPair } from './describe';
 import { Module } from './module';
-import { explicitPad, pair, type Pair } from './conv-utils';
+import { convPad, explicitPad, pair, type Pair } from './conv-utils';
 
 export interface Pool2dOptions {
   /** Defaults to the kernel size, as in PyTorch. */
@@ -56,9 +56,8 @@ export class MaxPool2d extends Module {
 
   forward(x: tf.Tensor): tf.Tensor {
     const x4 = checkNhwc('MaxPool2d', x, this.kernelSize, this.padding);
-    const [ph, pw] = this.padding;
     // tfjs pools skip out-of-range positions, which is exactly padding with -inf
-    return tf.maxPool(x4, this.kernelSize, this.stride, ph === 0 && pw === 0 ? 'valid' : explicitPad(this.padding));
+    return tf.maxPool(x4, this.kernelSize, this.stride, convPad(this.padding));
   }
 }
 

@@ -2,10 +2,8 @@ import { LogitlabError } from '@logitlab/core';
 
 /** Base class of every error @logitlab/onnx throws. */
 export class OnnxError extends LogitlabError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
+  // a literal, not the class's own name: a browser build's minifier renames classes (the web tab read 'j')
+  override name = 'OnnxError';
 }
 
 /**
@@ -14,6 +12,8 @@ export class OnnxError extends LogitlabError {
  * or field) at fault, when there is one.
  */
 export class OnnxImportError extends OnnxError {
+  override name = 'OnnxImportError';
+
   constructor(
     message: string,
     readonly node?: string,

@@ -7,23 +7,35 @@ import { onSyncReadableBackend } from '@logitlab/backends';
  * The one place the pages ask "why this output?": @logitlab/explain on any Module (LRP composites
  * through layer hooks, the gradient family, Grad-CAM, occlusion), with conservation reported.
  */
-/** What the pages give the methods that need an option with no default (the convnet's last conv, 4 x 4 windows). */
-const SUPPLIED: Record<string, { options: Partial<ExplainOptions>; note: string }> = {
+/** Options a page gives the methods that need one with no default, and a note for the menu. */
+export type Supplied = Readonly<Record<string, { options: Partial<ExplainOptions>; note: string }>>;
+
+/** What the zoo's pages supply (the convnet's last conv, 4 x 4 windows). */
+const SUPPLIED: Supplied = {
   // each conv2 cell on its receptive field's centre: stretched bilinearly, the 8 x 8 map lands up to 5
   // pixels off (the border unpadded convolutions lose is spread over the whole input)
   gradCam: { options: { layer: 'conv2', upsample: 'receptiveField' }, note: 'conv2' },
   occlusion: { options: { window: [4, 4], stride: [4, 4] }, note: '4 x 4 patches' },
 };
 
-/** The registered methods a page can run: every option has a default or is supplied above. */
-export const METHODS: readonly string[] = attributionMethods()
-  .filter((m) => SUPPLIED[m.name] || m.options.every((o) => o.default !== undefined))
-  .map((m) => m.name);
+/** The registered methods a page can run: every option has a default or is supplied. */
+export function runnableMethods(supplied: Supplied): string[] {
+  return attributionMethods()
+    .filter((m) => supplied[m.name] || m.options.every((o) => o.default !== undefined))
+    .map((m) => m.name);
+}
+
+/** Each method's menu label, with what the page supplied to it. */
+export function methodLabels(supplied: Supplied): Record<string, string> {
+  return Object.fromEntries(
+    attributionMethods().map((m) => [m.name, supplied[m.name] ? `${m.label} (${supplied[m.name]!.note})` : m.label]),
+  );
+}
+
+export const METHODS: readonly string[] = runnableMethods(SUPPLIED);
 export type Method = string;
 
-export const METHOD_LABELS: Readonly<Record<string, string>> = Object.fromEntries(
-  attributionMethods().map((m) => [m.name, SUPPLIED[m.name] ? `${m.label} (${SUPPLIED[m.name]!.note})` : m.label]),
-);
+export const METHOD_LABELS: Readonly<Record<string, string>> = methodLabels(SUPPLIED);
 
 /** Methods to set beside LRP on a model without convolutions: the ones that need nothing supplied, LRP itself excepted. */
 export const COMPARE_METHODS: readonly string[] = METHODS.filter((m) => m !== 'lrp' && !SUPPLIED[m]);
@@ -57,8 +69,16 @@ export interface ExplainedOutput {
   backend: string;
 }
 
-/** Relevance of each input value for output `target`, with its conservation report. */
-export async function explainOutput(model: Module, x: tf.Tensor, req: ExplainRequest): Promise<ExplainedOutput> {
+/**
+ * Relevance of each input value for output `target`, with its conservation report. `supplied` is
+ * what the page gives the methods that need it (an imported model's own last convolution).
+ */
+export async function explainOutput(
+  model: Module,
+  x: tf.Tensor,
+  req: ExplainRequest,
+  supplied: Supplied = SUPPLIED,
+): Promise<ExplainedOutput> {
   // explain() reads its conservation report synchronously, which webgpu cannot do reliably.
   const { value, backend } = await onSyncReadableBackend(
     () =>
@@ -68,7 +88,7 @@ export async function explainOutput(model: Module, x: tf.Tensor, req: ExplainReq
         composite: (req.composite ?? DEFAULT_COMPOSITE) as (typeof compositeNames)[number],
         ...(req.bounds ? { bounds: req.bounds } : {}),
         ...(req.baseline === undefined ? {} : { baseline: req.baseline }),
-        ...SUPPLIED[req.method]?.options,
+        ...supplied[req.method]?.options,
       }),
     // x too: it was made on the page's backend and must move across without a synchronous read.
     { keep: [x, ...model.parameters(), ...model.namedBuffers().map(([, b]) => b)] },

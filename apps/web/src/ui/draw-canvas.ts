@@ -81,6 +81,14 @@ export class DrawCanvas {
     this.changed();
   }
 
+  /** Covers the pad with an image (a dropped photo, in colour, smoothed), which strokes can then draw over. */
+  drawImage(source: CanvasImageSource & { width: number; height: number }): void {
+    this.clear(false);
+    this.ctx.imageSmoothingEnabled = true;
+    this.ctx.drawImage(source, 0, 0, this.canvas.width, this.canvas.height);
+    this.changed();
+  }
+
   /** Draws a polyline given in grid coordinates (tests and demos use it to draw without a pointer). */
   stroke(points: Array<[number, number]>): void {
     const s = this.opts.scale;

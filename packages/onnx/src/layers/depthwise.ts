@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Module, OptionError, ShapeError, biasUniform, kaimingUniform } from '@logitlab/layers';
+import { Module, OptionError, ShapeError, biasUniform, convPad, kaimingUniform } from '@logitlab/layers';
 
 export interface DepthwiseConv2dOptions {
   stride?: [number, number];
@@ -68,16 +68,7 @@ export class DepthwiseConv2d extends Module {
       throw new ShapeError(`DepthwiseConv2d(${this.channels}) expects NHWC input [N, H, W, ${this.channels}], got [${x.shape.join(', ')}]`);
     }
     return tf.tidy(() => {
-      const [ph, pw] = this.padding;
-      const pad: 'valid' | [[number, number], [number, number], [number, number], [number, number]] =
-        ph === 0 && pw === 0
-          ? 'valid'
-          : [
-              [0, 0],
-              [ph, ph],
-              [pw, pw],
-              [0, 0],
-            ];
+      const pad = convPad(this.padding);
       const y = tf.depthwiseConv2d(x as tf.Tensor4D, this.weight as tf.Tensor4D, this.stride, pad, 'NHWC', this.dilation);
       return this.bias ? tf.add(y, this.bias) : y;
     });
