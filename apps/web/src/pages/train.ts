@@ -324,7 +324,7 @@ export function createPage(root: HTMLElement): Page {
       'trained in page',
       acc == null ? null : { accuracy: acc, on: 'synthetic digits, measured in this page' },
     ).then(async () => {
-      result.textContent = `The other tabs now use run ${label}'s ${id} weights (${r.steps} steps).`;
+      result.textContent = `The other tabs now use the weights of run ${label} (${r.steps} steps).`;
       root.dataset.result = 'used';
       pending = null;
       use.disabled = true;
