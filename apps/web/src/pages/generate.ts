@@ -319,9 +319,11 @@ export function createPage(root: HTMLElement): Page {
     if (raw !== null && !values)
       status(`link: sliders "${raw.slice(0, 40)}" are not ${SLIDERS} whole numbers in the sliders' range; ignored`, true);
     if (!values || !c.z) return;
+    // Only the sliders the sender moved: an untouched one shows its code rounded to 1/100, and
+    // writing that back would decode another digit than the sender saw.
     values.forEach((v, i) => {
       const sl = c.sliders[i];
-      if (sl && c.z) {
+      if (sl && c.z && sl.value !== String(v)) {
         sl.value = String(v);
         c.z[i] = v / 100;
       }

@@ -33,7 +33,7 @@ export function settingDefaults(r: Recipe): SettingDefaults {
 
 // Wide enough for every experiment worth running in a page, narrow enough that a link cannot
 // freeze the tab (a batch of 1e6 digits) or make every step NaN at once (lr 1e9).
-export const LIMITS = { lr: { min: 1e-5, max: 1 }, batchSize: { min: 1, max: 512 }, width: { min: 1, max: 1024 } } as const;
+const LIMITS = { lr: { min: 1e-5, max: 1 }, batchSize: { min: 1, max: 512 }, width: { min: 1, max: 1024 } } as const;
 
 /** A Train setting (from a link or the form) outside what the page accepts. */
 export class TrainSettingError extends LogitlabError {

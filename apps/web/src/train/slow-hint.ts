@@ -1,11 +1,11 @@
 /**
  * The hint under a run that was slow to start. It states the time measured to the first step and,
- * when this session has timed another backend on the same model, how many times faster that was;
- * otherwise it only suggests wasm, without claiming a speed it never measured.
+ * when this session has timed another backend on the same model, how many times sooner that one
+ * started; otherwise it only suggests wasm, claiming no speed it never measured.
  */
 
 // Under this, waiting for the first step is not worth a remark on any backend.
-export const SLOW_FIRST_STEP_MS = 2000;
+const SLOW_FIRST_STEP_MS = 2000;
 
 /**
  * @param backend the backend the run used
@@ -24,5 +24,5 @@ export function slowBackendHint(backend: string, firstStepMs: number, measured: 
     return `${took}; on ${name} it took ${(ms / 1000).toFixed(1)} s in this page (${(firstStepMs / ms).toFixed(0)}x sooner): pick ${name} in the header.`;
   }
   if (backend === 'wasm') return `${took}.`;
-  return `${took}. wasm is usually much faster on these small models: pick it in the header and train again to compare.`;
+  return `${took}. Try wasm (the header's backend menu) and train again: this hint will then compare the two.`;
 }

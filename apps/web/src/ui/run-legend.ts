@@ -2,7 +2,7 @@ import { h } from './dom';
 
 // One colour per run (not per model), so two runs of one model with other settings stay apart. All
 // at least 3:1 against white; after these, colours repeat with the run number beside them.
-export const RUN_COLORS = ['#3056d3', '#b54708', '#1a7f4b', '#b42318', '#6b3fa0', '#0e7490', '#9d174d', '#4b5563'] as const;
+const RUN_COLORS = ['#3056d3', '#b54708', '#1a7f4b', '#b42318', '#6b3fa0', '#0e7490', '#9d174d', '#4b5563'] as const;
 
 export const runColor = (run: number): string => RUN_COLORS[(run - 1) % RUN_COLORS.length] ?? RUN_COLORS[0];
 
