@@ -16,13 +16,15 @@ const VIEWPORTS = { desktop: { width: 1320, height: 900 }, phone: { width: 390, 
 /** The form as the page shows it. @param {Page} page */
 const form = (page) =>
   page.evaluate(() => {
-    const v = (/** @type {string} */ id) => /** @type {HTMLInputElement} */ (document.getElementById(id)).value;
+    const [model, optimizer, lr, batch, hidden] = ['train-model', 'train-optimizer', 'train-lr', 'train-batch', 'train-hidden'].map(
+      (id) => /** @type {HTMLInputElement} */ (document.getElementById(id)).value,
+    );
     return {
-      model: v('train-model'),
-      optimizer: v('train-optimizer'),
-      lr: v('train-lr'),
-      batch: v('train-batch'),
-      hidden: v('train-hidden'),
+      model,
+      optimizer,
+      lr,
+      batch,
+      hidden,
       notes: [...document.querySelectorAll('#train-settings-note li')].map((li) => li.textContent ?? ''),
     };
   });

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { Module } from '@logitlab/layers';
 import { OPTIMIZER_KINDS, recipe, RECIPE_IDS, withOptimizer } from './index';
 
+const shapes = (m: Module | undefined) => m?.namedParameters().map(([, v]) => v.shape.join('x'));
+
 describe('optimiser choice', () => {
   it('builds each kind at the given rate, keeping a momentum recipe its momentum and giving others 0.9', () => {
     const classes = OPTIMIZER_KINDS.map((k) => {
@@ -38,7 +40,6 @@ describe('hidden widths', () => {
     const before = tf.memory().numTensors;
     const mlp = recipe('bn-mlp').hidden?.create([32, 16, 8]);
     const vae = recipe('vae-mlp').hidden?.create([40]);
-    const shapes = (m: Module | undefined) => m?.namedParameters().map(([, v]) => v.shape.join('x'));
     expect(shapes(mlp)?.filter((s) => !s.includes('x'))).toContain('8');
     expect(tf.tidy(() => mlp?.call(tf.zeros([2, 784])).shape)).toEqual([2, 10]);
     expect(shapes(vae)).toContain('784x40');

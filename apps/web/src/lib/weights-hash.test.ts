@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { formatLinkedWeights, parseLinkedWeights, weightsHash } from './weights-hash';
 
+const enc = (s: string) => new TextEncoder().encode(s);
+
 describe('weights fingerprint for links', () => {
   it("is FNV-1a 32 (the reference's test vectors) and changes with any byte", () => {
-    const enc = (s: string) => new TextEncoder().encode(s);
     expect(weightsHash(enc(''))).toBe('811c9dc5');
     expect(weightsHash(enc('a'))).toBe('e40c292c');
     expect(weightsHash(enc('foobar'))).toBe('bf9cf968');

@@ -217,6 +217,25 @@ async function decodeLatest(c: Column, px: number, py: number): Promise<void> {
   }
 }
 
+/** The link's slider edits on top of the point's code (every render: the URL keeps describing the view). */
+async function applyLinkedSliders(c: Column): Promise<void> {
+  const raw = readParam('sliders');
+  const values = parseSliderValues(raw, SLIDERS, Number(c.sliders[0]?.min), Number(c.sliders[0]?.max));
+  if (raw !== null && !values)
+    status(`link: sliders "${raw.slice(0, 40)}" are not ${SLIDERS} whole numbers in the sliders' range; ignored`, true);
+  if (!values || !c.z) return;
+  // Only the sliders the sender moved: an untouched one shows its code rounded to 1/100, and
+  // writing that back would decode another digit than the sender saw.
+  values.forEach((v, i) => {
+    const sl = c.sliders[i];
+    if (sl && c.z && sl.value !== String(v)) {
+      sl.value = String(v);
+      c.z[i] = v / 100;
+    }
+  });
+  await decodeZ(c);
+}
+
 export function createPage(root: HTMLElement): Page {
   const pad = h('div', { class: 'card pad-card' });
   pad.append(h('h3', {}, 'Draw a digit to reconstruct'));
@@ -310,25 +329,6 @@ export function createPage(root: HTMLElement): Page {
       const fromLink = c === vae.col && point.length === 2 && point.every((p) => Number.isFinite(p) && p >= 0 && p <= 1);
       c.click ??= fromLink ? { x: (point[0] ?? 0.5) * MAP, y: (point[1] ?? 0.5) * MAP } : { x: MAP / 2, y: MAP / 2 };
     }
-  }
-
-  /** The link's slider edits on top of the point's code (every render: the URL keeps describing the view). */
-  async function applyLinkedSliders(c: Column): Promise<void> {
-    const raw = readParam('sliders');
-    const values = parseSliderValues(raw, SLIDERS, Number(c.sliders[0]?.min), Number(c.sliders[0]?.max));
-    if (raw !== null && !values)
-      status(`link: sliders "${raw.slice(0, 40)}" are not ${SLIDERS} whole numbers in the sliders' range; ignored`, true);
-    if (!values || !c.z) return;
-    // Only the sliders the sender moved: an untouched one shows its code rounded to 1/100, and
-    // writing that back would decode another digit than the sender saw.
-    values.forEach((v, i) => {
-      const sl = c.sliders[i];
-      if (sl && c.z && sl.value !== String(v)) {
-        sl.value = String(v);
-        c.z[i] = v / 100;
-      }
-    });
-    await decodeZ(c);
   }
 
   async function samples(c: Column): Promise<void> {

@@ -28,10 +28,12 @@ export async function linkWeights(banner: HTMLElement): Promise<void> {
     banner.textContent = said.join(' ');
     banner.hidden = said.length === 0;
   }
-  const write = async (): Promise<void> => {
-    const now = await adoptedWeights();
-    writeParams({ weights: formatLinkedWeights(new Map([...now].map(([id, w]) => [id, w.hash]))) });
-  };
-  await write();
-  on('weights', () => void write());
+  await writeLinkedWeights();
+  on('weights', () => void writeLinkedWeights());
+}
+
+/** The link describes this browser's weights from now on (a received link's claim has been checked). */
+async function writeLinkedWeights(): Promise<void> {
+  const now = await adoptedWeights();
+  writeParams({ weights: formatLinkedWeights(new Map([...now].map(([id, w]) => [id, w.hash]))) });
 }

@@ -15,10 +15,10 @@ const SLOW_FIRST_STEP_MS = 2000;
 export function slowBackendHint(backend: string, firstStepMs: number, measured: ReadonlyMap<string, number>): string | null {
   if (!(firstStepMs >= SLOW_FIRST_STEP_MS)) return null;
   const took = `The first step took ${(firstStepMs / 1000).toFixed(1)} s on ${backend}`;
+  // The backend that started soonest, if any started sooner than this one.
   const faster = [...measured]
     .filter(([name, ms]) => name !== backend && ms > 0 && ms < firstStepMs)
-    .sort((a, b) => a[1] - b[1])
-    .at(0);
+    .reduce<[string, number] | undefined>((best, e) => (best && best[1] <= e[1] ? best : e), undefined);
   if (faster) {
     const [name, ms] = faster;
     return `${took}; on ${name} it took ${(ms / 1000).toFixed(1)} s in this page (${(firstStepMs / ms).toFixed(0)}x sooner): pick ${name} in the header.`;
