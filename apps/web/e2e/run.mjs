@@ -1045,7 +1045,15 @@ const harness = {
   /** The viewport as the user sees it (not the full page). */
   shot: (page, name) => page.screenshot({ path: path.join(shots, name) }),
 };
-for (const suite of ['./first-minutes.mjs', './correct-maps.mjs', './keyboard-touch.mjs', './your-model.mjs'])
+for (const suite of [
+  './first-minutes.mjs',
+  './correct-maps.mjs',
+  './keyboard-touch.mjs',
+  './train-controls.mjs',
+  './url-state.mjs',
+  './touch-targets.mjs',
+  './your-model.mjs',
+])
   (await import(suite)).register(harness);
 
 // ---------- run ----------

@@ -6,6 +6,7 @@ import { getModel, setFallbackTrainer } from './models/zoo';
 import { trainInWorker } from './train/zoo-trainer';
 import { goToTab, parseHash, readParam, writeParams } from './state/url';
 import { getItem, setItem } from './state/store';
+import { linkWeights } from './state/weights-link';
 import type { Page } from './pages/page';
 
 // models/ imports no training code: the zoo's fallback for models without shipped weights is injected here
@@ -105,6 +106,8 @@ async function main(): Promise<void> {
     void setItem('backend', name);
     void pageFor(current).then((p) => p.refresh());
   });
+  const banner = document.getElementById('weights-link-warning');
+  if (banner) await linkWeights(banner);
   await show((shown = tabFromHash()));
   document.body.dataset.ready = 'true';
 }

@@ -3,8 +3,8 @@ import type { DataLoader } from '@logitlab/datasets';
 import type { Module } from '@logitlab/layers';
 import type { Batch } from '@logitlab/train';
 import { loaderFor, PREPARE, SAMPLE_SHAPES } from './data';
-import { describeOptimizer, makeOptimizer } from './optimizer';
-import type { DataKind, OptimizerSpec, Recipe, RecipeData, RecipeVariant, VariantName } from './types';
+import { describeOptimizer, makeOptimizer, withOptimizer } from './optimizer';
+import type { DataKind, HiddenLayers, OptimizerKind, OptimizerSpec, Recipe, RecipeData, RecipeVariant, VariantName } from './types';
 
 /** What an entry states; `define` adds the shared behaviour (data preparation, optimiser, description). */
 export interface RecipeSpec<M extends Module, O> {
@@ -16,6 +16,7 @@ export interface RecipeSpec<M extends Module, O> {
   /** The loss in words, for describe(). */
   lossName: string;
   create: () => M;
+  hidden?: HiddenLayers<M>;
   forward?: (model: M, batch: Batch) => O;
   loss: (output: O, target: tf.Tensor) => tf.Tensor;
   afterStep?: (model: M) => void;
@@ -31,7 +32,8 @@ export function define<M extends Module, O = tf.Tensor>(spec: RecipeSpec<M, O>):
     optimizer: spec.optimizer,
     variants: spec.variants,
     create: spec.create,
-    makeOptimizer: (lr?: number) => makeOptimizer(spec.optimizer, lr),
+    ...(spec.hidden ? { hidden: spec.hidden } : {}),
+    makeOptimizer: (lr?: number, kind?: OptimizerKind) => makeOptimizer(withOptimizer(spec.optimizer, kind, lr)),
     prepareInputs: (images: Float32Array) => PREPARE[spec.data](images),
     loader: (data: RecipeData, options: { batchSize: number; seed: number; shuffle?: boolean }): DataLoader =>
       loaderFor(spec.data, data, options),

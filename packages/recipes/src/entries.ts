@@ -53,6 +53,12 @@ export function convnet(head: ConvNetHead): Recipe<MnistConvNet> {
   });
 }
 
+const BN_MLP_HIDDEN = {
+  sizes: [256, 128],
+  maxLayers: 4,
+  create: (sizes: readonly number[]) => new BnMlp({ sizes: [784, ...sizes, 10], dropout: 0.2 }),
+};
+
 /** BatchNorm MLP 784-256-128-10 with dropout 0.2 (the batchnorm experiment): SGD lr 0.01, momentum 0.9. */
 export const bnMlp = define({
   id: 'bn-mlp',
@@ -64,7 +70,8 @@ export const bnMlp = define({
     full: { epochs: 5, batchSize: 64, trainCount: 60000, testCount: 10000 },
   },
   lossName: 'crossEntropy',
-  create: () => new BnMlp({ sizes: [784, 256, 128, 10], dropout: 0.2 }),
+  create: () => new BnMlp({ sizes: [784, ...BN_MLP_HIDDEN.sizes, 10], dropout: 0.2 }),
+  hidden: BN_MLP_HIDDEN,
   loss: (o, y) => crossEntropy(o, y, { validate: false }),
   accuracy: classAccuracy,
 });
@@ -149,6 +156,11 @@ export const autoencoder = latent(
  * pixels, BCE summed per image + KL, Adam lr 1e-3, batch 128), narrowed from 400 to 128 hidden units
  * and 20 latents so the shipped float32 asset stays under 1 MB (209k parameters; 400 would be 2.6 MB).
  */
+const VAE_MLP_HIDDEN = {
+  sizes: [128],
+  maxLayers: 1,
+  create: (sizes: readonly number[]) => new Vae({ input: 784, hidden: sizes[0] ?? 128, latent: 20, decoderActivation: 'sigmoid' }),
+};
 export const vaeMlp = define<Vae, LatentBatchOutput>({
   id: 'vae-mlp',
   label: 'VAE 784-128-20, sigmoid decoder, BCE',
@@ -159,7 +171,8 @@ export const vaeMlp = define<Vae, LatentBatchOutput>({
     full: { epochs: 20, batchSize: 128, trainCount: 60000, testCount: 10000 },
   },
   lossName: 'BCE summed per image + KL',
-  create: () => new Vae({ input: 784, hidden: 128, latent: 20, decoderActivation: 'sigmoid' }),
+  create: () => VAE_MLP_HIDDEN.create(VAE_MLP_HIDDEN.sizes),
+  hidden: VAE_MLP_HIDDEN,
   forward: (m, b) => ({ ...m.forwardWithLatent(b.x), input: b.x }),
   loss: (out) => latentObjective(out, 1, 'bce'),
 });

@@ -25,7 +25,20 @@ export interface RecipeVariant {
 export type VariantName = 'quick' | 'full';
 
 /** The optimiser a recipe trains with (tfjs's; names as in PyTorch). */
-export type OptimizerSpec = { kind: 'momentum'; lr: number; momentum: number } | { kind: 'adam'; lr: number };
+export type OptimizerSpec = { kind: 'momentum'; lr: number; momentum: number } | { kind: 'sgd' | 'adam'; lr: number };
+export type OptimizerKind = OptimizerSpec['kind'];
+
+/**
+ * The hidden-layer widths of an MLP recipe, which a user may change (the web's Train tab): `create`
+ * builds the recipe's model with other widths, everything else the same.
+ */
+export interface HiddenLayers<M extends Module = Module> {
+  /** The recipe's widths, input and output excluded (bn-mlp: [256, 128]). */
+  readonly sizes: readonly number[];
+  /** How many hidden layers the model can have (a Vae has one). */
+  readonly maxLayers: number;
+  create(sizes: readonly number[]): M;
+}
 
 /** Images (and labels or regression targets) as loaded: [count, ...] row-major, pixels in [0, 1]. */
 export interface RecipeData {
@@ -50,8 +63,10 @@ export interface Recipe<M extends Module = Module, O = tf.Tensor> {
   readonly variants: Readonly<Record<VariantName, RecipeVariant>>;
   /** A fresh model; initial weights come from the layers' global generator (manualSeed). */
   create(): M;
-  /** The recipe's optimiser (with `lr` instead of the recipe's rate when given). */
-  makeOptimizer(lr?: number): tf.Optimizer;
+  /** Present for the MLPs, whose hidden widths a user may change. */
+  readonly hidden?: HiddenLayers<M>;
+  /** The recipe's optimiser (with `lr` instead of the recipe's rate, `kind` instead of its optimiser, when given). */
+  makeOptimizer(lr?: number, kind?: OptimizerKind): tf.Optimizer;
   /** The learning-rate schedule, when the recipe has one (none today: a constant rate). */
   makeScheduler?(variant: VariantName): LrScheduler;
   /** Pixels as the model takes them: normalised digits, raw pairs, [-1, 1] for tanh decoders. */

@@ -7,6 +7,7 @@ import type { ConvNetHead } from '@logitlab/models';
 import {
   CONVNET_HEADS,
   type DataKind,
+  type OptimizerKind,
   RECIPE_IDS,
   type Recipe as RegistryRecipe,
   type RecipeId,
@@ -34,8 +35,13 @@ export interface Recipe {
   id: ModelId;
   label: string;
   data: DataKind;
-  create(): Module;
-  makeOptimizer(): tf.Optimizer;
+  /** The recipe's model, or (MLPs only) the same with other hidden widths. */
+  create(hidden?: readonly number[] | null): Module;
+  /** The recipe's optimiser, or another kind / rate (the Train tab's settings). */
+  makeOptimizer(lr?: number, kind?: OptimizerKind): tf.Optimizer;
+  optimizer: OptimizerKind;
+  /** The MLPs' hidden widths and how many hidden layers they can have; null for the others. */
+  hidden: { sizes: readonly number[]; maxLayers: number } | null;
   loss(model: Module, x: tf.Tensor, y: tf.Tensor): tf.Scalar;
   accuracy: ((model: Module, x: tf.Tensor, y: tf.Tensor) => tf.Scalar) | null;
   afterStep?(model: Module): void;
@@ -51,8 +57,10 @@ function adapt(id: ModelId): Recipe {
     id,
     label: r.label,
     data: r.data,
-    create: () => r.create(),
-    makeOptimizer: () => r.makeOptimizer(),
+    create: (hidden) => (hidden && r.hidden ? r.hidden.create(hidden) : r.create()),
+    makeOptimizer: (lr, kind) => r.makeOptimizer(lr, kind),
+    optimizer: r.optimizer.kind,
+    hidden: r.hidden ? { sizes: r.hidden.sizes, maxLayers: r.hidden.maxLayers } : null,
     loss: (m, x, y) => r.loss(output(m, x, y), y) as tf.Scalar,
     accuracy: r.accuracy ? (m, x, y) => r.accuracy?.(output(m, x, y), y) as tf.Scalar : null,
     learningRate: r.optimizer.lr,

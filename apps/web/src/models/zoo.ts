@@ -1,7 +1,8 @@
 import { loadSafetensorsInto, moduleToSafetensors, type Module } from '@logitlab/layers';
 import { emit, exclusive, status } from '../app';
 import { getItem, removeItem, setItem } from '../state/store';
-import { RECIPES, type ModelId } from './recipes';
+import { weightsHash } from '../lib/weights-hash';
+import { MODEL_IDS, RECIPES, type ModelId } from './recipes';
 import { loadWeights, weightInfo, type WeightSource } from './weights';
 
 /** What an accuracy label says about the weights in use, or null when nothing measured them. */
@@ -18,11 +19,12 @@ export interface ZooEntry<M extends Module = Module> {
   measured: Measured | null;
 }
 
-/** Weights the user adopted, as stored in IndexedDB. */
+/** Weights the user adopted, as stored in IndexedDB (`hash` absent in records stored before links carried it). */
 interface Stored {
   bytes: Uint8Array;
   source: WeightSource;
   measured: Measured | null;
+  hash?: string;
 }
 
 const storedKey = (id: ModelId): string => `weights:${id}`;
@@ -113,8 +115,18 @@ export async function adoptWeights(id: ModelId, bytes: Uint8Array, source: Weigh
   await exclusive(() => loadSafetensorsInto(entry.model, bytes));
   entry.source = source;
   entry.measured = measured;
-  await setItem(storedKey(id), { bytes, source, measured } satisfies Stored);
+  await setItem(storedKey(id), { bytes, source, measured, hash: weightsHash(bytes) } satisfies Stored);
   emit('weights', id);
+}
+
+/** Every model whose adopted or uploaded weights this browser remembers, with their fingerprint and source. */
+export async function adoptedWeights(): Promise<Map<ModelId, { hash: string; source: WeightSource }>> {
+  const out = new Map<ModelId, { hash: string; source: WeightSource }>();
+  for (const id of MODEL_IDS) {
+    const stored = await getItem<Stored>(storedKey(id));
+    if (stored) out.set(id, { hash: stored.hash ?? weightsHash(stored.bytes), source: stored.source });
+  }
+  return out;
 }
 
 /** Forgets adopted weights and goes back to the shipped ones. */

@@ -20,6 +20,7 @@ import { readParam, writeParams } from '../state/url';
 import { DrawCanvas } from '../ui/draw-canvas';
 import { fmt, h } from '../ui/dom';
 import { HeatmapView } from '../ui/heatmap-view';
+import { linkSlider } from '../state/linked-slider';
 import type { Page } from './page';
 import { Coalescer, markRendered } from './render-state';
 
@@ -99,6 +100,9 @@ export function createPage(root: HTMLElement): Page {
   if (c && c in COMPARE) compareSelect.value = c;
   const dt = new HeatmapView({ id: 'heatmap-deep-taylor', width: W, height: H, scale: 5 });
   const sens = new HeatmapView({ id: 'heatmap-sensitivity', width: W, height: H, scale: 5 });
+  // Both overlays are part of the view a link reproduces.
+  linkSlider(dt.slider, 'explain-opacity');
+  linkSlider(sens.slider, 'compare-opacity');
   const shares = h('p', { class: 'muted', id: 'explain-shares' });
   const lrpCaption = h('span', { class: 'muted', id: 'lrp-note' });
   const compareNote = h('span', { class: 'muted', id: 'compare-note' });

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LatentModel } from '@logitlab/models';
-import { exclusive, on } from '../app';
+import { exclusive, on, status } from '../app';
 import { grayRgba } from '../lib/heatmap';
 import { boundsOf, lift, principalPlane, project, toLatent, toPixel, type Bounds, type Plane } from '../lib/latent';
 import { digitColor } from '../lib/palette';
@@ -12,6 +12,7 @@ import { decodePixels, encodePixels } from '../lib/pixels-codec';
 import { weightInfo } from '../models/weights';
 import { getModel, type ZooEntry } from '../models/zoo';
 import { readParam, writeParams } from '../state/url';
+import { parseSliderValues } from '../lib/slider-values';
 import { blit, DrawCanvas } from '../ui/draw-canvas';
 import { canvas, h } from '../ui/dom';
 import type { Page } from './page';
@@ -216,6 +217,25 @@ async function decodeLatest(c: Column, px: number, py: number): Promise<void> {
   }
 }
 
+/** The link's slider edits on top of the point's code (every render: the URL keeps describing the view). */
+async function applyLinkedSliders(c: Column): Promise<void> {
+  const raw = readParam('sliders');
+  const values = parseSliderValues(raw, SLIDERS, Number(c.sliders[0]?.min), Number(c.sliders[0]?.max));
+  if (raw !== null && !values)
+    status(`link: sliders "${raw.slice(0, 40)}" are not ${SLIDERS} whole numbers in the sliders' range; ignored`, true);
+  if (!values || !c.z) return;
+  // Only the sliders the sender moved: an untouched one shows its code rounded to 1/100, and
+  // writing that back would decode another digit than the sender saw.
+  values.forEach((v, i) => {
+    const sl = c.sliders[i];
+    if (sl && c.z && sl.value !== String(v)) {
+      sl.value = String(v);
+      c.z[i] = v / 100;
+    }
+  });
+  await decodeZ(c);
+}
+
 export function createPage(root: HTMLElement): Page {
   const pad = h('div', { class: 'card pad-card' });
   pad.append(h('h3', {}, 'Draw a digit to reconstruct'));
@@ -353,6 +373,7 @@ export function createPage(root: HTMLElement): Page {
       await reconstruct(c);
       await samples(c);
       if (c.click) await decodeClick(c, c.click.x, c.click.y);
+      if (c === vae.col) await applyLinkedSliders(c);
     }
     markRendered(root);
   }, root);
@@ -365,7 +386,8 @@ export function createPage(root: HTMLElement): Page {
     // The point asked for, not c.click: while a decode runs, a new point only queues, and c.click is
     // still an earlier one.
     const remember = (p: { x: number; y: number }): void => {
-      if (c === vae.col) writeParams({ z: `${(p.x / MAP).toFixed(3)},${(p.y / MAP).toFixed(3)}` });
+      // A new point starts from its own code: earlier slider edits no longer apply.
+      if (c === vae.col) writeParams({ z: `${(p.x / MAP).toFixed(3)},${(p.y / MAP).toFixed(3)}`, sliders: null });
     };
     c.map.style.touchAction = 'none';
     // Hover and drag decode continuously; a click (or lifting the finger) keeps the point in the URL.
@@ -406,6 +428,9 @@ export function createPage(root: HTMLElement): Page {
         void decodeZ(c);
       }),
     );
+    // The VAE's slider edits are part of the view a link reproduces (written when a slider is let go).
+    if (c === vae.col)
+      for (const sl of c.sliders) sl.addEventListener('change', () => writeParams({ sliders: c.sliders.map((s) => s.value).join(',') }));
   }
   draw.onChange(() => {
     drawn = true;

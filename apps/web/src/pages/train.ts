@@ -6,26 +6,18 @@ import { accuracyLabel, adoptWeights, currentWeights, getModel, revertToPretrain
 import { readParam, writeParams } from '../state/url';
 import { TrainRun, type RunResult } from '../train/client';
 import type { LossPoint } from '../train/protocol';
+import { describeSettings, sameArchitecture } from '../train/settings';
+import { slowBackendHint } from '../train/slow-hint';
 import { recentRate } from '../lib/rate';
 import { fmt, h } from '../ui/dom';
+import { runColor, runLegend } from '../ui/run-legend';
 import type { Page } from './page';
+import { settingsForm } from './train-settings';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip);
 
 type Point = { x: number; y: number };
 type LineChart = Chart<'line', Point[], unknown>;
-
-// One colour per model, so the four heads' runs overlay distinguishably (all >= 3:1 on white).
-const COLORS: Record<string, string> = {
-  'convnet-logits': '#3056d3',
-  'convnet-logSoftmax': '#1a7f4b',
-  'convnet-softmax': '#b54708',
-  'convnet-sigmoid': '#b42318',
-  explainer: '#6b3fa0',
-  autoencoder: '#4b5563',
-  'vae-mlp': '#9d174d',
-};
-const colorOf = (id: string): string => COLORS[id] ?? '#0e7490';
 
 function lineChart(el: HTMLCanvasElement, yTitle: string, yMax?: number): LineChart {
   return new Chart(el, {
@@ -51,6 +43,16 @@ export function createPage(root: HTMLElement): Page {
   const wanted = readParam('model') as ModelId | null;
   if (wanted && MODEL_IDS.includes(wanted)) modelSelect.value = wanted;
   const steps = h('input', { id: 'train-steps', type: 'number', min: 1, max: 100000, value: 300 });
+  const settings = settingsForm();
+  settings.load(
+    modelSelect.value as ModelId,
+    true,
+    wanted && !MODEL_IDS.includes(wanted)
+      ? [`model "${wanted.slice(0, 40)}" is not one of the ${MODEL_IDS.length} models; using ${modelSelect.value}`]
+      : [],
+  );
+  const hint = h('div', { class: 'log', id: 'train-hint', role: 'status' });
+  const legend = runLegend();
   const start = h('button', { class: 'btn primary', id: 'train-start' }, 'Train from scratch');
   const pause = h('button', { class: 'btn', id: 'train-pause', disabled: true }, 'Pause');
   const stop = h('button', { class: 'btn', id: 'train-stop', disabled: true }, 'Stop');
@@ -70,14 +72,17 @@ export function createPage(root: HTMLElement): Page {
       modelSelect,
       h('label', { for: 'train-steps' }, 'steps'),
       steps,
+      ...settings.rows,
     ),
+    settings.note,
     h(
       'p',
       { class: 'sub' },
-      'Adam on seeded synthetic digits (no download), in a Web Worker: the page stays responsive. The other tabs keep their weights until you press "Use these weights".',
+      'Seeded synthetic digits (no download), in a Web Worker: the page stays responsive. The settings start at the model\'s recipe and are part of the link. The other tabs keep their weights until you press "Use these weights".',
     ),
     h('div', { class: 'toolbar' }, start, pause, stop),
     progress,
+    hint,
     warnings,
     h('div', { class: 'toolbar spaced' }, use, discard),
     result,
@@ -130,15 +135,17 @@ export function createPage(root: HTMLElement): Page {
       'div',
       { class: 'row' },
       h('div', { class: 'stack' }, form, weightsCard),
-      h('div', { class: 'stack grow' }, charts, h('div', { class: 'toolbar' }, clearCharts)),
+      h('div', { class: 'stack grow' }, charts, legend.element, h('div', { class: 'toolbar' }, clearCharts)),
     ),
   );
 
   let lossChart: LineChart | null = null;
   let accChart: LineChart | null = null;
   let current: TrainRun | null = null;
-  let pending: { id: ModelId; result: RunResult } | null = null;
+  let pending: { id: ModelId; label: string; result: RunResult } | null = null;
   let runs = 0;
+  // First-step times per model and backend in this session, for the slow-backend hint's comparison.
+  const firstSteps = new Map<ModelId, Map<string, number>>();
   root.dataset.trainState = 'idle';
 
   function setState(s: 'idle' | 'running' | 'paused' | 'done' | 'stopped' | 'failed'): void {
@@ -146,6 +153,7 @@ export function createPage(root: HTMLElement): Page {
     const active = s === 'running' || s === 'paused';
     start.disabled = active;
     modelSelect.disabled = active;
+    settings.setDisabled(active);
     pause.disabled = !active;
     stop.disabled = !active;
     pause.textContent = s === 'paused' ? 'Resume' : 'Pause';
@@ -173,14 +181,25 @@ export function createPage(root: HTMLElement): Page {
   async function train(): Promise<void> {
     const id = modelSelect.value as ModelId;
     const total = Math.max(1, Math.floor(Number(steps.value) || 1));
+    const chosen = settings.current();
+    const fits = sameArchitecture(chosen, settings.defaults());
     runs++;
     root.dataset.runs = String(runs);
     const label = `#${runs} ${id.replace('convnet-', '')}`;
-    const color = colorOf(id);
+    const color = runColor(runs);
+    legend.add(runs, `${label}: ${describeSettings(chosen)}`);
     const lossData: Point[] = [];
     const heldLoss: Point[] = [];
     const heldAcc: Point[] = [];
-    lossChart?.data.datasets.push({ label, data: lossData, borderColor: color, backgroundColor: color, borderWidth: 1.5, pointRadius: 0 });
+    const named = `${label} (${describeSettings(chosen)})`;
+    lossChart?.data.datasets.push({
+      label: named,
+      data: lossData,
+      borderColor: color,
+      backgroundColor: color,
+      borderWidth: 1.5,
+      pointRadius: 0,
+    });
     lossChart?.data.datasets.push({
       label: `${label} held out`,
       data: heldLoss,
@@ -191,7 +210,14 @@ export function createPage(root: HTMLElement): Page {
       pointRadius: 2,
     });
     if (RECIPES[id].accuracy)
-      accChart?.data.datasets.push({ label, data: heldAcc, borderColor: color, backgroundColor: color, borderWidth: 1.5, pointRadius: 2 });
+      accChart?.data.datasets.push({
+        label: named,
+        data: heldAcc,
+        borderColor: color,
+        backgroundColor: color,
+        borderWidth: 1.5,
+        pointRadius: 2,
+      });
     warnings.replaceChildren();
     root.dataset.losses = '[]';
     root.dataset.warnings = '0';
@@ -201,11 +227,15 @@ export function createPage(root: HTMLElement): Page {
     const points: LossPoint[] = [];
     const losses: number[] = [];
     let backend = tf.getBackend();
+    const t0 = performance.now();
+    let firstStep = true;
+    hint.textContent = '';
+    delete root.dataset.firstStepMs;
     const evalEvery = Math.max(10, Math.round(total / 15));
     setState('running');
     progress.textContent = `starting a worker on ${backend}…`;
     const run = new TrainRun(
-      { id, steps: total, backend, evalEvery },
+      { id, steps: total, backend, evalEvery, settings: chosen },
       {
         onBackend: (name, note) => {
           backend = name;
@@ -215,6 +245,15 @@ export function createPage(root: HTMLElement): Page {
           progress.textContent = `worker started on ${name}${note ? ` (${note})` : ''}${first}; measuring the untrained model…`;
         },
         onLosses: (ps) => {
+          if (firstStep && ps.length) {
+            firstStep = false;
+            const ms = performance.now() - t0;
+            const timed = firstSteps.get(id) ?? new Map<string, number>();
+            hint.textContent = slowBackendHint(backend, ms, timed) ?? '';
+            timed.set(backend, ms);
+            firstSteps.set(id, timed);
+            root.dataset.firstStepMs = ms.toFixed(0);
+          }
           for (const p of ps) {
             points.push(p);
             losses.push(p.loss);
@@ -253,10 +292,14 @@ export function createPage(root: HTMLElement): Page {
     current = run;
     try {
       const r = await run.done;
-      pending = { id, result: r };
+      pending = { id, label, result: r };
       const acc = r.heldOut?.accuracy;
-      result.textContent = `Run ${label} ${r.stopped ? 'stopped' : 'finished'} at step ${r.steps}${acc == null ? '' : `, held-out accuracy ${(acc * 100).toFixed(1)}%`}. The other tabs still use their weights.`;
-      use.disabled = false;
+      const ended = `Run ${label} ${r.stopped ? 'stopped' : 'finished'} at step ${r.steps}${acc == null ? '' : `, held-out accuracy ${(acc * 100).toFixed(1)}%`}.`;
+      // Weights of other widths do not fit the model the other tabs hold: say so rather than fail on Use.
+      result.textContent = fits
+        ? `${ended} The other tabs still use their weights.`
+        : `${ended} Its hidden sizes (${chosen.hidden?.join('-')}) differ from the ${id} the other tabs use (${settings.defaults().hidden?.join('-')}), so these weights cannot be used there.`;
+      use.disabled = !fits;
       discard.disabled = false;
       setState(r.stopped ? 'stopped' : 'done');
     } catch (e) {
@@ -273,7 +316,7 @@ export function createPage(root: HTMLElement): Page {
   stop.addEventListener('click', () => current?.stop());
   use.addEventListener('click', () => {
     if (!pending) return;
-    const { id, result: r } = pending;
+    const { id, label, result: r } = pending;
     const acc = r.heldOut?.accuracy;
     void adoptWeights(
       id,
@@ -281,7 +324,8 @@ export function createPage(root: HTMLElement): Page {
       'trained in page',
       acc == null ? null : { accuracy: acc, on: 'synthetic digits, measured in this page' },
     ).then(async () => {
-      result.textContent = `The other tabs now use these ${id} weights (${r.steps} steps).`;
+      result.textContent = `The other tabs now use the weights of run ${label} (${r.steps} steps).`;
+      root.dataset.result = 'used';
       pending = null;
       use.disabled = true;
       discard.disabled = true;
@@ -290,13 +334,21 @@ export function createPage(root: HTMLElement): Page {
     });
   });
   discard.addEventListener('click', () => {
+    const label = pending?.label ?? '';
     pending = null;
     use.disabled = true;
     discard.disabled = true;
-    result.textContent = 'Discarded: the other tabs keep their weights.';
+    result.textContent = `Run ${label} discarded: the other tabs keep the weights they had.`;
+    root.dataset.result = 'discarded';
   });
   revert.addEventListener('click', () => {
-    void revertToPretrained(modelSelect.value as ModelId).then(() => describeInUse());
+    const id = modelSelect.value as ModelId;
+    void revertToPretrained(id).then(async () => {
+      await describeInUse();
+      // Whatever an earlier message said about adopted weights is no longer true for this model.
+      result.textContent = `Reverted: the other tabs use the shipped ${id} weights again.`;
+      root.dataset.result = 'reverted';
+    });
   });
   download.addEventListener('click', () => {
     const id = modelSelect.value as ModelId;
@@ -325,6 +377,8 @@ export function createPage(root: HTMLElement): Page {
       .then((buf) => adoptWeights(id, new Uint8Array(buf), 'uploaded', null))
       .then(async () => {
         weightsNote.textContent = `loaded ${file.name} into ${id}; every tab uses it now`;
+        result.textContent = `The other tabs use the uploaded ${id} weights, not a run's.`;
+        root.dataset.result = 'uploaded';
         weightsNote.classList.remove('error');
         await describeInUse();
       })
@@ -337,6 +391,8 @@ export function createPage(root: HTMLElement): Page {
   });
   modelSelect.addEventListener('change', () => {
     writeParams({ model: modelSelect.value });
+    // Another model starts from its own recipe (a convnet's SGD rate would not suit a VAE).
+    settings.load(modelSelect.value as ModelId, false);
     void describeInUse();
   });
   clearCharts.addEventListener('click', () => {
@@ -346,6 +402,7 @@ export function createPage(root: HTMLElement): Page {
       c.update('none');
     }
     root.dataset.runs = '0';
+    legend.clear();
   });
   on('backend', (name) => {
     // The worker follows the page's backend between two steps.

@@ -1,5 +1,6 @@
 import type { ModelId } from '../models/recipes';
 import type { FromWorker, HeldOutPoint, LossPoint, ToWorker } from './protocol';
+import type { TrainSettings } from './settings';
 
 export interface RunHandlers {
   onBackend?(name: string, note: string): void;
@@ -16,6 +17,8 @@ export interface RunOptions {
   backend: string;
   /** Held-out evaluation every this many steps (0: only before and after). */
   evalEvery?: number;
+  /** Learning rate, batch size, optimiser and widths; absent: the recipe's. */
+  settings?: TrainSettings;
 }
 
 export interface RunResult {
@@ -58,7 +61,14 @@ export class TrainRun {
         this.worker.terminate();
       });
     });
-    this.send({ type: 'start', id: opts.id, steps: opts.steps, backend: opts.backend, evalEvery: opts.evalEvery ?? 0 });
+    this.send({
+      type: 'start',
+      id: opts.id,
+      steps: opts.steps,
+      backend: opts.backend,
+      evalEvery: opts.evalEvery ?? 0,
+      settings: opts.settings ?? null,
+    });
   }
 
   pause(): void {

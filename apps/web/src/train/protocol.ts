@@ -1,8 +1,10 @@
 import type { ModelId } from '../models/recipes';
+import type { TrainSettings } from './settings';
 
 /** Messages from the page to the training worker. */
 export type ToWorker =
-  | { type: 'start'; id: ModelId; steps: number; backend: string; evalEvery: number }
+  /** `settings` absent: the recipe's own (learning rate, batch size, optimiser, widths). */
+  | { type: 'start'; id: ModelId; steps: number; backend: string; evalEvery: number; settings: TrainSettings | null }
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'stop' }

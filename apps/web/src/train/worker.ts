@@ -13,6 +13,7 @@ import { fit, PauseController, type Batch, type BatchSource } from '@logitlab/tr
 import { heldOutDigits, loaderFor } from '../models/data';
 import { RECIPES, type Recipe } from '../models/recipes';
 import type { FromWorker, HeldOutPoint, LossPoint, ToWorker } from './protocol';
+import type { TrainSettings } from './settings';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (m: FromWorker, transfer: Transferable[] = []): void => scope.postMessage(m, transfer);
@@ -25,7 +26,7 @@ let wantBackend: string | null = null;
 
 scope.addEventListener('message', (e: MessageEvent<ToWorker>) => {
   const m = e.data;
-  if (m.type === 'start') void run(m.id, m.steps, m.backend, m.evalEvery);
+  if (m.type === 'start') void run(m.id, m.steps, m.backend, m.evalEvery, m.settings);
   else if (m.type === 'pause') setPaused(true);
   else if (m.type === 'resume') setPaused(false);
   else if (m.type === 'stop') stop.abort();
@@ -104,15 +105,21 @@ function measure(recipe: Recipe, model: Module, step: number): HeldOutPoint {
   return { step, loss: loss / n, accuracy: recipe.accuracy ? correct / n : null };
 }
 
-async function run(id: keyof typeof RECIPES, steps: number, backend: string, evalEvery: number): Promise<void> {
+async function run(
+  id: keyof typeof RECIPES,
+  steps: number,
+  backend: string,
+  evalEvery: number,
+  settings: TrainSettings | null,
+): Promise<void> {
   try {
     await startBackend(backend);
     resetPitfallWarnings();
     setPitfallWarningSink((message) => post({ type: 'warning', message }));
     const recipe = RECIPES[id];
-    const model = recipe.create();
-    const loader = loaderFor(recipe.data, recipe.batchSize);
-    const optimizer = recipe.makeOptimizer();
+    const model = recipe.create(settings?.hidden);
+    const loader = loaderFor(recipe.data, settings?.batchSize ?? recipe.batchSize);
+    const optimizer = recipe.makeOptimizer(settings?.lr, settings?.optimizer);
     let lastHeldOut: HeldOutPoint | null = null;
     const heldOut = (step: number): void => {
       lastHeldOut = measure(recipe, model, step);
