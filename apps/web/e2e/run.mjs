@@ -1045,7 +1045,8 @@ const harness = {
   /** The viewport as the user sees it (not the full page). */
   shot: (page, name) => page.screenshot({ path: path.join(shots, name) }),
 };
-for (const suite of ['./first-minutes.mjs', './correct-maps.mjs', './keyboard-touch.mjs']) (await import(suite)).register(harness);
+for (const suite of ['./first-minutes.mjs', './correct-maps.mjs', './keyboard-touch.mjs', './real-digits.mjs'])
+  (await import(suite)).register(harness);
 
 // ---------- run ----------
 let passed = 0;
