@@ -139,6 +139,38 @@ export function register({ test, open, assert, drawSeven }) {
     });
   }
 
+  // The readout under the heatmap: the value of the map shown, at the pixel under the mouse; it follows a
+  // new map while the mouse rests, and a mouse that leaves clears it (issue 25: it did not clear).
+  test("hover readout: the map's value under the mouse, updated with a new map, cleared when the mouse leaves", async () => {
+    const { page, errors } = await open('classify');
+    await drawSeven(page, '#page-classify .draw-pad');
+    await settled(page);
+    const box = await page.locator('#classify-heatmap').boundingBox();
+    if (!box) throw new Error('#classify-heatmap has no box');
+    await page.mouse.move(box.x + (14.5 / 28) * box.width, box.y + (10.5 / 28) * box.height);
+    const read = () =>
+      page.$eval('#classify-heatmap', (c) => ({
+        text: document.querySelector('#classify-heatmap-value')?.textContent ?? '',
+        value: Number((c.getAttribute('data-relevance') ?? '').split(',')[10 * 28 + 14]),
+      }));
+    const first = await read();
+    await useMethod(page, 'gradient');
+    const second = await read();
+    await page.mouse.move(box.x + box.width + 40, box.y - 40);
+    const left = await read();
+    await page.close();
+    /** @param {{ text: string, value: number }} r */
+    const matches = (r) => {
+      const shown = Number(/^pixel \(14, 10\): R = (-?[\d.e+-]+)$/.exec(r.text)?.[1]);
+      return Math.abs(shown - r.value) <= 1e-4 * Math.max(1, Math.abs(r.value));
+    };
+    assert(matches(first), `over the map the readout says '${first.text}', the map holds ${first.value}`);
+    assert(first.value !== second.value, 'the gradient map has the same value there: the update is not tested');
+    assert(matches(second), `after a new map the readout says '${second.text}', the map holds ${second.value}`);
+    assert(!/^pixel \(/.test(left.text), `after the mouse left the readout still says '${left.text}'`);
+    assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+  });
+
   // webgl's maps against wasm's, within the issue's 1e-4 of max |R|, on a drawing (whose flat background
   // and saturated stroke tie many of conv1's 2 x 2 max-pool windows) and on an example digit. Before
   // @logitlab/backends replaced webgl's MaxPoolGrad (stock routes a tie to the window's last maximum,
