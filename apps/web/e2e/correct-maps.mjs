@@ -69,6 +69,15 @@ const poolTies = (page) =>
     return { ties, windows };
   });
 
+/** A share as the page's captions print it. @param {number} v */
+const pct = (v) => `${Math.round(v * 100)}%`;
+
+/** Does the readout show pixel (14, 10) with the map's value there? @param {{ text: string, value: number }} r */
+const readsPixel = (r) => {
+  const shown = Number(/^pixel \(14, 10\): R = (-?[\d.e+-]+)$/.exec(r.text)?.[1]);
+  return Math.abs(shown - r.value) <= 1e-4 * Math.max(1, Math.abs(r.value));
+};
+
 /** @param {Page} page @param {string} selector */
 async function press(page, selector) {
   await page.focus(selector);
@@ -110,7 +119,6 @@ export function register({ test, open, assert, drawSeven }) {
       // Not asserted: that the peak lies on the stroke. Each conv2 cell sees 14 x 14 pixels, and its peak
       // cell is centred on ink about as often as any cell (scripts/gradcam-peaks.mjs over 300 held-out
       // MNIST digits): the caption says so with those numbers, which is what is checked.
-      const pct = (/** @type {number} */ v) => `${Math.round(v * 100)}%`;
       assert(
         caption.includes(`on ${measured.digits} held-out MNIST digits its peak lies on ink for ${pct(measured.peakOnInk.page)}`) &&
           caption.includes(`a random pixel ${pct(measured.peakOnInk.randomPixel)}`) &&
@@ -159,15 +167,10 @@ export function register({ test, open, assert, drawSeven }) {
     await page.mouse.move(box.x + box.width + 40, box.y - 40);
     const left = await read();
     await page.close();
-    /** @param {{ text: string, value: number }} r */
-    const matches = (r) => {
-      const shown = Number(/^pixel \(14, 10\): R = (-?[\d.e+-]+)$/.exec(r.text)?.[1]);
-      return Math.abs(shown - r.value) <= 1e-4 * Math.max(1, Math.abs(r.value));
-    };
-    assert(matches(first), `over the map the readout says '${first.text}', the map holds ${first.value}`);
+    assert(readsPixel(first), `over the map the readout says '${first.text}', the map holds ${first.value}`);
     assert(first.value !== second.value, 'the gradient map has the same value there: the update is not tested');
-    assert(matches(second), `after a new map the readout says '${second.text}', the map holds ${second.value}`);
-    assert(!/^pixel \(/.test(left.text), `after the mouse left the readout still says '${left.text}'`);
+    assert(readsPixel(second), `after a new map the readout says '${second.text}', the map holds ${second.value}`);
+    assert(!left.text.startsWith('pixel ('), `after the mouse left the readout still says '${left.text}'`);
     assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
   });
 

@@ -180,7 +180,7 @@ export function register({ test, open, assert, drawSeven, renders, nextRender, s
       await page.route(/\/mnist\/t10k-subset-/, (route) => route.fulfill({ status: 404, body: 'gone' }));
       await page.reload();
       await page.waitForSelector('#page-explain[data-state="ready"]');
-      await page.waitForFunction(() => /^examples: synthetic/.test(document.querySelector('#explain-bank')?.textContent ?? ''));
+      await page.waitForFunction(() => (document.querySelector('#explain-bank')?.textContent ?? '').startsWith('examples: synthetic'));
       const state = () =>
         page.$eval('#page-explain', (el) => ({
           ood: el.getAttribute('data-ood'),

@@ -16,6 +16,7 @@ export async function maxPoolTieCheck() {
     [[2, 7, 8, 3], 3, 1, 'valid'],
     [[2, 6, 6, 3], 2, 2, 'same'],
   ];
+  /** @type {string[]} */
   const errors = [];
   let ties = 0;
   const before = tf.memory().numTensors;
@@ -29,16 +30,17 @@ export async function maxPoolTieCheck() {
       const level = seed % 5 < 3 ? 0 : seed % 5 === 3 ? 1 : 0.5;
       xv[i] = i % ch === ch - 1 ? -0.42 - level : level * 2.82 - 0.42;
     }
-    const at = (/** @type {number[]} */ [b, r, c, d]) => ((b * h + r) * w + c) * ch + d;
-    xv[at([1, 0, 1, 0])] = Number.NaN;
-    for (const [r, c] of [
+    const at = (/** @type {number} */ b, /** @type {number} */ r, /** @type {number} */ c, /** @type {number} */ d) =>
+      ((b * h + r) * w + c) * ch + d;
+    xv[at(1, 0, 1, 0)] = Number.NaN;
+    for (const [r, c] of /** @type {Array<[number, number]>} */ ([
       [2, 2],
       [2, 3],
       [3, 2],
       [3, 3],
-    ])
-      xv[at([1, r, c, 1])] = Number.NEGATIVE_INFINITY;
-    xv[at([1, 4, 5, 0])] = Number.POSITIVE_INFINITY;
+    ]))
+      xv[at(1, r, c, 1)] = Number.NEGATIVE_INFINITY;
+    xv[at(1, 4, 5, 0)] = Number.POSITIVE_INFINITY;
 
     const x = tf.tensor4d(xv, shape);
     const [dy, g] = tf.tidy(() => {
@@ -66,14 +68,15 @@ export async function maxPoolTieCheck() {
                 const r = oh * stride - c.padInfo.top + wr;
                 const col = ow * stride - c.padInfo.left + wc;
                 if (r < 0 || r >= h || col < 0 || col >= w) continue;
-                const i = at([b, r, col, d]);
-                if (xv[i] > best) {
-                  best = xv[i];
+                const i = at(b, r, col, d);
+                const v = /** @type {number} */ (xv[i]);
+                if (v > best) {
+                  best = v;
                   arg = i;
                   count = 1;
-                } else if (xv[i] === best) count++;
+                } else if (v === best) count++;
               }
-            if (arg >= 0) expected[arg] += dyv[o];
+            if (arg >= 0) expected[arg] = /** @type {number} */ (expected[arg]) + dyv[o];
             if (count > 1) ties++;
           }
     expected.forEach((e, i) => {

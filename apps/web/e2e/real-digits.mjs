@@ -54,7 +54,7 @@ export function register({ test, open, assert }) {
         if (SUBSET.test(r.url())) subset.push(r.url());
       });
       await reload(page, 'classify');
-      await page.waitForFunction(() => /^examples: /.test(document.querySelector('#classify-bank')?.textContent ?? ''));
+      await page.waitForFunction(() => (document.querySelector('#classify-bank')?.textContent ?? '').startsWith('examples: '));
       const label = await text(page, '#classify-bank');
       await page.focus('#classify-pick [data-digit="3"]');
       await page.keyboard.press('Enter');
@@ -76,7 +76,7 @@ export function register({ test, open, assert }) {
         assert(/CC BY-SA 3\.0/.test(licence) && /300 digits/.test(licence), `mnist/LICENSE.txt: ${licence.slice(0, 120)}`);
       } else {
         console.log(`       (no ${mnistDir}: the build shipped no digits)`);
-        assert(/^examples: synthetic digits, not MNIST/.test(label), `without shipped digits the examples say '${label}'`);
+        assert(label.startsWith('examples: synthetic digits, not MNIST'), `without shipped digits the examples say '${label}'`);
         assert(subset.length === 0, 'the page asked for digits the build did not ship');
       }
       assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
@@ -86,15 +86,15 @@ export function register({ test, open, assert }) {
       const { page, errors } = await open('classify', { viewport });
       await page.route(SUBSET, (route) => route.fulfill({ status: 404, body: 'gone' }));
       await reload(page, 'classify');
-      await page.waitForFunction(() => /^examples: /.test(document.querySelector('#classify-bank')?.textContent ?? ''));
+      await page.waitForFunction(() => (document.querySelector('#classify-bank')?.textContent ?? '').startsWith('examples: '));
       const classify = await text(page, '#classify-bank');
       await page.click('#tab-explain');
       await page.waitForSelector('#page-explain[data-state="ready"]');
-      await page.waitForFunction(() => /^examples: /.test(document.querySelector('#explain-bank')?.textContent ?? ''));
+      await page.waitForFunction(() => (document.querySelector('#explain-bank')?.textContent ?? '').startsWith('examples: '));
       const explain = await text(page, '#explain-bank');
       await page.close();
-      assert(/^examples: synthetic digits, not MNIST/.test(classify), `Classify says '${classify}'`);
-      assert(/^examples: synthetic digits, not MNIST/.test(explain), `Explain says '${explain}'`);
+      assert(classify.startsWith('examples: synthetic digits, not MNIST'), `Classify says '${classify}'`);
+      assert(explain.startsWith('examples: synthetic digits, not MNIST'), `Explain says '${explain}'`);
       // the refused files are the only errors (Chromium logs a failed load as one)
       const other = errors.filter((e) => !/404|Failed to load resource/.test(e));
       assert(other.length === 0, `console errors: ${other.join(' | ')}`);
@@ -103,7 +103,7 @@ export function register({ test, open, assert }) {
     test(`a failed MNIST download is one line (${name}): the label keeps the examples in use and names the failure`, async () => {
       const { page, errors } = await open('explain', { viewport });
       await page.route(MIRRORS, (route) => route.abort('connectionrefused'));
-      await page.waitForFunction(() => /^examples: /.test(document.querySelector('#explain-bank')?.textContent ?? ''));
+      await page.waitForFunction(() => (document.querySelector('#explain-bank')?.textContent ?? '').startsWith('examples: '));
       const before = await text(page, '#explain-bank');
       await page.click('#explain-mnist');
       await page.waitForFunction(() => /download failed/.test(document.querySelector('#explain-bank')?.textContent ?? ''), null, {

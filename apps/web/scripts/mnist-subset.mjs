@@ -18,7 +18,7 @@ const PER_DIGIT = 30;
  */
 export function balancedIndices(labels, perDigit) {
   if (!Number.isInteger(perDigit) || perDigit < 1) throw new RangeError(`perDigit must be a positive integer, got ${perDigit}`);
-  const taken = new Array(10).fill(0);
+  const taken = Array.from({ length: 10 }, () => 0);
   const out = [];
   for (let i = 0; i < labels.length; i++) {
     const d = labels[i];
@@ -84,7 +84,7 @@ export function mnistSubset({ dataDir }) {
     async config() {
       const r = await subset();
       const shipped = 'files' in r ? { dir: SUBSET_DIR, ...SUBSET_FILES } : null;
-      return { define: { __MNIST_SUBSET__: JSON.stringify(shipped) } };
+      return { define: { LOGITLAB_MNIST_SUBSET: JSON.stringify(shipped) } };
     },
     /** @this {{ emitFile(f: object): string, warn(m: string): void }} */
     async generateBundle() {

@@ -21,7 +21,7 @@ class ShippedDigitsError extends LogitlabError {
 
 /** What the build shipped (scripts/mnist-subset.mjs), or null: then nothing is fetched. */
 function shippedFiles(): { dir: string; images: string; labels: string } | null {
-  return typeof __MNIST_SUBSET__ === 'undefined' ? null : __MNIST_SUBSET__;
+  return typeof LOGITLAB_MNIST_SUBSET === 'undefined' ? null : LOGITLAB_MNIST_SUBSET;
 }
 
 const synthetic = (): DigitBank => ({
