@@ -1,5 +1,8 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import { sourceAliases } from '../../scripts/source-paths.mjs';
+import { mnistSubset } from './scripts/mnist-subset.mjs';
 
 // The app compiles the workspace packages from their src (as vitest does), so `vite build` never
 // depends on the packages having been built first: the one source mapping (each package's exports onto
@@ -20,9 +23,14 @@ const isolation = {
 // worker's bundle starts the same threaded build, so it gets the same setting.
 const minify = { compress: false, mangle: true, codegen: { removeWhitespace: true } } as const;
 
+// The repo's shared copy of MNIST, where make-weights.mjs and the e2e suite find it: a few hundred of its
+// test digits go into the build for the example buttons (scripts/mnist-subset.mjs); nothing is committed.
+const mnistDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/data/mnist');
+
 export default defineConfig({
   base: './',
   resolve: { alias },
+  plugins: [mnistSubset({ dataDir: mnistDir })],
   server: { headers: isolation, host: '127.0.0.1' },
   preview: { headers: isolation, host: '127.0.0.1' },
   build: {

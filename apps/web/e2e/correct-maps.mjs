@@ -1,7 +1,9 @@
 // @ts-check
 // Maps that mean what they show (issue 25, item 4), at a laptop's and a phone's viewport: Grad-CAM's
 // cells placed on their receptive fields (the border unpadded convolutions lose is not stretched), an explanation computed on
-// another backend says so, and how far webgl's maps are from wasm's. Registered by run.mjs.
+// another backend says so, and webgl's maps equal wasm's. Registered by run.mjs.
+
+import { maxPoolTieCheck } from './max-pool-tie-check.mjs';
 
 /**
  * @typedef {import('playwright-core').Page} Page
@@ -67,6 +69,15 @@ const poolTies = (page) =>
     return { ties, windows };
   });
 
+/** A share as the page's captions print it. @param {number} v */
+const pct = (v) => `${Math.round(v * 100)}%`;
+
+/** Does the readout show pixel (14, 10) with the map's value there? @param {{ text: string, value: number }} r */
+const readsPixel = (r) => {
+  const shown = Number(/^pixel \(14, 10\): R = (-?[\d.e+-]+)$/.exec(r.text)?.[1]);
+  return Math.abs(shown - r.value) <= 1e-4 * Math.max(1, Math.abs(r.value));
+};
+
 /** @param {Page} page @param {string} selector */
 async function press(page, selector) {
   await page.focus(selector);
@@ -82,6 +93,8 @@ export function register({ test, open, assert, drawSeven }) {
       await settled(page);
       await useMethod(page, 'gradCam');
       const cam = await relevance(page);
+      const caption = await page.$eval('#classify-caption', (el) => el.textContent ?? '');
+      const measured = await page.evaluate(async () => (await fetch('weights/gradcam-peaks.json')).json());
       // The network's input as the page shows it: the 84 x 84 preview, 3 screen pixels per input pixel.
       const input = await page.$eval('#page-classify canvas.preview', (c) => {
         const d = /** @type {HTMLCanvasElement} */ (c).getContext('2d')?.getImageData(0, 0, 84, 84).data;
@@ -103,9 +116,15 @@ export function register({ test, open, assert, drawSeven }) {
       );
       assert(Math.max(...cam) > 0, 'Grad-CAM is empty');
       assert(clamped, 'the Grad-CAM border is not clamped to the first cells: the map is stretched over the input');
-      // Not asserted: that the peak lies on the stroke. Each conv2 cell sees 14 x 14 pixels, and for this
-      // 7 the strongest cells are centred inside its angle (measured over 60 MNIST test digits: the peak
-      // is on ink for 20 with this placement, 9 stretched; the map's share on ink 0.25 vs 0.16).
+      // Not asserted: that the peak lies on the stroke. Each conv2 cell sees 14 x 14 pixels, and its peak
+      // cell is centred on ink about as often as any cell (scripts/gradcam-peaks.mjs over 300 held-out
+      // MNIST digits): the caption says so with those numbers, which is what is checked.
+      assert(
+        caption.includes(`on ${measured.digits} held-out MNIST digits its peak lies on ink for ${pct(measured.peakOnInk.page)}`) &&
+          caption.includes(`a random pixel ${pct(measured.peakOnInk.randomPixel)}`) &&
+          caption.includes(`(${pct(measured.peakCellCentreOnInk.conv2)} vs ${pct(measured.peakCellCentreOnInk.conv2Chance)}`),
+        `the Grad-CAM caption does not quote gradcam-peaks.json: '${caption}'`,
+      );
       assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
     });
 
@@ -128,11 +147,38 @@ export function register({ test, open, assert, drawSeven }) {
     });
   }
 
-  // webgl's maps against wasm's: within 1e-4 of max |R| (the issue's bar) for an input without tied
-  // max-pool windows; for a drawing with ties, measured and logged (the cause is shown, not fixed).
-  test('webgl vs wasm: the heatmaps of a drawn 7 and an example 3, per method (max |difference| / max |R|), and the max-pool ties behind them', async () => {
-    // the example 3 must be tie-free for the 1e-4 bound to be the one checked
-    let tieFree = false;
+  // The readout under the heatmap: the value of the map shown, at the pixel under the mouse; it follows a
+  // new map while the mouse rests, and a mouse that leaves clears it (issue 25: it did not clear).
+  test("hover readout: the map's value under the mouse, updated with a new map, cleared when the mouse leaves", async () => {
+    const { page, errors } = await open('classify');
+    await drawSeven(page, '#page-classify .draw-pad');
+    await settled(page);
+    const box = await page.locator('#classify-heatmap').boundingBox();
+    if (!box) throw new Error('#classify-heatmap has no box');
+    await page.mouse.move(box.x + (14.5 / 28) * box.width, box.y + (10.5 / 28) * box.height);
+    const read = () =>
+      page.$eval('#classify-heatmap', (c) => ({
+        text: document.querySelector('#classify-heatmap-value')?.textContent ?? '',
+        value: Number((c.getAttribute('data-relevance') ?? '').split(',')[10 * 28 + 14]),
+      }));
+    const first = await read();
+    await useMethod(page, 'gradient');
+    const second = await read();
+    await page.mouse.move(box.x + box.width + 40, box.y - 40);
+    const left = await read();
+    await page.close();
+    assert(readsPixel(first), `over the map the readout says '${first.text}', the map holds ${first.value}`);
+    assert(first.value !== second.value, 'the gradient map has the same value there: the update is not tested');
+    assert(readsPixel(second), `after a new map the readout says '${second.text}', the map holds ${second.value}`);
+    assert(!left.text.startsWith('pixel ('), `after the mouse left the readout still says '${left.text}'`);
+    assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+  });
+
+  // webgl's maps against wasm's, within the issue's 1e-4 of max |R|, on a drawing (whose flat background
+  // and saturated stroke tie many of conv1's 2 x 2 max-pool windows) and on an example digit. Before
+  // @logitlab/backends replaced webgl's MaxPoolGrad (stock routes a tie to the window's last maximum,
+  // wasm to the first) the drawn 7's LRP, gradient and integrated-gradients maps differed by ~0.35.
+  test('webgl vs wasm: the heatmaps of a drawn 7 (tied max-pool windows) and an example 3 agree within 1e-4 of max |R|, per method', async () => {
     const { page, errors } = await open('classify');
     /** @type {Array<{ source: string, ties: { ties: number, windows: number }, report: Array<{ method: string, worst: number, pixels: number, length: number }> }>} */
     const results = [];
@@ -160,29 +206,39 @@ export function register({ test, open, assert, drawSeven }) {
         const diffs = a.map((v, i) => Math.abs(v - (b[i] ?? Number.NaN)));
         return { method, worst: Math.max(...diffs) / scale, pixels: diffs.filter((d) => d > 1e-4 * scale).length, length: b.length };
       });
-      const ties = await poolTies(page);
-      if (source === 'example 3') tieFree = ties.ties === 0;
-      results.push({ source, ties, report });
+      results.push({ source, ties: await poolTies(page), report });
     }
     await page.close();
-    assert(tieFree, 'the example 3 has tied max-pool windows: the 1e-4 comparison did not run');
     for (const { source, ties, report } of results) {
       console.log(
         `       ${source}: conv1's 2 x 2 max-pool windows with a tied maximum ${ties.ties} of ${ties.windows}; webgl vs wasm: ${report.map((r) => `${r.method} ${r.worst.toExponential(1)} (${r.pixels} px over 1e-4)`).join('; ')}`,
       );
       for (const r of report) {
         assert(r.length === 784 && Number.isFinite(r.worst), `${source}, ${r.method}: ${r.length} values`);
-        // Without tied max-pool windows the backends agree to the issue's 1e-4 of max |R| (measured
-        // ~6e-6). With ties (a drawing's saturated stroke and flat background) each backend's max-pool
-        // gradient routes to its own winner of the tie: measured 0.35-0.37 of max |R| for LRP, gradient
-        // and integrated gradients, not fixed here; the looser bound only catches anything worse.
-        const bound = ties.ties === 0 ? 1e-4 : 0.5;
         assert(
-          r.worst < bound,
+          r.worst < 1e-4,
           `${source} (${ties.ties} tied windows), ${r.method}: webgl's map differs from wasm's by ${r.worst} of max |R|`,
         );
       }
     }
+    // the drawing must hold ties, or the comparison above says nothing about them
+    const drawn = results.find((r) => r.source === 'drawn 7');
+    assert((drawn?.ties.ties ?? 0) > 100, `the drawn 7 has only ${drawn?.ties.ties} tied max-pool windows`);
+    assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+  });
+
+  test("webgl's max-pool gradient: a tied window's gradient goes to its first maximum (PyTorch's rule), for the cases @logitlab/backends tests in Node", async () => {
+    const { page, errors } = await open('classify');
+    await useBackend(page, 'webgl');
+    const wrong = await page.evaluate(maxPoolTieCheck);
+    await page.close();
+    assert(wrong.backend === 'webgl', `ran on ${wrong.backend}`);
+    assert(wrong.ties > 100, `only ${wrong.ties} tied windows: the cases test nothing`);
+    assert(wrong.leaked === 0, `${wrong.leaked} tensors leaked`);
+    assert(
+      wrong.errors.length === 0,
+      `webgl's max-pool gradient differs from the first-maximum rule: ${wrong.errors.slice(0, 5).join('; ')}`,
+    );
     assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
   });
 }

@@ -1053,6 +1053,7 @@ for (const suite of [
   './url-state.mjs',
   './touch-targets.mjs',
   './your-model.mjs',
+  './real-digits.mjs',
 ])
   (await import(suite)).register(harness);
 

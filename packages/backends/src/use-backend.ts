@@ -9,6 +9,7 @@ import type { BackendInfo, BackendName, BackendStatus, ConcreteBackendName, UseB
 import { registerWasmTrainingKernels } from './wasm/register';
 import { registerCpuFixes } from './cpu/register';
 import { registerWebgpuTrainingKernels } from './webgpu/register';
+import { registerWebglKernelFixes } from './webgl/register';
 
 // A threaded start that neither succeeds nor fails within this time is abandoned for 1 thread.
 const THREADED_START_TIMEOUT_MS = 30_000;
@@ -97,6 +98,8 @@ export function createBackendApi(adapter: PlatformAdapter): BackendApi {
     const mod = await load(name);
     quietCpuBanner();
     if (name === 'cpu') registerCpuFixes();
+    // tfjs-backend-webgl was imported by now (its stock kernels registered); it runs only in a browser
+    if (name === 'webgl') registerWebglKernelFixes();
     const started =
       name === 'wasm'
         ? await startWasm(mod as unknown as WasmModule, options)

@@ -11,6 +11,7 @@ import { codeForConvnet } from '../models/coding';
 import { digitBank, nextExample } from '../models/digit-bank';
 import { COMPOSITES, DEFAULT_COMPOSITE, explainOutput, METHOD_LABELS, METHODS, type Method } from '../models/explainer';
 import { oodStats, type PageOodStats } from '../models/ood-stats';
+import { gradCamPeakNote, gradCamPeaks } from '../models/gradcam-peaks';
 import { conservationLine } from '../models/sum-rule';
 import { distanceFinding, inkFinding, inkMass, nearestDistance } from '../lib/ood';
 import { PredictionStrip } from '../ui/prediction-strip';
@@ -264,6 +265,8 @@ export function createPage(root: HTMLElement): Page {
     const method = methodSelect.value as Method;
     const chosen = models.find((e) => e.model.head === target.head) ?? models[0];
     const stats = (await oodStats())?.classify ?? null;
+    // why Grad-CAM's peak may sit beside the stroke, measured on held-out digits (scripts/gradcam-peaks.mjs)
+    const peaks = method === 'gradCam' ? await gradCamPeaks() : null;
     // The distance check holds for the weights make-ood.mjs measured, and only while they are in use.
     const measured = models.find((e) => e.id === stats?.model && e.source === 'pretrained');
     const { outputs, relevance, stages, features } = await exclusive(async () => {
@@ -314,7 +317,7 @@ export function createPage(root: HTMLElement): Page {
     heatmap.set(img.data, relevance.values, [0, 1], label);
     caption.textContent = `${methodName}: ${conservationLine(method, relevance.total, relevance.should)}${
       method === 'lrp' || method === 'integratedGradients' ? `; f(x) is the logit of ${shown}` : ''
-    }.`;
+    }.${peaks ? ` ${gradCamPeakNote(peaks)}` : ''}`;
     // The heads ran on the page's backend; an explanation webgpu cannot give ran elsewhere, and says so.
     const page = tf.getBackend();
     fallback.hidden = relevance.backend === page;

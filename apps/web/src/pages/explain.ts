@@ -12,7 +12,7 @@ import { explainerFeatures } from '../models/features';
 import { oodStats } from '../models/ood-stats';
 import { sumRule } from '../models/sum-rule';
 import { TARGET_DIGITS } from '../models/data';
-import { digitBank, downloadMnist, nextExample, onDigitBank } from '../models/digit-bank';
+import { digitBank, downloadMnist, nextExample, onDigitBank, type DigitBank } from '../models/digit-bank';
 import { COMPARE_METHODS, METHOD_LABELS } from '../models/explainer';
 import { onSyncReadableBackend } from '@logitlab/backends';
 import { accuracyLabel, getModel, type ZooEntry } from '../models/zoo';
@@ -274,15 +274,19 @@ export function createPage(root: HTMLElement): Page {
   function pick(side: 'left' | 'right', digit: number): Promise<void> {
     return digitBank().then((b) => draw.paint(nextExample(b, digit), { x: side === 'left' ? 0 : 28, y: 0, width: 28, height: 28 }));
   }
-  const showBank = (label: string, real: boolean): void => {
-    bankLabel.textContent = `examples: ${label}`;
-    getMnist.hidden = real;
+  // the download stays on offer until the whole test split is in use (the build may ship a subset)
+  const showBank = (b: DigitBank): void => {
+    bankLabel.textContent = `examples: ${b.label}`;
+    getMnist.hidden = b.real && !b.partial;
   };
-  onDigitBank((b) => showBank(b.label, b.real));
+  onDigitBank(showBank);
   getMnist.addEventListener('click', () => {
     bankLabel.textContent = 'downloading the MNIST test split (1.6 MB)…';
-    void downloadMnist().catch((e: Error) => {
-      bankLabel.textContent = `examples: synthetic digits (MNIST download failed: ${e.message})`;
+    void downloadMnist().catch(async (e: Error) => {
+      // a label holds one line: the loader's message lists every mirror's failure on lines of its own
+      const kept = await digitBank();
+      bankLabel.textContent = `examples: ${kept.label}; MNIST download failed: ${e.message.split('\n')[0]?.replace(/:$/, '')}`;
+      bankLabel.title = e.message;
     });
   });
   for (const side of ['left', 'right'] as const) {
@@ -312,8 +316,7 @@ export function createPage(root: HTMLElement): Page {
       loaded ??= getModel<SumPoolExplainer>('explainer').then(async (e) => {
         entry = e;
         markComposites(e.model);
-        const b = await digitBank();
-        showBank(b.label, b.real);
+        showBank(await digitBank());
         const shared = readParam('draw-explain');
         const pixels = shared ? decodePixels(shared, W * H) : null;
         if (pixels) draw.paint(pixels);

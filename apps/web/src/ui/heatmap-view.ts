@@ -32,6 +32,8 @@ export class HeatmapView {
   private readonly bar: HTMLCanvasElement;
   private readonly legendText = h('span', { class: 'muted' }, 'against · 0 · for');
   private signedLegend: boolean | null = null;
+  /** The pixel under the mouse or last tapped, whose value the readout shows. */
+  private pointedAt: { x: number; y: number } | null = null;
 
   constructor(private readonly opts: HeatmapViewOptions) {
     this.canvas = canvas(opts.width * opts.scale, opts.height * opts.scale, {
@@ -63,18 +65,27 @@ export class HeatmapView {
     this.slider.addEventListener('input', () => this.draw());
     const readout = (e: PointerEvent): void => {
       const r = this.canvas.getBoundingClientRect();
-      const cx = Math.floor(((e.clientX - r.left) / r.width) * opts.width);
-      const cy = Math.floor(((e.clientY - r.top) / r.height) * opts.height);
-      const v = cx >= 0 && cx < opts.width ? this.relevance[cy * opts.width + cx] : undefined;
-      if (v !== undefined) this.hover.textContent = `pixel (${cx}, ${cy}): R = ${fmt(v, 4)}`;
+      const x = Math.floor(((e.clientX - r.left) / r.width) * opts.width);
+      const y = Math.floor(((e.clientY - r.top) / r.height) * opts.height);
+      if (x >= 0 && x < opts.width && y >= 0 && y < opts.height) this.pointedAt = { x, y };
+      this.showValue();
     };
     // pointerdown too: a finger's tap moves no pointer, and a phone has no hover
     this.canvas.addEventListener('pointermove', readout);
     this.canvas.addEventListener('pointerdown', readout);
     // a mouse that leaves clears the readout; a tapped value stays until the next tap
     this.canvas.addEventListener('pointerleave', (e) => {
-      if (e.pointerType === 'mouse') this.hover.textContent = HOVER_HINT;
+      if (e.pointerType !== 'mouse') return;
+      this.pointedAt = null;
+      this.showValue();
     });
+  }
+
+  /** The value of the current map at the pointed pixel: a new map under a resting pointer or a tapped pixel updates it. */
+  private showValue(): void {
+    const at = this.pointedAt;
+    const v = at ? this.relevance[at.y * this.opts.width + at.x] : undefined;
+    this.hover.textContent = at && v !== undefined ? `pixel (${at.x}, ${at.y}): R = ${fmt(v, 4)}` : HOVER_HINT;
   }
 
   get opacity(): number {
@@ -100,6 +111,7 @@ export class HeatmapView {
     this.canvas.dataset.peak = String(peak);
     // the values themselves, to 6 significant digits, so the e2e suite can compare backends' maps
     this.canvas.dataset.relevance = Array.from(relevance, (v) => Number(v.toPrecision(6))).join(',');
+    this.showValue();
     this.draw();
   }
 
