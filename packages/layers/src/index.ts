@@ -9,6 +9,7 @@ export {
   ModeError,
   DtypeError,
   ModuleDisposedError,
+  DisposedInputError,
 } from './errors';
 export { manualSeed, getRngState, setRngState, nextUint32, nextFloat, randUniform, randNormal } from './random';
 export { kaimingUniform, biasUniform } from './init';
