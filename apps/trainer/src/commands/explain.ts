@@ -9,7 +9,7 @@ import { MNIST_MEAN, MNIST_STD } from '@logitlab/datasets';
 import { loadDigits, normalised } from '../data';
 import { UsageError } from '../errors';
 import { writeJsonAtomic } from '../fsutil';
-import type { BackendChoice, CommonOptions, ExplainFlags } from '../options';
+import type { CommonOptions, ExplainFlags } from '../options';
 import { renderChartPng } from '../plot/chart';
 import { heatmapFigureSpec } from '../plot/heatmap';
 import { buildModel } from '../recipes';
