@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nextRender, ready, renders, watch } from './app-signals.mjs';
 import { assert, test } from './runner.mjs';
 import { serve } from './serve.mjs';
 
@@ -127,34 +128,6 @@ export async function startHarness() {
   };
   return { harness, close };
 }
-
-/** Collects console errors and uncaught exceptions (of the page and its workers). @param {Page} page */
-function watch(page) {
-  /** @type {string[]} */
-  const errors = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
-  return errors;
-}
-
-/** @param {Page} page @param {string} tab */
-async function ready(page, tab) {
-  await page.waitForSelector('body[data-ready="true"]');
-  await page.waitForSelector(`#page-${tab}[data-state="ready"]`);
-}
-
-/** Waits until the page's render counter moves past `after`. @param {Page} page @param {string} id @param {number} after */
-async function nextRender(page, id, after) {
-  await page.waitForFunction(
-    ([sel, n]) => Number(document.querySelector(sel)?.getAttribute('data-renders') ?? 0) > n,
-    /** @type {const} */ ([`#page-${id}`, after]),
-  );
-}
-
-/** @param {Page} page @param {string} id */
-const renders = (page, id) => page.$eval(`#page-${id}`, (el) => Number(el.getAttribute('data-renders') ?? 0));
 
 /**
  * Draws a "7"-like stroke on a pad with the mouse (grid coordinates scaled to the element).
