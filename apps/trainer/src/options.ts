@@ -28,6 +28,20 @@ export interface CommonOptions {
 }
 
 /**
+ * What `logitlab explain <run-dir | model.onnx>` takes besides the model (the `--dataset` mode aside):
+ * one shape for the CLI's action and both commands, which differ only in how they name the model.
+ */
+export interface ExplainFlags {
+  backend: BackendChoice;
+  /** A count; for an .onnx model also a dataset name, an IDX file or a directory of PNGs. */
+  images: number | string;
+  method: string;
+  composite?: string;
+  target?: number;
+  out?: string;
+}
+
+/**
  * `explain --images` draws from the test split (10,000 images in MNIST): a larger count cannot be
  * served, and 1e9 failed as a raw "Invalid typed array length" while allocating.
  */

@@ -21,7 +21,7 @@ import {
   parseRunDirOrOnnx,
   resolveCommonOptions,
 } from './options';
-import type { CommonOptions } from './options';
+import type { CommonOptions, ExplainFlags } from './options';
 import type { ExplainDatasetFlags } from './commands/explain-dataset';
 import type { MergeFlags } from './commands/merge';
 import { parseShard } from './dataset-run/shard';
@@ -90,15 +90,8 @@ export interface Actions {
     data: CommonOptions['data'] | undefined;
     download: boolean;
   }): Promise<void>;
-  explain(opts: {
-    checkpoint: string;
-    backend: CommonOptions['backend'];
-    images: number | string;
-    method: string;
-    composite?: string;
-    target?: number;
-    out?: string;
-  }): Promise<void>;
+  /** `checkpoint` is a run directory or an .onnx file. */
+  explain(opts: ExplainFlags & { checkpoint: string }): Promise<void>;
   explainDataset(opts: ExplainDatasetFlags): Promise<void>;
   merge(opts: MergeFlags): Promise<void>;
   backends(): Promise<void>;

@@ -7,7 +7,7 @@ import { maxPoolTieCheck } from './max-pool-tie-check.mjs';
 
 /**
  * @typedef {import('playwright-core').Page} Page
- * @typedef {import('./first-minutes.mjs').Harness} Harness
+ * @typedef {import('./harness.mjs').Harness} Harness
  */
 
 const VIEWPORTS = { desktop: { width: 1320, height: 900 }, phone: { width: 390, height: 844 } };

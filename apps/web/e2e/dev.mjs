@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Runs the same e2e suite against `vite dev` (unbundled ESM, tfjs-core's own module files), where
 // gradient registration and the wasm paths take another route than in the production build.
 import { spawn } from 'node:child_process';

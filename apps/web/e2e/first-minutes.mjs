@@ -6,16 +6,8 @@
 
 /**
  * @typedef {import('playwright-core').Page} Page
- * @typedef {{ width: number, height: number }} Viewport
- * @typedef {{
- *   test: (name: string, fn: () => Promise<void>) => void,
- *   open: (hash: string, options?: { viewport?: Viewport }) => Promise<{ page: Page, errors: string[] }>,
- *   assert: (cond: unknown, msg: string) => void,
- *   drawSeven: (page: Page, selector: string, grid?: number) => Promise<void>,
- *   renders: (page: Page, id: string) => Promise<number>,
- *   nextRender: (page: Page, id: string, after: number) => Promise<void>,
- *   shot: (page: Page, name: string) => Promise<void>,
- * }} Harness
+ * @typedef {import('./harness.mjs').Viewport} Viewport
+ * @typedef {import('./harness.mjs').Harness} Harness
  */
 
 /** @type {Record<string, Viewport>} */

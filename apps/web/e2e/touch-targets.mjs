@@ -6,11 +6,11 @@
 
 /**
  * @typedef {import('playwright-core').Page} Page
- * @typedef {import('./first-minutes.mjs').Harness} Harness
+ * @typedef {import('./harness.mjs').Harness} Harness
  */
+import { TABS } from './shell.mjs';
 
 const VIEWPORTS = { desktop: { width: 1320, height: 900 }, phone: { width: 390, height: 844 } };
-const TABS = ['classify', 'explain', 'generate', 'train'];
 
 /** Every displayed control under 44 px in either direction, named. @param {Page} page */
 const smallTargets = (page) =>

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * @typedef {import('playwright-core').Page} Page
- * @typedef {import('./first-minutes.mjs').Harness} Harness
+ * @typedef {import('./harness.mjs').Harness} Harness
  */
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');

@@ -2,12 +2,12 @@
 // (a cpu backend whose readSync throws, always here; webgpu on Dawn where installed) for every built-in
 // method (read ahead at x, or the method's own attributeAsync), with maps equal to cpu's.
 import * as tf from '@tensorflow/tfjs-core';
-import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { markNoSyncReads } from '@logitlab/core';
 import { manualSeed } from '@logitlab/layers';
 import { MnistConvNet } from '@logitlab/models';
 import { useBackend } from '@logitlab/backends';
 import { describe, expect, it } from 'vitest';
+import { registerNoSyncReadsBackend } from '../../../scripts/test-utils/no-sync-reads-backend';
 import { ExplainInputError, ExplainOptionsError } from './errors';
 import { type ExplainOptions, type Explanation, explain } from './explain';
 import { explainAsync, readAheadMethods } from './explain-async';
@@ -18,21 +18,8 @@ const methods = methodNames();
 // the methods that run without sync reads: read ahead at x, or with their own asynchronous attribution
 const noSyncMethods = methods.filter((m) => readAheadMethods.includes(m) || attributionMethod(m).attributeAsync);
 
-// a cpu backend on which, as with webgpu in Node, a tensor's sync reads (dataSync, arraySync,
-// bufferSync all go through dataSync) throw; its kernels still read their inputs internally
-const NO_SYNC = 'cpu-no-sync-reads';
-tf.registerBackend(
-  NO_SYNC,
-  // firstUse off: no tfjs-node banner, as @logitlab/backends does for the cpu backend
-  () => Object.assign(new MathBackendCPU(), { firstUse: false }),
-  -1,
-);
-for (const k of tf.getKernelsForBackend('cpu')) tf.registerKernel({ ...k, backendName: NO_SYNC });
-const dataSync = tf.Tensor.prototype.dataSync;
-tf.Tensor.prototype.dataSync = function <D extends tf.DataType = tf.DataType>(this: tf.Tensor) {
-  if (tf.getBackend() === NO_SYNC) throw new Error('this backend has no synchronous reads');
-  return dataSync.call(this) as tf.DataTypeMap[D];
-};
+// a cpu backend whose tensors' sync reads throw, as webgpu's do in Node
+const NO_SYNC = registerNoSyncReadsBackend();
 markNoSyncReads(NO_SYNC);
 
 function model(): MnistConvNet {

@@ -1,6 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Conv2d, Flatten, LayerError, Linear, ModuleDisposedError, OptionError, ReLU, Sequential } from './index';
+import {
+  Conv2d,
+  DisposedInputError,
+  Flatten,
+  LayerError,
+  Linear,
+  ModuleDisposedError,
+  OptionError,
+  ReLU,
+  Sequential,
+  withForwardHook,
+} from './index';
 
 let before = 0;
 beforeEach(() => {
@@ -68,6 +79,53 @@ describe('a disposed module', () => {
     expect(y.shape).toEqual([1, 2]);
     y.dispose();
     live.dispose();
+  });
+});
+
+describe('a disposed input', () => {
+  it('is a DisposedInputError naming the module called and the input, not a raw tfjs error', () => {
+    const m = model();
+    const x = tf.ones([2, 3]);
+    x.dispose();
+    expect(() => m.call(x)).toThrow(DisposedInputError);
+    expect(() => m.call(x)).toThrow(/^Sequential\.call\(x\): x \(float32 \[2, 3\]\) is a disposed tensor; expected a live one/);
+    // a single layer called directly names itself
+    const first = m.children()[0]![1];
+    try {
+      first.call(x);
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(LayerError);
+      expect((e as DisposedInputError).module).toBe('Linear');
+      expect((e as DisposedInputError).input).toBe('float32 [2, 3]');
+    }
+    m.dispose();
+  });
+
+  it('covers a tensor freed by the tf.tidy it was made in, and calls under a forward hook', () => {
+    const m = new Sequential(new Conv2d(1, 2, 3), new Flatten(), new Linear(8, 2));
+    let escaped: tf.Tensor | undefined;
+    tf.tidy(() => {
+      escaped = tf.zeros([1, 4, 4, 1]);
+    });
+    expect(() => m.call(escaped!)).toThrow(/Sequential\.call\(x\): x \(float32 \[1, 4, 4, 1\]\) is a disposed tensor/);
+    const hooked = withForwardHook(
+      (_module, input, forward) => forward(input),
+      () => {
+        try {
+          m.call(escaped!);
+        } catch (e) {
+          return e;
+        }
+        return undefined;
+      },
+    );
+    expect(hooked).toBeInstanceOf(DisposedInputError);
+    // the model still works on a live input
+    const y = tf.tidy(() => m.call(tf.ones([1, 4, 4, 1])));
+    expect(y.shape).toEqual([1, 2]);
+    y.dispose();
+    m.dispose();
   });
 });
 

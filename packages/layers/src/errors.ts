@@ -52,3 +52,17 @@ export class ModuleDisposedError extends LayerError {
     super(`${module}.${operation}(): the module was disposed; its parameters are freed, so build (or load) a new model instead`);
   }
 }
+
+/** A module was called with a tensor already freed (by its `dispose()`, or by the `tf.tidy` it was made in). */
+export class DisposedInputError extends LayerError {
+  override name = 'DisposedInputError';
+  constructor(
+    readonly module: string,
+    /** The input as it was: dtype and shape (both survive disposal). */
+    readonly input: string,
+  ) {
+    super(
+      `${module}.call(x): x (${input}) is a disposed tensor; expected a live one (a tensor made inside a tf.tidy is freed when the tidy returns)`,
+    );
+  }
+}

@@ -9,6 +9,7 @@ export {
   ModeError,
   DtypeError,
   ModuleDisposedError,
+  DisposedInputError,
 } from './errors';
 export { manualSeed, getRngState, setRngState, nextUint32, nextFloat, randUniform, randNormal } from './random';
 export { kaimingUniform, biasUniform } from './init';
@@ -23,6 +24,7 @@ export { Dropout, Dropout2d } from './dropout';
 export { BatchNorm1d, BatchNorm2d, type BatchNormOptions } from './batchnorm';
 export { Sequential } from './sequential';
 export { saveSafetensors, loadSafetensors, type SafetensorsMetadata } from './safetensors';
+export { readSafetensorsHeader, type SafetensorsHeader, type SafetensorsEntry } from './safetensors-header';
 export { moduleToSafetensors, loadSafetensorsInto } from './state-io';
 export { warnIfTraining, assertEvalMode, modulesInTrainMode } from './eval-mode';
 // The user-facing switches of the pitfall warnings (one shared state in @logitlab/core), where users look for them.

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { moduleRepr, moduleSummary, type SummaryOptions } from './describe';
-import { ModuleDisposedError, StateDictError } from './errors';
+import { DisposedInputError, ModuleDisposedError, StateDictError } from './errors';
 import { checkSingleCopy } from './single-copy';
 
 /** Named tensors in PyTorch layout (`fc1.weight` is [out, in], conv weights are [out, in, kh, kw]). */
@@ -65,6 +65,9 @@ export abstract class Module {
   /** Calls forward, through the installed forward hook if any (as torch's __call__ runs hooks). */
   call(x: tf.Tensor): tf.Tensor {
     if (this.disposed) throw new ModuleDisposedError(this.typeName, 'call');
+    // checked here, once per call: deeper, tfjs fails with a message that names neither the layer nor
+    // the input ("Tensor is disposed." or a missing backend)
+    if (x.isDisposed) throw new DisposedInputError(this.typeName, `${x.dtype} [${x.shape.join(', ')}]`);
     return activeHook === null ? this.forward(x) : activeHook(this, x, (t) => this.forward(t));
   }
 

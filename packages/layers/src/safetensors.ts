@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { SafetensorsError } from './errors';
 import type { StateDict } from './module';
+import { DTYPE_BYTES, type SafetensorsEntry, readSafetensorsHeader } from './safetensors-header';
 
 /**
  * The safetensors format (huggingface/safetensors): an 8-byte little-endian header length, a JSON
@@ -8,10 +9,6 @@ import type { StateDict } from './module';
  * then the raw little-endian data. No fs here: callers write and read the bytes (Node or browser).
  */
 export type SafetensorsMetadata = Record<string, string>;
-
-const MAX_HEADER = 100_000_000; // the reference implementation's limit
-
-const BYTES: Record<string, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
 
 /** Serialises a state dict (float32 -> F32, int32 -> I32, bool -> BOOL). Keys are written sorted. */
 export function saveSafetensors(dict: StateDict, metadata?: SafetensorsMetadata): Uint8Array {
@@ -60,12 +57,6 @@ function toBytes(a: Float32Array | Int32Array): Uint8Array {
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 }
 
-interface Entry {
-  dtype: string;
-  shape: number[];
-  data_offsets: [number, number];
-}
-
 /**
  * Parses safetensors bytes into tensors (caller owns them). F32 -> float32; F64, F16, BF16 ->
  * float32; I64 -> int32 (values must fit); I32, I16, I8, U8 -> int32; BOOL -> bool.
@@ -75,56 +66,28 @@ interface Entry {
 export function loadSafetensors(bytes: Uint8Array | ArrayBuffer): { tensors: StateDict; metadata: SafetensorsMetadata } {
   // re-wrap: a Node Buffer's `slice` is a view and its `.buffer` is often a shared pool
   const buf = bytes instanceof Uint8Array ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : new Uint8Array(bytes);
-  if (buf.length < 8) throw new SafetensorsError(`truncated safetensors: ${buf.length} bytes, expected at least 8 for the header length`);
-  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const n = view.getBigUint64(0, true);
-  if (n > BigInt(MAX_HEADER)) throw new SafetensorsError(`safetensors header length ${n} exceeds the ${MAX_HEADER}-byte limit`);
-  const headerLen = Number(n);
-  if (8 + headerLen > buf.length)
-    throw new SafetensorsError(`truncated safetensors: header claims ${headerLen} bytes but only ${buf.length - 8} follow`);
-  let header: unknown;
-  try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(8, 8 + headerLen)));
-  } catch (e) {
-    throw new SafetensorsError(`safetensors header is not valid UTF-8 JSON: ${(e as Error).message}`);
-  }
-  if (typeof header !== 'object' || header === null || Array.isArray(header))
-    throw new SafetensorsError('safetensors header must be a JSON object');
-  const data = buf.subarray(8 + headerLen);
-  // null prototypes: a tensor or metadata key named "__proto__" must be stored, not set the prototype (and leak)
-  const metadata: SafetensorsMetadata = Object.create(null) as SafetensorsMetadata;
-  const entries: [string, Entry][] = [];
-  for (const [name, raw] of Object.entries(header as Record<string, unknown>)) {
-    if (name === '__metadata__') {
-      if (typeof raw !== 'object' || raw === null) throw new SafetensorsError('__metadata__ must be an object of strings');
-      for (const [k, v] of Object.entries(raw)) {
-        if (typeof v !== 'string') throw new SafetensorsError(`__metadata__["${k}"] must be a string, got ${typeof v}`);
-        metadata[k] = v;
-      }
-      continue;
-    }
-    entries.push([name, checkEntry(name, raw)]);
-  }
+  const { metadata, entries, dataStart } = readSafetensorsHeader(buf);
+  const data = buf.subarray(dataStart);
   // offsets must tile the data buffer exactly, in order, without gaps or overlaps
   // oxlint-disable-next-line unicorn/no-array-sort -- sorts a fresh copy; toSorted is ES2023
-  const sorted = [...entries].sort((a, b) => a[1].data_offsets[0] - b[1].data_offsets[0]);
+  const sorted = [...entries].sort((a, b) => a[1].begin - b[1].begin);
   let expectedStart = 0;
   for (const [name, e] of sorted) {
-    const [begin, end] = e.data_offsets;
-    if (begin !== expectedStart)
-      throw new SafetensorsError(`tensor "${name}" starts at byte ${begin}, expected ${expectedStart} (gap or overlap)`);
-    const need = e.shape.reduce((a, b) => a * b, 1) * (BYTES[e.dtype] ?? 0);
-    if (end - begin !== need)
-      throw new SafetensorsError(`tensor "${name}" ${e.dtype}[${e.shape.join(', ')}] needs ${need} bytes, offsets give ${end - begin}`);
-    expectedStart = end;
+    if (e.begin !== expectedStart)
+      throw new SafetensorsError(`tensor "${name}" starts at byte ${e.begin}, expected ${expectedStart} (gap or overlap)`);
+    const need = e.shape.reduce((a, b) => a * b, 1) * (DTYPE_BYTES[e.dtype] ?? 0);
+    if (e.end - e.begin !== need)
+      throw new SafetensorsError(`tensor "${name}" ${e.dtype}[${e.shape.join(', ')}] needs ${need} bytes, offsets give ${e.end - e.begin}`);
+    expectedStart = e.end;
   }
   if (expectedStart !== data.length)
     throw new SafetensorsError(
       `safetensors data is ${data.length} bytes but the header describes ${expectedStart} (truncated or trailing bytes)`,
     );
+  // null prototype: a tensor named "__proto__" must be stored, not set the prototype (and leak)
   const tensors: StateDict = Object.create(null) as StateDict;
   try {
-    for (const [name, e] of entries) tensors[name] = decode(name, e, data.subarray(e.data_offsets[0], e.data_offsets[1]));
+    for (const [name, e] of entries) tensors[name] = decode(name, e, data.subarray(e.begin, e.end));
   } catch (err) {
     tf.dispose(Object.values(tensors));
     throw err;
@@ -132,23 +95,7 @@ export function loadSafetensors(bytes: Uint8Array | ArrayBuffer): { tensors: Sta
   return { tensors, metadata };
 }
 
-function checkEntry(name: string, raw: unknown): Entry {
-  const e = raw as Partial<Entry> | null;
-  if (typeof e !== 'object' || e === null) throw new SafetensorsError(`header entry "${name}" must be an object`);
-  if (typeof e.dtype !== 'string' || !(e.dtype in BYTES))
-    throw new SafetensorsError(
-      `tensor "${name}" has unsupported dtype ${JSON.stringify(e.dtype)}; expected one of ${Object.keys(BYTES).join(', ')}`,
-    );
-  if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isSafeInteger(d) && d >= 0))
-    throw new SafetensorsError(`tensor "${name}" has an invalid shape ${JSON.stringify(e.shape)}`);
-  const o = e.data_offsets;
-  if (!Array.isArray(o) || o.length !== 2 || !o.every((d) => Number.isSafeInteger(d) && d >= 0) || o[0] > o[1]) {
-    throw new SafetensorsError(`tensor "${name}" has invalid data_offsets ${JSON.stringify(o)}`);
-  }
-  return e as Entry;
-}
-
-function decode(name: string, e: Entry, raw: Uint8Array): tf.Tensor {
+function decode(name: string, e: SafetensorsEntry, raw: Uint8Array): tf.Tensor {
   // copy into a fresh buffer of exactly this tensor's bytes: the slice may be unaligned for a typed-array view,
   // and Uint8Array.prototype.slice copies even when `raw` is a Buffer (whose own slice is a view)
   const bytes = Uint8Array.prototype.slice.call(raw);

@@ -1,29 +1,17 @@
 // On a backend without sync reads (webgpu in Node) a loss cannot wait for its optional data checks
 // (target range, pitfall samples): they step aside there, and run everywhere else.
 import * as tf from '@tensorflow/tfjs-core';
-import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { markNoSyncReads, syncReadsWork } from '@logitlab/core';
 import { useBackend } from '@logitlab/backends';
 import { describe, expect, it } from 'vitest';
+import { registerNoSyncReadsBackend } from '../../../scripts/test-utils/no-sync-reads-backend';
 import { TargetOutOfBoundsError } from './errors';
 import { binaryCrossEntropy } from './bce';
 import { crossEntropy } from './cross-entropy';
 import { nllLoss } from './nll';
 
 // a cpu backend whose tensors' sync reads throw, as webgpu's do in Node
-const NO_SYNC = 'cpu-no-sync-reads';
-tf.registerBackend(
-  NO_SYNC,
-  // firstUse off: no tfjs-node banner, as @logitlab/backends does for the cpu backend
-  () => Object.assign(new MathBackendCPU(), { firstUse: false }),
-  -1,
-);
-for (const k of tf.getKernelsForBackend('cpu')) tf.registerKernel({ ...k, backendName: NO_SYNC });
-const dataSync = tf.Tensor.prototype.dataSync;
-tf.Tensor.prototype.dataSync = function <D extends tf.DataType = tf.DataType>(this: tf.Tensor) {
-  if (tf.getBackend() === NO_SYNC) throw new Error('this backend has no synchronous reads');
-  return dataSync.call(this) as tf.DataTypeMap[D];
-};
+const NO_SYNC = registerNoSyncReadsBackend();
 markNoSyncReads(NO_SYNC);
 
 const logits = () => tf.tensor2d([0.5, -1, 2, 0.1, 0.3, -0.2], [2, 3]);

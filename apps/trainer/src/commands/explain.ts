@@ -9,24 +9,13 @@ import { MNIST_MEAN, MNIST_STD } from '@logitlab/datasets';
 import { loadDigits, normalised } from '../data';
 import { UsageError } from '../errors';
 import { writeJsonAtomic } from '../fsutil';
-import type { BackendChoice, CommonOptions } from '../options';
+import type { CommonOptions, ExplainFlags } from '../options';
 import { renderChartPng } from '../plot/chart';
 import { heatmapFigureSpec } from '../plot/heatmap';
 import { buildModel } from '../recipes';
 import { fmt } from '../report';
 import { RunDir } from '../run-dir';
 import { context, loadWeights, readTrainRun } from './train';
-
-export interface ExplainFlags {
-  checkpoint: string;
-  backend: BackendChoice;
-  /** A count; the sources an .onnx model takes (a dataset, IDX file, PNG directory) are refused here. */
-  images: number | string;
-  method: string;
-  composite?: string;
-  target?: number;
-  out?: string;
-}
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -120,7 +109,7 @@ function defaultComposite(kind: string): string {
  * any @logitlab/explain method, overlaid on the inputs, plus conservation, pixel flipping (AOPC against
  * a random order), relevance mass / rank accuracy on the digit strokes and the randomisation check.
  */
-export async function explainCommand(o: ExplainFlags): Promise<void> {
+export async function explainCommand(o: ExplainFlags & { checkpoint: string }): Promise<void> {
   if (typeof o.images !== 'number') {
     throw new UsageError(
       `--images '${o.images}': a run directory is explained on its own test digits; give a count (a dataset, IDX file or PNG directory is for .onnx models)`,

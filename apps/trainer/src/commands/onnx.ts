@@ -13,7 +13,15 @@ import { loadDigits } from '../data';
 import { UsageError } from '../errors';
 import { writeJsonAtomic } from '../fsutil';
 import { digitImages, fitToModel, imagesFor } from '../onnx-images';
-import { type BackendChoice, type CommonOptions, type DataSpec, MNIST_VARIANTS, describeData, parseData } from '../options';
+import {
+  type BackendChoice,
+  type CommonOptions,
+  type DataSpec,
+  type ExplainFlags,
+  MNIST_VARIANTS,
+  describeData,
+  parseData,
+} from '../options';
 import { fmt } from '../report';
 import { RunDir, defaultRunDir } from '../run-dir';
 import { explainAndReport } from './explain';
@@ -39,22 +47,11 @@ export function loadOnnx(file: string): GraphModule {
 
 const DATASETS = ['synthetic', ...MNIST_VARIANTS];
 
-export interface ExplainOnnxFlags {
-  file: string;
-  backend: BackendChoice;
-  /** A count of the default digits, a dataset name, an IDX file or a directory of PNGs. */
-  images: number | string;
-  method: string;
-  composite?: string;
-  target?: number;
-  out?: string;
-}
-
 /**
  * `logitlab explain model.onnx --images <n | dataset | IDX file | PNG dir>`: the imported model's
  * heatmaps and the evaluation numbers `explain <run-dir>` writes, for pixels in [0, 1].
  */
-export async function explainOnnxCommand(o: ExplainOnnxFlags): Promise<void> {
+export async function explainOnnxCommand(o: ExplainFlags & { file: string }): Promise<void> {
   const backend = await setupBackend(o.backend);
   const name = path.basename(o.file, path.extname(o.file));
   const out = new RunDir(o.out ? path.resolve(o.out) : defaultRunDir(`explain-${name}`));
