@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { HostDrawRefill } from '@logitlab/core';
 import { PlanGuardError } from './step-errors';
+import { type PlanExecutor, planLowering } from './step-executor';
 
 /**
  * Where a value of a recorded step comes from. `op` values are made by the plan's kernels; `scalar`
@@ -58,6 +59,10 @@ export interface PlanStats {
   hostDraws: number;
   /** The runtime scalars the step writes (by name), each replay. */
   scalars: string[];
+  /** Who runs a replay: the backend's whole-step executor (one native call), or a loop over its kernel functions. */
+  executor: 'backend' | 'kernels';
+  /** Why the backend's executor does not run this plan, when the backend has one. */
+  executorFallback?: string;
 }
 
 interface ReadyOp {
@@ -89,6 +94,7 @@ export class StepPlan {
   private readonly owned: boolean[];
   private readonly constInfos = new Map<number, tf.TensorInfo>();
   private disposed = false;
+  private readonly executor: PlanExecutor | undefined;
   /** When set, replays time every kernel call (for the bench: the engine's share of a step is the rest). */
   profile = false;
   /** Milliseconds spent inside kernel functions by profiled replays, summed. */
@@ -133,14 +139,19 @@ export class StepPlan {
       this.constInfos.set(i, { dataId: backend.write(copy, s.shape, s.dtype), shape: s.shape, dtype: s.dtype });
       constBytes += sizeOf(s.shape) * bytesPerElement(s.dtype);
     });
+    const lower = planLowering(backendName);
+    const lowered = lower?.(spec);
+    this.executor = typeof lowered === 'object' ? lowered : undefined;
     this.stats = {
-      kernelCalls: spec.ops.length,
+      kernelCalls: this.executor?.instructions ?? spec.ops.length,
       eagerKernelCalls: spec.ops.length + spec.elided,
-      arenaBytes: this.peakBytes(freeAt),
+      arenaBytes: this.executor?.arenaBytes ?? this.peakBytes(freeAt),
       constBytes,
       hostDraws: slots.filter((s) => s.source.kind === 'draw').length,
       scalars: [...new Set(slots.flatMap((s) => (s.source.kind === 'scalar' ? [s.source.name] : [])))],
+      executor: this.executor ? 'backend' : 'kernels',
     };
+    if (typeof lowered === 'string') this.stats.executorFallback = lowered;
   }
 
   /** The backend the plan was recorded on (a replay anywhere else is refused). */
@@ -201,6 +212,12 @@ export class StepPlan {
   replay(inputs: readonly tf.Tensor[], scalars: Readonly<Record<string, number>>): tf.Tensor[] {
     if (this.disposed) throw new PlanGuardError('replay of a disposed plan; expected a live plan');
     const { slots, backend, outputs, assigned } = this.spec;
+    if (this.executor) {
+      const infos = this.executor.run(inputs, scalars);
+      // kernel time here is the one addon call (every kernel and the C++ loop around them)
+      if (this.profile) this.kernelMs += this.executor.lastCallMs;
+      if (infos) return infos.map((info) => tf.engine().makeTensorFromTensorInfo(info, backend));
+    }
     const values = this.values;
     for (let i = 0; i < slots.length; i++) {
       const slot = slots[i] as SlotSpec;
@@ -302,6 +319,7 @@ export class StepPlan {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.executor?.dispose();
     for (const info of this.constInfos.values()) this.spec.backend.disposeData(info.dataId);
     this.constInfos.clear();
   }
