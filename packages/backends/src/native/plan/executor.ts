@@ -16,7 +16,11 @@ type External = { kind: 'input'; index: number } | { kind: 'tensor'; tensor: Ten
 // the ops whose output element i depends only on input elements i (or broadcast scalars): safe to write over an input
 const ELEMENTWISE = new Set(['binary', 'unary', 'grad', 'cast', 'logical', 'select', 'intBinary', 'copy']);
 const view = (buffer: ArrayBuffer, offset: number, dtype: DataType, n: number): Typed =>
-  dtype === 'float32' ? new Float32Array(buffer, offset, n) : dtype === 'int32' ? new Int32Array(buffer, offset, n) : new Uint8Array(buffer, offset, n);
+  dtype === 'float32'
+    ? new Float32Array(buffer, offset, n)
+    : dtype === 'int32'
+      ? new Int32Array(buffer, offset, n)
+      : new Uint8Array(buffer, offset, n);
 
 /** Lowers a recorded step to the addon's plan, or says in one line why the kernel-by-kernel replay keeps it. */
 export function nativePlanLowering(addon: NativeAddon, native: NativeModule): PlanLowering {
@@ -30,7 +34,12 @@ export function nativePlanLowering(addon: NativeAddon, native: NativeModule): Pl
 function lowerPlan(
   spec: PlanSpec,
   addon: NativeAddon,
-  { table, codes, opCode, slotFields }: { table: ReturnType<typeof lowerings>; codes: LowerContext['codes']; opCode: Map<string, number>; slotFields: number[][] },
+  {
+    table,
+    codes,
+    opCode,
+    slotFields,
+  }: { table: ReturnType<typeof lowerings>; codes: LowerContext['codes']; opCode: Map<string, number>; slotFields: number[][] },
 ): PlanExecutor | string {
   const { slots } = spec;
   const root = slots.map((_, i) => i);
@@ -70,7 +79,7 @@ function lowerPlan(
   const stateRoots = new Set(targets.map((t) => t.state));
   if (targets.some((t) => t.state === undefined)) return 'a parameter is assigned without being recorded';
   const inPlace = new Map<number, number>();
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     const taken = new Set<number>();
     for (const t of targets) {

@@ -41,8 +41,14 @@ const isF32 = (c: LowerContext, ...slots: number[]) => slots.every((s) => s < 0 
 
 function convGeom(i: backend_util.Conv2DInfo): number[] {
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth } = i;
-  return [batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth]
-    .concat([i.strideHeight, i.strideWidth, i.dilationHeight, i.dilationWidth, i.padInfo.top, i.padInfo.left]);
+  return [batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth].concat([
+    i.strideHeight,
+    i.strideWidth,
+    i.dilationHeight,
+    i.dilationWidth,
+    i.padInfo.top,
+    i.padInfo.left,
+  ]);
 }
 const poolGeom = (i: backend_util.Conv2DInfo) => convGeom(i).filter((_, k) => k !== 6);
 
@@ -52,28 +58,52 @@ function activation(c: LowerContext, attrs: NamedAttrMap | undefined): number | 
 }
 
 const conv: Lowering = (c) => {
-  const a = c.op.attrs as { strides: Pair; pad: 'valid'; dataFormat: 'NHWC'; dilations: Pair; dimRoundingMode?: 'floor'; leakyreluAlpha?: number };
+  const a = c.op.attrs as {
+    strides: Pair;
+    pad: 'valid';
+    dataFormat: 'NHWC';
+    dilations: Pair;
+    dimRoundingMode?: 'floor';
+    leakyreluAlpha?: number;
+  };
   const [x, w, bias] = [c.input('x'), c.input('filter'), c.input('bias')];
-  if (c.input('preluActivationWeights') >= 0 || !isF32(c, x, w, bias) || (a.dataFormat ?? 'NHWC') !== 'NHWC') return 'a prelu, non-float32 or NCHW convolution';
-  const info = backend_util.computeConv2DInfo(c.slots[x]!.shape as Shape4, c.slots[w]!.shape as Shape4, a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode);
+  if (c.input('preluActivationWeights') >= 0 || !isF32(c, x, w, bias) || (a.dataFormat ?? 'NHWC') !== 'NHWC')
+    return 'a prelu, non-float32 or NCHW convolution';
+  const info = backend_util.computeConv2DInfo(
+    c.slots[x]!.shape as Shape4,
+    c.slots[w]!.shape as Shape4,
+    a.strides,
+    a.dilations ?? 1,
+    a.pad,
+    a.dimRoundingMode,
+  );
   if (bias >= 0 && sizeOf(c.slots[bias]!) !== info.outChannels) return 'a convolution bias that is not one per channel';
   const act = c.op.kernelName === 'FusedConv2D' ? activation(c, c.op.attrs) : 0;
   if (typeof act === 'string') return act;
   return { op: 'conv2d', fields: [x, w, bias, c.out, act, floatBits(a.leakyreluAlpha ?? 0.2), ...convGeom(info)] };
 };
 
-const backprop = (which: 'data' | 'filter'): Lowering => (c) => {
-  const a = c.op.attrs as { strides: Pair; pad: 'valid'; dataFormat: 'NHWC'; dimRoundingMode?: 'floor'; inputShape: Shape4; filterShape: Shape4 };
-  if ((a.dataFormat ?? 'NHWC') !== 'NHWC') return 'an NCHW convolution gradient';
-  const [dy, other] = which === 'data' ? [c.input('dy'), c.input('filter')] : [c.input('dy'), c.input('x')];
-  if (!isF32(c, dy, other)) return 'a non-float32 convolution gradient';
-  const xShape = which === 'data' ? a.inputShape : (c.slots[other]!.shape as Shape4);
-  const wShape = which === 'data' ? (c.slots[other]!.shape as Shape4) : a.filterShape;
-  const geom = convGeom(backend_util.computeConv2DInfo(xShape, wShape, a.strides, 1, a.pad, a.dimRoundingMode));
-  return which === 'data'
-    ? { op: 'conv2dBackwardData', fields: [dy, other, c.out, ...geom] }
-    : { op: 'conv2dBackwardFilter', fields: [other, dy, c.out, ...geom] };
-};
+const backprop =
+  (which: 'data' | 'filter'): Lowering =>
+  (c) => {
+    const a = c.op.attrs as {
+      strides: Pair;
+      pad: 'valid';
+      dataFormat: 'NHWC';
+      dimRoundingMode?: 'floor';
+      inputShape: Shape4;
+      filterShape: Shape4;
+    };
+    if ((a.dataFormat ?? 'NHWC') !== 'NHWC') return 'an NCHW convolution gradient';
+    const [dy, other] = which === 'data' ? [c.input('dy'), c.input('filter')] : [c.input('dy'), c.input('x')];
+    if (!isF32(c, dy, other)) return 'a non-float32 convolution gradient';
+    const xShape = which === 'data' ? a.inputShape : (c.slots[other]!.shape as Shape4);
+    const wShape = which === 'data' ? (c.slots[other]!.shape as Shape4) : a.filterShape;
+    const geom = convGeom(backend_util.computeConv2DInfo(xShape, wShape, a.strides, 1, a.pad, a.dimRoundingMode));
+    return which === 'data'
+      ? { op: 'conv2dBackwardData', fields: [dy, other, c.out, ...geom] }
+      : { op: 'conv2dBackwardFilter', fields: [other, dy, c.out, ...geom] };
+  };
 
 const matMul: Lowering = (c) => {
   const at = c.op.attrs as { transposeA: boolean; transposeB: boolean; leakyreluAlpha?: number };
@@ -88,22 +118,42 @@ const matMul: Lowering = (c) => {
   const [batchA, batchB] = [util.sizeFromShape(outerA), util.sizeFromShape(outerB)];
   if (!(util.arraysEqual(outerA, outerB) || batchA === 1 || batchB === 1)) return 'a matmul whose batch dimensions broadcast';
   const biasLength = bias >= 0 ? sizeOf(c.slots[bias]!) : 0;
-  if (bias >= 0 && !(biasLength === 1 || (biasLength === n && c.slots[bias]!.shape.at(-1) === n))) return 'a matmul bias that is not 1 or n';
+  if (bias >= 0 && !(biasLength === 1 || (biasLength === n && c.slots[bias]!.shape.at(-1) === n)))
+    return 'a matmul bias that is not 1 or n';
   const act = c.op.kernelName === '_FusedMatMul' ? activation(c, c.op.attrs) : 0;
   if (typeof act === 'string') return act;
   return {
     op: 'matMul',
-    fields: [a, b, c.out, bias, biasLength, batchA, batchB, m, n, k, +at.transposeA, +at.transposeB, act, floatBits(at.leakyreluAlpha ?? 0.2)],
+    fields: [
+      a,
+      b,
+      c.out,
+      bias,
+      biasLength,
+      batchA,
+      batchB,
+      m,
+      n,
+      k,
+      +at.transposeA,
+      +at.transposeB,
+      act,
+      floatBits(at.leakyreluAlpha ?? 0.2),
+    ],
   };
 };
 
-const pool = (grad: boolean): Lowering => (c) => {
-  const a = c.op.attrs as { filterSize: Pair; strides: Pair; pad: 'valid'; dimRoundingMode?: 'floor' };
-  const x = grad ? c.input('input') : c.input('x');
-  if (!isF32(c, x, c.input('dy'))) return 'a non-float32 max pool';
-  const geom = poolGeom(backend_util.computePool2DInfo(c.slots[x]!.shape as Shape4, a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode));
-  return grad ? { op: 'maxPoolGrad', fields: [x, c.input('dy'), c.out, ...geom] } : { op: 'maxPool', fields: [x, c.out, ...geom] };
-};
+const pool =
+  (grad: boolean): Lowering =>
+  (c) => {
+    const a = c.op.attrs as { filterSize: Pair; strides: Pair; pad: 'valid'; dimRoundingMode?: 'floor' };
+    const x = grad ? c.input('input') : c.input('x');
+    if (!isF32(c, x, c.input('dy'))) return 'a non-float32 max pool';
+    const geom = poolGeom(
+      backend_util.computePool2DInfo(c.slots[x]!.shape as Shape4, a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode),
+    );
+    return grad ? { op: 'maxPoolGrad', fields: [x, c.input('dy'), c.out, ...geom] } : { op: 'maxPool', fields: [x, c.out, ...geom] };
+  };
 
 /** a, b and out's shapes right-aligned to one rank (a leading 1 broadcasts like a missing axis). */
 function alignedShapes(c: LowerContext, a: number, b: number): number[] {
@@ -112,11 +162,13 @@ function alignedShapes(c: LowerContext, a: number, b: number): number[] {
   return [rank, ...shapes.flatMap((s) => [...Array<number>(rank - s.length).fill(1), ...s])];
 }
 
-const binary = (op: 'binary' | 'compare', code: number): Lowering => (c) => {
-  const [a, b] = [c.input('a'), c.input('b')];
-  if (!isF32(c, a, b)) return `${c.op.kernelName} of ${c.slots[a]!.dtype} values`;
-  return { op, fields: [code, a, b, c.out, ...alignedShapes(c, a, b)] };
-};
+const binary =
+  (op: 'binary' | 'compare', code: number): Lowering =>
+  (c) => {
+    const [a, b] = [c.input('a'), c.input('b')];
+    if (!isF32(c, a, b)) return `${c.op.kernelName} of ${c.slots[a]!.dtype} values`;
+    return { op, fields: [code, a, b, c.out, ...alignedShapes(c, a, b)] };
+  };
 
 /** Same-size operands, or one of one element: the loops the addon's byte and int ops have. */
 function elementCounts(c: LowerContext, a: number, b: number): number[] | string {
@@ -125,33 +177,44 @@ function elementCounts(c: LowerContext, a: number, b: number): number[] | string
   return [n, na, nb];
 }
 
-const intBinary = (code: number): Lowering => (c) => {
-  const [a, b] = [c.input('a'), c.input('b')];
-  const counts = elementCounts(c, a, b);
-  return typeof counts === 'string' ? counts : { op: 'intBinary', fields: [code, a, b, c.out, ...counts] };
-};
+const intBinary =
+  (code: number): Lowering =>
+  (c) => {
+    const [a, b] = [c.input('a'), c.input('b')];
+    const counts = elementCounts(c, a, b);
+    return typeof counts === 'string' ? counts : { op: 'intBinary', fields: [code, a, b, c.out, ...counts] };
+  };
 
 /** Float kernels native; int32 Add, Sub and Multiply as the addon's wrapping int loop. */
-const arithmetic = (name: string, code: number): Lowering => (c) =>
-  c.slots[c.input('a')]!.dtype === 'int32' && c.slots[c.input('b')]!.dtype === 'int32' && ['Add', 'Sub', 'Multiply'].includes(name)
-    ? intBinary(['Add', 'Sub', 'Multiply'].indexOf(name))(c)
-    : binary('binary', code)(c);
+const arithmetic =
+  (name: string, code: number): Lowering =>
+  (c) =>
+    c.slots[c.input('a')]!.dtype === 'int32' && c.slots[c.input('b')]!.dtype === 'int32' && ['Add', 'Sub', 'Multiply'].includes(name)
+      ? intBinary(['Add', 'Sub', 'Multiply'].indexOf(name))(c)
+      : binary('binary', code)(c);
 
-const logical = (code: number): Lowering => (c) => {
-  const [a, b] = [c.input('a'), code === 2 ? c.input('x') : c.input('b')];
-  const counts = code === 2 ? [sizeOf(c.slots[a < 0 ? b : a]!), 0, 0] : elementCounts(c, a, b);
-  if (typeof counts === 'string') return counts;
-  const x = code === 2 ? b : a;
-  return { op: 'logical', fields: [code, x, code === 2 ? -1 : b, c.out, ...counts] };
-};
+const logical =
+  (code: number): Lowering =>
+  (c) => {
+    const [a, b] = [c.input('a'), code === 2 ? c.input('x') : c.input('b')];
+    const counts = code === 2 ? [sizeOf(c.slots[a < 0 ? b : a]!), 0, 0] : elementCounts(c, a, b);
+    if (typeof counts === 'string') return counts;
+    const x = code === 2 ? b : a;
+    return { op: 'logical', fields: [code, x, code === 2 ? -1 : b, c.out, ...counts] };
+  };
 
 function reduce(c: LowerContext, op: 'reduceSum' | 'reduceMax', mean: boolean): Lowered {
   const x = c.input('x');
   const shape = c.slots[x]!.shape;
   if (!isF32(c, x)) return `${c.op.kernelName} of ${c.slots[x]!.dtype} values`;
   // oxlint-disable-next-line unicorn/no-array-sort -- sorts a fresh copy; toSorted is ES2023
-  const axes = [...util.parseAxisParam((c.op.attrs as { axis: number | number[] }).axis, shape)].sort((p, q) => p - q);
-  if (axes.length === 0 || axes.some((ax, i) => i > 0 && ax !== axes[i - 1]! + 1)) return `${c.op.kernelName} over axes that are not one block`;
+  // Sum and Mean name their axes `axis`, Max `reductionIndices`
+  // (null: every axis)
+  const a = (c.op.attrs ?? {}) as { axis?: number | number[] | null; reductionIndices?: number | number[] | null };
+  const axis = 'axis' in a ? a.axis : a.reductionIndices;
+  const axes = [...util.parseAxisParam(axis as number | number[], shape)].sort((p, q) => p - q);
+  if (axes.length === 0 || axes.some((ax, i) => i > 0 && ax !== axes[i - 1]! + 1))
+    return `${c.op.kernelName} over axes that are not one block`;
   const [first, last] = [axes[0]!, axes.at(-1)!];
   const reduced = util.sizeFromShape(shape.slice(first, last + 1));
   const dims = [util.sizeFromShape(shape.slice(0, first)), reduced, util.sizeFromShape(shape.slice(last + 1))];
@@ -193,7 +256,9 @@ export function lowerings(codes: LowerContext['codes']): Record<string, Lowering
       const x = c.input('x');
       const reps = (c.op.attrs as { reps: number[] }).reps;
       const shape = c.slots[x]!.shape;
-      return isF32(c, x) && reps.length === shape.length ? { op: 'tile', fields: [x, c.out, shape.length, ...shape, ...reps] } : 'a non-float32 or rank-changing Tile';
+      return isF32(c, x) && reps.length === shape.length
+        ? { op: 'tile', fields: [x, c.out, shape.length, ...shape, ...reps] }
+        : 'a non-float32 or rank-changing Tile';
     },
     LogicalAnd: logical(0),
     LogicalOr: logical(1),
@@ -203,7 +268,8 @@ export function lowerings(codes: LowerContext['codes']): Record<string, Lowering
       const [cond, t, e] = [c.input('condition'), c.input('t'), c.input('e')];
       const n = sizeOf(c.slots[c.out]!);
       const bytes = BYTES[c.slots[c.out]!.dtype];
-      if (!bytes || sizeOf(c.slots[cond]!) !== n || sizeOf(c.slots[t]!) !== n || sizeOf(c.slots[e]!) !== n) return 'a Select that broadcasts';
+      if (!bytes || sizeOf(c.slots[cond]!) !== n || sizeOf(c.slots[t]!) !== n || sizeOf(c.slots[e]!) !== n)
+        return 'a Select that broadcasts';
       return { op: 'select', fields: [cond, t, e, c.out, n, bytes] };
     },
     OneHot: (c) => {
@@ -211,7 +277,15 @@ export function lowerings(codes: LowerContext['codes']): Record<string, Lowering
       const indices = c.input('indices');
       const dtype = c.slots[c.out]!.dtype;
       if (c.slots[indices]!.dtype !== 'int32' || (dtype !== 'float32' && dtype !== 'int32')) return `a OneHot to ${dtype}`;
-      const fields = [indices, c.out, sizeOf(c.slots[indices]!), a.depth, floatBits(a.onValue ?? 1), floatBits(a.offValue ?? 0), dtype === 'int32' ? 1 : 0];
+      const fields = [
+        indices,
+        c.out,
+        sizeOf(c.slots[indices]!),
+        a.depth,
+        floatBits(a.onValue ?? 1),
+        floatBits(a.offValue ?? 0),
+        dtype === 'int32' ? 1 : 0,
+      ];
       return { op: 'oneHot', fields };
     },
   };
@@ -229,7 +303,9 @@ export function lowerings(codes: LowerContext['codes']): Record<string, Lowering
     if (code !== undefined)
       table[kernelName] = (c) => {
         const [dy, a, b] = [c.input('dy'), c.input('a'), c.input('b')];
-        return isF32(c, dy, a, b) ? { op: 'grad', fields: [code, dy, a, b, c.out, sizeOf(c.slots[dy]!)] } : `${kernelName} of non-float32 values`;
+        return isF32(c, dy, a, b)
+          ? { op: 'grad', fields: [code, dy, a, b, c.out, sizeOf(c.slots[dy]!)] }
+          : `${kernelName} of non-float32 values`;
       };
   }
   return table;
