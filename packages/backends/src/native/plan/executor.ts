@@ -183,6 +183,7 @@ class NativePlan implements PlanExecutor {
   }
 
   run(inputs: readonly Tensor[], scalars: Readonly<Record<string, number>>): TensorInfo[] | undefined {
+    this.lastCallMs = 0;
     const backend = this.spec.backend as CpuLikeBackend;
     const data = backend.data as unknown as { get(id: unknown): { values?: unknown; refCount?: number } };
     for (let i = 0; i < this.l.externals.length; i++) {

@@ -12,7 +12,7 @@ export interface Instruction {
   op: string;
   fields: number[];
 }
-export type Lowered = Instruction | { alias: number } | string;
+type Lowered = Instruction | { alias: number } | string;
 
 export interface LowerContext {
   op: OpSpec;
