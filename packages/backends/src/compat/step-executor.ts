@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import type { PlanSpec } from './step-plan';
+import type { PlanSpec } from './step-spec';
 
 /**
  * A backend's own way to run a whole recorded step (the native addon runs it in one call). `run` returns

@@ -1,50 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { HostDrawRefill } from '@logitlab/core';
 import { PlanGuardError } from './step-errors';
 import { type PlanExecutor, planLowering } from './step-executor';
+import type { PlanSpec, SlotSpec } from './step-spec';
 
-/**
- * Where a value of a recorded step comes from. `op` values are made by the plan's kernels; `scalar`
- * and `draw` values are written anew on every replay (a learning rate, a dropout mask); `const`
- * values are written once when the plan is built and live as long as the plan.
- */
-export type SlotSource =
-  | { kind: 'input'; index: number }
-  | { kind: 'state'; variable: tf.Variable }
-  | { kind: 'captured'; tensor: tf.Tensor }
-  | { kind: 'const'; values: tf.BackendValues }
-  | { kind: 'scalar'; name: string }
-  | { kind: 'draw'; refill: HostDrawRefill }
-  | { kind: 'op'; op: number; output: number };
-
-export interface SlotSpec {
-  source: SlotSource;
-  shape: number[];
-  dtype: tf.DataType;
-}
-
-export interface OpSpec {
-  kernelName: string;
-  /** Input names in the engine's order; `array` when the kernel takes a list (Concat, AddN, Pack). */
-  inputNames: string[];
-  inputSlots: number[];
-  array: boolean;
-  attrs: tf.NamedAttrMap | undefined;
-  outputSlots: number[];
-}
-
-export interface PlanSpec {
-  backendName: string;
-  backend: tf.KernelBackend;
-  slots: SlotSpec[];
-  ops: OpSpec[];
-  /** The step function's returned tensors (the loss). */
-  outputs: number[];
-  /** Variables the step assigned, with the slot of their new value. */
-  assigned: Array<{ variable: tf.Variable; slot: number }>;
-  /** Kernel calls the eager step made that the plan does not (the Identity clones of gradient-saved tensors). */
-  elided: number;
-}
+export type { OpSpec, PlanSpec, SlotSource, SlotSpec } from './step-spec';
 
 /** What one replay costs, planned once. */
 export interface PlanStats {

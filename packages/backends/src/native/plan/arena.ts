@@ -42,10 +42,9 @@ export function planArena(a: ArenaInput): { storage: Array<Storage | undefined>;
     top += aligned(Math.max(1, slotBytes(a.slots[root]!)));
   }
   const base = top;
-  const byDef = a.slots
-    .map((_, s) => s)
-    .filter((s) => a.root[s] === s && storage[s] === undefined && (a.def[s] ?? -1) >= 0)
-    .sort((p, q) => a.def[p]! - a.def[q]! || p - q);
+  const byDef = a.slots.map((_, s) => s).filter((s) => a.root[s] === s && storage[s] === undefined && (a.def[s] ?? -1) >= 0);
+  // oxlint-disable-next-line unicorn/no-array-sort -- sorts the fresh array filter made; toSorted is ES2023
+  byDef.sort((p, q) => a.def[p]! - a.def[q]! || p - q);
   // live blocks, kept sorted by offset: a new value takes the lowest gap it fits
   const live: Array<{ offset: number; size: number; until: number }> = [];
   for (const s of byDef) {

@@ -207,11 +207,10 @@ function reduce(c: LowerContext, op: 'reduceSum' | 'reduceMax', mean: boolean): 
   const x = c.input('x');
   const shape = c.slots[x]!.shape;
   if (!isF32(c, x)) return `${c.op.kernelName} of ${c.slots[x]!.dtype} values`;
-  // oxlint-disable-next-line unicorn/no-array-sort -- sorts a fresh copy; toSorted is ES2023
-  // Sum and Mean name their axes `axis`, Max `reductionIndices`
-  // (null: every axis)
+  // Sum and Mean name their axes `axis`, Max `reductionIndices` (null: every axis)
   const a = (c.op.attrs ?? {}) as { axis?: number | number[] | null; reductionIndices?: number | number[] | null };
   const axis = 'axis' in a ? a.axis : a.reductionIndices;
+  // oxlint-disable-next-line unicorn/no-array-sort -- sorts a fresh copy; toSorted is ES2023
   const axes = [...util.parseAxisParam(axis as number | number[], shape)].sort((p, q) => p - q);
   if (axes.length === 0 || axes.some((ax, i) => i > 0 && ax !== axes[i - 1]! + 1))
     return `${c.op.kernelName} over axes that are not one block`;
