@@ -6,6 +6,7 @@
 #include <dnnl.hpp>
 
 #include "common.h"
+#include "plan-layout.h"
 
 namespace {
 
@@ -399,6 +400,56 @@ napi_value Info(napi_env env, napi_callback_info info) {
   });
 }
 
+// runPlan(code: Int32Array, slots: Int32Array, buffers: TypedArray[]): a compiled step (plan.cc)
+napi_value RunPlan(napi_env env, napi_callback_info info) {
+  return guarded(env, info, 3, [](napi_env env, napi_value* a, size_t) {
+    Ints code, slots;
+    code.data = typedArg<const int32_t>(env, a[0], napi_int32_array, &code.size, "code", "n Int32Array");
+    slots.data = typedArg<const int32_t>(env, a[1], napi_int32_array, &slots.size, "slots", "n Int32Array");
+    if (slots.size % 3 != 0) throw std::invalid_argument("slots must hold [buffer, byteOffset, bytes] triples");
+    bool isArray = false;
+    if (napi_is_array(env, a[2], &isArray) != napi_ok || !isArray) throw std::invalid_argument("buffers must be an array of typed arrays");
+    uint32_t count = 0;
+    napi_get_array_length(env, a[2], &count);
+    std::vector<char*> ptrs(count, nullptr);
+    std::vector<int64_t> bytes(count, 0);
+    for (uint32_t i = 0; i < count; i++) {
+      napi_value v;
+      napi_get_element(env, a[2], i, &v);
+      napi_typedarray_type type;
+      size_t length = 0;
+      void* data = nullptr;
+      if (napi_get_typedarray_info(env, v, &type, &length, &data, nullptr, nullptr) != napi_ok) {
+        throw std::invalid_argument("buffer " + std::to_string(i) + " must be a typed array");
+      }
+      const int64_t size = type == napi_float32_array || type == napi_int32_array ? 4 : type == napi_uint8_array ? 1 : 0;
+      if (size == 0) throw std::invalid_argument("buffer " + std::to_string(i) + " must be a Float32Array, Int32Array or Uint8Array");
+      ptrs[i] = static_cast<char*>(data);
+      bytes[i] = static_cast<int64_t>(length) * size;
+    }
+    runPlanChecked(code.data, code.size, slots.data, slots.size / 3, ptrs.data(), bytes.data(), count);
+    return undefinedValue(env);
+  });
+}
+
+// planLayout() -> [{ name, fields }] in op-code order: the JS side checks its copy against it at load
+napi_value PlanLayout(napi_env env, napi_callback_info info) {
+  return guarded(env, info, 0, [](napi_env env, napi_value*, size_t) {
+    napi_value out;
+    napi_create_array_with_length(env, kPlanOpCount, &out);
+    for (int i = 0; i < kPlanOpCount; i++) {
+      napi_value op, v;
+      napi_create_object(env, &op);
+      napi_create_string_utf8(env, kPlanOps[i].name, NAPI_AUTO_LENGTH, &v);
+      napi_set_named_property(env, op, "name", v);
+      napi_create_string_utf8(env, kPlanOps[i].fields, NAPI_AUTO_LENGTH, &v);
+      napi_set_named_property(env, op, "fields", v);
+      napi_set_element(env, out, static_cast<uint32_t>(i), op);
+    }
+    return out;
+  });
+}
+
 napi_value Init(napi_env env, napi_value exports) {
   const napi_property_descriptor props[] = {
       {"conv2dForward", nullptr, Conv2dForward, nullptr, nullptr, nullptr, napi_default, nullptr},
@@ -418,11 +469,13 @@ napi_value Init(napi_env env, napi_value exports) {
       {"tile", nullptr, Tile, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"runPlan", nullptr, RunPlan, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"planLayout", nullptr, PlanLayout, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
-  // the calling convention (ADDON_ABI in index.ts): 2 = shapes and geometry packed into one Int32Array
+  // the calling convention (ADDON_ABI in index.ts): 2 = shapes and geometry packed into one Int32Array, 3 = runPlan
   napi_value abi;
-  napi_create_int32(env, 2, &abi);
+  napi_create_int32(env, 3, &abi);
   napi_set_named_property(env, exports, "abi", abi);
   return exports;
 }

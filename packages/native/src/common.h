@@ -65,7 +65,7 @@ void applyActivation(float* y, size_t n, int act, float alpha);
 // Elementwise ops with numpy broadcasting (shapes right-aligned), and reductions over one contiguous
 // block of axes ([outer, reduced, inner]). Codes shared with the JS side (BINARY / UNARY in index.ts).
 enum BinaryOp : int { kAdd = 0, kSub = 1, kMul = 2, kDiv = 3, kSquaredDifference = 4 };
-enum UnaryOp : int { kURelu = 0, kUStep = 1, kUNeg = 2, kUExp = 3, kUTanh = 4, kUSquare = 5, kUSqrt = 6, kUSigmoid = 7, kULog = 8 };
+enum UnaryOp : int { kURelu = 0, kUStep = 1, kUNeg = 2, kUExp = 3, kUTanh = 4, kUSquare = 5, kUSqrt = 6, kUSigmoid = 7, kULog = 8, kURsqrt = 9 };
 void binaryOp(int op, const float* a, Ints aShape, const float* b, Ints bShape, float* out, Ints outShape);
 void unaryOp(int op, const float* x, float* y, size_t n, float alpha);
 void reduceSum(const float* x, float* out, int64_t outer, int64_t reduced, int64_t inner, float scale);
@@ -73,7 +73,7 @@ void reduceSum(const float* x, float* out, int64_t outer, int64_t reduced, int64
 void transpose(const float* x, Ints shape, Ints perm, float* out);
 // out (shape[i] * reps[i]) = x repeated reps[i] times along every axis.
 void tile(const float* x, Ints shape, Ints reps, float* out);
-// out[i] = a (cmp) b as 0/1 bytes (tfjs's bool storage), with binaryOp's broadcasting: 0 >, 1 >=, 2 <, 3 <=.
+// out[i] = a (cmp) b as 0/1 bytes (tfjs's bool storage), with binaryOp's broadcasting: 0 >, 1 >=, 2 <, 3 <=, 4 ==, 5 !=.
 void compareOp(int op, const float* a, Ints aShape, const float* b, Ints bShape, uint8_t* out, Ints outShape);
 // Fused elementwise gradients (codes shared with GRAD in index.ts): out = the stock tfjs gradient of
 // the op for upstream dy; a is the saved output (tanh, sigmoid) or input (relu, squared difference's a), b
@@ -84,3 +84,7 @@ void gradOp(int op, const float* dy, const float* a, const float* b, float* out,
 void batchNormApply(const float* x, float* out, size_t rows, size_t channels, const double* mul, const double* sub, const double* add);
 // Which library runs the GEMMs: oneDNN's brgemm matmul (default, cblas where it has none) or "openblas".
 const char* gemmLibrary();
+// A compiled step's plan (plan.cc, instruction layouts in plan-layout.h): slotTable holds [buffer, byteOffset, bytes]
+// per slot; everything is checked before anything runs.
+void runPlanChecked(const int32_t* code, size_t codeLength, const int32_t* slotTable, size_t slotCount, char* const* buffers,
+                    const int64_t* bufferBytes, size_t bufferCount);

@@ -174,6 +174,8 @@ void compareOp(int op, const float* a, Ints aShape, const float* b, Ints bShape,
     case 1: return binaryWith(a, aShape, b, bShape, out, outShape, [](float x, float y) -> uint8_t { return x >= y; });
     case 2: return binaryWith(a, aShape, b, bShape, out, outShape, [](float x, float y) -> uint8_t { return x < y; });
     case 3: return binaryWith(a, aShape, b, bShape, out, outShape, [](float x, float y) -> uint8_t { return x <= y; });
+    case 4: return binaryWith(a, aShape, b, bShape, out, outShape, [](float x, float y) -> uint8_t { return x == y; });
+    case 5: return binaryWith(a, aShape, b, bShape, out, outShape, [](float x, float y) -> uint8_t { return x != y; });
     default: throw std::invalid_argument("unsupported comparison " + std::to_string(op));
   }
 }
@@ -191,6 +193,9 @@ void unaryOp(int op, const float* x, float* y, size_t n, float alpha) {
     case kUSigmoid: return sigmoid(x, y, n);
     case kULog:
       for (size_t i = 0; i < n; i++) y[i] = std::log(x[i]);
+      return;
+    case kURsqrt:  // tfjs-cpu's 1 / Math.sqrt(x), in doubles
+      for (size_t i = 0; i < n; i++) y[i] = static_cast<float>(1.0 / std::sqrt(static_cast<double>(x[i])));
       return;
     default: throw std::invalid_argument("unsupported unary op " + std::to_string(op));
   }

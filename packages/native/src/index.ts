@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { planLayoutMismatch } from './plan-ops';
 
 /** Activation codes the fused kernels apply in place (same formulas as tfjs-backend-cpu's). */
 export const ACTIVATIONS = { linear: 0, relu: 1, relu6: 2, elu: 3, sigmoid: 4, leakyrelu: 5 } as const;
@@ -12,18 +13,18 @@ export type NativeActivation = keyof typeof ACTIVATIONS;
 /** Binary op codes (tfjs kernel name -> code), same formulas as tfjs-backend-cpu's. */
 export const BINARY = { Add: 0, Sub: 1, Multiply: 2, RealDiv: 3, SquaredDifference: 4 } as const;
 /** Comparison codes (tfjs kernel name -> code); outputs are bool. */
-export const COMPARE = { Greater: 0, GreaterEqual: 1, Less: 2, LessEqual: 3 } as const;
+export const COMPARE = { Greater: 0, GreaterEqual: 1, Less: 2, LessEqual: 3, Equal: 4, NotEqual: 5 } as const;
 /** Unary op codes (tfjs kernel name -> code). */
-export const UNARY = { Relu: 0, Step: 1, Neg: 2, Exp: 3, Tanh: 4, Square: 5, Sqrt: 6, Sigmoid: 7, Log: 8 } as const;
+export const UNARY = { Relu: 0, Step: 1, Neg: 2, Exp: 3, Tanh: 4, Square: 5, Sqrt: 6, Sigmoid: 7, Log: 8, Rsqrt: 9 } as const;
 
 /** Fused gradient codes (tfjs forward kernel name -> code); each gives the stock tfjs gradient's bits. */
 export const GRAD = { Tanh: 0, Sigmoid: 1, Relu: 2, SquaredDifference: 3 } as const;
 
 /**
  * The addon's calling convention, bumped when an entry point's arguments change (2: shapes and geometry packed
- * into one Int32Array). An addon built from older sources reports another (or none) and is refused.
+ * into one Int32Array; 3: runPlan, a compiled step in one call). An addon built from older sources reports another (or none) and is refused.
  */
-export const ADDON_ABI = 2;
+export const ADDON_ABI = 3;
 
 /** The one Debian line that makes the native backend build (with g++ and make, which most machines have). */
 export const APT_INSTALL = 'apt-get install libdnnl-dev libopenblas-dev';
@@ -90,7 +91,17 @@ export interface NativeAddon {
   /** Threads for oneDNN / our loops (OpenMP) and OpenBLAS. */
   setThreads(threads: number): void;
   info(): { dnnl: string; openblas: string; threads: number; gemm?: string };
+  /**
+   * Runs a compiled step's instructions (see PLAN_OPS) in one call. `slots` holds [buffer, byteOffset, bytes]
+   * per slot; `buffers` are the arena and the step's external arrays (inputs, parameters updated in place).
+   * Every instruction and slot range is checked before the first one runs: a malformed plan throws, writing nothing.
+   */
+  runPlan(code: Int32Array, slots: Int32Array, buffers: ReadonlyArray<Float32Array | Int32Array | Uint8Array>): void;
+  /** The addon's own copy of PLAN_OPS (src/plan-layout.h), compared with this package's at load. */
+  planLayout(): Array<{ name: string; fields: string }>;
 }
+
+export { PLAN_OPS, planLayoutMismatch, type PlanOpName } from './plan-ops';
 
 export type NativeLoad = { ok: true; addon: NativeAddon; path: string } | { ok: false; reason: string; fix: string };
 
@@ -112,12 +123,14 @@ export function loadNative(): NativeLoad {
   }
   try {
     const addon = createRequire(import.meta.url)(file) as NativeAddon;
+    const mismatch = addon.abi === ADDON_ABI ? planLayoutMismatch(addon.planLayout()) : undefined;
     cached =
-      addon.abi === ADDON_ABI
+      addon.abi === ADDON_ABI && mismatch === undefined
         ? { ok: true, addon, path: file }
         : {
             ok: false,
-            reason: `the addon was built from older sources (calling convention ${addon.abi ?? 1}, this package needs ${ADDON_ABI})`,
+            reason:
+              mismatch ?? `the addon was built from older sources (calling convention ${addon.abi ?? 1}, this package needs ${ADDON_ABI})`,
             fix: 'pnpm rebuild @logitlab/native',
           };
   } catch (err) {

@@ -11,5 +11,6 @@ export { registeredVariables } from './registered-variables';
 export { setOptimizerIterations } from './iterations';
 export { backendDataIds } from './data-ids';
 export { traceStep, type RuntimeScalar, type TraceOptions, type TraceResult } from './step-trace';
-export { StepPlan, type PlanStats } from './step-plan';
+export { StepPlan, type PlanStats, type PlanSpec, type SlotSpec, type OpSpec } from './step-plan';
+export { registerPlanLowering, type PlanExecutor, type PlanLowering } from './step-executor';
 export { PlanGuardError } from './step-errors';

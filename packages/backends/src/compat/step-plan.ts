@@ -1,49 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { HostDrawRefill } from '@logitlab/core';
 import { PlanGuardError } from './step-errors';
+import { type PlanExecutor, planLowering } from './step-executor';
+import type { PlanSpec, SlotSpec } from './step-spec';
 
-/**
- * Where a value of a recorded step comes from. `op` values are made by the plan's kernels; `scalar`
- * and `draw` values are written anew on every replay (a learning rate, a dropout mask); `const`
- * values are written once when the plan is built and live as long as the plan.
- */
-export type SlotSource =
-  | { kind: 'input'; index: number }
-  | { kind: 'state'; variable: tf.Variable }
-  | { kind: 'captured'; tensor: tf.Tensor }
-  | { kind: 'const'; values: tf.BackendValues }
-  | { kind: 'scalar'; name: string }
-  | { kind: 'draw'; refill: HostDrawRefill }
-  | { kind: 'op'; op: number; output: number };
-
-export interface SlotSpec {
-  source: SlotSource;
-  shape: number[];
-  dtype: tf.DataType;
-}
-
-export interface OpSpec {
-  kernelName: string;
-  /** Input names in the engine's order; `array` when the kernel takes a list (Concat, AddN, Pack). */
-  inputNames: string[];
-  inputSlots: number[];
-  array: boolean;
-  attrs: tf.NamedAttrMap | undefined;
-  outputSlots: number[];
-}
-
-export interface PlanSpec {
-  backendName: string;
-  backend: tf.KernelBackend;
-  slots: SlotSpec[];
-  ops: OpSpec[];
-  /** The step function's returned tensors (the loss). */
-  outputs: number[];
-  /** Variables the step assigned, with the slot of their new value. */
-  assigned: Array<{ variable: tf.Variable; slot: number }>;
-  /** Kernel calls the eager step made that the plan does not (the Identity clones of gradient-saved tensors). */
-  elided: number;
-}
+export type { OpSpec, PlanSpec, SlotSource, SlotSpec } from './step-spec';
 
 /** What one replay costs, planned once. */
 export interface PlanStats {
@@ -58,6 +18,10 @@ export interface PlanStats {
   hostDraws: number;
   /** The runtime scalars the step writes (by name), each replay. */
   scalars: string[];
+  /** Who runs a replay: the backend's whole-step executor (one native call), or a loop over its kernel functions. */
+  executor: 'backend' | 'kernels';
+  /** Why the backend's executor does not run this plan, when the backend has one. */
+  executorFallback?: string;
 }
 
 interface ReadyOp {
@@ -89,6 +53,7 @@ export class StepPlan {
   private readonly owned: boolean[];
   private readonly constInfos = new Map<number, tf.TensorInfo>();
   private disposed = false;
+  private readonly executor: PlanExecutor | undefined;
   /** When set, replays time every kernel call (for the bench: the engine's share of a step is the rest). */
   profile = false;
   /** Milliseconds spent inside kernel functions by profiled replays, summed. */
@@ -133,14 +98,19 @@ export class StepPlan {
       this.constInfos.set(i, { dataId: backend.write(copy, s.shape, s.dtype), shape: s.shape, dtype: s.dtype });
       constBytes += sizeOf(s.shape) * bytesPerElement(s.dtype);
     });
+    const lower = planLowering(backendName);
+    const lowered = lower?.(spec);
+    this.executor = typeof lowered === 'object' ? lowered : undefined;
     this.stats = {
-      kernelCalls: spec.ops.length,
+      kernelCalls: this.executor?.instructions ?? spec.ops.length,
       eagerKernelCalls: spec.ops.length + spec.elided,
-      arenaBytes: this.peakBytes(freeAt),
+      arenaBytes: this.executor?.arenaBytes ?? this.peakBytes(freeAt),
       constBytes,
       hostDraws: slots.filter((s) => s.source.kind === 'draw').length,
       scalars: [...new Set(slots.flatMap((s) => (s.source.kind === 'scalar' ? [s.source.name] : [])))],
+      executor: this.executor ? 'backend' : 'kernels',
     };
+    if (typeof lowered === 'string') this.stats.executorFallback = lowered;
   }
 
   /** The backend the plan was recorded on (a replay anywhere else is refused). */
@@ -201,6 +171,12 @@ export class StepPlan {
   replay(inputs: readonly tf.Tensor[], scalars: Readonly<Record<string, number>>): tf.Tensor[] {
     if (this.disposed) throw new PlanGuardError('replay of a disposed plan; expected a live plan');
     const { slots, backend, outputs, assigned } = this.spec;
+    if (this.executor) {
+      const infos = this.executor.run(inputs, scalars);
+      // kernel time here is the one addon call (every kernel and the C++ loop around them)
+      if (this.profile) this.kernelMs += this.executor.lastCallMs;
+      if (infos) return infos.map((info) => tf.engine().makeTensorFromTensorInfo(info, backend));
+    }
     const values = this.values;
     for (let i = 0; i < slots.length; i++) {
       const slot = slots[i] as SlotSpec;
@@ -302,6 +278,7 @@ export class StepPlan {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.executor?.dispose();
     for (const info of this.constInfos.values()) this.spec.backend.disposeData(info.dataId);
     this.constInfos.clear();
   }

@@ -12,7 +12,7 @@ const MAX_BYTES = 256 * 1024 * 1024;
 export class BufferPool {
   private readonly free = new Map<number, Float32Array[]>();
   private readonly mine = new WeakSet<ArrayBuffer>();
-  private readonly pinned = new WeakSet<ArrayBuffer>();
+  private readonly pinnedBuffers = new WeakSet<ArrayBuffer>();
   private readonly handedOut = new WeakSet<Float32Array>();
   private bytes = 0;
 
@@ -32,19 +32,24 @@ export class BufferPool {
     const buffer = values.buffer as ArrayBuffer;
     if (!this.mine.has(buffer)) return;
     if (values instanceof Float32Array && this.handedOut.has(values)) this.handedOut.delete(values);
-    else this.pinned.add(buffer);
+    else this.pinnedBuffers.add(buffer);
   }
 
   /** The user (or another backend) got this array: it may outlive its tensor. */
   escaped(values: unknown): void {
-    if (ArrayBuffer.isView(values)) this.pinned.add(values.buffer as ArrayBuffer);
+    if (ArrayBuffer.isView(values)) this.pinnedBuffers.add(values.buffer as ArrayBuffer);
+  }
+
+  /** Whether the user (or anything but its tensor) may still see this array (see escaped). */
+  pinned(values: ArrayBufferView): boolean {
+    return this.pinnedBuffers.has(values.buffer as ArrayBuffer);
   }
 
   /** Its tensor's data is gone: keep the buffer for the next output of the same size. */
   give(values: unknown): void {
     if (!(values instanceof Float32Array)) return;
     const buffer = values.buffer as ArrayBuffer;
-    if (!this.mine.has(buffer) || this.pinned.has(buffer) || this.handedOut.has(values)) return;
+    if (!this.mine.has(buffer) || this.pinnedBuffers.has(buffer) || this.handedOut.has(values)) return;
     if (values.byteOffset !== 0 || values.byteLength !== buffer.byteLength) return;
     const list = this.free.get(values.length) ?? [];
     if (list.length >= MAX_PER_SIZE || this.bytes + values.byteLength > MAX_BYTES) return;

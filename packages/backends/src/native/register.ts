@@ -11,6 +11,8 @@ import { BufferPool } from './pool';
 import { splitV } from './split';
 import { resizeNearestNeighborGrad } from './resize-grad';
 import { quietBackend } from '../quiet-cpu';
+import { registerPlanLowering } from '../compat/step-executor';
+import { nativePlanLowering } from './plan/executor';
 import type { CpuModule, NativeAddon, NativeModule } from './types';
 import type { Fallback } from './kernel-util';
 
@@ -75,5 +77,7 @@ export function registerNativeBackend(cpu: CpuModule, native: NativeModule, addo
     if (getKernel(kernelName, NATIVE_BACKEND) != null) unregisterKernel(kernelName, NATIVE_BACKEND);
     registerKernel({ kernelName, backendName: NATIVE_BACKEND, kernelFunc: make(fallback) as KernelFunc });
   }
+  // compiled steps run in one addon call where the addon has the plan entry points (older builds: kernel by kernel)
+  if (typeof addon.runPlan === 'function') registerPlanLowering(NATIVE_BACKEND, nativePlanLowering(addon, native));
   registered = true;
 }

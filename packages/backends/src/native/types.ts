@@ -20,7 +20,7 @@ export interface CpuLikeBackend extends KernelBackend {
   read(dataId: DataId): Promise<BackendValues>;
   disposeData(dataId: DataId, force?: boolean): boolean;
   /** The native backend's output-buffer pool (absent on a plain cpu backend). */
-  pool?: { take(n: number): Float32Array };
+  pool?: { take(n: number): Float32Array; pinned(values: ArrayBufferView): boolean };
 }
 
 /** @tensorflow/tfjs-backend-cpu's entry. */

@@ -6,8 +6,8 @@ import { errorMessage } from '../platform';
 import { NATIVE_BACKEND, registerNativeBackend } from '../native/register';
 import type { CpuModule, NativeModule } from '../native/types';
 
-/** The addon calling convention our kernels speak (@logitlab/native's ADDON_ABI; packed shapes: native/ints.ts). */
-export const NATIVE_ABI = 2;
+/** The addon calling convention our kernels speak (@logitlab/native's ADDON_ABI; packed shapes: native/ints.ts; 3: the one-call plan, native/plan/). */
+export const NATIVE_ABI = 3;
 
 export async function startNativeBackend(
   mod: Record<string, unknown>,
