@@ -1,6 +1,8 @@
 // @ts-check
 // Training runs in a worker, so the page keeps drawing frames while it trains, on cpu and on wasm.
-// Registered by run.mjs.
+// The bar is 50 ms at the 95th percentile, or twice the same page's idle p95 when the machine itself
+// cannot draw at 50 fps (a shared CI machine under load): a training step on the main thread blocks
+// frames for hundreds of milliseconds to seconds, which either bar catches. Registered by run.mjs.
 import { lossCount, useBackend } from './fixtures.mjs';
 import { assert } from './runner.mjs';
 
@@ -35,11 +37,13 @@ const p95 = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(0.95 * (xs.length -
 /** @param {Harness} h */
 export function register({ test, open }) {
   for (const backend of ['cpu', 'wasm']) {
-    test(`train on ${backend}: the page keeps >= 50 fps (p95 frame interval <= 50 ms) while the worker trains`, async () => {
+    test(`train on ${backend}: the page keeps its frame rate (p95 interval <= 50 ms, or 2x idle on a busy machine) while the worker trains`, async () => {
       const { page, errors } = await open('train');
       await useBackend(page, backend);
       await page.selectOption('#train-model', 'convnet-logits');
       await page.fill('#train-steps', '5000');
+      const idle = p95(await frameIntervals(page, 3000));
+      const bar = Math.max(50, 2 * idle);
       await page.click('#train-start');
       await page.waitForFunction(
         () => JSON.parse(document.querySelector('#page-train')?.getAttribute('data-losses') ?? '[]').length >= 2,
@@ -63,11 +67,11 @@ export function register({ test, open }) {
       await page.close();
       const q = p95(intervals);
       console.log(
-        `  ${backend}: ${intervals.length} frames in ${(intervals.reduce((a, b) => a + b, 0) / 1000).toFixed(1)} s, p95 interval ${q.toFixed(1)} ms, max ${Math.max(...intervals).toFixed(0)} ms; ${stepsAfter - stepsBefore} steps meanwhile (${worker.rate} steps/s on ${worker.backend})`,
+        `  ${backend}: ${intervals.length} frames in ${(intervals.reduce((a, b) => a + b, 0) / 1000).toFixed(1)} s, p95 interval ${q.toFixed(1)} ms (idle ${idle.toFixed(1)} ms, bar ${bar.toFixed(1)} ms), max ${Math.max(...intervals).toFixed(0)} ms; ${stepsAfter - stepsBefore} steps meanwhile (${worker.rate} steps/s on ${worker.backend})`,
       );
       assert(worker.backend === backend, `the worker trained on ${worker.backend}, not ${backend}`);
       assert(stepsAfter > stepsBefore, 'no training steps while frames were measured');
-      assert(q <= 50, `p95 frame interval ${q.toFixed(1)} ms > 50 ms`);
+      assert(q <= bar, `p95 frame interval ${q.toFixed(1)} ms > ${bar.toFixed(1)} ms (idle p95 ${idle.toFixed(1)} ms)`);
       assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
     });
   }
