@@ -35,7 +35,7 @@ export function datasetThroughput(timings: DatasetTimings, images: number, secon
 }
 
 /** One log line: "explain 12.3, faithfulness 4.5, ... images x methods/s". */
-export function formatThroughput(t: DatasetThroughput): string {
+export function formatThroughput(t: Pick<DatasetThroughput, 'perMethod' | 'perPart'>): string {
   const parts = Object.entries(t.perPart).map(([p, r]) => `${p} ${r.toFixed(2)}`);
   const methods = Object.entries(t.perMethod).map(([m, r]) => `${m} ${r.toFixed(2)}`);
   return `per part (images x methods/s if it ran alone): ${parts.join(', ')}; per method (images/s): ${methods.join(', ')}`;
