@@ -35,12 +35,12 @@ export async function explainBatch(model: Module, x: tf.Tensor, y: tf.Tensor, st
   for (const spec of o.methods) {
     o.signal?.throwIfAborted();
     const label = methodLabel(spec);
-    let t = performance.now();
+    let t0 = performance.now();
     const base: ExplainOptions = { ...spec.options, method: spec.method, ...(spec.composite ? { composite: spec.composite } : {}) };
     const e = explain(model, x, { ...base, ...(labels && o.target === 'label' ? { target: labels } : {}) });
     const relevance = Float32Array.from(e.relevance.dataSync() as Float32Array);
     e.relevance.dispose();
-    o.timings.explain[label]! += (performance.now() - t) / 1000;
+    o.timings.explain[label]! += (performance.now() - t0) / 1000;
     const explainFn: ExplainFn = (batch, n, targets) => {
       const t = tf.tensor(batch, [n, ...sampleShape]);
       try {
@@ -68,9 +68,9 @@ export async function explainBatch(model: Module, x: tf.Tensor, y: tf.Tensor, st
     };
     const values: [string, Float64Array][] = [];
     for (const m of o.metrics) {
-      t = performance.now();
+      t0 = performance.now();
       values.push([m.name, await m.compute(ctx)]);
-      o.timings.metrics[label]![m.name]! += (performance.now() - t) / 1000;
+      o.timings.metrics[label]![m.name]! += (performance.now() - t0) / 1000;
     }
     for (let i = 0; i < count; i++) {
       let sum = 0;

@@ -42,6 +42,19 @@ function explainer() {
   return { g, calls };
 }
 
+const ctx = (f: ReturnType<typeof scorer>['f'], over: Partial<MetricContext> = {}): MetricContext => ({
+  images,
+  relevance,
+  count,
+  shape: [4, 4, 1],
+  targets,
+  numClasses: 2,
+  score: f,
+  explain: explainer().g,
+  seed: 1,
+  ...over,
+});
+
 describe('stacked copies: several perturbed batches per call give the same values', () => {
   it('region perturbation, faithfulness correlation and monotonicity, for copies that divide the steps and copies that do not', async () => {
     const metrics = {
@@ -81,18 +94,6 @@ describe('stacked copies: several perturbed batches per call give the same value
   });
 
   it('the registry scores stacked copies when the context allows it, with the same values', async () => {
-    const ctx = (f: ReturnType<typeof scorer>['f'], over: Partial<MetricContext> = {}): MetricContext => ({
-      images,
-      relevance,
-      count,
-      shape: [4, 4, 1],
-      targets,
-      numClasses: 2,
-      score: f,
-      explain: explainer().g,
-      seed: 1,
-      ...over,
-    });
     for (const e of explanationMetrics.filter((m) => m.family === 'faithfulness' && m.name !== 'pixelFlipping')) {
       const one = scorer();
       const stacked = scorer();
