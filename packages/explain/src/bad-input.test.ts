@@ -265,7 +265,8 @@ describe('AbortSignal', () => {
   });
 
   it.each([
-    ['integratedGradients', { method: 'integratedGradients', steps: 50 }, 2],
+    // 64 samples: two steps per pass of at most 128 stacked images, so there are passes to stop between
+    ['integratedGradients', { method: 'integratedGradients', steps: 50 }, 64],
     ['smoothGrad', { method: 'smoothGrad', n: 50 }, 2],
     // 300 samples: one window per batch of at most 512 occluded inputs, so there are batches to stop between
     ['occlusion', { method: 'occlusion', window: 1 }, 300],

@@ -43,10 +43,17 @@ export interface IntegratedGradientsOptions {
   signal?: AbortSignal;
 }
 
+// Integrated gradients' points go through the model several steps at a time, up to this many images per
+// pass: on the native backend a backward pass of 32 convnet images costs ~2.5x more per image than one
+// of 128 (measured at load ~35), and a step is one backward pass over the whole batch.
+const IG_IMAGES_PER_PASS = 128;
+
 /**
  * Integrated gradients, midpoint rule: (x - b) * mean_k grad f(b + (k + 0.5) / steps (x - b)).
- * One step's point and gradient live at a time, so memory does not grow with `steps`; `signal` is
- * checked between steps. The only values read are the scores at x and at the baseline.
+ * Steps are stacked along the batch, as many per pass as fit in IG_IMAGES_PER_PASS images (one for a
+ * batch that large), so memory is bounded by that, not by `steps`; the gradients are summed in step
+ * order either way. `signal` is checked between passes. The only values read are the scores at x and
+ * at the baseline.
  */
 export function integratedGradients(session: Session, x: tf.Tensor, options: IntegratedGradientsOptions): Attribution {
   const b = baselineOf(x, options);
@@ -83,17 +90,25 @@ function integrate(
   base: Scores,
   { steps = 32, signal }: IntegratedGradientsOptions,
 ): Attribution {
+  const n = x.shape[0]!;
+  const perPass = Math.max(1, Math.min(steps, Math.floor(IG_IMAGES_PER_PASS / n)));
   const sum = tf.tidy(() => {
     let acc = tf.zerosLike(x);
     const delta = tf.sub(x, b);
-    for (let k = 0; k < steps; k++) {
-      throwIfAborted(signal, `integratedGradients (step ${k} of ${steps})`);
-      // the inner tidy frees the scaled delta now, not when the loop ends (memory would grow with steps)
-      const point = tf.tidy(() => tf.add(b, tf.mul(delta, (k + 0.5) / steps)));
-      const grad = gradientAt(session, point, scores.target);
-      const next = tf.add(acc, grad);
-      tf.dispose([acc, grad, point]);
-      acc = next;
+    for (let k0 = 0; k0 < steps; k0 += perPass) {
+      throwIfAborted(signal, `integratedGradients (step ${k0} of ${steps})`);
+      const m = Math.min(perPass, steps - k0);
+      const targets = new Int32Array(m * n);
+      for (let k = 0; k < m; k++) targets.set(scores.target, k * n);
+      // the inner tidy frees the scaled deltas now, not when the loop ends (memory would grow with steps)
+      const points = tf.tidy(() => tf.concat(Array.from({ length: m }, (_, k) => tf.add(b, tf.mul(delta, (k0 + k + 0.5) / steps)))));
+      const grad = gradientAt(session, points, targets);
+      for (let k = 0; k < m; k++) {
+        const next = tf.tidy(() => tf.add(acc, m === 1 ? grad : tf.slice(grad, k * n, n)));
+        acc.dispose();
+        acc = next;
+      }
+      tf.dispose([grad, points]);
     }
     return tf.mul(delta, tf.div(acc, steps));
   });

@@ -36,4 +36,4 @@ export {
 export { explainDataset, type ExplainDatasetOptions, type ExplainDatasetSummary } from './dataset/explain-dataset';
 export { methodLabel, parseMethodSpec, type MethodSpec } from './dataset/method-spec';
 export { withInputShift } from './dataset/input-shift';
-export type { BatchResult, BatchSource, DatasetProgress, SampleResult } from './dataset/types';
+export type { BatchResult, BatchSource, DatasetProgress, DatasetTimings, SampleResult } from './dataset/types';

@@ -2,6 +2,7 @@ import { DataLoader, normalizePixels, syntheticDigits } from '@logitlab/datasets
 import { explainDataset, parseMethodSpec } from '@logitlab/explain';
 import { manualSeed } from '@logitlab/layers';
 import { MnistConvNet } from '@logitlab/models';
+import { datasetThroughput } from '../dataset-run/throughput';
 
 export interface ExplainDatasetBenchRow {
   backend: string;
@@ -12,6 +13,10 @@ export interface ExplainDatasetBenchRow {
   imagesPerSec: number;
   /** images x methods per second: the throughput of `logitlab explain --dataset`, every metric family included. */
   imageMethodsPerSec: number;
+  /** images per second of each method with all its metrics. */
+  perMethod: Record<string, number>;
+  /** images x methods per second of the maps alone ('explain') and of each metric family alone: the smallest is the bottleneck. */
+  perPart: Record<string, number>;
 }
 
 /**
@@ -30,6 +35,7 @@ export async function measureExplainDataset(
   try {
     const specs = methods.map(parseMethodSpec).map((s) => (s.method === 'lrp' ? { ...s, options: { bounds: [-0.5, 3] as const } } : s));
     const r = await explainDataset(model, loader, { methods: specs, metrics: 'all', masks, sink: () => {} });
+    const { perMethod, perPart } = datasetThroughput(r.timings, r.images, r.seconds);
     return {
       backend,
       images,
@@ -38,6 +44,8 @@ export async function measureExplainDataset(
       seconds: r.seconds,
       imagesPerSec: r.images / r.seconds,
       imageMethodsPerSec: (r.images * methods.length) / r.seconds,
+      perMethod,
+      perPart,
     };
   } finally {
     model.dispose();

@@ -5,6 +5,7 @@ import { listBackends, type WebgpuAdapterInfo } from '@logitlab/backends';
 import { setupBackend } from '../backend';
 import { type ExplainBenchRow, measureExplain } from '../bench/explain';
 import { type ExplainDatasetBenchRow, measureExplainDataset } from '../bench/explain-dataset';
+import { formatThroughput } from '../dataset-run/throughput';
 import { type BenchRow, measureWorkload } from '../bench/measure';
 import {
   type SgemmRow,
@@ -235,12 +236,16 @@ export async function benchCommand(flags: BenchFlags): Promise<void> {
     log(
       `  explain convnet batch ${explainRow.batch} on ${explainBackend}: forward+backward ${fmt(explainRow.forwardBackwardMs, 3)} ms; LRP ${parts.join(', ')}`,
     );
-    // a smoke run (--repeats 1) measures one small batch: the full measurement is minutes on 2 cores
-    datasetRow = await measureExplainDataset(explainBackend, { images: flags.repeats >= 3 ? 64 : 16 });
+    // a smoke run (--repeats 1) measures one small batch: the full measurement is minutes on 2 cores.
+    // On native when it is installed: that is what the CLI's --backend auto picks for explain --dataset.
+    const datasetBackend = backends.includes('native') ? 'native' : explainBackend;
+    if (datasetBackend !== explainBackend) await setupBackend(datasetBackend as BackendChoice, { threads: flags.threads });
+    datasetRow = await measureExplainDataset(datasetBackend, { images: flags.repeats >= 3 ? 64 : 16 });
     log(
-      `  explain --dataset convnet on ${explainBackend}: ${datasetRow.images} images x ${datasetRow.methods.length} methods (${datasetRow.methods.join(', ')}), every metric family: ` +
+      `  explain --dataset convnet on ${datasetBackend}: ${datasetRow.images} images x ${datasetRow.methods.length} methods (${datasetRow.methods.join(', ')}), every metric family: ` +
         `${fmt(datasetRow.imageMethodsPerSec, 3)} images x methods/s (${fmt(datasetRow.imagesPerSec, 3)} images/s)`,
     );
+    log(`  explain --dataset ${formatThroughput(datasetRow)}`);
   }
 
   const webgpuAdapter = backends.includes('webgpu') ? (await listBackends()).find((b) => b.name === 'webgpu')?.adapter : undefined;

@@ -7,6 +7,7 @@ import { setupBackend } from '../backend';
 import { normalised } from '../data';
 import { loadSplit, type Split } from '../dataset-run/data';
 import { datasetProgress } from '../dataset-run/progress';
+import { datasetThroughput, formatThroughput } from '../dataset-run/throughput';
 import { resolveShard, type Shard, shardBatches } from '../dataset-run/shard';
 import { type DatasetManifest, finishedBatches, openShardDir, sha256, writeBatch } from '../dataset-run/store';
 import { UsageError } from '../errors';
@@ -122,6 +123,7 @@ export async function explainDatasetCommand(o: ExplainDatasetFlags): Promise<voi
       `explain --dataset: ${summary.images} images in ${summary.seconds.toFixed(1)} s on ${backend.name}: ` +
         `${rate.toFixed(2)} images/s, ${(rate * methods.length).toFixed(2)} images x methods/s; results in ${out}`,
     );
+    log(`explain --dataset: ${formatThroughput(datasetThroughput(summary.timings, summary.images, summary.seconds))}`);
   } finally {
     model.dispose();
   }

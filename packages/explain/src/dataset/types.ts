@@ -43,3 +43,11 @@ export interface DatasetProgress {
   /** Seconds left at the rate so far; NaN before the first batch. */
   etaSeconds: number;
 }
+
+/** Seconds spent, summed over the batches of one call. */
+export interface DatasetTimings {
+  /** Per method label: its own explanation of the batch (the maps every metric scores). */
+  explain: Record<string, number>;
+  /** Per method label, per metric name: the metric's computation, re-explanations and forward passes included. */
+  metrics: Record<string, Record<string, number>>;
+}

@@ -2,7 +2,8 @@ import { Rng } from '@logitlab/core';
 import { MetricInputError } from '../errors';
 import type { ScoreFn } from '../explanations';
 import { checkPositiveInt, minMax, type Numeric } from '../input';
-import { finiteNumber, mapBatch, pearson, type PerImageResult, scoreAll, summarise } from './maps';
+import { scoreCopies } from './copies';
+import { finiteNumber, mapBatch, pearson, type PerImageResult, summarise } from './maps';
 
 // Faithfulness (Quantus family 1): does removing what the map calls relevant change the model's score?
 // Every function calls `f` with all `count` images at once, in their order, so `f` may close over the
@@ -21,6 +22,8 @@ export interface RegionPerturbationOptions {
   /** Default [min, max] of the images. */
   range?: readonly [number, number];
   seed?: number;
+  /** Perturbed copies of the batch scored per call of f (default 1); above 1, f gets n * count images and must score image j for the class of image j mod count. */
+  copiesPerCall?: number;
 }
 
 export interface RegionPerturbationResult extends PerImageResult {
@@ -72,14 +75,14 @@ export async function regionPerturbation(
     return Array.from({ length: patches.length }, (_unused, p) => p).sort((p, q) => (sums[q] as number) - (sums[p] as number));
   });
   const current = Float32Array.from(x);
-  const scores = new Float64Array(count * (regions + 1));
-  for (let k = 0; k <= regions; k++) {
+  const byStep = await scoreCopies(f, regions + 1, count, d, options.copiesPerCall ?? 1, (k, out) => {
     if (k > 0) {
       for (let i = 0; i < count; i++) for (const j of patches[orders[i]![k - 1]!]!) current[i * d + j] = replacement[i * d + j] as number;
     }
-    const out = await scoreAll(f, current, count);
-    for (let i = 0; i < count; i++) scores[i * (regions + 1) + k] = out[i] as number;
-  }
+    out.set(current);
+  });
+  const scores = new Float64Array(count * (regions + 1));
+  for (let k = 0; k <= regions; k++) for (let i = 0; i < count; i++) scores[i * (regions + 1) + k] = byStep[k * count + i] as number;
   const perImage = new Float64Array(count);
   for (let i = 0; i < count; i++) {
     const f0 = scores[i * (regions + 1)] as number;
@@ -99,6 +102,8 @@ export interface FaithfulnessCorrelationOptions {
   /** The value a chosen input is set to (Quantus's 'black' baseline). Default 0. */
   baseline?: number;
   seed?: number;
+  /** Perturbed copies of the batch scored per call of f (default 1); above 1, f gets n * count images and must score image j for the class of image j mod count. */
+  copiesPerCall?: number;
 }
 
 /**
@@ -121,25 +126,26 @@ export async function faithfulnessCorrelation(
   checkPositiveInt(subsetSize, 'subsetSize');
   if (subsetSize > d) throw new MetricInputError(`subsetSize = ${subsetSize} exceeds the ${d} values of an image`);
   finiteNumber(baseline, 'baseline');
-  const f0 = await scoreAll(f, x, count);
   const rng = new Rng(seed);
   const sums = new Float64Array(count * runs);
-  const drops = new Float64Array(count * runs);
-  for (let r = 0; r < runs; r++) {
-    const perturbed = Float32Array.from(x);
+  // copy 0 is the image itself (f0), copy r + 1 is run r
+  const scores = await scoreCopies(f, runs + 1, count, d, options.copiesPerCall ?? 1, (k, out) => {
+    out.set(x);
+    if (k === 0) return;
     for (let i = 0; i < count; i++) {
       const perm = rng.permutation(d);
       let s = 0;
       for (let j = 0; j < subsetSize; j++) {
         const at = i * d + (perm[j] as number);
         s += a[at] as number;
-        perturbed[at] = baseline;
+        out[at] = baseline;
       }
-      sums[i * runs + r] = s;
+      sums[i * runs + k - 1] = s;
     }
-    const out = await scoreAll(f, perturbed, count);
-    for (let i = 0; i < count; i++) drops[i * runs + r] = (f0[i] as number) - (out[i] as number);
-  }
+  });
+  const drops = new Float64Array(count * runs);
+  for (let r = 0; r < runs; r++)
+    for (let i = 0; i < count; i++) drops[i * runs + r] = (scores[i] as number) - (scores[(r + 1) * count + i] as number);
   const perImage = Float64Array.from({ length: count }, (_, i) => pearson(sums, drops, i * runs, i * runs, runs));
   return summarise(perImage);
 }
@@ -150,6 +156,8 @@ export interface MonotonicityOptions {
   featuresPerStep?: number;
   /** The value every input starts from. Default 0. */
   baseline?: number;
+  /** Perturbed copies of the batch scored per call of f (default 1); above 1, f gets n * count images and must score image j for the class of image j mod count. */
+  copiesPerCall?: number;
 }
 
 export interface MonotonicityResult extends PerImageResult {
@@ -183,18 +191,15 @@ export async function monotonicity(
     Array.from({ length: d }, (_unused, j) => j).sort((p, q) => (a[i * d + p] as number) - (a[i * d + q] as number)),
   );
   const current = new Float32Array(x.length).fill(baseline);
-  const prev = new Float64Array(count);
-  const rises = new Float64Array(count);
-  for (let k = 0; k < steps; k++) {
+  const scores = await scoreCopies(f, steps, count, d, options.copiesPerCall ?? 1, (k, out) => {
     for (let i = 0; i < count; i++)
       for (let j = k * featuresPerStep; j < (k + 1) * featuresPerStep; j++)
         current[i * d + orders[i]![j]!] = x[i * d + orders[i]![j]!] as number;
-    const out = await scoreAll(f, current, count);
-    for (let i = 0; i < count; i++) {
-      if (k > 0 && (out[i] as number) >= (prev[i] as number)) rises[i]! += 1;
-      prev[i] = out[i] as number;
-    }
-  }
+    out.set(current);
+  });
+  const rises = new Float64Array(count);
+  for (let k = 1; k < steps; k++)
+    for (let i = 0; i < count; i++) if ((scores[k * count + i] as number) >= (scores[(k - 1) * count + i] as number)) rises[i]! += 1;
   const stepShare = Float64Array.from(rises, (r) => (steps > 1 ? r / (steps - 1) : 1));
   const perImage = Float64Array.from(stepShare, (s) => (s === 1 ? 1 : 0));
   return { ...summarise(perImage), stepShare };

@@ -133,7 +133,7 @@ describe('explanation metric families: bad input', () => {
 
   it('a score or explanation callback that answers the wrong length', async () => {
     await expect(completeness(short, images, relevance, { count: 2 })).rejects.toThrow(/returned 1 values for 2 images/);
-    await expect(maxSensitivity(short, images, relevance, { count: 2, targets })).rejects.toThrow(/returned 1 values for 32 inputs/);
+    await expect(maxSensitivity(short, images, relevance, { count: 2, targets })).rejects.toThrow(/returned 1 values for 320 inputs/);
     await expect(completeness(linear, images, relevance, { count: 2, baseline: [0, 1] })).rejects.toThrow(/baseline has 2 values/);
   });
 

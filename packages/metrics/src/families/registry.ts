@@ -27,6 +27,12 @@ export interface MetricContext {
   numClasses: number;
   /** Scores the images for the batch's targets (the score the maps explain). */
   score: ScoreFn;
+  /**
+   * How many perturbed copies of the batch `score` takes per call (default 1: exactly the batch). Above 1,
+   * a call holds n * count images and image j is scored for targets[j mod count]; larger calls are
+   * cheaper per image on the CPU backends.
+   */
+  scoreCopiesPerCall?: number;
   /** Explains images for given classes with the method under test. */
   explain: ExplainFn;
   /** Explains with a model whose first layer absorbs an input shift of -1 (input invariance); absent when the model has none. */
@@ -88,6 +94,7 @@ const entries: MetricEntry[] = [
           patchSize,
           regions: Math.min(20, patches),
           seed: mixSeed(c.seed, 2),
+          copiesPerCall: c.scoreCopiesPerCall ?? 1,
         })
       ).perImage;
     },
@@ -105,6 +112,7 @@ const entries: MetricEntry[] = [
           runs: 20,
           subsetSize: Math.max(1, Math.floor(d / 28)),
           seed: mixSeed(c.seed, 3),
+          copiesPerCall: c.scoreCopiesPerCall ?? 1,
         })
       ).perImage;
     },
@@ -120,7 +128,13 @@ const entries: MetricEntry[] = [
       let step = Math.max(1, Math.round(d / 28));
       while (d % step !== 0) step++;
       // the graded share: with 28 steps almost no map is strictly monotonic, so the boolean alone ties every method at ~0
-      return (await monotonicity(c.score, c.images, c.relevance, { count: c.count, featuresPerStep: step })).stepShare;
+      return (
+        await monotonicity(c.score, c.images, c.relevance, {
+          count: c.count,
+          featuresPerStep: step,
+          copiesPerCall: c.scoreCopiesPerCall ?? 1,
+        })
+      ).stepShare;
     },
   },
   {

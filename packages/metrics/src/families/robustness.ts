@@ -1,10 +1,12 @@
 import { Rng } from '@logitlab/core';
 import { MetricInputError } from '../errors';
 import { checkPositiveInt, type Numeric } from '../input';
-import { checkTargets, distance, type ExplainFn, explainAll, finiteNumber, mapBatch, type PerImageResult, summarise } from './maps';
+import { explainCopies } from './copies';
+import { checkTargets, distance, type ExplainFn, finiteNumber, mapBatch, type PerImageResult, summarise } from './maps';
 
 // Robustness (Quantus family 2): how much does the map move when the input moves a little? Lower is
-// better. The noise of sample s is drawn for the whole batch at once, in row-major order, from `seed`.
+// better. The noise of sample s is drawn for the whole batch at once, in row-major order, from `seed`;
+// the perturbed copies are explained together (explainCopies), each image for its own target.
 
 export interface RobustnessOptions {
   count: number;
@@ -13,6 +15,8 @@ export interface RobustnessOptions {
   /** Perturbed copies per image (Quantus `nr_samples`: 200). Default 10. */
   samples?: number;
   seed?: number;
+  /** Perturbed copies of the batch explained per call (all of them by default; fewer bounds the explainer's memory). */
+  samplesPerCall?: number;
 }
 
 export interface MaxSensitivityOptions extends RobustnessOptions {
@@ -90,15 +94,22 @@ async function worstCase(
   const targets = checkTargets(options.targets, count);
   checkPositiveInt(samples, 'samples');
   const rng = new Rng(seed);
-  const noise = new Float32Array(x.length);
+  const n = x.length;
+  // what was actually added per sample, after float32 rounding of x + e
+  const noise = new Float32Array(samples * n);
+  const maps = await explainCopies(explainFn, targets, samples, d, options.samplesPerCall ?? samples, (s, out) => {
+    const e = noise.subarray(s * n, (s + 1) * n);
+    draw(rng, e);
+    for (let j = 0; j < n; j++) {
+      out[j] = (x[j] as number) + (e[j] as number);
+      e[j] = (out[j] as number) - (x[j] as number);
+    }
+  });
   const perImage = new Float64Array(count).fill(-Infinity);
   for (let s = 0; s < samples; s++) {
-    draw(rng, noise);
-    const perturbed = Float32Array.from(x, (v, j) => v + (noise[j] as number));
-    // what was actually added, after float32 rounding of x + e
-    for (let j = 0; j < x.length; j++) noise[j] = (perturbed[j] as number) - (x[j] as number);
-    const b = await explainAll(explainFn, perturbed, count, targets);
-    for (let i = 0; i < count; i++) perImage[i] = Math.max(perImage[i] as number, ratio(a, b, noise, i * d, d));
+    const b = maps.subarray(s * n, (s + 1) * n);
+    const e = noise.subarray(s * n, (s + 1) * n);
+    for (let i = 0; i < count; i++) perImage[i] = Math.max(perImage[i] as number, ratio(a, b, e, i * d, d));
   }
   return summarise(perImage);
 }
