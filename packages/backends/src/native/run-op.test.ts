@@ -2,7 +2,7 @@
 // which the addon must refuse with a message naming the instruction, the array and the sizes (plan-extents.cc),
 // writing nothing. Skips where the addon is not built.
 import { describe, expect, it } from 'vitest';
-import { loadNative } from '@logitlab/native';
+import { type PlanOpName, loadNative } from '@logitlab/native';
 import { untestableReason } from '../../test/kernel-test-util';
 import { floatBits } from './geometry';
 import { oneOpRunner } from './run-op';
@@ -105,5 +105,14 @@ describe.skipIf(skip !== undefined || run === undefined)('eager native kernels a
     expect(mm(3, 3, 1, 1)).toThrow('plan instruction 0 (matMul) has a bias of 3 values, expected 1 or n = 2');
     expect(mm(-1, 0, 2, 3)).toThrow(/has batches 2 and 3, expected equal or one of them 1/);
     expect(mm(-1, 0, 1, 1)).not.toThrow();
+  });
+
+  it('grows its scratch for an instruction longer than 64 fields (a rank-33 transpose), and refuses an unknown op by name', () => {
+    const rank = 33;
+    const perm = Array.from({ length: rank }, (_, i) => rank - 1 - i);
+    const [x, out] = [Float32Array.from([4.5]), new Float32Array(1)];
+    run!('transpose', [0, 1, rank, ...new Array<number>(rank).fill(1), ...perm], [x, out]);
+    expect(out[0]).toBe(4.5);
+    expect(() => run!('conv3d' as PlanOpName, [], [])).toThrow('plan instruction 0 has unknown op code -1');
   });
 });
