@@ -111,7 +111,7 @@ describe.skipIf(skip !== undefined || run === undefined)('eager native kernels a
     const rank = 33;
     const perm = Array.from({ length: rank }, (_, i) => rank - 1 - i);
     const [x, out] = [Float32Array.from([4.5]), new Float32Array(1)];
-    run!('transpose', [0, 1, rank, ...new Array<number>(rank).fill(1), ...perm], [x, out]);
+    run!('transpose', [0, 1, rank, ...Array.from({ length: rank }, () => 1), ...perm], [x, out]);
     expect(out[0]).toBe(4.5);
     expect(() => run!('conv3d' as PlanOpName, [], [])).toThrow('plan instruction 0 has unknown op code -1');
   });
