@@ -1,7 +1,8 @@
 // What each instruction reads and writes, checked against its slots' byte ranges before a plan runs: the eager
 // kernels call the addon as one-instruction plans (backends/src/native/run-op.ts), so this is where a call whose
 // arrays are shorter than its geometry says fails cleanly instead of reading or writing out of bounds. Covers the
-// ops whose eager entry points checked sizes before (convolutions, matMul, max pool); the lowering sizes the others.
+// ops with their own sizes: convolutions, matMul, max pool, the elementwise ops, reductions, transpose and tile (the
+// lowering alone sizes copy, cast, fill and the other plan-only ops).
 #include <algorithm>
 #include <string>
 
@@ -96,6 +97,48 @@ void checkPlanExtents(size_t n, int op, const int32_t* f, int count, const std::
       in.need(1, ys, "dy");
       in.need(2, xs, "dx");
       return;
+    }
+    case 6:
+    case 7: {
+      // binary / compare: op,a,b,out,rank, then a's, b's and out's shapes (rank entries each, right-aligned)
+      const int64_t rank = f[4];
+      if (rank < 0 || count - 5 != 3 * rank) in.fail("has " + std::to_string(count - 5) + " shape entries, expected 3 x rank " + std::to_string(rank));
+      const int32_t* s = in.geometry(5, static_cast<int>(3 * rank));
+      int64_t sizes[3] = {1, 1, 1};
+      for (int64_t k = 0; k < 3 * rank; k++) sizes[k / rank] *= s[k];
+      in.need(1, sizes[0], "a");
+      in.need(2, sizes[1], "b");
+      in.need(3, sizes[2], "out", false, op == 6 ? 4 : 1);
+      return;
+    }
+    case 8:
+      if (f[3] < 0) in.fail("has n = " + std::to_string(f[3]) + ", expected >= 0");
+      in.need(1, f[3], "x");
+      return in.need(2, f[3], "y");
+    case 9:
+      if (f[5] < 0) in.fail("has n = " + std::to_string(f[5]) + ", expected >= 0");
+      in.need(1, f[5], "dy");
+      in.need(2, f[5], "a");
+      in.need(3, f[5], "b", f[0] != kGSquaredDifference);  // only squared difference reads b
+      return in.need(4, f[5], "out");
+    case 10:
+    case 11:
+      if (std::min({f[2], f[3], f[4]}) < 0) in.fail("has a negative size");
+      in.need(0, prod({f[2], f[3], f[4]}), "x");
+      return in.need(1, prod({f[2], f[4]}), "out");
+    case 12:
+    case 13: {
+      // transpose / tile: x's shape, then the permutation or the repetitions
+      const int64_t rank = f[2];
+      if (rank < 0 || count - 3 != 2 * rank) in.fail("has " + std::to_string(count - 3) + " shape entries, expected 2 x rank " + std::to_string(rank));
+      const int32_t* d = in.geometry(3, static_cast<int>(2 * rank));
+      int64_t xs = 1, outs = 1;
+      for (int64_t k = 0; k < rank; k++) {
+        xs *= d[k];
+        outs *= op == 12 ? d[k] : d[k] * d[rank + k];
+      }
+      in.need(0, xs, "x");
+      return in.need(1, outs, "out");
     }
     default: return;
   }

@@ -115,4 +115,26 @@ describe.skipIf(skip !== undefined || run === undefined)('eager native kernels a
     expect(out[0]).toBe(4.5);
     expect(() => run!('conv3d' as PlanOpName, [], [])).toThrow('plan instruction 0 has unknown op code -1');
   });
+
+  it('checks the elementwise, reduction, transpose and tile instructions against their shapes too', () => {
+    const [a, out] = [lcg(6), new Float32Array(6).fill(7)];
+    expect(() => run!('binary', [0, 0, 1, 2, 2, 2, 3, 1, 3, 2, 4], [a, a, out])).toThrow(
+      'plan instruction 0 (binary) out is slot 2 of 24 bytes, expected 32',
+    );
+    expect(() => run!('compare', [0, 0, 1, 2, 1, 6, 6, 6], [a, a, new Uint8Array(5)])).toThrow(
+      /\(compare\) out is slot 2 of 5 bytes, expected 6/,
+    );
+    expect(() => run!('binary', [0, 0, 1, 2, 2, 2, 3], [a, a, out])).toThrow(/has 2 shape entries, expected 3 x rank 2/);
+    expect(() => run!('unary', [0, 0, 1, 7, 0], [a, out])).toThrow(/\(unary\) x is slot 0 of 24 bytes, expected 28/);
+    expect(() => run!('grad', [3, 0, 1, -1, 2, 6], [a, a, out])).toThrow(/\(grad\) has no slot for b/);
+    expect(() => run!('reduceSum', [0, 1, 2, 3, 2, 0], [a, out])).toThrow(/\(reduceSum\) x is slot 0 of 24 bytes, expected 48/);
+    expect(() => run!('tile', [0, 1, 2, 2, 3, 1, 2], [a, out])).toThrow(/\(tile\) out is slot 1 of 24 bytes, expected 48/);
+    expect(() => run!('transpose', [0, 1, 2, 2, -3, 1, 0], [a, out])).toThrow(/geometry entry 1 = -3/);
+    expect(out.every((v) => v === 7)).toBe(true);
+    // the same instructions with room enough run: b broadcast over a's rows, and relu's gradient without b
+    run!('binary', [0, 0, 1, 2, 2, 2, 3, 1, 3, 2, 3], [a, a.subarray(0, 3), out]);
+    expect(out[4]).toBeCloseTo(a[4]! + a[1]!, 6);
+    run!('grad', [2, 0, 1, -1, 2, 6], [a, a, out]);
+    expect(Array.from(out)).toEqual(Array.from(a, (v) => v * (v > 0 ? 1 : 0)));
+  });
 });
