@@ -117,53 +117,6 @@ napi_value undefinedValue(napi_env env) {
   return u;
 }
 
-// conv geometry [N, H, W, Ci, OH, OW, Co, KH, KW, SH, SW, DH, DW, PT, PL]
-int64_t convIn(const std::vector<int64_t>& g) { return g.at(0) * g.at(1) * g.at(2) * g.at(3); }
-int64_t convOut(const std::vector<int64_t>& g) { return g.at(0) * g.at(4) * g.at(5) * g.at(6); }
-int64_t convFilter(const std::vector<int64_t>& g) { return g.at(7) * g.at(8) * g.at(3) * g.at(6); }
-
-// conv2dForward(geom, x, w, bias | null, y, act, alpha)
-napi_value Conv2dForward(napi_env env, napi_callback_info info) {
-  return guarded(env, info, 7, [](napi_env env, napi_value* a, size_t) {
-    auto g = geometryArg(env, a[0], 15, "conv geometry");
-    auto x = f32Arg(env, a[1], "x"), w = f32Arg(env, a[2], "filter"), y = f32Arg(env, a[4], "y");
-    auto bias = f32ArgOrNull(env, a[3], "bias");
-    need(x, convIn(g), "x");
-    need(w, convFilter(g), "filter");
-    need(y, convOut(g), "y");
-    if (bias.data) need(bias, g[6], "bias");
-    conv2dForward(g, x.data, w.data, bias.data, y.data, static_cast<int>(intArg(env, a[5], "activation")),
-                  static_cast<float>(numberArg(env, a[6], "alpha")));
-    return undefinedValue(env);
-  });
-}
-
-// conv2dBackwardData(geom, dy, w, dx)
-napi_value Conv2dBackwardData(napi_env env, napi_callback_info info) {
-  return guarded(env, info, 4, [](napi_env env, napi_value* a, size_t) {
-    auto g = geometryArg(env, a[0], 15, "conv geometry");
-    auto dy = f32Arg(env, a[1], "dy"), w = f32Arg(env, a[2], "filter"), dx = f32Arg(env, a[3], "dx");
-    need(dy, convOut(g), "dy");
-    need(w, convFilter(g), "filter");
-    need(dx, convIn(g), "dx");
-    conv2dBackwardData(g, dy.data, w.data, dx.data);
-    return undefinedValue(env);
-  });
-}
-
-// conv2dBackwardFilter(geom, x, dy, dw)
-napi_value Conv2dBackwardFilter(napi_env env, napi_callback_info info) {
-  return guarded(env, info, 4, [](napi_env env, napi_value* a, size_t) {
-    auto g = geometryArg(env, a[0], 15, "conv geometry");
-    auto x = f32Arg(env, a[1], "x"), dy = f32Arg(env, a[2], "dy"), dw = f32Arg(env, a[3], "dw");
-    need(x, convIn(g), "x");
-    need(dy, convOut(g), "dy");
-    need(dw, convFilter(g), "dw");
-    conv2dBackwardWeights(g, x.data, dy.data, dw.data);
-    return undefinedValue(env);
-  });
-}
-
 // convImpl(geom) -> which oneDNN implementations run this geometry (for diagnostics)
 napi_value ConvImpl(napi_env env, napi_callback_info info) {
   return guarded(env, info, 1, [](napi_env env, napi_value* a, size_t) {
@@ -171,51 +124,6 @@ napi_value ConvImpl(napi_env env, napi_callback_info info) {
     napi_value out;
     napi_create_string_utf8(env, s.c_str(), s.size(), &out);
     return out;
-  });
-}
-
-// matMul(a, b, c, batchA, batchB, m, n, k, transA, transB, bias | null, act, alpha)
-napi_value MatMul(napi_env env, napi_callback_info info) {
-  return guarded(env, info, 13, [](napi_env env, napi_value* a, size_t) {
-    auto A = f32Arg(env, a[0], "a"), B = f32Arg(env, a[1], "b"), C = f32Arg(env, a[2], "c");
-    const int64_t batchA = intArg(env, a[3], "batchA"), batchB = intArg(env, a[4], "batchB");
-    const int64_t m = intArg(env, a[5], "m"), n = intArg(env, a[6], "n"), k = intArg(env, a[7], "k");
-    if (batchA != batchB && batchA != 1 && batchB != 1) throw std::invalid_argument("batch sizes must match or be 1");
-    need(A, batchA * m * k, "a");
-    need(B, batchB * k * n, "b");
-    need(C, std::max(batchA, batchB) * m * n, "c");
-    auto bias = f32ArgOrNull(env, a[10], "bias");
-    if (bias.data && bias.length != 1 && static_cast<int64_t>(bias.length) != n) throw std::invalid_argument("bias must have 1 or n elements");
-    batchMatMul(batchA, batchB, m, n, k, boolArg(env, a[8]), boolArg(env, a[9]), A.data, B.data, C.data, bias.data,
-                static_cast<int64_t>(bias.length), static_cast<int>(intArg(env, a[11], "activation")),
-                static_cast<float>(numberArg(env, a[12], "alpha")));
-    return undefinedValue(env);
-  });
-}
-
-// pool geometry [N, H, W, C, OH, OW, KH, KW, SH, SW, DH, DW, PT, PL]
-// maxPool(geom, x, y)
-napi_value MaxPool(napi_env env, napi_callback_info info) {
-  return guarded(env, info, 3, [](napi_env env, napi_value* a, size_t) {
-    auto g = geometryArg(env, a[0], 14, "pool geometry");
-    auto x = f32Arg(env, a[1], "x"), y = f32Arg(env, a[2], "y");
-    need(x, g.at(0) * g.at(1) * g.at(2) * g.at(3), "x");
-    need(y, g.at(0) * g.at(4) * g.at(5) * g.at(3), "y");
-    maxPoolForward(g, x.data, y.data);
-    return undefinedValue(env);
-  });
-}
-
-// maxPoolGrad(geom, x, dy, dx)
-napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
-  return guarded(env, info, 4, [](napi_env env, napi_value* a, size_t) {
-    auto g = geometryArg(env, a[0], 14, "pool geometry");
-    auto x = f32Arg(env, a[1], "x"), dy = f32Arg(env, a[2], "dy"), dx = f32Arg(env, a[3], "dx");
-    need(x, g.at(0) * g.at(1) * g.at(2) * g.at(3), "x");
-    need(dx, g.at(0) * g.at(1) * g.at(2) * g.at(3), "dx");
-    need(dy, g.at(0) * g.at(4) * g.at(5) * g.at(3), "dy");
-    maxPoolBackward(g, x.data, dy.data, dx.data);
-    return undefinedValue(env);
   });
 }
 
@@ -452,13 +360,7 @@ napi_value PlanLayout(napi_env env, napi_callback_info info) {
 
 napi_value Init(napi_env env, napi_value exports) {
   const napi_property_descriptor props[] = {
-      {"conv2dForward", nullptr, Conv2dForward, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"conv2dBackwardData", nullptr, Conv2dBackwardData, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"conv2dBackwardFilter", nullptr, Conv2dBackwardFilter, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"convImpl", nullptr, ConvImpl, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"matMul", nullptr, MatMul, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"maxPool", nullptr, MaxPool, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"maxPoolGrad", nullptr, MaxPoolGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"binary", nullptr, Binary, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"compare", nullptr, Compare, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"unary", nullptr, Unary, nullptr, nullptr, nullptr, napi_default, nullptr},
@@ -473,9 +375,10 @@ napi_value Init(napi_env env, napi_value exports) {
       {"planLayout", nullptr, PlanLayout, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
-  // the calling convention (ADDON_ABI in index.ts): 2 = shapes and geometry packed into one Int32Array, 3 = runPlan
+  // the calling convention (ADDON_ABI in index.ts): 2 = shapes and geometry packed into one Int32Array, 3 = runPlan,
+  // 4 = convolutions, matMul and max pool only through runPlan (their positional entry points are gone)
   napi_value abi;
-  napi_create_int32(env, 3, &abi);
+  napi_create_int32(env, 4, &abi);
   napi_set_named_property(env, exports, "abi", abi);
   return exports;
 }

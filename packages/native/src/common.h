@@ -88,3 +88,6 @@ const char* gemmLibrary();
 // per slot; everything is checked before anything runs.
 void runPlanChecked(const int32_t* code, size_t codeLength, const int32_t* slotTable, size_t slotCount, char* const* buffers,
                     const int64_t* bufferBytes, size_t bufferCount);
+// Throws unless instruction n's slots hold what its geometry reads and writes (plan-extents.cc); called for every
+// instruction before any runs.
+void checkPlanExtents(size_t n, int op, const int32_t* fields, int count, const std::vector<int64_t>& slotBytes);

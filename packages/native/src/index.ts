@@ -22,17 +22,19 @@ export const GRAD = { Tanh: 0, Sigmoid: 1, Relu: 2, SquaredDifference: 3 } as co
 
 /**
  * The addon's calling convention, bumped when an entry point's arguments change (2: shapes and geometry packed
- * into one Int32Array; 3: runPlan, a compiled step in one call). An addon built from older sources reports another (or none) and is refused.
+ * into one Int32Array; 3: runPlan, a compiled step in one call; 4: convolutions, matMul and max pool only through
+ * runPlan, as one-instruction plans, so each has one named layout in PLAN_OPS). An addon built from older sources reports another (or none) and is refused.
  */
-export const ADDON_ABI = 3;
+export const ADDON_ABI = 4;
 
 /** The one Debian line that makes the native backend build (with g++ and make, which most machines have). */
 export const APT_INSTALL = 'apt-get install libdnnl-dev libopenblas-dev';
 
 /**
- * Integer arguments (shapes, permutations, geometry) come packed, several lists in one Int32Array: first each
+ * Convolutions, matMul and max pool are runPlan instructions (layouts in PLAN_OPS; geometry below). The other
+ * integer arguments (shapes, permutations) come packed, several lists in one Int32Array: first each
  * list's length, then the lists' entries one after another ([2, 1, 4, 5, 7] is the lists [4, 5] and [7]).
- * Conv geometry (one list), NHWC activations and [kh, kw, ci, co] filters:
+ * Conv geometry, NHWC activations and [kh, kw, ci, co] filters (also convImpl's argument, packed as one list):
  * [N, H, W, Ci, OH, OW, Co, KH, KW, strideH, strideW, dilationH, dilationW, padTop, padLeft].
  * Pool geometry: [N, H, W, C, OH, OW, KH, KW, strideH, strideW, dilationH, dilationW, padTop, padLeft].
  * Every output array is written in full; inputs are read only. All arrays are typed arrays used in place;
@@ -41,37 +43,8 @@ export const APT_INSTALL = 'apt-get install libdnnl-dev libopenblas-dev';
 export interface NativeAddon {
   /** The calling convention it was built with (see ADDON_ABI). */
   readonly abi: number;
-  conv2dForward(
-    geom: Int32Array,
-    x: Float32Array,
-    filter: Float32Array,
-    bias: Float32Array | null,
-    y: Float32Array,
-    activation: number,
-    alpha: number,
-  ): void;
-  conv2dBackwardData(geom: Int32Array, dy: Float32Array, filter: Float32Array, dx: Float32Array): void;
-  conv2dBackwardFilter(geom: Int32Array, x: Float32Array, dy: Float32Array, dw: Float32Array): void;
   /** oneDNN's implementation names for a geometry (forward, backward data, backward weights). */
   convImpl(geom: Int32Array): string;
-  /** c[batch, m, n] = op(a)[batch, m, k] x op(b)[batch, k, n] (+ bias of 1 or n) then activation; a batch of 1 broadcasts. */
-  matMul(
-    a: Float32Array,
-    b: Float32Array,
-    c: Float32Array,
-    batchA: number,
-    batchB: number,
-    m: number,
-    n: number,
-    k: number,
-    transA: boolean,
-    transB: boolean,
-    bias: Float32Array | null,
-    activation: number,
-    alpha: number,
-  ): void;
-  maxPool(geom: Int32Array, x: Float32Array, y: Float32Array): void;
-  maxPoolGrad(geom: Int32Array, x: Float32Array, dy: Float32Array, dx: Float32Array): void;
   /** out = a (op) b with numpy broadcasting; codes in BINARY; shapes packs [a's shape, b's, out's]. */
   binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array, shapes: Int32Array): void;
   /** out = a (cmp) b as 0/1 bytes with broadcasting; codes in COMPARE; shapes as for binary. */

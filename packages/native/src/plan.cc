@@ -228,6 +228,7 @@ void runPlanChecked(const int32_t* code, size_t codeLength, const int32_t* slotT
                                     ", expected -1 or below " + std::to_string(slotCount));
       }
     }
+    checkPlanExtents(n, op, code + pc + 2, count, s.bytes);
     pc += 2 + static_cast<size_t>(count);
   }
   for (size_t pc = 0; pc < codeLength;) {

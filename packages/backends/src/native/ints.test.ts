@@ -49,7 +49,5 @@ describe.skipIf(skip !== undefined || addon === undefined)('the addon checks pac
     expect(() => addon!.compare(0, a, a, f32(6) as unknown as Uint8Array, packInts([6], [6], [6]))).toThrow(/Uint8Array/);
     expect(() => addon!.transpose(a, f32(6), packInts([2, 3], [0, 2]))).toThrow(/perm entry out of range/);
     expect(() => addon!.tile(a, f32(6), packInts([2, 3], [2, 1]))).toThrow(/out has 6 elements, expected 12/);
-    expect(() => addon!.maxPool(packInts([1, 2, 3]), a, f32(6))).toThrow(/pool geometry must have 14 entries/);
-    expect(() => addon!.conv2dForward(packInts([1, 2, 3]), a, a, null, f32(6), 0, 0)).toThrow(/conv geometry must have 15 entries/);
   });
 });

@@ -1,53 +1,22 @@
 // Native kernels for the 'native' backend (see register.ts). Inputs are read straight from the cpu-style
-// backend's Float32Arrays and outputs written into fresh ones the backend then owns: no copies. Anything
+// backend's Float32Arrays and outputs written into fresh ones the backend then owns: no copies. Each call is a
+// one-instruction plan (run-op.ts) in the PLAN_OPS layout the compiled step's lowering also uses; slot fields
+// index the arrays passed with it. Anything
 // outside what the addon does (other dtypes, NCHW, PReLU, odd broadcasts) goes to the cpu kernel.
 import { backend_util, util } from '@tensorflow/tfjs-core';
 import { type Fallback, type Kernel, NOT_NATIVE, f32, output, withFallback } from './kernel-util';
-import { packInts } from './ints';
+import { convGeom, floatBits, poolGeom } from './geometry';
+import { oneOpRunner } from './run-op';
 import type { NativeAddon } from './types';
 
 type Pad = 'valid' | 'same' | number | backend_util.ExplicitPadding;
 type Rounding = 'floor' | 'round' | 'ceil' | undefined;
 type Pair = number | [number, number];
 
-function convGeom(c: backend_util.Conv2DInfo): Int32Array {
+/** The conv instructions' geometry; NCHW goes to the cpu kernel. */
+function nhwcGeom(c: backend_util.Conv2DInfo): number[] {
   if (c.dataFormat !== 'channelsLast') throw NOT_NATIVE;
-  return packInts([
-    c.batchSize,
-    c.inHeight,
-    c.inWidth,
-    c.inChannels,
-    c.outHeight,
-    c.outWidth,
-    c.outChannels,
-    c.filterHeight,
-    c.filterWidth,
-    c.strideHeight,
-    c.strideWidth,
-    c.dilationHeight,
-    c.dilationWidth,
-    c.padInfo.top,
-    c.padInfo.left,
-  ]);
-}
-
-function poolGeom(c: backend_util.Conv2DInfo): Int32Array {
-  return packInts([
-    c.batchSize,
-    c.inHeight,
-    c.inWidth,
-    c.inChannels,
-    c.outHeight,
-    c.outWidth,
-    c.filterHeight,
-    c.filterWidth,
-    c.strideHeight,
-    c.strideWidth,
-    c.dilationHeight,
-    c.dilationWidth,
-    c.padInfo.top,
-    c.padInfo.left,
-  ]);
+  return convGeom(c);
 }
 
 type Shape4 = [number, number, number, number];
@@ -73,6 +42,7 @@ function activationCode(codes: Record<string, number>, activation: unknown): num
 
 /** The native kernel factories, each given the cpu kernel it replaces. */
 export function nativeKernels(addon: NativeAddon, codes: Record<string, number>): Record<string, (fallback: Fallback) => Kernel> {
+  const run = oneOpRunner(addon);
   const conv2d = (fused: boolean) => (fallback: Fallback) =>
     withFallback(fallback, fused ? 'FusedConv2D' : 'Conv2D', ({ inputs, backend, attrs }) => {
       const { x, filter, bias, preluActivationWeights } = inputs;
@@ -96,13 +66,18 @@ export function nativeKernels(addon: NativeAddon, codes: Record<string, number>)
         false,
         backend_util.convertConv2DDataFormat(a.dataFormat ?? 'NHWC'),
       );
-      const geom = convGeom(c);
+      const geom = nhwcGeom(c);
       const b = bias ? f32(backend, bias) : null;
       if (b && b.length !== c.outChannels) throw NOT_NATIVE;
       const act = fused ? activationCode(codes, a.activation) : 0;
       const xv = f32(backend, x);
       const wv = f32(backend, filter);
-      return output(backend, [...c.outShape], (y) => addon.conv2dForward(geom, xv, wv, b, y, act, a.leakyreluAlpha ?? 0.2));
+      const alpha = floatBits(a.leakyreluAlpha ?? 0.2);
+      return output(backend, [...c.outShape], (y) =>
+        b
+          ? run('conv2d', [0, 1, 2, 3, act, alpha, ...geom], [xv, wv, b, y])
+          : run('conv2d', [0, 1, -1, 2, act, alpha, ...geom], [xv, wv, y]),
+      );
     });
 
   const matMul = (fused: boolean) => (fallback: Fallback) =>
@@ -129,8 +104,9 @@ export function nativeKernels(addon: NativeAddon, codes: Record<string, number>)
       const act = fused ? activationCode(codes, at.activation) : 0;
       const av = f32(backend, a);
       const bm = f32(backend, b);
+      const tail = [batchA, batchB, m, n, k, at.transposeA ? 1 : 0, at.transposeB ? 1 : 0, act, floatBits(at.leakyreluAlpha ?? 0.2)];
       return output(backend, [...outer, m, n], (c) =>
-        addon.matMul(av, bm, c, batchA, batchB, m, n, k, at.transposeA, at.transposeB, bv, act, at.leakyreluAlpha ?? 0.2),
+        bv ? run('matMul', [0, 1, 2, 3, bv.length, ...tail], [av, bm, c, bv]) : run('matMul', [0, 1, 2, -1, 0, ...tail], [av, bm, c]),
       );
     });
 
@@ -144,20 +120,20 @@ export function nativeKernels(addon: NativeAddon, codes: Record<string, number>)
       withFallback(fallback, 'Conv2DBackpropInput', ({ inputs, backend, attrs }) => {
         const { dy, filter } = inputs;
         const a = attrs as BackpropAttrs & { inputShape: Shape4 };
-        const geom = convGeom(backpropConvInfo(a.inputShape, filter!.shape as Shape4, a));
+        const geom = nhwcGeom(backpropConvInfo(a.inputShape, filter!.shape as Shape4, a));
         const dyv = f32(backend, dy);
         const wv = f32(backend, filter);
-        return output(backend, [...a.inputShape], (dx) => addon.conv2dBackwardData(geom, dyv, wv, dx));
+        return output(backend, [...a.inputShape], (dx) => run('conv2dBackwardData', [0, 1, 2, ...geom], [dyv, wv, dx]));
       }),
 
     Conv2DBackpropFilter: (fallback) =>
       withFallback(fallback, 'Conv2DBackpropFilter', ({ inputs, backend, attrs }) => {
         const { x, dy } = inputs;
         const a = attrs as BackpropAttrs & { filterShape: Shape4 };
-        const geom = convGeom(backpropConvInfo(x!.shape as Shape4, a.filterShape, a));
+        const geom = nhwcGeom(backpropConvInfo(x!.shape as Shape4, a.filterShape, a));
         const xv = f32(backend, x);
         const dyv = f32(backend, dy);
-        return output(backend, [...a.filterShape], (dw) => addon.conv2dBackwardFilter(geom, xv, dyv, dw));
+        return output(backend, [...a.filterShape], (dw) => run('conv2dBackwardFilter', [0, 1, 2, ...geom], [xv, dyv, dw]));
       }),
 
     MaxPool: (fallback) =>
@@ -174,7 +150,7 @@ export function nativeKernels(addon: NativeAddon, codes: Record<string, number>)
         );
         const geom = poolGeom(c);
         const xv = f32(backend, x);
-        return output(backend, [...c.outShape], (y) => addon.maxPool(geom, xv, y));
+        return output(backend, [...c.outShape], (y) => run('maxPool', [0, 1, ...geom], [xv, y]));
       }),
 
     MaxPoolGrad: (fallback) =>
@@ -192,7 +168,7 @@ export function nativeKernels(addon: NativeAddon, codes: Record<string, number>)
         const geom = poolGeom(c);
         const xv = f32(backend, input);
         const dyv = f32(backend, dy);
-        return output(backend, [...input!.shape], (dx) => addon.maxPoolGrad(geom, xv, dyv, dx));
+        return output(backend, [...input!.shape], (dx) => run('maxPoolGrad', [0, 1, 2, ...geom], [xv, dyv, dx]));
       }),
   };
 }

@@ -7,13 +7,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadNative } from '@logitlab/native';
+import { PLAN_OPS, loadNative } from '@logitlab/native';
 import { untestableReason } from '../../test/kernel-test-util';
 
 const skip = await untestableReason('native');
 
+// matMul as the eager kernel calls it: a one-instruction plan (run-op.ts), slots 0-2 all of a, b and c, no bias
 const child = `
 const addon = require(process.argv[1]);
+const matMul = ${PLAN_OPS.findIndex((o) => o.name === 'matMul')};
 addon.setThreads(1);
 const shapes = [[128, 30, 784, false, false], [784, 30, 128, true, false], [30, 784, 128, true, false], [128, 30, 784, false, true]];
 const bufs = shapes.map(([m, n, k]) => [new Float32Array(m * k).fill(0.5), new Float32Array(k * n).fill(0.25), new Float32Array(m * n)]);
@@ -21,7 +23,8 @@ const end = Date.now() + 3000;
 for (let it = 0; Date.now() < end; it++) {
   shapes.forEach(([m, n, k, ta, tb], i) => {
     const [a, b, c] = bufs[i];
-    addon.matMul(a, b, c, 1, 1, m, n, k, ta, tb, null, 0, 0);
+    const code = Int32Array.from([matMul, 14, 0, 1, 2, -1, 0, 1, 1, m, n, k, ta ? 1 : 0, tb ? 1 : 0, 0, 0]);
+    addon.runPlan(code, Int32Array.from([0, 0, a.byteLength, 1, 0, b.byteLength, 2, 0, c.byteLength]), [a, b, c]);
     if (c[0] !== k * 0.125) throw new Error('wrong product ' + c[0]);
     if (it % 50 === 0) bufs[i][2] = new Float32Array(m * n); // heap churn, so a corrupted chunk is found
   });

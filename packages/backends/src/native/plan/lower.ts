@@ -7,6 +7,7 @@ import type { DataType, NamedAttrMap } from '@tensorflow/tfjs-core';
 import type { OpSpec, SlotSpec } from '../../compat/step-plan';
 import { FUSED_GRAD_KERNELS } from '../../lean-gradients';
 import type { NativeModule } from '../types';
+import { convGeom, floatBits, poolGeom } from '../geometry';
 
 export interface Instruction {
   op: string;
@@ -27,30 +28,9 @@ type Lowering = (c: LowerContext) => Lowered;
 type Pair = number | [number, number];
 type Shape4 = [number, number, number, number];
 
-const f32Bits = new Int32Array(1);
-const f32View = new Float32Array(f32Bits.buffer);
-/** A float32's bits as the int field the addon reads back. */
-export function floatBits(v: number): number {
-  f32View[0] = v;
-  return f32Bits[0]!;
-}
-
 const DTYPE_CODE: Partial<Record<DataType, number>> = { float32: 0, int32: 1, bool: 2 };
 const sizeOf = (s: SlotSpec) => util.sizeFromShape(s.shape);
 const isF32 = (c: LowerContext, ...slots: number[]) => slots.every((s) => s < 0 || c.slots[s]!.dtype === 'float32');
-
-function convGeom(i: backend_util.Conv2DInfo): number[] {
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth } = i;
-  return [batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth].concat([
-    i.strideHeight,
-    i.strideWidth,
-    i.dilationHeight,
-    i.dilationWidth,
-    i.padInfo.top,
-    i.padInfo.left,
-  ]);
-}
-const poolGeom = (i: backend_util.Conv2DInfo) => convGeom(i).filter((_, k) => k !== 6);
 
 function activation(c: LowerContext, attrs: NamedAttrMap | undefined): number | string {
   const name = (attrs?.['activation'] as string | undefined) ?? 'linear';

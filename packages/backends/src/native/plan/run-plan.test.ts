@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { PLAN_OPS, loadNative, planLayoutMismatch } from '@logitlab/native';
 import { untestableReason } from '../../../test/kernel-test-util';
-import { floatBits } from './lower';
+import { floatBits } from '../geometry';
 
 const skip = await untestableReason('native');
 const loaded = loadNative();
