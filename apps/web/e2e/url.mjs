@@ -61,7 +61,7 @@ export function register({ test, open, drawSeven }) {
       `explain view ${JSON.stringify(b.explain)}`,
     );
     assert(url2.slice(url2.indexOf('#')) === url.slice(url.indexOf('#')), 'the restored view writes a different URL');
-    assert(gState.beta === '5' && gState.url.includes('z=0.250,0.700'), `generate state ${JSON.stringify(gState)}`);
+    assert(gState.beta === '5' && decodeURIComponent(gState.url).includes('z=0.250,0.700'), `generate state ${JSON.stringify(gState)}`);
     assert(eRule === 'epsilonPlus', `explain composite ${eRule}`);
     assert(
       errors.length + errors2.length + g.errors.length + e.errors.length === 0,
