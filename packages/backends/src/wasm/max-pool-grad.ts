@@ -5,20 +5,14 @@
 // heap: it touches each input once per window, far below a conv's cost. The common 2x2 stride-2 pool
 // without padding has its own unrolled, branch-free loop (~40% faster: which element of a window is the
 // largest is a coin flip, so a branch per comparison is mispredicted half the time).
-import { backend_util } from '@tensorflow/tfjs-core';
-import type { TensorInfo } from '@tensorflow/tfjs-core';
+import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
+import { poolInfoOf } from '../pool-info';
 import type { KernelArgs } from './kernel-util';
 
 export function maxPoolGrad({ inputs, backend, attrs }: KernelArgs): TensorInfo {
   const dy = inputs.dy!;
   const input = inputs.input!;
-  const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as {
-    filterSize: [number, number] | number;
-    strides: [number, number] | number;
-    pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
-    dimRoundingMode?: 'floor' | 'round' | 'ceil';
-  };
-  const c = backend_util.computePool2DInfo(input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
+  const c = poolInfoOf(input, attrs);
   const out = backend.makeOutput([...input.shape], 'float32');
   const dx = backend.typedArrayFromHeap(out);
   dx.fill(0);

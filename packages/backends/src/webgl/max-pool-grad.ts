@@ -3,8 +3,8 @@
 // only. tfjs-webgl 4.22's positions shader keeps the LAST maximum (`value >= max`), so on a drawing,
 // whose flat background and saturated stroke tie most of conv1's 2 x 2 windows, webgl's heatmaps
 // differed from wasm's by ~0.35 of max |R|.
-import { backend_util } from '@tensorflow/tfjs-core';
-import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { backend_util, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { poolInfoOf } from '../pool-info';
 import type { WebglBackendLike, WebglProgram } from './program';
 
 // float32's largest finite value: `v >= -FLT_MAX` is cpu's `v > -Infinity` (false for -Infinity and NaN)
@@ -77,21 +77,8 @@ function backpropProgram(c: backend_util.Conv2DInfo): WebglProgram {
 
 export const maxPoolGrad: KernelFunc = ({ inputs, backend, attrs }) => {
   const { dy, input } = inputs as { dy: TensorInfo; input: TensorInfo };
-  const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as {
-    filterSize: number | [number, number];
-    strides: number | [number, number];
-    pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
-    dimRoundingMode?: 'floor' | 'round' | 'ceil';
-  };
   const webgl = backend as WebglBackendLike;
-  const info = backend_util.computePool2DInfo(
-    input.shape as [number, number, number, number],
-    filterSize,
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-  );
+  const info = poolInfoOf(input, attrs);
   const positions = webgl.runWebGLProgram(positionsProgram(info), [input], 'float32');
   const dx = webgl.runWebGLProgram(backpropProgram(info), [dy, positions], input.dtype);
   webgl.disposeIntermediateTensorInfo(positions);

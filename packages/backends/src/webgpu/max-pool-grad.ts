@@ -2,8 +2,8 @@
 // maximum, never to NaN, nowhere for a window of -Infinity only. tfjs-webgpu 4.22's positions shader
 // keeps the LAST maximum (`value >= max`) and compares against mix(value, max, 1), which is NaN for
 // infinite values (Inf * 0), so +Infinity never wins and a -Infinity window routes to its first element.
-import { backend_util } from '@tensorflow/tfjs-core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { poolInfoOf } from '../pool-info';
 import { flatProgram } from './program';
 import type { WebgpuBackendLike } from './program';
 
@@ -62,21 +62,8 @@ const UNIFORMS = 'strides : vec2<i32>, pads : vec2<i32>, filterDims : vec2<i32>,
 
 export const maxPoolGrad: KernelFunc = ({ inputs, backend, attrs }) => {
   const { dy, input } = inputs as { dy: TensorInfo; input: TensorInfo };
-  const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as {
-    filterSize: number | [number, number];
-    strides: number | [number, number];
-    pad: 'valid' | 'same' | number;
-    dimRoundingMode?: 'floor' | 'round' | 'ceil';
-  };
   const webgpu = backend as WebgpuBackendLike;
-  const info = backend_util.computePool2DInfo(
-    input.shape as [number, number, number, number],
-    filterSize,
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-  );
+  const info = poolInfoOf(input, attrs);
   const uniforms = [
     { type: 'int32' as const, data: [info.strideHeight, info.strideWidth] },
     { type: 'int32' as const, data: [info.padInfo.top, info.padInfo.left] },
