@@ -34,18 +34,18 @@ const range = (xs, f) => {
 // rows[workload][backend] = measurements over runs
 const rows = new Map();
 const torch = new Map();
-for (const run of runs) {
+for (const [runIndex, run] of runs.entries()) {
   const flops = Object.fromEntries(run.workloads.map((w) => [w.name, w.trainGflops / w.trainSamplesPerSec]));
   for (const t of run.pytorch ?? []) {
     if (!('trainSamplesPerSec' in t)) continue;
     const list = torch.get(t.name) ?? [];
-    list.push({ ...t, trainGflops: (flops[t.name] ?? 0) * t.trainSamplesPerSec });
+    list.push({ ...t, runIndex, trainGflops: (flops[t.name] ?? 0) * t.trainSamplesPerSec });
     torch.set(t.name, list);
   }
   for (const w of run.workloads) {
     const byBackend = rows.get(w.name) ?? new Map();
     const list = byBackend.get(w.backend) ?? [];
-    list.push(w);
+    list.push({ ...w, runIndex });
     byBackend.set(w.backend, list);
     rows.set(w.name, byBackend);
   }
@@ -147,6 +147,85 @@ for (const [backend, r] of ratios) {
       (below.length ? `below 0.8x on ${below.join(', ')}` : 'at least 0.8x on every workload') +
       `; inference ${belowInfer.length ? `below 1.0x on ${belowInfer.join(', ')}` : 'at least 1.0x on every workload'}.`,
   );
+}
+// Compiled steps (issue 20): the compiled row beside its eager row and PyTorch, all from the same run, with the
+// geometric mean over runs (ratios multiply, so their mean is geometric) and the range.
+const geomean = (xs) => Math.exp(xs.reduce((a, v) => a + Math.log(v), 0) / xs.length);
+const compiledRows = [];
+for (const [name, byBackend] of rows) {
+  const t = torch.get(name) ?? [];
+  for (const [backend, list] of byBackend) {
+    const pairs = list.map((w) => ({ w, c: w.compiled, torch: t.find((p) => p.runIndex === w.runIndex) })).filter((p) => p.c && !p.c.fallback);
+    if (pairs.length) compiledRows.push({ name, backend, pairs });
+  }
+}
+if (compiledRows.length) {
+  lines.push(
+    '**Compiled steps** (`fit({ compile })`, `compileStep`): the step recorded once at the kernel level and replayed without the engine, measured right after the eager step in the same process. ' +
+      'Ratios are per run; the bold column is their geometric mean over runs, with the range.',
+  );
+  lines.push('');
+  lines.push(
+    '| workload | backend | compiled train/s | compiled / eager | kernel calls/step (eager) | kernel ms + rest ms per step | arena KB | **compiled / PyTorch** |',
+  );
+  lines.push('|---|---|---:|---:|---:|---:|---:|---:|');
+  for (const { name, backend, pairs } of compiledRows) {
+    const cs = pairs.map((p) => p.c);
+    const vsTorch = pairs.filter((p) => p.torch).map((p) => p.c.trainSamplesPerSec / p.torch.trainSamplesPerSec);
+    const eager = cs.map((c) => c.eagerRatio);
+    const gm = (xs) => (xs.length ? `${x2(geomean(xs))} (${range(xs, x2)})` : '-');
+    lines.push(
+      `| ${name} | ${backend} | ${range(
+        cs.map((c) => c.trainSamplesPerSec),
+        int,
+      )} | ${gm(eager)} | ${range(
+        cs.map((c) => c.kernelCallsPerStep),
+        String,
+      )} (${range(
+        cs.map((c) => c.eagerKernelCallsPerStep),
+        String,
+      )}) | ${range(
+        cs.map((c) => c.kernelMsPerStep),
+        (v) => v.toFixed(2),
+      )} + ${range(
+        cs.map((c) => c.engineMsPerStep),
+        (v) => v.toFixed(2),
+      )} | ${range(
+        cs.map((c) => c.arenaBytes / 1024),
+        (v) => v.toFixed(0),
+      )} | ${gm(vsTorch)} |`,
+    );
+  }
+  lines.push('');
+  // issue 20's bars, computed: native compiled >= 1.5x PyTorch on every workload; compiled wasm >= 2x eager on bn-mlp and vae
+  const native = compiledRows.filter((r) => r.backend === 'native' && r.pairs.some((p) => p.torch));
+  if (native.length) {
+    const gms = native.map((r) => [
+      r.name,
+      geomean(r.pairs.filter((p) => p.torch).map((p) => p.c.trainSamplesPerSec / p.torch.trainSamplesPerSec)),
+    ]);
+    const below = gms.filter(([, v]) => v < 1.5).map(([w, v]) => `${w} (${x2(v)})`);
+    lines.push(
+      `- \`native\` compiled: training ${x2(Math.min(...gms.map(([, v]) => v)))} to ${x2(Math.max(...gms.map(([, v]) => v)))} PyTorch (geometric means over runs); ` +
+        (below.length ? `below 1.5x on ${below.join(', ')}.` : 'at least 1.5x on every workload.'),
+    );
+  }
+  const wasm = compiledRows.filter((r) => r.backend === 'wasm' && (r.name === 'bn-mlp' || r.name === 'vae'));
+  if (wasm.length) {
+    const gms = wasm.map((r) => [r.name, geomean(r.pairs.map((p) => p.c.eagerRatio))]);
+    const below = gms.filter(([, v]) => v < 2);
+    lines.push(
+      `- \`wasm\` compiled against eager wasm: ${gms.map(([w, v]) => `${w} ${x2(v)}`).join(', ')}; ` +
+        (below.length ? `below 2x on ${below.map(([w]) => w).join(', ')}.` : 'at least 2x on both.'),
+    );
+  }
+  const fellBack = [...rows].flatMap(([name, b]) =>
+    [...b].flatMap(([backend, list]) =>
+      list.filter((w) => w.compiled?.fallback).map((w) => `${name} on ${backend}: ${w.compiled.fallback}`),
+    ),
+  );
+  for (const f of new Set(fellBack)) lines.push(`- ran eagerly (no compiled row): ${f}`);
+  lines.push('');
 }
 const block = lines.join('\n');
 if (target) {
