@@ -34,6 +34,7 @@ for (const suite of [
   './touch-targets.mjs',
   './your-model.mjs',
   './real-digits.mjs',
+  './linked-menus.mjs',
 ])
   (await import(suite)).register(harness);
 

@@ -12,18 +12,18 @@ import type { Page } from './pages/page';
 // models/ imports no training code: the zoo's fallback for models without shipped weights is injected here
 setFallbackTrainer(trainInWorker);
 
-const TABS = ['classify', 'explain', 'generate', 'train', 'model'] as const;
-type Tab = (typeof TABS)[number];
-
-// Pages are loaded on first visit so the first paint does not wait for every model.
-const loaders: Record<Tab, () => Promise<{ createPage: (el: HTMLElement) => Page }>> = {
+// Pages are loaded on first visit so the first paint does not wait for every model. The tabs, in
+// their order, are this table's keys (index.html holds a button and a panel for each).
+const loaders = {
   classify: () => import('./pages/classify'),
   explain: () => import('./pages/explain'),
   generate: () => import('./pages/generate'),
   train: () => import('./pages/train'),
   // the ONNX importer (protobufjs and the schema) loads with this tab only
   model: () => import('./pages/your-model'),
-};
+} satisfies Record<string, () => Promise<{ createPage: (el: HTMLElement) => Page }>>;
+type Tab = keyof typeof loaders;
+const TABS = Object.keys(loaders) as Tab[];
 const pages = new Map<Tab, Promise<Page>>();
 let current: Tab = 'classify';
 

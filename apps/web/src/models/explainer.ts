@@ -11,7 +11,7 @@ import { onSyncReadableBackend } from '@logitlab/backends';
 export type Supplied = Readonly<Record<string, { options: Partial<ExplainOptions>; note: string }>>;
 
 /** What the zoo's pages supply (the convnet's last conv, 4 x 4 windows). */
-const SUPPLIED: Supplied = {
+export const ZOO_SUPPLIED: Supplied = {
   // each conv2 cell on its receptive field's centre: stretched bilinearly, the 8 x 8 map lands up to 5
   // pixels off (the border unpadded convolutions lose is spread over the whole input)
   gradCam: { options: { layer: 'conv2', upsample: 'receptiveField' }, note: 'conv2' },
@@ -32,13 +32,13 @@ export function methodLabels(supplied: Supplied): Record<string, string> {
   );
 }
 
-export const METHODS: readonly string[] = runnableMethods(SUPPLIED);
+const METHODS: readonly string[] = runnableMethods(ZOO_SUPPLIED);
 export type Method = string;
 
-export const METHOD_LABELS: Readonly<Record<string, string>> = methodLabels(SUPPLIED);
+export const METHOD_LABELS: Readonly<Record<string, string>> = methodLabels(ZOO_SUPPLIED);
 
 /** Methods to set beside LRP on a model without convolutions: the ones that need nothing supplied, LRP itself excepted. */
-export const COMPARE_METHODS: readonly string[] = METHODS.filter((m) => m !== 'lrp' && !SUPPLIED[m]);
+export const COMPARE_METHODS: readonly string[] = METHODS.filter((m) => m !== 'lrp' && !ZOO_SUPPLIED[m]);
 
 /** LRP composites (zennit's names). */
 export const COMPOSITES: readonly string[] = compositeNames;
@@ -77,7 +77,7 @@ export async function explainOutput(
   model: Module,
   x: tf.Tensor,
   req: ExplainRequest,
-  supplied: Supplied = SUPPLIED,
+  supplied: Supplied = ZOO_SUPPLIED,
 ): Promise<ExplainedOutput> {
   // explain() reads its conservation report synchronously, which webgpu cannot do reliably.
   const { value, backend } = await onSyncReadableBackend(

@@ -1,4 +1,5 @@
 import { COMPOSITES, DEFAULT_COMPOSITE, methodLabels, runnableMethods, type Supplied } from '../models/explainer';
+import { linkSelect } from '../state/linked-select';
 import { h } from '../ui/dom';
 
 /**
@@ -7,7 +8,8 @@ import { h } from '../ui/dom';
  */
 export class ExplainControls {
   readonly el: HTMLElement;
-  private readonly method: HTMLSelectElement;
+  /** The method menu, for a page that moves focus to it. */
+  readonly method: HTMLSelectElement;
   private readonly composite: HTMLSelectElement;
   private readonly compositeLabel: HTMLElement;
   private labels: Record<string, string> = {};
@@ -39,6 +41,13 @@ export class ExplainControls {
     this.labels = methodLabels(supplied);
     this.method.replaceChildren(...names.map((m) => h('option', { value: m }, this.labels[m] ?? m)));
     this.method.value = names.includes(was) ? was : (names[0] ?? '');
+    this.showComposite();
+  }
+
+  /** Restores both menus from URL parameters and writes the user's choices back (after setMethods). */
+  link(methodKey: string, compositeKey: string): void {
+    linkSelect(this.method, methodKey);
+    linkSelect(this.composite, compositeKey);
     this.showComposite();
   }
 

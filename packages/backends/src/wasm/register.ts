@@ -13,8 +13,10 @@ import { depthwiseConv2dNativeBackpropFilter, depthwiseConv2dNativeBackpropInput
 import { unsortedSegmentSum } from './unsorted-segment-sum';
 import { maxPoolGrad } from './max-pool-grad';
 import { identity } from './identity';
+import { relu6 } from './relu6';
 import { makeSum } from './sum';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { FUSED_KERNELS, keepNanInFusedActivation } from '../fused-activation-nan';
 
 type Made = (args: KernelArgs) => TensorInfo;
 
@@ -30,6 +32,7 @@ const MISSING: Record<string, Made> = {
 // bookkeeping for them stays as it was).
 const REPLACED: Record<string, Made> = {
   MaxPoolGrad: maxPoolGrad,
+  Relu6: relu6, // NaN became 0
 };
 
 // Stock kernels that are correct but needlessly slow: replaced outright as well.
@@ -42,6 +45,10 @@ const WRAPPED: Record<string, (stock: KernelFunc) => Made> = {
   Conv2DBackpropInput: makeConv2dBackpropInput,
   BatchMatMul: makeBatchMatMul,
   Sum: makeSum,
+  // relu and relu6 run unfused after the stock kernel: its XNNPACK clamp turned NaN into 0
+  ...Object.fromEntries(
+    FUSED_KERNELS.map((name) => [name, (stock: KernelFunc) => keepNanInFusedActivation(stock, 'wasm') as unknown as Made]),
+  ),
 };
 
 // Remember what we registered so a second call is a no-op and the stock kernel is wrapped only once.

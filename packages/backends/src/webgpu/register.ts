@@ -4,6 +4,7 @@ import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-co
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
 import { maxPoolGrad } from './max-pool-grad';
 import { nanKeepingActivations } from './nan-activations';
+import { FUSED_KERNELS, keepNanInFusedActivation } from '../fused-activation-nan';
 
 interface Entry {
   kernelFunc: KernelFunc;
@@ -29,6 +30,17 @@ const REPLACED: Record<string, Entry> = {
   ),
 };
 
+// Stock kernels we wrap: the stock function still does the work.
+const WRAPPED: Record<string, { wrap: (stock: KernelFunc) => KernelFunc; reason: string }> = Object.fromEntries(
+  FUSED_KERNELS.map((name) => [
+    name,
+    {
+      wrap: (stock: KernelFunc) => keepNanInFusedActivation(stock, 'webgpu'),
+      reason: 'its relu and relu6 epilogue turns NaN into 0 (llvmpipe: NaN < 0 is true); they run as our Relu and Relu6 after it',
+    },
+  ]),
+);
+
 const ours = new WeakSet<KernelFunc>();
 
 /** Registers the webgpu training kernels. Idempotent; must run after tfjs-backend-webgpu was imported. */
@@ -44,5 +56,13 @@ export function registerWebgpuTrainingKernels(): void {
     ours.add(kernelFunc);
     if (stock) unregisterKernel(kernelName, 'webgpu');
     registerKernel({ ...stock, kernelName, backendName: 'webgpu', kernelFunc });
+  }
+  for (const [kernelName, { wrap }] of Object.entries(WRAPPED)) {
+    const stock: KernelConfig | undefined = getKernel(kernelName, 'webgpu');
+    if (!stock || ours.has(stock.kernelFunc)) continue;
+    const kernelFunc = wrap(stock.kernelFunc);
+    ours.add(kernelFunc);
+    unregisterKernel(kernelName, 'webgpu');
+    registerKernel({ ...stock, kernelFunc });
   }
 }
