@@ -26,7 +26,7 @@ let nextToken = 0;
 function parameterSet(model: Module): number {
   const version = moduleStructureVersion();
   const seen = parameterSets.get(model);
-  if (seen?.version === version) return seen.token;
+  if (seen !== undefined && seen.version === version) return seen.token;
   const ids = model
     .parameters()
     .map((p) => p.id)

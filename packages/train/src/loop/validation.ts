@@ -20,7 +20,7 @@ export async function validateEpoch<M extends Module, O>(
   const { epoch } = at;
   if (!v || ((epoch + 1 - at.initialEpoch) % (v.every ?? 1) !== 0 && epoch !== at.epochs - 1)) return;
   const metrics: Record<string, BatchMetric<O>> = { loss: o.loss, ...v.metrics };
-  const res = await evaluate(model, v.data, metrics, { forward: o.forward }).catch((e: unknown) => {
+  const res = await evaluate(model, v.data, metrics, { forward: o.forward, compile: o.compile }).catch((e: unknown) => {
     // fit names the option and the epoch
     throw e instanceof EmptyDataError ? emptyEpochError(epoch, v.data.length, 'validation.data') : e;
   });
