@@ -17,6 +17,7 @@ const model = () => {
   return new Sequential(new Linear(2, 16), new BatchNorm1d(16), new ReLU(), new Linear(16, 2));
 };
 const METRICS: Record<string, BatchMetric<tf.Tensor>> = { loss: crossEntropy, accuracy: batchAccuracy };
+const half: BatchMetric<tf.Tensor> = () => 0.5;
 
 /** evaluate, with the stats of every compiled evaluation it ran (none: it ran eagerly). */
 async function run(options: EvaluateOptions<Sequential, tf.Tensor>, metrics = METRICS, data = loader(70, 5, 16, false)) {
@@ -70,7 +71,6 @@ describe("evaluate's compile option", () => {
   });
 
   it('a metric that returns a number is added on the host: compile: true runs it eagerly and says why once', async () => {
-    const half: BatchMetric<tf.Tensor> = () => 0.5;
     const told: string[] = [];
     const eager = await run({ compile: false }, { ...METRICS, half });
     const compiled = await run({ compile: true, onFallback: (r) => told.push(r) }, { ...METRICS, half }, loader(160, 5, 16, false));
