@@ -1,40 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { firstFailedCheck, isReplayable } from '@logitlab/core';
+import { firstFailedCheck } from '@logitlab/core';
 import type { Module } from '@logitlab/layers';
-import { ForwardPlans } from './compile/forward-plans';
+import { evaluatePlans } from './compile/evaluate-plans';
+import type { ForwardPlans } from './compile/forward-plans';
 import { EmptyDataError, TrainError } from './errors';
-import type { Batch, BatchMetric, BatchSource, ForwardFn } from './types';
+import type { EvaluateOptions, EvaluateResult } from './evaluate-options';
+import type { Batch, BatchMetric, BatchSource } from './types';
 
-export interface EvaluateOptions<M extends Module, O> {
-  /** How a batch becomes output; default `model.call(batch.x)`. */
-  forward?: ForwardFn<M, O>;
-  /**
-   * Also return every batch's output and target as host arrays (row-major, in data order), for
-   * metrics that are not per-sample means (confusion matrix, F1, IoU, ECE in @logitlab/metrics).
-   * Needs `forward` to return a single tensor.
-   */
-  collect?: boolean;
-  /**
-   * Record the eval forward and the metrics once per batch shape and replay them without tfjs's engine
-   * (see `compileForward`); the same numbers (bit for bit on cpu). `'auto'` (the default) compiles
-   * when `forward` (if given) and every metric are marked `replayable` (the library's losses and
-   * `batchAccuracy` are), `true` wherever the tracer can, `false` never. A batch that cannot be
-   * replayed runs eagerly.
-   */
-  compile?: 'auto' | boolean;
-  /** Told once per reason a compiled evaluation runs eagerly (default: console.warn with the reason). */
-  onFallback?: (reason: string) => void;
-}
-
-export interface EvaluateResult {
-  /** Sample-weighted mean of every metric over the whole data source. */
-  metrics: Record<string, number>;
-  /** Samples seen. */
-  count: number;
-  /** With `collect: true`: outputs and targets as float32 / their own dtype, concatenated over batches. */
-  outputs?: Float32Array;
-  targets?: Float32Array | Int32Array;
-}
+export type { EvaluateOptions, EvaluateResult } from './evaluate-options';
 
 /**
  * Runs the model in eval mode over `data` (restoring its previous mode afterwards) and averages
@@ -47,6 +20,22 @@ export async function evaluate<M extends Module, O = tf.Tensor>(
   metrics: Record<string, BatchMetric<O>>,
   options: EvaluateOptions<M, O> = {},
 ): Promise<EvaluateResult> {
+  const plans = evaluatePlans(model, metrics, options);
+  try {
+    return await evaluateWith(plans, model, data, metrics, options);
+  } finally {
+    plans?.dispose();
+  }
+}
+
+/** `evaluate` replaying the caller's plans (or eagerly without): fit's validation keeps one set for its whole run. */
+export async function evaluateWith<M extends Module, O>(
+  plans: ForwardPlans | undefined,
+  model: M,
+  data: BatchSource,
+  metrics: Record<string, BatchMetric<O>>,
+  options: EvaluateOptions<M, O>,
+): Promise<EvaluateResult> {
   const forward = options.forward ?? ((m: M, b: Batch) => m.call(b.x) as O);
   const wasTraining = model.training;
   model.eval();
@@ -57,7 +46,6 @@ export async function evaluate<M extends Module, O = tf.Tensor>(
   const outs: Float32Array[] = [];
   const tgts: Array<Float32Array | Int32Array> = [];
   let count = 0;
-  const plans = compiles(model, options, Object.values(metrics)) ? new ForwardPlans(model, 'compiled evaluate', options) : undefined;
   try {
     for await (const batch of data) {
       try {
@@ -140,23 +128,9 @@ export async function evaluate<M extends Module, O = tf.Tensor>(
     }
     return result;
   } finally {
-    plans?.dispose();
     tf.dispose(sums);
     model.train(wasTraining);
   }
-}
-
-/**
- * Whether to record the evaluation: under 'auto', only code marked replayable, since a replay skips the
- * rest's JavaScript. Without `forward`, that is every module's own forward (the library's layers and
- * models are marked; a module of the user's may count its calls).
- */
-function compiles<M extends Module, O>(model: M, options: EvaluateOptions<M, O>, metrics: unknown[]): boolean {
-  const compile = options.compile ?? 'auto';
-  if (compile !== 'auto') return compile;
-  const forward =
-    options.forward === undefined ? model.namedModules().every(([, m]) => isReplayable(m.forward)) : isReplayable(options.forward);
-  return forward && metrics.every((m) => isReplayable(m));
 }
 
 function concat<T extends Float32Array | Int32Array>(parts: T[], Ctor: new (n: number) => T): T {

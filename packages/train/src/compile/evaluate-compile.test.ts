@@ -8,6 +8,7 @@ import { crossEntropy, TargetOutOfBoundsError } from '@logitlab/losses';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { batchAccuracy } from '../batch-metrics';
 import { evaluate, type EvaluateOptions } from '../evaluate';
+import { fit } from '../fit';
 import { blobs, loader } from '../test-helpers';
 import type { BatchMetric } from '../types';
 import { type CompiledForwardStats, ForwardPlans } from './forward-plans';
@@ -18,6 +19,21 @@ const model = () => {
 };
 const METRICS: Record<string, BatchMetric<tf.Tensor>> = { loss: crossEntropy, accuracy: batchAccuracy };
 const half: BatchMetric<tf.Tensor> = () => 0.5;
+
+/** The stats of every set of forward plans disposed while `body` runs. */
+async function plansOf<T>(body: () => Promise<T>): Promise<{ result: T; plans: CompiledForwardStats[] }> {
+  const plans: CompiledForwardStats[] = [];
+  const dispose = ForwardPlans.prototype.dispose;
+  vi.spyOn(ForwardPlans.prototype, 'dispose').mockImplementation(function (this: ForwardPlans) {
+    plans.push({ ...this.stats });
+    dispose.call(this);
+  });
+  try {
+    return { result: await body(), plans };
+  } finally {
+    vi.restoreAllMocks();
+  }
+}
 
 /** evaluate, with the stats of every compiled evaluation it ran (none: it ran eagerly). */
 async function run(options: EvaluateOptions<Sequential, tf.Tensor>, metrics = METRICS, data = loader(70, 5, 16, false)) {
@@ -78,6 +94,26 @@ describe("evaluate's compile option", () => {
     expect(compiled.metrics['half']).toBe(0.5);
     expect(compiled.plans[0]).toMatchObject({ replays: 0 });
     expect(told).toEqual(['metric "half" returned a number (a replay would not add it)']);
+  });
+
+  it("fit's validation keeps one set of plans for the whole run (a trace per batch shape, not per epoch)", async () => {
+    const once = async (compile: boolean) => {
+      const m = model();
+      const optimizer = tf.train.sgd(0.1);
+      const validation = { data: loader(40, 5, 16, false), metrics: { accuracy: batchAccuracy } };
+      try {
+        return await plansOf(() => fit(m, { loss: crossEntropy, optimizer, data: loader(32, 4), epochs: 3, seed: 1, validation, compile }));
+      } finally {
+        m.dispose();
+        optimizer.dispose();
+      }
+    };
+    const eager = await once(false);
+    const compiled = await once(true);
+    expect(eager.plans).toEqual([]);
+    // 3 epochs of 40 samples in batches of 16, 16 and 8: two shapes traced once each, every other batch replayed
+    expect(compiled.plans).toMatchObject([{ traces: 2, replays: 7, eager: 0 }]);
+    expect(compiled.result.history).toEqual(eager.result.history.map((h, i) => ({ ...h, seconds: compiled.result.history[i]!.seconds })));
   });
 
   it('rejects a target out of range with the loss’s typed error, compiled or not, leaking nothing', async () => {
