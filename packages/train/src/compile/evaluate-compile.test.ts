@@ -52,6 +52,19 @@ async function run(options: EvaluateOptions<Sequential, tf.Tensor>, metrics = ME
   }
 }
 
+/** Three epochs of fit with validation, and the stats of every set of forward plans it disposed. */
+async function fitOnce(compile: boolean) {
+  const m = model();
+  const optimizer = tf.train.sgd(0.1);
+  const validation = { data: loader(40, 5, 16, false), metrics: { accuracy: batchAccuracy } };
+  try {
+    return await plansOf(() => fit(m, { loss: crossEntropy, optimizer, data: loader(32, 4), epochs: 3, seed: 1, validation, compile }));
+  } finally {
+    m.dispose();
+    optimizer.dispose();
+  }
+}
+
 describe("evaluate's compile option", () => {
   afterEach(() => vi.restoreAllMocks());
 
@@ -97,19 +110,8 @@ describe("evaluate's compile option", () => {
   });
 
   it("fit's validation keeps one set of plans for the whole run (a trace per batch shape, not per epoch)", async () => {
-    const once = async (compile: boolean) => {
-      const m = model();
-      const optimizer = tf.train.sgd(0.1);
-      const validation = { data: loader(40, 5, 16, false), metrics: { accuracy: batchAccuracy } };
-      try {
-        return await plansOf(() => fit(m, { loss: crossEntropy, optimizer, data: loader(32, 4), epochs: 3, seed: 1, validation, compile }));
-      } finally {
-        m.dispose();
-        optimizer.dispose();
-      }
-    };
-    const eager = await once(false);
-    const compiled = await once(true);
+    const eager = await fitOnce(false);
+    const compiled = await fitOnce(true);
     expect(eager.plans).toEqual([]);
     // 3 epochs of 40 samples in batches of 16, 16 and 8: two shapes traced once each, every other batch replayed
     expect(compiled.plans).toMatchObject([{ traces: 2, replays: 7, eager: 0 }]);
