@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { backendDataIds } from '@logitlab/backends/compat';
-import { BatchNorm1d, Dropout, Linear, manualSeed, Module, ReLU, Sequential, withForwardHook } from '@logitlab/layers';
+import { BatchNorm1d, Dropout, Linear, manualSeed, Module, ReLU, Sequential, ShapeError, withForwardHook } from '@logitlab/layers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { blobs } from '../test-helpers';
 import { compileForward } from './compiled-forward';
@@ -134,6 +134,24 @@ describe('compileForward (cpu): the eager forward, bit for bit', () => {
     tf.dispose(xs);
     reading.dispose();
     plain.dispose();
+    model.dispose();
+  });
+
+  it('rejects an input of the wrong shape with the layer’s typed error, leaking nothing, and replays after', () => {
+    const model = net(5).eval();
+    const forward = compileForward(model);
+    const [good] = inputs([4]);
+    const bad = tf.zeros([4, 3]);
+    tf.dispose(forward.call(good!));
+    const tensors = tf.memory().numTensors;
+    const ids = backendDataIds();
+    expect(() => forward.call(bad)).toThrow(ShapeError);
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(backendDataIds()).toBe(ids);
+    tf.dispose(forward.call(good!));
+    expect(forward.stats).toMatchObject({ traces: 2, replays: 1 });
+    tf.dispose([good!, bad]);
+    forward.dispose();
     model.dispose();
   });
 });
