@@ -1,10 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Module } from '@logitlab/layers';
+import { compileForward } from '@logitlab/train';
 
 /**
  * Runs `model` in eval mode over `x` ([count, ...sampleShape], row-major) in batches and returns the
  * outputs concatenated row-major. `map` can turn each output batch into what the caller keeps
- * (e.g. argmax), inside the same tidy.
+ * (e.g. argmax), inside the same forward. The forward is compiled (recorded per batch shape and
+ * replayed without tfjs's engine); `map` must then be tensor-only.
  */
 export async function predict(
   model: Module,
@@ -16,15 +18,23 @@ export async function predict(
   const count = x.length / per;
   const chunks: Float32Array[] = [];
   model.eval();
-  for (let i = 0; i < count; i += batchSize) {
-    const n = Math.min(batchSize, count - i);
-    const out = tf.tidy(() => {
-      const batch = tf.tensor(x.subarray(i * per, (i + n) * per), [n, ...sampleShape]);
-      const y = model.call(batch);
+  const forward = compileForward(model, {
+    forward: (m, batch) => {
+      const y = m.call(batch);
       return tf.cast(map ? map(y) : y, 'float32');
-    });
-    chunks.push((await out.data()) as Float32Array);
-    out.dispose();
+    },
+  });
+  try {
+    for (let i = 0; i < count; i += batchSize) {
+      const n = Math.min(batchSize, count - i);
+      const batch = tf.tensor(x.subarray(i * per, (i + n) * per), [n, ...sampleShape]);
+      const out = forward.call(batch);
+      batch.dispose();
+      chunks.push((await out.data()) as Float32Array);
+      out.dispose();
+    }
+  } finally {
+    forward.dispose();
   }
   const total = chunks.reduce((a, c) => a + c.length, 0);
   const result = new Float32Array(total);

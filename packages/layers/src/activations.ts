@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { alongAxis } from '@logitlab/core';
+import { alongAxis, replayable } from '@logitlab/core';
 import { Module } from './module';
 
 export class ReLU extends Module {
@@ -77,3 +77,11 @@ export class LogSoftmax extends Module {
     return alongAxis(x, this.axis, (t) => tf.logSoftmax(t));
   }
 }
+
+// tensor-only forwards: a compiled forward (evaluate's default compile: 'auto') may replay them
+replayable(ReLU.prototype.forward);
+replayable(Sigmoid.prototype.forward);
+replayable(Tanh.prototype.forward);
+replayable(Identity.prototype.forward);
+replayable(Softmax.prototype.forward);
+replayable(LogSoftmax.prototype.forward);

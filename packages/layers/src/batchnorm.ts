@@ -4,6 +4,7 @@ import { pyBool, pyFloat } from './describe';
 import { requireFloatInput } from './input-checks';
 import { Module } from './module';
 import { batchNormTrain } from './batchnorm-train';
+import { replayable } from '@logitlab/core';
 
 export interface BatchNormOptions {
   eps?: number;
@@ -151,3 +152,6 @@ export class BatchNorm2d extends BatchNormBase {
   protected readonly kind = 'BatchNorm2d';
   protected readonly ranks = [4] as const;
 }
+
+// tensor-only forwards: a compiled forward (evaluate's default compile: 'auto') may replay them
+replayable(BatchNormBase.prototype.forward);

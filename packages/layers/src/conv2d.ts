@@ -4,6 +4,7 @@ import { requireFloatInput } from './input-checks';
 import { biasUniform, kaimingUniform } from './init';
 import { Module } from './module';
 import { convPad, dilateKernel, pair, type Pair } from './conv-utils';
+import { replayable } from '@logitlab/core';
 
 export interface Conv2dOptions {
   stride?: Pair;
@@ -111,3 +112,6 @@ export class Conv2d extends Module {
     });
   }
 }
+
+// tensor-only forwards: a compiled forward (evaluate's default compile: 'auto') may replay them
+replayable(Conv2d.prototype.forward);

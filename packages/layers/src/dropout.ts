@@ -3,6 +3,7 @@ import { OptionError, ShapeError } from './errors';
 import { pyFloat } from './describe';
 import { Module } from './module';
 import { dropoutMask } from './random';
+import { replayable } from '@logitlab/core';
 
 function checkP(name: string, p: number): number {
   if (!(p >= 0 && p <= 1)) throw new OptionError(`${name} probability has to be between 0 and 1, but got ${p}`);
@@ -58,3 +59,7 @@ export class Dropout2d extends Module {
     return dropWithMask(x, this.p, [n, 1, 1, c]);
   }
 }
+
+// tensor-only forwards: a compiled forward (evaluate's default compile: 'auto') may replay them
+replayable(Dropout.prototype.forward);
+replayable(Dropout2d.prototype.forward);

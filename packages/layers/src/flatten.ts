@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Module } from './module';
+import { replayable } from '@logitlab/core';
 
 export interface FlattenOptions {
   /**
@@ -33,3 +34,6 @@ export class Flatten extends Module {
     });
   }
 }
+
+// tensor-only forwards: a compiled forward (evaluate's default compile: 'auto') may replay them
+replayable(Flatten.prototype.forward);

@@ -1,4 +1,4 @@
-export { Module, withForwardHook, forwardHookActive, type ForwardHook, type StateDict, type Slot } from './module';
+export { Module, withForwardHook, forwardHookActive, moduleStructureVersion, type ForwardHook, type StateDict, type Slot } from './module';
 export { summaryRows, type SummaryOptions, type SummaryRow } from './describe';
 export {
   LayerError,

@@ -3,6 +3,7 @@ import { ShapeError } from './errors';
 import { requireFloatInput } from './input-checks';
 import { biasUniform, kaimingUniform } from './init';
 import { Module } from './module';
+import { replayable } from '@logitlab/core';
 
 export interface LinearOptions {
   bias?: boolean;
@@ -65,3 +66,6 @@ export class Linear extends Module {
     });
   }
 }
+
+// tensor-only forwards: a compiled forward (evaluate's default compile: 'auto') may replay them
+replayable(Linear.prototype.forward);

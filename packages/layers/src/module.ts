@@ -44,6 +44,15 @@ export function forwardHookActive(): boolean {
   return activeHook !== null;
 }
 
+// Bumped whenever any module registers a parameter, buffer or child, or is disposed: a compiled step or
+// forward compares this one number on every call instead of walking every module's parameters.
+let structure = 0;
+
+/** A number that changes whenever any module's parameter set may have changed (a registration, a dispose). */
+export function moduleStructureVersion(): number {
+  return structure;
+}
+
 /**
  * The micrograd-sized core: a Module knows its parameters, buffers, children and mode.
  * Activations are channels-last (NHWC, tfjs's native layout); state dicts use PyTorch's names and layouts.
@@ -75,6 +84,7 @@ export abstract class Module {
     checkSingleCopy();
     const v = tf.variable(value, true);
     value.dispose();
+    structure++;
     this.params.set(name, { ...layout, value: v });
     return v;
   }
@@ -82,12 +92,14 @@ export abstract class Module {
   protected registerBuffer(name: string, value: tf.Tensor, layout: Omit<Slot, 'value'> = { torchShape: value.shape }): tf.Variable {
     const v = tf.variable(value, false);
     value.dispose();
+    structure++;
     this.bufs.set(name, { ...layout, value: v });
     return v;
   }
 
   protected registerModule<M extends Module>(name: string, child: M): M {
     this.kids.set(name, child);
+    structure++;
     return child;
   }
 
@@ -226,6 +238,7 @@ export abstract class Module {
     for (const [, slot] of [...this.params, ...this.bufs]) slot.value.dispose();
     for (const child of this.kids.values()) child.dispose();
     this.disposed = true;
+    structure++;
     // forward is each subclass's own method, so a direct `forward(x)` would reach the freed variables
     // (tfjs's "Cannot read properties of undefined (reading 'backend')"); an own property shadows it
     const typeName = this.typeName;

@@ -3,6 +3,7 @@ import { OptionError, ShapeError } from './errors';
 import { pyPair } from './describe';
 import { Module } from './module';
 import { convPad, explicitPad, pair, type Pair } from './conv-utils';
+import { replayable } from '@logitlab/core';
 
 export interface Pool2dOptions {
   /** Defaults to the kernel size, as in PyTorch. */
@@ -106,3 +107,7 @@ export class AvgPool2d extends Module {
     });
   }
 }
+
+// tensor-only forwards: a compiled forward (evaluate's default compile: 'auto') may replay them
+replayable(MaxPool2d.prototype.forward);
+replayable(AvgPool2d.prototype.forward);

@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { Module } from './module';
+import { replayable } from '@logitlab/core';
 
 /**
  * Chains modules. `new Sequential(a, b, c)` names children '0', '1', '2' (PyTorch's keys such as
@@ -47,3 +48,6 @@ export class Sequential extends Module {
     return out === x ? out.clone() : out;
   }
 }
+
+// tensor-only forwards: a compiled forward (evaluate's default compile: 'auto') may replay them
+replayable(Sequential.prototype.forward);

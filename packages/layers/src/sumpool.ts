@@ -3,6 +3,7 @@ import { OptionError, ShapeError } from './errors';
 import { pyPair } from './describe';
 import { Module } from './module';
 import { pair, type Pair } from './conv-utils';
+import { replayable } from '@logitlab/core';
 
 /**
  * Sums non-overlapping groups of `size` consecutive features on the last axis: [..., F] -> [..., F / size].
@@ -62,3 +63,7 @@ export class SumPool2d extends Module {
     });
   }
 }
+
+// tensor-only forwards: a compiled forward (evaluate's default compile: 'auto') may replay them
+replayable(SumPool1d.prototype.forward);
+replayable(SumPool2d.prototype.forward);

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BatchNorm1d, Dropout, Linear, Module, ReLU, Sequential } from '@logitlab/layers';
 import { ModelOptionsError } from './errors';
 import { flattenBatch } from './input';
+import { replayable } from '@logitlab/core';
 
 export interface BnMlpOptions {
   /** [input, ...hidden, classes]; at least two entries. */
@@ -42,3 +43,6 @@ export class BnMlp extends Module {
     return tf.tidy(() => this.net.call(flattenBatch(x, this.sizes[0]!, 'BnMlp')) as tf.Tensor2D);
   }
 }
+
+// tensor-only forwards: a compiled forward (evaluate's default compile: 'auto') may replay them
+replayable(BnMlp.prototype.forward);

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Conv2d, Dropout, Dropout2d, Linear, MaxPool2d, Module } from '@logitlab/layers';
 import { ModelOptionsError } from './errors';
 import { expectImages } from './input';
+import { replayable } from '@logitlab/core';
 
 export type ConvNetHead = 'logits' | 'logSoftmax' | 'softmax' | 'sigmoid';
 
@@ -79,3 +80,6 @@ export class MnistConvNet extends Module {
     });
   }
 }
+
+// tensor-only forwards: a compiled forward (evaluate's default compile: 'auto') may replay them
+replayable(MnistConvNet.prototype.forward);

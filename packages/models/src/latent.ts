@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Linear, Module, ReLU, Sequential, getRngState, manualSeed, randNormal, setRngState } from '@logitlab/layers';
 import { ModelOptionsError } from './errors';
+import { replayable } from '@logitlab/core';
 
 export type DecoderActivation = 'tanh' | 'sigmoid';
 
@@ -107,3 +108,6 @@ export abstract class LatentModel extends Module {
     return tf.tidy(() => this.decode(priorNoise(n, this.options.latent, seed)));
   }
 }
+
+// tensor-only forwards: a compiled forward (evaluate's default compile: 'auto') may replay them
+replayable(LatentModel.prototype.forward);

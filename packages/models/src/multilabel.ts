@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Dropout, Linear, Module, ReLU, Sequential } from '@logitlab/layers';
 import { ModelOptionsError } from './errors';
 import { flattenBatch } from './input';
+import { replayable } from '@logitlab/core';
 
 export interface MultiLabelHeadOptions {
   /** Values per sample (28 * 56 for the two-digit images). */
@@ -47,3 +48,6 @@ export class MultiLabelHead extends Module {
     return tf.tidy(() => this.net.call(flattenBatch(x, this.input, 'MultiLabelHead')) as tf.Tensor2D);
   }
 }
+
+// tensor-only forwards: a compiled forward (evaluate's default compile: 'auto') may replay them
+replayable(MultiLabelHead.prototype.forward);

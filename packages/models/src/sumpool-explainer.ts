@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Linear, Module, SumPool1d } from '@logitlab/layers';
 import { flattenBatch } from './input';
+import { replayable } from '@logitlab/core';
 
 const FC1_INIT_SCALE = 0.1;
 
@@ -74,3 +75,6 @@ export class SumPoolExplainer extends Module {
     }
   }
 }
+
+// tensor-only forwards: a compiled forward (evaluate's default compile: 'auto') may replay them
+replayable(SumPoolExplainer.prototype.forward);

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Conv2d, MaxPool2d, Module, Sequential, ReLU } from '@logitlab/layers';
 import { ModelOptionsError } from './errors';
 import { expectImages } from './input';
+import { replayable } from '@logitlab/core';
 
 export interface UNetSmallOptions {
   /** Output channels of the final 1x1 conv: one logit per class per pixel. */
@@ -78,3 +79,6 @@ export class UNetSmall extends Module {
     });
   }
 }
+
+// tensor-only forwards: a compiled forward (evaluate's default compile: 'auto') may replay them
+replayable(UNetSmall.prototype.forward);

@@ -1,28 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { firstFailedCheck } from '@logitlab/core';
 import type { Module } from '@logitlab/layers';
+import { evaluatePlans } from './compile/evaluate-plans';
+import type { ForwardPlans } from './compile/forward-plans';
 import { EmptyDataError, TrainError } from './errors';
-import type { Batch, BatchMetric, BatchSource, ForwardFn } from './types';
+import type { EvaluateOptions, EvaluateResult } from './evaluate-options';
+import type { Batch, BatchMetric, BatchSource } from './types';
 
-export interface EvaluateOptions<M extends Module, O> {
-  /** How a batch becomes output; default `model.call(batch.x)`. */
-  forward?: ForwardFn<M, O>;
-  /**
-   * Also return every batch's output and target as host arrays (row-major, in data order), for
-   * metrics that are not per-sample means (confusion matrix, F1, IoU, ECE in @logitlab/metrics).
-   * Needs `forward` to return a single tensor.
-   */
-  collect?: boolean;
-}
-
-export interface EvaluateResult {
-  /** Sample-weighted mean of every metric over the whole data source. */
-  metrics: Record<string, number>;
-  /** Samples seen. */
-  count: number;
-  /** With `collect: true`: outputs and targets as float32 / their own dtype, concatenated over batches. */
-  outputs?: Float32Array;
-  targets?: Float32Array | Int32Array;
-}
+export type { EvaluateOptions, EvaluateResult } from './evaluate-options';
 
 /**
  * Runs the model in eval mode over `data` (restoring its previous mode afterwards) and averages
@@ -34,6 +19,22 @@ export async function evaluate<M extends Module, O = tf.Tensor>(
   data: BatchSource,
   metrics: Record<string, BatchMetric<O>>,
   options: EvaluateOptions<M, O> = {},
+): Promise<EvaluateResult> {
+  const plans = evaluatePlans(model, metrics, options);
+  try {
+    return await evaluateWith(plans, model, data, metrics, options);
+  } finally {
+    plans?.dispose();
+  }
+}
+
+/** `evaluate` replaying the caller's plans (or eagerly without): fit's validation keeps one set for its whole run. */
+export async function evaluateWith<M extends Module, O>(
+  plans: ForwardPlans | undefined,
+  model: M,
+  data: BatchSource,
+  metrics: Record<string, BatchMetric<O>>,
+  options: EvaluateOptions<M, O>,
 ): Promise<EvaluateResult> {
   const forward = options.forward ?? ((m: M, b: Batch) => m.call(b.x) as O);
   const wasTraining = model.training;
@@ -49,26 +50,55 @@ export async function evaluate<M extends Module, O = tf.Tensor>(
     for await (const batch of data) {
       try {
         const n = batch.x.shape[0] ?? 1;
-        let collected: tf.Tensor | undefined;
-        const next = tf.tidy(() => {
+        // the metrics' values as float32 scalars (number-valued ones go to hostSums), then the output to collect
+        const returned: number[] = [];
+        let hostValued: string | undefined;
+        const values = () => {
           const out = forward(model, batch);
-          if (options.collect) {
-            if (!(out instanceof tf.Tensor)) throw new TrainError('evaluate with collect: true needs forward to return one tensor');
-            collected = tf.keep(tf.clone(out));
-          }
-          return names.map((name, i) => {
+          returned.length = 0;
+          const vs = names.flatMap((name, i) => {
             const v = (metrics[name] as BatchMetric<O>)(out, batch.y);
             if (typeof v === 'number') {
+              hostValued ??= name;
               hostSums[i]! += v * n;
-              return sums[i] as tf.Tensor;
+              return [];
             }
             if (v.size !== 1)
               throw new TrainError(`metric "${name}" returned shape [${v.shape.join(', ')}]; expected a scalar (a mean over the batch)`);
-            return tf.add(sums[i] as tf.Tensor, tf.mul(tf.cast(tf.reshape(v, []), 'float32'), n));
+            returned.push(i);
+            return [tf.cast(tf.reshape(v, []), 'float32')];
           });
+          if (!options.collect) return vs;
+          if (!(out instanceof tf.Tensor)) throw new TrainError('evaluate with collect: true needs forward to return one tensor');
+          return [...vs, out];
+        };
+        const refuse = () =>
+          hostValued === undefined ? undefined : `metric "${hostValued}" returned a number (a replay would not add it)`;
+        const run = plans ? plans.run([batch.x, batch.y], values, refuse) : { outputs: tf.tidy(values), checks: [] };
+        const collected = options.collect ? run.outputs.pop() : undefined;
+        const next = tf.tidy(() => {
+          // a replay does not call values(): its plan was traced from a call where every metric gave a tensor
+          const which = run.outputs.length === returned.length ? returned : names.map((_, i) => i);
+          const at = sums.map((s) => s);
+          which.forEach((i, k) => (at[i] = tf.add(sums[i] as tf.Tensor, tf.mul(run.outputs[k] as tf.Tensor, n))));
+          return at;
         });
+        tf.dispose(run.outputs);
         for (let i = 0; i < sums.length; i++) if (sums[i] !== next[i]) sums[i]!.dispose();
         sums = next;
+        if (run.checks.length > 0) {
+          // the loss's deferred target checks, read as an eager loss would have read them
+          const read = await Promise.all(run.checks.map((c) => c.values.data()));
+          tf.dispose(run.checks.map((c) => c.values));
+          const failed = firstFailedCheck(
+            run.checks,
+            read.flatMap((r) => Array.from(r)),
+          );
+          if (failed) {
+            collected?.dispose();
+            throw failed;
+          }
+        }
         if (collected) {
           // read asynchronously: a backend such as webgpu cannot serve dataSync
           const kept = collected;

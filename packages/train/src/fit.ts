@@ -12,7 +12,7 @@ import type { FitOptions } from './loop/options';
 import { startingPoint } from './loop/resume';
 import { Schedule } from './loop/schedule';
 import { Steps } from './loop/stepping';
-import { validateEpoch } from './loop/validation';
+import { validateEpoch, validationPlans } from './loop/validation';
 
 export type { FitOptions, ValidationOptions } from './loop/options';
 
@@ -39,6 +39,7 @@ export async function fit<M extends Module, O = tf.Tensor>(model: M, options: Fi
   const arch = options.arch ?? model.toString();
   const wasTraining = model.training;
   const reader = new LossReader();
+  const validation = validationPlans(model, options.validation, options);
   try {
     const start = await startingPoint(model, options, training, arch);
     const run = createRun(model, options, start, training, arch);
@@ -70,7 +71,7 @@ export async function fit<M extends Module, O = tf.Tensor>(model: M, options: Fi
         loss: n ? pass.records.reduce((a, r) => a + r.loss * r.size, 0) / n : Number.NaN,
         seconds: 0,
       };
-      await validateEpoch(model, options.validation, options, { epoch, initialEpoch: start.epoch, epochs }, logs);
+      await validateEpoch(model, options.validation, options, { epoch, initialEpoch: start.epoch, epochs }, logs, validation);
       schedule.afterEpoch(logs);
       logs.seconds = (Date.now() - started) / 1000;
       history.push(logs);
@@ -89,6 +90,7 @@ export async function fit<M extends Module, O = tf.Tensor>(model: M, options: Fi
   } finally {
     steps.dispose();
     reader.dispose();
+    validation?.dispose();
     model.train(wasTraining);
   }
 }

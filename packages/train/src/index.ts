@@ -1,6 +1,7 @@
 export { fit, type FitOptions, type ValidationOptions } from './fit';
 export { trainStep, type StepOptions, type GradClip, type WeightDecay } from './step';
 export { compileStep, CompiledStep, type CompileOptions, type CompiledStepStats } from './compile/compiled-step';
+export { compileForward, CompiledForward, type CompileForwardOptions, type CompiledForwardStats } from './compile/compiled-forward';
 // marks a loss or forward of your own as tensor-only, so fit's default compile: 'auto' compiles it
 export { replayable } from '@logitlab/core';
 export { PauseController } from './pause';

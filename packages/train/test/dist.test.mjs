@@ -1,6 +1,6 @@
 // Plain-node test of the BUILT @logitlab/train (run `pnpm build` first): no vitest, no bundler. Each
 // format runs in a fresh process: fit with the training basics (scheduler, clipping, accumulation,
-// weight decay, abort), a checkpoint round trip with its checksum, the compat subpath it uses, a compiled step.
+// weight decay, abort), a checkpoint round trip with its checksum, the compat subpath it uses, a compiled step and a compiled forward.
 // Run with: node --test packages/train/test/dist.test.mjs
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
@@ -33,7 +33,11 @@ const BODY = `
   for (const b of batches()) tf.dispose([compiledStep.step(b), b.x, b.y]);
   const { eager, traces, replays } = compiledStep.stats;
   compiledStep.dispose();
-  console.log(JSON.stringify({ compiled: { eager, traces, replays, told }, steps: res.steps, stop: res.stopReason, aborted: aborted.stopReason, iterations: optimizer.iterations, lr: compat.optimizerLearningRate(optimizer), info, corrupt, version: compat.TESTED_TFJS_VERSION }));
+  const forward = train.compileForward(model.eval(), { onFallback: (r) => told.push(r) });
+  for (const b of batches()) tf.dispose([forward.call(b.x), b.x, b.y]);
+  const fwd = { traces: forward.stats.traces, replays: forward.stats.replays };
+  forward.dispose();
+  console.log(JSON.stringify({ compiled: { eager, traces, replays, told }, forward: fwd, steps: res.steps, stop: res.stopReason, aborted: aborted.stopReason, iterations: optimizer.iterations, lr: compat.optimizerLearningRate(optimizer), info, corrupt, version: compat.TESTED_TFJS_VERSION }));
 `;
 
 function runIn(format) {
@@ -59,5 +63,6 @@ for (const format of ['esm', 'cjs']) {
     assert.equal(out.version, '4.22.0');
     // the recorder patches the engine and Variable of the same tfjs-core the user's code runs (ESM and CJS)
     assert.deepEqual(out.compiled, { eager: 1, traces: 1, replays: 5, told: [] });
+    assert.deepEqual(out.forward, { traces: 1, replays: 5 });
   });
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type CompiledBench, measureCompiled } from './compiled';
+import { type CompiledInferBench, measureCompiledInference } from './compiled-forward';
 import { median, type MeasureOptions } from './measure-options';
 import { buildWorkload } from './workloads';
 
@@ -14,6 +15,8 @@ export interface BenchRow {
   stepsPerRepeat: number;
   /** The same training measured through compileStep, right after the eager steps. */
   compiled?: CompiledBench;
+  /** The same inference measured through compileForward, right after the eager forward. */
+  compiledInfer?: CompiledInferBench;
 }
 
 export { median, type MeasureOptions } from './measure-options';
@@ -90,6 +93,7 @@ export async function measureWorkload(name: string, backend: string, o: MeasureO
       inferRates.push((steps * w.batch) / ((performance.now() - t0) / 1000));
       peak = Math.max(peak, rssMB());
     }
+    const compiledInfer = await measureCompiledInference(w, o, steps, median(inferRates));
     return {
       name,
       backend,
@@ -99,6 +103,7 @@ export async function measureWorkload(name: string, backend: string, o: MeasureO
       peakRssMB: Math.round(peak),
       stepsPerRepeat: steps,
       compiled,
+      compiledInfer,
     };
   } finally {
     optimizer.dispose();

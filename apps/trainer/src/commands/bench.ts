@@ -95,20 +95,22 @@ export function benchTable(result: BenchResult): string {
     if (!c) return [eager];
     const f = WORKLOAD_FLOPS[w.name]?.trainPerSample ?? 0;
     const torchRatio = ratio(c.trainSamplesPerSec, t?.trainSamplesPerSec);
+    const ci = w.compiledInfer;
+    const torchInferRatio = ci ? ratio(ci.inferSamplesPerSec, t?.inferSamplesPerSec) : undefined;
     const compiled = [
       w.name,
-      `${w.backend} compiled${c.fallback ? ' (eager: fallback)' : ''}`,
+      `${w.backend} compiled${c.fallback || ci?.fallback ? ' (eager: fallback)' : ''}`,
       Math.round(c.trainSamplesPerSec),
-      '-',
+      ci ? Math.round(ci.inferSamplesPerSec) : '-',
       '-',
       '-',
       t ? Math.round(t.trainSamplesPerSec) : '-',
-      '-',
+      t ? Math.round(t.inferSamplesPerSec) : '-',
       fmt(gflops(c.trainSamplesPerSec, f), 1),
       torchTrainGflops,
       torchRatio !== undefined ? `${fmt(torchRatio, 2)}x` : '-',
-      '-',
-      `${fmt(c.eagerRatio, 2)}x`,
+      torchInferRatio !== undefined ? `${fmt(torchInferRatio, 2)}x` : '-',
+      `${fmt(c.eagerRatio, 2)}x${ci ? ` / ${fmt(ci.eagerRatio, 2)}x` : ''}`,
       c.kernelCallsPerStep,
       `${fmt(c.kernelMsPerStep, 2)} / ${fmt(c.engineMsPerStep, 2)}`,
       Math.round(c.arenaBytes / 1024),
@@ -129,7 +131,7 @@ export function benchTable(result: BenchResult): string {
       'PyTorch train GFLOP/s',
       'train ratio',
       'infer ratio',
-      'compiled / eager',
+      'compiled / eager (train / infer)',
       'kernel calls/step',
       'kernel / engine ms/step',
       'arena KB',
@@ -194,6 +196,11 @@ export async function benchCommand(flags: BenchFlags): Promise<void> {
         `  ${name} on ${backend}: train ${Math.round(row.trainSamplesPerSec)}/s, infer ${Math.round(row.inferSamplesPerSec)}/s, leaked ${fmt(row.leakedTensorsPerStep)}/step`,
       );
       const c = row.compiled;
+      const ci = row.compiledInfer;
+      if (ci)
+        log(
+          `  ${name} on ${backend} compiled forward: infer ${Math.round(ci.inferSamplesPerSec)}/s (${fmt(ci.eagerRatio, 2)}x eager), ${ci.kernelCallsPerStep} kernel calls/call${ci.fallback ? `; ran eagerly: ${ci.fallback}` : ''}`,
+        );
       if (c)
         log(
           `  ${name} on ${backend} compiled: train ${Math.round(c.trainSamplesPerSec)}/s (${fmt(c.eagerRatio, 2)}x eager), ${c.kernelCallsPerStep} kernel calls/step (eager ${c.eagerKernelCallsPerStep}), kernels ${fmt(c.kernelMsPerStep, 2)} ms + engine ${fmt(c.engineMsPerStep, 2)} ms/step, arena ${Math.round(c.arenaBytes / 1024)} KB${c.fallback ? `; ran eagerly: ${c.fallback}` : ''}`,

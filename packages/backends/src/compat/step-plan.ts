@@ -52,6 +52,8 @@ export class StepPlan {
   /** Slots made by each replay (op outputs, scalars, draws): the replay owns one reference each. */
   private readonly owned: boolean[];
   private readonly constInfos = new Map<number, tf.TensorInfo>();
+  /** The slots `mismatch` checks (inputs, variables, captured tensors): a few dozen of a plan's hundreds. */
+  private readonly guarded: Array<[number, SlotSpec]>;
   private disposed = false;
   private readonly executor: PlanExecutor | undefined;
   /** When set, replays time every kernel call (for the bench: the engine's share of a step is the rest). */
@@ -62,6 +64,7 @@ export class StepPlan {
   constructor(private readonly spec: PlanSpec) {
     const { slots, backend, backendName } = spec;
     this.values = slots.map(() => undefined);
+    this.guarded = [...slots.entries()].filter(([, s]) => ['input', 'state', 'captured'].includes(s.source.kind));
     this.owned = slots.map((s) => s.source.kind === 'op' || s.source.kind === 'scalar' || s.source.kind === 'draw');
     const lastUse = slots.map(() => -1);
     spec.ops.forEach((op, i) => {
@@ -147,7 +150,7 @@ export class StepPlan {
     if (this.disposed) return 'the plan was disposed';
     if (tf.getBackend() !== this.spec.backendName || tf.engine().backend !== this.spec.backend)
       return `the backend is ${tf.getBackend()}, the plan was recorded on ${this.spec.backendName}`;
-    for (const [i, slot] of this.spec.slots.entries()) {
+    for (const [i, slot] of this.guarded) {
       const src = slot.source;
       if (src.kind === 'input') {
         const t = inputs[src.index];

@@ -1,5 +1,12 @@
+import type * as tf from '@tensorflow/tfjs-core';
 import type { StepPlan } from '@logitlab/backends/compat';
 import type { CheckVerdict } from '@logitlab/core';
+
+/** Traces of one guard key that found no plan before its calls stay eager. */
+const MAX_TRACES = 3;
+
+/** What to do with a call: replay a plan, trace (after `tries` failed traces of its key), or run eagerly. */
+export type Lookup = { replay: CompiledPlan } | { trace: number } | { eager: string; final: boolean };
 
 /** A replayable step: the plan, and the verdicts of the data checks its outputs carry after the loss, in order. */
 export interface CompiledPlan {
@@ -31,6 +38,31 @@ export class PlanCache {
       this.entries.set(key, entry);
     }
     return entry;
+  }
+
+  /** The plan for `key` when it can run on `inputs`; else whether to trace now or stay eager (and why). */
+  lookup(key: string, inputs: readonly tf.Tensor[]): Lookup {
+    const cached = this.get(key);
+    if (cached && 'reason' in cached) {
+      const final = cached.tries >= MAX_TRACES;
+      return final || --cached.wait > 0 ? { eager: cached.reason, final } : { trace: cached.tries };
+    }
+    if (cached && cached.plan.mismatch(inputs) === undefined) return { replay: cached };
+    return { trace: 0 };
+  }
+
+  /**
+   * Keeps what a trace of `key` gave: its plan, or the reason there is none. A host read may be a check
+   * that stops after a few calls (losses' pitfall checks): the key traces again after 2, 4, ... more
+   * eager calls, up to MAX_TRACES. Returns true when the refusal is final (tell the reason then).
+   */
+  settle(key: string, traced: CompiledPlan | string, tries: number): boolean {
+    if (typeof traced !== 'string') {
+      this.set(key, traced);
+      return false;
+    }
+    this.set(key, { reason: traced, tries: tries + 1, wait: 2 ** (tries + 1) });
+    return tries + 1 >= MAX_TRACES;
   }
 
   set(key: string, entry: CompiledPlan | Refusal): void {
