@@ -7,10 +7,10 @@ import { Rng } from '@logitlab/core';
 import { DataLoader } from '@logitlab/datasets';
 import { manualSeed, type Module } from '@logitlab/layers';
 import { type CheckpointStorage, checkpoint, fit, type FitOptions, type LrScheduler } from '@logitlab/train';
-import { expect, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 export type MatrixBackend = 'cpu' | 'wasm' | 'native';
-export const MATRIX_BACKENDS: readonly MatrixBackend[] = ['cpu', 'wasm', 'native'];
+const MATRIX_BACKENDS: readonly MatrixBackend[] = ['cpu', 'wasm', 'native'];
 
 /** One training setup: a fresh seeded model, its data, and fit's options (the optimiser made per run). */
 export interface MatrixCase<M extends Module = Module, O = unknown> {
@@ -113,7 +113,7 @@ export function expectSameRun(backend: MatrixBackend, compiled: MatrixRun, eager
  * Compiled and eager runs of `c`: the same run, nothing leaked beyond what eager leaves (tfjs's
  * MomentumOptimizer.dispose forgets its -lr scalar), no fallback told, and the step replayed.
  */
-export async function expectCompiledMatchesEager(backend: MatrixBackend, c: MatrixCase<Module, unknown>): Promise<void> {
+async function expectCompiledMatchesEager(backend: MatrixBackend, c: MatrixCase<Module, unknown>): Promise<void> {
   const eager = await runCase(c, false);
   const compiled = await runCase(c, true);
   expect(compiled.warnings).toEqual([]);
@@ -126,7 +126,7 @@ export async function expectCompiledMatchesEager(backend: MatrixBackend, c: Matr
  * Switches to `backend` (one thread); the reason when native is not built here, which the caller
  * reports as a visible skip (unless LOGITLAB_REQUIRE_NATIVE=1 makes it a failure).
  */
-export async function enterBackend(backend: MatrixBackend): Promise<string | undefined> {
+async function enterBackend(backend: MatrixBackend): Promise<string | undefined> {
   try {
     await useBackend(backend, { threads: 1 });
     return undefined;
@@ -135,5 +135,26 @@ export async function enterBackend(backend: MatrixBackend): Promise<string | und
     const why = e instanceof Error ? e.message : String(e);
     console.warn(`SKIPPED compiled-vs-eager matrix on native: ${why}`);
     return why;
+  }
+}
+
+/** One describe per backend, one test per case: compiled vs eager after the case's steps. */
+export function describeMatrix(title: string, cases: ReadonlyArray<MatrixCase<Module, unknown>>): void {
+  for (const backend of MATRIX_BACKENDS) {
+    describe(`${title} on ${backend}: compiled vs eager`, () => {
+      let skip: string | undefined;
+      beforeAll(async () => {
+        skip = await enterBackend(backend);
+      });
+      afterAll(async () => {
+        await tf.setBackend('cpu');
+      });
+
+      for (const c of cases)
+        it(c.name, async (ctx) => {
+          if (skip) ctx.skip();
+          await expectCompiledMatchesEager(backend, c);
+        });
+    });
   }
 }
