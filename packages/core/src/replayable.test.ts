@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isReplayable, replayable, replayableLike } from './replayable';
 
+const plain = (x: number) => x;
+
 describe('replayable marks', () => {
   it('marks a function; anything else, or an unmarked function, is not replayable', () => {
     const marked = replayable((x: number) => x + 1);
@@ -14,7 +16,6 @@ describe('replayable marks', () => {
     const wrapped = replayableLike(inner, (x: number) => inner(x));
     expect(isReplayable(wrapped)).toBe(true);
     expect(wrapped(3)).toBe(6);
-    const plain = (x: number) => x;
     expect(isReplayable(replayableLike(plain, (x: number) => plain(x)))).toBe(false);
     expect(isReplayable(replayableLike(undefined, (x: number) => x))).toBe(false);
   });

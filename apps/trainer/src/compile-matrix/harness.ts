@@ -13,7 +13,7 @@ export type MatrixBackend = 'cpu' | 'wasm' | 'native';
 const MATRIX_BACKENDS: readonly MatrixBackend[] = ['cpu', 'wasm', 'native'];
 
 /** One training setup: a fresh seeded model, its data, and fit's options (the optimiser made per run). */
-export interface MatrixCase<M extends Module = Module, O = unknown> {
+export interface MatrixCase<M extends Module = Module, O = tf.Tensor> {
   name: string;
   model: () => M;
   data: () => DataLoader;
@@ -21,6 +21,12 @@ export interface MatrixCase<M extends Module = Module, O = unknown> {
   optimizer: () => tf.Optimizer;
   options?: Omit<Partial<FitOptions<M, O>>, 'optimizer' | 'data' | 'epochs' | 'compile'>;
   scheduler?: () => LrScheduler;
+}
+
+/** A case as the matrix runs it (model and output types erased): each case type-checks against its own model and output. */
+export type AnyCase = MatrixCase<Module, unknown>;
+export function matrixCase<M extends Module, O>(c: MatrixCase<M, O>): AnyCase {
+  return c as unknown as AnyCase;
 }
 
 export interface MatrixRun {
@@ -32,6 +38,8 @@ export interface MatrixRun {
   leaked: [number, number];
 }
 
+const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
+
 /** `count` seeded samples of `xShape` in [0, 1), with integer targets below `classes` of `yShape`. */
 export function randomLoader(
   count: number,
@@ -42,7 +50,6 @@ export function randomLoader(
   seed: number,
 ): DataLoader {
   const rng = new Rng(seed);
-  const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
   const x = Float32Array.from({ length: count * size(xShape) }, () => rng.next());
   const y = Int32Array.from({ length: count * size(yShape) }, () => Math.floor(rng.next() * classes));
   return new DataLoader({ x, xShape, y, yShape }, { batchSize, shuffle: true, seed });
@@ -113,7 +120,7 @@ export function expectSameRun(backend: MatrixBackend, compiled: MatrixRun, eager
  * Compiled and eager runs of `c`: the same run, nothing leaked beyond what eager leaves (tfjs's
  * MomentumOptimizer.dispose forgets its -lr scalar), no fallback told, and the step replayed.
  */
-async function expectCompiledMatchesEager(backend: MatrixBackend, c: MatrixCase<Module, unknown>): Promise<void> {
+async function expectCompiledMatchesEager(backend: MatrixBackend, c: AnyCase): Promise<void> {
   const eager = await runCase(c, false);
   const compiled = await runCase(c, true);
   expect(compiled.warnings).toEqual([]);
@@ -139,7 +146,7 @@ async function enterBackend(backend: MatrixBackend): Promise<string | undefined>
 }
 
 /** One describe per backend, one test per case: compiled vs eager after the case's steps. */
-export function describeMatrix(title: string, cases: ReadonlyArray<MatrixCase<Module, unknown>>): void {
+export function describeMatrix(title: string, cases: ReadonlyArray<AnyCase>): void {
   for (const backend of MATRIX_BACKENDS) {
     describe(`${title} on ${backend}: compiled vs eager`, () => {
       let skip: string | undefined;

@@ -3,10 +3,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { crossEntropy } from '@logitlab/losses';
 import { UNetSmall } from '@logitlab/models';
-import { describeMatrix, randomLoader } from './harness';
+import { describeMatrix, matrixCase, randomLoader } from './harness';
 
 describeMatrix('U-Net, 100 steps', [
-  {
+  matrixCase({
     // 8x8 images, width 2: the experiment's net, small; Adam and clipping by norm as the experiment trains it
     name: 'U-Net (segmentation), Adam, clip by norm',
     model: () => new UNetSmall({ classes: 3, width: 2, height: 8, imageWidth: 8 }),
@@ -14,5 +14,5 @@ describeMatrix('U-Net, 100 steps', [
     epochs: 20,
     optimizer: () => tf.train.adam(0.01),
     options: { loss: crossEntropy, gradClip: { maxNorm: 1 } },
-  },
+  }),
 ]);

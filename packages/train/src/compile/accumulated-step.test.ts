@@ -8,6 +8,7 @@ import { loader, mlp, weights } from '../test-helpers';
 import { AccumulatedStep } from './accumulated-step';
 
 type Model = ReturnType<typeof mlp>;
+const momentum = () => tf.train.momentum(0.05, 0.9);
 
 /**
  * The dropout MLP, 7 batches an epoch (the last smaller) in groups of `accumulateSteps` (the last group
@@ -59,7 +60,6 @@ describe('fit({ accumulateSteps, compile })', () => {
   });
 
   it('with coupled L2 decay, clipping by value and SGD with momentum', async () => {
-    const momentum = () => tf.train.momentum(0.05, 0.9);
     const opts: Partial<FitOptions<Model>> = { gradClip: { value: 0.1 }, weightDecay: { value: 0.01, mode: 'l2' } };
     const eager = await run(false, { ...opts, optimizer: momentum() });
     const compiled = await run(true, { ...opts, optimizer: momentum() });
