@@ -20,4 +20,4 @@ export {
 } from './pitfalls';
 export { markNoSyncReads, syncReadsWork } from './sync-reads';
 export { deferCheck, collectChecks, firstFailedCheck, type DeferredCheck, type CheckVerdict } from './deferred-checks';
-export { replayable, isReplayable } from './replayable';
+export { replayable, isReplayable, replayableLike } from './replayable';

@@ -15,3 +15,11 @@ export function replayable<F extends (...args: never[]) => unknown>(fn: F): F {
 export function isReplayable(fn: unknown): boolean {
   return typeof fn === 'function' && marked.has(fn);
 }
+
+/**
+ * `wrapper` marked replayable when `inner` is: for adapters that only forward their arguments to a
+ * marked function (a recipe's loss handed to fit), which would otherwise hide the mark.
+ */
+export function replayableLike<F extends (...args: never[]) => unknown>(inner: unknown, wrapper: F): F {
+  return isReplayable(inner) ? replayable(wrapper) : wrapper;
+}

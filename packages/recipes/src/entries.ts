@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { replayable } from '@logitlab/core';
 import { binaryCrossEntropy, crossEntropy, mseLoss, nllLoss, vaeLoss } from '@logitlab/losses';
 import {
   Autoencoder,
@@ -10,6 +11,7 @@ import {
   SumPoolExplainer,
   Vae,
 } from '@logitlab/models';
+import type { Batch } from '@logitlab/train';
 import { define } from './define';
 import type { Recipe, RecipeVariant } from './types';
 
@@ -31,11 +33,14 @@ const DIGITS: Record<'quick' | 'full', RecipeVariant> = {
  */
 // One line per head on purpose: pitfall warnings fire once per call site, so heads sharing one loss
 // line would let the first (correct) head use up the checks of the wrong ones.
+// Every loss and forward fit is given here is marked `replayable`: each only computes with tensors, so
+// `fit`'s default compile replays them. (A pitfall check's host read on a call site's first calls makes
+// those steps eager on their own: the compiled step traces again once the checks stop.)
 const HEAD_LOSSES: Record<ConvNetHead, (o: tf.Tensor, y: tf.Tensor) => tf.Tensor> = {
-  logits: (o, y) => crossEntropy(o, y, { validate: false }),
-  logSoftmax: (o, y) => nllLoss(o, y, { validate: false }),
-  softmax: (o, y) => nllLoss(o, y, { validate: false }),
-  sigmoid: (o, y) => nllLoss(o, y, { validate: false }),
+  logits: replayable((o: tf.Tensor, y: tf.Tensor) => crossEntropy(o, y, { validate: false })),
+  logSoftmax: replayable((o: tf.Tensor, y: tf.Tensor) => nllLoss(o, y, { validate: false })),
+  softmax: replayable((o: tf.Tensor, y: tf.Tensor) => nllLoss(o, y, { validate: false })),
+  sigmoid: replayable((o: tf.Tensor, y: tf.Tensor) => nllLoss(o, y, { validate: false })),
 };
 
 export function convnet(head: ConvNetHead): Recipe<MnistConvNet> {
@@ -72,7 +77,7 @@ export const bnMlp = define({
   lossName: 'crossEntropy',
   create: () => new BnMlp({ sizes: [784, ...BN_MLP_HIDDEN.sizes, 10], dropout: 0.2 }),
   hidden: BN_MLP_HIDDEN,
-  loss: (o, y) => crossEntropy(o, y, { validate: false }),
+  loss: replayable((o: tf.Tensor, y: tf.Tensor) => crossEntropy(o, y, { validate: false })),
   accuracy: classAccuracy,
 });
 
@@ -93,7 +98,7 @@ export const explainer = define({
   },
   lossName: 'MSE to 100 / 0, biases projected to <= 0',
   create: () => new SumPoolExplainer({ nonPositiveBias: true }),
-  loss: (o, y) => mseLoss(o, y),
+  loss: replayable((o: tf.Tensor, y: tf.Tensor) => mseLoss(o, y)),
   afterStep: (m) => m.projectBiases(),
   accuracy: (o, y) => tf.mean(tf.cast(tf.equal(tf.greater(tf.reshape(o, [-1]), 50), tf.greater(tf.reshape(y, [-1]), 50)), 'float32')),
 });
@@ -124,6 +129,11 @@ export function latentObjective(out: LatentBatchOutput, beta: number, reconstruc
   ).loss;
 }
 
+/** A latent model's outputs with the batch's input beside them, for `latentObjective`. */
+function latentForward(m: LatentModel, b: Batch): LatentBatchOutput {
+  return { ...m.forwardWithLatent(b.x), input: b.x };
+}
+
 function latent<M extends LatentModel>(id: string, label: string, create: () => M, beta: number | null): Recipe<M, LatentBatchOutput> {
   return define<M, LatentBatchOutput>({
     id,
@@ -134,8 +144,8 @@ function latent<M extends LatentModel>(id: string, label: string, create: () => 
     variants: LATENT,
     lossName: beta === null ? 'MSE summed per image' : `MSE summed per image + ${beta} * KL`,
     create,
-    forward: (m, b) => ({ ...m.forwardWithLatent(b.x), input: b.x }),
-    loss: (out) => latentObjective(out, beta ?? 1),
+    forward: replayable((m: M, b: Batch) => latentForward(m, b)),
+    loss: replayable((out: LatentBatchOutput) => latentObjective(out, beta ?? 1)),
   });
 }
 
@@ -173,6 +183,6 @@ export const vaeMlp = define<Vae, LatentBatchOutput>({
   lossName: 'BCE summed per image + KL',
   create: () => VAE_MLP_HIDDEN.create(VAE_MLP_HIDDEN.sizes),
   hidden: VAE_MLP_HIDDEN,
-  forward: (m, b) => ({ ...m.forwardWithLatent(b.x), input: b.x }),
-  loss: (out) => latentObjective(out, 1, 'bce'),
+  forward: replayable((m: Vae, b: Batch) => latentForward(m, b)),
+  loss: replayable((out: LatentBatchOutput) => latentObjective(out, 1, 'bce')),
 });

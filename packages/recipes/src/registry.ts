@@ -1,5 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import { replayableLike } from '@logitlab/core';
 import type { Module } from '@logitlab/layers';
+import type { Batch } from '@logitlab/train';
 import type { Autoencoder, BnMlp, ConvNetHead, LatentOutput, MnistConvNet, SumPoolExplainer, Vae } from '@logitlab/models';
 import { autoencoder, type Beta, bnMlp, CONVNET_HEADS, convnet, explainer, VAE_BETAS, vae, vaeMlp } from './entries';
 import { UnknownRecipeError } from './errors';
@@ -46,10 +48,11 @@ export function recipe(id: string): Recipe<Module, unknown> {
 
 /** A recipe's loss, forward, afterStep and batch metrics as @logitlab/train's fit takes them. */
 export function fitOptionsOf<M extends Module, O>(r: Recipe<M, O>): RecipeFitOptions<M, O> {
-  const out: RecipeFitOptions<M, O> = { loss: (o, y) => r.loss(o, y), metrics: {} };
+  // the wrappers keep the entries' `replayable` marks: fit compiles only marked losses and forwards
+  const out: RecipeFitOptions<M, O> = { loss: replayableLike(r.loss, (o: O, y: tf.Tensor) => r.loss(o, y)), metrics: {} };
   if (r.forward) {
     const forward = r.forward.bind(r);
-    out.forward = (m, b) => forward(m, b);
+    out.forward = replayableLike(r.forward, (m: M, b: Batch) => forward(m, b));
   }
   if (r.afterStep) {
     const after = r.afterStep.bind(r);

@@ -66,15 +66,8 @@ export class Stepper<M extends Module, O = tf.Tensor> {
 
   private forwardBackward(batch: Batch): tf.Scalar {
     return tf.tidy(() => {
-      const { value, grads } = variableGradsReleasing(() => {
-        const out = this.options.loss(this.forward(this.model, batch), batch.y);
-        checkLossValue(out);
-        if (out.rank !== 0)
-          throw new TrainError(`loss returned shape [${out.shape.join(', ')}]; expected a scalar (use reduction 'mean' or 'sum')`);
-        return out as tf.Scalar;
-      }, this.vars);
-      const next = this.vars.map((v, i) => {
-        const g = grads[v.name];
+      const { loss, grads } = this.lossAndGradients(batch);
+      const next = grads.map((g, i) => {
         const prev = this.sum?.[i];
         if (!g) return prev;
         return tf.keep(prev ? tf.add(prev, g) : g);
@@ -82,48 +75,70 @@ export class Stepper<M extends Module, O = tf.Tensor> {
       tf.dispose(this.sum?.filter((t): t is tf.Tensor => t !== undefined && !next.includes(t)));
       this.sum = next;
       this.count++;
-      return value;
+      return loss;
     });
+  }
+
+  /**
+   * One batch forward and backward: the loss and each trainable's gradient (undefined where the loss
+   * does not reach it), in the trainable list's order, nothing summed. Call inside a tidy.
+   */
+  lossAndGradients(batch: Batch): { loss: tf.Scalar; grads: Array<tf.Tensor | undefined> } {
+    const { value, grads } = variableGradsReleasing(() => {
+      const out = this.options.loss(this.forward(this.model, batch), batch.y);
+      checkLossValue(out);
+      if (out.rank !== 0)
+        throw new TrainError(`loss returned shape [${out.shape.join(', ')}]; expected a scalar (use reduction 'mean' or 'sum')`);
+      return out as tf.Scalar;
+    }, this.vars);
+    return { loss: value, grads: this.vars.map((v) => grads[v.name]) };
   }
 
   /** One optimiser step on the mean of the accumulated gradients (no-op when none are pending). */
   apply(): void {
     const sum = this.sum;
     if (!sum || this.count === 0) return;
-    const n = this.count;
-    const { gradClip, weightDecay, optimizer } = this.options;
     try {
-      tf.tidy(() => {
-        let grads = sum.map((g) => (g && n > 1 ? tf.div(g, n) : g));
-        if (gradClip?.value !== undefined) {
-          const v = gradClip.value;
-          grads = grads.map((g) => (g ? tf.clipByValue(g, -v, v) : g));
-        }
-        if (gradClip?.maxNorm !== undefined) {
-          const present = grads.filter((g): g is tf.Tensor => g !== undefined);
-          if (present.length) {
-            // torch.nn.utils.clip_grad_norm_: one 2-norm over all gradients, scale = min(1, max / (norm + 1e-6))
-            const norm = tf.norm(tf.stack(present.map((g) => tf.norm(g))));
-            const scale = tf.minimum(tf.div(gradClip.maxNorm, tf.add(norm, 1e-6)), 1);
-            grads = grads.map((g) => (g ? tf.mul(g, scale) : g));
-          }
-        }
-        if (weightDecay && weightDecay.value > 0) {
-          if (weightDecay.mode === 'l2')
-            grads = grads.map((g, i) => (g ? tf.add(g, tf.mul(this.vars[i] as tf.Variable, weightDecay.value)) : g));
-          else {
-            const shrink = 1 - optimizerLearningRate(optimizer) * weightDecay.value;
-            this.vars.forEach((v, i) => {
-              if (grads[i]) v.assign(tf.mul(v, shrink));
-            });
-          }
-        }
-        // in the trainable list's order: tfjs optimizers match their slots to variables by position
-        optimizer.applyGradients(this.vars.map((v, i) => ({ name: v.name, tensor: grads[i] as tf.Tensor })));
-      });
+      this.applySum(sum, this.count);
     } finally {
       this.discard();
     }
+  }
+
+  /**
+   * One optimiser step on `sum` / `n` (a trainable without a gradient is undefined): clip by value,
+   * clip by norm, weight decay, `optimizer.applyGradients`. `sum` is left as it was.
+   */
+  applySum(sum: ReadonlyArray<tf.Tensor | undefined>, n: number): void {
+    const { gradClip, weightDecay, optimizer } = this.options;
+    tf.tidy(() => {
+      let grads = sum.map((g) => (g && n > 1 ? tf.div(g, n) : g));
+      if (gradClip?.value !== undefined) {
+        const v = gradClip.value;
+        grads = grads.map((g) => (g ? tf.clipByValue(g, -v, v) : g));
+      }
+      if (gradClip?.maxNorm !== undefined) {
+        const present = grads.filter((g): g is tf.Tensor => g !== undefined);
+        if (present.length) {
+          // torch.nn.utils.clip_grad_norm_: one 2-norm over all gradients, scale = min(1, max / (norm + 1e-6))
+          const norm = tf.norm(tf.stack(present.map((g) => tf.norm(g))));
+          const scale = tf.minimum(tf.div(gradClip.maxNorm, tf.add(norm, 1e-6)), 1);
+          grads = grads.map((g) => (g ? tf.mul(g, scale) : g));
+        }
+      }
+      if (weightDecay && weightDecay.value > 0) {
+        if (weightDecay.mode === 'l2')
+          grads = grads.map((g, i) => (g ? tf.add(g, tf.mul(this.vars[i] as tf.Variable, weightDecay.value)) : g));
+        else {
+          const shrink = 1 - optimizerLearningRate(optimizer) * weightDecay.value;
+          this.vars.forEach((v, i) => {
+            if (grads[i]) v.assign(tf.mul(v, shrink));
+          });
+        }
+      }
+      // in the trainable list's order: tfjs optimizers match their slots to variables by position
+      optimizer.applyGradients(this.vars.map((v, i) => ({ name: v.name, tensor: grads[i] as tf.Tensor })));
+    });
   }
 
   /** Drops pending gradients (an aborted or failed run). */

@@ -2,6 +2,7 @@
 // adapter that shapes each entry for the page: the worker's `fit` call takes its loss as
 // (model, x, y), and the pages need the in-page step budget, which is not part of a recipe.
 import type * as tf from '@tensorflow/tfjs-core';
+import { isReplayable, replayableLike } from '@logitlab/core';
 import type { Module } from '@logitlab/layers';
 import type { ConvNetHead } from '@logitlab/models';
 import {
@@ -61,7 +62,11 @@ function adapt(id: ModelId): Recipe {
     makeOptimizer: (lr, kind) => r.makeOptimizer(lr, kind),
     optimizer: r.optimizer.kind,
     hidden: r.hidden ? { sizes: r.hidden.sizes, maxLayers: r.hidden.maxLayers } : null,
-    loss: (m, x, y) => r.loss(output(m, x, y), y) as tf.Scalar,
+    // marked replayable (so the worker's fit compiles it) when the recipe's loss and forward are
+    loss: replayableLike(
+      r.forward === undefined || isReplayable(r.forward) ? r.loss : undefined,
+      (m: Module, x: tf.Tensor, y: tf.Tensor) => r.loss(output(m, x, y), y) as tf.Scalar,
+    ),
     accuracy: r.accuracy ? (m, x, y) => r.accuracy?.(output(m, x, y), y) as tf.Scalar : null,
     learningRate: r.optimizer.lr,
     batchSize: r.variants.quick.batchSize,

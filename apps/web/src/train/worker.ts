@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { cacheOnHost, useBackend, type BackendName } from '@logitlab/backends';
+import { replayable, replayableLike } from '@logitlab/core';
 import type { DataLoader } from '@logitlab/datasets';
 import { moduleToSafetensors, resetPitfallWarnings, setPitfallWarnings, setPitfallWarningSink, type Module } from '@logitlab/layers';
 import { fit, PauseController, type Batch, type BatchSource } from '@logitlab/train';
@@ -132,8 +133,8 @@ async function run(
       epochs: Math.ceil(steps / loader.length),
       optimizer,
       // The recipe's loss takes (model, x, y): forward hands the batch through unchanged.
-      forward: (_m, b) => b,
-      loss: (b: Batch) => recipe.loss(model, b.x, b.y),
+      forward: replayable((_m: Module, b: Batch) => b),
+      loss: replayableLike(recipe.loss, (b: Batch) => recipe.loss(model, b.x, b.y)),
       afterStep: recipe.afterStep ? (m) => recipe.afterStep?.(m) : undefined,
       // One read per step keeps the page's curves live; here, off the page's thread, it costs little.
       checkEvery: 1,

@@ -78,8 +78,8 @@ export interface FitOptions<M extends Module, O = tf.Tensor> {
   /**
    * Record the training step once at the kernel level and replay it without tfjs's engine
    * (`compileStep`): the same run, bit for bit on cpu. `'auto'` (the default) and `true` compile wherever
-   * the guards allow and run other steps eagerly, telling the reason once; `accumulateSteps` > 1 is not
-   * compiled yet. `false` steps eagerly.
+   * the guards allow and run other steps eagerly, telling the reason once; with `accumulateSteps` > 1 the
+   * micro-steps and the optimiser steps are compiled apart. `false` steps eagerly.
    */
   compile?: 'auto' | boolean;
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { isReplayable } from '@logitlab/core';
 import type { Module } from '@logitlab/layers';
+import { AccumulatedStep } from '../compile/accumulated-step';
 import { type CompiledStep, compileStep } from '../compile/compiled-step';
 import { type StepLoss, Stepper, type StepOptions } from '../step';
 import type { Batch } from '../types';
@@ -14,14 +15,23 @@ export interface StepAt {
   batch: number;
 }
 
+/** What sums micro-batches' gradients and steps on their mean: the eager Stepper, or its compiled form. */
+interface Accumulator {
+  readonly pending: number;
+  accumulate(batch: Batch, deferChecks: true): StepLoss;
+  apply(): void;
+  discard(): void;
+}
+
 /**
  * Stages "step" and "accumulation": each batch runs forward and backward (compiled or eager); once
  * `accumulateSteps` batches are summed, one optimiser step on their mean, then `afterStep`, then the
- * schedule. A compiled step is a whole optimiser step (no accumulation yet). Losses come back with
- * their data checks unread: the loop reads both every `checkEvery` steps.
+ * schedule. Without accumulation a compiled step is a whole optimiser step; with it, the micro-steps
+ * and the optimiser step are compiled apart (AccumulatedStep). Losses come back with their data checks
+ * unread: the loop reads both every `checkEvery` steps.
  */
 export class Steps<M extends Module, O> {
-  private readonly stepper: Stepper<M, O>;
+  private readonly stepper: Accumulator;
   private readonly compiled: CompiledStep<M, O> | undefined;
   private readonly accumulateSteps: number;
 
@@ -33,8 +43,9 @@ export class Steps<M extends Module, O> {
     const { loss, forward, optimizer, trainable, gradClip, weightDecay } = options;
     const stepOptions: StepOptions<M, O> = { loss, forward, optimizer, trainable, gradClip, weightDecay };
     this.accumulateSteps = options.accumulateSteps ?? 1;
-    this.stepper = new Stepper(model, stepOptions);
-    this.compiled = compiledStep(model, stepOptions, options.compile ?? 'auto', this.accumulateSteps);
+    const compile = compileChoice(stepOptions, options.compile ?? 'auto');
+    this.stepper = compile && this.accumulateSteps > 1 ? new AccumulatedStep(model, stepOptions) : new Stepper(model, stepOptions);
+    this.compiled = compile && this.accumulateSteps === 1 ? compileStep(model, stepOptions) : undefined;
   }
 
   /** One batch; the optimiser steps when its group is complete. The caller disposes the loss and the checks. */
@@ -62,7 +73,8 @@ export class Steps<M extends Module, O> {
   }
 
   dispose(): void {
-    this.stepper.discard();
+    if (this.stepper instanceof AccumulatedStep) this.stepper.dispose();
+    else this.stepper.discard();
     this.compiled?.dispose();
   }
 
@@ -79,26 +91,10 @@ export class Steps<M extends Module, O> {
 }
 
 /**
- * The compiled step fit uses, or undefined for eager steps: compile off, accumulation (no compiled form
- * yet), or under 'auto' a loss or forward whose JavaScript a replay would skip (a function not marked
- * `replayable`: it may count calls or log). `true` says why it steps eagerly; 'auto' chose to.
+ * Whether fit compiles its steps: not with compile off, nor under 'auto' for a loss or forward whose
+ * JavaScript a replay would skip (a function not marked `replayable`: it may count calls or log).
  */
-function compiledStep<M extends Module, O>(
-  model: M,
-  options: StepOptions<M, O>,
-  compile: 'auto' | boolean,
-  accumulateSteps: number,
-): CompiledStep<M, O> | undefined {
-  if (compile === false) return undefined;
-  const why =
-    accumulateSteps > 1
-      ? `accumulateSteps ${accumulateSteps} has no compiled form yet`
-      : compile === 'auto' && !isReplayable(options.loss)
-        ? 'the loss is not marked replayable (a replay skips its JavaScript)'
-        : compile === 'auto' && options.forward !== undefined && !isReplayable(options.forward)
-          ? 'forward is not marked replayable (a replay skips its JavaScript)'
-          : undefined;
-  if (why === undefined) return compileStep(model, options);
-  if (compile === true) console.warn(`fit: compile: runs eagerly: ${why}`);
-  return undefined;
+function compileChoice<M extends Module, O>(options: StepOptions<M, O>, compile: 'auto' | boolean): boolean {
+  if (compile !== 'auto') return compile;
+  return isReplayable(options.loss) && (options.forward === undefined || isReplayable(options.forward));
 }
