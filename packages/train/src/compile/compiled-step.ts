@@ -8,7 +8,8 @@ import type { CompiledStepStats, CompileOptions } from './compile-options';
 import { Fallbacks } from './fallbacks';
 import { stepGuardKey, unsupportedReason } from './guards';
 import { type CompiledPlan, PlanCache } from './plan-cache';
-import { stepScalars, traceTrainingStep } from './trace-training-step';
+import { updateScalars } from './dry-trace';
+import { traceTrainingStep } from './trace-training-step';
 
 export type { CompiledStepStats, CompileOptions } from './compile-options';
 
@@ -99,7 +100,7 @@ export class CompiledStep<M extends Module, O = tf.Tensor> {
     plan.profile = profile;
     const t0 = profile ? performance.now() : 0;
     const kernelMs = plan.kernelMs;
-    const [loss, ...values] = plan.replay([batch.x, batch.y], stepScalars(this.options, optimizerLearningRate(optimizer)));
+    const [loss, ...values] = plan.replay([batch.x, batch.y], updateScalars(optimizerLearningRate(optimizer), this.options.weightDecay));
     if (profile) {
       this.counts.replayMs += performance.now() - t0;
       this.counts.kernelMs += plan.kernelMs - kernelMs;
