@@ -2,7 +2,7 @@
 // kernels call the addon as one-instruction plans (backends/src/native/run-op.ts), so this is where a call whose
 // arrays are shorter than its geometry says fails cleanly instead of reading or writing out of bounds. Covers the
 // ops with their own sizes: convolutions, matMul, max pool, the elementwise ops, reductions, transpose and tile (the
-// lowering alone sizes copy, cast, fill and the other plan-only ops).
+// lowering alone sizes copy, cast, fill and the other plan-only ops), and batchNorm.
 #include <algorithm>
 #include <string>
 
@@ -140,6 +140,14 @@ void checkPlanExtents(size_t n, int op, const int32_t* f, int count, const std::
       in.need(0, xs, "x");
       return in.need(1, outs, "out");
     }
+    case 21:
+      // batchNorm: x and out hold rows x channels floats, the three parameters one double per channel
+      if (std::min(f[5], f[6]) < 0) in.fail("has a negative size");
+      in.need(0, prod({f[5], f[6]}), "x");
+      in.need(1, prod({f[5], f[6]}), "out");
+      in.need(2, f[6], "mul", false, 8);
+      in.need(3, f[6], "sub", false, 8);
+      return in.need(4, f[6], "add", false, 8);
     default: return;
   }
 }

@@ -185,7 +185,50 @@ void run(int code, const int32_t* f, int count, const Slots& s) {
       }
       return;
     }
+    case 21: {
+      const double* p = reinterpret_cast<const double*>(s.at(f[2]));
+      const double* q = reinterpret_cast<const double*>(s.at(f[3]));
+      const double* r = reinterpret_cast<const double*>(s.at(f[4]));
+      return batchNormApply(s.f(f[0]), s.f(f[1]), static_cast<size_t>(f[5]), static_cast<size_t>(f[6]), p, q, r);
+    }
     default: throw std::invalid_argument("plan op code " + std::to_string(code) + " is unknown");
+  }
+}
+
+}  // namespace
+
+namespace {
+
+// Every instruction checked before any runs, so a malformed plan (or op) changes nothing.
+void checkAll(const int32_t* code, size_t codeLength, const Slots& s) {
+  const auto& all = layouts();
+  const size_t slotCount = s.ptr.size();
+  for (size_t pc = 0, n = 0; pc < codeLength; n++) {
+    if (pc + 2 > codeLength) throw std::invalid_argument("plan instruction " + std::to_string(n) + " is truncated");
+    const int32_t op = code[pc], count = code[pc + 1];
+    if (op < 0 || op >= kPlanOpCount) throw std::invalid_argument("plan instruction " + std::to_string(n) + " has unknown op code " + std::to_string(op));
+    const Layout& l = all[static_cast<size_t>(op)];
+    if (count < l.named || (!l.tail && count != l.named) || pc + 2 + static_cast<size_t>(count) > codeLength) {
+      throw std::invalid_argument("plan instruction " + std::to_string(n) + " (" + kPlanOps[op].name + ") has " + std::to_string(count) +
+                                  " fields, expected " + std::to_string(l.named) + (l.tail ? " or more" : ""));
+    }
+    for (int k : l.slotFields) {
+      const int32_t slot = code[pc + 2 + static_cast<size_t>(k)];
+      if (slot < -1 || slot >= static_cast<int32_t>(slotCount)) {
+        throw std::invalid_argument("plan instruction " + std::to_string(n) + " (" + kPlanOps[op].name + ") reads slot " + std::to_string(slot) +
+                                    ", expected -1 or below " + std::to_string(slotCount));
+      }
+    }
+    checkPlanExtents(n, op, code + pc + 2, count, s.bytes);
+    pc += 2 + static_cast<size_t>(count);
+  }
+}
+
+void runAll(const int32_t* code, size_t codeLength, const Slots& s) {
+  for (size_t pc = 0; pc < codeLength;) {
+    const int32_t count = code[pc + 1];
+    run(code[pc], code + pc + 2, count, s);
+    pc += 2 + static_cast<size_t>(count);
   }
 }
 
@@ -210,30 +253,21 @@ void runPlanChecked(const int32_t* code, size_t codeLength, const int32_t* slotT
     s.ptr[i] = buffers[buf] + offset;
     s.bytes[i] = bytes;
   }
-  const auto& all = layouts();
-  // check every instruction before running any: a malformed plan changes nothing
-  for (size_t pc = 0, n = 0; pc < codeLength; n++) {
-    if (pc + 2 > codeLength) throw std::invalid_argument("plan instruction " + std::to_string(n) + " is truncated");
-    const int32_t op = code[pc], count = code[pc + 1];
-    if (op < 0 || op >= kPlanOpCount) throw std::invalid_argument("plan instruction " + std::to_string(n) + " has unknown op code " + std::to_string(op));
-    const Layout& l = all[static_cast<size_t>(op)];
-    if (count < l.named || (!l.tail && count != l.named) || pc + 2 + static_cast<size_t>(count) > codeLength) {
-      throw std::invalid_argument("plan instruction " + std::to_string(n) + " (" + kPlanOps[op].name + ") has " + std::to_string(count) +
-                                  " fields, expected " + std::to_string(l.named) + (l.tail ? " or more" : ""));
-    }
-    for (int k : l.slotFields) {
-      const int32_t slot = code[pc + 2 + static_cast<size_t>(k)];
-      if (slot < -1 || slot >= static_cast<int32_t>(slotCount)) {
-        throw std::invalid_argument("plan instruction " + std::to_string(n) + " (" + kPlanOps[op].name + ") reads slot " + std::to_string(slot) +
-                                    ", expected -1 or below " + std::to_string(slotCount));
-      }
-    }
-    checkPlanExtents(n, op, code + pc + 2, count, s.bytes);
-    pc += 2 + static_cast<size_t>(count);
+  checkAll(code, codeLength, s);
+  runAll(code, codeLength, s);
+}
+
+void runOpChecked(const int32_t* code, size_t codeLength, char* const* buffers, const int64_t* bufferBytes, const char* const* bufferTypes,
+                  size_t bufferCount) {
+  // exactly one instruction: a field count that disagrees with the array is a caller's bug, not a second instruction
+  if (codeLength < 2 || code[1] < 0 || codeLength != 2 + static_cast<size_t>(code[1])) {
+    throw std::invalid_argument("runOp's code must be one instruction [op, fieldCount, ...fields]: it has " + std::to_string(codeLength) +
+                                " entries" + (codeLength >= 2 ? ", its field count says " + std::to_string(code[1]) : std::string()));
   }
-  for (size_t pc = 0; pc < codeLength;) {
-    const int32_t count = code[pc + 1];
-    run(code[pc], code + pc + 2, count, s);
-    pc += 2 + static_cast<size_t>(count);
-  }
+  Slots s;
+  s.ptr.assign(buffers, buffers + bufferCount);
+  s.bytes.assign(bufferBytes, bufferBytes + bufferCount);
+  checkAll(code, codeLength, s);
+  checkSlotTypes(code[0], code + 2, bufferTypes, bufferCount);
+  runAll(code, codeLength, s);
 }
