@@ -16,7 +16,7 @@ struct Instr {
   int op;
   const int32_t* f;
   int count;
-  const std::vector<int64_t>& bytes;
+  const int64_t* bytes;
 
   [[noreturn]] void fail(const std::string& what) const {
     throw std::invalid_argument("plan instruction " + std::to_string(n) + " (" + kPlanOps[op].name + ") " + what);
@@ -48,7 +48,7 @@ int64_t prod(std::initializer_list<int64_t> v) {
 
 }  // namespace
 
-void checkPlanExtents(size_t n, int op, const int32_t* f, int count, const std::vector<int64_t>& slotBytes) {
+void checkPlanExtents(size_t n, int op, const int32_t* f, int count, const int64_t* slotBytes) {
   const Instr in{n, op, f, count, slotBytes};
   switch (op) {
     case 0:

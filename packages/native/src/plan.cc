@@ -50,9 +50,12 @@ float bitsToFloat(int32_t bits) {
   return f;
 }
 
+// Non-owning: runPlan resolves its slot table into vectors, runOp points at its arguments (no allocation: at
+// 64 elements, a call's own overhead is the cost)
 struct Slots {
-  std::vector<char*> ptr;
-  std::vector<int64_t> bytes;
+  char* const* ptr;
+  const int64_t* bytes;
+  size_t count;
   char* at(int32_t s) const { return s < 0 ? nullptr : ptr[static_cast<size_t>(s)]; }
   float* f(int32_t s) const { return reinterpret_cast<float*>(at(s)); }
   int32_t* i(int32_t s) const { return reinterpret_cast<int32_t*>(at(s)); }
@@ -202,7 +205,7 @@ namespace {
 // Every instruction checked before any runs, so a malformed plan (or op) changes nothing.
 void checkAll(const int32_t* code, size_t codeLength, const Slots& s) {
   const auto& all = layouts();
-  const size_t slotCount = s.ptr.size();
+  const size_t slotCount = s.count;
   for (size_t pc = 0, n = 0; pc < codeLength; n++) {
     if (pc + 2 > codeLength) throw std::invalid_argument("plan instruction " + std::to_string(n) + " is truncated");
     const int32_t op = code[pc], count = code[pc + 1];
@@ -236,9 +239,8 @@ void runAll(const int32_t* code, size_t codeLength, const Slots& s) {
 
 void runPlanChecked(const int32_t* code, size_t codeLength, const int32_t* slotTable, size_t slotCount, char* const* buffers,
                     const int64_t* bufferBytes, size_t bufferCount) {
-  Slots s;
-  s.ptr.resize(slotCount);
-  s.bytes.resize(slotCount);
+  std::vector<char*> ptr(slotCount);
+  std::vector<int64_t> slotBytes(slotCount);
   for (size_t i = 0; i < slotCount; i++) {
     const int32_t buf = slotTable[3 * i], offset = slotTable[3 * i + 1], bytes = slotTable[3 * i + 2];
     if (buf < 0 || static_cast<size_t>(buf) >= bufferCount) {
@@ -250,9 +252,10 @@ void runPlanChecked(const int32_t* code, size_t codeLength, const int32_t* slotT
                                   std::to_string(offset + bytes) + " of buffer " + std::to_string(buf) + ", which has " +
                                   std::to_string(bufferBytes[buf]) + " bytes");
     }
-    s.ptr[i] = buffers[buf] + offset;
-    s.bytes[i] = bytes;
+    ptr[i] = buffers[buf] + offset;
+    slotBytes[i] = bytes;
   }
+  const Slots s{ptr.data(), slotBytes.data(), slotCount};
   checkAll(code, codeLength, s);
   runAll(code, codeLength, s);
 }
@@ -264,9 +267,7 @@ void runOpChecked(const int32_t* code, size_t codeLength, char* const* buffers, 
     throw std::invalid_argument("runOp's code must be one instruction [op, fieldCount, ...fields]: it has " + std::to_string(codeLength) +
                                 " entries" + (codeLength >= 2 ? ", its field count says " + std::to_string(code[1]) : std::string()));
   }
-  Slots s;
-  s.ptr.assign(buffers, buffers + bufferCount);
-  s.bytes.assign(bufferBytes, bufferBytes + bufferCount);
+  const Slots s{buffers, bufferBytes, bufferCount};
   checkAll(code, codeLength, s);
   checkSlotTypes(code[0], code + 2, bufferTypes, bufferCount);
   runAll(code, codeLength, s);

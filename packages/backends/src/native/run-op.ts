@@ -35,10 +35,7 @@ export function oneOpRunner(addon: NativeAddon): RunOp {
     code[0] = opCode.get(op) ?? -1;
     code[1] = fields.length;
     code.set(fields, 2);
-    // no spread: the kernels pass two to five arrays, and a call with its arguments written out stays monomorphic
-    const [a, b, c, d, e] = arrays;
-    if (arrays.length <= 5) addon.runOp(code, a ?? null, b ?? null, c ?? null, d ?? null, e ?? null);
-    else addon.runOp(code, ...arrays);
+    addon.runOp(code, ...arrays);
   };
 }
 
