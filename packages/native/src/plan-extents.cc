@@ -106,6 +106,13 @@ void checkPlanExtents(size_t n, int op, const int32_t* f, int count, const int64
       const int32_t* s = in.geometry(5, static_cast<int>(3 * rank));
       int64_t sizes[3] = {1, 1, 1};
       for (int64_t k = 0; k < 3 * rank; k++) sizes[k / rank] *= s[k];
+      // each operand axis is out's or 1: the loops step through an operand by out's extents
+      for (int64_t k = 0; k < rank; k++) {
+        const int64_t o = s[2 * rank + k];
+        if ((s[k] != o && s[k] != 1) || (s[rank + k] != o && s[rank + k] != 1))
+          in.fail("has axis " + std::to_string(k) + " of sizes " + std::to_string(s[k]) + " and " + std::to_string(s[rank + k]) +
+                  ", which do not broadcast to out's " + std::to_string(o));
+      }
       in.need(1, sizes[0], "a");
       in.need(2, sizes[1], "b");
       in.need(3, sizes[2], "out", false, op == 6 ? 4 : 1);
@@ -132,6 +139,15 @@ void checkPlanExtents(size_t n, int op, const int32_t* f, int count, const int64
       const int64_t rank = f[2];
       if (rank < 0 || count - 3 != 2 * rank) in.fail("has " + std::to_string(count - 3) + " shape entries, expected 2 x rank " + std::to_string(rank));
       const int32_t* d = in.geometry(3, static_cast<int>(2 * rank));
+      if (op == 12) {
+        // a repeated axis would read x past its end
+        std::vector<bool> seen(static_cast<size_t>(rank), false);
+        for (int64_t k = 0; k < rank; k++) {
+          const int64_t p = d[rank + k];
+          if (p >= rank || seen[static_cast<size_t>(p)]) in.fail("has perm " + std::to_string(p) + " at " + std::to_string(k) + ", expected a permutation of 0.." + std::to_string(rank - 1));
+          seen[static_cast<size_t>(p)] = true;
+        }
+      }
       int64_t xs = 1, outs = 1;
       for (int64_t k = 0; k < rank; k++) {
         xs *= d[k];

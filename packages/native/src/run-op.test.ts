@@ -135,6 +135,17 @@ describe.skipIf(addon === undefined)('runOp refuses malformed calls before writi
       /\(batchNorm\) mul is slot 2 of 0 bytes, expected 24/,
     );
     refused(() => runOp('grad', [3, 0, 1, -1, 2, 6], a, a, out), 'plan instruction 0 (grad) has no slot for b');
+    // sizes that fit the arrays but shapes the loops would walk past them with
+    refused(
+      () => runOp('binary', [BINARY.Add, 0, 1, 2, 1, 3, 3, 5], a, a, out),
+      "plan instruction 0 (binary) has axis 0 of sizes 3 and 3, which do not broadcast to out's 5",
+    );
+    refused(() => runOp('compare', [0, 0, 1, 2, 2, 2, 3, 3, 2, 2, 3], a, a, new Uint8Array(6)), /\(compare\) has axis 0 of sizes 2 and 3/);
+    refused(
+      () => runOp('transpose', [0, 1, 2, 2, 3, 0, 0], a, out),
+      'plan instruction 0 (transpose) has perm 0 at 1, expected a permutation of 0..1',
+    );
+    refused(() => runOp('transpose', [0, 1, 2, 2, 3, 1, 2], a, out), /has perm 2 at 1, expected a permutation of 0..1/);
     refused(
       () => runOp('binary', [BINARY.Add, 0, 1, 2, 1, 6, 6, 6], a, a, out, a, a, a, a, a, a, a, a, a, a, a, a, a),
       'expected at most 16 arguments, got 17',
