@@ -1,5 +1,5 @@
 // Per-call cost of a tiny eager op (an Add of N floats, default 64) through the addon's entries, as the kernels in
-// @logitlab/backends call them: runOp (this build), a one-op runPlan (this build), and, given the path of an ABI-4
+// @logitlab/backends call them: runOp (this build; also with the instruction built once), a one-op runPlan, and, given the path of an ABI-4
 // addon (main before runOp), its positional `binary` with the shapes packed as its kernel packed them.
 //   node packages/native/bench/run-op.mjs [old-addon.node] [N]
 // Rounds interleave the entries; each prints the median and quartiles of its per-round means (1 thread).
@@ -42,7 +42,11 @@ function code(op, fields) {
 const slots = new Int32Array(new ArrayBuffer(36));
 const aligned = (x, y, o) => [Math.max(1, x.length, y.length, o.length), ...x, ...y, ...o];
 
+// the same instruction built once: the addon's side of the call alone
+const built = new Int32Array(new ArrayBuffer(40));
+built.set(code('binary', [0, 0, 1, 2, ...aligned(shape, shape, shape)]));
 const entries = {
+  'runOp, built once': () => addon.runOp(built, a, b, out),
   runOp: () => addon.runOp(code('binary', [0, 0, 1, 2, ...aligned(shape, shape, shape)]), a, b, out),
   'one-op runPlan': () => {
     for (let i = 0; i < 3; i++) [slots[3 * i], slots[3 * i + 1], slots[3 * i + 2]] = [i, 0, 4 * n];
