@@ -119,7 +119,7 @@ describe.skipIf(addon === undefined)('runOp: elementwise instructions against re
     ['the middle of [5, 7, 3], as a mean', 5, 7, 3],
     ['a single reduced element', 4, 1, 6],
     ['nothing to reduce: zeros', 2, 0, 3],
-  ])('reduceSum: %s', (_, outer, reduced, inner) => {
+  ])('reduceSum: %s', (_name, outer, reduced, inner) => {
     const x = values(outer * reduced * inner, 9);
     const scale = reduced > 1 && inner > 1 ? 1 / reduced : 1;
     const out = new Float32Array(outer * inner).fill(42);
@@ -140,7 +140,7 @@ describe.skipIf(addon === undefined)('runOp: elementwise instructions against re
     ['[3, 5] swapped', [3, 5], [1, 0]],
     ['rank 6 with odd sizes', [2, 3, 1, 4, 5, 3], [4, 0, 5, 2, 1, 3]],
     ['an empty axis', [3, 0, 2], [2, 0, 1]],
-  ])('transpose: %s', (_, shape, perm) => {
+  ])('transpose: %s', (_name, shape, perm) => {
     const x = values(size(shape), 13);
     const outShape = perm.map((p) => shape[p]!);
     const out = new Float32Array(size(outShape)).fill(42);
@@ -159,7 +159,7 @@ describe.skipIf(addon === undefined)('runOp: elementwise instructions against re
     ['a broadcast scalar along the last axis', [4, 1], [1, 6]],
     ['rank 6 with odd reps', [2, 1, 3, 1, 2, 1], [1, 3, 2, 2, 1, 3]],
     ['zero reps', [3, 2], [0, 2]],
-  ])('tile: %s', (_, shape, reps) => {
+  ])('tile: %s', (_name, shape, reps) => {
     const x = values(size(shape), 17);
     const outShape = shape.map((d, k) => d * reps[k]!);
     const out = new Float32Array(size(outShape)).fill(42);

@@ -53,6 +53,15 @@ export function unravel(i: number, shape: readonly number[]): number[] {
   return shape.map((d, k) => Math.floor(i / st[k]!) % d);
 }
 
+/** v's value at out's multi-index, v's shape right-aligned to it and broadcast where 1. */
+function broadcastAt(v: Float32Array, shape: readonly number[], index: readonly number[]): number {
+  const st = strides(shape);
+  const lead = index.length - shape.length;
+  let flat = 0;
+  shape.forEach((d, k) => (flat += (d === 1 ? 0 : index[lead + k]!) * st[k]!));
+  return v[flat]!;
+}
+
 /** out[i] = f(a at i, b at i) with numpy broadcasting of a and b (right-aligned) to out's shape. */
 export function broadcastReference<T>(
   a: Float32Array,
@@ -62,16 +71,9 @@ export function broadcastReference<T>(
   outShape: readonly number[],
   f: (x: number, y: number) => T,
 ): T[] {
-  const at = (v: Float32Array, shape: readonly number[], index: number[]) => {
-    const st = strides(shape);
-    const lead = index.length - shape.length;
-    let flat = 0;
-    shape.forEach((d, k) => (flat += (d === 1 ? 0 : index[lead + k]!) * st[k]!));
-    return v[flat]!;
-  };
   return Array.from({ length: size(outShape) }, (_, i) => {
     const index = unravel(i, outShape);
-    return f(at(a, aShape, index), at(b, bShape, index));
+    return f(broadcastAt(a, aShape, index), broadcastAt(b, bShape, index));
   });
 }
 

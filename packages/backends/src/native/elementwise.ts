@@ -26,7 +26,7 @@ export function elementwiseKernels(
 ): Record<string, (fallback: Fallback) => Kernel> {
   const out: Record<string, (fallback: Fallback) => Kernel> = {};
   const run = oneOpRunner(addon);
-  const dtype = inputDtypes(addon);
+  const declared = inputDtypes(addon);
   // comparisons (dropout masks): bool outputs, stored as bytes like tfjs-cpu's
   for (const [name, code] of Object.entries(compare)) {
     out[name] = (fallback) =>
@@ -40,7 +40,7 @@ export function elementwiseKernels(
           run('compare', [code, 0, 1, 2, ...shapes], [av, bv, o]);
           return backend.makeTensorInfo(shape, 'bool', o);
         },
-        dtype.compare,
+        declared.compare,
       );
   }
   for (const [name, code] of Object.entries(binary)) {
@@ -52,7 +52,7 @@ export function elementwiseKernels(
           const { av, bv, shape, shapes } = operands(backend, inputs);
           return output(backend, shape, (o) => run('binary', [code, 0, 1, 2, ...shapes], [av, bv, o]));
         },
-        dtype.binary,
+        declared.binary,
       );
   }
   for (const [name, code] of Object.entries(unary)) {
@@ -66,7 +66,7 @@ export function elementwiseKernels(
           const alpha = name === 'Step' ? ((attrs as { alpha?: number } | undefined)?.alpha ?? 0) : 0;
           return output(backend, [...x.shape], (y) => run('unary', [code, 0, 1, xv.length, floatBits(alpha)], [xv, y]));
         },
-        dtype.unary,
+        declared.unary,
       );
   }
   const reduce = (name: 'Sum' | 'Mean') => (fallback: Fallback) =>
@@ -90,7 +90,7 @@ export function elementwiseKernels(
         const scale = name === 'Mean' ? 1 / reduced : 1;
         return output(backend, shape, (o) => run('reduceSum', [0, 1, outer, reduced, inner, floatBits(scale)], [xv, o]));
       },
-      dtype.reduceSum,
+      declared.reduceSum,
     );
   // cpu's Transpose computes a multi-index per element (the convnet's NHWC -> NCHW flatten, ~4 ms a step)
   out.Transpose = (fallback) =>
@@ -107,7 +107,7 @@ export function elementwiseKernels(
           (o) => run('transpose', [0, 1, perm.length, ...x.shape, ...perm], [xv, o]),
         );
       },
-      dtype.transpose,
+      declared.transpose,
     );
   // cpu's Tile builds a multi-index per element too (BatchNorm gradients tile their statistics)
   out.Tile = (fallback) =>
@@ -125,7 +125,7 @@ export function elementwiseKernels(
           (o) => run('tile', [0, 1, reps.length, ...x.shape, ...reps], [xv, o]),
         );
       },
-      dtype.tile,
+      declared.tile,
     );
   // cpu's Cast from bool to float32 shares the Uint8Array storage under a float32 dtype, which
   // every native kernel downstream must refuse (dropout's mask multiply fell back: 0.45 ms vs 0.03 ms native);

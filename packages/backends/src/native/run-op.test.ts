@@ -147,6 +147,9 @@ describe.skipIf(skip !== undefined || run === undefined)('eager native kernels a
   });
 });
 
+const info = (dtype: TensorInfo['dtype']) => ({ dataId: {}, shape: [2], dtype }) as TensorInfo;
+const argsOf = (a: TensorInfo['dtype'], b: TensorInfo['dtype']) => ({ inputs: { a: info(a), b: info(b) }, backend: {} }) as unknown as Args;
+
 describe.skipIf(skip !== undefined || run === undefined)('declared input dtypes pick the cpu kernel before calling', () => {
   it("reads each op's first slot type from the addon's layouts", () => {
     const dtypes = inputDtypes(addon!);
@@ -170,18 +173,15 @@ describe.skipIf(skip !== undefined || run === undefined)('declared input dtypes 
 
   it('sends inputs of another dtype to the fallback without running the native kernel, and float32 ones to it', () => {
     const calls: string[] = [];
-    const info = (dtype: TensorInfo['dtype']) => ({ dataId: {}, shape: [2], dtype }) as TensorInfo;
     const kernel = withFallback(
       (args) => (calls.push(`cpu ${args.inputs['a']!.dtype}`), info('float32')),
       'Add',
       (args) => (calls.push(`native ${args.inputs['a']!.dtype}`), info('float32')),
       'float32',
     );
-    const args = (a: TensorInfo['dtype'], b: TensorInfo['dtype']) =>
-      ({ inputs: { a: info(a), b: info(b) }, backend: {} }) as unknown as Args;
-    kernel(args('int32', 'int32'));
-    kernel(args('float32', 'int32'));
-    kernel(args('float32', 'float32'));
+    kernel(argsOf('int32', 'int32'));
+    kernel(argsOf('float32', 'int32'));
+    kernel(argsOf('float32', 'float32'));
     expect(calls).toEqual(['cpu int32', 'cpu float32', 'native float32']);
   });
 });

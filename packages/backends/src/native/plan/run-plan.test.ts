@@ -137,7 +137,9 @@ describe('the plan layouts: one definition on each side, compared at load', () =
     // the declared slot types are part of the layout: a drift there alone is named too
     const retyped = PLAN_OPS.map((o) => ({ name: o.name as string, fields: o.fields as string, types: o.types as string }));
     retyped[6] = { ...retyped[6]!, types: 'f32,f32,u8' };
-    expect(planLayoutMismatch(retyped)).toMatch(/^plan op 6 is binary\(op,slot:a,.*; f32,f32,u8\) in the addon, expected binary\(.*; f32,f32,f32\)/);
+    expect(planLayoutMismatch(retyped)).toMatch(
+      /^plan op 6 is binary\(op,slot:a,.*; f32,f32,u8\) in the addon, expected binary\(.*; f32,f32,f32\)/,
+    );
     expect(planLayoutMismatch(drifted.slice(0, 2))).toMatch(
       /the addon's plan has 2 ops, this package's \d+ \(op 2: conv2dBackwardFilter is missing/,
     );
