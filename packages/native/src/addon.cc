@@ -225,7 +225,7 @@ napi_value PlanLayout(napi_env env, napi_callback_info info) {
       napi_set_named_property(env, op, "name", v);
       napi_create_string_utf8(env, kPlanOps[i].fields, NAPI_AUTO_LENGTH, &v);
       napi_set_named_property(env, op, "fields", v);
-      napi_create_string_utf8(env, kPlanOps[i].types, NAPI_AUTO_LENGTH, &v);
+      napi_create_string_utf8(env, kPlanOps[i].types ? kPlanOps[i].types : "", NAPI_AUTO_LENGTH, &v);
       napi_set_named_property(env, op, "types", v);
       napi_set_element(env, out, static_cast<uint32_t>(i), op);
     }

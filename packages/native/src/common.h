@@ -14,9 +14,8 @@ struct Ints {
   int64_t operator[](size_t i) const { return data[i]; }
   std::vector<int64_t> vec() const { return {data, data + size}; }
 };
-// The `count` lists the JS side packed into one Int32Array, [len_0 .. len_{count-1}, list_0..., list_1..., ...]
-// (packInts in packages/backends/src/native/ints.ts). One array for all of a call's shapes: a small typed array
-// lives on V8's heap and N-API copies it out on every call (~0.35 us each, measured). Throws unless it fits.
+// The `count` lists packed into one Int32Array, [len_0 .. len_{count-1}, list_0..., list_1..., ...]: convImpl's
+// geometry argument ([15, ...geom]); the kernels' integers travel as instruction fields instead. Throws unless it fits.
 void intLists(napi_env env, napi_value value, Ints* lists, size_t count, const char* what);
 int64_t intArg(napi_env env, napi_value value, const char* what);
 

@@ -32,12 +32,13 @@ const std::vector<std::vector<SlotField>>& slotFields() {
   static const std::vector<std::vector<SlotField>> all = [] {
     std::vector<std::vector<SlotField>> out;
     for (const auto& op : kPlanOps) {
-      const auto fields = split(op.fields), types = split(op.types);
+      // a layout without types (an op appended before it declared them) checks nothing: every slot is "any"
+      const auto fields = split(op.fields), types = split(op.types ? op.types : "");
       std::vector<SlotField> slots;
       for (size_t i = 0; i < fields.size(); i++) {
         if (fields[i].rfind("slot:", 0) != 0) continue;
         const size_t k = slots.size();
-        slots.push_back({static_cast<int>(i), fields[i].substr(5), k < types.size() ? types[k] : "any"});
+        slots.push_back({static_cast<int>(i), fields[i].substr(5), k < types.size() && !types[k].empty() ? types[k] : "any"});
       }
       out.push_back(std::move(slots));
     }
