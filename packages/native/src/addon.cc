@@ -1,6 +1,7 @@
-// N-API entry points. Every kernel takes Float32Arrays owned by tfjs's cpu-style backend and writes its
-// output into a Float32Array the caller allocated: no copies across the boundary. Arguments are
-// validated here (sizes against the geometry) so a wrong call throws instead of corrupting memory.
+// N-API entry points. Every kernel is an instruction in its plan-layout.h layout, run alone (runOp) or in a
+// compiled step (runPlan), over typed arrays owned by tfjs's cpu-style backend, outputs included: no copies across
+// the boundary. Every instruction is checked (sizes, slot types) before it runs, so a wrong call throws instead of
+// corrupting memory.
 #include <omp.h>
 #include <cblas.h>
 #include <dnnl.hpp>
@@ -31,34 +32,9 @@ T* typedArg(napi_env env, napi_value value, napi_typedarray_type want, size_t* l
 
 }  // namespace
 
-F32View f32Arg(napi_env env, napi_value value, const char* what) {
-  size_t length = 0;
-  float* data = typedArg<float>(env, value, napi_float32_array, &length, what, " Float32Array");
-  return {data, length};
-}
-
-F32View f32ArgOrNull(napi_env env, napi_value value, const char* what) {
-  napi_valuetype t;
-  check(env, napi_typeof(env, value, &t), what);
-  if (t == napi_null || t == napi_undefined) return {nullptr, 0};
-  return f32Arg(env, value, what);
-}
-
 int64_t intArg(napi_env env, napi_value value, const char* what) {
   int64_t v = 0;
   check(env, napi_get_value_int64(env, value, &v), what);
-  return v;
-}
-
-double numberArg(napi_env env, napi_value value, const char* what) {
-  double v = 0;
-  check(env, napi_get_value_double(env, value, &v), what);
-  return v;
-}
-
-bool boolArg(napi_env env, napi_value value) {
-  bool v = false;
-  napi_get_value_bool(env, value, &v);
   return v;
 }
 
@@ -89,12 +65,16 @@ std::vector<int64_t> geometryArg(napi_env env, napi_value value, size_t want, co
 namespace {
 
 // Runs a kernel body, turning C++ exceptions (bad arguments, oneDNN errors) into JS errors.
+constexpr size_t kMaxArgs = 16;
+
 template <class Body>
 napi_value guarded(napi_env env, napi_callback_info info, size_t want, Body body) {
-  napi_value argv[16];
-  size_t argc = 16;
+  napi_value argv[kMaxArgs];
+  size_t argc = kMaxArgs;
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
   try {
+    // napi_get_cb_info reports every argument passed but fills only kMaxArgs: more would be read past argv
+    if (argc > kMaxArgs) throw std::invalid_argument("expected at most " + std::to_string(kMaxArgs) + " arguments, got " + std::to_string(argc));
     if (argc < want) throw std::invalid_argument("expected " + std::to_string(want) + " arguments, got " + std::to_string(argc));
     return body(env, argv, argc);
   } catch (const dnnl::error& e) {
@@ -103,12 +83,6 @@ napi_value guarded(napi_env env, napi_callback_info info, size_t want, Body body
     napi_throw_error(env, "LOGITLAB_NATIVE_ARG", e.what());
   }
   return nullptr;
-}
-
-void need(const F32View& v, int64_t n, const char* what) {
-  if (v.data == nullptr || static_cast<int64_t>(v.length) < n) {
-    throw std::invalid_argument(std::string(what) + " has " + std::to_string(v.length) + " elements, expected " + std::to_string(n));
-  }
 }
 
 napi_value undefinedValue(napi_env env) {
@@ -124,156 +98,6 @@ napi_value ConvImpl(napi_env env, napi_callback_info info) {
     napi_value out;
     napi_create_string_utf8(env, s.c_str(), s.size(), &out);
     return out;
-  });
-}
-
-int64_t sizeOf(Ints shape) {
-  int64_t n = 1;
-  for (size_t i = 0; i < shape.size; i++) n *= shape[i];
-  return n;
-}
-
-// s = [aShape, bShape, outShape]: both operands broadcast to the output shape (right-aligned numpy rules)
-void checkBroadcast(const Ints* s) {
-  const Ints &as = s[0], &bs = s[1], &os = s[2];
-  if (as.size > os.size || bs.size > os.size) throw std::invalid_argument("operand rank exceeds the output rank");
-  for (size_t k = 0; k < os.size; k++) {
-    const int64_t o = os[os.size - 1 - k];
-    const int64_t da = k < as.size ? as[as.size - 1 - k] : 1, db = k < bs.size ? bs[bs.size - 1 - k] : 1;
-    if (o < 0 || (da != o && da != 1) || (db != o && db != 1)) throw std::invalid_argument("shapes do not broadcast to the output shape");
-  }
-}
-
-// binary(op, a, b, out, shapes = packed [aShape, bShape, outShape])
-napi_value Binary(napi_env env, napi_callback_info info) {
-  return guarded(env, info, 5, [](napi_env env, napi_value* a, size_t) {
-    const int op = static_cast<int>(intArg(env, a[0], "op"));
-    auto A = f32Arg(env, a[1], "a"), B = f32Arg(env, a[2], "b"), out = f32Arg(env, a[3], "out");
-    Ints s[3];
-    intLists(env, a[4], s, 3, "shapes");
-    checkBroadcast(s);
-    need(A, sizeOf(s[0]), "a");
-    need(B, sizeOf(s[1]), "b");
-    need(out, sizeOf(s[2]), "out");
-    binaryOp(op, A.data, s[0], B.data, s[1], out.data, s[2]);
-    return undefinedValue(env);
-  });
-}
-
-// compare(op, a, b, out: Uint8Array, shapes = packed [aShape, bShape, outShape])
-napi_value Compare(napi_env env, napi_callback_info info) {
-  return guarded(env, info, 5, [](napi_env env, napi_value* a, size_t) {
-    const int op = static_cast<int>(intArg(env, a[0], "op"));
-    auto A = f32Arg(env, a[1], "a"), B = f32Arg(env, a[2], "b");
-    size_t length = 0;
-    uint8_t* out = typedArg<uint8_t>(env, a[3], napi_uint8_array, &length, "out", " Uint8Array");
-    Ints s[3];
-    intLists(env, a[4], s, 3, "shapes");
-    checkBroadcast(s);
-    need(A, sizeOf(s[0]), "a");
-    need(B, sizeOf(s[1]), "b");
-    if (static_cast<int64_t>(length) < sizeOf(s[2])) throw std::invalid_argument("out is too small");
-    compareOp(op, A.data, s[0], B.data, s[1], out, s[2]);
-    return undefinedValue(env);
-  });
-}
-
-// unary(op, x, y, alpha)
-napi_value Unary(napi_env env, napi_callback_info info) {
-  return guarded(env, info, 4, [](napi_env env, napi_value* a, size_t) {
-    auto x = f32Arg(env, a[1], "x"), y = f32Arg(env, a[2], "y");
-    need(y, static_cast<int64_t>(x.length), "y");
-    unaryOp(static_cast<int>(intArg(env, a[0], "op")), x.data, y.data, x.length, static_cast<float>(numberArg(env, a[3], "alpha")));
-    return undefinedValue(env);
-  });
-}
-
-// gradOp(op, dy, a, b | null, out): every array has dy's length; b only for squared difference
-napi_value GradOp(napi_env env, napi_callback_info info) {
-  return guarded(env, info, 5, [](napi_env env, napi_value* a, size_t) {
-    const int op = static_cast<int>(intArg(env, a[0], "op"));
-    auto dy = f32Arg(env, a[1], "dy"), x = f32Arg(env, a[2], "a"), y = f32ArgOrNull(env, a[3], "b"), out = f32Arg(env, a[4], "out");
-    const int64_t n = static_cast<int64_t>(dy.length);
-    need(x, n, "a");
-    need(out, n, "out");
-    if (op == kGSquaredDifference) need(y, n, "b");
-    gradOp(op, dy.data, x.data, y.data, out.data, static_cast<size_t>(n));
-    return undefinedValue(env);
-  });
-}
-
-// batchNorm(x, out, mul, sub, add): Float64Arrays of one value per channel (the last axis)
-napi_value BatchNorm(napi_env env, napi_callback_info info) {
-  return guarded(env, info, 5, [](napi_env env, napi_value* a, size_t) {
-    auto x = f32Arg(env, a[0], "x"), out = f32Arg(env, a[1], "out");
-    const double* params[3] = {nullptr, nullptr, nullptr};
-    size_t channels = 0;
-    for (int i = 0; i < 3; i++) {
-      bool isTyped = false;
-      napi_typedarray_type type;
-      size_t length = 0;
-      void* data = nullptr;
-      napi_is_typedarray(env, a[2 + i], &isTyped);
-      if (!isTyped || napi_get_typedarray_info(env, a[2 + i], &type, &length, &data, nullptr, nullptr) != napi_ok ||
-          type != napi_float64_array) {
-        throw std::invalid_argument("batchNorm parameters must be Float64Arrays");
-      }
-      if (i > 0 && length != channels) throw std::invalid_argument("batchNorm parameters must have one value per channel");
-      channels = length;
-      params[i] = static_cast<const double*>(data);
-    }
-    if (channels == 0 || x.length % channels != 0) throw std::invalid_argument("x's size is not a multiple of the channel count");
-    need(out, static_cast<int64_t>(x.length), "out");
-    batchNormApply(x.data, out.data, x.length / channels, channels, params[0], params[1], params[2]);
-    return undefinedValue(env);
-  });
-}
-
-// reduceSum(x, out, outer, reduced, inner, scale)
-napi_value ReduceSum(napi_env env, napi_callback_info info) {
-  return guarded(env, info, 6, [](napi_env env, napi_value* a, size_t) {
-    auto x = f32Arg(env, a[0], "x"), out = f32Arg(env, a[1], "out");
-    const int64_t outer = intArg(env, a[2], "outer"), reduced = intArg(env, a[3], "reduced"), inner = intArg(env, a[4], "inner");
-    need(x, outer * reduced * inner, "x");
-    need(out, outer * inner, "out");
-    reduceSum(x.data, out.data, outer, reduced, inner, static_cast<float>(numberArg(env, a[5], "scale")));
-    return undefinedValue(env);
-  });
-}
-
-// transpose(x, out, dims = packed [shape, perm])
-napi_value Transpose(napi_env env, napi_callback_info info) {
-  return guarded(env, info, 3, [](napi_env env, napi_value* a, size_t) {
-    auto x = f32Arg(env, a[0], "x"), out = f32Arg(env, a[1], "out");
-    Ints d[2];
-    intLists(env, a[2], d, 2, "dims");
-    for (size_t i = 0; i < d[0].size; i++) {
-      if (d[0][i] < 0) throw std::invalid_argument("shape entries must be >= 0");
-    }
-    need(x, sizeOf(d[0]), "x");
-    need(out, sizeOf(d[0]), "out");
-    transpose(x.data, d[0], d[1], out.data);
-    return undefinedValue(env);
-  });
-}
-
-// tile(x, out, dims = packed [shape, reps])
-napi_value Tile(napi_env env, napi_callback_info info) {
-  return guarded(env, info, 3, [](napi_env env, napi_value* a, size_t) {
-    auto x = f32Arg(env, a[0], "x"), out = f32Arg(env, a[1], "out");
-    Ints d[2];
-    intLists(env, a[2], d, 2, "dims");
-    const Ints &shape = d[0], &reps = d[1];
-    if (reps.size != shape.size) throw std::invalid_argument("reps must have one entry per axis");
-    int64_t n = 1;
-    for (size_t i = 0; i < shape.size; i++) {
-      if (reps[i] < 0 || shape[i] < 0) throw std::invalid_argument("shape and reps must be >= 0");
-      n *= shape[i] * reps[i];
-    }
-    need(x, sizeOf(shape), "x");
-    need(out, n, "out");
-    tile(x.data, shape, reps, out.data);
-    return undefinedValue(env);
   });
 }
 
@@ -308,6 +132,55 @@ napi_value Info(napi_env env, napi_callback_info info) {
   });
 }
 
+// A typed array's data, byte length and element type (plan-types.cc's names); null and undefined are absent buffers.
+struct Buffer {
+  char* data = nullptr;
+  int64_t bytes = 0;
+  const char* type = nullptr;
+};
+
+// The message is built only on failure: a std::string per argument was a tenth of a 64-float add's call.
+Buffer bufferArg(napi_env env, napi_value value, size_t index) {
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  if (napi_get_typedarray_info(env, value, &type, &length, &data, nullptr, nullptr) != napi_ok) {
+    napi_valuetype t = napi_undefined;
+    napi_typeof(env, value, &t);
+    if (t == napi_null || t == napi_undefined) return {};
+    throw std::invalid_argument("buffer " + std::to_string(index) + " must be a typed array or null");
+  }
+  const auto n = static_cast<int64_t>(length);
+  switch (type) {
+    case napi_float32_array: return {static_cast<char*>(data), 4 * n, "f32"};
+    case napi_int32_array: return {static_cast<char*>(data), 4 * n, "i32"};
+    case napi_uint8_array: return {static_cast<char*>(data), n, "u8"};
+    case napi_float64_array: return {static_cast<char*>(data), 8 * n, "f64"};
+    default: throw std::invalid_argument("buffer " + std::to_string(index) + " must be a Float32Array, Int32Array, Uint8Array or Float64Array");
+  }
+}
+
+// runOp(code: Int32Array, ...buffers): one instruction in its PLAN_OPS layout, whose slot fields index the buffers
+// passed after it. The eager kernels' entry: a one-op runPlan cost three times a 256-float add in building and
+// reading its slot table and buffer array (README), so the buffers come as plain arguments and each is its own slot.
+napi_value RunOp(napi_env env, napi_callback_info info) {
+  return guarded(env, info, 1, [](napi_env env, napi_value* a, size_t argc) {
+    Ints code;
+    code.data = typedArg<const int32_t>(env, a[0], napi_int32_array, &code.size, "code", "n Int32Array");
+    char* ptrs[kMaxArgs];
+    int64_t bytes[kMaxArgs];
+    const char* types[kMaxArgs];
+    for (size_t i = 1; i < argc; i++) {
+      const Buffer b = bufferArg(env, a[i], i - 1);
+      ptrs[i - 1] = b.data;
+      bytes[i - 1] = b.bytes;
+      types[i - 1] = b.type;
+    }
+    runOpChecked(code.data, code.size, ptrs, bytes, types, argc - 1);
+    return undefinedValue(env);
+  });
+}
+
 // runPlan(code: Int32Array, slots: Int32Array, buffers: TypedArray[]): a compiled step (plan.cc)
 napi_value RunPlan(napi_env env, napi_callback_info info) {
   return guarded(env, info, 3, [](napi_env env, napi_value* a, size_t) {
@@ -330,8 +203,8 @@ napi_value RunPlan(napi_env env, napi_callback_info info) {
       if (napi_get_typedarray_info(env, v, &type, &length, &data, nullptr, nullptr) != napi_ok) {
         throw std::invalid_argument("buffer " + std::to_string(i) + " must be a typed array");
       }
-      const int64_t size = type == napi_float32_array || type == napi_int32_array ? 4 : type == napi_uint8_array ? 1 : 0;
-      if (size == 0) throw std::invalid_argument("buffer " + std::to_string(i) + " must be a Float32Array, Int32Array or Uint8Array");
+      const int64_t size = type == napi_float32_array || type == napi_int32_array ? 4 : type == napi_uint8_array ? 1 : type == napi_float64_array ? 8 : 0;
+      if (size == 0) throw std::invalid_argument("buffer " + std::to_string(i) + " must be a Float32Array, Int32Array, Uint8Array or Float64Array");
       ptrs[i] = static_cast<char*>(data);
       bytes[i] = static_cast<int64_t>(length) * size;
     }
@@ -340,7 +213,7 @@ napi_value RunPlan(napi_env env, napi_callback_info info) {
   });
 }
 
-// planLayout() -> [{ name, fields }] in op-code order: the JS side checks its copy against it at load
+// planLayout() -> [{ name, fields, types }] in op-code order: the JS side checks its copy against it at load
 napi_value PlanLayout(napi_env env, napi_callback_info info) {
   return guarded(env, info, 0, [](napi_env env, napi_value*, size_t) {
     napi_value out;
@@ -352,6 +225,8 @@ napi_value PlanLayout(napi_env env, napi_callback_info info) {
       napi_set_named_property(env, op, "name", v);
       napi_create_string_utf8(env, kPlanOps[i].fields, NAPI_AUTO_LENGTH, &v);
       napi_set_named_property(env, op, "fields", v);
+      napi_create_string_utf8(env, kPlanOps[i].types ? kPlanOps[i].types : "", NAPI_AUTO_LENGTH, &v);
+      napi_set_named_property(env, op, "types", v);
       napi_set_element(env, out, static_cast<uint32_t>(i), op);
     }
     return out;
@@ -361,24 +236,18 @@ napi_value PlanLayout(napi_env env, napi_callback_info info) {
 napi_value Init(napi_env env, napi_value exports) {
   const napi_property_descriptor props[] = {
       {"convImpl", nullptr, ConvImpl, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"binary", nullptr, Binary, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"compare", nullptr, Compare, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"unary", nullptr, Unary, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"batchNorm", nullptr, BatchNorm, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"gradOp", nullptr, GradOp, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"reduceSum", nullptr, ReduceSum, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"transpose", nullptr, Transpose, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"tile", nullptr, Tile, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"runOp", nullptr, RunOp, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"runPlan", nullptr, RunPlan, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"planLayout", nullptr, PlanLayout, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   // the calling convention (ADDON_ABI in index.ts): 2 = shapes and geometry packed into one Int32Array, 3 = runPlan,
-  // 4 = convolutions, matMul and max pool only through runPlan (their positional entry points are gone)
+  // 4 = convolutions, matMul and max pool only through runPlan (their positional entry points are gone),
+  // 5 = runOp for every eager kernel, the elementwise ones and batchNorm included (no positional entry points at all)
   napi_value abi;
-  napi_create_int32(env, 4, &abi);
+  napi_create_int32(env, 5, &abi);
   napi_set_named_property(env, exports, "abi", abi);
   return exports;
 }

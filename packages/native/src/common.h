@@ -7,15 +7,6 @@
 #include <string>
 #include <vector>
 
-struct F32View {
-  float* data;
-  size_t length;
-};
-
-// A Float32Array argument as a raw pointer; the JS side keeps it alive for the duration of the call.
-F32View f32Arg(napi_env env, napi_value value, const char* what);
-// An optional Float32Array (null/undefined -> data == nullptr).
-F32View f32ArgOrNull(napi_env env, napi_value value, const char* what);
 // A list of integers read in place from an Int32Array argument: a shape, a permutation, a geometry.
 struct Ints {
   const int32_t* data = nullptr;
@@ -23,13 +14,10 @@ struct Ints {
   int64_t operator[](size_t i) const { return data[i]; }
   std::vector<int64_t> vec() const { return {data, data + size}; }
 };
-// The `count` lists the JS side packed into one Int32Array, [len_0 .. len_{count-1}, list_0..., list_1..., ...]
-// (packInts in packages/backends/src/native/ints.ts). One array for all of a call's shapes: a small typed array
-// lives on V8's heap and N-API copies it out on every call (~0.35 us each, measured). Throws unless it fits.
+// The `count` lists packed into one Int32Array, [len_0 .. len_{count-1}, list_0..., list_1..., ...]: convImpl's
+// geometry argument ([15, ...geom]); the kernels' integers travel as instruction fields instead. Throws unless it fits.
 void intLists(napi_env env, napi_value value, Ints* lists, size_t count, const char* what);
 int64_t intArg(napi_env env, napi_value value, const char* what);
-double numberArg(napi_env env, napi_value value, const char* what);
-bool boolArg(napi_env env, napi_value value);
 
 // body(i) for i < n, vectorized, on the OpenMP pool only above parallelMin: a `parallel ... if (false)`
 // region still enters libgomp, ~0.25 us a call (measured), more than a 256-element op costs.
@@ -88,6 +76,13 @@ const char* gemmLibrary();
 // per slot; everything is checked before anything runs.
 void runPlanChecked(const int32_t* code, size_t codeLength, const int32_t* slotTable, size_t slotCount, char* const* buffers,
                     const int64_t* bufferBytes, size_t bufferCount);
+// runOp: one instruction whose slot ids index `buffers` directly (no slot table), each of the named type
+// ("f32", "i32", "u8", "f64"; nullptr for an absent buffer), checked as a plan's are and against the op's declared
+// slot types (plan-layout.h) before it runs.
+void runOpChecked(const int32_t* code, size_t codeLength, char* const* buffers, const int64_t* bufferBytes, const char* const* bufferTypes,
+                  size_t bufferCount);
+// Throws unless every slot field of op names a buffer of the type plan-layout.h declares for it (plan-types.cc).
+void checkSlotTypes(int op, const int32_t* fields, const char* const* bufferTypes, size_t bufferCount);
 // Throws unless instruction n's slots hold what its geometry reads and writes (plan-extents.cc); called for every
 // instruction before any runs.
-void checkPlanExtents(size_t n, int op, const int32_t* fields, int count, const std::vector<int64_t>& slotBytes);
+void checkPlanExtents(size_t n, int op, const int32_t* fields, int count, const int64_t* slotBytes);

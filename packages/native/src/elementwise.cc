@@ -93,6 +93,8 @@ template <class T, class F>
 void binaryWith(const float* a, Ints aShape, const float* b, Ints bShape, T* out, Ints outShape, F f) {
   const size_t rank = outShape.size;
   const size_t n = sizeOf(outShape), na = sizeOf(aShape), nb = sizeOf(bShape);
+  // nothing to write; the row loop below would divide by a zero last axis ([2, 1] + [1, 0] was a SIGFPE)
+  if (n == 0) return;
   // a rank-0 output has one element, and so do its operands: the first case
   if (na == n && nb == n) return simdFor(n, 262144, [=](size_t i) { out[i] = f(a[i], b[i]); });
   if (nb == 1) {

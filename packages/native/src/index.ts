@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { planLayoutMismatch } from './plan-ops';
+import { type PlanOpLayout, planLayoutMismatch } from './plan-ops';
 
 /** Activation codes the fused kernels apply in place (same formulas as tfjs-backend-cpu's). */
 export const ACTIVATIONS = { linear: 0, relu: 1, relu6: 2, elu: 3, sigmoid: 4, leakyrelu: 5 } as const;
@@ -23,58 +23,50 @@ export const GRAD = { Tanh: 0, Sigmoid: 1, Relu: 2, SquaredDifference: 3 } as co
 /**
  * The addon's calling convention, bumped when an entry point's arguments change (2: shapes and geometry packed
  * into one Int32Array; 3: runPlan, a compiled step in one call; 4: convolutions, matMul and max pool only through
- * runPlan, as one-instruction plans, so each has one named layout in PLAN_OPS). An addon built from older sources reports another (or none) and is refused.
+ * runPlan; 5: runOp, one instruction with its arrays as arguments, for every eager kernel, and no positional entry
+ * points). An addon built from older sources reports another (or none) and is refused.
  */
-export const ADDON_ABI = 4;
+export const ADDON_ABI = 5;
 
 /** The one Debian line that makes the native backend build (with g++ and make, which most machines have). */
 export const APT_INSTALL = 'apt-get install libdnnl-dev libopenblas-dev';
 
+/** An array the addon reads or writes in place; null stands for an absent one. */
+export type NativeBuffer = Float32Array | Int32Array | Uint8Array | Float64Array;
+
 /**
- * Convolutions, matMul and max pool are runPlan instructions (layouts in PLAN_OPS; geometry below). The other
- * integer arguments (shapes, permutations) come packed, several lists in one Int32Array: first each
- * list's length, then the lists' entries one after another ([2, 1, 4, 5, 7] is the lists [4, 5] and [7]).
- * Conv geometry, NHWC activations and [kh, kw, ci, co] filters (also convImpl's argument, packed as one list):
+ * Every kernel is an instruction in its PLAN_OPS layout: `[op, fieldCount, ...fields]`.
+ * Conv geometry, NHWC activations and [kh, kw, ci, co] filters (also convImpl's argument, packed as [15, ...geom]):
  * [N, H, W, Ci, OH, OW, Co, KH, KW, strideH, strideW, dilationH, dilationW, padTop, padLeft].
  * Pool geometry: [N, H, W, C, OH, OW, KH, KW, strideH, strideW, dilationH, dilationW, padTop, padLeft].
- * Every output array is written in full; inputs are read only. All arrays are typed arrays used in place;
- * sizes are checked against the shapes, so a wrong call throws instead of writing out of bounds.
+ * Every output array is written in full; inputs are read only. All arrays are typed arrays used in place; sizes
+ * and element types are checked against the instruction before it runs, so a wrong call throws (an Error whose
+ * `code` is LOGITLAB_NATIVE_ARG, naming the op, the array and what was expected) instead of writing out of bounds.
  */
 export interface NativeAddon {
   /** The calling convention it was built with (see ADDON_ABI). */
   readonly abi: number;
   /** oneDNN's implementation names for a geometry (forward, backward data, backward weights). */
   convImpl(geom: Int32Array): string;
-  /** out = a (op) b with numpy broadcasting; codes in BINARY; shapes packs [a's shape, b's, out's]. */
-  binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array, shapes: Int32Array): void;
-  /** out = a (cmp) b as 0/1 bytes with broadcasting; codes in COMPARE; shapes as for binary. */
-  compare(op: number, a: Float32Array, b: Float32Array, out: Uint8Array, shapes: Int32Array): void;
-  /** y = op(x) elementwise; codes in UNARY; alpha is Step's value for x <= 0. */
-  unary(op: number, x: Float32Array, y: Float32Array, alpha: number): void;
-  /** out = the stock tfjs gradient (codes in GRAD) for upstream dy; a = saved output or input, b = the other input (squared difference). */
-  gradOp(op: number, dy: Float32Array, a: Float32Array, b: Float32Array | null, out: Float32Array): void;
-  /** out = add + (x - sub) * mul per channel (the last axis), in doubles then float32; one Float64Array entry per channel. */
-  batchNorm(x: Float32Array, out: Float32Array, mul: Float64Array, sub: Float64Array, add: Float64Array): void;
-  /** x viewed as [outer, reduced, inner] summed over the middle axis, times scale (1 / reduced for a mean). */
-  reduceSum(x: Float32Array, out: Float32Array, outer: number, reduced: number, inner: number, scale: number): void;
-  /** out = x transposed by perm (output axis i is input axis perm[i]); dims packs [x's shape, perm]. */
-  transpose(x: Float32Array, out: Float32Array, dims: Int32Array): void;
-  /** out = x repeated reps[i] times along axis i; dims packs [x's shape, reps]. */
-  tile(x: Float32Array, out: Float32Array, dims: Int32Array): void;
   /** Threads for oneDNN / our loops (OpenMP) and OpenBLAS. */
   setThreads(threads: number): void;
   info(): { dnnl: string; openblas: string; threads: number; gemm?: string };
+  /**
+   * Runs one instruction (`code` = [op, fieldCount, ...fields], exactly one); its slot fields index `buffers`
+   * (at most 15), each a whole array of the type PLAN_OPS declares for that field. The eager kernels' entry.
+   */
+  runOp(code: Int32Array, ...buffers: Array<NativeBuffer | null>): void;
   /**
    * Runs a compiled step's instructions (see PLAN_OPS) in one call. `slots` holds [buffer, byteOffset, bytes]
    * per slot; `buffers` are the arena and the step's external arrays (inputs, parameters updated in place).
    * Every instruction and slot range is checked before the first one runs: a malformed plan throws, writing nothing.
    */
-  runPlan(code: Int32Array, slots: Int32Array, buffers: ReadonlyArray<Float32Array | Int32Array | Uint8Array>): void;
+  runPlan(code: Int32Array, slots: Int32Array, buffers: readonly NativeBuffer[]): void;
   /** The addon's own copy of PLAN_OPS (src/plan-layout.h), compared with this package's at load. */
-  planLayout(): Array<{ name: string; fields: string }>;
+  planLayout(): PlanOpLayout[];
 }
 
-export { PLAN_OPS, planLayoutMismatch, type PlanOpName } from './plan-ops';
+export { PLAN_OPS, planLayoutMismatch, type PlanOpLayout, type PlanOpName } from './plan-ops';
 
 export type NativeLoad = { ok: true; addon: NativeAddon; path: string } | { ok: false; reason: string; fix: string };
 

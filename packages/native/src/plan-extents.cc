@@ -2,7 +2,7 @@
 // kernels call the addon as one-instruction plans (backends/src/native/run-op.ts), so this is where a call whose
 // arrays are shorter than its geometry says fails cleanly instead of reading or writing out of bounds. Covers the
 // ops with their own sizes: convolutions, matMul, max pool, the elementwise ops, reductions, transpose and tile (the
-// lowering alone sizes copy, cast, fill and the other plan-only ops).
+// lowering alone sizes copy, cast, fill and the other plan-only ops), and batchNorm.
 #include <algorithm>
 #include <string>
 
@@ -16,7 +16,7 @@ struct Instr {
   int op;
   const int32_t* f;
   int count;
-  const std::vector<int64_t>& bytes;
+  const int64_t* bytes;
 
   [[noreturn]] void fail(const std::string& what) const {
     throw std::invalid_argument("plan instruction " + std::to_string(n) + " (" + kPlanOps[op].name + ") " + what);
@@ -48,7 +48,7 @@ int64_t prod(std::initializer_list<int64_t> v) {
 
 }  // namespace
 
-void checkPlanExtents(size_t n, int op, const int32_t* f, int count, const std::vector<int64_t>& slotBytes) {
+void checkPlanExtents(size_t n, int op, const int32_t* f, int count, const int64_t* slotBytes) {
   const Instr in{n, op, f, count, slotBytes};
   switch (op) {
     case 0:
@@ -106,6 +106,13 @@ void checkPlanExtents(size_t n, int op, const int32_t* f, int count, const std::
       const int32_t* s = in.geometry(5, static_cast<int>(3 * rank));
       int64_t sizes[3] = {1, 1, 1};
       for (int64_t k = 0; k < 3 * rank; k++) sizes[k / rank] *= s[k];
+      // each operand axis is out's or 1: the loops step through an operand by out's extents
+      for (int64_t k = 0; k < rank; k++) {
+        const int64_t o = s[2 * rank + k];
+        if ((s[k] != o && s[k] != 1) || (s[rank + k] != o && s[rank + k] != 1))
+          in.fail("has axis " + std::to_string(k) + " of sizes " + std::to_string(s[k]) + " and " + std::to_string(s[rank + k]) +
+                  ", which do not broadcast to out's " + std::to_string(o));
+      }
       in.need(1, sizes[0], "a");
       in.need(2, sizes[1], "b");
       in.need(3, sizes[2], "out", false, op == 6 ? 4 : 1);
@@ -132,6 +139,15 @@ void checkPlanExtents(size_t n, int op, const int32_t* f, int count, const std::
       const int64_t rank = f[2];
       if (rank < 0 || count - 3 != 2 * rank) in.fail("has " + std::to_string(count - 3) + " shape entries, expected 2 x rank " + std::to_string(rank));
       const int32_t* d = in.geometry(3, static_cast<int>(2 * rank));
+      if (op == 12) {
+        // a repeated axis would read x past its end
+        std::vector<bool> seen(static_cast<size_t>(rank), false);
+        for (int64_t k = 0; k < rank; k++) {
+          const int64_t p = d[rank + k];
+          if (p >= rank || seen[static_cast<size_t>(p)]) in.fail("has perm " + std::to_string(p) + " at " + std::to_string(k) + ", expected a permutation of 0.." + std::to_string(rank - 1));
+          seen[static_cast<size_t>(p)] = true;
+        }
+      }
       int64_t xs = 1, outs = 1;
       for (int64_t k = 0; k < rank; k++) {
         xs *= d[k];
@@ -140,6 +156,14 @@ void checkPlanExtents(size_t n, int op, const int32_t* f, int count, const std::
       in.need(0, xs, "x");
       return in.need(1, outs, "out");
     }
+    case 21:
+      // batchNorm: x and out hold rows x channels floats, the three parameters one double per channel
+      if (std::min(f[5], f[6]) < 0) in.fail("has a negative size");
+      in.need(0, prod({f[5], f[6]}), "x");
+      in.need(1, prod({f[5], f[6]}), "out");
+      in.need(2, f[6], "mul", false, 8);
+      in.need(3, f[6], "sub", false, 8);
+      return in.need(4, f[6], "add", false, 8);
     default: return;
   }
 }

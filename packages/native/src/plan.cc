@@ -50,9 +50,12 @@ float bitsToFloat(int32_t bits) {
   return f;
 }
 
+// Non-owning: runPlan resolves its slot table into vectors, runOp points at its arguments (no allocation: at
+// 64 elements, a call's own overhead is the cost)
 struct Slots {
-  std::vector<char*> ptr;
-  std::vector<int64_t> bytes;
+  char* const* ptr;
+  const int64_t* bytes;
+  size_t count;
   char* at(int32_t s) const { return s < 0 ? nullptr : ptr[static_cast<size_t>(s)]; }
   float* f(int32_t s) const { return reinterpret_cast<float*>(at(s)); }
   int32_t* i(int32_t s) const { return reinterpret_cast<int32_t*>(at(s)); }
@@ -185,33 +188,24 @@ void run(int code, const int32_t* f, int count, const Slots& s) {
       }
       return;
     }
+    case 21: {
+      const double* p = reinterpret_cast<const double*>(s.at(f[2]));
+      const double* q = reinterpret_cast<const double*>(s.at(f[3]));
+      const double* r = reinterpret_cast<const double*>(s.at(f[4]));
+      return batchNormApply(s.f(f[0]), s.f(f[1]), static_cast<size_t>(f[5]), static_cast<size_t>(f[6]), p, q, r);
+    }
     default: throw std::invalid_argument("plan op code " + std::to_string(code) + " is unknown");
   }
 }
 
 }  // namespace
 
-void runPlanChecked(const int32_t* code, size_t codeLength, const int32_t* slotTable, size_t slotCount, char* const* buffers,
-                    const int64_t* bufferBytes, size_t bufferCount) {
-  Slots s;
-  s.ptr.resize(slotCount);
-  s.bytes.resize(slotCount);
-  for (size_t i = 0; i < slotCount; i++) {
-    const int32_t buf = slotTable[3 * i], offset = slotTable[3 * i + 1], bytes = slotTable[3 * i + 2];
-    if (buf < 0 || static_cast<size_t>(buf) >= bufferCount) {
-      throw std::invalid_argument("plan slot " + std::to_string(i) + " names buffer " + std::to_string(buf) + ", expected one of " +
-                                  std::to_string(bufferCount));
-    }
-    if (offset < 0 || bytes < 0 || offset + static_cast<int64_t>(bytes) > bufferBytes[buf] || buffers[buf] == nullptr) {
-      throw std::invalid_argument("plan slot " + std::to_string(i) + " is bytes " + std::to_string(offset) + ".." +
-                                  std::to_string(offset + bytes) + " of buffer " + std::to_string(buf) + ", which has " +
-                                  std::to_string(bufferBytes[buf]) + " bytes");
-    }
-    s.ptr[i] = buffers[buf] + offset;
-    s.bytes[i] = bytes;
-  }
+namespace {
+
+// Every instruction checked before any runs, so a malformed plan (or op) changes nothing.
+void checkAll(const int32_t* code, size_t codeLength, const Slots& s) {
   const auto& all = layouts();
-  // check every instruction before running any: a malformed plan changes nothing
+  const size_t slotCount = s.count;
   for (size_t pc = 0, n = 0; pc < codeLength; n++) {
     if (pc + 2 > codeLength) throw std::invalid_argument("plan instruction " + std::to_string(n) + " is truncated");
     const int32_t op = code[pc], count = code[pc + 1];
@@ -231,9 +225,50 @@ void runPlanChecked(const int32_t* code, size_t codeLength, const int32_t* slotT
     checkPlanExtents(n, op, code + pc + 2, count, s.bytes);
     pc += 2 + static_cast<size_t>(count);
   }
+}
+
+void runAll(const int32_t* code, size_t codeLength, const Slots& s) {
   for (size_t pc = 0; pc < codeLength;) {
     const int32_t count = code[pc + 1];
     run(code[pc], code + pc + 2, count, s);
     pc += 2 + static_cast<size_t>(count);
   }
+}
+
+}  // namespace
+
+void runPlanChecked(const int32_t* code, size_t codeLength, const int32_t* slotTable, size_t slotCount, char* const* buffers,
+                    const int64_t* bufferBytes, size_t bufferCount) {
+  std::vector<char*> ptr(slotCount);
+  std::vector<int64_t> slotBytes(slotCount);
+  for (size_t i = 0; i < slotCount; i++) {
+    const int32_t buf = slotTable[3 * i], offset = slotTable[3 * i + 1], bytes = slotTable[3 * i + 2];
+    if (buf < 0 || static_cast<size_t>(buf) >= bufferCount) {
+      throw std::invalid_argument("plan slot " + std::to_string(i) + " names buffer " + std::to_string(buf) + ", expected one of " +
+                                  std::to_string(bufferCount));
+    }
+    if (offset < 0 || bytes < 0 || offset + static_cast<int64_t>(bytes) > bufferBytes[buf] || buffers[buf] == nullptr) {
+      throw std::invalid_argument("plan slot " + std::to_string(i) + " is bytes " + std::to_string(offset) + ".." +
+                                  std::to_string(offset + bytes) + " of buffer " + std::to_string(buf) + ", which has " +
+                                  std::to_string(bufferBytes[buf]) + " bytes");
+    }
+    ptr[i] = buffers[buf] + offset;
+    slotBytes[i] = bytes;
+  }
+  const Slots s{ptr.data(), slotBytes.data(), slotCount};
+  checkAll(code, codeLength, s);
+  runAll(code, codeLength, s);
+}
+
+void runOpChecked(const int32_t* code, size_t codeLength, char* const* buffers, const int64_t* bufferBytes, const char* const* bufferTypes,
+                  size_t bufferCount) {
+  // exactly one instruction: a field count that disagrees with the array is a caller's bug, not a second instruction
+  if (codeLength < 2 || code[1] < 0 || codeLength != 2 + static_cast<size_t>(code[1])) {
+    throw std::invalid_argument("runOp's code must be one instruction [op, fieldCount, ...fields]: it has " + std::to_string(codeLength) +
+                                " entries" + (codeLength >= 2 ? ", its field count says " + std::to_string(code[1]) : std::string()));
+  }
+  const Slots s{buffers, bufferBytes, bufferCount};
+  checkAll(code, codeLength, s);
+  checkSlotTypes(code[0], code + 2, bufferTypes, bufferCount);
+  runAll(code, codeLength, s);
 }

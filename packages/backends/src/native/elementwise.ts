@@ -1,19 +1,21 @@
 // Native elementwise and reduction kernels: tfjs-backend-cpu's generic broadcasting loops (an index
 // computation per element) and its Sum (a transpose first) dominated a training step once the
-// convolutions and matmuls were native. float32 only; everything else falls back to the cpu kernel.
+// convolutions and matmuls were native. Each is a runOp instruction (run-op.ts); inputs of another dtype than
+// the instruction declares go to the cpu kernel before calling, and so do the shapes it has no layout for.
 import { backend_util, util } from '@tensorflow/tfjs-core';
 import type { DataType, TensorInfo } from '@tensorflow/tfjs-core';
 import { type Args, type Fallback, type Kernel, NOT_NATIVE, f32, output, withFallback } from './kernel-util';
-import { packInts } from './ints';
+import { alignedShapes, floatBits } from './geometry';
+import { inputDtypes, oneOpRunner } from './run-op';
 import type { NativeAddon } from './types';
 
-/** A binary op's float32 operands, their broadcast shape, and the three shapes packed for the addon. */
+/** A binary op's float32 operands, their broadcast shape, and binary/compare's `rank,shapes...` tail. */
 function operands(backend: Args['backend'], inputs: Args['inputs']) {
   const { a, b } = inputs;
   const av = f32(backend, a);
   const bv = f32(backend, b);
   const shape = backend_util.assertAndGetBroadcastShape(a!.shape, b!.shape);
-  return { av, bv, shape, shapes: packInts(a!.shape, b!.shape, shape) };
+  return { av, bv, shape, shapes: alignedShapes(a!.shape, b!.shape, shape) };
 }
 
 export function elementwiseKernels(
@@ -23,6 +25,8 @@ export function elementwiseKernels(
   compare: Record<string, number> = {},
 ): Record<string, (fallback: Fallback) => Kernel> {
   const out: Record<string, (fallback: Fallback) => Kernel> = {};
+  const run = oneOpRunner(addon);
+  const declared = inputDtypes(addon);
   // comparisons (dropout masks): bool outputs, stored as bytes like tfjs-cpu's
   for (const [name, code] of Object.entries(compare)) {
     out[name] = (fallback) =>
@@ -33,10 +37,10 @@ export function elementwiseKernels(
           const { av, bv, shape, shapes } = operands(backend, inputs);
           // off-heap even when tiny (see ints.ts)
           const o = new Uint8Array(new ArrayBuffer(util.sizeFromShape(shape)));
-          addon.compare(code, av, bv, o, shapes);
+          run('compare', [code, 0, 1, 2, ...shapes], [av, bv, o]);
           return backend.makeTensorInfo(shape, 'bool', o);
         },
-        true,
+        declared.compare,
       );
   }
   for (const [name, code] of Object.entries(binary)) {
@@ -46,9 +50,9 @@ export function elementwiseKernels(
         name,
         ({ inputs, backend }: Args): TensorInfo => {
           const { av, bv, shape, shapes } = operands(backend, inputs);
-          return output(backend, shape, (o) => addon.binary(code, av, bv, o, shapes));
+          return output(backend, shape, (o) => run('binary', [code, 0, 1, 2, ...shapes], [av, bv, o]));
         },
-        true,
+        declared.binary,
       );
   }
   for (const [name, code] of Object.entries(unary)) {
@@ -60,54 +64,69 @@ export function elementwiseKernels(
           const x = inputs.x!;
           const xv = f32(backend, x);
           const alpha = name === 'Step' ? ((attrs as { alpha?: number } | undefined)?.alpha ?? 0) : 0;
-          return output(backend, [...x.shape], (y) => addon.unary(code, xv, y, alpha));
+          return output(backend, [...x.shape], (y) => run('unary', [code, 0, 1, xv.length, floatBits(alpha)], [xv, y]));
         },
-        true,
+        declared.unary,
       );
   }
   const reduce = (name: 'Sum' | 'Mean') => (fallback: Fallback) =>
-    withFallback(fallback, name, ({ inputs, backend, attrs }: Args): TensorInfo => {
-      const x = inputs.x!;
-      const { axis, keepDims } = attrs as { axis: number | number[]; keepDims: boolean };
-      // oxlint-disable-next-line unicorn/no-array-sort -- sorts a fresh copy; toSorted is ES2023
-      const axes = [...util.parseAxisParam(axis, x.shape)].sort((p, q) => p - q);
-      // one contiguous block of axes: [outer, reduced, inner]; anything else goes to the cpu kernel
-      if (axes.length === 0 || axes.some((ax, i) => i > 0 && ax !== axes[i - 1]! + 1)) throw NOT_NATIVE;
-      const xv = f32(backend, x);
-      const first = axes[0]!;
-      const last = axes.at(-1)!;
-      const outer = util.sizeFromShape(x.shape.slice(0, first));
-      const reduced = util.sizeFromShape(x.shape.slice(first, last + 1));
-      const inner = util.sizeFromShape(x.shape.slice(last + 1));
-      const shape = keepDims ? x.shape.map((d, i) => (i >= first && i <= last ? 1 : d)) : x.shape.filter((_, i) => i < first || i > last);
-      const scale = name === 'Mean' ? 1 / reduced : 1;
-      return output(backend, shape, (o) => addon.reduceSum(xv, o, outer, reduced, inner, scale));
-    });
+    withFallback(
+      fallback,
+      name,
+      ({ inputs, backend, attrs }: Args): TensorInfo => {
+        const x = inputs.x!;
+        const { axis, keepDims } = attrs as { axis: number | number[]; keepDims: boolean };
+        // oxlint-disable-next-line unicorn/no-array-sort -- sorts a fresh copy; toSorted is ES2023
+        const axes = [...util.parseAxisParam(axis, x.shape)].sort((p, q) => p - q);
+        // one contiguous block of axes: [outer, reduced, inner]; anything else goes to the cpu kernel
+        if (axes.length === 0 || axes.some((ax, i) => i > 0 && ax !== axes[i - 1]! + 1)) throw NOT_NATIVE;
+        const xv = f32(backend, x);
+        const first = axes[0]!;
+        const last = axes.at(-1)!;
+        const outer = util.sizeFromShape(x.shape.slice(0, first));
+        const reduced = util.sizeFromShape(x.shape.slice(first, last + 1));
+        const inner = util.sizeFromShape(x.shape.slice(last + 1));
+        const shape = keepDims ? x.shape.map((d, i) => (i >= first && i <= last ? 1 : d)) : x.shape.filter((_, i) => i < first || i > last);
+        const scale = name === 'Mean' ? 1 / reduced : 1;
+        return output(backend, shape, (o) => run('reduceSum', [0, 1, outer, reduced, inner, floatBits(scale)], [xv, o]));
+      },
+      declared.reduceSum,
+    );
   // cpu's Transpose computes a multi-index per element (the convnet's NHWC -> NCHW flatten, ~4 ms a step)
   out.Transpose = (fallback) =>
-    withFallback(fallback, 'Transpose', ({ inputs, backend, attrs }: Args): TensorInfo => {
-      const x = inputs.x!;
-      const { perm } = attrs as { perm: number[] };
-      const xv = f32(backend, x);
-      return output(
-        backend,
-        perm.map((p) => x.shape[p]!),
-        (o) => addon.transpose(xv, o, packInts(x.shape, perm)),
-      );
-    });
+    withFallback(
+      fallback,
+      'Transpose',
+      ({ inputs, backend, attrs }: Args): TensorInfo => {
+        const x = inputs.x!;
+        const { perm } = attrs as { perm: number[] };
+        const xv = f32(backend, x);
+        return output(
+          backend,
+          perm.map((p) => x.shape[p]!),
+          (o) => run('transpose', [0, 1, perm.length, ...x.shape, ...perm], [xv, o]),
+        );
+      },
+      declared.transpose,
+    );
   // cpu's Tile builds a multi-index per element too (BatchNorm gradients tile their statistics)
   out.Tile = (fallback) =>
-    withFallback(fallback, 'Tile', ({ inputs, backend, attrs }: Args): TensorInfo => {
-      const x = inputs.x!;
-      const { reps } = attrs as { reps: number[] };
-      if (reps.length !== x.shape.length) throw NOT_NATIVE;
-      const xv = f32(backend, x);
-      return output(
-        backend,
-        x.shape.map((d, i) => d * reps[i]!),
-        (o) => addon.tile(xv, o, packInts(x.shape, reps)),
-      );
-    });
+    withFallback(
+      fallback,
+      'Tile',
+      ({ inputs, backend, attrs }: Args): TensorInfo => {
+        const x = inputs.x!;
+        const { reps } = attrs as { reps: number[] };
+        if (reps.length !== x.shape.length) throw NOT_NATIVE;
+        const xv = f32(backend, x);
+        return output(
+          backend,
+          x.shape.map((d, i) => d * reps[i]!),
+          (o) => run('tile', [0, 1, reps.length, ...x.shape, ...reps], [xv, o]),
+        );
+      },
+      declared.tile,
+    );
   // cpu's Cast from bool to float32 shares the Uint8Array storage under a float32 dtype, which
   // every native kernel downstream must refuse (dropout's mask multiply fell back: 0.45 ms vs 0.03 ms native);
   // converting here gives them a Float32Array. Casts to bool are cpu's x !== 0 (NaN -> true) without its

@@ -3,10 +3,12 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { FUSED_GRAD_KERNELS } from '../lean-gradients';
 import { type Args, type Kernel, f32, output } from './kernel-util';
+import { oneOpRunner } from './run-op';
 import type { NativeAddon } from './types';
 
 export function fusedGradKernels(addon: NativeAddon, codes: Record<string, number>): Record<string, () => Kernel> {
   const out: Record<string, () => Kernel> = {};
+  const run = oneOpRunner(addon);
   for (const [op, kernelName] of Object.entries(FUSED_GRAD_KERNELS)) {
     const code = codes[op];
     if (code === undefined) continue;
@@ -18,7 +20,9 @@ export function fusedGradKernels(addon: NativeAddon, codes: Record<string, numbe
         const dyv = f32(backend, dy);
         const av = f32(backend, inputs.a);
         const bv = inputs.b ? f32(backend, inputs.b) : null;
-        return output(backend, [...dy.shape], (o) => addon.gradOp(code, dyv, av, bv, o));
+        return output(backend, [...dy.shape], (o) =>
+          bv ? run('grad', [code, 0, 1, 2, 3, dyv.length], [dyv, av, bv, o]) : run('grad', [code, 0, 1, -1, 2, dyv.length], [dyv, av, o]),
+        );
       };
   }
   return out;

@@ -1,7 +1,7 @@
 // Plumbing shared by the native kernels: zero-copy views of the cpu-style backend's storage, outputs in
 // fresh Float32Arrays the backend then owns, and the fallback to the cpu kernel a native one replaces.
 import { util } from '@tensorflow/tfjs-core';
-import type { NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
+import type { DataType, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 import type { CpuLikeBackend } from './types';
 
 export interface Args {
@@ -33,16 +33,16 @@ export function output(backend: CpuLikeBackend, shape: number[], fill: (out: Flo
   return backend.makeTensorInfo(shape, 'float32', out);
 }
 
-const allFloat32 = (inputs: NamedTensorInfoMap) => Object.values(inputs).every((t) => t === undefined || t.dtype === 'float32');
+const allOf = (inputs: NamedTensorInfoMap, dtype: DataType) => Object.values(inputs).every((t) => t === undefined || t.dtype === dtype);
 
 /**
  * Native when it can, else the cpu kernel (which also raises tfjs's own errors for bad arguments).
- * `float32Only`: other dtypes go straight to the cpu kernel, without the throw (an int32 counter's add
- * took 8 us a call through it).
+ * `dtype`: the one input dtype the addon's instruction declares (run-op.ts inputDtypes); other dtypes go straight
+ * to the cpu kernel, without calling or throwing (an int32 counter's add took 8 us a call through the throw).
  */
-export function withFallback(fallback: Fallback, name: string, native: Kernel, float32Only = false): Kernel {
+export function withFallback(fallback: Fallback, name: string, native: Kernel, dtype?: DataType): Kernel {
   return (args) => {
-    if (float32Only && fallback && !allFloat32(args.inputs)) return fallback(args) as TensorInfo;
+    if (dtype && fallback && !allOf(args.inputs, dtype)) return fallback(args) as TensorInfo;
     try {
       return native(args);
     } catch (error) {

@@ -67,7 +67,7 @@ export function registerNativeBackend(cpu: CpuModule, native: NativeModule, addo
     ResizeNearestNeighborGrad: resizeNearestNeighborGrad,
   };
   // kernels tfjs has no cpu version of: registered only where the addon has them
-  const fusedGrads = native.GRAD && typeof addon.gradOp === 'function' ? fusedGradKernels(addon, native.GRAD) : {};
+  const fusedGrads = native.GRAD ? fusedGradKernels(addon, native.GRAD) : {};
   for (const [kernelName, make] of Object.entries(fusedGrads)) {
     registerKernel({ kernelName, backendName: NATIVE_BACKEND, kernelFunc: make() as KernelFunc });
   }

@@ -1,15 +1,19 @@
-// The eager kernels' one-instruction plans (run-op.ts) against reference loops on odd shapes, and malformed calls,
-// which the addon must refuse with a message naming the instruction, the array and the sizes (plan-extents.cc),
-// writing nothing. Skips where the addon is not built.
+// The eager kernels' one-instruction runOp calls (run-op.ts) against reference loops on odd shapes, and malformed
+// calls, which the addon must refuse with a message naming the instruction, the array and the sizes
+// (plan-extents.cc), writing nothing; and the declared input dtypes that send other dtypes to the cpu kernel before
+// any call. Skips where the addon is not built.
 import { describe, expect, it } from 'vitest';
 import { type PlanOpName, loadNative } from '@logitlab/native';
 import { untestableReason } from '../../test/kernel-test-util';
+import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { floatBits } from './geometry';
-import { oneOpRunner } from './run-op';
+import { type Args, withFallback } from './kernel-util';
+import { inputDtypes, oneOpRunner } from './run-op';
 
 const skip = await untestableReason('native');
 const loaded = loadNative();
-const run = loaded.ok ? oneOpRunner(loaded.addon) : undefined;
+const addon = loaded.ok ? loaded.addon : undefined;
+const run = addon ? oneOpRunner(addon) : undefined;
 
 const lcg = (n: number, seed = 11) => {
   let s = seed;
@@ -118,8 +122,12 @@ describe.skipIf(skip !== undefined || run === undefined)('eager native kernels a
 
   it('checks the elementwise, reduction, transpose and tile instructions against their shapes too', () => {
     const [a, out] = [lcg(6), new Float32Array(6).fill(7)];
-    expect(() => run!('binary', [0, 0, 1, 2, 2, 2, 3, 1, 3, 2, 4], [a, a, out])).toThrow(
-      'plan instruction 0 (binary) out is slot 2 of 24 bytes, expected 32',
+    expect(() => run!('binary', [0, 0, 1, 2, 2, 2, 3, 1, 3, 2, 3], [a, a, out.subarray(1)])).toThrow(
+      'plan instruction 0 (binary) out is slot 2 of 20 bytes, expected 24',
+    );
+    // [2, 3] and [1, 3] do not broadcast to [2, 4], however large the arrays
+    expect(() => run!('binary', [0, 0, 1, 2, 2, 2, 3, 1, 3, 2, 4], [a, a, lcg(8)])).toThrow(
+      "plan instruction 0 (binary) has axis 1 of sizes 3 and 3, which do not broadcast to out's 4",
     );
     expect(() => run!('compare', [0, 0, 1, 2, 1, 6, 6, 6], [a, a, new Uint8Array(5)])).toThrow(
       /\(compare\) out is slot 2 of 5 bytes, expected 6/,
@@ -136,5 +144,44 @@ describe.skipIf(skip !== undefined || run === undefined)('eager native kernels a
     expect(out[4]).toBeCloseTo(a[4]! + a[1]!, 6);
     run!('grad', [2, 0, 1, -1, 2, 6], [a, a, out]);
     expect(Array.from(out)).toEqual(Array.from(a, (v) => v * (v > 0 ? 1 : 0)));
+  });
+});
+
+const info = (dtype: TensorInfo['dtype']) => ({ dataId: {}, shape: [2], dtype }) as TensorInfo;
+const argsOf = (a: TensorInfo['dtype'], b: TensorInfo['dtype']) => ({ inputs: { a: info(a), b: info(b) }, backend: {} }) as unknown as Args;
+
+describe.skipIf(skip !== undefined || run === undefined)('declared input dtypes pick the cpu kernel before calling', () => {
+  it("reads each op's first slot type from the addon's layouts", () => {
+    const dtypes = inputDtypes(addon!);
+    expect(dtypes).toMatchObject({
+      binary: 'float32',
+      compare: 'float32',
+      unary: 'float32',
+      grad: 'float32',
+      reduceSum: 'float32',
+      transpose: 'float32',
+      tile: 'float32',
+      batchNorm: 'float32',
+      logical: 'bool',
+      intBinary: 'int32',
+      oneHot: 'int32',
+    });
+    // ops over raw bytes declare none
+    expect(dtypes.cast).toBeUndefined();
+    expect(dtypes.copy).toBeUndefined();
+  });
+
+  it('sends inputs of another dtype to the fallback without running the native kernel, and float32 ones to it', () => {
+    const calls: string[] = [];
+    const kernel = withFallback(
+      (args) => (calls.push(`cpu ${args.inputs['a']!.dtype}`), info('float32')),
+      'Add',
+      (args) => (calls.push(`native ${args.inputs['a']!.dtype}`), info('float32')),
+      'float32',
+    );
+    kernel(argsOf('int32', 'int32'));
+    kernel(argsOf('float32', 'int32'));
+    kernel(argsOf('float32', 'float32'));
+    expect(calls).toEqual(['cpu int32', 'cpu float32', 'native float32']);
   });
 });

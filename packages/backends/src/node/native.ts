@@ -6,8 +6,8 @@ import { errorMessage } from '../platform';
 import { NATIVE_BACKEND, registerNativeBackend } from '../native/register';
 import type { CpuModule, NativeModule } from '../native/types';
 
-/** The addon calling convention our kernels speak (@logitlab/native's ADDON_ABI; packed shapes: native/ints.ts; 3: the one-call plan, native/plan/; 4: conv, matMul and max pool as one-instruction plans, native/run-op.ts). */
-export const NATIVE_ABI = 4;
+/** The addon calling convention our kernels speak (@logitlab/native's ADDON_ABI; 3: the one-call plan, native/plan/; 4: conv, matMul and max pool as one-instruction plans; 5: every eager kernel through runOp, native/run-op.ts). */
+export const NATIVE_ABI = 5;
 
 export async function startNativeBackend(
   mod: Record<string, unknown>,

@@ -7,7 +7,7 @@ import type { DataType, NamedAttrMap } from '@tensorflow/tfjs-core';
 import type { OpSpec, SlotSpec } from '../../compat/step-plan';
 import { FUSED_GRAD_KERNELS } from '../../lean-gradients';
 import type { NativeModule } from '../types';
-import { convGeom, floatBits, poolGeom } from '../geometry';
+import { alignedShapes, convGeom, floatBits, poolGeom } from '../geometry';
 
 export interface Instruction {
   op: string;
@@ -135,19 +135,12 @@ const pool =
     return grad ? { op: 'maxPoolGrad', fields: [x, c.input('dy'), c.out, ...geom] } : { op: 'maxPool', fields: [x, c.out, ...geom] };
   };
 
-/** a, b and out's shapes right-aligned to one rank (a leading 1 broadcasts like a missing axis). */
-function alignedShapes(c: LowerContext, a: number, b: number): number[] {
-  const shapes = [c.slots[a]!.shape, c.slots[b]!.shape, c.slots[c.out]!.shape];
-  const rank = Math.max(1, ...shapes.map((s) => s.length));
-  return [rank, ...shapes.flatMap((s) => [...Array<number>(rank - s.length).fill(1), ...s])];
-}
-
 const binary =
   (op: 'binary' | 'compare', code: number): Lowering =>
   (c) => {
     const [a, b] = [c.input('a'), c.input('b')];
     if (!isF32(c, a, b)) return `${c.op.kernelName} of ${c.slots[a]!.dtype} values`;
-    return { op, fields: [code, a, b, c.out, ...alignedShapes(c, a, b)] };
+    return { op, fields: [code, a, b, c.out, ...alignedShapes(c.slots[a]!.shape, c.slots[b]!.shape, c.slots[c.out]!.shape)] };
   };
 
 /** Same-size operands, or one of one element: the loops the addon's byte and int ops have. */

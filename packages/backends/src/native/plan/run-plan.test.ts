@@ -120,8 +120,8 @@ describe.skipIf(skip)('runPlan: malformed plans throw before running anything', 
       /buffer 0 must be a typed array/,
     );
     expect(() => addon!.runPlan(new Int32Array(0), new Int32Array(2), [])).toThrow(/triples/);
-    expect(() => addon!.runPlan(new Int32Array(0), new Int32Array(0), [new Float64Array(1) as unknown as Float32Array])).toThrow(
-      /Float32Array, Int32Array or Uint8Array/,
+    expect(() => addon!.runPlan(new Int32Array(0), new Int32Array(0), [new Int16Array(1) as unknown as Float32Array])).toThrow(
+      /Float32Array, Int32Array, Uint8Array or Float64Array/,
     );
   });
 });
@@ -129,10 +129,16 @@ describe.skipIf(skip)('runPlan: malformed plans throw before running anything', 
 describe('the plan layouts: one definition on each side, compared at load', () => {
   it('matches the addon (where built), and a drifted layout is named with both field lists', () => {
     if (addon) expect(planLayoutMismatch(addon.planLayout())).toBeUndefined();
-    const drifted = PLAN_OPS.map((o) => ({ name: o.name as string, fields: o.fields as string }));
-    drifted[3] = { name: 'matMul', fields: 'slot:a,slot:b,slot:c' };
+    const drifted = PLAN_OPS.map((o) => ({ name: o.name as string, fields: o.fields as string, types: o.types as string }));
+    drifted[3] = { name: 'matMul', fields: 'slot:a,slot:b,slot:c', types: 'f32,f32,f32' };
     expect(planLayoutMismatch(drifted)).toBe(
-      `plan op 3 is matMul(slot:a,slot:b,slot:c) in the addon, expected matMul(${PLAN_OPS[3].fields}) (src/plan-layout.h and src/plan-ops.ts differ)`,
+      `plan op 3 is matMul(slot:a,slot:b,slot:c; f32,f32,f32) in the addon, expected matMul(${PLAN_OPS[3].fields}; ${PLAN_OPS[3].types}) (src/plan-layout.h and src/plan-ops.ts differ)`,
+    );
+    // the declared slot types are part of the layout: a drift there alone is named too
+    const retyped = PLAN_OPS.map((o) => ({ name: o.name as string, fields: o.fields as string, types: o.types as string }));
+    retyped[6] = { ...retyped[6]!, types: 'f32,f32,u8' };
+    expect(planLayoutMismatch(retyped)).toMatch(
+      /^plan op 6 is binary\(op,slot:a,.*; f32,f32,u8\) in the addon, expected binary\(.*; f32,f32,f32\)/,
     );
     expect(planLayoutMismatch(drifted.slice(0, 2))).toMatch(
       /the addon's plan has 2 ops, this package's \d+ \(op 2: conv2dBackwardFilter is missing/,
