@@ -18,6 +18,13 @@ export interface MapScores {
   sparseness: number;
 }
 
+/** The scores with pixel flipping's curve (mean f after each step), raw AOPC and mean f(x0), for figures and summaries. */
+export interface ScoredMaps extends MapScores {
+  curve: ArrayLike<number>;
+  aopcRaw: number;
+  meanF0: number;
+}
+
 /**
  * Ground truth of a positive pair: the stroke pixels of its 0-3 digit (pairedDigits' masks hold 1 +
  * digit on stroke pixels), one [28 * 56] mask per picked pair.
@@ -40,7 +47,7 @@ export async function scoreMaps(
   relevance: Float32Array,
   strokes: Float32Array,
   { count, range, seed }: { count: number; range: readonly [number, number]; seed: number },
-): Promise<MapScores> {
+): Promise<ScoredMaps> {
   const flip = await pixelFlipping(score, x, {
     count,
     relevance,
@@ -55,6 +62,9 @@ export async function scoreMaps(
     strokeMass: relevanceMassAccuracy(relevance, strokes, count).mean,
     pointing: pointingGame(relevance, strokes, count).mean,
     sparseness: sparseness(relevance, count).mean,
+    curve: flip.curve,
+    aopcRaw: flip.aopc,
+    meanF0: flip.meanF0,
   };
 }
 
