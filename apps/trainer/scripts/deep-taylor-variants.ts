@@ -3,7 +3,7 @@
 // epochs) on real two-digit MNIST pairs, explains the same positive test pairs (the first 100; the experiment takes 200) with three
 // first-layer rules (zB, w^2, z+; z+ above) and two references, and scores every map with the
 // experiment's metrics. Heavier than a test: ~4 minutes per variant on 2 busy cores at the defaults.
-// Usage (from apps/trainer, after `pnpm build`):
+// Usage (after `pnpm build`): pnpm --filter @logitlab/trainer variants:deep-taylor --data <abs dir> [...], or from apps/trainer:
 //   pnpm exec tsx scripts/deep-taylor-variants.ts --data ../../../shared/data/mnist [--epochs 12] [--only a,b] [--out file.json]
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';

@@ -14,13 +14,14 @@ export const METHOD_NAMES: Record<string, string> = {
 };
 
 /** "A leads, then B, C" from a record of scores (higher is better), so the sentence follows the numbers. */
+const nameOf = (k: string) => METHOD_NAMES[k] ?? k;
+
 export function ranking(scores: Record<string, number>): string {
   // oxlint-disable-next-line unicorn/no-array-sort -- sorts a fresh array of entries
   const order = Object.entries(scores).sort((a, b) => b[1] - a[1]);
-  const name = (k: string) => METHOD_NAMES[k] ?? k;
-  return `${name(order[0]![0])} leads, then ${order
+  return `${nameOf(order[0]![0])} leads, then ${order
     .slice(1)
-    .map(([k]) => name(k))
+    .map(([k]) => nameOf(k))
     .join(', ')}`;
 }
 
@@ -34,6 +35,7 @@ export const FIRST_RULE_NAMES: Record<FirstRule, string> = { zB: 'zB', wSquare: 
  * 0-3 digit's strokes, and what that costs in AOPC.
  */
 export function firstRuleFinding(scores: Record<FirstRule, MapScores>, range: readonly [number, number]): string {
+  // oxlint-disable-next-line unicorn/no-array-sort -- sorts a fresh copy
   const [best] = [...FIRST_RULES].sort((a, b) => scores[b].strokeMass - scores[a].strokeMass);
   const zB = scores.zB;
   const b = scores[best!];

@@ -46,8 +46,9 @@ describe('targetStrokes and scoreMaps', () => {
   });
 });
 
+const s = (aopc: number, strokeMass: number) => ({ aopc, strokeMass, pointing: 0.5, sparseness: 0.7 });
+
 describe('firstRuleFinding', () => {
-  const s = (aopc: number, strokeMass: number) => ({ aopc, strokeMass, pointing: 0.5, sparseness: 0.7 });
   it('names the rule with the most stroke mass and what it costs in AOPC, from the numbers', () => {
     const text = firstRuleFinding({ zB: s(0.95, 0.1), wSquare: s(0.85, 0.12), zPlus: s(0.9, 0.25) }, [-0.5, 1.5]);
     expect(text).toContain('z+ puts 2.5x as much on the strokes as zB');
