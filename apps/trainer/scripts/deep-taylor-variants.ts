@@ -2,7 +2,7 @@
 // Trains the sum-pool network once per training variant (input coding, bias and weight constraints,
 // epochs) on real two-digit MNIST pairs, explains the same positive test pairs (the first 100; the experiment takes 200) with three
 // first-layer rules (zB, w^2, z+; z+ above) and two references, and scores every map with the
-// experiment's metrics. Heavier than a test: ~4 minutes per variant on 2 busy cores at the defaults.
+// experiment's metrics. Heavier than a test: one variant at the defaults took 13 to 27 minutes wall on the 2 shared cores at a load of 20 to 27.
 // Usage (after `pnpm build`): pnpm --filter @logitlab/trainer variants:deep-taylor --data <abs dir> [...], or from apps/trainer:
 //   pnpm exec tsx scripts/deep-taylor-variants.ts --data ../../../shared/data/mnist [--epochs 12] [--only a,b] [--out file.json]
 import { writeFileSync } from 'node:fs';

@@ -70,7 +70,7 @@ export function heatmapFigureSpec({ title, height, width, panels, range, pixel =
         },
         {
           transform: [{ filter: 'datum.edge' }],
-          mark: { type: 'rect', color: '#555', opacity: 0.45 },
+          mark: { type: 'rect', color: '#555', opacity: 0.3 },
         },
       ],
     },
