@@ -106,8 +106,12 @@ for (const [v, variant] of VARIANTS.entries()) {
   const score = async (batch: Float32Array, n: number) => predict(model, batch, [PX], { batchSize: Math.max(n, 1) });
   for (const [method, options] of methods(range)) {
     const { relevance } = explainAll(model, x, options);
-    const s = await scoreMaps(score, x, relevance, strokes, { count: positives.length, range, seed: 2 });
-    const row = { variant: variant.name, accuracy: correct / test.count, method, ...s };
+    const { aopc, strokeMass, pointing, sparseness } = await scoreMaps(score, x, relevance, strokes, {
+      count: positives.length,
+      range,
+      seed: 2,
+    });
+    const row = { variant: variant.name, accuracy: correct / test.count, method, aopc, strokeMass, pointing, sparseness };
     rows.push(row);
     console.log(JSON.stringify(row));
   }
