@@ -1,9 +1,7 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { pairedDigits } from '@logitlab/datasets';
+import { type Composite, type MethodSpec, wSquareRule, zBoxRule, zPlusRule } from '@logitlab/explain';
 import { manualSeed } from '@logitlab/layers';
-import { pixelFlipping, relevanceMassAccuracy, relevanceRankAccuracy } from '@logitlab/metrics';
-import { type ExplainOptions, explain } from '@logitlab/explain';
-import type { SumPoolExplainer } from '@logitlab/models';
+import { pixelFlipping, relevanceRankAccuracy } from '@logitlab/metrics';
 import { fitOptionsOf, recipe } from '@logitlab/recipes';
 import { loadDigits } from '../data';
 import { type Row, lineChartSpec, renderChartPng } from '../plot/chart';
@@ -14,6 +12,9 @@ import { predict } from '../predict';
 import { pickRows, writeLossCurves } from '../figure-helpers';
 import { type Summary, valueAt } from '../context';
 import type { Experiment } from './types';
+import { FIRST_RULES, FIRST_RULE_NAMES, type FirstRule, METHOD_NAMES, firstRuleFinding, ranking } from './deep-taylor-report';
+import { bestPerMetric, methodTable, tableCells } from './method-table';
+import { type ScoredMaps, explainAll, scoreMaps, targetStrokes } from './sumpool-scores';
 
 const RANGE: [number, number] = [-0.5, 1.5];
 const H = 28;
@@ -41,44 +42,37 @@ function targetShare(relevance: Float32Array, targetOnLeft: boolean[]): number {
   return sum / Math.max(1, targetOnLeft.length);
 }
 
-/** "A leads, then B, C" from a record of scores (higher is better), so the sentence follows the numbers. */
-function ranking(scores: Record<string, number>): string {
-  const names: Record<string, string> = {
-    deepTaylor: 'Deep Taylor',
-    sensitivity: 'sensitivity',
-    integratedGradients: 'integrated gradients',
-    random: 'a random order',
-  };
-  // oxlint-disable-next-line unicorn/no-array-sort -- sorts a fresh array of entries
-  const order = Object.entries(scores).sort((a, b) => b[1] - a[1]);
-  return `${names[order[0]![0]] ?? order[0]![0]} leads, then ${order
-    .slice(1)
-    .map(([k]) => names[k] ?? k)
-    .join(', ')}`;
-}
-
-/** Relevance maps of `x` ([n, 1568]) in batches, with the per-image conservation errors. */
-function explainAll(
-  model: SumPoolExplainer,
-  x: Float32Array,
-  options: ExplainOptions,
-): { relevance: Float32Array; relError: Float32Array; output: Float32Array } {
-  const n = x.length / PX;
-  const relevance = new Float32Array(x.length);
-  const relError = new Float32Array(n);
-  const output = new Float32Array(n);
-  for (let i = 0; i < n; i += 100) {
-    const k = Math.min(100, n - i);
-    const batch = tf.tensor2d(x.subarray(i * PX, (i + k) * PX), [k, PX]);
-    const e = explain(model, batch, options);
-    relevance.set(e.relevance.dataSync() as Float32Array, i * PX);
-    relError.set(e.conservation.relError, i);
-    output.set(e.conservation.output, i);
-    e.relevance.dispose();
-    batch.dispose();
-  }
-  return { relevance, relError, output };
-}
+// The methods x metrics table: Deep Taylor, the references and the LRP composites, scored by the
+// metric families that need no class but the one output (random logit) and no re-explanations
+// (robustness), which would cost a multiple of the experiment's runtime.
+const TABLE_METRICS = [
+  'pixelFlipping',
+  'regionPerturbation',
+  'faithfulnessCorrelation',
+  'monotonicity',
+  'pointingGame',
+  'attributionLocalisation',
+  'relevanceRankAccuracy',
+  'sparseness',
+  'entropy',
+  'completeness',
+];
+const TABLE_METHODS: MethodSpec[] = [
+  { method: 'lrp', composite: 'deepTaylor', options: { bounds: RANGE } },
+  { method: 'sensitivity' },
+  // from the black image (the coding's low end), 32 midpoint steps
+  { method: 'integratedGradients', options: { baseline: RANGE[0], steps: 32 } },
+  { method: 'lrp', composite: 'epsilon' },
+  { method: 'lrp', composite: 'epsilonPlus' },
+  { method: 'lrp', composite: 'epsilonGammaBox', options: { bounds: RANGE } },
+  { method: 'lrp', composite: 'epsilonAlpha2Beta1' },
+];
+/** Deep Taylor with each first-layer rule of the paper; z+ above (fc2), proportional through the sum-pools. */
+const firstLayer = (first: FirstRule): Composite => ({
+  name: `deepTaylor-${first}`,
+  first: first === 'zB' ? zBoxRule(RANGE[0], RANGE[1]) : first === 'wSquare' ? wSquareRule() : zPlusRule(),
+  dense: zPlusRule(),
+});
 
 /** Experiment 2: Montavon et al. 2017's sum-pool network, explained with Deep Taylor and scored by pixel flipping. */
 export const deepTaylor: Experiment = {
@@ -117,22 +111,34 @@ export const deepTaylor: Experiment = {
       const positives: number[] = [];
       for (let i = 0; i < test.count && positives.length < 200; i++) if (test.targets[i]! > 50) positives.push(i);
       const x = pickRows(test.images, PX, positives);
+      const strokes = targetStrokes(test, positives);
+      // --quick scores the table on the first 50 images: it costs about six pixel-flipping runs per method
+      const tableCount = Math.min(quick ? 50 : positives.length, positives.length);
+      const table = await methodTable(model, x.subarray(0, tableCount * PX), [PX], {
+        methods: TABLE_METHODS,
+        metrics: TABLE_METRICS,
+        masks: strokes.subarray(0, tableCount * PX),
+        seed: ctx.seed,
+      });
+      // Deep Taylor once more on its own for the conservation errors and outputs the table does not keep
       const dt = explainAll(model, x, { method: 'lrp', composite: 'deepTaylor', bounds: RANGE });
       const sens = explainAll(model, x, { method: 'sensitivity' });
-      // integrated gradients from the black image (the coding's low end), 32 midpoint steps
+      // from the black image (the coding's low end), 32 midpoint steps
       const ig = explainAll(model, x, { method: 'integratedGradients', baseline: RANGE[0], steps: 32 });
-      // ground truth: the stroke of the 0-3 digit (pairedDigits' masks hold 1 + digit on stroke pixels)
-      const strokes = new Float32Array(positives.length * PX);
-      positives.forEach((i, k) => {
-        for (let j = 0; j < PX; j++) {
-          const m = test.masks[i * PX + j]!;
-          strokes[k * PX + j] = m >= 1 && m <= 4 ? 1 : 0;
-        }
-      });
-      const massOf = (r: Float32Array) => relevanceMassAccuracy(r, strokes, positives.length).mean;
+      const score = async (batch: Float32Array, n: number) => predict(model, batch, [PX], { batchSize: Math.max(n, 1) });
+      const scored = { count: positives.length, range: RANGE, seed: ctx.seed };
+      // the first-layer rules of the paper (zB for bounded pixels, w² for unbounded inputs, z+ for non-negative ones)
+      const firstRules = {} as Record<FirstRule, ScoredMaps>;
+      const firstMaps = {} as Record<FirstRule, Float32Array>;
+      for (const rule of FIRST_RULES) {
+        firstMaps[rule] = rule === 'zB' ? dt.relevance : explainAll(model, x, { method: 'lrp', composite: firstLayer(rule) }).relevance;
+        firstRules[rule] = await scoreMaps(score, x, firstMaps[rule], strokes, scored);
+      }
+      const sensScores = await scoreMaps(score, x, sens.relevance, strokes, scored);
+      const igScores = await scoreMaps(score, x, ig.relevance, strokes, scored);
       const rankOf = (r: Float32Array) => relevanceRankAccuracy(r, strokes, positives.length).mean;
       const strokeShare = strokes.reduce((a, b) => a + b, 0) / strokes.length;
-      const mass = { deepTaylor: massOf(dt.relevance), sensitivity: massOf(sens.relevance), integratedGradients: massOf(ig.relevance) };
+      const mass = { deepTaylor: firstRules.zB.strokeMass, sensitivity: sensScores.strokeMass, integratedGradients: igScores.strokeMass };
       const rankAccuracy = {
         deepTaylor: rankOf(dt.relevance),
         sensitivity: rankOf(sens.relevance),
@@ -144,7 +150,6 @@ export const deepTaylor: Experiment = {
       let minRelevance = Infinity;
       for (const v of dt.relevance) minRelevance = Math.min(minRelevance, v);
 
-      const score = async (batch: Float32Array, n: number) => predict(model, batch, [PX], { batchSize: Math.max(n, 1) });
       const flip = {
         count: positives.length,
         steps: 100,
@@ -153,14 +158,12 @@ export const deepTaylor: Experiment = {
         range: RANGE,
         seed: ctx.seed,
       };
-      const pfDt = await pixelFlipping(score, x, { ...flip, relevance: dt.relevance });
-      const pfSens = await pixelFlipping(score, x, { ...flip, relevance: sens.relevance });
-      const pfIg = await pixelFlipping(score, x, { ...flip, relevance: ig.relevance });
+      const [pfDt, pfSens, pfIg] = [firstRules.zB, sensScores, igScores];
       const pfRandom = await pixelFlipping(score, x, { ...flip, order: 'random' });
       const aopc = {
-        deepTaylor: pfDt.aopcNormalized,
-        sensitivity: pfSens.aopcNormalized,
-        integratedGradients: pfIg.aopcNormalized,
+        deepTaylor: pfDt.aopc,
+        sensitivity: pfSens.aopc,
+        integratedGradients: pfIg.aopc,
         random: pfRandom.aopcNormalized,
       };
       // a positive pair holds one 0-3 digit (target-and-distractor): which side it is on
@@ -181,7 +184,8 @@ export const deepTaylor: Experiment = {
         const image = x.subarray(i * PX, (i + 1) * PX);
         const row = `#${i}: digits ${test.digits[2 * positives[i]!]} ${test.digits[2 * positives[i]! + 1]}, f(x) ${fmt(dt.output[i]!, 3)}`;
         for (const [column, r] of [
-          ['Deep Taylor', dt.relevance],
+          ['Deep Taylor (zB first)', dt.relevance],
+          ['Deep Taylor (z+ first)', firstMaps.zPlus],
           ['sensitivity', sens.relevance],
           ['integrated gradients', ig.relevance],
         ] as const) {
@@ -201,7 +205,7 @@ export const deepTaylor: Experiment = {
         ['integrated gradients', pfIg],
         ['random', pfRandom],
       ] as const) {
-        pf.curve.forEach((v, k) => curveRows.push({ perturbed: k * 4, f: v, method }));
+        Array.from(pf.curve).forEach((v, k) => curveRows.push({ perturbed: k * 4, f: v, method }));
       }
       ctx.run.writeFile(
         'pixel-flipping.png',
@@ -248,9 +252,28 @@ export const deepTaylor: Experiment = {
         )
         .image(
           'heatmaps.png',
-          'Deep Taylor | sensitivity | integrated gradients over the input',
-          "Each row: one positive test image (grey, coded -0.5 black to 1.5 white) with a method's relevance on top, scaled by its own max |R|: red positive, blue negative, transparent near zero (colour bar: R / max |R|).",
+          'Deep Taylor (zB and z+ on the first layer) | sensitivity | integrated gradients over the input',
+          "Each row: one positive test image, its strokes as a faint grey outline, with a method's relevance on white, scaled by its own max |R|: red positive, blue negative, transparent near zero (colour bar: R / max |R|).",
         )
+        .heading('Every method, every metric family')
+        .paragraph(
+          `explainDataset over ${tableCount === positives.length ? 'the' : `the first ${tableCount} of the`} ${positives.length} positive images, scored by the metric families of @logitlab/metrics (Quantus's definitions; localisation against the 0-3 digit's strokes; ` +
+            'robustness and random logit left out: they re-explain every image several times, and random logit needs a second class).',
+        )
+        .table(...tableCells(table, METHOD_NAMES))
+        .paragraph(`Best per metric: ${bestPerMetric(table, METHOD_NAMES)}.`)
+        .heading("Deep Taylor's first-layer rule")
+        .table(
+          ['first layer', 'AOPC (normalised)', 'relevance mass on the strokes', 'pointing game', 'sparseness'],
+          FIRST_RULES.map((r) => [
+            FIRST_RULE_NAMES[r],
+            firstRules[r].aopc,
+            firstRules[r].strokeMass,
+            firstRules[r].pointing,
+            firstRules[r].sparseness,
+          ]),
+        )
+        .paragraph(firstRuleFinding(firstRules, RANGE))
         .image('pixel-flipping.png', 'pixel flipping curves')
         .image('loss-curve.png', 'training loss')
         .heading('What the numbers say')
@@ -282,7 +305,19 @@ export const deepTaylor: Experiment = {
         relevanceOnTargetDigit: onTarget,
         relevanceMassOnStroke: mass,
         relevanceRankAccuracy: rankAccuracy,
-        aopcRaw: { deepTaylor: pfDt.aopc, sensitivity: pfSens.aopc, integratedGradients: pfIg.aopc, random: pfRandom.aopc },
+        firstLayerRules: Object.fromEntries(
+          FIRST_RULES.map((r) => [
+            r,
+            {
+              aopc: firstRules[r].aopc,
+              strokeMass: firstRules[r].strokeMass,
+              pointing: firstRules[r].pointing,
+              sparseness: firstRules[r].sparseness,
+            },
+          ]),
+        ),
+        methodTable: Object.fromEntries(table.rows.map((r) => [r.method, r.means])),
+        aopcRaw: { deepTaylor: pfDt.aopcRaw, sensitivity: pfSens.aopcRaw, integratedGradients: pfIg.aopcRaw, random: pfRandom.aopc },
         meanF0: pfDt.meanF0,
       };
     } finally {

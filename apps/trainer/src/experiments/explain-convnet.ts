@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { explain, randomisationCheck, type RandomisationStep } from '@logitlab/explain';
+import { type MethodSpec, explain, randomisationCheck, type RandomisationStep } from '@logitlab/explain';
 import { manualSeed } from '@logitlab/layers';
 import { nllLoss } from '@logitlab/losses';
 import { relevanceMassAccuracy } from '@logitlab/metrics';
@@ -13,6 +13,8 @@ import { trainModel } from '../training';
 import { accuracyOf, argmaxLast, predict } from '../predict';
 import type { Summary } from '../context';
 import type { Experiment } from './types';
+import { METHOD_NAMES } from './deep-taylor-report';
+import { type MethodTable, bestPerMetric, methodTable, tableCells } from './method-table';
 
 const RANGE: [number, number] = [(0 - MNIST_MEAN) / MNIST_STD, (1 - MNIST_MEAN) / MNIST_STD];
 // the right pairing (log-probabilities into NLL) and the classic mistake (probabilities into NLL)
@@ -20,6 +22,20 @@ const HEADS: { head: ConvNetHead; label: string; short: string }[] = [
   { head: 'logSoftmax', label: 'logSoftmax + nllLoss (right)', short: 'logSoftmax (right)' },
   { head: 'softmax', label: 'softmax + nllLoss (wrong)', short: 'softmax (wrong)' },
 ];
+
+// every method x every metric family on the ten digits, each explained for its own class
+const TABLE_METHODS: MethodSpec[] = [
+  { method: 'lrp', composite: 'epsilonGammaBox', options: { bounds: RANGE } },
+  { method: 'lrp', composite: 'epsilonPlus' },
+  { method: 'lrp', composite: 'epsilonAlpha2Beta1' },
+  { method: 'lrp', composite: 'deepTaylor', options: { bounds: RANGE } },
+  { method: 'sensitivity' },
+  { method: 'integratedGradients', options: { baseline: RANGE[0], steps: 32 } },
+];
+
+// --quick leaves out the families that re-explain every image several times (robustness, random logit,
+// input invariance): with all of them the table cost about as much as training the two heads
+const QUICK_METRICS = ['faithfulness', 'localisation', 'complexity', 'completeness'];
 
 interface HeadExplanation {
   head: ConvNetHead;
@@ -29,6 +45,7 @@ interface HeadExplanation {
   /** Largest |sum R - logit| / |logit| over the images. */
   maxRelError: number;
   randomisation: RandomisationStep[];
+  table: MethodTable;
 }
 
 /** The seed convnet explained: LRP heatmaps of each class's logit for a right and a wrong head, with the randomisation sanity check. */
@@ -83,7 +100,16 @@ export const explainConvnet: Experiment = {
           const randomisation = randomisationCheck(model, xt, options, { seed: ctx.seed });
           const strokeMass = relevanceMassAccuracy(r, strokes, picks.length).mean;
           const maxRelError = Math.max(...Array.from(e.conservation.relError));
-          results.push({ head, testAccuracy, strokeMass, maxRelError, randomisation });
+          const table = await methodTable(model, x, [28, 28, 1], {
+            methods: quick
+              ? TABLE_METHODS.filter((m) => m.composite !== 'epsilonAlpha2Beta1' && m.composite !== 'deepTaylor')
+              : TABLE_METHODS,
+            metrics: quick ? QUICK_METRICS : 'all',
+            masks: strokes,
+            labels: Int32Array.from(classes),
+            seed: ctx.seed,
+          });
+          results.push({ head, testAccuracy, strokeMass, maxRelError, randomisation, table });
           ctx.log(
             `${label}: test accuracy ${fmt(testAccuracy, 4)}, relevance mass on the strokes ${fmt(strokeMass, 3)}, randomisation ${randomisation.map((s) => `${s.layer} ${fmt(s.spearman, 3)}`).join(', ')}`,
           );
@@ -144,6 +170,16 @@ export const explainConvnet: Experiment = {
         'LRP per class',
         'Each row: a test digit (grey) with the LRP relevance of its own logit on top, red positive, blue negative, scaled per panel (colour bar: R / max |R|).',
       )
+      .heading('Every method, every metric family')
+      .paragraph(
+        `explainDataset over the ten digits, each explained for its own class, scored by ${quick ? 'the faithfulness, localisation and complexity families and completeness (--quick leaves out the metrics that re-explain each image several times)' : 'every metric family'} of @logitlab/metrics (Quantus's definitions; localisation against the digit's strokes).`,
+      )
+      .heading(HEADS[0]!.label, 3)
+      .table(...tableCells(right.table, METHOD_NAMES))
+      .paragraph(`Best per metric: ${bestPerMetric(right.table, METHOD_NAMES)}.`)
+      .heading(HEADS[1]!.label, 3)
+      .table(...tableCells(wrong.table, METHOD_NAMES))
+      .paragraph(`Best per metric: ${bestPerMetric(wrong.table, METHOD_NAMES)}.`)
       .heading('What the numbers say')
       .bullets([
         `The right head reaches ${fmt(right.testAccuracy * 100, 3)}% test accuracy, the wrong one ${fmt(wrong.testAccuracy * 100, 3)}%; ${right.strokeMass > wrong.strokeMass ? 'the right head puts more' : right.strokeMass < wrong.strokeMass ? 'the wrong head puts more' : 'both put the same share'} of its positive relevance on the digit strokes (${fmt(right.strokeMass, 3)} vs ${fmt(wrong.strokeMass, 3)}).`,
@@ -157,7 +193,7 @@ export const explainConvnet: Experiment = {
       data: data.source,
       epochs,
       classes,
-      heads: results,
+      heads: results.map(({ table, ...h }) => ({ ...h, methodTable: Object.fromEntries(table.rows.map((r) => [r.method, r.means])) })),
     };
   },
 };

@@ -1,6 +1,7 @@
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import * as vl from 'vega-lite';
+import { useDejaVuMetrics } from './text-width';
 
 export type Row = Record<string, string | number | boolean | null>;
 export type VegaLiteSpec = vl.TopLevelSpec;
@@ -21,6 +22,7 @@ export async function renderChartPng(spec: VegaLiteSpec, { scale = 2 } = {}): Pr
 }
 
 export async function renderChartSvg(spec: VegaLiteSpec): Promise<string> {
+  useDejaVuMetrics();
   const compiled = vl.compile(spec).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   try {

@@ -23,55 +23,54 @@ export interface HeatmapFigureOptions {
 }
 
 /**
- * Relevance over the input, one panel per (image, method), as a faceted vega-lite figure: the input in
- * grey, the relevance on top in red (positive) and blue (negative), each map scaled by its own
- * max |R| and more opaque where |R| is larger, with row / column titles and a colour bar.
+ * Relevance over the input, one panel per (image, method), as a faceted vega-lite figure: the relevance in
+ * red (positive) and blue (negative) on white, each map scaled by its own max |R| and more opaque where |R|
+ * is larger, with the input's bright strokes as a faint grey outline on top (the background pixels that
+ * touch a stroke), so relevance on the strokes themselves stays visible; row / column titles and a colour bar.
  */
 export function heatmapFigureSpec({ title, height, width, panels, range, pixel = 4 }: HeatmapFigureOptions): VegaLiteSpec {
   const rows: Row[] = [];
   for (const p of panels) {
     let max = 0;
     for (let i = 0; i < height * width; i++) max = Math.max(max, Math.abs(p.relevance[i] ?? 0));
+    const stroke = (y: number, x: number) =>
+      y >= 0 && y < height && x >= 0 && x < width && ((p.image[y * width + x] ?? 0) - range[0]) / (range[1] - range[0]) > 0.5;
     for (let y = 0; y < height; y++) {
       for (let x = 0; x < width; x++) {
-        const i = y * width + x;
-        const v = Math.min(1, Math.max(0, ((p.image[i] ?? 0) - range[0]) / (range[1] - range[0])));
-        const r = max > 0 ? (p.relevance[i] ?? 0) / max : 0;
-        rows.push({ row: p.row, column: p.column, x, y, grey: v, r, a: Math.abs(r) });
+        const r = max > 0 ? (p.relevance[y * width + x] ?? 0) / max : 0;
+        const edge = !stroke(y, x) && (stroke(y - 1, x) || stroke(y + 1, x) || stroke(y, x - 1) || stroke(y, x + 1));
+        rows.push({ row: p.row, column: p.column, x, y, r, a: Math.abs(r), edge });
       }
     }
   }
   const axis = { type: 'ordinal' as const, axis: null };
+  // facets in the panels' order, not alphabetical
+  const order = (key: 'row' | 'column') => [...new Set(panels.map((p) => p[key]))];
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     background: 'white',
     title,
     data: { values: rows },
     facet: {
-      row: { field: 'row', type: 'nominal', title: null, sort: null, header: { labelAngle: 0, labelAlign: 'right' } },
-      column: { field: 'column', type: 'nominal', title: null, sort: null },
+      // left-aligned at the header's left edge, which (with vega measuring DejaVu Sans, see text-width.ts) ends at the images
+      row: { field: 'row', type: 'nominal', title: null, sort: order('row'), header: { labelAngle: 0, labelAlign: 'left' } },
+      column: { field: 'column', type: 'nominal', title: null, sort: order('column') },
     },
     spec: {
       width: width * pixel,
       height: height * pixel,
+      encoding: { x: { field: 'x', ...axis }, y: { field: 'y', ...axis } },
       layer: [
         {
           mark: { type: 'rect' },
           encoding: {
-            x: { field: 'x', ...axis },
-            y: { field: 'y', ...axis },
-            // the fill channel has its own scale, so the relevance colour bar is one legend for the whole figure
-            fill: { field: 'grey', type: 'quantitative', scale: { domain: [0, 1], range: ['black', 'white'] }, legend: null },
-          },
-        },
-        {
-          mark: { type: 'rect' },
-          encoding: {
-            x: { field: 'x', ...axis },
-            y: { field: 'y', ...axis },
             color: { field: 'r', type: 'quantitative', scale: { domain: [-1, 1], scheme: 'redblue', reverse: true }, title: 'R / max|R|' },
             opacity: { field: 'a', type: 'quantitative', scale: { domain: [0, 1], range: [0, 1] }, legend: null },
           },
+        },
+        {
+          transform: [{ filter: 'datum.edge' }],
+          mark: { type: 'rect', color: '#555', opacity: 0.3 },
         },
       ],
     },
