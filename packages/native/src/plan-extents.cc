@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common.h"
+#include "plan-fused.h"
 #include "plan-layout.h"
 
 namespace {
@@ -140,6 +141,7 @@ void checkPlanExtents(size_t n, int op, const int32_t* f, int count, const std::
       in.need(0, xs, "x");
       return in.need(1, outs, "out");
     }
+    case 21: return checkFused(n, f, count, slotBytes);
     default: return;
   }
 }

@@ -32,5 +32,6 @@ inline constexpr PlanOpLayout kPlanOps[] = {
     {"select", "slot:cond,slot:a,slot:b,slot:out,n,elementBytes"},
     {"oneHot", "slot:indices,slot:out,n,depth,f:on,f:off,outType"},
     {"intBinary", "op,slot:a,slot:b,slot:out,n,aN,bN"},
+    {"fused", "slot:out,n,inputs,steps,program..."},
 };
 inline constexpr int kPlanOpCount = sizeof(kPlanOps) / sizeof(kPlanOps[0]);

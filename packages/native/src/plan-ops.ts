@@ -23,6 +23,7 @@ export const PLAN_OPS = [
   { name: 'select', fields: 'slot:cond,slot:a,slot:b,slot:out,n,elementBytes' },
   { name: 'oneHot', fields: 'slot:indices,slot:out,n,depth,f:on,f:off,outType' },
   { name: 'intBinary', fields: 'op,slot:a,slot:b,slot:out,n,aN,bN' },
+  { name: 'fused', fields: 'slot:out,n,inputs,steps,program...' },
 ] as const;
 
 export type PlanOpName = (typeof PLAN_OPS)[number]['name'];

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common.h"
+#include "plan-fused.h"
 #include "plan-layout.h"
 
 namespace {
@@ -185,6 +186,7 @@ void run(int code, const int32_t* f, int count, const Slots& s) {
       }
       return;
     }
+    case 21: return runFused(f, s.ptr.data());
     default: throw std::invalid_argument("plan op code " + std::to_string(code) + " is unknown");
   }
 }
