@@ -9,6 +9,7 @@ import { PlanGuardError } from '../../compat/step-errors';
 import type { PlanSpec } from '../../compat/step-plan';
 import type { CpuLikeBackend, NativeAddon, NativeModule } from '../types';
 import { type Storage, planArena, slotBytes } from './arena';
+import { foldBias } from './fold-bias';
 import { fusedReads, fuseElementwise } from './fuse';
 import { type Instruction, type LowerContext, lowerings } from './lower';
 
@@ -24,8 +25,10 @@ const view = (buffer: ArrayBuffer, offset: number, dtype: DataType, n: number): 
       : new Uint8Array(buffer, offset, n);
 
 export interface NativePlanOptions {
-  /** Fuse chains of elementwise instructions into one (fuse.ts); default true. Off: the plan as recorded, for comparison. */
+  /** Fuse chains of elementwise instructions into one (fuse.ts); default true. Off: for comparison. */
   fuse?: boolean;
+  /** Fold bias adds into the matMul before them (fold-bias.ts); default true. Off: for comparison. */
+  foldBias?: boolean;
 }
 
 /** Lowers a recorded step to the addon's plan, or says in one line why the kernel-by-kernel replay keeps it. */
@@ -34,8 +37,8 @@ export function nativePlanLowering(addon: NativeAddon, native: NativeModule, opt
   const table = lowerings(codes);
   const opCode = new Map<string, number>(addon.planLayout().map((l, i) => [l.name, i]));
   const slotFields = addon.planLayout().map((l) => l.fields.split(',').flatMap((f, i) => (f.startsWith('slot:') ? [i] : [])));
-  const fuse = options.fuse ?? true;
-  return (spec) => lowerPlan(spec, addon, { table, codes, opCode, slotFields, fuse });
+  const passes = { fuse: options.fuse ?? true, foldBias: options.foldBias ?? true };
+  return (spec) => lowerPlan(spec, addon, { table, codes, opCode, slotFields, passes });
 }
 
 function lowerPlan(
@@ -46,13 +49,13 @@ function lowerPlan(
     codes,
     opCode,
     slotFields,
-    fuse,
+    passes,
   }: {
     table: ReturnType<typeof lowerings>;
     codes: LowerContext['codes'];
     opCode: Map<string, number>;
     slotFields: number[][];
-    fuse: boolean;
+    passes: Required<NativePlanOptions>;
   },
 ): PlanExecutor | string {
   const { slots } = spec;
@@ -86,13 +89,15 @@ function lowerPlan(
     recorded.push(lowered);
   }
   const kept = new Set([...spec.outputs, ...spec.assigned.map((a) => a.slot)].map((s) => root[s]!));
-  const fusable = fuse && opCode.has('fused');
-  const code = fusable
-    ? fuseElementwise({ code: recorded, reads: recorded.map((i) => readsOf.get(i)!), slots, root, kept, codes })
-    : recorded;
+  const folded = passes.foldBias
+    ? foldBias({ code: recorded, reads: readsOf, outs: outOf, slots, root, kept, add: codes.BINARY.Add })
+    : { code: recorded, reads: readsOf, outs: outOf };
+  const code = passes.fuse
+    ? fuseElementwise({ code: folded.code, reads: folded.code.map((i) => folded.reads.get(i)!), slots, root, kept, codes })
+    : folded.code;
   const def = slots.map(() => -1);
-  const reads = code.map((i) => readsOf.get(i) ?? fusedReads(i.fields));
-  code.forEach((i, at) => (def[outOf.get(i) ?? i.fields[0]!] = at));
+  const reads = code.map((i) => folded.reads.get(i) ?? fusedReads(i.fields));
+  code.forEach((i, at) => (def[folded.outs.get(i) ?? i.fields[0]!] = at));
   const n = code.length;
   const lastRead = slots.map(() => -1);
   reads.forEach((rs, i) => rs.forEach((s) => (lastRead[root[s]!] = i)));
