@@ -15,9 +15,9 @@
 
 namespace {
 
-constexpr int64_t kBlock = 512;
+constexpr int64_t kBlock = 1024;
 constexpr int kMaxRegisters = 32;
-constexpr int64_t kParallelMin = 65536;
+constexpr int64_t kParallelMin = 262144;
 enum Kind : int32_t { kBinary = 0, kUnary = 1, kGrad = 2 };
 
 [[noreturn]] void fail(size_t n, const std::string& what) {
@@ -77,7 +77,9 @@ void runFused(const int32_t* f, char* const* slots) {
   float* out = reinterpret_cast<float*>(slots[f[0]]);
   const int64_t blocks = (n + kBlock - 1) / kBlock;
   auto block = [&](int64_t k) {
-    alignas(64) float regs[kMaxRegisters][kBlock];
+    // one block per register, per thread, kept between calls (a fresh 32-register frame per block cost more than the ops)
+    thread_local std::vector<float> scratch;
+    scratch.resize(static_cast<size_t>((inputs + steps) * kBlock));
     const float* reg[kMaxRegisters];
     const int64_t b = k * kBlock, m = std::min(kBlock, n - b);
     const int32_t m32 = static_cast<int32_t>(m);
@@ -89,19 +91,26 @@ void runFused(const int32_t* f, char* const* slots) {
         reg[i] = src + b;  // read in place
         continue;
       }
-      float* r = regs[i];
-      for (int64_t e = 0, at = b % period; e < m; e++, at = at + 1 == period ? 0 : at + 1) r[e] = src[at];
+      float* r = scratch.data() + i * kBlock;
+      if (period == 1) std::fill(r, r + m, src[0]);
+      else
+        for (int64_t e = 0, at = b % period; e < m; at = 0) {
+          const int64_t run = std::min(period - at, m - e);
+          std::memcpy(r + e, src + at, static_cast<size_t>(run) * sizeof(float));
+          e += run;
+        }
       reg[i] = r;
     }
     for (int64_t j = 0; j < steps; j++) {
       const int32_t* s = program + 5 * j;
-      float* dst = j == steps - 1 ? out + b : regs[inputs + j];
+      float* dst = j == steps - 1 ? out + b : scratch.data() + (inputs + j) * kBlock;
       if (s[0] == kBinary) binaryOp(s[1], reg[s[2]], shape, reg[s[3]], shape, dst, shape);
       else if (s[0] == kUnary) unaryOp(s[1], reg[s[2]], dst, static_cast<size_t>(m), bits(s[4]));
       else gradOp(s[1], reg[s[2]], reg[s[3]], s[1] == kGSquaredDifference ? reg[s[4]] : nullptr, dst, static_cast<size_t>(m));
       reg[inputs + j] = dst;
     }
   };
+  // binaryOp's threshold: the chain's steps would each have run single-threaded below it
   if (n > kParallelMin) {
 #pragma omp parallel for
     for (int64_t k = 0; k < blocks; k++) block(k);

@@ -93,7 +93,15 @@ function lowerPlan(
     ? foldBias({ code: recorded, reads: readsOf, outs: outOf, slots, root, kept, add: codes.BINARY.Add })
     : { code: recorded, reads: readsOf, outs: outOf };
   const code = passes.fuse
-    ? fuseElementwise({ code: folded.code, reads: folded.code.map((i) => folded.reads.get(i)!), slots, root, kept, codes })
+    ? fuseElementwise({
+        code: folded.code,
+        reads: folded.code.map((i) => folded.reads.get(i)!),
+        outs: folded.code.map((i) => folded.outs.get(i)!),
+        slots,
+        root,
+        kept,
+        codes,
+      })
     : folded.code;
   const def = slots.map(() => -1);
   const reads = code.map((i) => folded.reads.get(i) ?? fusedReads(i.fields));

@@ -30,8 +30,9 @@ const bin = (op: number, a: number, b: number, out: number, aShape = FULL, bShap
 });
 const un = (op: number, x: number, out: number): Instruction => ({ op: 'unary', fields: [op, x, out, 12, floatBits(0)] });
 const readsOf = (i: Instruction) => (i.op === 'binary' ? [i.fields[1]!, i.fields[2]!] : [i.fields[1]!]);
+const outOf = (i: Instruction) => (i.op === 'binary' ? i.fields[3]! : i.fields[2]!);
 const fuse = (code: Instruction[], kept: number[]) =>
-  fuseElementwise({ code, reads: code.map(readsOf), slots: SLOTS, root: ROOT, kept: new Set(kept), codes });
+  fuseElementwise({ code, reads: code.map(readsOf), outs: code.map(outOf), slots: SLOTS, root: ROOT, kept: new Set(kept), codes });
 
 describe('fuseElementwise: which chains become one instruction', () => {
   it('fuses neg -> times a scalar -> plus a bias row into one instruction reading x, the scalar and the row', () => {
@@ -46,6 +47,12 @@ describe('fuseElementwise: which chains become one instruction', () => {
     expect(fuse(shared, [6]).map((i) => i.op)).toEqual(['unary', 'fused']);
     const kept = [un(Neg, 0, 4), un(Square, 4, 5)];
     expect(fuse(kept, [4, 5])).toEqual(kept);
+  });
+
+  it('refuses a merge that keeps more arena bytes alive for longer than the intermediate it removes', () => {
+    // 4 and 5 are arena values last read by the first add: running it at the last neg would keep both alive until then
+    const made = [un(Exp, 0, 4), un(Exp, 0, 5), bin(Add, 4, 5, 6), un(Neg, 0, 7), un(Relu, 0, 8), bin(Add, 7, 8, 9), un(Neg, 6, 10)];
+    expect(fuse(made, [9, 10]).map((i) => i.op)).toEqual(['unary', 'unary', 'binary', 'fused', 'unary']);
   });
 
   it('leaves transcendental kernels and broadcasts that are not a trailing row unfused', () => {
@@ -108,6 +115,7 @@ describe.skipIf(skip)("the addon's fused instruction", () => {
       const fused = fuseElementwise({
         code: unfused,
         reads: unfused.map(readsOf),
+        outs: unfused.map((i) => (i.op === 'binary' ? i.fields[3]! : i.op === 'unary' ? i.fields[2]! : i.fields[4]!)),
         slots,
         root: slots.map((_, i) => i),
         kept: new Set([1]),

@@ -4,6 +4,7 @@
 // gives the unfused one's bits; what goes is a pass over memory per intermediate and the intermediates' arena bytes.
 import { util } from '@tensorflow/tfjs-core';
 import type { SlotSpec } from '../../compat/step-plan';
+import { slotBytes } from './arena';
 import type { Instruction, LowerContext } from './lower';
 
 /** The addon's register file (kMaxRegisters in plan-fused.cc): inputs plus steps of one fused instruction. */
@@ -76,8 +77,9 @@ export function fusedReads(fields: readonly number[]): number[] {
 
 export interface FuseInput {
   code: readonly Instruction[];
-  /** Per instruction: the slots it reads. */
+  /** Per instruction: the slots it reads, and the slot it writes. */
   reads: readonly number[][];
+  outs: readonly number[];
   slots: readonly SlotSpec[];
   root: readonly number[];
   /** Roots read after the step (its outputs, parameters' new values): never fused away. */
@@ -86,14 +88,33 @@ export interface FuseInput {
 }
 
 /** The plan with every fusable chain as one `fused` instruction at the chain's last instruction. */
-export function fuseElementwise({ code, reads, slots, root, kept, codes }: FuseInput): Instruction[] {
+export function fuseElementwise({ code, reads, outs, slots, root, kept, codes }: FuseInput): Instruction[] {
   const steps = code.map((ins) => asStep(ins, codes));
   const readers = new Map<number, number>();
-  for (const rs of reads) for (const r of new Set(rs.map((s) => root[s]!))) readers.set(r, (readers.get(r) ?? 0) + 1);
+  const lastRead = new Map<number, number>();
+  reads.forEach((rs, i) => {
+    for (const r of new Set(rs.map((s) => root[s]!))) {
+      readers.set(r, (readers.get(r) ?? 0) + 1);
+      lastRead.set(r, i);
+    }
+  });
   const defAt = new Map<number, number>();
   // a member's group is the instruction that runs it; groups[i]: the members instruction i runs, in recorded order
   const groupOf = code.map((_, i) => i);
   const groups = code.map((_, i) => [i]);
+  // bytes a value holds in the arena (the step's inputs, parameters and constants live elsewhere)
+  const made = new Set(outs.map((s) => root[s]!));
+  const arenaBytes = (r: number) => (made.has(r) ? slotBytes(slots[r]!) : 0);
+  /**
+   * Merging group g into instruction i runs g's members at i: inputs whose last reader was a member now live until i.
+   * Refused where those hold more bytes than the intermediate the merge removes, which lived from g to i: so no point of
+   * the step holds more than before, and the arena does not grow.
+   */
+  const extended = (g: number, i: number) => {
+    const inside = new Set(groups[g]!.map((m) => root[steps[m]!.out]!));
+    const operands = groups[g]!.flatMap((m) => steps[m]!.operands.map((o) => root[o.slot]!));
+    return new Set(operands.filter((r) => !inside.has(r) && (lastRead.get(r) ?? -1) < i));
+  };
   const registers = (members: number[]) => members.reduce((sum, m) => sum + 1 + steps[m]!.operands.length, 0);
   steps.forEach((step, i) => {
     if (!step) return;
@@ -104,6 +125,9 @@ export function fuseElementwise({ code, reads, slots, root, kept, codes }: FuseI
       const g = groupOf[producer]!;
       const from = steps[g];
       if (g === i || !from || from.n !== step.n || registers(groups[g]!) + registers(groups[i]!) > MAX_REGISTERS) continue;
+      const longer = extended(g, i);
+      if ([...longer].reduce((sum, x) => sum + arenaBytes(x), 0) > arenaBytes(r)) continue;
+      for (const x of longer) lastRead.set(x, i);
       for (const m of groups[g]!) groupOf[m] = i;
       // oxlint-disable-next-line unicorn/no-array-sort -- sorts the fresh concatenation
       groups[i] = [...groups[g]!, ...groups[i]!].sort((a, b) => a - b);
