@@ -29,8 +29,9 @@ const bin = (op: number, a: number, b: number, out: number, aShape = FULL, bShap
   fields: [op, a, b, out, 2, ...aShape, ...bShape, ...FULL],
 });
 const un = (op: number, x: number, out: number): Instruction => ({ op: 'unary', fields: [op, x, out, 12, floatBits(0)] });
-const readsOf = (i: Instruction) => (i.op === 'binary' ? [i.fields[1]!, i.fields[2]!] : [i.fields[1]!]);
-const outOf = (i: Instruction) => (i.op === 'binary' ? i.fields[3]! : i.fields[2]!);
+// what the lowering records for these three ops: binary (a, b) -> out, unary x -> y, grad (dy, a) -> out
+const readsOf = (i: Instruction) => (i.op === 'unary' ? [i.fields[1]!] : [i.fields[1]!, i.fields[2]!]);
+const outOf = (i: Instruction) => (i.op === 'binary' ? i.fields[3]! : i.op === 'unary' ? i.fields[2]! : i.fields[4]!);
 const fuse = (code: Instruction[], kept: number[]) =>
   fuseElementwise({ code, reads: code.map(readsOf), outs: code.map(outOf), slots: SLOTS, root: ROOT, kept: new Set(kept), codes });
 
@@ -110,12 +111,10 @@ describe.skipIf(skip)("the addon's fused instruction", () => {
         shape: [b.length],
         dtype: 'float32' as const,
       }));
-      const readsOf = (i: Instruction) =>
-        i.op === 'binary' ? [i.fields[1]!, i.fields[2]!] : i.op === 'unary' ? [i.fields[1]!] : [i.fields[1]!, i.fields[2]!];
       const fused = fuseElementwise({
         code: unfused,
         reads: unfused.map(readsOf),
-        outs: unfused.map((i) => (i.op === 'binary' ? i.fields[3]! : i.op === 'unary' ? i.fields[2]! : i.fields[4]!)),
+        outs: unfused.map(outOf),
         slots,
         root: slots.map((_, i) => i),
         kept: new Set([1]),
@@ -159,41 +158,42 @@ describe.skipIf(skip)("the addon's fused instruction", () => {
   }
 });
 
+const TRACE_LR = 0.000987654321;
+function model() {
+  const w = tf.variable(tf.tensor2d(lcg(15, 4), [5, 3]));
+  const b = tf.variable(tf.tensor1d(lcg(3, 5)));
+  const x = tf.tensor2d(lcg(40, 6), [8, 5]);
+  const y = tf.tensor2d(lcg(24, 8), [8, 3]);
+  return { w, b, x, y };
+}
+type Model = ReturnType<typeof model>;
+const step = (m: Model, lr: number) => {
+  const { value, grads } = tf.variableGrads(
+    () => tf.mean(tf.squaredDifference(tf.relu(tf.add(tf.matMul(m.x, m.w), m.b)), m.y)),
+    [m.w, m.b],
+  );
+  for (const v of [m.w, m.b]) v.assign(tf.sub(v, tf.mul(grads[v.name]!, tf.scalar(lr))));
+  tf.dispose(Object.values(grads));
+  return [value];
+};
+
+function record(m: Model, passes: boolean) {
+  registerPlanLowering('native', nativePlanLowering(addon!, native, { fuse: passes, foldBias: passes }));
+  const traced = traceStep(() => tf.tidy(() => step(m, TRACE_LR)), {
+    inputs: [m.x, m.y],
+    scalars: [{ name: 'lr', traced: TRACE_LR }],
+    rollback: true,
+  });
+  tf.dispose(traced.outputs);
+  if (!traced.plan) throw new Error(`no plan: ${traced.reason}`);
+  return traced.plan;
+}
+
 describe.skipIf(skip)('a recorded step replayed with and without fusion and bias folding', () => {
   afterAll(async () => {
     registerPlanLowering('native', nativePlanLowering(addon!, native));
     await tf.setBackend('cpu');
   });
-
-  const TRACE_LR = 0.000987654321;
-  function model() {
-    const w = tf.variable(tf.tensor2d(lcg(15, 4), [5, 3]));
-    const b = tf.variable(tf.tensor1d(lcg(3, 5)));
-    const x = tf.tensor2d(lcg(40, 6), [8, 5]);
-    const y = tf.tensor2d(lcg(24, 8), [8, 3]);
-    return { w, b, x, y };
-  }
-  type Model = ReturnType<typeof model>;
-  const step = (m: Model, lr: number) => {
-    const { value, grads } = tf.variableGrads(
-      () => tf.mean(tf.squaredDifference(tf.relu(tf.add(tf.matMul(m.x, m.w), m.b)), m.y)),
-      [m.w, m.b],
-    );
-    for (const v of [m.w, m.b]) v.assign(tf.sub(v, tf.mul(grads[v.name]!, tf.scalar(lr))));
-    tf.dispose(Object.values(grads));
-    return [value];
-  };
-  function record(m: Model, passes: boolean) {
-    registerPlanLowering('native', nativePlanLowering(addon!, native, { fuse: passes, foldBias: passes }));
-    const traced = traceStep(() => tf.tidy(() => step(m, TRACE_LR)), {
-      inputs: [m.x, m.y],
-      scalars: [{ name: 'lr', traced: TRACE_LR }],
-      rollback: true,
-    });
-    tf.dispose(traced.outputs);
-    if (!traced.plan) throw new Error(`no plan: ${traced.reason}`);
-    return traced.plan;
-  }
 
   it('gives the same losses and parameters bit for bit over 10 steps, in fewer instructions and a smaller arena', async () => {
     await tf.setBackend('native');
