@@ -115,3 +115,30 @@ for (const [format, backend] of ['esm', 'cjs'].flatMap((f) => backendsToTest.map
     assert.deepEqual(out.missing, { name: 'BackendNotInstalledError', packageName: '@tensorflow/tfjs-node' });
   });
 }
+
+// The main entry registers the native plan lowering and the `compat` entry records steps: two bundles, one registry
+// (a registry per bundle left every compiled native step on the kernel loop outside the sources).
+if (backendsToTest.includes('native'))
+  test('esm build: a step recorded through compat on native runs as one addon call', () => {
+    const script = `
+      import * as tf from '@tensorflow/tfjs-core';
+      import { useBackend } from '@logitlab/backends';
+      import { traceStep } from '@logitlab/backends/compat';
+      await useBackend('native');
+      const w = tf.variable(tf.tensor2d([0.3, -0.2, 0.1, 0.4], [2, 2]));
+      const x = tf.tensor2d([1, 2, 3, 4], [2, 2]);
+      const traced = traceStep(() => tf.tidy(() => {
+        const { value, grads } = tf.variableGrads(() => tf.mean(tf.square(tf.matMul(x, w))), [w]);
+        w.assign(tf.sub(w, tf.mul(grads[w.name], tf.scalar(0.000987654321))));
+        return [value];
+      }), { inputs: [x], scalars: [{ name: 'lr', traced: 0.000987654321 }], rollback: true });
+      console.log(JSON.stringify(traced.plan ? traced.plan.stats : { reason: traced.reason }));
+    `;
+    const stdout = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: pkgDir, encoding: 'utf8' });
+    const stats = JSON.parse(stdout.trim().split('\n').pop());
+    assert.equal(
+      stats.executor,
+      'backend',
+      `the plan ran on the kernel loop: ${stats.executorFallback ?? stats.reason ?? 'no lowering registered'}`,
+    );
+  });

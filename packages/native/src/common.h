@@ -85,4 +85,4 @@ void runOpChecked(const int32_t* code, size_t codeLength, char* const* buffers, 
 void checkSlotTypes(int op, const int32_t* fields, const char* const* bufferTypes, size_t bufferCount);
 // Throws unless instruction n's slots hold what its geometry reads and writes (plan-extents.cc); called for every
 // instruction before any runs.
-void checkPlanExtents(size_t n, int op, const int32_t* fields, int count, const int64_t* slotBytes);
+void checkPlanExtents(size_t n, int op, const int32_t* fields, int count, const int64_t* slotBytes, size_t slotCount);

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common.h"
+#include "plan-fused.h"
 #include "plan-layout.h"
 
 namespace {
@@ -48,7 +49,7 @@ int64_t prod(std::initializer_list<int64_t> v) {
 
 }  // namespace
 
-void checkPlanExtents(size_t n, int op, const int32_t* f, int count, const int64_t* slotBytes) {
+void checkPlanExtents(size_t n, int op, const int32_t* f, int count, const int64_t* slotBytes, size_t slotCount) {
   const Instr in{n, op, f, count, slotBytes};
   switch (op) {
     case 0:
@@ -164,6 +165,7 @@ void checkPlanExtents(size_t n, int op, const int32_t* f, int count, const int64
       in.need(2, f[6], "mul", false, 8);
       in.need(3, f[6], "sub", false, 8);
       return in.need(4, f[6], "add", false, 8);
+    case 22: return checkFused(n, f, count, slotBytes, slotCount);
     default: return;
   }
 }

@@ -39,5 +39,7 @@ inline constexpr PlanOpLayout kPlanOps[] = {
     {"intBinary", "op,slot:a,slot:b,slot:out,n,aN,bN", "i32,i32,i32"},
     // out = add + (x - sub) * mul over the last axis (channels), in doubles: FusedBatchNorm's folded parameters
     {"batchNorm", "slot:x,slot:out,slot:mul,slot:sub,slot:add,rows,channels", "f32,f32,f64,f64,f64"},
+    // plan-fused.cc: a chain of elementwise ops over one element count (its input slots are in the program tail)
+    {"fused", "slot:out,n,inputs,steps,program...", "f32"},
 };
 inline constexpr int kPlanOpCount = sizeof(kPlanOps) / sizeof(kPlanOps[0]);

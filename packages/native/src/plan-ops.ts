@@ -31,6 +31,7 @@ export const PLAN_OPS = [
   { name: 'oneHot', fields: 'slot:indices,slot:out,n,depth,f:on,f:off,outType', types: 'i32,any' },
   { name: 'intBinary', fields: 'op,slot:a,slot:b,slot:out,n,aN,bN', types: 'i32,i32,i32' },
   { name: 'batchNorm', fields: 'slot:x,slot:out,slot:mul,slot:sub,slot:add,rows,channels', types: 'f32,f32,f64,f64,f64' },
+  { name: 'fused', fields: 'slot:out,n,inputs,steps,program...', types: 'f32' },
 ] as const;
 
 export type PlanOpName = (typeof PLAN_OPS)[number]['name'];

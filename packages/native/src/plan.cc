@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common.h"
+#include "plan-fused.h"
 #include "plan-layout.h"
 
 namespace {
@@ -194,6 +195,7 @@ void run(int code, const int32_t* f, int count, const Slots& s) {
       const double* r = reinterpret_cast<const double*>(s.at(f[4]));
       return batchNormApply(s.f(f[0]), s.f(f[1]), static_cast<size_t>(f[5]), static_cast<size_t>(f[6]), p, q, r);
     }
+    case 22: return runFused(f, s.ptr);
     default: throw std::invalid_argument("plan op code " + std::to_string(code) + " is unknown");
   }
 }
@@ -222,7 +224,7 @@ void checkAll(const int32_t* code, size_t codeLength, const Slots& s) {
                                     ", expected -1 or below " + std::to_string(slotCount));
       }
     }
-    checkPlanExtents(n, op, code + pc + 2, count, s.bytes);
+    checkPlanExtents(n, op, code + pc + 2, count, s.bytes, s.count);
     pc += 2 + static_cast<size_t>(count);
   }
 }

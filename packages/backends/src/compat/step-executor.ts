@@ -20,7 +20,15 @@ export interface PlanExecutor {
 /** Lowers a recorded step for one backend: an executor, or the one-line reason it cannot. */
 export type PlanLowering = (spec: PlanSpec) => PlanExecutor | string;
 
-const lowerings = new Map<string, PlanLowering>();
+// One registry per process, on the global symbol registry: the package's main entry (which registers the native
+// backend's lowering) and its `compat` entry (which @logitlab/train records steps through) are separate bundles, each
+// with its own copy of this module. A module-level Map made the native lowering invisible to compiled steps from the
+// built packages: every compiled native step fell back to the kernel loop there (tests, which run the sources, passed).
+const KEY = Symbol.for('@logitlab/backends/plan-lowerings');
+const lowerings = ((globalThis as unknown as Record<symbol, Map<string, PlanLowering> | undefined>)[KEY] ??= new Map<
+  string,
+  PlanLowering
+>());
 
 /** Registers the backend's lowering (again: replaces it). Plans recorded on that backend try it first. */
 export function registerPlanLowering(backendName: string, lower: PlanLowering): void {

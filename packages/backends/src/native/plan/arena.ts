@@ -32,7 +32,7 @@ export interface ArenaInput {
   permanent: number[];
 }
 
-/** Offsets for every arena root: permanent ones first, then first fit by lifetime. Returns each root's storage and the arena's size. */
+/** Offsets for every arena root: permanent ones first, then the rest greedy by size over their lifetimes. Returns each root's storage and the arena's size. */
 export function planArena(a: ArenaInput): { storage: Array<Storage | undefined>; bytes: number } {
   const storage: Array<Storage | undefined> = a.slots.map(() => undefined);
   for (const [root, index] of a.external) storage[root] = { buffer: 1 + index, offset: 0, bytes: slotBytes(a.slots[root]!) };
@@ -42,25 +42,32 @@ export function planArena(a: ArenaInput): { storage: Array<Storage | undefined>;
     top += aligned(Math.max(1, slotBytes(a.slots[root]!)));
   }
   const base = top;
-  const byDef = a.slots.map((_, s) => s).filter((s) => a.root[s] === s && storage[s] === undefined && (a.def[s] ?? -1) >= 0);
-  // oxlint-disable-next-line unicorn/no-array-sort -- sorts the fresh array filter made; toSorted is ES2023
-  byDef.sort((p, q) => a.def[p]! - a.def[q]! || p - q);
-  // live blocks, kept sorted by offset: a new value takes the lowest gap it fits
-  const live: Array<{ offset: number; size: number; until: number }> = [];
-  for (const s of byDef) {
-    const at = a.def[s]!;
-    // a block read by this instruction is still being read while it writes: free only strictly earlier ones
-    for (let i = live.length - 1; i >= 0; i--) if (live[i]!.until < at) live.splice(i, 1);
-    const size = aligned(Math.max(1, slotBytes(a.slots[s]!)));
+  const values = a.slots
+    .map((_, s) => s)
+    .filter((s) => a.root[s] === s && storage[s] === undefined && (a.def[s] ?? -1) >= 0)
+    .map((s) => {
+      const from = a.def[s]!;
+      return { s, from, until: Math.max(from, a.lastRead[s] ?? from), size: aligned(Math.max(1, slotBytes(a.slots[s]!))) };
+    });
+  // greedy by size (TFLite's arena planner): the largest values first, each at the lowest offset no value alive at the
+  // same time overlaps. First fit in definition order left gaps the big late values did not fit (a third over the
+  // live peak on the VAE step); a value read by an instruction is alive while it writes, so lifetimes are inclusive.
+  // oxlint-disable-next-line unicorn/no-array-sort -- sorts the fresh array map made; toSorted is ES2023
+  values.sort((p, q) => q.size - p.size || p.from - q.from || p.s - q.s);
+  const placed: Array<{ offset: number; size: number; from: number; until: number }> = [];
+  for (const v of values) {
+    const clashes = placed
+      .filter((o) => o.from <= v.until && v.from <= o.until)
+      // oxlint-disable-next-line unicorn/no-array-sort -- sorts the fresh array filter made
+      .sort((p, q) => p.offset - q.offset);
     let offset = base;
-    let index = 0;
-    for (; index < live.length; index++) {
-      if (live[index]!.offset - offset >= size) break;
-      offset = Math.max(offset, live[index]!.offset + live[index]!.size);
+    for (const o of clashes) {
+      if (o.offset - offset >= v.size) break;
+      offset = Math.max(offset, o.offset + o.size);
     }
-    live.splice(index, 0, { offset, size, until: Math.max(at, a.lastRead[s] ?? at) });
-    storage[s] = { buffer: 0, offset, bytes: slotBytes(a.slots[s]!) };
-    top = Math.max(top, offset + size);
+    placed.push({ offset, size: v.size, from: v.from, until: v.until });
+    storage[v.s] = { buffer: 0, offset, bytes: slotBytes(a.slots[v.s]!) };
+    top = Math.max(top, offset + v.size);
   }
   return { storage, bytes: top };
 }

@@ -9,12 +9,14 @@ import { PlanGuardError } from '../../compat/step-errors';
 import type { PlanSpec } from '../../compat/step-plan';
 import type { CpuLikeBackend, NativeAddon, NativeModule } from '../types';
 import { type Storage, planArena, slotBytes } from './arena';
+import { foldBias } from './fold-bias';
+import { fusedReads, fuseElementwise } from './fuse';
 import { type Instruction, type LowerContext, lowerings } from './lower';
 
 type Typed = Float32Array | Int32Array | Uint8Array;
 type External = { kind: 'input'; index: number } | { kind: 'tensor'; tensor: Tensor; written: boolean };
 // the ops whose output element i depends only on input elements i (or broadcast scalars): safe to write over an input
-const ELEMENTWISE = new Set(['binary', 'unary', 'grad', 'cast', 'logical', 'select', 'intBinary', 'copy']);
+const ELEMENTWISE = new Set(['binary', 'unary', 'grad', 'cast', 'logical', 'select', 'intBinary', 'copy', 'fused']);
 const view = (buffer: ArrayBuffer, offset: number, dtype: DataType, n: number): Typed =>
   dtype === 'float32'
     ? new Float32Array(buffer, offset, n)
@@ -22,13 +24,21 @@ const view = (buffer: ArrayBuffer, offset: number, dtype: DataType, n: number): 
       ? new Int32Array(buffer, offset, n)
       : new Uint8Array(buffer, offset, n);
 
+export interface NativePlanOptions {
+  /** Fuse chains of elementwise instructions into one (fuse.ts); default true. Off: for comparison. */
+  fuse?: boolean;
+  /** Fold bias adds into the matMul before them (fold-bias.ts); default true. Off: for comparison. */
+  foldBias?: boolean;
+}
+
 /** Lowers a recorded step to the addon's plan, or says in one line why the kernel-by-kernel replay keeps it. */
-export function nativePlanLowering(addon: NativeAddon, native: NativeModule): PlanLowering {
+export function nativePlanLowering(addon: NativeAddon, native: NativeModule, options: NativePlanOptions = {}): PlanLowering {
   const codes: LowerContext['codes'] = { ...native, GRAD: native.GRAD ?? {} };
   const table = lowerings(codes);
   const opCode = new Map<string, number>(addon.planLayout().map((l, i) => [l.name, i]));
   const slotFields = addon.planLayout().map((l) => l.fields.split(',').flatMap((f, i) => (f.startsWith('slot:') ? [i] : [])));
-  return (spec) => lowerPlan(spec, addon, { table, codes, opCode, slotFields });
+  const passes = { fuse: options.fuse ?? true, foldBias: options.foldBias ?? true };
+  return (spec) => lowerPlan(spec, addon, { table, codes, opCode, slotFields, passes });
 }
 
 function lowerPlan(
@@ -39,13 +49,20 @@ function lowerPlan(
     codes,
     opCode,
     slotFields,
-  }: { table: ReturnType<typeof lowerings>; codes: LowerContext['codes']; opCode: Map<string, number>; slotFields: number[][] },
+    passes,
+  }: {
+    table: ReturnType<typeof lowerings>;
+    codes: LowerContext['codes'];
+    opCode: Map<string, number>;
+    slotFields: number[][];
+    passes: Required<NativePlanOptions>;
+  },
 ): PlanExecutor | string {
   const { slots } = spec;
   const root = slots.map((_, i) => i);
-  const def = slots.map(() => -1);
-  const code: Instruction[] = [];
-  const reads: number[][] = [];
+  const recorded: Instruction[] = [];
+  const readsOf = new Map<Instruction, number[]>();
+  const outOf = new Map<Instruction, number>();
   for (const op of spec.ops) {
     const lower = table[op.kernelName];
     if (!lower) return `${op.kernelName} has no native plan instruction`;
@@ -62,12 +79,33 @@ function lowerPlan(
       root[out] = root[lowered.alias]!;
       continue;
     }
-    def[out] = code.length;
     const ops = slotFields[opCode.get(lowered.op) ?? -1];
     if (!ops) return `the addon has no plan op ${lowered.op}`;
-    reads.push(ops.map((k) => lowered.fields[k]!).filter((s) => s >= 0 && s !== out));
-    code.push(lowered);
+    readsOf.set(
+      lowered,
+      ops.map((k) => lowered.fields[k]!).filter((s) => s >= 0 && s !== out),
+    );
+    outOf.set(lowered, out);
+    recorded.push(lowered);
   }
+  const kept = new Set([...spec.outputs, ...spec.assigned.map((a) => a.slot)].map((s) => root[s]!));
+  const folded = passes.foldBias
+    ? foldBias({ code: recorded, reads: readsOf, outs: outOf, slots, root, kept, add: codes.BINARY.Add })
+    : { code: recorded, reads: readsOf, outs: outOf };
+  const code = passes.fuse
+    ? fuseElementwise({
+        code: folded.code,
+        reads: folded.code.map((i) => folded.reads.get(i)!),
+        outs: folded.code.map((i) => folded.outs.get(i)!),
+        slots,
+        root,
+        kept,
+        codes,
+      })
+    : folded.code;
+  const def = slots.map(() => -1);
+  const reads = code.map((i) => folded.reads.get(i) ?? fusedReads(i.fields));
+  code.forEach((i, at) => (def[folded.outs.get(i) ?? i.fields[0]!] = at));
   const n = code.length;
   const lastRead = slots.map(() => -1);
   reads.forEach((rs, i) => rs.forEach((s) => (lastRead[root[s]!] = i)));
