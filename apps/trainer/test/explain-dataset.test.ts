@@ -100,6 +100,70 @@ describe.skipIf(!built)('logitlab explain --dataset and merge (built CLI, child 
     expect(report.table['gradient'].pointingGame.n).toBe(30);
     expect(fs.readFileSync(at('report-full/report.md'), 'utf8')).toMatch(/## Findings/);
     expect(fs.existsSync(at('report-full/faithfulness.png'))).toBe(true);
+    // the best / worst images per method as heatmaps, from the candidates the batch files kept
+    for (const file of ['extremes-gradient.png', 'extremes-lrp-epsilonPlus.png']) {
+      expect(
+        fs
+          .readFileSync(at(`report-full/${file}`))
+          .subarray(1, 4)
+          .toString(),
+      ).toBe('PNG');
+      expect(fs.readFileSync(at('report-full/report.md'), 'utf8')).toContain(`](${file})`);
+    }
+    expect(report.extremes.rankedBy).toBe('pixelFlipping');
+    expect(report.extremes.best['gradient']).toHaveLength(3);
+    const batch = JSON.parse(fs.readFileSync(at('full/batches/batch-000000.json'), 'utf8'));
+    expect(batch.samples.some((s: { map?: unknown }) => 'map' in s)).toBe(false);
+    expect(Object.keys(batch.candidates.maps['gradient']).length).toBeLessThanOrEqual(6);
+  });
+
+  it('batch files from before candidates merge without heatmaps; resuming them, or a file missing a shown map, is a typed error', () => {
+    // an old run: no `candidates` in the manifest or the batch files
+    const old = at('old');
+    fs.cpSync(at('full'), old, { recursive: true });
+    const { candidates: _c, ...manifest } = JSON.parse(fs.readFileSync(path.join(old, 'manifest.json'), 'utf8'));
+    fs.writeFileSync(path.join(old, 'manifest.json'), JSON.stringify(manifest));
+    for (const name of fs.readdirSync(path.join(old, 'batches'))) {
+      const { candidates: _b, ...rest } = JSON.parse(fs.readFileSync(path.join(old, 'batches', name), 'utf8'));
+      fs.writeFileSync(path.join(old, 'batches', name), JSON.stringify(rest));
+    }
+    const merged = logitlab(['merge', old, '--out', at('report-old')]);
+    ok(merged);
+    expect(merged.stdout).toMatch(/merge: no heatmaps: the batch files were written before `explain --dataset` kept/);
+    const md = fs.readFileSync(at('report-old/report.md'), 'utf8');
+    expect(md).toMatch(/## Best and worst images per method \(by pixelFlipping\)/);
+    expect(md).toMatch(/\(no heatmaps: .*run it again into a new --out directory to get them\.\)/);
+    expect(fs.readdirSync(at('report-old')).filter((n) => n.startsWith('extremes-'))).toEqual([]);
+    // the same table, images and findings; only the run's description lacks the candidates
+    const full = JSON.parse(fs.readFileSync(at('report-full/report.json'), 'utf8'));
+    delete full.run.candidates;
+    expect(JSON.parse(fs.readFileSync(at('report-old/report.json'), 'utf8'))).toEqual(full);
+    const before = snapshot(old);
+    oneLineError(logitlab(explainArgs(old)), /ShardMismatchError: .* holds another run \(candidates: undefined vs /);
+    expect(snapshot(old)).toEqual(before);
+
+    // a batch file whose candidates lack the map of an image the report shows
+    const report = JSON.parse(fs.readFileSync(at('report-full/report.json'), 'utf8'));
+    const shown: number = report.extremes.best['lrp:epsilonPlus'][0].index;
+    const cut = at('cut-map');
+    fs.cpSync(at('full'), cut, { recursive: true });
+    const file = path.join(cut, `batches/batch-${String(Math.floor(shown / 5)).padStart(6, '0')}.json`);
+    const stored = JSON.parse(fs.readFileSync(file, 'utf8'));
+    delete stored.candidates.maps['lrp:epsilonPlus'][String(shown)];
+    fs.writeFileSync(file, JSON.stringify(stored));
+    oneLineError(
+      logitlab(['merge', cut, '--out', at('r-map')]),
+      new RegExp(
+        `CorruptBatchError: .*image ${shown} is among lrp:epsilonPlus's 3 best or worst by pixelFlipping, but the file keeps no map for it`,
+      ),
+    );
+    // and one with no candidates at all where the manifest promises them
+    delete stored.candidates;
+    fs.writeFileSync(file, JSON.stringify(stored));
+    oneLineError(
+      logitlab(['merge', cut, '--out', at('r-map')]),
+      /CorruptBatchError: .*is corrupted \(expected the maps of its best \/ worst images by pixelFlipping \("candidates"\), found none\)/,
+    );
   });
 
   it('the Job command as 3 processes with JOB_COMPLETION_INDEX gives the unsharded report bit for bit', { timeout: 600_000 }, async () => {

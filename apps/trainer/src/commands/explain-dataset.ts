@@ -5,6 +5,7 @@ import { manualSeed } from '@logitlab/layers';
 import { MissingMasksError, selectMetrics } from '@logitlab/metrics';
 import { setupBackend } from '../backend';
 import { normalised } from '../data';
+import { type CandidateSpec, EXTREMES_K, rankingMetric, withCandidates } from '../dataset-run/candidates';
 import { loadSplit, type Split } from '../dataset-run/data';
 import { datasetProgress } from '../dataset-run/progress';
 import { datasetThroughput, formatThroughput } from '../dataset-run/throughput';
@@ -67,6 +68,10 @@ export async function explainDatasetCommand(o: ExplainDatasetFlags): Promise<voi
   const range: [number, number] = [(0 - MNIST_MEAN) / MNIST_STD, (1 - MNIST_MEAN) / MNIST_STD];
   const methods = specs.map((s) => withKindOptions(s, kind, range));
   const batches = Math.ceil(set.count / o.batchSize);
+  const ranked = rankingMetric(metrics);
+  const candidates: CandidateSpec | null = ranked
+    ? { rankedBy: ranked.name, higherIsBetter: ranked.higherIsBetter, k: EXTREMES_K, shape: [set.height, set.width] }
+    : null;
   const manifest: DatasetManifest = {
     format: 'logitlab-explain-dataset/1',
     modelHash: sha256(checkpoint),
@@ -80,6 +85,7 @@ export async function explainDatasetCommand(o: ExplainDatasetFlags): Promise<voi
     masks: o.masks === 'strokes',
     methods: methods.map(methodLabel),
     metrics,
+    candidates,
     shard,
     batches: shardBatches(batches, shard),
   };
@@ -107,6 +113,8 @@ export async function explainDatasetCommand(o: ExplainDatasetFlags): Promise<voi
     );
     const masks = o.masks === 'strokes' ? Float32Array.from(set.images, (v) => (v > 0.5 ? 1 : 0)) : undefined;
     const todoSet = new Set(todo);
+    const d = set.height * set.width;
+    const pixels = (i: number) => set.images.slice(i * d, (i + 1) * d);
     const progress = datasetProgress(`[explain ${shard.index}/${shard.count}]`);
     const summary = await explainDataset(model, loader, {
       methods,
@@ -114,7 +122,9 @@ export async function explainDatasetCommand(o: ExplainDatasetFlags): Promise<voi
       ...(masks ? { masks } : {}),
       seed: config.seed,
       selectBatch: (b) => todoSet.has(b),
-      sink: (result) => writeBatch(out, result),
+      // maps stay in memory for one batch; the file keeps only the best / worst candidates'
+      keepMaps: candidates !== null,
+      sink: (result) => writeBatch(out, candidates ? withCandidates(result, candidates, pixels) : result),
       onProgress: (p) => progress.update(p),
     });
     progress.end();
