@@ -39,9 +39,26 @@ function logitlab(args: string[], env: NodeJS.ProcessEnv = {}) {
   return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 }
 
-function logitlabAsync(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; done: Promise<number | null> } {
-  const child = spawn(process.execPath, [cli, ...args], { cwd: tmp, env: childEnv(env), stdio: 'ignore' });
-  return { child, done: new Promise((resolve) => child.on('exit', (code) => resolve(code))) };
+function logitlabAsync(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): { child: ChildProcess; done: Promise<number | null>; stderr: () => string } {
+  const child = spawn(process.execPath, [cli, ...args], { cwd: tmp, env: childEnv(env), stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  // 'close' waits for stderr to drain, where 'exit' may come before its last line
+  return { child, done: new Promise((resolve) => child.on('close', (code) => resolve(code))), stderr: () => stderr };
+}
+
+/** Waits until `out` holds a committed batch file (or the child has exited). */
+async function firstCommittedBatch(out: string, child: ChildProcess): Promise<void> {
+  while (
+    !fs.existsSync(path.join(out, 'batches')) ||
+    fs.readdirSync(path.join(out, 'batches')).filter((n) => n.endsWith('.json') && !n.startsWith('.')).length === 0
+  ) {
+    if (child.exitCode !== null) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 function ok(r: ReturnType<typeof logitlab>): void {
@@ -179,13 +196,7 @@ describe.skipIf(!built)('logitlab explain --dataset and merge (built CLI, child 
     const out = at('killed');
     const { child, done } = logitlabAsync(explainArgs(out));
     // kill as soon as the first batch is committed (or whenever the process gets there on a busy machine)
-    while (
-      !fs.existsSync(path.join(out, 'batches')) ||
-      fs.readdirSync(path.join(out, 'batches')).filter((n) => n.endsWith('.json') && !n.startsWith('.')).length === 0
-    ) {
-      if (child.exitCode !== null) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await firstCommittedBatch(out, child);
     child.kill('SIGKILL');
     await done;
     const finished = fs.readdirSync(path.join(out, 'batches')).filter((n) => !n.startsWith('.'));
@@ -198,6 +209,39 @@ describe.skipIf(!built)('logitlab explain --dataset and merge (built CLI, child 
     ok(logitlab(['merge', out, '--out', at('report-killed')]));
     expect(snapshot(at('report-killed'))).toEqual(snapshot(at('report-full')));
   });
+
+  it(
+    'SIGTERM (what Kubernetes sends before SIGKILL) stops the run between two committed batches: exit 143, one line, and a rerun resumes to identical results',
+    { timeout: 600_000 },
+    async () => {
+      const out = at('terminated');
+      const { child, done, stderr } = logitlabAsync(explainArgs(out));
+      await firstCommittedBatch(out, child);
+      expect(child.exitCode, 'the run finished before the first batch was seen').toBeNull();
+      child.kill('SIGTERM');
+      expect(await done, stderr()).toBe(143);
+      const lines = stderr().trim().split('\n');
+      expect(lines, stderr()).toHaveLength(1);
+      const said =
+        /^logitlab: explain --dataset: interrupted \(SIGTERM\); (\d) of 6 batches of shard 0\/1 are committed in .*terminated and any batch in progress was dropped; run the same command again to continue$/.exec(
+          lines[0]!,
+        );
+      expect(said, lines[0]).not.toBeNull();
+      // whole batch files only: no temp file of a half-written one
+      const names = fs.readdirSync(path.join(out, 'batches'));
+      expect(
+        names.every((n) => /^batch-\d{6}\.json$/.test(n)),
+        names.join(', '),
+      ).toBe(true);
+      expect(names).toHaveLength(Number(said![1]));
+      expect(names.length).toBeGreaterThan(0);
+      expect(names.length).toBeLessThan(6);
+      const resumed = logitlab(explainArgs(out));
+      ok(resumed);
+      expect(resumed.stdout).toMatch(new RegExp(`${names.length} already done`));
+      expect(snapshot(path.join(out, 'batches'))).toEqual(snapshot(at('full/batches')));
+    },
+  );
 
   it('bad input: typed one-line errors that change no finished result', { timeout: 600_000 }, () => {
     const before = snapshot(at('full'));

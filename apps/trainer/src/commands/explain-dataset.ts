@@ -12,6 +12,7 @@ import { datasetThroughput, formatThroughput } from '../dataset-run/throughput';
 import { resolveShard, type Shard, shardBatches } from '../dataset-run/shard';
 import { type DatasetManifest, finishedBatches, openShardDir, sha256, writeBatch } from '../dataset-run/store';
 import { UsageError } from '../errors';
+import { InterruptedError, interruptibly } from '../interrupt';
 import type { BackendChoice, DataSpec } from '../options';
 import { buildModel } from '../recipes';
 import { loadWeights, readTrainRun } from './train';
@@ -116,18 +117,37 @@ export async function explainDatasetCommand(o: ExplainDatasetFlags): Promise<voi
     const d = set.height * set.width;
     const pixels = (i: number) => set.images.slice(i * d, (i + 1) * d);
     const progress = datasetProgress(`[explain ${shard.index}/${shard.count}]`);
-    const summary = await explainDataset(model, loader, {
-      methods,
-      metrics,
-      ...(masks ? { masks } : {}),
-      seed: config.seed,
-      selectBatch: (b) => todoSet.has(b),
-      // maps stay in memory for one batch; the file keeps only the best / worst candidates'
-      keepMaps: candidates !== null,
-      sink: (result) => writeBatch(out, candidates ? withCandidates(result, candidates, pixels) : result),
-      onProgress: (p) => progress.update(p),
-    });
-    progress.end();
+    let committed = done.size;
+    let summary: Awaited<ReturnType<typeof explainDataset>>;
+    try {
+      // SIGTERM / SIGINT stop the run between two metrics: the batch in progress is dropped before
+      // its file is written, so the directory holds only whole batches and a rerun resumes it
+      summary = await interruptibly((signal) =>
+        explainDataset(model, loader, {
+          methods,
+          metrics,
+          ...(masks ? { masks } : {}),
+          seed: config.seed,
+          selectBatch: (b) => todoSet.has(b),
+          // maps stay in memory for one batch; the file keeps only the best / worst candidates'
+          keepMaps: candidates !== null,
+          sink: (result) => {
+            writeBatch(out, candidates ? withCandidates(result, candidates, pixels) : result);
+            committed++;
+          },
+          onProgress: (p) => progress.update(p),
+          signal,
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof InterruptedError)) throw err;
+      throw new InterruptedError(
+        err.signal,
+        `explain --dataset: interrupted (${err.signal}); ${committed} of ${manifest.batches.length} batches of shard ${shard.index}/${shard.count} are committed in ${out} and any batch in progress was dropped; run the same command again to continue`,
+      );
+    } finally {
+      progress.end();
+    }
     const rate = summary.images / summary.seconds;
     log(
       `explain --dataset: ${summary.images} images in ${summary.seconds.toFixed(1)} s on ${backend.name}: ` +
