@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import * as api from './index';
 
 // Every error class the package exports, found from the exports so a new one cannot be forgotten.
-const errorClasses = Object.entries(api).filter(
-  (entry): entry is [string, new (message: string) => Error] => typeof entry[1] === 'function' && entry[1].prototype instanceof Error,
+type ErrorClass = new (message: string) => Error;
+const errorClasses = (Object.entries(api) as [string, unknown][]).filter(
+  (entry): entry is [string, ErrorClass] => typeof entry[1] === 'function' && entry[1].prototype instanceof Error,
 );
 
 describe('exported error classes', () => {
