@@ -1,5 +1,5 @@
 import { MetricAbortedError, MetricInputError } from './errors';
-import { checkFinite, checkPositiveInt, minMax, type Numeric, values } from './input';
+import { checkFinite, checkPositiveInt, minMax, type Numeric, type ScoreFn, values } from './input';
 import { Rng } from '@logitlab/core';
 import { scoreCopies } from './families/copies';
 import { scoreAll } from './families/maps';
@@ -47,8 +47,7 @@ export function conservationError(relevance: Numeric, outputs: Numeric): Conserv
   return { perImage, maxRelError: max, meanRelError: sum / n };
 }
 
-/** The model under test: scores `count` images laid out row-major in `batch`, one number per image. */
-export type ScoreFn = (batch: Float32Array, count: number) => Float32Array | ArrayLike<number> | Promise<Float32Array | ArrayLike<number>>;
+export type { ScoreFn };
 
 export interface PixelFlippingOptions {
   /** Number of images in `images` (row-major [count, pixels...]). */

@@ -68,7 +68,7 @@ describe('best / worst candidates', () => {
     expect(Object.keys(stored.candidates.maps.a!)).toEqual(['5', '7']);
     // b ranks -v: best is image 7 (-(-1)), worst image 5; JSON objects list integer keys in ascending order
     expect(Object.keys(stored.candidates.maps.b!)).toEqual(['5', '7']);
-    expect(Object.keys(stored.candidates.images).sort()).toEqual(['5', '7']);
+    expect(Object.keys(stored.candidates.images)).toEqual(['5', '7']);
     expect(Array.from(decodeFloats(stored.candidates.maps.a!['5'], 4)!)).toEqual([5, 2, -1, 0.5]);
     expect(Array.from(decodeFloats(stored.candidates.images['7'], 4)!)).toEqual([7, 7, 7, 7]);
     // what the file holds is JSON: the same after a round trip

@@ -131,6 +131,8 @@ export function readBatch(dir: string, batch: number, m: DatasetManifest): Store
   return r;
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 /** The candidates a manifest promises: per method, at most 2k images of this batch, each with its map and image. */
 function checkCandidates(
   c: BatchCandidates | undefined,
@@ -140,7 +142,6 @@ function checkCandidates(
   count: number,
   file: string,
 ): void {
-  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   if (!isObject(c) || !isObject(c.images) || !isObject(c.maps))
     throw new CorruptBatchError(file, `expected the maps of its best / worst images by ${spec.rankedBy} ("candidates"), found none`);
   const d = spec.shape[0] * spec.shape[1];
