@@ -2,7 +2,7 @@ import { CommanderError } from 'commander';
 import { oneLine } from './errors';
 import { buildProgram } from './program';
 import { actions } from './actions';
-import { interruptMessage, restoreTerminal } from './interrupt';
+import { interruptMessage, requestStop, restoreTerminal } from './interrupt';
 import { describeFailure } from './failure';
 
 /**
@@ -26,8 +26,10 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') fail(err);
 });
 // Ctrl-C mid progress bar: give the terminal back its cursor and line wrap, and say how to continue.
+// A command running `interruptibly` (explain --dataset) is told to stop instead, and exits by itself.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
+    if (requestStop(signal)) return;
     restoreTerminal();
     process.stderr.write(`\n${interruptMessage(process.argv.slice(2), signal)}\n`);
     process.exit(signal === 'SIGINT' ? 130 : 143);

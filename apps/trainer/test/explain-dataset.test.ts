@@ -39,9 +39,26 @@ function logitlab(args: string[], env: NodeJS.ProcessEnv = {}) {
   return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 }
 
-function logitlabAsync(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; done: Promise<number | null> } {
-  const child = spawn(process.execPath, [cli, ...args], { cwd: tmp, env: childEnv(env), stdio: 'ignore' });
-  return { child, done: new Promise((resolve) => child.on('exit', (code) => resolve(code))) };
+function logitlabAsync(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): { child: ChildProcess; done: Promise<number | null>; stderr: () => string } {
+  const child = spawn(process.execPath, [cli, ...args], { cwd: tmp, env: childEnv(env), stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  // 'close' waits for stderr to drain, where 'exit' may come before its last line
+  return { child, done: new Promise((resolve) => child.on('close', (code) => resolve(code))), stderr: () => stderr };
+}
+
+/** Waits until `out` holds a committed batch file (or the child has exited). */
+async function firstCommittedBatch(out: string, child: ChildProcess): Promise<void> {
+  while (
+    !fs.existsSync(path.join(out, 'batches')) ||
+    fs.readdirSync(path.join(out, 'batches')).filter((n) => n.endsWith('.json') && !n.startsWith('.')).length === 0
+  ) {
+    if (child.exitCode !== null) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 function ok(r: ReturnType<typeof logitlab>): void {
@@ -100,6 +117,70 @@ describe.skipIf(!built)('logitlab explain --dataset and merge (built CLI, child 
     expect(report.table['gradient'].pointingGame.n).toBe(30);
     expect(fs.readFileSync(at('report-full/report.md'), 'utf8')).toMatch(/## Findings/);
     expect(fs.existsSync(at('report-full/faithfulness.png'))).toBe(true);
+    // the best / worst images per method as heatmaps, from the candidates the batch files kept
+    for (const file of ['extremes-gradient.png', 'extremes-lrp-epsilonPlus.png']) {
+      expect(
+        fs
+          .readFileSync(at(`report-full/${file}`))
+          .subarray(1, 4)
+          .toString(),
+      ).toBe('PNG');
+      expect(fs.readFileSync(at('report-full/report.md'), 'utf8')).toContain(`](${file})`);
+    }
+    expect(report.extremes.rankedBy).toBe('pixelFlipping');
+    expect(report.extremes.best['gradient']).toHaveLength(3);
+    const batch = JSON.parse(fs.readFileSync(at('full/batches/batch-000000.json'), 'utf8'));
+    expect(batch.samples.some((s: { map?: unknown }) => 'map' in s)).toBe(false);
+    expect(Object.keys(batch.candidates.maps['gradient']).length).toBeLessThanOrEqual(6);
+  });
+
+  it('batch files from before candidates merge without heatmaps; resuming them, or a file missing a shown map, is a typed error', () => {
+    // an old run: no `candidates` in the manifest or the batch files
+    const old = at('old');
+    fs.cpSync(at('full'), old, { recursive: true });
+    const { candidates: _c, ...manifest } = JSON.parse(fs.readFileSync(path.join(old, 'manifest.json'), 'utf8'));
+    fs.writeFileSync(path.join(old, 'manifest.json'), JSON.stringify(manifest));
+    for (const name of fs.readdirSync(path.join(old, 'batches'))) {
+      const { candidates: _b, ...rest } = JSON.parse(fs.readFileSync(path.join(old, 'batches', name), 'utf8'));
+      fs.writeFileSync(path.join(old, 'batches', name), JSON.stringify(rest));
+    }
+    const merged = logitlab(['merge', old, '--out', at('report-old')]);
+    ok(merged);
+    expect(merged.stdout).toMatch(/merge: no heatmaps: the batch files were written before `explain --dataset` kept/);
+    const md = fs.readFileSync(at('report-old/report.md'), 'utf8');
+    expect(md).toMatch(/## Best and worst images per method \(by pixelFlipping\)/);
+    expect(md).toMatch(/\(no heatmaps: .*run it again into a new --out directory to get them\.\)/);
+    expect(fs.readdirSync(at('report-old')).filter((n) => n.startsWith('extremes-'))).toEqual([]);
+    // the same table, images and findings; only the run's description lacks the candidates
+    const full = JSON.parse(fs.readFileSync(at('report-full/report.json'), 'utf8'));
+    delete full.run.candidates;
+    expect(JSON.parse(fs.readFileSync(at('report-old/report.json'), 'utf8'))).toEqual(full);
+    const before = snapshot(old);
+    oneLineError(logitlab(explainArgs(old)), /ShardMismatchError: .* holds another run \(candidates: undefined vs /);
+    expect(snapshot(old)).toEqual(before);
+
+    // a batch file whose candidates lack the map of an image the report shows
+    const report = JSON.parse(fs.readFileSync(at('report-full/report.json'), 'utf8'));
+    const shown: number = report.extremes.best['lrp:epsilonPlus'][0].index;
+    const cut = at('cut-map');
+    fs.cpSync(at('full'), cut, { recursive: true });
+    const file = path.join(cut, `batches/batch-${String(Math.floor(shown / 5)).padStart(6, '0')}.json`);
+    const stored = JSON.parse(fs.readFileSync(file, 'utf8'));
+    delete stored.candidates.maps['lrp:epsilonPlus'][String(shown)];
+    fs.writeFileSync(file, JSON.stringify(stored));
+    oneLineError(
+      logitlab(['merge', cut, '--out', at('r-map')]),
+      new RegExp(
+        `CorruptBatchError: .*image ${shown} is among lrp:epsilonPlus's 3 best or worst by pixelFlipping, but the file keeps no map for it`,
+      ),
+    );
+    // and one with no candidates at all where the manifest promises them
+    delete stored.candidates;
+    fs.writeFileSync(file, JSON.stringify(stored));
+    oneLineError(
+      logitlab(['merge', cut, '--out', at('r-map')]),
+      /CorruptBatchError: .*is corrupted \(expected the maps of its best \/ worst images by pixelFlipping \("candidates"\), found none\)/,
+    );
   });
 
   it('the Job command as 3 processes with JOB_COMPLETION_INDEX gives the unsharded report bit for bit', { timeout: 600_000 }, async () => {
@@ -115,13 +196,7 @@ describe.skipIf(!built)('logitlab explain --dataset and merge (built CLI, child 
     const out = at('killed');
     const { child, done } = logitlabAsync(explainArgs(out));
     // kill as soon as the first batch is committed (or whenever the process gets there on a busy machine)
-    while (
-      !fs.existsSync(path.join(out, 'batches')) ||
-      fs.readdirSync(path.join(out, 'batches')).filter((n) => n.endsWith('.json') && !n.startsWith('.')).length === 0
-    ) {
-      if (child.exitCode !== null) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await firstCommittedBatch(out, child);
     child.kill('SIGKILL');
     await done;
     const finished = fs.readdirSync(path.join(out, 'batches')).filter((n) => !n.startsWith('.'));
@@ -134,6 +209,43 @@ describe.skipIf(!built)('logitlab explain --dataset and merge (built CLI, child 
     ok(logitlab(['merge', out, '--out', at('report-killed')]));
     expect(snapshot(at('report-killed'))).toEqual(snapshot(at('report-full')));
   });
+
+  it(
+    'SIGTERM (what Kubernetes sends before SIGKILL) stops the run between two committed batches: exit 143, one line, and a rerun resumes to identical results',
+    { timeout: 600_000 },
+    async () => {
+      const out = at('terminated');
+      const { child, done, stderr } = logitlabAsync(explainArgs(out));
+      await firstCommittedBatch(out, child);
+      expect(child.exitCode, 'the run finished before the first batch was seen').toBeNull();
+      child.kill('SIGTERM');
+      expect(await done, stderr()).toBe(143);
+      // the progress lines (stderr, one per 10%), then one line saying what happened
+      const lines = stderr()
+        .trim()
+        .split('\n')
+        .filter((l) => !l.startsWith('[explain '));
+      expect(lines, stderr()).toHaveLength(1);
+      const said =
+        /^logitlab: explain --dataset: interrupted \(SIGTERM\); (\d) of 6 batches of shard 0\/1 are committed in .*terminated and any batch in progress was dropped; run the same command again to continue$/.exec(
+          lines[0]!,
+        );
+      expect(said, lines[0]).not.toBeNull();
+      // whole batch files only: no temp file of a half-written one
+      const names = fs.readdirSync(path.join(out, 'batches'));
+      expect(
+        names.every((n) => /^batch-\d{6}\.json$/.test(n)),
+        names.join(', '),
+      ).toBe(true);
+      expect(names).toHaveLength(Number(said![1]));
+      expect(names.length).toBeGreaterThan(0);
+      expect(names.length).toBeLessThan(6);
+      const resumed = logitlab(explainArgs(out));
+      ok(resumed);
+      expect(resumed.stdout).toMatch(new RegExp(`${names.length} already done`));
+      expect(snapshot(path.join(out, 'batches'))).toEqual(snapshot(at('full/batches')));
+    },
+  );
 
   it('bad input: typed one-line errors that change no finished result', { timeout: 600_000 }, () => {
     const before = snapshot(at('full'));

@@ -11,3 +11,19 @@ export function throwIfAborted(signal: AbortSignal | undefined, where: string): 
       cause: signal.reason,
     });
 }
+
+// setImmediate where there is one (Node: no 1 ms clamp, so dozens of points per batch cost nothing measurable)
+const nextTask = (): Promise<void> =>
+  new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
+
+/**
+ * A point where a long synchronous-compute loop (explainDataset's batches, methods and metrics) may be
+ * stopped: it lets the event loop run once, since a Node process's signal handlers (and a page's
+ * cancel button) run only between tasks and the loop is otherwise one chain of microtasks that never
+ * gives them the chance, then throws the signal's reason if it was aborted. No-op without a signal.
+ */
+export async function abortPoint(signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return;
+  await nextTask();
+  signal.throwIfAborted();
+}

@@ -102,6 +102,33 @@ describe('pixelFlipping and AbortSignal', () => {
   });
 });
 
+describe('pixelFlipping with stacked steps (copiesPerCall) names the step of a NaN and of an abort', () => {
+  // f gets 2 steps of 2 images per call: images 0..3 are steps 2c and 2c + 1
+  it('a NaN in the second call, second step of it: image 1 at step 3', async () => {
+    let calls = 0;
+    const f: ScoreFn = (batch, count) => {
+      const out = sum(batch, count) as Float32Array;
+      if (++calls === 2) out[3] = NaN;
+      return out;
+    };
+    await expect(pixelFlipping(f, images, { ...base, copiesPerCall: 2 })).rejects.toThrow(/returned NaN for image 1 at step 3/);
+  });
+
+  it('an abort during the first call stops before the second, at step 2', async () => {
+    const controller = new AbortController();
+    let calls = 0;
+    const f: ScoreFn = (batch, count) => {
+      calls++;
+      controller.abort(new Error('enough'));
+      return sum(batch, count);
+    };
+    await expect(pixelFlipping(f, images, { ...base, copiesPerCall: 2, signal: controller.signal })).rejects.toThrow(
+      /aborted at step 2 of 3: enough/,
+    );
+    expect(calls).toBe(1);
+  });
+});
+
 describe('ground-truth metrics on non-finite relevance', () => {
   const masks = Float32Array.from({ length: 18 }, (_, i) => (i % 3 === 0 ? 1 : 0));
 

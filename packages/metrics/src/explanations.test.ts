@@ -75,6 +75,36 @@ describe('pixelFlipping / AOPC', () => {
     expect(r.aopc).toBeCloseTo(4.625, 12);
   });
 
+  it('copiesPerCall stacks whole steps in one call, each image scored as alone, with the same numbers', async () => {
+    // the linear model scores image j of a stacked call on its own, as a model scoring targets[j mod count] does
+    const opts = { count: 2, relevance, steps: 3, pixelsPerStep: 1, range: [0, 1] as [number, number], seed: 5 };
+    const one: number[] = [];
+    const reference = await pixelFlipping(linear(one), images, opts);
+    expect(one).toEqual([2, 2, 2, 2]);
+    for (const [perCall, calls] of [
+      [2, [4, 4]],
+      [3, [6, 2]],
+      [100, [8]],
+    ] as const) {
+      const stacked: number[] = [];
+      const r = await pixelFlipping(linear(stacked), images, { ...opts, copiesPerCall: perCall });
+      expect(stacked, `x${perCall}`).toEqual(calls);
+      expect(Array.from(r.scores), `x${perCall}`).toEqual(Array.from(reference.scores));
+      expect(Array.from(r.curve), `x${perCall}`).toEqual(Array.from(reference.curve));
+      expect(r.aopc, `x${perCall}`).toBe(reference.aopc);
+    }
+  });
+
+  it('copiesPerCall: a bad value, or together with a batchSize that splits a step, is a typed error', async () => {
+    for (const bad of [0, 1.5, -1])
+      await expect(pixelFlipping(linear([]), images, { count: 2, relevance, steps: 1, copiesPerCall: bad })).rejects.toThrow(
+        new RegExp(`copiesPerCall must be a positive integer; got ${bad}`),
+      );
+    await expect(pixelFlipping(linear([]), images, { count: 2, relevance, steps: 1, copiesPerCall: 2, batchSize: 1 })).rejects.toThrow(
+      /copiesPerCall = 2 stacks whole steps, and batchSize = 1 splits a step of 2 images; give one of them/,
+    );
+  });
+
   it('uniform noise is seeded, in range, and the same for every order', async () => {
     const opts = { count: 2, steps: 4, pixelsPerStep: 1, range: [0, 1] as [number, number], seed: 7 };
     const byRelevance = await pixelFlipping(linear([]), images, { ...opts, relevance });

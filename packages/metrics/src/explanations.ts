@@ -1,6 +1,8 @@
 import { MetricAbortedError, MetricInputError } from './errors';
-import { checkFinite, checkPositiveInt, minMax, type Numeric, values } from './input';
+import { checkFinite, checkPositiveInt, minMax, type Numeric, type ScoreFn, values } from './input';
 import { Rng } from '@logitlab/core';
+import { scoreCopies } from './families/copies';
+import { scoreAll } from './families/maps';
 
 export interface ConservationEntry {
   /** Sum of the image's relevance. */
@@ -45,8 +47,7 @@ export function conservationError(relevance: Numeric, outputs: Numeric): Conserv
   return { perImage, maxRelError: max, meanRelError: sum / n };
 }
 
-/** The model under test: scores `count` images laid out row-major in `batch`, one number per image. */
-export type ScoreFn = (batch: Float32Array, count: number) => Float32Array | ArrayLike<number> | Promise<Float32Array | ArrayLike<number>>;
+export type { ScoreFn };
 
 export interface PixelFlippingOptions {
   /** Number of images in `images` (row-major [count, pixels...]). */
@@ -67,6 +68,12 @@ export interface PixelFlippingOptions {
   seed?: number;
   /** Score at most this many images per call to `f`. Default: all images of a step in one call. */
   batchSize?: number;
+  /**
+   * Steps scored per call of f (default 1), when a step's images go in one call (no `batchSize` below
+   * `count`); above 1, f gets n * count images, step after step, and must score image j for the class
+   * of image j mod count.
+   */
+  copiesPerCall?: number;
   /** Checked before every call to `f`: abort rejects with MetricAbortedError. */
   signal?: AbortSignal;
 }
@@ -127,7 +134,8 @@ export interface PixelFlippingResult {
  *
  * The noise for every (image, pixel) is drawn once from `seed`, before any ordering, so two
  * explanation methods evaluated with the same seed differ only in the ORDER they perturb pixels
- * in, not in the noise they happen to draw. `f` gets all images of one step in one call.
+ * in, not in the noise they happen to draw. `f` gets all images of one step in one call (`batchSize`
+ * splits it, `copiesPerCall` stacks several steps in one call).
  */
 export async function pixelFlipping(f: ScoreFn, images: Numeric, options: PixelFlippingOptions): Promise<PixelFlippingResult> {
   checkOptions(options);
@@ -154,33 +162,65 @@ export async function pixelFlipping(f: ScoreFn, images: Numeric, options: PixelF
 
   const batchSize = options.batchSize ?? count;
   checkPositiveInt(batchSize, 'batchSize');
+  const perCall = options.copiesPerCall ?? 1;
+  checkPositiveInt(perCall, 'copiesPerCall');
+  if (perCall > 1 && batchSize < count)
+    throw new MetricInputError(
+      `copiesPerCall = ${perCall} stacks whole steps, and batchSize = ${batchSize} splits a step of ${count} images; give one of them`,
+    );
   const { signal } = options;
   const current = Float32Array.from(x);
-  const scores = new Float32Array(count * (steps + 1));
-  for (let k = 0; k <= steps; k++) {
-    if (k > 0) {
-      for (let i = 0; i < count; i++) {
-        const ord = orders[i] as Int32Array;
-        for (let j = (k - 1) * pixelsPerStep; j < k * pixelsPerStep; j++) {
-          const at = i * d + (ord[j] as number);
-          current[at] = replacement[at] as number;
-        }
+  // step k's perturbation builds on step k - 1's, so the copies are filled in order
+  const perturb = (k: number): void => {
+    for (let i = 0; i < count; i++) {
+      const ord = orders[i] as Int32Array;
+      for (let j = (k - 1) * pixelsPerStep; j < k * pixelsPerStep; j++) {
+        const at = i * d + (ord[j] as number);
+        current[at] = replacement[at] as number;
       }
     }
+  };
+  const scores = new Float32Array(count * (steps + 1));
+  let filled = 0;
+  const keep = (k: number, start: number, out: ArrayLike<number>, from: number, n: number): void => {
+    for (let i = 0; i < n; i++) {
+      const v = out[from + i] as number;
+      // a NaN score turns AOPC into NaN; say which image and step produced it
+      if (!Number.isFinite(v))
+        throw new MetricInputError(`the score function returned ${v} for image ${start + i} at step ${k}; expected finite scores`);
+      scores[(start + i) * (steps + 1) + k] = v;
+    }
+  };
+  if (batchSize >= count) {
+    // whole steps, perCall of them per call: the faithfulness metrics' stacked copies
+    await scoreCopies(
+      async (batch, n) => {
+        const first = filled - n / count;
+        throwIfAborted(signal, first, steps);
+        const out = await f(batch, n);
+        // scoreCopies checks the length; a wrong one is reported there
+        if (out?.length === n) for (let c = 0; c < n / count; c++) keep(first + c, 0, out, c * count, count);
+        return out;
+      },
+      steps + 1,
+      count,
+      d,
+      perCall,
+      (k, out) => {
+        if (k > 0) perturb(k);
+        out.set(current);
+        filled = k + 1;
+      },
+    );
+    return summarise(scores, count, steps);
+  }
+  for (let k = 0; k <= steps; k++) {
+    if (k > 0) perturb(k);
     for (let start = 0; start < count; start += batchSize) {
       const n = Math.min(batchSize, count - start);
       throwIfAborted(signal, k, steps);
-      const out = await f(current.subarray(start * d, (start + n) * d), n);
-      if (!out || out.length !== n) {
-        throw new MetricInputError(`the score function returned ${out?.length} values for ${n} images; expected one score per image`);
-      }
-      for (let i = 0; i < n; i++) {
-        const v = out[i] as number;
-        // a NaN score turns AOPC into NaN; say which image and step produced it
-        if (!Number.isFinite(v))
-          throw new MetricInputError(`the score function returned ${v} for image ${start + i} at step ${k}; expected finite scores`);
-        scores[(start + i) * (steps + 1) + k] = v;
-      }
+      const out = await scoreAll(f, current.subarray(start * d, (start + n) * d), n);
+      keep(k, start, out, 0, n);
     }
   }
   return summarise(scores, count, steps);

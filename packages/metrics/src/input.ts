@@ -108,3 +108,7 @@ export function minMax(x: ArrayLike<number>): [number, number] {
   }
   return [lo, hi];
 }
+
+/** The model under test: scores `count` images laid out row-major in `batch`, one number per image. */
+// here, not in explanations.ts, which uses the faithfulness families' copies: they import it too
+export type ScoreFn = (batch: Float32Array, count: number) => Float32Array | ArrayLike<number> | Promise<Float32Array | ArrayLike<number>>;

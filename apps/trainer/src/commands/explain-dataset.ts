@@ -5,12 +5,14 @@ import { manualSeed } from '@logitlab/layers';
 import { MissingMasksError, selectMetrics } from '@logitlab/metrics';
 import { setupBackend } from '../backend';
 import { normalised } from '../data';
+import { type CandidateSpec, EXTREMES_K, rankingMetric, withCandidates } from '../dataset-run/candidates';
 import { loadSplit, type Split } from '../dataset-run/data';
 import { datasetProgress } from '../dataset-run/progress';
 import { datasetThroughput, formatThroughput } from '../dataset-run/throughput';
 import { resolveShard, type Shard, shardBatches } from '../dataset-run/shard';
 import { type DatasetManifest, finishedBatches, openShardDir, sha256, writeBatch } from '../dataset-run/store';
 import { UsageError } from '../errors';
+import { InterruptedError, interruptibly } from '../interrupt';
 import type { BackendChoice, DataSpec } from '../options';
 import { buildModel } from '../recipes';
 import { loadWeights, readTrainRun } from './train';
@@ -67,6 +69,10 @@ export async function explainDatasetCommand(o: ExplainDatasetFlags): Promise<voi
   const range: [number, number] = [(0 - MNIST_MEAN) / MNIST_STD, (1 - MNIST_MEAN) / MNIST_STD];
   const methods = specs.map((s) => withKindOptions(s, kind, range));
   const batches = Math.ceil(set.count / o.batchSize);
+  const ranked = rankingMetric(metrics);
+  const candidates: CandidateSpec | null = ranked
+    ? { rankedBy: ranked.name, higherIsBetter: ranked.higherIsBetter, k: EXTREMES_K, shape: [set.height, set.width] }
+    : null;
   const manifest: DatasetManifest = {
     format: 'logitlab-explain-dataset/1',
     modelHash: sha256(checkpoint),
@@ -80,6 +86,7 @@ export async function explainDatasetCommand(o: ExplainDatasetFlags): Promise<voi
     masks: o.masks === 'strokes',
     methods: methods.map(methodLabel),
     metrics,
+    candidates,
     shard,
     batches: shardBatches(batches, shard),
   };
@@ -107,17 +114,40 @@ export async function explainDatasetCommand(o: ExplainDatasetFlags): Promise<voi
     );
     const masks = o.masks === 'strokes' ? Float32Array.from(set.images, (v) => (v > 0.5 ? 1 : 0)) : undefined;
     const todoSet = new Set(todo);
+    const d = set.height * set.width;
+    const pixels = (i: number) => set.images.slice(i * d, (i + 1) * d);
     const progress = datasetProgress(`[explain ${shard.index}/${shard.count}]`);
-    const summary = await explainDataset(model, loader, {
-      methods,
-      metrics,
-      ...(masks ? { masks } : {}),
-      seed: config.seed,
-      selectBatch: (b) => todoSet.has(b),
-      sink: (result) => writeBatch(out, result),
-      onProgress: (p) => progress.update(p),
-    });
-    progress.end();
+    let committed = done.size;
+    let summary: Awaited<ReturnType<typeof explainDataset>>;
+    try {
+      // SIGTERM / SIGINT stop the run between two metrics: the batch in progress is dropped before
+      // its file is written, so the directory holds only whole batches and a rerun resumes it
+      summary = await interruptibly((signal) =>
+        explainDataset(model, loader, {
+          methods,
+          metrics,
+          ...(masks ? { masks } : {}),
+          seed: config.seed,
+          selectBatch: (b) => todoSet.has(b),
+          // maps stay in memory for one batch; the file keeps only the best / worst candidates'
+          keepMaps: candidates !== null,
+          sink: (result) => {
+            writeBatch(out, candidates ? withCandidates(result, candidates, pixels) : result);
+            committed++;
+          },
+          onProgress: (p) => progress.update(p),
+          signal,
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof InterruptedError)) throw err;
+      throw new InterruptedError(
+        err.signal,
+        `explain --dataset: interrupted (${err.signal}); ${committed} of ${manifest.batches.length} batches of shard ${shard.index}/${shard.count} are committed in ${out} and any batch in progress was dropped; run the same command again to continue`,
+      );
+    } finally {
+      progress.end();
+    }
     const rate = summary.images / summary.seconds;
     log(
       `explain --dataset: ${summary.images} images in ${summary.seconds.toFixed(1)} s on ${backend.name}: ` +

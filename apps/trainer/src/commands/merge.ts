@@ -1,11 +1,21 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { aggregate } from '../dataset-run/aggregate';
-import { IncompleteShardsError, ShardMismatchError } from '../dataset-run/errors';
+import { type CandidateSpec, decodeFloats } from '../dataset-run/candidates';
+import { CorruptBatchError, IncompleteShardsError, ShardMismatchError } from '../dataset-run/errors';
+import { type CandidateLookup, extremeFigures, extremesFile } from '../dataset-run/extreme-figures';
 import { familyFigures } from '../dataset-run/figures';
 import { reportMarkdown } from '../dataset-run/report-md';
 import { shardBatches } from '../dataset-run/shard';
-import { batchFile, type DatasetManifest, firstDifference, readBatch, readManifest, type SampleResult } from '../dataset-run/store';
+import {
+  batchFile,
+  type DatasetManifest,
+  firstDifference,
+  readBatch,
+  readManifest,
+  type SampleResult,
+  type StoredBatch,
+} from '../dataset-run/store';
 import { writeJsonAtomic } from '../fsutil';
 import { writeFileAtomicSync } from '@logitlab/core/node';
 
@@ -67,6 +77,7 @@ export async function mergeCommand(o: MergeFlags): Promise<void> {
   const dirs = o.dirs.map((d) => path.resolve(d));
   const { manifests, dirs: ordered } = checkShards(dirs);
   const samples: SampleResult[] = [];
+  // only the samples stay in memory; the candidates' maps are read again for the few images shown
   manifests.forEach((m, i) => {
     for (const b of m.batches) samples.push(...readBatch(ordered[i]!, b, m).samples);
   });
@@ -81,9 +92,49 @@ export async function mergeCommand(o: MergeFlags): Promise<void> {
       writeFileAtomicSync(path.join(out, `${family}.png`), png, { purpose: 'report figure' });
     }
   }
+  const heatmaps: Record<string, string> = {};
+  if (o.figures && m.candidates) {
+    for (const [method, png] of await extremeFigures(report, m.candidates, candidateLookup(ordered, manifests, m.candidates))) {
+      heatmaps[method] = extremesFile(method);
+      writeFileAtomicSync(path.join(out, extremesFile(method)), png, { purpose: 'report figure' });
+    }
+  }
+  // batch files written before they kept candidates still merge: the report names the images, without heatmaps
+  const noHeatmaps =
+    m.candidates === undefined
+      ? "no heatmaps: the batch files were written before `explain --dataset` kept the best and worst images' maps; run it again into a new --out directory to get them"
+      : null;
+  if (noHeatmaps) log(`merge: ${noHeatmaps}`);
   const { shard: _s, batches: _b, ...run } = m;
   writeJsonAtomic(path.join(out, 'report.json'), { run, ...report }, 'dataset report');
   const about = `${m.count} images of ${m.data}, model ${m.model} (sha256 ${m.modelHash.slice(0, 12)}), seed ${m.seed}, batch size ${m.batchSize}; explained class: ${m.target}; masks: ${m.masks ? "the digit's stroke (pixels > 0.5)" : 'none'}.`;
-  writeFileAtomicSync(path.join(out, 'report.md'), reportMarkdown(report, about, figures), { purpose: 'dataset report' });
+  writeFileAtomicSync(path.join(out, 'report.md'), reportMarkdown(report, about, figures, noHeatmaps ?? heatmaps), {
+    purpose: 'dataset report',
+  });
   log(`merge: ${manifests.length} shard(s), ${report.images} images x ${m.methods.length} methods -> ${path.join(out, 'report.md')}`);
+}
+
+/** Reads an image's candidate map back from the batch file that holds it (each file read once). */
+function candidateLookup(dirs: readonly string[], manifests: readonly DatasetManifest[], spec: CandidateSpec): CandidateLookup {
+  const shardOf = new Map<number, number>();
+  manifests.forEach((m, i) => {
+    for (const b of m.batches) shardOf.set(b, i);
+  });
+  const read = new Map<number, StoredBatch>();
+  const d = spec.shape[0] * spec.shape[1];
+  return (method, index) => {
+    const batch = Math.floor(index / manifests[0]!.batchSize);
+    const i = shardOf.get(batch)!;
+    let r = read.get(batch);
+    if (!r) read.set(batch, (r = readBatch(dirs[i]!, batch, manifests[i]!)));
+    const map = decodeFloats(r.candidates?.maps[method]?.[index], d);
+    const image = decodeFloats(r.candidates?.images[index], d);
+    if (!map || !image) {
+      throw new CorruptBatchError(
+        batchFile(dirs[i]!, batch),
+        `image ${index} is among ${method}'s ${spec.k} best or worst by ${spec.rankedBy}, but the file keeps no map for it`,
+      );
+    }
+    return { image, map };
+  };
 }

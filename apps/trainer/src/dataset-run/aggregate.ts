@@ -1,5 +1,6 @@
 import { explanationMetrics, type MetricFamily } from '@logitlab/metrics';
 import type { SampleResult } from '@logitlab/explain';
+import { EXTREMES_K, extremes, type Ranked, rankingMetric } from './candidates';
 
 /** Mean of one metric for one method over the images where it is defined, with a normal 95% interval. */
 export interface Cell {
@@ -10,10 +11,7 @@ export interface Cell {
   n: number;
 }
 
-export interface Extreme {
-  index: number;
-  value: number;
-}
+export type Extreme = Ranked;
 
 export interface DatasetReport {
   methods: string[];
@@ -21,7 +19,7 @@ export interface DatasetReport {
   images: number;
   /** table[method][metric] */
   table: Record<string, Record<string, Cell>>;
-  /** Per method, the images scoring best and worst on `rankedBy` (3 each; ties by image index). */
+  /** Per method, the images scoring best and worst on `rankedBy` (EXTREMES_K each; ties by image index). */
   extremes: { rankedBy: string | null; best: Record<string, Extreme[]>; worst: Record<string, Extreme[]> };
   findings: string[];
 }
@@ -53,20 +51,18 @@ export function aggregate(samples: readonly SampleResult[], methods: readonly st
   for (const [method, rows] of byMethod) {
     table[method] = Object.fromEntries(metrics.map((m) => [m.name, cell(rows.map((r) => r.metrics[m.name] as number))]));
   }
-  const ranked = metrics.find((m) => m.family === 'faithfulness') ?? metrics[0];
+  const ranked = rankingMetric(metricNames);
   const best: Record<string, Extreme[]> = {};
   const worst: Record<string, Extreme[]> = {};
   if (ranked) {
-    const sign = ranked.higherIsBetter ? 1 : -1;
     for (const [method, rows] of byMethod) {
-      const scored = rows
-        .map((r) => ({ index: r.index, value: r.metrics[ranked.name] as number }))
-        .filter((e) => Number.isFinite(e.value))
-        // oxlint-disable-next-line unicorn/no-array-sort -- sorts a fresh array
-        .sort((a, b) => sign * (b.value - a.value) || a.index - b.index);
-      best[method] = scored.slice(0, 3);
-      // oxlint-disable-next-line unicorn/no-array-reverse -- reverses a fresh slice; toReversed is ES2023
-      worst[method] = scored.slice(-3).reverse();
+      const e = extremes(
+        rows.map((r) => ({ index: r.index, value: r.metrics[ranked.name] as number })),
+        EXTREMES_K,
+        ranked.higherIsBetter,
+      );
+      best[method] = e.best;
+      worst[method] = e.worst;
     }
   }
   return {

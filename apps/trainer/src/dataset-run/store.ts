@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { BatchResult, SampleResult } from '@logitlab/explain';
 import { writeFileAtomicSync } from '@logitlab/core/node';
 import { jsonReplacer } from '../fsutil';
+import { type BatchCandidates, type CandidateSpec, decodeFloats } from './candidates';
 import { CorruptBatchError, ShardMismatchError } from './errors';
 import type { Shard } from './shard';
 
@@ -26,6 +27,11 @@ export interface DatasetManifest {
   masks: boolean;
   methods: string[];
   metrics: string[];
+  /**
+   * How each batch file picks the images whose maps it keeps for the report's best / worst heatmaps;
+   * null when no metric ranks them; absent in runs written before batch files kept any.
+   */
+  candidates?: CandidateSpec | null;
   shard: Shard;
   /** The batch indices this shard computes. */
   batches: number[];
@@ -86,17 +92,20 @@ export function openShardDir(dir: string, manifest: DatasetManifest): void {
 
 export const batchFile = (dir: string, batch: number): string => path.join(dir, 'batches', `batch-${String(batch).padStart(6, '0')}.json`);
 
+/** A batch file: the batch's results, and the maps of its best / worst candidates when the manifest asks for them. */
+export type StoredBatch = BatchResult & { candidates?: BatchCandidates };
+
 /** One finished batch, committed atomically: a reader sees the whole file or none. */
-export function writeBatch(dir: string, result: BatchResult): void {
+export function writeBatch(dir: string, result: StoredBatch): void {
   writeFileAtomicSync(batchFile(dir, result.batch), `${JSON.stringify(result, jsonReplacer)}\n`, { purpose: 'finished batch' });
 }
 
 /** Reads a batch file back and checks it holds what the manifest promises; anything else is a `CorruptBatchError`. */
-export function readBatch(dir: string, batch: number, m: DatasetManifest): BatchResult {
+export function readBatch(dir: string, batch: number, m: DatasetManifest): StoredBatch {
   const file = batchFile(dir, batch);
-  let r: BatchResult;
+  let r: StoredBatch;
   try {
-    r = JSON.parse(fs.readFileSync(file, 'utf8')) as BatchResult;
+    r = JSON.parse(fs.readFileSync(file, 'utf8')) as StoredBatch;
   } catch (err) {
     throw new CorruptBatchError(file, err instanceof Error ? err.message.split('\n')[0]! : String(err));
   }
@@ -118,7 +127,37 @@ export function readBatch(dir: string, batch: number, m: DatasetManifest): Batch
     }
     for (const name of m.metrics) s.metrics[name] = toNumber(s.metrics[name], file, name);
   });
+  if (m.candidates) checkCandidates(r.candidates, m.candidates, m.methods, start, count, file);
   return r;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The candidates a manifest promises: per method, at most 2k images of this batch, each with its map and image. */
+function checkCandidates(
+  c: BatchCandidates | undefined,
+  spec: CandidateSpec,
+  methods: readonly string[],
+  start: number,
+  count: number,
+  file: string,
+): void {
+  if (!isObject(c) || !isObject(c.images) || !isObject(c.maps))
+    throw new CorruptBatchError(file, `expected the maps of its best / worst images by ${spec.rankedBy} ("candidates"), found none`);
+  const d = spec.shape[0] * spec.shape[1];
+  const inBatch = (key: string) => Number.isInteger(Number(key)) && Number(key) >= start && Number(key) < start + count;
+  for (const method of methods) {
+    const maps = c.maps[method];
+    if (!isObject(maps) || Object.keys(maps).length > 2 * spec.k)
+      throw new CorruptBatchError(file, `expected up to ${2 * spec.k} candidate maps for ${method}`);
+    for (const [key, map] of Object.entries(maps)) {
+      if (!inBatch(key) || !decodeFloats(map, d) || !decodeFloats(c.images[key], d))
+        throw new CorruptBatchError(
+          file,
+          `candidate image ${key} of ${method} is not an image of this batch with a map and pixels of ${d} values`,
+        );
+    }
+  }
 }
 
 /** The batches of a manifest already finished in `dir` (each is read and checked). */

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Module } from '@logitlab/layers';
 import type { ExplainFn, MetricContext, MetricEntry, ScoreFn } from '@logitlab/metrics';
+import { abortPoint } from '../abort';
 import { ExplainInputError } from '../errors';
 import { scoreFunction } from '../evaluation';
 import { explain, type ExplainOptions } from '../explain';
@@ -33,7 +34,7 @@ export async function explainBatch(model: Module, x: tf.Tensor, y: tf.Tensor, st
   const masks = o.masks ? sliceMasks(o.masks, start, count, d) : undefined;
   const out: SampleResult[][] = Array.from({ length: count }, () => []);
   for (const spec of o.methods) {
-    o.signal?.throwIfAborted();
+    await abortPoint(o.signal);
     const label = methodLabel(spec);
     let t0 = performance.now();
     const base: ExplainOptions = { ...spec.options, method: spec.method, ...(spec.composite ? { composite: spec.composite } : {}) };
@@ -68,6 +69,7 @@ export async function explainBatch(model: Module, x: tf.Tensor, y: tf.Tensor, st
     };
     const values: [string, Float64Array][] = [];
     for (const m of o.metrics) {
+      await abortPoint(o.signal);
       t0 = performance.now();
       values.push([m.name, await m.compute(ctx)]);
       o.timings.metrics[label]![m.name]! += (performance.now() - t0) / 1000;

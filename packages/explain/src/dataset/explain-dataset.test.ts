@@ -86,6 +86,33 @@ describe('explainDataset', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it(
+    'an abort from outside the run (a signal handler, a timer) reaches it mid-batch: that batch never reaches the sink',
+    { timeout: 60_000 },
+    async () => {
+      // the handler runs as its own task, as a SIGTERM handler does; the run used to be one chain of
+      // microtasks that never let it run, so it finished every batch
+      const controller = new AbortController();
+      const before = tf.memory().numTensors;
+      const got: number[] = [];
+      let batchOneStarts = 0;
+      await expect(
+        run({
+          metrics: ['complexity', 'faithfulness'],
+          signal: controller.signal,
+          // the loop asks about batch 1 once to count the work, then once when it gets there
+          selectBatch: (b) => {
+            if (b === 1 && ++batchOneStarts === 2) setImmediate(() => setImmediate(() => controller.abort(new Error('SIGTERM'))));
+            return true;
+          },
+          sink: (b) => void got.push(b.batch),
+        }),
+      ).rejects.toThrow('SIGTERM');
+      expect(got).toEqual([0]);
+      expect(tf.memory().numTensors).toBe(before);
+    },
+  );
+
   it('bad input: a mask metric without masks, an unknown metric, no methods, repeated methods, target label without labels', async () => {
     await expect(run({ masks: undefined })).rejects.toThrow(MissingMasksError);
     await expect(run({ masks: undefined, metrics: ['localisation'] })).rejects.toThrow(

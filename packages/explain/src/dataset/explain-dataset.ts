@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { mixSeed } from '@logitlab/core';
 import type { Module } from '@logitlab/layers';
 import { MissingMasksError, selectMetrics } from '@logitlab/metrics';
+import { abortPoint } from '../abort';
 import { ExplainOptionsError } from '../errors';
 import { explainBatch } from './explain-batch';
 import { methodLabel, type MethodSpec } from './method-spec';
@@ -24,7 +25,11 @@ export interface ExplainDatasetOptions {
   /** Keep each map in its SampleResult (costs a map per image and method in the sink's hands). */
   keepMaps?: boolean;
   onProgress?: (progress: DatasetProgress) => void;
-  /** Checked before every batch and method; an aborted run throws the signal's reason and leaves finished batches as they were. */
+  /**
+   * Checked before every batch, method and metric, after letting the event loop run (so a signal
+   * handler or a button can abort it mid-run): an aborted run throws the signal's reason, drops the
+   * batch in progress before `sink` sees it, and leaves finished batches as they were.
+   */
   signal?: AbortSignal;
 }
 
@@ -74,7 +79,7 @@ export async function explainDataset(model: Module, loader: BatchSource, options
     const start = b * loader.batchSize;
     try {
       if (!selectBatch(b)) continue;
-      signal?.throwIfAborted();
+      await abortPoint(signal);
       const samples = await explainBatch(model, x, y, start, {
         ...options,
         metrics,

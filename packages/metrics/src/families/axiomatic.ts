@@ -1,5 +1,5 @@
 import { MetricInputError } from '../errors';
-import type { ScoreFn } from '../explanations';
+import type { ScoreFn } from '../input';
 import { type Numeric, values } from '../input';
 import { checkTargets, type ExplainFn, explainAll, finiteNumber, mapBatch, type PerImageResult, scoreAll, summarise } from './maps';
 

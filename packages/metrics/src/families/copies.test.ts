@@ -94,7 +94,7 @@ describe('stacked copies: several perturbed batches per call give the same value
   });
 
   it('the registry scores stacked copies when the context allows it, with the same values', async () => {
-    for (const e of explanationMetrics.filter((m) => m.family === 'faithfulness' && m.name !== 'pixelFlipping')) {
+    for (const e of explanationMetrics.filter((m) => m.family === 'faithfulness')) {
       const one = scorer();
       const stacked = scorer();
       const a = await e.compute(ctx(one.f));

@@ -1,4 +1,4 @@
-import type { ScoreFn } from '../explanations';
+import type { ScoreFn } from '../input';
 import { checkPositiveInt } from '../input';
 import { type ExplainFn, explainAll, scoreAll } from './maps';
 

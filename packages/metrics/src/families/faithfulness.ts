@@ -1,6 +1,6 @@
 import { Rng } from '@logitlab/core';
 import { MetricInputError } from '../errors';
-import type { ScoreFn } from '../explanations';
+import type { ScoreFn } from '../input';
 import { checkPositiveInt, minMax, type Numeric } from '../input';
 import { scoreCopies } from './copies';
 import { finiteNumber, mapBatch, pearson, type PerImageResult, summarise } from './maps';

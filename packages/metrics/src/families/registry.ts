@@ -71,6 +71,7 @@ const entries: MetricEntry[] = [
         steps,
         pixelsPerStep,
         seed: mixSeed(c.seed, 1),
+        copiesPerCall: c.scoreCopiesPerCall ?? 1,
       });
       return Float64Array.from({ length: c.count }, (_, i) => {
         let drop = 0;
