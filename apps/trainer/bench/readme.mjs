@@ -155,7 +155,9 @@ const compiledRows = [];
 for (const [name, byBackend] of rows) {
   const t = torch.get(name) ?? [];
   for (const [backend, list] of byBackend) {
-    const pairs = list.map((w) => ({ w, c: w.compiled, torch: t.find((p) => p.runIndex === w.runIndex) })).filter((p) => p.c && !p.c.fallback);
+    const pairs = list
+      .map((w) => ({ w, c: w.compiled, torch: t.find((p) => p.runIndex === w.runIndex) }))
+      .filter((p) => p.c && !p.c.fallback);
     if (pairs.length) compiledRows.push({ name, backend, pairs });
   }
 }
