@@ -15,6 +15,7 @@ import { maxPoolGrad } from './max-pool-grad';
 import { identity } from './identity';
 import { relu6 } from './relu6';
 import { makeSum } from './sum';
+import { makeTile } from './tile';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { FUSED_KERNELS, keepNanInFusedActivation } from '../fused-activation-nan';
 
@@ -45,6 +46,7 @@ const WRAPPED: Record<string, (stock: KernelFunc) => Made> = {
   Conv2DBackpropInput: makeConv2dBackpropInput,
   BatchMatMul: makeBatchMatMul,
   Sum: makeSum,
+  Tile: makeTile, // and broadcastTo: contiguous copies instead of an index per element
   // relu and relu6 run unfused after the stock kernel: its XNNPACK clamp turned NaN into 0
   ...Object.fromEntries(
     FUSED_KERNELS.map((name) => [name, (stock: KernelFunc) => keepNanInFusedActivation(stock, 'wasm') as unknown as Made]),
