@@ -1,5 +1,5 @@
-// Makes the wasm backend able to train: registers the kernels it lacks and faster variants of two it
-// has. Must run after '@tensorflow/tfjs-backend-wasm' was imported (it registers the stock kernels)
+// Makes the wasm backend able to train: registers the kernels it lacks, and corrected or faster variants of some
+// it has. Must run after '@tensorflow/tfjs-backend-wasm' was imported (it registers the stock kernels)
 // and may run before or after the backend initialises. Wrapped stock kernels keep their setupFunc,
 // which binds their C++ function when the backend starts; without it they would crash.
 import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
