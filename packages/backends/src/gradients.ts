@@ -7,8 +7,10 @@ import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import { Add, BatchMatMul, Conv2D, FusedBatchNorm, MaxPool, Multiply, Relu, Softmax, Sum, getGradient } from '@tensorflow/tfjs-core';
 import { LogitlabError } from '@logitlab/core';
 import { registerLeanGradients } from './lean-gradients';
+import { fixMomentumDispose } from './compat/momentum-dispose';
 
 registerLeanGradients();
+fixMomentumDispose();
 
 export class GradientsNotRegisteredError extends LogitlabError {
   override name = 'GradientsNotRegisteredError';

@@ -142,3 +142,27 @@ if (backendsToTest.includes('native'))
       `the plan ran on the kernel loop: ${stats.executorFallback ?? stats.reason ?? 'no lowering registered'}`,
     );
   });
+
+// tfjs 4.22's MomentumOptimizer.dispose forgets the -lr scalar SGDOptimizer keeps; importing the package fixes it for
+// the tfjs-core a user's `tf.train.momentum` comes from (under vitest a second tfjs-core copy loads, so it is checked here)
+for (const format of ['esm', 'cjs'])
+  test(`${format} build: a disposed momentum optimiser leaves no tensor`, () => {
+    const BODY = `
+      await backends.useBackend('cpu');
+      const w = tf.variable(tf.tensor1d([1, 2, 3]));
+      const before = tf.memory().numTensors;
+      const o = tf.train.momentum(0.1, 0.9, true);
+      for (let i = 0; i < 2; i++) o.minimize(() => tf.sum(tf.square(w)), false, [w]);
+      o.setLearningRate(0.05);
+      o.dispose();
+      console.log(JSON.stringify({ leaked: tf.memory().numTensors - before }));`;
+    const script =
+      format === 'esm'
+        ? `import * as tf from '@tensorflow/tfjs-core'; import * as backends from '@logitlab/backends'; ${BODY}`
+        : `const tf = require('@tensorflow/tfjs-core'); const backends = require('@logitlab/backends'); (async () => {${BODY}})();`;
+    const stdout = execFileSync(process.execPath, [`--input-type=${format === 'esm' ? 'module' : 'commonjs'}`, '-e', script], {
+      cwd: pkgDir,
+      encoding: 'utf8',
+    });
+    assert.deepEqual(JSON.parse(stdout.trim().split('\n').pop()), { leaked: 0 });
+  });

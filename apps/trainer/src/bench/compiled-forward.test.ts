@@ -8,6 +8,7 @@ import { manualSeed } from '@logitlab/layers';
 import { compileForward } from '@logitlab/train';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWorkload } from './workloads';
+import { relativeError } from '../../../../scripts/test-utils/relative-error';
 
 const BATCH = 4;
 // eval-mode BatchNorm is one FusedBatchNorm kernel, which the addon's plan lacks: that forward replays kernel by kernel
@@ -15,17 +16,6 @@ const NATIVE_KERNEL_LOOP: Record<string, string> = { 'bn-mlp': 'FusedBatchNorm h
 const CALLS = 4;
 const counts = () => [tf.memory().numTensors, backendDataIds()];
 const bits = (v: ArrayLike<number>) => Array.from(new Uint32Array(Float32Array.from(v).buffer));
-
-/** max |a - b| / max |b| */
-function relative(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    diff = Math.max(diff, Math.abs((a[i] as number) - (b[i] as number)));
-    scale = Math.max(scale, Math.abs(b[i] as number));
-  }
-  return diff / Math.max(scale, 1e-12);
-}
 
 for (const backend of ['cpu', 'wasm', 'native'] as const) {
   describe(`compiled eval forward of the bench workloads on ${backend}`, () => {
@@ -63,7 +53,7 @@ for (const backend of ['cpu', 'wasm', 'native'] as const) {
           const got = out.dataSync();
           out.dispose();
           if (backend === 'cpu') expect(bits(got)).toEqual(bits(want));
-          else expect(relative(got, want)).toBeLessThanOrEqual(1e-6);
+          else expect(relativeError(got, want)).toBeLessThanOrEqual(1e-6);
         }
         expect(counts()).toEqual(before);
         expect(told).toEqual([]);

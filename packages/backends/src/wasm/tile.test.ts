@@ -70,6 +70,13 @@ const cases: [number[], number[]][] = [
   ],
 ];
 
+/** broadcastTo runs as Tile: a row with NaN and -0 to three rows. */
+const broadcast = () =>
+  tf.tidy(() => {
+    const row = tf.tensor2d([[1, Number.NaN, -0, 3.5]]);
+    return Array.from(tf.broadcastTo(row, [3, 4]).dataSync());
+  });
+
 describe('wasm Tile by contiguous copies', () => {
   it.each(cases)('x%j reps %j equals the definition', (shape, reps) => {
     const size = shape.reduce((a, b) => a * b, 1);
@@ -93,11 +100,6 @@ describe('wasm Tile by contiguous copies', () => {
             return { shape: y.shape, values: Array.from(y.dataSync() as ArrayLike<number>) };
           }),
         );
-      const broadcast = () =>
-        tf.tidy(() => {
-          const row = tf.tensor2d([[1, Number.NaN, -0, 3.5]]);
-          return Array.from(tf.broadcastTo(row, [3, 4]).dataSync());
-        });
       const cpu = await onBackend('cpu', run);
       const cpuBroadcast = await onBackend('cpu', broadcast);
       const before = await onBackend('wasm', () => [tf.memory().numTensors, tf.engine().backend.numDataIds()]);

@@ -16,10 +16,8 @@ export function tileInto(x: Heap, shape: readonly number[], reps: readonly numbe
     if (out.length > 0) out[0] = x[0]!;
     return;
   }
-  const xStride = new Array<number>(rank);
-  const outStride = new Array<number>(rank);
-  xStride[rank - 1] = 1;
-  outStride[rank - 1] = 1;
+  const xStride: number[] = Array.from({ length: rank }, () => 1);
+  const outStride: number[] = Array.from({ length: rank }, () => 1);
   for (let a = rank - 2; a >= 0; a--) {
     xStride[a] = xStride[a + 1]! * shape[a + 1]!;
     outStride[a] = outStride[a + 1]! * shape[a + 1]! * reps[a + 1]!;
