@@ -108,6 +108,29 @@ def region_perturbation(patch, regions, perturbation, seed, lo, hi):
     return aopc, s
 
 
+def pixel_flipping(steps, per_step, perturbation, seed, lo, hi, order):
+    """Samek et al. 2017 with single pixels as regions: the most relevant pixels first (or a seeded random
+    order), per_step at a time, each replaced by uniform noise drawn for every value before any ordering
+    (or by lo); AOPC = 1/(L+1) sum_k (f(x_0) - f(x_k)) per image, on the scores as float32 (the TS result type)."""
+    repl = np.full(N * D, lo, dtype=np.float32) if perturbation == 'min' else Rng(seed).uniform_array(N * D, lo, hi)
+    repl = repl.reshape(N, D)
+    if order == 'relevance':
+        orders = [np.argsort(-A[i], kind='stable') for i in range(N)]
+    else:
+        rng = Rng((seed ^ 0x9E3779B9) & M)
+        orders = [rng.permutation(D) for _ in range(N)]
+    cur = X.copy()
+    scores = [score(cur)]
+    for k in range(1, steps + 1):
+        for i in range(N):
+            idx = np.asarray(orders[i][(k - 1) * per_step:k * per_step])
+            cur[i, idx] = repl[i, idx]
+        scores.append(score(cur))
+    s = np.stack(scores, axis=1).astype(np.float32).astype(np.float64)  # [N, L + 1]
+    aopc = np.mean(s[:, :1] - s, axis=1)
+    return aopc, s
+
+
 def faithfulness_correlation(runs, subset, baseline, seed):
     rng = Rng(seed)
     f0 = score(X)
@@ -217,6 +240,9 @@ def main():
     rp_u, rp_u_scores = region_perturbation(2, 5, 'uniform', 7, 0.0, 1.0)
     rp_m, _ = region_perturbation(4, 4, 'min', 0, 0.0, 1.0)
     mono, mono_share = monotonicity(4, 0.0)
+    pf_u, pf_u_scores = pixel_flipping(6, 3, 'uniform', 11, 0.0, 1.0, 'relevance')
+    pf_m, pf_m_scores = pixel_flipping(9, 4, 'min', 0, 0.0, 1.0, 'relevance')
+    pf_r, pf_r_scores = pixel_flipping(5, 2, 'uniform', 4, 0.0, 1.0, 'random')
     rl, off = random_logit(9)
     out = {
         'note': 'written by packages/metrics/scripts/quantus_reference.py; do not edit',
@@ -225,6 +251,9 @@ def main():
         'relevance': A.reshape(-1).tolist(), 'masks': MASKS.reshape(-1).tolist(),
         'regionPerturbationUniform': {'options': {'patchSize': 2, 'regions': 5, 'perturbation': 'uniform', 'seed': 7, 'range': [0, 1]}, 'perImage': rp_u.tolist(), 'scores': rp_u_scores.reshape(-1).tolist()},
         'regionPerturbationMin': {'options': {'patchSize': 4, 'regions': 4, 'perturbation': 'min', 'range': [0, 1]}, 'perImage': rp_m.tolist()},
+        'pixelFlippingUniform': {'options': {'steps': 6, 'pixelsPerStep': 3, 'perturbation': 'uniform', 'seed': 11, 'range': [0, 1]}, 'order': 'relevance', 'aopc': pf_u.tolist(), 'scores': pf_u_scores.reshape(-1).tolist()},
+        'pixelFlippingMin': {'options': {'steps': 9, 'pixelsPerStep': 4, 'perturbation': 'min', 'range': [0, 1]}, 'order': 'relevance', 'aopc': pf_m.tolist(), 'scores': pf_m_scores.reshape(-1).tolist()},
+        'pixelFlippingRandom': {'options': {'steps': 5, 'pixelsPerStep': 2, 'perturbation': 'uniform', 'seed': 4, 'range': [0, 1]}, 'order': 'random', 'aopc': pf_r.tolist(), 'scores': pf_r_scores.reshape(-1).tolist()},
         'faithfulnessCorrelation': {'options': {'runs': 10, 'subsetSize': 4, 'baseline': 0, 'seed': 3}, 'perImage': faithfulness_correlation(10, 4, 0.0, 3).tolist()},
         'monotonicity': {'options': {'featuresPerStep': 4, 'baseline': 0}, 'perImage': mono.tolist(), 'stepShare': mono_share.tolist()},
         'maxSensitivity': {'options': {'samples': 4, 'radius': 0.2, 'seed': 5}, 'perImage': robustness('max', 4, 0.2, 5).tolist()},
