@@ -1,3 +1,4 @@
+import { replayable } from '@logitlab/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { Module, ShapeError } from '@logitlab/layers';
 import { Container } from './layers/container';
@@ -88,3 +89,6 @@ export class GraphModule extends Module {
     super.dispose();
   }
 }
+
+// tensor-only forwards: a compiled step or evaluation may replay them (a host read inside falls back, with its reason)
+replayable(GraphModule.prototype.forward);

@@ -1,3 +1,4 @@
+import { replayable } from '@logitlab/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { Module } from '@logitlab/layers';
 
@@ -41,3 +42,7 @@ export class Clip extends Module {
     return tf.clipByValue(x, this.low, this.high);
   }
 }
+
+// tensor-only forwards: a compiled step or evaluation may replay them (a host read inside falls back, with its reason)
+replayable(LeakyReLU.prototype.forward);
+replayable(Clip.prototype.forward);

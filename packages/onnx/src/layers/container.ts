@@ -1,3 +1,4 @@
+import { replayable } from '@logitlab/core';
 import type * as tf from '@tensorflow/tfjs-core';
 import { Module } from '@logitlab/layers';
 import { OnnxError } from '../errors';
@@ -23,3 +24,6 @@ export class Container extends Module {
     throw new OnnxError(`'${this.label}' only groups the imported layers below it; run the GraphModule that holds it`);
   }
 }
+
+// tensor-only forwards: a compiled step or evaluation may replay them (a host read inside falls back, with its reason)
+replayable(Container.prototype.forward);

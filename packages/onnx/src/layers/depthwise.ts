@@ -1,3 +1,4 @@
+import { replayable } from '@logitlab/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { Module, OptionError, ShapeError, biasUniform, convPad, kaimingUniform } from '@logitlab/layers';
 
@@ -74,3 +75,6 @@ export class DepthwiseConv2d extends Module {
     });
   }
 }
+
+// tensor-only forwards: a compiled step or evaluation may replay them (a host read inside falls back, with its reason)
+replayable(DepthwiseConv2d.prototype.forward);

@@ -1,3 +1,4 @@
+import { replayable } from '@logitlab/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { Module } from '@logitlab/layers';
 
@@ -57,3 +58,7 @@ export class ConstantOp extends Module {
     super.dispose();
   }
 }
+
+// tensor-only forwards: a compiled step or evaluation may replay them (a host read inside falls back, with its reason)
+replayable(Elementwise.prototype.forward);
+replayable(ConstantOp.prototype.forward);

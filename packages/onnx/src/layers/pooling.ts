@@ -1,3 +1,4 @@
+import { replayable } from '@logitlab/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { Module, ShapeError } from '@logitlab/layers';
 
@@ -38,3 +39,7 @@ export class Upsample extends Module {
     return tf.image.resizeNearestNeighbor(x as tf.Tensor4D, [h * this.scale[0], w * this.scale[1]], false, false);
   }
 }
+
+// tensor-only forwards: a compiled step or evaluation may replay them (a host read inside falls back, with its reason)
+replayable(GlobalAvgPool2d.prototype.forward);
+replayable(Upsample.prototype.forward);

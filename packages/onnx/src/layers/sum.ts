@@ -1,3 +1,4 @@
+import { replayable } from '@logitlab/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { Module } from '@logitlab/layers';
 
@@ -15,3 +16,6 @@ export class Sum extends Module {
     return tf.sum(x, -1);
   }
 }
+
+// tensor-only forwards: a compiled step or evaluation may replay them (a host read inside falls back, with its reason)
+replayable(Sum.prototype.forward);

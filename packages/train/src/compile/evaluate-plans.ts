@@ -3,6 +3,7 @@ import type { Module } from '@logitlab/layers';
 import type { EvaluateOptions } from '../evaluate-options';
 import type { BatchMetric } from '../types';
 import { ForwardPlans } from './forward-plans';
+import { forwardIsReplayable } from './replayable-forward';
 
 /**
  * The plans an evaluation records its batches into, or undefined to run it eagerly. Under 'auto', only
@@ -16,9 +17,7 @@ export function evaluatePlans<M extends Module, O>(
   options: Pick<EvaluateOptions<M, O>, 'compile' | 'forward' | 'onFallback'>,
 ): ForwardPlans | undefined {
   const compile = options.compile ?? 'auto';
-  const marked = () =>
-    (options.forward === undefined ? model.namedModules().every(([, m]) => isReplayable(m.forward)) : isReplayable(options.forward)) &&
-    Object.values(metrics).every((m) => isReplayable(m));
+  const marked = () => forwardIsReplayable(model, options.forward as never) && Object.values(metrics).every((m) => isReplayable(m));
   if (compile === false || (compile === 'auto' && !marked())) return undefined;
   return new ForwardPlans(model, 'compiled evaluate', { onFallback: options.onFallback });
 }

@@ -2,6 +2,7 @@
 // marked replayable), eager and quiet where it would skip the user's JavaScript.
 import * as tf from '@tensorflow/tfjs-core';
 import { DataLoader } from '@logitlab/datasets';
+import { Module } from '@logitlab/layers';
 import { crossEntropy } from '@logitlab/losses';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EmptyDataError } from '../errors';
@@ -62,6 +63,47 @@ describe("fit's default compile: 'auto'", () => {
     expect((await run({ loss: counting, compile: true })).compiledSteps).toBe(18);
     // accumulation compiles through AccumulatedStep (not CompiledStep), quietly
     expect(await run({ accumulateSteps: 2, compile: true })).toMatchObject({ compiledSteps: 0, warnings: [] });
+  });
+});
+
+describe("'auto' and the model's own modules", () => {
+  // one rule with evaluate: a module of the user's may count its calls, and a replay would skip that
+  class Counting extends Module {
+    calls = 0;
+    readonly inner = this.registerModule('inner', mlp(8));
+    forward(x: tf.Tensor): tf.Tensor {
+      this.calls++;
+      return this.inner.call(x);
+    }
+  }
+  class Wrapped extends Module {
+    readonly inner = this.registerModule('inner', mlp(8));
+    forward(x: tf.Tensor): tf.Tensor {
+      return this.inner.call(x);
+    }
+  }
+  replayable(Wrapped.prototype.forward);
+
+  it("steps a model with an unmarked module's forward eagerly (every call runs), and compiles it once marked", async () => {
+    const compiled = vi.spyOn(CompiledStep.prototype, 'run');
+    for (const model of [new Counting(), new Wrapped()]) {
+      const optimizer = tf.train.sgd(0.05);
+      await fit(model, { loss: crossEntropy, optimizer, data: loader(88, 4, 16), epochs: 1, seed: 9 });
+      optimizer.dispose();
+      model.dispose();
+    }
+    // Counting: 6 batches, 6 forwards, nothing compiled; Wrapped: the same 6 batches through CompiledStep
+    expect(compiled.mock.calls.length).toBe(6);
+    compiled.mockRestore();
+  });
+
+  it('counts every forward of the unmarked model', async () => {
+    const model = new Counting();
+    const optimizer = tf.train.sgd(0.05);
+    await fit(model, { loss: crossEntropy, optimizer, data: loader(88, 4, 16), epochs: 2, seed: 9 });
+    expect(model.calls).toBe(12);
+    optimizer.dispose();
+    model.dispose();
   });
 });
 

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { isReplayable } from '@logitlab/core';
+import { forwardIsReplayable } from '../compile/replayable-forward';
 import type { Module } from '@logitlab/layers';
 import { AccumulatedStep } from '../compile/accumulated-step';
 import { type CompiledStep, compileStep } from '../compile/compiled-step';
@@ -43,7 +44,7 @@ export class Steps<M extends Module, O> {
     const { loss, forward, optimizer, trainable, gradClip, weightDecay } = options;
     const stepOptions: StepOptions<M, O> = { loss, forward, optimizer, trainable, gradClip, weightDecay };
     this.accumulateSteps = options.accumulateSteps ?? 1;
-    const compile = compileChoice(stepOptions, options.compile ?? 'auto');
+    const compile = compileChoice(model, stepOptions, options.compile ?? 'auto');
     this.stepper = compile && this.accumulateSteps > 1 ? new AccumulatedStep(model, stepOptions) : new Stepper(model, stepOptions);
     this.compiled = compile && this.accumulateSteps === 1 ? compileStep(model, stepOptions) : undefined;
   }
@@ -91,10 +92,10 @@ export class Steps<M extends Module, O> {
 }
 
 /**
- * Whether fit compiles its steps: not with compile off, nor under 'auto' for a loss or forward whose
- * JavaScript a replay would skip (a function not marked `replayable`: it may count calls or log).
+ * Whether fit compiles its steps: not with compile off, nor under 'auto' for a loss, forward or module
+ * whose JavaScript a replay would skip (not marked `replayable`: it may count calls or log).
  */
-function compileChoice<M extends Module, O>(options: StepOptions<M, O>, compile: 'auto' | boolean): boolean {
+function compileChoice<M extends Module, O>(model: M, options: StepOptions<M, O>, compile: 'auto' | boolean): boolean {
   if (compile !== 'auto') return compile;
-  return isReplayable(options.loss) && (options.forward === undefined || isReplayable(options.forward));
+  return isReplayable(options.loss) && forwardIsReplayable(model, options.forward as never);
 }
