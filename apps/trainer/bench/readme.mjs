@@ -229,9 +229,20 @@ if (compiledRows.length) {
   if (wasm.length) {
     const gms = wasm.map((r) => [r.name, geomean(r.pairs.map((p) => p.c.eagerRatio))]);
     const below = gms.filter(([, v]) => v < 2);
+    // the most any replay of the same kernels could reach: the eager ratio over the kernels' share of the replay
+    const ceilings = wasm.map((r) => [
+      r.name,
+      geomean(r.pairs.map((p) => (p.c.eagerRatio * (p.c.kernelMsPerStep + p.c.engineMsPerStep)) / p.c.kernelMsPerStep)),
+    ]);
+    const kernelBound = ceilings.filter(([w, v]) => v < 2 && below.some(([b]) => b === w)).map(([w]) => w);
     lines.push(
       `- \`wasm\` compiled against eager wasm: ${gms.map(([w, v]) => `${w} ${x2(v)}`).join(', ')}; ` +
-        (below.length ? `below 2x on ${below.map(([w]) => w).join(', ')}.` : 'at least 2x on both.'),
+        (below.length ? `below 2x on ${below.map(([w]) => w).join(', ')}.` : 'at least 2x on both.') +
+        ` With no time outside the kernel functions at all, a replay would reach ${ceilings.map(([w, v]) => `${w} ${x2(v)}`).join(', ')} ` +
+        `(kernel time from a profiled replay; a replay calls the eager step's kernels)` +
+        (kernelBound.length
+          ? `: on ${kernelBound.join(' and ')} the rest of the way to 2x needs faster or fused kernels, not a leaner replay.`
+          : '.'),
     );
   }
   const fellBack = [...rows].flatMap(([name, b]) =>

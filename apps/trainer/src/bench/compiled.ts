@@ -17,8 +17,19 @@ export interface CompiledBench {
   /** Per replayed step, from a separate profiled run: time in kernel functions, and the rest (the replay loop, guards, handing values back). */
   kernelMsPerStep: number;
   engineMsPerStep: number;
+  /**
+   * compiled / eager if the replay's time outside kernel functions were zero: the eager ratio divided by the
+   * kernels' share of a profiled replay. A replay calls the same kernels as the eager step, so no replay of
+   * them can beat this; closing a gap beyond it takes faster or fused kernels.
+   */
+  replayCeiling: number;
   /** Why the step ran eagerly, when it did (the row then measures eager steps). */
   fallback?: string;
+}
+
+/** See CompiledBench.replayCeiling; the kernels' share comes from one profiled run (its timer overhead cancels in the share). */
+export function replayCeiling(eagerRatio: number, kernelMs: number, replayMs: number): number {
+  return kernelMs > 0 && replayMs >= kernelMs ? (eagerRatio * replayMs) / kernelMs : Number.NaN;
 }
 
 type Out = { m: Module; x: tf.Tensor };
@@ -67,6 +78,7 @@ export async function measureCompiled(w: Workload, o: MeasureOptions, steps: num
       arenaBytes: compiled.stats.plan?.arenaBytes ?? 0,
       kernelMsPerStep: p.kernelMs / replays,
       engineMsPerStep: (p.replayMs - p.kernelMs) / replays,
+      replayCeiling: replayCeiling(trainSamplesPerSec / eagerSamplesPerSec, p.kernelMs, p.replayMs),
     };
     if (fallback !== undefined) row.fallback = fallback;
     return row;

@@ -203,7 +203,7 @@ export async function benchCommand(flags: BenchFlags): Promise<void> {
         );
       if (c)
         log(
-          `  ${name} on ${backend} compiled: train ${Math.round(c.trainSamplesPerSec)}/s (${fmt(c.eagerRatio, 2)}x eager), ${c.kernelCallsPerStep} kernel calls/step (eager ${c.eagerKernelCallsPerStep}), kernels ${fmt(c.kernelMsPerStep, 2)} ms + engine ${fmt(c.engineMsPerStep, 2)} ms/step, arena ${Math.round(c.arenaBytes / 1024)} KB${c.fallback ? `; ran eagerly: ${c.fallback}` : ''}`,
+          `  ${name} on ${backend} compiled: train ${Math.round(c.trainSamplesPerSec)}/s (${fmt(c.eagerRatio, 2)}x eager), ${c.kernelCallsPerStep} kernel calls/step (eager ${c.eagerKernelCallsPerStep}), kernels ${fmt(c.kernelMsPerStep, 2)} ms + engine ${fmt(c.engineMsPerStep, 2)} ms/step (replay ceiling ${fmt(c.replayCeiling, 2)}x eager), arena ${Math.round(c.arenaBytes / 1024)} KB${c.fallback ? `; ran eagerly: ${c.fallback}` : ''}`,
         );
       rows.push(row);
       if (!isolate && process.env.LOGITLAB_BENCH_PROFILE === '1') {
