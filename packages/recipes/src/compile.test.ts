@@ -1,11 +1,11 @@
 // Every recipe's loss and forward are marked replayable, so `fit`'s default compile ('auto') replays
 // their steps: the web trainer and `logitlab train <recipe>` get the compiled step without asking.
-import * as tf from '@tensorflow/tfjs-core';
-import { backendDataIds, StepPlan } from '@logitlab/backends/compat';
+import { backendDataIds } from '@logitlab/backends/compat';
 import { syntheticDigits, pairedDigits } from '@logitlab/datasets';
 import { manualSeed, setPitfallWarnings, type Module } from '@logitlab/layers';
 import { fit } from '@logitlab/train';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { observeFit } from '../../../scripts/test-utils/observe-fit';
 import { fitOptionsOf, recipe, RECIPE_IDS, type RecipeData } from './index';
 
 const digits = syntheticDigits({ count: 8, seed: 5 });
@@ -21,14 +21,10 @@ const dataFor = (kind: string): RecipeData =>
  */
 async function run(id: string, compile: false | undefined) {
   const r = recipe(id);
-  const replays = vi.spyOn(StepPlan.prototype, 'replay');
-  const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-  const tensors = tf.memory().numTensors;
-  const ids = backendDataIds();
-  manualSeed(2);
-  const model: Module = r.create();
-  const optimizer = r.makeOptimizer();
-  try {
+  return observeFit(async () => {
+    manualSeed(2);
+    const model: Module = r.create();
+    const optimizer = r.makeOptimizer();
     const res = await fit(model, {
       ...fitOptionsOf(r),
       optimizer,
@@ -40,12 +36,8 @@ async function run(id: string, compile: false | undefined) {
     const w = model.parameters().map((p) => Array.from(p.dataSync()));
     optimizer.dispose();
     model.dispose();
-    const leaked = { tensors: tf.memory().numTensors - tensors, dataIds: backendDataIds() - ids };
-    return { losses: res.losses, w, leaked, replays: replays.mock.calls.length, warnings: warn.mock.calls.map((c) => String(c[0])) };
-  } finally {
-    replays.mockRestore();
-    warn.mockRestore();
-  }
+    return { losses: res.losses, w, replays: res.compilation.replays };
+  }, backendDataIds);
 }
 
 describe("recipes under fit's default compile", () => {

@@ -2,13 +2,13 @@
 // cpu, 1e-6 relative on wasm and native, where fusion may reorder float sums), nothing leaked, and on
 // native the whole forward in one addon call where the addon has every instruction.
 import * as tf from '@tensorflow/tfjs-core';
-import { useBackend } from '@logitlab/backends';
 import { backendDataIds } from '@logitlab/backends/compat';
 import { manualSeed } from '@logitlab/layers';
 import { compileForward } from '@logitlab/train';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWorkload } from './workloads';
 import { relativeError } from '../../../../scripts/test-utils/relative-error';
+import { enterBackend } from '../compile-matrix/enter-backend';
 
 const BATCH = 4;
 // eval-mode BatchNorm is one FusedBatchNorm kernel, which the addon's plan lacks: that forward replays kernel by kernel
@@ -21,21 +21,15 @@ for (const backend of ['cpu', 'wasm', 'native'] as const) {
   describe(`compiled eval forward of the bench workloads on ${backend}`, () => {
     let skip: string | undefined;
     beforeAll(async () => {
-      try {
-        await useBackend(backend, { threads: 1 });
-      } catch (e) {
-        if (backend !== 'native' || process.env['LOGITLAB_REQUIRE_NATIVE'] === '1') throw e;
-        skip = e instanceof Error ? e.message : String(e);
-        console.warn(`SKIPPED compiled native forwards: ${skip}`);
-      }
+      skip = await enterBackend(backend, 'compiled forwards');
     });
     afterAll(async () => {
       await tf.setBackend('cpu');
     });
 
     for (const name of ['convnet', 'sumpool-mlp', 'vae', 'bn-mlp'])
-      it(name, async () => {
-        if (skip) return;
+      it(name, async (ctx) => {
+        if (skip) ctx.skip();
         if (tf.getBackend() !== backend) await tf.setBackend(backend);
         manualSeed(1);
         const w = buildWorkload(name);

@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { useBackend } from '@logitlab/backends';
 import { backendDataIds } from '@logitlab/backends/compat';
 import { manualSeed, type Module } from '@logitlab/layers';
 import { compileStep, type StepOptions, trainStep } from '@logitlab/train';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWorkload } from './workloads';
 import { relativeError } from '../../../../scripts/test-utils/relative-error';
+import { enterBackend } from '../compile-matrix/enter-backend';
 
 type Out = { m: Module; x: tf.Tensor };
 type Optimizer = 'momentum' | 'adam';
@@ -49,13 +49,7 @@ for (const backend of ['cpu', 'wasm', 'native'] as const) {
   describe(`compiled bench workloads on ${backend}: the same ${STEPS} steps as eager`, () => {
     let skip: string | undefined;
     beforeAll(async () => {
-      try {
-        await useBackend(backend, { threads: 1 });
-      } catch (e) {
-        if (backend !== 'native' || process.env['LOGITLAB_REQUIRE_NATIVE'] === '1') throw e;
-        skip = e instanceof Error ? e.message : String(e);
-        console.warn(`SKIPPED compiled native workloads: ${skip}`);
-      }
+      skip = await enterBackend(backend, 'compiled workloads');
     });
     afterAll(async () => {
       await tf.setBackend('cpu');
@@ -63,9 +57,9 @@ for (const backend of ['cpu', 'wasm', 'native'] as const) {
 
     for (const name of WORKLOADS)
       for (const optimizer of ['momentum', 'adam'] as const)
-        it(`${name}, ${optimizer === 'momentum' ? 'SGD + momentum' : 'Adam'}`, async () => {
+        it(`${name}, ${optimizer === 'momentum' ? 'SGD + momentum' : 'Adam'}`, async (ctx) => {
+          if (skip) ctx.skip();
           const t0 = performance.now();
-          if (skip) return;
           if (tf.getBackend() !== backend) await tf.setBackend(backend);
           const before = counts();
           const eager = train(name, optimizer, false);

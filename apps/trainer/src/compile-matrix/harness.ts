@@ -1,14 +1,15 @@
 // The compiled-vs-eager matrix of issue 20: one fit run per case, compiled and eager, compared after
 // every step's loss and the final parameters (bitwise on cpu, 1e-6 relative on wasm and native).
 import * as tf from '@tensorflow/tfjs-core';
-import { useBackend } from '@logitlab/backends';
-import { backendDataIds, StepPlan } from '@logitlab/backends/compat';
+import { backendDataIds } from '@logitlab/backends/compat';
 import { Rng } from '@logitlab/core';
 import { DataLoader } from '@logitlab/datasets';
 import { manualSeed, type Module } from '@logitlab/layers';
 import { type CheckpointStorage, checkpoint, fit, type FitOptions, type LrScheduler } from '@logitlab/train';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Observed, observeFit } from '../../../../scripts/test-utils/observe-fit';
 import { relativeError } from '../../../../scripts/test-utils/relative-error';
+import { enterBackend } from './enter-backend';
 
 export type MatrixBackend = 'cpu' | 'wasm' | 'native';
 const MATRIX_BACKENDS: readonly MatrixBackend[] = ['cpu', 'wasm', 'native'];
@@ -30,13 +31,11 @@ export function matrixCase<M extends Module, O>(c: MatrixCase<M, O>): AnyCase {
   return c as unknown as AnyCase;
 }
 
-export interface MatrixRun {
+/** A fit of a case, with its replays, warnings and what it left once the model and optimiser were disposed. */
+export interface MatrixRun extends Observed {
   losses: number[];
   params: Float32Array[];
   replays: number;
-  warnings: string[];
-  /** Tensors and backend data ids left once the model and optimiser are disposed. */
-  leaked: [number, number];
 }
 
 const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
@@ -62,13 +61,10 @@ export async function runCase<M extends Module, O>(
   compile: boolean,
   io: { epochs?: number; storage?: CheckpointStorage; resume?: CheckpointStorage } = {},
 ): Promise<MatrixRun> {
-  const replays = vi.spyOn(StepPlan.prototype, 'replay');
-  const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-  const before = [tf.memory().numTensors, backendDataIds()];
-  manualSeed(11);
-  const model = c.model();
-  const optimizer = c.optimizer();
-  try {
+  return observeFit(async () => {
+    manualSeed(11);
+    const model = c.model();
+    const optimizer = c.optimizer();
     const res = await fit(model, {
       ...(c.options as Partial<FitOptions<M, O>>),
       loss: c.options?.loss as FitOptions<M, O>['loss'],
@@ -84,12 +80,8 @@ export async function runCase<M extends Module, O>(
     const params = model.parameters().map((p) => Float32Array.from(p.dataSync()));
     model.dispose();
     optimizer.dispose();
-    const leaked: [number, number] = [tf.memory().numTensors - (before[0] as number), backendDataIds() - (before[1] as number)];
-    return { losses: res.losses, params, replays: replays.mock.calls.length, warnings: warn.mock.calls.map((w) => String(w[0])), leaked };
-  } finally {
-    replays.mockRestore();
-    warn.mockRestore();
-  }
+    return { losses: res.losses, params, replays: res.compilation.replays };
+  }, backendDataIds);
 }
 
 const bits = (v: ArrayLike<number>) => Array.from(new Uint32Array(Float32Array.from(v).buffer));
@@ -121,29 +113,13 @@ async function expectCompiledMatchesEager(backend: MatrixBackend, c: AnyCase): P
   expectSameRun(backend, compiled, eager);
 }
 
-/**
- * Switches to `backend` (one thread); the reason when native is not built here, which the caller
- * reports as a visible skip (unless LOGITLAB_REQUIRE_NATIVE=1 makes it a failure).
- */
-async function enterBackend(backend: MatrixBackend): Promise<string | undefined> {
-  try {
-    await useBackend(backend, { threads: 1 });
-    return undefined;
-  } catch (e) {
-    if (backend !== 'native' || process.env['LOGITLAB_REQUIRE_NATIVE'] === '1') throw e;
-    const why = e instanceof Error ? e.message : String(e);
-    console.warn(`SKIPPED compiled-vs-eager matrix on native: ${why}`);
-    return why;
-  }
-}
-
 /** One describe per backend, one test per case: compiled vs eager after the case's steps. */
 export function describeMatrix(title: string, cases: ReadonlyArray<AnyCase>): void {
   for (const backend of MATRIX_BACKENDS) {
     describe(`${title} on ${backend}: compiled vs eager`, () => {
       let skip: string | undefined;
       beforeAll(async () => {
-        skip = await enterBackend(backend);
+        skip = await enterBackend(backend, 'compiled-vs-eager matrix');
       });
       afterAll(async () => {
         await tf.setBackend('cpu');

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { backendDataIds, StepPlan } from '@logitlab/backends/compat';
+import { backendDataIds } from '@logitlab/backends/compat';
 import { crossEntropy } from '@logitlab/losses';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { observeFit } from '../../../../scripts/test-utils/observe-fit';
 import type { FitOptions } from '../fit';
 import { fit } from '../index';
 import { loader, mlp, weights } from '../test-helpers';
@@ -15,13 +16,9 @@ const momentum = () => tf.train.momentum(0.05, 0.9);
  * shorter), with `options`; the replays, losses, weights, warnings and what was left once disposed.
  */
 async function run(compile: FitOptions<Model>['compile'], options: Partial<FitOptions<Model>> = {}) {
-  const replays = vi.spyOn(StepPlan.prototype, 'replay');
-  const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-  const tensors = tf.memory().numTensors;
-  const ids = backendDataIds();
-  const model = mlp(5, 0.25);
-  const optimizer = tf.train.adam(0.02);
-  try {
+  return observeFit(async () => {
+    const model = mlp(5, 0.25);
+    const optimizer = tf.train.adam(0.02);
     const res = await fit(model, {
       loss: crossEntropy,
       optimizer,
@@ -37,12 +34,8 @@ async function run(compile: FitOptions<Model>['compile'], options: Partial<FitOp
     const w = weights(model);
     optimizer.dispose();
     model.dispose();
-    const leaked = { tensors: tf.memory().numTensors - tensors, dataIds: backendDataIds() - ids };
-    return { losses: res.losses, w, leaked, replays: replays.mock.calls.length, warnings: warn.mock.calls.map((c) => String(c[0])) };
-  } finally {
-    replays.mockRestore();
-    warn.mockRestore();
-  }
+    return { losses: res.losses, w, replays: res.compilation.replays };
+  }, backendDataIds);
 }
 
 describe('fit({ accumulateSteps, compile })', () => {

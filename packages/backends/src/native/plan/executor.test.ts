@@ -5,12 +5,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { backendDataIds } from '../../compat/data-ids';
-import { traceStep } from '../../compat/step-trace';
 import { untestableReason } from '../../../test/kernel-test-util';
+import { recordPlan } from '../../../test/record-plan';
 
 const skip = await untestableReason('native');
 const LR = 0.05;
-const TRACE_LR = 0.000987654321;
 
 function model() {
   const w = tf.variable(tf.tensor2d([0.3, -0.2, 0.1, 0.4, -0.5, 0.25], [3, 2]));
@@ -37,14 +36,7 @@ function sgd(m: Model, lr: number, concat = false): tf.Tensor[] {
 }
 
 function record(m: Model, concat = false) {
-  const traced = traceStep(() => tf.tidy(() => sgd(m, TRACE_LR, concat)), {
-    inputs: [m.x, m.y],
-    scalars: [{ name: 'lr', traced: TRACE_LR }],
-    rollback: true,
-  });
-  tf.dispose(traced.outputs);
-  if (!traced.plan) throw new Error(`no plan: ${traced.reason}`);
-  return traced.plan;
+  return recordPlan((lr) => sgd(m, lr, concat), [m.x, m.y]);
 }
 
 describe.skipIf(skip)('the native one-call plan', () => {

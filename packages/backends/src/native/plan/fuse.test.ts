@@ -8,8 +8,8 @@ import * as native from '@logitlab/native';
 import { PLAN_OPS, loadNative } from '@logitlab/native';
 import { registerPlanLowering } from '../../compat/step-executor';
 import type { SlotSpec } from '../../compat/step-plan';
-import { traceStep } from '../../compat/step-trace';
 import { untestableReason } from '../../../test/kernel-test-util';
+import { recordPlan } from '../../../test/record-plan';
 import { floatBits } from '../geometry';
 import { nativePlanLowering } from './executor';
 import { fuseElementwise } from './fuse';
@@ -158,7 +158,6 @@ describe.skipIf(skip)("the addon's fused instruction", () => {
   }
 });
 
-const TRACE_LR = 0.000987654321;
 function model() {
   const w = tf.variable(tf.tensor2d(lcg(15, 4), [5, 3]));
   const b = tf.variable(tf.tensor1d(lcg(3, 5)));
@@ -179,14 +178,7 @@ const step = (m: Model, lr: number) => {
 
 function record(m: Model, passes: boolean) {
   registerPlanLowering('native', nativePlanLowering(addon!, native, { fuse: passes, foldBias: passes }));
-  const traced = traceStep(() => tf.tidy(() => step(m, TRACE_LR)), {
-    inputs: [m.x, m.y],
-    scalars: [{ name: 'lr', traced: TRACE_LR }],
-    rollback: true,
-  });
-  tf.dispose(traced.outputs);
-  if (!traced.plan) throw new Error(`no plan: ${traced.reason}`);
-  return traced.plan;
+  return recordPlan((lr) => step(m, lr), [m.x, m.y]);
 }
 
 describe.skipIf(skip)('a recorded step replayed with and without fusion and bias folding', () => {
