@@ -42,7 +42,7 @@ export async function fit<M extends Module, O = tf.Tensor>(model: M, options: Fi
   const validation = validationPlans(model, options.validation, options);
   try {
     const start = await startingPoint(model, options, training, arch);
-    const run = createRun(model, options, start, training, arch);
+    const run = createRun(model, options, start, training, arch, () => steps.compilation);
     const { ctx } = run;
     const history: EpochLogs[] = [];
     const losses: number[] = [];
@@ -83,6 +83,7 @@ export async function fit<M extends Module, O = tf.Tensor>(model: M, options: Fi
       epochs: start.epoch + history.length,
       steps: ctx.step,
       stopReason: ctx.stopReason ?? 'completed',
+      compilation: steps.compilation,
     };
     if (run.stopMessage !== undefined) result.stopMessage = run.stopMessage;
     await run.emit('onTrainEnd', result);

@@ -39,6 +39,7 @@ export type {
   TrainContext,
   Callback,
   FitResult,
+  FitCompilation,
   StopReason,
 } from './types';
 export { batchAccuracy } from './batch-metrics';

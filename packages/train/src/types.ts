@@ -63,6 +63,20 @@ export interface EpochLogs {
 }
 
 /** Live state shared with callbacks. */
+/** How fit ran its steps: compiled (traced once, then replayed) or eagerly, and why. */
+export interface FitCompilation {
+  /** Whether fit compiles its steps (`compile`, and under 'auto' the replayable marks). */
+  compiled: boolean;
+  /** Why fit does not compile, when it does not. */
+  reason?: string;
+  /** Steps (micro-steps and optimiser steps under accumulation) run eagerly, traced, and replayed. */
+  eager: number;
+  traces: number;
+  replays: number;
+  /** Every distinct reason a compiled step ran eagerly (the first step, a guard, a host read), in order. */
+  fallbacks: string[];
+}
+
 export interface TrainContext<M extends Module = Module> {
   readonly model: M;
   readonly optimizer: tf.Optimizer;
@@ -87,6 +101,8 @@ export interface TrainContext<M extends Module = Module> {
   /** Ends training after the current epoch (early stopping passes reason 'earlyStopping'). */
   stop(message?: string, reason?: StopReason): void;
   readonly stopReason: StopReason | undefined;
+  /** How the steps run so far (live: a progress callback can show it). */
+  readonly compilation: FitCompilation;
 }
 
 /**
@@ -117,4 +133,6 @@ export interface FitResult {
   stopReason: StopReason;
   /** What stopped it, in words (e.g. early stopping's monitor and patience). */
   stopMessage?: string;
+  /** How this call ran its steps: compiled or eagerly, and why. */
+  compilation: FitCompilation;
 }

@@ -22,8 +22,13 @@ async function run(options: Partial<FitOptions<Model>>) {
   const model = mlp(8, 0.2);
   const optimizer = tf.train.momentum(0.05, 0.9);
   try {
-    const res = await fit(model, { loss: crossEntropy, optimizer, data: loader(88, 4, 16), epochs: 3, seed: 9, ...options });
+    // what a progress callback sees at each epoch's end: the live counts
+    const live: number[] = [];
+    const callbacks = [{ onEpochEnd: (ctx: { compilation: { replays: number } }) => void live.push(ctx.compilation.replays) }];
+    const res = await fit(model, { loss: crossEntropy, optimizer, data: loader(88, 4, 16), epochs: 3, seed: 9, callbacks, ...options });
     return {
+      compilation: res.compilation,
+      live,
       losses: res.losses,
       w: weights(model),
       compiledSteps: compiled.mock.calls.length,
@@ -48,6 +53,11 @@ describe("fit's default compile: 'auto'", () => {
     expect(auto.losses).toEqual(eager.losses);
     expect(auto.w).toEqual(eager.w);
     expect(auto.warnings).toEqual([]);
+    // fit says so: of 18 steps the first runs eagerly and the other 17 replay, two of them right after their
+    // trace (one per batch size: 16, then the last 8)
+    expect(eager.compilation).toEqual({ compiled: false, reason: 'compile: false', eager: 0, traces: 0, replays: 0, fallbacks: [] });
+    expect(auto.compilation).toMatchObject({ compiled: true, eager: 1, traces: 2, replays: 17 });
+    expect(auto.live).toEqual([5, 11, 17]);
   });
 
   it('steps a loss of the user’s own eagerly and quietly (a replay would skip its JavaScript), unless marked replayable', async () => {
@@ -55,6 +65,7 @@ describe("fit's default compile: 'auto'", () => {
     const counting = (o: tf.Tensor, y: tf.Tensor) => (calls++, crossEntropy(o, y));
     const own = await run({ loss: counting });
     expect(own).toMatchObject({ compiledSteps: 0, warnings: [] });
+    expect(own.compilation).toMatchObject({ compiled: false, reason: "compile 'auto': the loss is not marked replayable", replays: 0 });
     expect(calls).toBe(18);
     const marked = await run({ loss: replayable((o: tf.Tensor, y: tf.Tensor) => crossEntropy(o, y)) });
     expect(marked.compiledSteps).toBe(18);
@@ -62,7 +73,10 @@ describe("fit's default compile: 'auto'", () => {
     // compile: true compiles what it is given and says why it cannot, once
     expect((await run({ loss: counting, compile: true })).compiledSteps).toBe(18);
     // accumulation compiles through AccumulatedStep (not CompiledStep), quietly
-    expect(await run({ accumulateSteps: 2, compile: true })).toMatchObject({ compiledSteps: 0, warnings: [] });
+    const accumulated = await run({ accumulateSteps: 2, compile: true });
+    expect(accumulated).toMatchObject({ compiledSteps: 0, warnings: [] });
+    expect(accumulated.compilation.compiled).toBe(true);
+    expect(accumulated.compilation.replays).toBeGreaterThan(0);
   });
 });
 

@@ -4,7 +4,7 @@ import type { Module } from '@logitlab/layers';
 import type { PauseController } from '../pause';
 import type { LrScheduler } from '../schedulers';
 import type { TrainingState } from '../training-state';
-import type { BatchSource, Callback, StopReason, TrainContext } from '../types';
+import type { BatchSource, Callback, FitCompilation, StopReason, TrainContext } from '../types';
 import type { StartingPoint } from './resume';
 
 /** The live state callbacks see, the callbacks' dispatcher, and the step boundary's pause/abort check. */
@@ -31,6 +31,7 @@ export function createRun<M extends Module>(
   start: StartingPoint,
   training: TrainingState,
   arch: string,
+  compilation: () => FitCompilation,
 ): Run<M> {
   const { optimizer, signal, pause, callbacks = [] } = o;
   let stopReason: StopReason | undefined;
@@ -56,6 +57,9 @@ export function createRun<M extends Module>(
     },
     get stopReason() {
       return stopReason;
+    },
+    get compilation() {
+      return compilation();
     },
   };
   return {

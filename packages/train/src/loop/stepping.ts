@@ -5,7 +5,7 @@ import type { Module } from '@logitlab/layers';
 import { AccumulatedStep } from '../compile/accumulated-step';
 import { type CompiledStep, compileStep } from '../compile/compiled-step';
 import { type StepLoss, Stepper, type StepOptions } from '../step';
-import type { Batch } from '../types';
+import type { Batch, FitCompilation } from '../types';
 import type { FitOptions } from './options';
 import type { Schedule } from './schedule';
 
@@ -35,6 +35,8 @@ export class Steps<M extends Module, O> {
   private readonly stepper: Accumulator;
   private readonly compiled: CompiledStep<M, O> | undefined;
   private readonly accumulateSteps: number;
+  /** Why fit does not compile (undefined when it does). */
+  private readonly eagerReason: string | undefined;
 
   constructor(
     private readonly model: M,
@@ -44,9 +46,18 @@ export class Steps<M extends Module, O> {
     const { loss, forward, optimizer, trainable, gradClip, weightDecay } = options;
     const stepOptions: StepOptions<M, O> = { loss, forward, optimizer, trainable, gradClip, weightDecay };
     this.accumulateSteps = options.accumulateSteps ?? 1;
-    const compile = compileChoice(model, stepOptions, options.compile ?? 'auto');
+    this.eagerReason = notCompiledReason(model, stepOptions, options.compile ?? 'auto');
+    const compile = this.eagerReason === undefined;
     this.stepper = compile && this.accumulateSteps > 1 ? new AccumulatedStep(model, stepOptions) : new Stepper(model, stepOptions);
     this.compiled = compile && this.accumulateSteps === 1 ? compileStep(model, stepOptions) : undefined;
+  }
+
+  /** How the steps ran so far. */
+  get compilation(): FitCompilation {
+    const { stepper, compiled, eagerReason } = this;
+    const stats = compiled?.stats ?? (stepper instanceof AccumulatedStep ? stepper.stats : undefined);
+    if (!stats) return { compiled: false, reason: eagerReason, eager: 0, traces: 0, replays: 0, fallbacks: [] };
+    return { compiled: true, eager: stats.eager, traces: stats.traces, replays: stats.replays, fallbacks: [...stats.fallbacks] };
   }
 
   /** One batch; the optimiser steps when its group is complete. The caller disposes the loss and the checks. */
@@ -92,10 +103,15 @@ export class Steps<M extends Module, O> {
 }
 
 /**
- * Whether fit compiles its steps: not with compile off, nor under 'auto' for a loss, forward or module
- * whose JavaScript a replay would skip (not marked `replayable`: it may count calls or log).
+ * Why fit does not compile its steps, or undefined when it does: not with compile off, nor under 'auto' for
+ * a loss, forward or module whose JavaScript a replay would skip (not marked `replayable`: it may count
+ * calls or log).
  */
-function compileChoice<M extends Module, O>(model: M, options: StepOptions<M, O>, compile: 'auto' | boolean): boolean {
-  if (compile !== 'auto') return compile;
-  return isReplayable(options.loss) && forwardIsReplayable(model, options.forward as never);
+function notCompiledReason<M extends Module, O>(model: M, options: StepOptions<M, O>, compile: 'auto' | boolean): string | undefined {
+  if (compile === false) return 'compile: false';
+  if (compile === true) return undefined;
+  if (!isReplayable(options.loss)) return "compile 'auto': the loss is not marked replayable";
+  if (!forwardIsReplayable(model, options.forward as never))
+    return `compile 'auto': ${options.forward ? 'the forward option is' : "a module's forward is"} not marked replayable`;
+  return undefined;
 }
