@@ -5,7 +5,7 @@ describe("the Train tab's compile line", () => {
   it('says compiled, with the counts, when steps replayed and no reason to run eagerly came', () => {
     expect(describeReplay({ steps: 420, replayed: 418, fallbacks: [] })).toEqual({
       state: 'compiled',
-      text: "compiled: 418 of 420 steps replayed, 2 ran the loss's JavaScript (warm-up, traces)",
+      text: "compiled: 418 of 420 steps replayed, 2 ran the loss's JavaScript",
     });
   });
 
@@ -23,15 +23,15 @@ describe("the Train tab's compile line", () => {
   it('names the reason beside the replays when only some steps ran eagerly', () => {
     expect(describeReplay({ steps: 40, replayed: 31, fallbacks: ['input shapes changed'] })).toEqual({
       state: 'partly',
-      text: 'compiled: 31 of 40 steps replayed, 9 eager or tracing: input shapes changed',
+      text: "compiled: 31 of 40 steps replayed, 9 ran the loss's JavaScript; eager for: input shapes changed",
     });
   });
 
-  it('claims neither compiled nor eager before the first replay while no reason is known', () => {
-    expect(describeReplay({ steps: 0, replayed: 0, fallbacks: [] }).state).toBe('pending');
+  it('says eager, and that no reason came, while no step has replayed (every run starts so)', () => {
+    expect(describeReplay({ steps: 0, replayed: 0, fallbacks: [] }).state).toBe('eager');
     expect(describeReplay({ steps: 2, replayed: 0, fallbacks: [] })).toEqual({
-      state: 'pending',
-      text: "not replayed yet: 2 steps ran the loss's JavaScript (warm-up, traces)",
+      state: 'eager',
+      text: 'eager so far: 2 steps, none replayed (fit told no reason)',
     });
   });
 });

@@ -1,12 +1,11 @@
 import type { ReplayReport } from './protocol';
 
 /**
- * Where a run stands with fit's compiled step: every step so far after the first few replayed
- * ('compiled'), some replayed and some eager for a reason ('partly'), none replayed for a reason
- * ('eager'), or none replayed and no reason given yet ('pending': the first step is eager and the
- * second traces, and fit only tells a reason once it gives up tracing).
+ * Where a run stands with fit's compiled step: steps replayed and no reason to run eagerly told
+ * ('compiled'), steps replayed and some eager for a told reason ('partly'), or none replayed yet
+ * ('eager': true of every run's first steps too, since the first step is eager and the next traces).
  */
-export type ReplayState = 'compiled' | 'partly' | 'eager' | 'pending';
+export type ReplayState = 'compiled' | 'partly' | 'eager';
 
 const steps = (n: number): string => `${n} step${n === 1 ? '' : 's'}`;
 
@@ -16,15 +15,11 @@ const steps = (n: number): string => `${n} step${n === 1 ? '' : 's'}`;
  * one number ("ran the loss's JavaScript").
  */
 export function describeReplay(r: ReplayReport): { state: ReplayState; text: string } {
-  const ran = r.steps - r.replayed;
+  const ran = `${r.steps - r.replayed} ran the loss's JavaScript`;
   const reasons = r.fallbacks.join('; ');
-  if (r.replayed > 0 && reasons === '')
-    return {
-      state: 'compiled',
-      text: `compiled: ${r.replayed} of ${steps(r.steps)} replayed, ${ran} ran the loss's JavaScript (warm-up, traces)`,
-    };
+  if (r.replayed > 0 && reasons === '') return { state: 'compiled', text: `compiled: ${r.replayed} of ${steps(r.steps)} replayed, ${ran}` };
   if (r.replayed > 0)
-    return { state: 'partly', text: `compiled: ${r.replayed} of ${steps(r.steps)} replayed, ${ran} eager or tracing: ${reasons}` };
+    return { state: 'partly', text: `compiled: ${r.replayed} of ${steps(r.steps)} replayed, ${ran}; eager for: ${reasons}` };
   if (reasons !== '') return { state: 'eager', text: `eager: ${reasons} (${steps(r.steps)}, none replayed)` };
-  return { state: 'pending', text: `not replayed yet: ${steps(r.steps)} ran the loss's JavaScript (warm-up, traces)` };
+  return { state: 'eager', text: `eager so far: ${steps(r.steps)}, none replayed (fit told no reason)` };
 }
