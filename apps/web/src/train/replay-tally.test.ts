@@ -1,7 +1,7 @@
 // The worker's replay tally against fit itself (cpu): it must see replays where fit compiles, none
 // where fit steps eagerly, and the reason fit gives when a compiled step falls back.
 import * as tf from '@tensorflow/tfjs-core';
-import { isReplayable, replayable, setPitfallWarnings } from '@logitlab/core';
+import { replayable, replayableLike, setPitfallWarnings } from '@logitlab/core';
 import { Linear, manualSeed } from '@logitlab/layers';
 import { crossEntropy } from '@logitlab/losses';
 import { fit, type Batch } from '@logitlab/train';
@@ -10,27 +10,27 @@ import { ReplayTally } from './replay-tally';
 
 const STEPS = 12;
 
+const batches = (): Batch[] =>
+  Array.from({ length: STEPS }, (_, i) => ({
+    x: tf.randomNormal([8, 4], 0, 1, 'float32', i),
+    y: tf.tensor1d([0, 1, 2, 0, 1, 2, 0, 1], 'int32'),
+  }));
+
 /** `STEPS` steps of a linear classifier on fixed random batches, the loss through the tally. */
 async function train(loss: (model: Linear, b: Batch) => tf.Tensor, compile?: boolean) {
   const before = tf.memory().numTensors;
   manualSeed(3);
   const model = new Linear(4, 3);
   const optimizer = tf.train.sgd(0.1);
-  const batches = (): Batch[] =>
-    Array.from({ length: STEPS }, (_, i) => ({
-      x: tf.randomNormal([8, 4], 0, 1, 'float32', i),
-      y: tf.tensor1d([0, 1, 2, 0, 1, 2, 0, 1], 'int32'),
-    }));
   const tally = new ReplayTally();
   const unlisten = tally.listen();
   try {
-    const own = (b: Batch) => loss(model, b);
     await fit(model, {
       data: batches(),
       epochs: 1,
       optimizer,
       forward: replayable((_m: Linear, b: Batch) => b),
-      loss: tally.counted(isReplayable(loss) ? replayable(own) : own),
+      loss: tally.counted(replayableLike(loss, (b: Batch) => loss(model, b))),
       ...(compile === undefined ? {} : { compile }),
       callbacks: [{ onBatchEnd: () => tally.endStep() }],
     });
@@ -43,6 +43,7 @@ async function train(loss: (model: Linear, b: Batch) => tf.Tensor, compile?: boo
 }
 
 const libraryLoss = replayable((m: Linear, b: Batch) => crossEntropy(m.call(b.x), b.y));
+const unmarked = (m: Linear, b: Batch) => crossEntropy(m.call(b.x), b.y);
 
 describe("the training worker's replay tally", () => {
   afterEach(() => vi.restoreAllMocks());
@@ -66,7 +67,6 @@ describe("the training worker's replay tally", () => {
   });
 
   it('sees no replay where fit steps eagerly, and says why for a loss that is not marked', async () => {
-    const unmarked = (m: Linear, b: Batch) => crossEntropy(m.call(b.x), b.y);
     const { report } = await train(unmarked);
     expect(report).toEqual({
       steps: STEPS,

@@ -18,12 +18,14 @@ export class ReplayTally {
   private readonly fallbacks: string[] = [];
 
   /** `loss`, counting its calls; marked replayable exactly when `loss` is (fit's 'auto' steps an unmarked loss eagerly). */
-  counted<A extends never[], R>(loss: (...args: A) => R): (...args: A) => R {
+  counted<F extends (...args: never[]) => unknown>(loss: F): F {
     if (!isReplayable(loss)) this.fallback("the recipe's loss is not marked replayable, so fit's compile: 'auto' steps it eagerly");
-    return replayableLike(loss, (...args: A): R => {
+    const call = loss as (...args: Parameters<F>) => ReturnType<F>;
+    const counting = (...args: Parameters<F>): ReturnType<F> => {
       this.calls++;
-      return loss(...args);
-    });
+      return call(...args);
+    };
+    return replayableLike(loss, counting as unknown as F);
   }
 
   /** Records fit's told fallback reasons until the returned function is called (warnings still print). */
