@@ -15,11 +15,17 @@ const STEPS = 12;
 
 /** @param {Harness} h */
 export function register({ test, open }) {
-  for (const backend of ['cpu', 'wasm']) {
-    test(`train compiled on ${backend}: the worker replays its steps (replays > 0, no fallback) and the page says so`, async () => {
+  // The convnet on both worker backends; the explainer too (its pairs data, its bias projection after
+  // every step), which until this file could not train in the page at all.
+  for (const [backend, model] of [
+    ['cpu', 'convnet-logits'],
+    ['wasm', 'convnet-logits'],
+    ['wasm', 'explainer'],
+  ]) {
+    test(`train compiled on ${backend}, ${model}: the worker replays its steps (replays > 0, no fallback) and the page says so`, async () => {
       const { page, errors } = await open('train');
       await useBackend(page, backend);
-      await page.selectOption('#train-model', 'convnet-logits');
+      await page.selectOption('#train-model', model);
       await page.fill('#train-steps', String(STEPS));
       await page.click('#train-start');
       await page.waitForSelector('#page-train[data-train-state="done"]', { timeout: 420_000 });
@@ -32,7 +38,7 @@ export function register({ test, open }) {
         line: document.querySelector('#train-compile')?.textContent ?? '',
       }));
       await page.close();
-      console.log(`  ${backend}: ${seen.line}`);
+      console.log(`  ${backend}, ${model}: ${seen.line}`);
       assert(seen.backend === backend, `the worker trained on ${seen.backend}, not ${backend}`);
       assert(seen.steps === STEPS, `the replay report counted ${seen.steps} steps, not ${STEPS}`);
       assert(seen.replayed > 0 && seen.replayed < STEPS, `replayed ${seen.replayed} of ${STEPS} steps (the first is always eager)`);
