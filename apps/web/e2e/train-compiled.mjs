@@ -16,11 +16,11 @@ const STEPS = 12;
 /** @param {Harness} h */
 export function register({ test, open }) {
   // The convnet on both worker backends; the explainer too (its pairs data, its bias projection after
-  // every step), which until this file could not train in the page at all.
-  for (const [backend, model] of [
-    ['cpu', 'convnet-logits'],
-    ['wasm', 'convnet-logits'],
-    ['wasm', 'explainer'],
+  // every step), which could not train in the page before its loader's targets got the shape [1].
+  for (const { backend, model } of [
+    { backend: 'cpu', model: 'convnet-logits' },
+    { backend: 'wasm', model: 'convnet-logits' },
+    { backend: 'wasm', model: 'explainer' },
   ]) {
     test(`train compiled on ${backend}, ${model}: the worker replays its steps (replays > 0, no fallback) and the page says so`, async () => {
       const { page, errors } = await open('train');
