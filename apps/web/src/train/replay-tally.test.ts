@@ -88,7 +88,7 @@ describe("the training worker's replay tally", () => {
     expect(report.fallbacks).toHaveLength(1);
     expect(report.fallbacks[0]).toMatch(/read/i);
     expect(leaked).toBe(0);
-    // the warning still reaches the console, and console.warn is the page's again afterwards
+    // the told reason still reaches the console, once
     expect(console.warn).toHaveBeenCalledTimes(1);
   });
 
