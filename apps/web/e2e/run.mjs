@@ -35,6 +35,7 @@ for (const suite of [
   './your-model.mjs',
   './real-digits.mjs',
   './linked-menus.mjs',
+  './train-compiled.mjs',
 ])
   (await import(suite)).register(harness);
 

@@ -38,7 +38,8 @@ export function loaderFor(
   const opts = { batchSize, shuffle: train, seed, dropLast: train };
   if (kind === 'pairs') {
     const pairs = pairedDigits(set, { count: train ? 6000 : set.count, seed, targetDigits: TARGET_DIGITS, range: EXPLAINER_RANGE });
-    return new DataLoader({ x: pairs.images, xShape: [28, 56, 1], y: pairs.targets, yShape: [] }, opts);
+    // one target per image as [1], the explainer's output shape (mseLoss refuses [B, 1] against [B])
+    return new DataLoader({ x: pairs.images, xShape: [28, 56, 1], y: pairs.targets, yShape: [1] }, opts);
   }
   const latent = kind === 'latent' || kind === 'pixels';
   const transform = latent ? scaleTo(...latentRange(kind)) : normalize();

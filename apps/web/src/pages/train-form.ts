@@ -53,6 +53,7 @@ export class TrainForm {
       ),
       h('div', { class: 'toolbar' }, this.start, this.pause, this.stop),
       report.progress,
+      report.replay,
       report.hint,
       report.warnings,
       h('div', { class: 'toolbar spaced' }, this.use, this.discard),

@@ -2,16 +2,19 @@ import { recentRate } from '../lib/rate';
 import type { ModelId } from '../models/recipes';
 import type { RunHandlers } from '../train/client';
 import type { LossPoint } from '../train/protocol';
+import { describeReplay } from '../train/replay-line';
 import { slowBackendHint } from '../train/slow-hint';
 import { fmt, h } from '../ui/dom';
 import type { RunCurves } from './train-charts';
 
 /**
- * The Train tab's live report of a run: the progress line (step, loss, recent steps/s, backend), the
- * slow-backend hint after the first step, the pitfall warnings, and the page's data-* the e2e suite reads.
+ * The Train tab's live report of a run: the progress line (step, loss, recent steps/s, backend), whether
+ * fit replays the compiled step, the slow-backend hint after the first step, the pitfall warnings, and
+ * the page's data-* the e2e suite reads.
  */
 export class RunProgress {
   readonly progress = h('div', { class: 'log', id: 'train-progress', role: 'status' }, 'idle');
+  readonly replay = h('div', { class: 'log', id: 'train-compile' });
   readonly hint = h('div', { class: 'log', id: 'train-hint', role: 'status' });
   readonly warnings = h('ul', { class: 'log warnings', id: 'train-warnings', 'aria-live': 'polite' });
   // First-step times per model and backend in this session, for the slow-backend hint's comparison.
@@ -21,8 +24,10 @@ export class RunProgress {
 
   /** Resets the report for a new run of `id` on `backend`; returns the handlers that keep it (and `curves`) current. */
   start(id: ModelId, total: number, backend: string, label: string, curves: RunCurves): RunHandlers {
-    const { root, progress, hint, warnings } = this;
+    const { root, progress, replay, hint, warnings } = this;
     warnings.replaceChildren();
+    replay.textContent = '';
+    for (const key of ['compileState', 'replayedSteps', 'compileSteps', 'compileFallbacks']) delete root.dataset[key];
     root.dataset.losses = '[]';
     root.dataset.warnings = '0';
     const points: LossPoint[] = [];
@@ -64,6 +69,14 @@ export class RunProgress {
         curves.losses(ps);
       },
       onHeldOut: (p) => curves.heldOut(p),
+      onReplay: (r) => {
+        const { state, text } = describeReplay(r);
+        replay.textContent = text;
+        root.dataset.compileState = state;
+        root.dataset.replayedSteps = String(r.replayed);
+        root.dataset.compileSteps = String(r.steps);
+        root.dataset.compileFallbacks = JSON.stringify(r.fallbacks);
+      },
       onWarning: (message) => {
         // The same pitfall seen from two call sites (training step, held-out pass) is one lesson.
         if ([...warnings.children].some((li) => li.textContent === `⚠ ${message}`)) return;

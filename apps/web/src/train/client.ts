@@ -1,11 +1,13 @@
 import type { ModelId } from '../models/recipes';
-import type { FromWorker, HeldOutPoint, LossPoint, ToWorker } from './protocol';
+import type { FromWorker, HeldOutPoint, LossPoint, ReplayReport, ToWorker } from './protocol';
 import type { TrainSettings } from './settings';
 
 export interface RunHandlers {
   onBackend?(name: string, note: string): void;
   onLosses?(points: LossPoint[]): void;
   onHeldOut?(point: HeldOutPoint): void;
+  /** After every step: how many steps fit replayed compiled, and why any ran eagerly. */
+  onReplay?(report: ReplayReport): void;
   onWarning?(message: string): void;
   onPaused?(paused: boolean): void;
 }
@@ -45,6 +47,7 @@ export class TrainRun {
         if (m.type === 'backend') handlers.onBackend?.(m.name, m.note);
         else if (m.type === 'losses') handlers.onLosses?.(m.points);
         else if (m.type === 'heldOut') handlers.onHeldOut?.(m.point);
+        else if (m.type === 'replay') handlers.onReplay?.(m.report);
         else if (m.type === 'warning') handlers.onWarning?.(m.message);
         else if (m.type === 'paused') handlers.onPaused?.(m.paused);
         else if (m.type === 'done') {

@@ -24,11 +24,27 @@ export interface HeldOutPoint {
   accuracy: number | null;
 }
 
+/**
+ * Whether fit replayed its compiled step, as the worker observes it: a replayed step skips the loss's
+ * JavaScript, so a step that never called the loss was replayed. fit reports no compile stats of its own
+ * (no traces or eager counts), so steps that ran the loss are warm-up, traces and eager steps together.
+ */
+export interface ReplayReport {
+  /** Optimiser steps so far. */
+  steps: number;
+  /** Steps that did not run the loss's JavaScript: replays of the recorded plan. */
+  replayed: number;
+  /** Why steps ran eagerly, each once, in the order first seen (empty: no reason given). */
+  fallbacks: string[];
+}
+
 /** Messages from the training worker to the page. */
 export type FromWorker =
   | { type: 'backend'; name: string; note: string }
   | { type: 'losses'; points: LossPoint[] }
   | { type: 'heldOut'; point: HeldOutPoint }
+  /** After every step, with that step counted. */
+  | { type: 'replay'; report: ReplayReport }
   | { type: 'warning'; message: string }
   | { type: 'paused'; paused: boolean }
   /** Training ended (finished or stopped): the weights as safetensors bytes, not yet used anywhere. */
