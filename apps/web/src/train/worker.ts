@@ -14,7 +14,6 @@ import { fit, PauseController, type Batch, type BatchSource } from '@logitlab/tr
 import { heldOutDigits, loaderFor } from '../models/data';
 import { RECIPES, type Recipe } from '../models/recipes';
 import type { FromWorker, HeldOutPoint, LossPoint, ToWorker } from './protocol';
-import { ReplayTally } from './replay-tally';
 import type { TrainSettings } from './settings';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -129,15 +128,13 @@ async function run(
     };
     heldOut(0);
     let lastYield = performance.now();
-    const tally = new ReplayTally();
-    const unlisten = tally.listen();
     const result = await fit(model, {
       data: limited(loader, steps),
       epochs: Math.ceil(steps / loader.length),
       optimizer,
       // The recipe's loss takes (model, x, y): forward hands the batch through unchanged.
       forward: replayable((_m: Module, b: Batch) => b),
-      loss: tally.counted(replayableLike(recipe.loss, (b: Batch) => recipe.loss(model, b.x, b.y))),
+      loss: replayableLike(recipe.loss, (b: Batch) => recipe.loss(model, b.x, b.y)),
       afterStep: recipe.afterStep ? (m) => recipe.afterStep?.(m) : undefined,
       // One read per step keeps the page's curves live; here, off the page's thread, it costs little.
       checkEvery: 1,
@@ -151,8 +148,7 @@ async function run(
             post({ type: 'losses', points: records.map((r): LossPoint => ({ step: r.step + 1, loss: r.loss, time })) });
           },
           onBatchEnd: async (ctx) => {
-            tally.endStep();
-            post({ type: 'replay', report: tally.report() });
+            post({ type: 'replay', report: { steps: ctx.step, ...ctx.compilation } });
             if (evalEvery > 0 && ctx.step % evalEvery === 0 && ctx.step < steps) heldOut(ctx.step);
             if (performance.now() - lastYield > 25) {
               await yieldTask();
@@ -166,7 +162,7 @@ async function run(
           },
         },
       ],
-    }).finally(unlisten);
+    });
     optimizer.dispose();
     if (!lastHeldOut || (lastHeldOut as HeldOutPoint).step !== result.steps) heldOut(result.steps);
     model.eval();
