@@ -10,6 +10,7 @@ import {
   type ForwardFn,
   type LossFn,
   checkpoint,
+  describeCompilation,
   fit,
   latestCheckpoint,
   metricLogger,
@@ -110,6 +111,7 @@ export async function trainModel<M extends Module, O = tf.Tensor>(ctx: Experimen
     ],
   });
   model.eval();
+  ctx.log(describeCompilation(result.compilation, result.losses.length));
   const resumedFromEpoch = result.epochs - result.history.length;
   const earlier = restoredLosses(ctx, tag, resumedFromEpoch);
   const history = [...earlier.history, ...result.history];

@@ -43,6 +43,7 @@ export type {
   StopReason,
 } from './types';
 export { batchAccuracy } from './batch-metrics';
+export { describeCompilation } from './compile/describe-compilation';
 export { memoryStorage, type CheckpointStorage } from './storage';
 export {
   saveCheckpoint,
