@@ -51,9 +51,9 @@ const cases: [number[], number[]][] = [
     [1, 0],
   ],
   [
-    [256, 784],
+    [256, 70],
     [1, 0],
-  ], // bn-mlp's first weight: whole blocks and a partial one (784 = 24 * 32 + 16)
+  ], // rows a multiple of 128 (ours), cols past two whole blocks (70 = 2 * 32 + 6)
   [
     [33, 65],
     [1, 0],
