@@ -21,7 +21,7 @@ type Bits = Int32Array | Uint8Array;
 const BLOCK = 32;
 
 /** The same transpose with size-1 axes dropped and input axes that stay neighbours merged into one. */
-export function simplifyTranspose(shape: readonly number[], perm: readonly number[]): { shape: number[]; perm: number[] } {
+function simplifyTranspose(shape: readonly number[], perm: readonly number[]): { shape: number[]; perm: number[] } {
   const renumbered: number[] = [];
   let kept = 0;
   for (const d of shape) renumbered.push(d === 1 ? -1 : kept++);
@@ -35,7 +35,12 @@ export function simplifyTranspose(shape: readonly number[], perm: readonly numbe
     if (last !== undefined && last[last.length - 1]! + 1 === a) last.push(a);
     else runs.push([a]);
   }
-  const inInputOrder = [...runs].sort((r, s) => r[0]! - s[0]!);
+  const runStartingAt = new Map(runs.map((run) => [run[0]!, run]));
+  const inInputOrder: number[][] = [];
+  for (let a = 0; a < sizes.length; a++) {
+    const run = runStartingAt.get(a);
+    if (run !== undefined) inInputOrder.push(run);
+  }
   return {
     shape: inInputOrder.map((run) => run.reduce((n, a) => n * sizes[a]!, 1)),
     perm: runs.map((run) => inInputOrder.indexOf(run)),
@@ -63,7 +68,7 @@ export function swapInnermost(x: Bits, batch: number, rows: number, cols: number
 // the stock kernel's output stride that makes its writes collide in the cache (see above)
 const ALIASING_STRIDE = 128;
 
-export type TransposePlan =
+type TransposePlan =
   | { kind: 'share' } // no element moves
   | { kind: 'swap'; batch: number; rows: number; cols: number } // [batch, rows, cols] -> [batch, cols, rows], ours
   | { kind: 'stock' };
@@ -101,7 +106,8 @@ export function makeTranspose(stock: KernelFunc) {
     if (perm.length !== x.shape.length || new Set(perm).size !== perm.length || perm.some((a) => !(a >= 0 && a < perm.length))) {
       throw new InvalidPermutationError(perm, x.shape.length);
     }
-    const plan = x.dtype === 'float32' || x.dtype === 'int32' || x.dtype === 'bool' ? planTranspose(x.shape, perm) : { kind: 'stock' };
+    const plan: TransposePlan =
+      x.dtype === 'float32' || x.dtype === 'int32' || x.dtype === 'bool' ? planTranspose(x.shape, perm) : { kind: 'stock' };
     const outShape = perm.map((a) => x.shape[a]!);
     if (plan.kind === 'share') return { ...identity({ inputs: { x }, backend, attrs: {} }), shape: outShape };
     if (plan.kind !== 'swap') return stock(args as never) as TensorInfo;

@@ -28,6 +28,12 @@ function ulpsApart(a: ArrayLike<number>, b: ArrayLike<number>): number {
 const specials = [Number.NaN, Infinity, -Infinity, 0, -0, 1e-45, -1e-45, 1e-30, 88.72283, 88.72284, -103.9, -104, 9.01, -9.02, 30];
 const values = [...specials, ...Array.from({ length: 5000 }, (_, i) => Math.sin(i * 12.9898) * 25)];
 
+const expOfInt32 = () =>
+  tf.tidy(() => {
+    const y = tf.exp(tf.tensor1d([-3, 0, 2, 50, 100], 'int32'));
+    return { dtype: y.dtype, values: Array.from(y.dataSync()) };
+  });
+
 describe('wasm Exp and Tanh computed in JS float64', () => {
   it.each([
     ['exp', tf.exp],
@@ -51,13 +57,8 @@ describe('wasm Exp and Tanh computed in JS float64', () => {
   );
 
   it('leaves int32 input to the stock kernel: exp of int32 is float32, as on cpu (tf.tanh takes float32 only)', async () => {
-    const run = () =>
-      tf.tidy(() => {
-        const y = tf.exp(tf.tensor1d([-3, 0, 2, 50, 100], 'int32'));
-        return { dtype: y.dtype, values: Array.from(y.dataSync()) };
-      });
-    const cpu = await onBackend('cpu', run);
-    const wasm = await onBackend('wasm', run);
+    const cpu = await onBackend('cpu', expOfInt32);
+    const wasm = await onBackend('wasm', expOfInt32);
     expect(wasm.dtype).toBe('float32');
     expect(cpu.dtype).toBe('float32');
     expect(ulpsApart(wasm.values, cpu.values)).toBeLessThanOrEqual(1);
