@@ -50,8 +50,8 @@ const WRAPPED: Record<string, (stock: KernelFunc) => Made> = {
   BatchMatMul: makeBatchMatMul,
   Sum: makeSum,
   Tile: makeTile, // and broadcastTo: contiguous copies instead of an index per element
-  Transpose: makeTranspose, // blocked copies instead of an index per element; strings stay stock
-  Exp: makeExp, // float32 in a JS float64 loop (std::exp per element was slower); other dtypes stay stock
+  Transpose: makeTranspose, // blocked copies where stock's strided writes collide in the cache; other cases stay stock
+  Exp: makeExp, // float32 in a JS float64 loop (stock's std::exp per element was slower); other dtypes stay stock
   Tanh: makeTanh, // likewise
   // relu and relu6 run unfused after the stock kernel: its XNNPACK clamp turned NaN into 0
   ...Object.fromEntries(
