@@ -16,6 +16,9 @@ import { identity } from './identity';
 import { relu6 } from './relu6';
 import { makeSum } from './sum';
 import { makeTile } from './tile';
+import { makeTranspose } from './transpose';
+import { makeExp } from './exp';
+import { makeTanh } from './tanh';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { FUSED_KERNELS, keepNanInFusedActivation } from '../fused-activation-nan';
 
@@ -47,6 +50,9 @@ const WRAPPED: Record<string, (stock: KernelFunc) => Made> = {
   BatchMatMul: makeBatchMatMul,
   Sum: makeSum,
   Tile: makeTile, // and broadcastTo: contiguous copies instead of an index per element
+  Transpose: makeTranspose, // blocked copies where stock's strided writes collide in the cache; other cases stay stock
+  Exp: makeExp, // float32 in a JS float64 loop (stock's std::exp per element was slower); other dtypes stay stock
+  Tanh: makeTanh, // likewise
   // relu and relu6 run unfused after the stock kernel: its XNNPACK clamp turned NaN into 0
   ...Object.fromEntries(
     FUSED_KERNELS.map((name) => [name, (stock: KernelFunc) => keepNanInFusedActivation(stock, 'wasm') as unknown as Made]),
