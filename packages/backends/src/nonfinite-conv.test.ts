@@ -30,8 +30,16 @@ const a = () =>
   );
 
 // the shape the wasm defect was reported with: [1, 3, 3, 2], one NaN, a [1, 1, 2, 2] filter
-const small = () => tf.tensor4d(Float32Array.from({ length: 18 }, (_, i) => (i === 7 ? Number.NaN : i - 9)), [1, 3, 3, 2]);
+const small = () =>
+  tf.tensor4d(
+    Float32Array.from({ length: 18 }, (_, i) => (i === 7 ? Number.NaN : i - 9)),
+    [1, 3, 3, 2],
+  );
 const smallFilter = () => tf.tensor4d([0.5, -1, 2, 0.25], [1, 1, 2, 2]);
+
+// one channel with NaN, +Inf and -Inf: with a 1x1 filter, one input and one output channel per group (a Conv2D of
+// one channel, a depthwise conv of multiplier 1) wasm takes XNNPACK's per-channel multiply-add path
+const oneChannel = () => tf.tensor4d([1, Number.NaN, -2, 3, Infinity, 0, -Infinity, 4, 5, -6, 7, Number.NaN, 8, -1, 2, 0], [1, 4, 4, 1]);
 
 type Case = (activation: Activation) => tf.Tensor;
 
@@ -54,6 +62,34 @@ function cases(): Record<string, Case> {
     conv1x1Small: (act) => tf.fused.conv2d({ x: small(), filter: smallFilter(), strides: 1, pad: 'valid', ...fused(act, 2) }),
     conv1x1: (act) => tf.fused.conv2d({ x: input, filter: w1, strides: 1, pad: 'valid', bias: bias4, ...fused(act, 4) }),
     conv1x1NoBias: (act) => tf.fused.conv2d({ x: input, filter: w1, strides: 1, pad: 'valid', ...fused(act, 4) }),
+    conv1x1OneChannel: (act) =>
+      tf.fused.conv2d({
+        x: oneChannel(),
+        filter: tf.tensor4d([-0.5], [1, 1, 1, 1]),
+        strides: 1,
+        pad: 'valid',
+        bias: tf.tensor1d([1]),
+        ...fused(act, 1),
+      }),
+    // a zero weight makes Inf * 0 = NaN; a -Inf bias on the channel with a +Inf makes Inf - Inf = NaN
+    depthwise1x1: (act) =>
+      tf.fused.depthwiseConv2d({
+        x: input,
+        filter: tf.tensor4d([0, 0.5, -2], [1, 1, 3, 1]),
+        strides: 1,
+        pad: 'valid',
+        bias: bias3,
+        ...fused(act, 3),
+      }),
+    depthwise1x1InfBias: (act) =>
+      tf.fused.depthwiseConv2d({
+        x: input,
+        filter: tf.tensor4d([1, 0.5, -2], [1, 1, 3, 1]),
+        strides: 1,
+        pad: 'valid',
+        bias: tf.tensor1d([0, -Infinity, 0]),
+        ...fused(act, 3),
+      }),
     conv3x3: (act) => tf.fused.conv2d({ x: input, filter: w3, strides: 1, pad: 'same', bias: bias4, ...fused(act, 4) }),
     depthwise: (act) => tf.fused.depthwiseConv2d({ x: input, filter: dw, strides: 1, pad: 'same', bias: bias3, ...fused(act, 3) }),
     matMul: (act) => tf.fused.matMul({ a: left, b, bias: bias4, ...fused(act, 4) }),
@@ -65,12 +101,30 @@ function outputs(): tf.Tensor[] {
   const unfused = [
     tf.conv2d(x(), tf.randomUniform([1, 1, 3, 4], -1, 1, 'float32', 11) as tf.Tensor4D, 1, 'valid'),
     tf.conv2d(small(), smallFilter(), 1, 'valid'),
+    tf.conv2d(oneChannel(), tf.tensor4d([2], [1, 1, 1, 1]), 1, 'valid'),
+    tf.depthwiseConv2d(x(), tf.tensor4d([0, 0.5, -2], [1, 1, 3, 1]), 1, 'valid'),
   ];
   return [...unfused, ...ACTIVATIONS.flatMap((act) => CASES.map((k) => c[k]!(act)))];
 }
 
-const CASES = ['conv1x1Small', 'conv1x1', 'conv1x1NoBias', 'conv3x3', 'depthwise', 'matMul'];
-const labels = ['Conv2D 1x1', 'Conv2D 1x1 small', ...ACTIVATIONS.flatMap((act) => CASES.map((k) => `${k} ${act}`))];
+const CASES = [
+  'conv1x1Small',
+  'conv1x1',
+  'conv1x1NoBias',
+  'conv1x1OneChannel',
+  'depthwise1x1',
+  'depthwise1x1InfBias',
+  'conv3x3',
+  'depthwise',
+  'matMul',
+];
+const labels = [
+  'Conv2D 1x1',
+  'Conv2D 1x1 small',
+  'Conv2D 1x1 one channel',
+  'DepthwiseConv2dNative 1x1',
+  ...ACTIVATIONS.flatMap((act) => CASES.map((k) => `${k} ${act}`)),
+];
 
 /** `got` equals `want` element by element: NaN where `want` has NaN, equal infinities, finite values close. */
 function expectSame(got: Array<[string, number[]]>, want: Array<[string, number[]]>) {
