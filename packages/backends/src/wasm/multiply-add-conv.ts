@@ -3,21 +3,16 @@
 // kernels), whose output clamp is a pseudo-max: max(-Inf, NaN) is -Inf, so NaN came out as -Infinity (0 after a
 // fused relu or sigmoid) where cpu and PyTorch give NaN. Each output element there reads one input element,
 // y = x * w[c] + b[c], so the fix is exact and local: when the input, the filter or the bias holds a non-finite value
-// (one scan of the input, the only cost on the common path), every element whose multiply-add is NaN is set to NaN
+// (one stock Sum of the input, the only cost on the common path: all-finite.ts), every element whose multiply-add is NaN is set to NaN
 // after the stock kernel. Every fused activation keeps NaN, so that is the whole correction; infinities pass the
 // clamp unchanged. Other convs (GEMM and window paths) keep NaN in the stock kernels, and a kernel without a filter
 // (the fused matMul) passes straight through.
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { asKernelFunc } from './kernel-util';
 import type { KernelArgs } from './kernel-util';
+import { allFinite } from './all-finite';
 
 type View = ArrayLike<number>;
-
-function allFinite(a: View): boolean {
-  // Inf - Inf and NaN - NaN are NaN; every finite v - v is 0
-  for (let i = 0; i < a.length; i++) if (a[i]! - a[i]! !== 0) return false;
-  return true;
-}
 
 const ones = (v: unknown) => (Array.isArray(v) ? v.every((e) => e === 1) : v === 1 || v === undefined);
 
@@ -36,11 +31,11 @@ export function keepNanInMultiplyAddConv(stock: KernelFunc): KernelFunc {
     const out = stock(args as never) as TensorInfo;
     const { x, filter, bias } = args.inputs;
     if (!isMultiplyAdd(x, filter, out, args.attrs ?? {})) return out;
-    // views taken after the stock call: it may have grown the heap, which detaches older views
-    const xs = args.backend.typedArrayFromHeap(x!);
+    if ([x!, filter!, bias].every((t) => t === undefined || allFinite(args.backend, t))) return out;
+    // views taken after the kernels ran: they may have grown the heap, which detaches older views
     const w = args.backend.typedArrayFromHeap(filter!);
     const b: View = bias ? args.backend.typedArrayFromHeap(bias) : [0];
-    if (allFinite(xs) && allFinite(w) && allFinite(b)) return out;
+    const xs = args.backend.typedArrayFromHeap(x!);
     const ys = args.backend.typedArrayFromHeap(out);
     const channels = w.length;
     for (let i = 0; i < xs.length; i++) {

@@ -13,7 +13,7 @@ import { depthwiseConv2dNativeBackpropFilter, depthwiseConv2dNativeBackpropInput
 import { unsortedSegmentSum } from './unsorted-segment-sum';
 import { maxPoolGrad } from './max-pool-grad';
 import { identity } from './identity';
-import { relu } from './relu';
+import { makeRelu } from './relu';
 import { relu6 } from './relu6';
 import { keepNanInMultiplyAddConv } from './multiply-add-conv';
 import { makeSum } from './sum';
@@ -35,7 +35,6 @@ const MISSING: Record<string, Made> = {
 // bookkeeping for them stays as it was).
 const REPLACED: Record<string, Made> = {
   MaxPoolGrad: maxPoolGrad,
-  Relu: relu, // a NaN with its sign bit set became 0
   Relu6: relu6, // NaN became 0
 };
 
@@ -50,6 +49,7 @@ const WRAPPED: Record<string, (stock: KernelFunc) => Made> = {
   BatchMatMul: makeBatchMatMul,
   Sum: makeSum,
   Tile: makeTile, // and broadcastTo: contiguous copies instead of an index per element
+  Relu: makeRelu, // a NaN with its sign bit set became 0
   // relu and relu6 run unfused after the stock kernel (its XNNPACK clamp turned NaN into 0); a 1x1 per-channel conv's
   // NaN is restored first (XNNPACK's multiply-add path made it -Infinity; the matMul passes that wrapper untouched)
   ...Object.fromEntries(
