@@ -43,6 +43,15 @@ const oneChannel = () => tf.tensor4d([1, Number.NaN, -2, 3, Infinity, 0, -Infini
 
 type Case = (activation: Activation) => tf.Tensor;
 
+// prelu's slope per channel
+const alpha = (n: number) => tf.tensor1d(Array.from({ length: n }, () => 0.3));
+// the fused attributes of `act` for `n` output channels
+const fused = (act: Activation, n: number) => ({
+  activation: act,
+  leakyreluAlpha: 0.2,
+  preluActivationWeights: act === 'prelu' ? alpha(n) : undefined,
+});
+
 function cases(): Record<string, Case> {
   const input = x();
   const w1 = tf.randomUniform([1, 1, 3, 4], -1, 1, 'float32', 11) as tf.Tensor4D;
@@ -52,12 +61,6 @@ function cases(): Record<string, Case> {
   const bias4 = tf.tensor1d([0.5, -0.25, 0, 2]);
   const bias3 = tf.tensor1d([0.5, -0.25, 0]);
   const left = a();
-  const alpha = (n: number) => tf.fill([n], 0.3);
-  const fused = (act: Activation, n: number) => ({
-    activation: act,
-    leakyreluAlpha: 0.2,
-    preluActivationWeights: act === 'prelu' ? alpha(n) : undefined,
-  });
   return {
     conv1x1Small: (act) => tf.fused.conv2d({ x: small(), filter: smallFilter(), strides: 1, pad: 'valid', ...fused(act, 2) }),
     conv1x1: (act) => tf.fused.conv2d({ x: input, filter: w1, strides: 1, pad: 'valid', bias: bias4, ...fused(act, 4) }),
@@ -126,9 +129,10 @@ const labels = [
   ...ACTIVATIONS.flatMap((act) => CASES.map((k) => `${k} ${act}`)),
 ];
 
+const show = (v: number[]) => v.map((e) => (Number.isFinite(e) ? 'finite' : String(e)));
+
 /** `got` equals `want` element by element: NaN where `want` has NaN, equal infinities, finite values close. */
 function expectSame(got: Array<[string, number[]]>, want: Array<[string, number[]]>) {
-  const show = (v: number[]) => v.map((e) => (Number.isFinite(e) ? 'finite' : String(e)));
   // every case whose NaN or infinities differ, named at once (the element-wise diff below shows only the first)
   const differ = labels.filter((_, i) => JSON.stringify(show(got[i]![1])) !== JSON.stringify(show(want[i]![1])));
   expect(differ).toEqual([]);

@@ -18,7 +18,7 @@ export function allFinite(backend: WasmBackendLike, x: TensorInfo): boolean {
   const sums = run('BatchMatMul', backend, { a: ones, b: view(x, [1, n / k, k]) }, { transposeA: false, transposeB: false });
   const s = backend.typedArrayFromHeap(sums);
   let finite = true;
-  for (let i = 0; i < s.length && finite; i++) finite = s[i]! - s[i]! === 0;
+  for (let i = 0; i < s.length && finite; i++) finite = Number.isFinite(s[i]);
   free(backend, ones, sums);
   return finite;
 }

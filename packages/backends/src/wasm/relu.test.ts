@@ -46,19 +46,19 @@ describe('wasm Relu', () => {
   });
 });
 
-describe('allFinite (wasm)', () => {
-  const check = (values: number[], shape: number[]) =>
-    onBackend('wasm', () => {
-      const x = tf.tensor(Float32Array.from(values), shape);
-      const backend = tf.engine().backend as unknown as WasmBackendLike;
-      const dataBefore = tf.engine().backend.numDataIds();
-      const finite = allFinite(backend, { dataId: x.dataId, shape: x.shape, dtype: x.dtype });
-      // the ones row and the sums it makes on the backend are freed
-      expect(tf.engine().backend.numDataIds()).toBe(dataBefore);
-      x.dispose();
-      return finite;
-    });
+const check = (values: number[], shape: number[]) =>
+  onBackend('wasm', () => {
+    const x = tf.tensor(Float32Array.from(values), shape);
+    const backend = tf.engine().backend as unknown as WasmBackendLike;
+    const dataBefore = tf.engine().backend.numDataIds();
+    const finite = allFinite(backend, { dataId: x.dataId, shape: x.shape, dtype: x.dtype });
+    // the ones row and the sums it makes on the backend are freed
+    expect(tf.engine().backend.numDataIds()).toBe(dataBefore);
+    x.dispose();
+    return finite;
+  });
 
+describe('allFinite (wasm)', () => {
   it('is true for finite tensors of every rank, the empty one included', async () => {
     expect(await check([1, -2, 3, 4, -5, 6], [2, 3])).toBe(true);
     expect(await check([1, -2, 3, 4, -5, 6, 7, 8], [2, 2, 1, 2])).toBe(true);
