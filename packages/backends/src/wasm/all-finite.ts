@@ -1,24 +1,14 @@
-// Whether every element of a float32 wasm tensor is finite, from one stock BatchMatMul (XNNPACK's SIMD GEMM): a row of
-// ones times the tensor viewed as [rows, last axis] sums every column. NaN and infinities carry through the products
-// and sums (and the GEMM's output clamp keeps a non-finite value non-finite), so finite column sums mean finite
-// elements, and only those sums are read in JS. A finite tensor whose column sum overflows only sends the caller to
-// its exact path. The stock Sum is a serial loop ~4x slower than the GEMM on a [64, 28, 28, 16] activation, a JS
-// scan of the heap ~10x (both measured; the commit that added this has the numbers).
-import { util } from '@tensorflow/tfjs-core';
+// Whether every element of a float32 wasm tensor is finite: one JS pass over its heap bytes with a branch that is
+// almost never taken. Measured on a fresh [64, 28, 28, 16] activation each call (1 thread; the stock Relu takes
+// ~0.2 ms there): this ~0.75 ms; a stock Sum (a serial loop) ~0.5 ms plus a temporary; a GEMM of a row of ones
+// times the tensor ~2.5 ms (XNNPACK packs its right operand into a cached operator, anew for each fresh tensor);
+// the tensor times a column of ones ~0.45 ms, but ~45 us of fixed cost that a [64, 128] activation (5 us) pays too.
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { free, run, view } from './kernel-util';
 import type { WasmBackendLike } from './kernel-util';
 
 export function allFinite(backend: WasmBackendLike, x: TensorInfo): boolean {
-  const n = util.sizeFromShape(x.shape);
-  if (n === 0) return true;
-  const k = x.shape.at(-1) ?? 1;
-  const ones = backend.makeOutput([1, 1, n / k], 'float32');
-  backend.typedArrayFromHeap(ones).fill(1);
-  const sums = run('BatchMatMul', backend, { a: ones, b: view(x, [1, n / k, k]) }, { transposeA: false, transposeB: false });
-  const s = backend.typedArrayFromHeap(sums);
-  let finite = true;
-  for (let i = 0; i < s.length && finite; i++) finite = Number.isFinite(s[i]);
-  free(backend, ones, sums);
-  return finite;
+  const a = backend.typedArrayFromHeap(x);
+  // v - v is 0 for every finite v, NaN for NaN and both infinities
+  for (let i = 0; i < a.length; i++) if (a[i]! - a[i]! !== 0) return false;
+  return true;
 }

@@ -52,7 +52,7 @@ const check = (values: number[], shape: number[]) =>
     const backend = tf.engine().backend as unknown as WasmBackendLike;
     const dataBefore = tf.engine().backend.numDataIds();
     const finite = allFinite(backend, { dataId: x.dataId, shape: x.shape, dtype: x.dtype });
-    // the ones row and the sums it makes on the backend are freed
+    // it makes nothing on the backend
     expect(tf.engine().backend.numDataIds()).toBe(dataBefore);
     x.dispose();
     return finite;
