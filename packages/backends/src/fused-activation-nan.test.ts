@@ -1,6 +1,7 @@
 // relu and relu6 inside a fused conv2d, depthwise conv2d or matMul keep NaN on the backends whose stock
 // fused kernels lost it (wasm: XNNPACK's clamp; webgpu: a select llvmpipe runs as if NaN < 0), as cpu
-// and PyTorch do. Native's oneDNN conv drops it too: not wrapped here (see the README's kernel notes).
+// and PyTorch do. Native's oneDNN conv applies relu and relu6 in its own NaN-keeping epilogue instead (C++, not
+// wrapped here); nonfinite-conv.test.ts adds infinities, 1x1 convs and native.
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
@@ -85,9 +86,10 @@ describe.each(BACKENDS)('%s: fused relu and relu6 keep NaN', (backend) => {
 describe('keepNanInFusedActivation', () => {
   it('a second registration leaves the wrapped wasm kernels as they are (no wrapper around a wrapper)', async () => {
     if (skip.wasm) return;
-    const before = ['FusedConv2D', '_FusedMatMul', 'Relu6'].map((k) => tf.getKernel(k, 'wasm')?.kernelFunc);
+    const kernels = ['FusedConv2D', 'FusedDepthwiseConv2D', '_FusedMatMul', 'Conv2D', 'DepthwiseConv2dNative', 'Relu', 'Relu6'];
+    const before = kernels.map((k) => tf.getKernel(k, 'wasm')?.kernelFunc);
     registerWasmTrainingKernels();
-    expect(['FusedConv2D', '_FusedMatMul', 'Relu6'].map((k) => tf.getKernel(k, 'wasm')?.kernelFunc)).toEqual(before);
+    expect(kernels.map((k) => tf.getKernel(k, 'wasm')?.kernelFunc)).toEqual(before);
   });
 
   it('passes activations other than relu and relu6 to the stock kernel untouched', () => {

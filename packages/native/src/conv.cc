@@ -1,4 +1,4 @@
-// Conv2D forward (with bias + activation post-op), backprop-input and backprop-filter on oneDNN.
+// Conv2D forward (with bias + activation post-op, relu and relu6 as our epilogue), backprop-input and backprop-filter on oneDNN.
 // Activations stay NHWC (tfjs's layout, oneDNN's "nhwc" tag: no reorder); filters are tfjs's
 // [kh, kw, ci, co] ("hwio"), reordered per call into the layout oneDNN picks ("any"), which is a few
 // KB for these models. Primitives are created once per geometry (JIT compilation costs milliseconds)
@@ -50,12 +50,18 @@ std::string key(char kind, const std::vector<int64_t>& g, int extra = 0, float a
   return k;
 }
 
+// oneDNN's JIT relu (alpha 0) and clip are max/min instructions that return the bound for NaN, so relu(NaN) was 0
+// where cpu and PyTorch give NaN and a diverged model's NaN vanished before fit's check. Those two run as our
+// epilogue instead (applyActivation: one pass over the output, which is still in cache); leaky relu's multiply
+// and select, elu and logistic keep NaN in oneDNN.
+bool ownEpilogue(int act) { return act == kRelu || act == kRelu6; }
+
 post_ops activationPostOps(int act, float alpha) {
   post_ops po;
   switch (act) {
-    case kLinear: break;
-    case kRelu: po.append_eltwise(1.f, algorithm::eltwise_relu, 0.f, 0.f); break;
-    case kRelu6: po.append_eltwise(1.f, algorithm::eltwise_clip, 0.f, 6.f); break;
+    case kLinear:
+    case kRelu:
+    case kRelu6: break;
     case kElu: po.append_eltwise(1.f, algorithm::eltwise_elu, 1.f, 0.f); break;
     case kSigmoid: po.append_eltwise(1.f, algorithm::eltwise_logistic, 0.f, 0.f); break;
     case kLeakyRelu: po.append_eltwise(1.f, algorithm::eltwise_relu, alpha, 0.f); break;
@@ -117,6 +123,7 @@ std::unordered_map<std::string, std::unique_ptr<BwdWeights>> bwdWeightsCache;
 
 Fwd& fwd(const std::vector<int64_t>& geom, bool bias, int act, float alpha) {
   std::lock_guard<std::mutex> lock(cacheMutex);
+  if (ownEpilogue(act)) act = kLinear;  // the same primitive as the linear conv's
   auto& slot = fwdCache[key('f', geom, (bias ? 16 : 0) + act, alpha)];
   if (!slot) {
     Geom g = parse(geom);
@@ -173,6 +180,7 @@ void conv2dForward(const std::vector<int64_t>& geom, const float* x, const float
   }
   p.prim.execute(strm(), args);
   strm().wait();
+  if (ownEpilogue(act)) applyActivation(y, static_cast<size_t>(geom[0] * geom[4] * geom[5] * geom[6]), act, alpha);
 }
 
 void conv2dBackwardData(const std::vector<int64_t>& geom, const float* dy, const float* w, float* dx) {

@@ -13,7 +13,9 @@ import { depthwiseConv2dNativeBackpropFilter, depthwiseConv2dNativeBackpropInput
 import { unsortedSegmentSum } from './unsorted-segment-sum';
 import { maxPoolGrad } from './max-pool-grad';
 import { identity } from './identity';
+import { makeRelu } from './relu';
 import { relu6 } from './relu6';
+import { keepNanInMultiplyAddConv } from './multiply-add-conv';
 import { makeSum } from './sum';
 import { makeTile } from './tile';
 import { makeTranspose } from './transpose';
@@ -53,9 +55,14 @@ const WRAPPED: Record<string, (stock: KernelFunc) => Made> = {
   Transpose: makeTranspose, // blocked copies where stock's strided writes collide in the cache; other cases stay stock
   Exp: makeExp, // float32 in a JS float64 loop (stock's std::exp per element was slower); other dtypes stay stock
   Tanh: makeTanh, // likewise
-  // relu and relu6 run unfused after the stock kernel: its XNNPACK clamp turned NaN into 0
+  Relu: makeRelu, // a NaN with its sign bit set became 0
+  // relu and relu6 run unfused after the stock kernel (its XNNPACK clamp turned NaN into 0); a 1x1 per-channel conv's
+  // NaN is restored first (XNNPACK's multiply-add path made it -Infinity; the matMul passes that wrapper untouched)
   ...Object.fromEntries(
-    FUSED_KERNELS.map((name) => [name, (stock: KernelFunc) => keepNanInFusedActivation(stock, 'wasm') as unknown as Made]),
+    [...FUSED_KERNELS, 'Conv2D', 'DepthwiseConv2dNative'].map((name) => [
+      name,
+      (stock: KernelFunc) => keepNanInFusedActivation(keepNanInMultiplyAddConv(stock), 'wasm') as unknown as Made,
+    ]),
   ),
 };
 
