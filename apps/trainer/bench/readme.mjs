@@ -142,7 +142,11 @@ if (roof.length) {
       `the best training throughput above is ${best.toFixed(1)} GFLOP/s, ${((100 * best) / Math.max(...roof)).toFixed(1)}% of the highest` +
       (bestCompiled > 0
         ? ` (compiled: ${bestCompiled.toFixed(1)} GFLOP/s, ${((100 * bestCompiled) / Math.max(...roof)).toFixed(1)}%).`
-        : '.'),
+        : '.') +
+      // OpenBLAS's 2-thread sgemm loses most to a busy core: a roofline below what training reached was measured under load
+      (Math.max(best, bestCompiled) > Math.max(...roof)
+        ? ' Training above the sgemm figure means that figure was measured while other jobs held a core: it is no roofline for these runs.'
+        : ''),
   );
   lines.push('');
 }
