@@ -3,7 +3,7 @@
 // kernels), whose output clamp is a pseudo-max: max(-Inf, NaN) is -Inf, so NaN came out as -Infinity (0 after a
 // fused relu or sigmoid) where cpu and PyTorch give NaN. Each output element there reads one input element,
 // y = x * w[c] + b[c], so the fix is exact and local: when the input, the filter or the bias holds a non-finite value
-// (one stock Sum of the input, the only cost on the common path: all-finite.ts), every element whose multiply-add is NaN is set to NaN
+// (one JS pass over each, the only cost on the common path: all-finite.ts), every element whose multiply-add is NaN is set to NaN
 // after the stock kernel. Every fused activation keeps NaN, so that is the whole correction; infinities pass the
 // clamp unchanged. Other convs (GEMM and window paths) keep NaN in the stock kernels, and a kernel without a filter
 // (the fused matMul) passes straight through.
